@@ -64,12 +64,19 @@ public final class DecodeBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "Write the results here (.json, else CSV).")
     Path out;
 
+    @Option(names = "--list-devices", description = "Print the TornadoVM devices and exit.")
+    boolean listDevices;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DecodeBenchmark()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        if (listDevices) {
+            TornadoDevices.describeAll().forEach(System.out::println);
+            return 0;
+        }
         TornadoDevice target = TornadoDevices.select(device);
         BenchmarkReport report = new BenchmarkReport();
         report.put("device", TornadoDevices.describe(target));

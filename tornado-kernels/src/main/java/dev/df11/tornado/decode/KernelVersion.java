@@ -5,7 +5,7 @@ public enum KernelVersion {
     /** Tables in global memory, scattered global writes. */
     V1_GLOBAL("v1-global", "tables in global memory, each element written in place"),
     /** Tables in local memory, exponents staged in local memory, coalesced BF16 writes. */
-    V2_STAGED("v2-staged", "tables in local memory, staged exponents, coalesced writes");
+    V2_STAGED("v2-staged", "tables in local memory, exponents staged in 8192-element slices, coalesced writes");
 
     private final String label;
     private final String description;
