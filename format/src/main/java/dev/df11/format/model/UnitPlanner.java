@@ -59,6 +59,7 @@ public final class UnitPlanner {
             units.add(single(dir, "lm_head"));
             dict.put("lm_head", List.of());
         }
+        units.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.unit(), b.unit()));
         if (units.isEmpty()) {
             throw new Df11ModelException(dir.dir(), "found no Llama-family weights (model.layers.N.self_attn.q_proj,"
                     + " model.embed_tokens, lm_head); give the units explicitly with --pattern");
