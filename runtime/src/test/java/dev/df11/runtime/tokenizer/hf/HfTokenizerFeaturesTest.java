@@ -168,4 +168,10 @@ class HfTokenizerFeaturesTest {
         assertArrayEquals(new int[] {7, 6}, tokenizer.encode("ab", true));
         assertEquals("ab", tokenizer.decode(new int[] {7, 6, 8}));
     }
+
+    @Test
+    void loadPrefersTokenizerJsonOverTokenizerBin() throws IOException {
+        Files.write(dir.resolve("tokenizer.bin"), new byte[] {1, 2, 3}); // would be refused if it were read
+        assertTrue(load(METASPACE) instanceof HfTokenizer);
+    }
 }
