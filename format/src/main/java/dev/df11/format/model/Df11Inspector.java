@@ -41,7 +41,7 @@ public final class Df11Inspector {
         List<UnitStatistics> stats = new ArrayList<>();
         for (String name : model.unitNames()) {
             Df11Unit unit = model.unit(name);
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 MemorySegment bf16 = arena.allocate(2 * unit.elementCount(), 8);
                 decoder.decode(unit, bf16);
                 stats.add(statistics(unit, ExponentHistogram.of(List.of(bf16), threads), model.storedBytes(name)));

@@ -60,7 +60,7 @@ public final class Df11Verifier {
         for (String unitName : model.unitNames()) {
             List<String> names = model.matrixNames(unitName);
             seen.addAll(names);
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) {
                 Df11Unit unit = model.unit(unitName);
                 MemorySegment decoded = arena.allocate(2 * unit.elementCount(), 8);
                 decoder.decode(unit, decoded);

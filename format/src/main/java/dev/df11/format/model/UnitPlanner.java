@@ -59,6 +59,7 @@ public final class UnitPlanner {
             units.add(single(dir, "lm_head"));
             dict.put("lm_head", List.of());
         }
+        units.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.unit(), b.unit()));
         if (units.isEmpty()) {
             throw new Df11ModelException(dir.dir(), "found no Llama-family weights (model.layers.N.self_attn.q_proj,"
                     + " model.embed_tokens, lm_head); give the units explicitly with --pattern");
@@ -124,7 +125,8 @@ public final class UnitPlanner {
             return null;
         }
         if (!missing.isEmpty()) {
-            throw new Df11ModelException(dir.dir(), "unit '" + module + "' lacks " + missing);
+            throw new Df11ModelException(dir.dir(), "unit '" + module + "' lacks " + missing
+                    + (required ? "; not a Llama-family layer? give the units explicitly with --pattern" : ""));
         }
         for (String w : weights) {
             requireBf16(dir, w);
