@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 ImportLlama2cCommand.class,
+                GenerateCommand.class,
+                SyntheticCommand.class,
         })
 public final class Df11Cli {
 
