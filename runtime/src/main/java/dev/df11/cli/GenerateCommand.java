@@ -203,7 +203,7 @@ public final class GenerateCommand extends Df11Command {
         if (decode.decodes() > 0) {
             ForwardPass.DecodeWait wait = r.decodeWait();
             err.printf(Locale.ROOT, "decode:     %.3f ms per unit (%d units, %.2f GB/s of BF16); forward waited "
-                            + "%.3f ms per layer unit, %.3f ms per output unit%s%n",
+                            + "%.3f ms per layer unit, %.3f ms per output band%s%n",
                     decode.meanDecodeMillis(), decode.decodes(), decode.decodeGigabytesPerSecond(),
                     wait.meanLayerMillis(), wait.meanOtherMillis(), prefetch ? " (prefetching)" : "");
         }

@@ -98,7 +98,7 @@ public class GenerationBenchmark {
         ForwardPass.DecodeWait wait = forward.decodeWait();
         System.out.printf(Locale.ROOT, "%n[%s] %s weights: %.1f MiB resident (of which decode buffers %.1f MiB); "
                         + "decode %.3f ms/unit over %d units (%.2f GB/s); forward waited %.3f ms per layer unit, "
-                        + "%.3f ms per output unit; peak RSS %.1f MiB%n",
+                        + "%.3f ms per output band; peak RSS %.1f MiB%n",
                 model, weights.kind(), weights.residentWeightBytes() / 1048576.0,
                 weights.decodeBufferBytes() / 1048576.0, decode.meanDecodeMillis(), decode.decodes(),
                 decode.decodeGigabytesPerSecond(), wait.meanLayerMillis(), wait.meanOtherMillis(),

@@ -40,25 +40,41 @@ class Df11WeightStoreTest {
             // Forward order twice, then out of order (a wrong prefetch guess must not corrupt anything).
             int[] order = {0, 1, -1, 0, 1, -1, 1, 0, -1, -1, 1, 1};
             for (int which : order) {
-                WeightUnit b = which < 0 ? bf16.outputUnit() : bf16.layerUnit(which);
-                WeightUnit d = which < 0 ? df11.outputUnit() : df11.layerUnit(which);
-                assertTrue(d.compressed());
-                assertMatricesEqual(bf16.acquire(b), df11.acquire(d));
+                if (which < 0) {
+                    assertOutputEqual(bf16, df11);
+                } else {
+                    assertTrue(df11.layerUnit(which).compressed());
+                    assertMatricesEqual(bf16.acquire(bf16.layerUnit(which)), df11.acquire(df11.layerUnit(which)));
+                }
             }
             int[] tokens = {0, 96, 5, 5, 40};
             assertEquals(-1, bf16.embeddingRows(tokens).mismatch(df11.embeddingRows(tokens)));
         }
     }
 
+    /**
+     * stories15M's tied embedding (9.2 M elements) is much larger than a layer (1 M): it is decoded in row bands no
+     * larger than a layer, so one layer-sized buffer serves everything, and the bands give the embedding's bytes.
+     */
     @Test
-    void keepsWeightsCompressedWithOneBufferForTheLargestUnit() throws IOException {
+    void keepsWeightsCompressedWithOneLayerSizedBuffer() throws IOException {
         try (WeightStore bf16 = WeightStores.open(TestModels.stories15M(), WeightStores.Df11Options.defaults());
              WeightStore df11 = WeightStores.open(TestModels.stories15MDf11(), new WeightStores.Df11Options(2, false))) {
-            long largest = 2L * df11.embeddingUnit().elementCount();     // tied: the embedding is the largest unit
-            assertEquals(largest, df11.decodeBufferBytes());
+            long layer = df11.layerUnit(0).elementCount();
+            assertEquals(2 * layer, df11.decodeBufferBytes());
+            assertTrue(df11.outputUnits().size() > 1);
+            int nextRow = 0;
+            for (WeightUnit band : df11.outputUnits()) {
+                assertTrue(band.elementCount() <= layer);
+                assertEquals(nextRow, band.matrices().get(0).firstRow());
+                nextRow += band.matrices().get(0).rows();
+            }
+            assertEquals(df11.config().vocabSize(), nextRow);
+            assertOutputEqual(bf16, df11);
             long compressed = df11.residentWeightBytes() - df11.decodeBufferBytes();
             double ratio = compressed / (double) bf16.residentWeightBytes();
-            System.out.printf("stories15M DF11 weights: %.1f%% of BF16 (+ %d byte buffer)%n", 100 * ratio, largest);
+            System.out.printf("stories15M DF11 weights: %.1f%% of BF16 (+ %d byte buffer)%n", 100 * ratio,
+                    df11.decodeBufferBytes());
             assertTrue(ratio > 0.6 && ratio < 0.8, "compressed to " + ratio);
         }
     }
@@ -72,12 +88,13 @@ class Df11WeightStoreTest {
                 for (int layer = 0; layer < df11.config().layerCount(); layer++) {
                     df11.acquire(df11.layerUnit(layer));
                 }
-                df11.acquire(df11.outputUnit());
+                df11.outputUnits().forEach(df11::acquire);
             }
             // 3 passes x (2 layers + head); with prefetch also layer 0 of a 4th pass may have been decoded already.
             long decodes = df11.decodeStats().decodes();
             assertTrue(decodes == 9 || prefetch && decodes == 10, "decodes " + decodes);
-            long largest = Math.max(df11.outputUnit().elementCount(), df11.embeddingUnit().elementCount());
+            assertEquals(1, df11.outputUnits().size());
+            long largest = df11.outputUnits().get(0).elementCount();
             for (int layer = 0; layer < df11.config().layerCount(); layer++) {
                 largest = Math.max(largest, df11.layerUnit(layer).elementCount());
             }
@@ -113,6 +130,17 @@ class Df11WeightStoreTest {
             assertEquals(2L * 2 * df11.config().hiddenSize(), df11.embeddingRows(new int[] {3, 4}).byteSize());
             assertTrue(df11.compressed(df11.layerUnit(0)).isPresent());
             assertEquals(ModelLayout.layerMatrices(0).size(), df11.compressed(df11.layerUnit(0)).get().matrixCount());
+        }
+    }
+
+    /** The DF11 output bands, in order, hold exactly the BF16 output matrix's rows. */
+    private static void assertOutputEqual(WeightStore bf16, WeightStore df11) {
+        String name = new ModelLayout(bf16.config()).outputMatrix();
+        MemorySegment whole = bf16.acquire(bf16.outputUnits().get(0)).matrix(name).data();
+        for (WeightUnit band : df11.outputUnits()) {
+            MatrixSlot slot = band.slot(name);
+            MemorySegment expected = whole.asSlice(2L * slot.firstRow() * slot.cols(), 2 * slot.elementCount());
+            assertEquals(-1, expected.mismatch(df11.acquire(band).matrix(name).data()), band.name());
         }
     }
 
