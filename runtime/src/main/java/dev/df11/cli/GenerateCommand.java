@@ -80,6 +80,10 @@ public final class GenerateCommand extends Df11Command {
             + "current one computes (a second decode buffer).")
     boolean prefetch;
 
+    @Option(names = "--warmup", description = "Run the prompt and a few tokens once, untimed, before the measured "
+            + "run (the first run includes JIT compilation and page faults).")
+    boolean warmup;
+
     @Option(names = "--json", description = "Print ids, text and timings as one JSON object instead of streaming.")
     boolean json;
 
@@ -107,6 +111,10 @@ public final class GenerateCommand extends Df11Command {
         }
         GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, samplingSeed);
         try (forward) {
+            if (warmup) {
+                new Generator(forward).generate(promptIds, GenerationSettings.greedy(Math.min(4, maxTokens)),
+                        token -> { });
+            }
             TextStream stream = json ? null : new TextStream(tokenizer, promptIds);
             GenerationResult result = new Generator(forward).generate(promptIds, settings,
                     stream != null ? stream::token : token -> { });
