@@ -35,8 +35,9 @@ public final class VerifyCommand extends Df11Command {
         for (Df11Verifier.Mismatch m : r.mismatches()) {
             out().println("MISMATCH " + m);
         }
-        out().printf("verified %s against %s: %d units decoded, %d tensors (%s) compared in %s%n", df11Dir, reference,
-                r.units(), r.tensorsCompared(), Sizes.bytes(r.bytesCompared()), Sizes.seconds(r.nanos()));
+        out().printf("verified %s against %s: %d units decoded, %d tensors (%s) compared in %s (%s)%n", df11Dir,
+                reference, r.units(), r.tensorsCompared(), Sizes.bytes(r.bytesCompared()), Sizes.seconds(r.nanos()),
+                Sizes.throughput(r.bytesCompared(), r.nanos()));
         if (r.identical()) {
             out().println("OK: every tensor is bit-identical");
             return 0;

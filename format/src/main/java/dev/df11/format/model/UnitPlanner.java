@@ -125,7 +125,8 @@ public final class UnitPlanner {
             return null;
         }
         if (!missing.isEmpty()) {
-            throw new Df11ModelException(dir.dir(), "unit '" + module + "' lacks " + missing);
+            throw new Df11ModelException(dir.dir(), "unit '" + module + "' lacks " + missing
+                    + (required ? "; not a Llama-family layer? give the units explicitly with --pattern" : ""));
         }
         for (String w : weights) {
             requireBf16(dir, w);

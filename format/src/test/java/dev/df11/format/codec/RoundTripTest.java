@@ -207,6 +207,32 @@ class RoundTripTest {
     }
 
     @Test
+    void confinedInputIsEncodedOnTheCallersThread() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocate(2 * 300_000L);
+            in.copyFrom(TestWeights.gaussian(6, 300_000));
+            Df11Unit unit = new Df11Encoder(2).encode("confined", List.of(in));
+            assertEquals(new Df11Encoder(1).encode("confined", List.of(TestWeights.gaussian(6, 300_000))), unit);
+        }
+    }
+
+    @Test
+    void anyElementRangeDecodes() {
+        MemorySegment in = TestWeights.gaussian(8, 100_000);
+        Df11Unit unit = ENCODER.encode("ranges", List.of(in));
+        short[] all = TestWeights.toShorts(in);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        Df11Decoder decoder = new Df11Decoder(2);
+        for (int trial = 0; trial < 50; trial++) {
+            int from = random.nextInt(all.length + 1);
+            int to = from + random.nextInt(all.length - from + 1);
+            short[] out = new short[to - from];
+            decoder.decodeRange(unit, from, to, MemorySegment.ofArray(out));
+            assertArrayEquals(java.util.Arrays.copyOfRange(all, from, to), out, "[" + from + ", " + to + ")");
+        }
+    }
+
+    @Test
     void sameBytesForAnyParallelismAndChunking() {
         List<MemorySegment> matrices = List.of(TestWeights.gaussian(1, 300_001), TestWeights.gaussian(2, 77),
                 TestWeights.gaussian(3, 250_000, 1.0));
