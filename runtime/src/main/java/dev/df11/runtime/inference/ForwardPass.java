@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * The model's forward pass, independent of where it runs: for each batch of tokens, decode and apply the embedding,
  * then each layer, then the output head, through a {@link Backend}. Long prompts go through in batches of up to
- * {@code maxBatch} tokens. Records how long the caller waited for units to be decoded.
+ * {@code maxBatch} tokens. Records how long the caller waited for units to be decoded. It owns the backend and the
+ * weights it is given: closing it closes both.
  */
 public final class ForwardPass implements AutoCloseable {
 
