@@ -40,8 +40,6 @@ public final class DecodeThenMatVec {
     /** Names of the synthetic unit's matrices. */
     public static final List<String> SYNTHETIC_NAMES = List.of("example.mlp.up_proj.weight",
             "example.mlp.down_proj.weight");
-    /** Shapes of the synthetic unit's matrices (a small MLP: 288 -> 768 -> 288). */
-    public static final List<long[]> SYNTHETIC_SHAPES = List.of(new long[] {768, 288}, new long[] {288, 768});
 
     private DecodeThenMatVec() {
     }
@@ -82,7 +80,7 @@ public final class DecodeThenMatVec {
         Outcome outcome;
         if (args.length == 0) {
             Df11Unit unit = syntheticUnit(42);
-            CompressedUnit compressed = CompressedUnit.of(unit, SYNTHETIC_NAMES, SYNTHETIC_SHAPES);
+            CompressedUnit compressed = CompressedUnit.of(unit, SYNTHETIC_NAMES, syntheticShapes());
             outcome = run(compressed, compressed.matrix(1), unit, 7);
         } else if (args.length == 2 || args.length == 3) {
             try (Df11Model model = Df11Model.open(Path.of(args[0]))) {
@@ -163,7 +161,12 @@ public final class DecodeThenMatVec {
         return x;
     }
 
-    /** Two seeded N(0, 0.02) BF16 matrices, {@link #SYNTHETIC_SHAPES}, encoded as one unit. */
+    /** Shapes of the synthetic unit's matrices (a small MLP: 288 -> 768 -> 288); fresh arrays. */
+    public static List<long[]> syntheticShapes() {
+        return List.of(new long[] {768, 288}, new long[] {288, 768});
+    }
+
+    /** Two seeded N(0, 0.02) BF16 matrices shaped {@link #syntheticShapes()}, encoded as one unit. */
     public static Df11Unit syntheticUnit(long seed) {
         MemorySegment up = GaussianBf16.generate(seed, 768 * 288, 0.02);
         MemorySegment down = GaussianBf16.generate(seed + 1, 288 * 768, 0.02);
