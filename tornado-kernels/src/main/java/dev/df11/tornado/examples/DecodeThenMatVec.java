@@ -84,6 +84,10 @@ public final class DecodeThenMatVec {
             outcome = run(compressed, compressed.matrix(1), unit, 7);
         } else if (args.length == 2 || args.length == 3) {
             try (Df11Model model = Df11Model.open(Path.of(args[0]))) {
+                if (!model.unitNames().contains(args[1])) {
+                    System.err.println(args[0] + " has no unit '" + args[1] + "'; its units: " + model.unitNames());
+                    System.exit(2);
+                }
                 CompressedUnit compressed = CompressedUnit.load(model, args[1]);
                 UnitMatrix matrix = args.length == 3 ? compressed.matrix(args[2]) : compressed.matrix(0);
                 outcome = run(compressed, matrix, model.unit(args[1]), 7);
