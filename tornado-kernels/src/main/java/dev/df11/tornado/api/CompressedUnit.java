@@ -6,6 +6,7 @@ import dev.df11.format.model.Df11Model;
 import dev.df11.format.model.MatrixRef;
 import dev.df11.format.model.UnitTensors;
 import dev.df11.tornado.decode.Df11DeviceUnit;
+import dev.df11.tornado.decode.PackedInputs;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
@@ -44,13 +45,17 @@ import java.util.Optional;
  * device-side views of an array ({@code ShortArray.slice} copies on the host), so a kernel that uses one matrix
  * takes the shared buffer and the matrix's offset.
  *
- * <p>Instances are immutable; the off-heap arrays are freed by the garbage collector once unreachable.
+ * <p>The v3 kernel ({@code KernelVersion.V3_SINGLE_PASS}) reads the tables and the stream repacked as ints; that
+ * form is made from these arrays on the host the first time a v3 task is added.
+ *
+ * <p>Instances are thread-safe and their arrays are never changed; the off-heap arrays are freed by the garbage collector once unreachable.
  */
 public final class CompressedUnit {
 
     private final Df11DeviceUnit arrays;
     private final String source;
     private final List<UnitMatrix> matrices;
+    private PackedInputs packed;
 
     private CompressedUnit(Df11DeviceUnit arrays, String source, List<UnitMatrix> matrices) {
         this.arrays = arrays;
@@ -246,6 +251,17 @@ public final class CompressedUnit {
     /** The arrays and sizes in the form the kernels take. */
     Df11DeviceUnit deviceUnit() {
         return arrays;
+    }
+
+    /**
+     * The repacked tables and stream that the v3 kernel reads, made on first use and shared by every graph that
+     * decodes this unit with v3 (so each graph moves the same arrays, and the host packs once).
+     */
+    synchronized PackedInputs packedInputs() {
+        if (packed == null) {
+            packed = PackedInputs.of(arrays);
+        }
+        return packed;
     }
 
     private int checkIndex(int i) {

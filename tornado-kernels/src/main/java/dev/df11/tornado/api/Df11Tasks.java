@@ -23,8 +23,9 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * }
  * }</pre>
  *
- * <p>What {@link #addDecode} adds to the graph: a {@code transferToDevice(FIRST_EXECUTION, ...)} of the unit's five
- * compressed arrays (moved once, then resident), the decode task, and the per-block status array kept on the device
+ * <p>What {@link #addDecode} adds to the graph: a {@code transferToDevice(FIRST_EXECUTION, ...)} of the unit's
+ * compressed arrays (moved once, then resident; v3 moves a repacked form of the tables and stream, made once per
+ * unit), the decode task, and the per-block status array kept on the device
  * ({@code UNDER_DEMAND}). The output array is left alone: it stays on the device for your next task in the same
  * graph; add {@code persistOnDevice(output)} to hand it to another graph of the same plan
  * ({@code consumeFromDevice(graphName, output)} there), or {@code transferToHost(..., output)} to read it on the host.
@@ -81,9 +82,7 @@ public final class Df11Tasks {
                     + " (use unit.allocateOutput())", null);
         }
         IntArray status = new IntArray(unit.blocks());
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.lookupTables(), unit.encodedExponent(),
-                unit.signMantissa(), unit.outputPositions(), unit.gaps());
-        KernelBinding.addTask(graph, taskName, kernel, unit.deviceUnit(), output, status);
+        KernelBinding.addTask(graph, taskName, kernel, unit, output, status);
         graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
         return new DecodeTask(graphName, taskName, unit, output, status, kernel,
                 KernelBinding.grid(kernel, unit.deviceUnit()));

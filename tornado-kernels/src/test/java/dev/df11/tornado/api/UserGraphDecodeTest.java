@@ -5,8 +5,10 @@ import dev.df11.format.codec.Df11FormatException;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.testing.OfficialVectors;
 import dev.df11.format.testing.TestWeights;
+import dev.df11.tornado.decode.KernelVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -43,6 +45,16 @@ class UserGraphDecodeTest {
             CompressedUnit unit = CompressedUnit.of(vector.unit());
             assertEquals(vector.originals().size(), unit.matrixCount());
             UserGraphs.assertSameBits(cpu, UserGraphs.decodeInOwnGraph("user_" + name, unit), name);
+        }
+    }
+
+    /** Every kernel version through the same API, on the vector with the longest codes (chains of child tables). */
+    @ParameterizedTest
+    @EnumSource(KernelVersion.class)
+    void everyKernelVersionDecodesInAUserGraph(KernelVersion kernel) {
+        try (OfficialVectors.Vector vector = OfficialVectors.open("fibonacci_long_codes")) {
+            UserGraphs.assertSameBits(UserGraphs.cpuDecode(vector.unit()), UserGraphs.decodeInOwnGraph(
+                    "user_" + kernel.name().toLowerCase(), CompressedUnit.of(vector.unit()), kernel), kernel.label());
         }
     }
 

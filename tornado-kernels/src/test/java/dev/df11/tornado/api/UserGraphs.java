@@ -2,6 +2,7 @@ package dev.df11.tornado.api;
 
 import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Unit;
+import dev.df11.tornado.decode.KernelVersion;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
@@ -21,10 +22,15 @@ final class UserGraphs {
 
     /** Decodes {@code unit} in a one-task graph of the caller's, reads the output back and verifies the status. */
     static short[] decodeInOwnGraph(String graphName, CompressedUnit unit) {
+        return decodeInOwnGraph(graphName, unit, Df11Tasks.DEFAULT_KERNEL);
+    }
+
+    /** {@link #decodeInOwnGraph(String, CompressedUnit)} with the given kernel. */
+    static short[] decodeInOwnGraph(String graphName, CompressedUnit unit, KernelVersion kernel) {
         ShortArray output = unit.allocateOutput();
         output.init((short) 0x5A5A);   // an element the kernel skipped cannot look right by accident
         TaskGraph graph = new TaskGraph(graphName).transferToDevice(DataTransferMode.FIRST_EXECUTION, output);
-        DecodeTask decode = Df11Tasks.addDecode(graph, "decode", unit, output);
+        DecodeTask decode = Df11Tasks.addDecode(graph, "decode", unit, output, kernel);
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, output);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())
                 .withGridScheduler(decode.registerIn(new GridScheduler()))) {
