@@ -29,8 +29,11 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * ({@code UNDER_DEMAND}). The output array is left alone: it stays on the device for your next task in the same
  * graph; add {@code persistOnDevice(output)} to hand it to another graph of the same plan
  * ({@code consumeFromDevice(graphName, output)} there), or {@code transferToHost(..., output)} to read it on the host.
- * The task rewrites elements {@code [0, unit.elements())} of the output on every execution and touches nothing past
- * them.
+ * The task writes elements {@code [0, unit.elements())} of the output on every execution, and nothing past them.
+ *
+ * <p>Give each decode task an output array of its own. TornadoVM 5.2 does not copy an array to the device when it
+ * deduces that a kernel only writes it, whatever {@code transferToDevice} says (it deduces so for the v1 kernel), so
+ * what an output holds past {@code unit.elements()} on the device is unspecified.
  */
 public final class Df11Tasks {
 

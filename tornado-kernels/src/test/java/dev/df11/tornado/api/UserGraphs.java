@@ -11,11 +11,16 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** What a user's code does with the API, in the shortest form the tests need, and the CPU oracle. */
 final class UserGraphs {
+
+    /** Extra output values past the unit. */
+    static final int SLACK = 1024;
+    private static final short SENTINEL = 0x5A5A;
 
     private UserGraphs() {
     }
@@ -25,10 +30,13 @@ final class UserGraphs {
         return decodeInOwnGraph(graphName, unit, Df11Tasks.DEFAULT_KERNEL);
     }
 
-    /** {@link #decodeInOwnGraph(String, CompressedUnit)} with the given kernel. */
+    /**
+     * {@link #decodeInOwnGraph(String, CompressedUnit)} with the given kernel, into an output {@link #SLACK} values
+     * longer than the unit (allowed; what lies past the unit is unspecified, see {@link Df11Tasks}).
+     */
     static short[] decodeInOwnGraph(String graphName, CompressedUnit unit, KernelVersion kernel) {
-        ShortArray output = unit.allocateOutput();
-        output.init((short) 0x5A5A);   // an element the kernel skipped cannot look right by accident
+        ShortArray output = new ShortArray(unit.elements() + SLACK);
+        output.init(SENTINEL);   // an element the kernel skipped cannot look right by accident (where copied in)
         TaskGraph graph = new TaskGraph(graphName).transferToDevice(DataTransferMode.FIRST_EXECUTION, output);
         DecodeTask decode = Df11Tasks.addDecode(graph, "decode", unit, output, kernel);
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, output);
@@ -38,7 +46,7 @@ final class UserGraphs {
         } catch (TornadoExecutionPlanException e) {
             throw new IllegalStateException(e);
         }
-        return output.toHeapArray();
+        return Arrays.copyOf(output.toHeapArray(), unit.elements());
     }
 
     /** The CPU decoder's output for {@code unit}. */
