@@ -8,7 +8,10 @@ public enum KernelVersion {
     V2_STAGED("v2-staged", "tables in local memory, exponents staged in 8192-element slices, coalesced writes"),
     /** Packed int tables, word loads, split loops, two-level scan, one pass through a 16,384-element stage. */
     V3_SINGLE_PASS("v3-single-pass", "packed int tables, word loads, split loops, 3-barrier scan, one pass through a"
-            + " 16,384-element stage");
+            + " 16,384-element stage"),
+    /** v3 with one decode: phase 1 keeps its exponents in local memory, phase 2 moves them into place. */
+    V3B_ONE_DECODE("v3b-one-decode", "v3 without the second decode: phase 1 keeps 32 exponents per work-item in"
+            + " local memory, phase 2 moves them to a 4-per-word stage");
 
     private final String label;
     private final String description;

@@ -79,6 +79,9 @@ public final class TornadoDecoder implements AutoCloseable {
             case V3_SINGLE_PASS -> taskGraph.task(TASK, SinglePassKernels::decodeSinglePass, context, packed.tables(),
                     packed.codeWords(), unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status,
                     unit.gapBytes(), unit.elements());
+            case V3B_ONE_DECODE -> taskGraph.task(TASK, OneDecodeKernels::decodeOnce, context, packed.tables(),
+                    packed.codeWords(), unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status,
+                    unit.gapBytes(), unit.elements());
         };
         taskGraph.transferToHost(DataTransferMode.UNDER_DEMAND, output, status);
 
