@@ -11,7 +11,9 @@ public enum KernelVersion {
             + " 16,384-element stage"),
     /** v3 with one decode: phase 1 keeps its exponents in local memory, phase 2 moves them into place. */
     V3B_ONE_DECODE("v3b-one-decode", "v3 without the second decode: phase 1 keeps 32 exponents per work-item in"
-            + " local memory, phase 2 moves them to a 4-per-word stage");
+            + " local memory, phase 2 moves them to a 4-per-word stage"),
+    /** v3b decoding two codes per lookup where one byte holds both. */
+    V3C_PAIRS("v3c-pairs", "v3b with a two-code root table: one lookup decodes both codes when a byte holds two");
 
     private final String label;
     private final String description;

@@ -62,7 +62,7 @@ public final class TornadoDecoder implements AutoCloseable {
         if (version.usesPackedInputs()) {
             packed = PackedInputs.of(unit);
             taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.codeWords(),
-                    unit.signMantissa(), unit.outputPositions(), unit.gaps());
+                    packed.pairs(), unit.signMantissa(), unit.outputPositions(), unit.gaps());
         } else {
             taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.luts(), unit.codes(),
                     unit.signMantissa(), unit.outputPositions(), unit.gaps());
@@ -82,6 +82,9 @@ public final class TornadoDecoder implements AutoCloseable {
             case V3B_ONE_DECODE -> taskGraph.task(TASK, OneDecodeKernels::decodeOnce, context, packed.tables(),
                     packed.codeWords(), unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status,
                     unit.gapBytes(), unit.elements());
+            case V3C_PAIRS -> taskGraph.task(TASK, PairDecodeKernels::decodePairs, context, packed.tables(),
+                    packed.pairs(), packed.codeWords(), unit.signMantissa(), unit.outputPositions(), unit.gaps(),
+                    output, status, unit.gapBytes(), unit.elements());
         };
         taskGraph.transferToHost(DataTransferMode.UNDER_DEMAND, output, status);
 
