@@ -13,7 +13,15 @@ public enum KernelVersion {
     V3B_ONE_DECODE("v3b-one-decode", "v3 without the second decode: phase 1 keeps 32 exponents per work-item in"
             + " local memory, phase 2 moves them to a 4-per-word stage"),
     /** v3b decoding two codes per lookup where one byte holds both. */
-    V3C_PAIRS("v3c-pairs", "v3b with a two-code root table: one lookup decodes both codes when a byte holds two");
+    V3C_PAIRS("v3c-pairs", "v3b with a two-code root table: one lookup decodes both codes when a byte holds two"),
+    /** v3c writing four elements per step as two output ints, the stage aligned to the global index. */
+    V3D_WORD_WRITES("v3d-word-writes", "v3c with an aligned stage: four elements per step, sign/mantissa read and"
+            + " BF16 written as ints");
+
+    /** Whether the kernel writes the output as ints (two BF16 each) rather than shorts. */
+    public boolean writesWords() {
+        return this == V3D_WORD_WRITES;
+    }
 
     private final String label;
     private final String description;

@@ -40,6 +40,18 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs) 
         return new PackedInputs(packTables(luts), codeWords(unit), pairTable(luts));
     }
 
+    /**
+     * The sign/mantissa bytes as ints (little-endian, so word {@code q} holds elements {@code 4q..4q+3} from its low
+     * byte up), padded with zeros past the last element, for kernels that read four at a time.
+     */
+    public static IntArray signMantissaWords(Df11DeviceUnit unit) {
+        IntArray words = new IntArray(unit.elements() / 4 + 3);
+        MemorySegment target = words.getSegment();
+        target.fill((byte) 0);
+        MemorySegment.copy(unit.signMantissa().getSegment(), 0, target, 0, unit.elements());
+        return words;
+    }
+
     /** A two-code entry that decodes one code: exponent {@code e} of {@code length} bits. */
     static int singleCodePair(int e, int length) {
         return e | (length << 16) | (length << 23);
