@@ -217,14 +217,17 @@ public final class WordWriteKernels {
             }
             lastBytes[lane] = mine;
         } else {
-            // More codes than were kept: decode the window again (rare; a plain loop with the refill inside).
-            window = head << gap;
+            // More codes than were kept: decode the window again (rare; a plain loop with the refill inside). The
+            // stream words are read again rather than kept in registers through phase 1.
+            long again = ((long) swap(codeWords.get(word)) << 32) | (swap(codeWords.get(word + 1)) & 0xFFFFFFFFL);
+            long tailAgain = swap(codeWords.get(word + 2)) & 0xFFFFFFFFL;
+            window = again << gap;
             consumed = gap;
             int refilled = 0;
             int bytes = 0;
             for (int s = mineFrom; s < mineTo; s++) {
                 if (refilled == 0 && consumed >= 32) {
-                    window = window | (tail << (consumed - 32));
+                    window = window | (tailAgain << (consumed - 32));
                     refilled = 1;
                 }
                 int entry = pairs[(int) (window >> 56) & 0xFF];
