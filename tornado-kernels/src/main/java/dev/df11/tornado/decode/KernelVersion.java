@@ -16,11 +16,18 @@ public enum KernelVersion {
     V3C_PAIRS("v3c-pairs", "v3b with a two-code root table: one lookup decodes both codes when a byte holds two"),
     /** v3c writing four elements per step as two output ints, the stage aligned to the global index. */
     V3D_WORD_WRITES("v3d-word-writes", "v3c with an aligned stage: four elements per step, sign/mantissa read and"
-            + " BF16 written as ints");
+            + " BF16 written as ints"),
+    /** v3d compiled with at most 32 registers per work-item on NVIDIA devices (full occupancy). */
+    V3E_CAPPED("v3e-capped", "v3d compiled for at most 32 registers on NVIDIA (4 work-groups of 512 per SM)");
+
+    /** Registers per work-item the NVIDIA compilers are asked to stay within; 0 for no request. */
+    public int registerCap() {
+        return this == V3E_CAPPED ? 32 : 0;
+    }
 
     /** Whether the kernel writes the output as ints (two BF16 each) rather than shorts. */
     public boolean writesWords() {
-        return this == V3D_WORD_WRITES;
+        return this == V3D_WORD_WRITES || this == V3E_CAPPED;
     }
 
     private final String label;

@@ -10,7 +10,7 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * {@link PackedInputs#pairs()}: when the byte at the top of the window holds a whole second code after the first (two
  * codes of 2 to 4 bits, the common case for weights), one lookup yields both exponents and their total length. Near
  * the end of the window (from bit 56) it decodes one code per lookup, so that it never counts a code that starts in the
- * next window. The exponents go to {@code pending} through a 64-bit accumulator. Phase 2 and the write-out are v3b's.
+ * next window. The exponents go to {@code pending} through a 32-bit accumulator. Phase 2 and the write-out are v3b's.
  *
  * <p>Local memory: 256 + 576 + 4096 + 4096 ints, 35.3 KiB.
  */
@@ -56,9 +56,10 @@ public final class PairDecodeKernels {
         context.localBarrier();
 
         // Phase 1: decode the codes that start in this window, two at a time where one byte holds both; keep the first
-        // 32 exponents, four to a word, through a 64-bit accumulator (the bytes past `count & 3` are zero).
+        // 32 exponents, four to a word (the accumulator's bytes past `count & 3` are zero; a pair that completes a
+        // word leaves its second exponent, shifted down, as the start of the next).
         int count = 0;
-        long acc = 0;
+        int acc = 0;
         long window = head << gap;
         int consumed = gap;
         // Codes that start in the first 32 bits: a second code in the same byte starts below bit 40.
@@ -68,13 +69,14 @@ public final class PairDecodeKernels {
                 entry = asPair(child(tables, entry, window));
             }
             int f = count & 3;
-            acc = acc | ((long) (entry & 0xFFFF) << (f << 3));
+            int pair = entry & 0xFFFF;
+            acc = acc | (pair << (f << 3));
             int n = 1 + ((entry >> 22) & 1);
             if (f + n >= 4) {
                 if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = (int) acc;
+                    pending[(count >> 2) * THREADS + lane] = acc;
                 }
-                acc = (acc >> 32) & 0xFFFFFFFFL;
+                acc = pair >> ((4 - f) << 3);
             }
             int total = (entry >> 16) & 0x3F;
             window = window << total;
@@ -89,13 +91,14 @@ public final class PairDecodeKernels {
                 entry = asPair(child(tables, entry, window));
             }
             int f = count & 3;
-            acc = acc | ((long) (entry & 0xFFFF) << (f << 3));
+            int pair = entry & 0xFFFF;
+            acc = acc | (pair << (f << 3));
             int n = 1 + ((entry >> 22) & 1);
             if (f + n >= 4) {
                 if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = (int) acc;
+                    pending[(count >> 2) * THREADS + lane] = acc;
                 }
-                acc = (acc >> 32) & 0xFFFFFFFFL;
+                acc = pair >> ((4 - f) << 3);
             }
             int total = (entry >> 16) & 0x3F;
             window = window << total;
@@ -109,10 +112,10 @@ public final class PairDecodeKernels {
                 entry = asPair(child(tables, entry, window));
             }
             int f = count & 3;
-            acc = acc | ((long) (entry & 0xFF) << (f << 3));
+            acc = acc | ((entry & 0xFF) << (f << 3));
             if (f == 3) {
                 if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = (int) acc;
+                    pending[(count >> 2) * THREADS + lane] = acc;
                 }
                 acc = 0;
             }
@@ -122,7 +125,7 @@ public final class PairDecodeKernels {
             count++;
         }
         if ((count & 3) != 0 && count < KEPT) {
-            pending[(count >> 2) * THREADS + lane] = (int) acc;
+            pending[(count >> 2) * THREADS + lane] = acc;
         }
 
         // Two-level exclusive scan of the counts, as in v3.

@@ -10,6 +10,8 @@ import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
+import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
@@ -74,6 +76,7 @@ public final class TornadoDecoder implements AutoCloseable {
         if (profile) {
             executionPlan.withProfiler(ProfilerMode.SILENT);
         }
+        capRegisters(executionPlan, device);
         this.plan = executionPlan;
     }
 
@@ -95,7 +98,7 @@ public final class TornadoDecoder implements AutoCloseable {
             };
         }
         PackedInputs packed = PackedInputs.of(u);
-        if (version.writesWords()) {
+        if (version.writesWords()) { // v3d and v3e: the same kernel, v3e with a register cap
             IntArray smWords = PackedInputs.signMantissaWords(u);
             IntArray words = (IntArray) deviceOutput;
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(),
@@ -118,6 +121,26 @@ public final class TornadoDecoder implements AutoCloseable {
                     status, u.gapBytes(), u.elements());
             default -> throw new IllegalStateException(version.label());
         };
+    }
+
+    /**
+     * Asks NVIDIA's compilers for at most {@link KernelVersion#registerCap()} registers: the PTX JIT option, or the
+     * {@code cl_nv_compiler_options} flag for NVIDIA's OpenCL (other OpenCL drivers, PoCL included, would reject it, so
+     * they get nothing). The OpenCL flags replace TornadoVM's defaults, which only matter for floating point.
+     */
+    private void capRegisters(TornadoExecutionPlan executionPlan, TornadoDevice device) {
+        int cap = version.registerCap();
+        if (cap == 0) {
+            return;
+        }
+        TornadoDevice target = device != null ? device : TornadoRuntimeProvider.getTornadoRuntime().getDefaultDevice();
+        if (target.getTornadoVMBackend() == TornadoVMBackendType.PTX) {
+            executionPlan.withCompilerFlags(TornadoVMBackendType.PTX,
+                    "CU_JIT_OPTIMIZATION_LEVEL 4 CU_JIT_MAX_REGISTERS " + cap);
+        } else if (target.getTornadoVMBackend() == TornadoVMBackendType.OPENCL
+                && target.getPlatformName().toUpperCase(java.util.Locale.ROOT).contains("NVIDIA")) {
+            executionPlan.withCompilerFlags(TornadoVMBackendType.OPENCL, "-w -cl-nv-maxrregcount=" + cap);
+        }
     }
 
     /** The unit being decoded. */

@@ -62,9 +62,10 @@ public final class WordWriteKernels {
         context.localBarrier();
 
         // Phase 1: decode the codes that start in this window, two at a time where one byte holds both; keep the first
-        // 32 exponents, four to a word, through a 64-bit accumulator (the bytes past `count & 3` are zero).
+        // 32 exponents, four to a word (the accumulator's bytes past `count & 3` are zero; a pair that completes a
+        // word leaves its second exponent, shifted down, as the start of the next).
         int count = 0;
-        long acc = 0;
+        int acc = 0;
         long window = head << gap;
         int consumed = gap;
         // Codes that start in the first 32 bits: a second code in the same byte starts below bit 40.
@@ -74,13 +75,14 @@ public final class WordWriteKernels {
                 entry = asPair(child(tables, entry, window));
             }
             int f = count & 3;
-            acc = acc | ((long) (entry & 0xFFFF) << (f << 3));
+            int pair = entry & 0xFFFF;
+            acc = acc | (pair << (f << 3));
             int n = 1 + ((entry >> 22) & 1);
             if (f + n >= 4) {
                 if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = (int) acc;
+                    pending[(count >> 2) * THREADS + lane] = acc;
                 }
-                acc = (acc >> 32) & 0xFFFFFFFFL;
+                acc = pair >> ((4 - f) << 3);
             }
             int total = (entry >> 16) & 0x3F;
             window = window << total;
@@ -95,13 +97,14 @@ public final class WordWriteKernels {
                 entry = asPair(child(tables, entry, window));
             }
             int f = count & 3;
-            acc = acc | ((long) (entry & 0xFFFF) << (f << 3));
+            int pair = entry & 0xFFFF;
+            acc = acc | (pair << (f << 3));
             int n = 1 + ((entry >> 22) & 1);
             if (f + n >= 4) {
                 if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = (int) acc;
+                    pending[(count >> 2) * THREADS + lane] = acc;
                 }
-                acc = (acc >> 32) & 0xFFFFFFFFL;
+                acc = pair >> ((4 - f) << 3);
             }
             int total = (entry >> 16) & 0x3F;
             window = window << total;
@@ -115,10 +118,10 @@ public final class WordWriteKernels {
                 entry = asPair(child(tables, entry, window));
             }
             int f = count & 3;
-            acc = acc | ((long) (entry & 0xFF) << (f << 3));
+            acc = acc | ((entry & 0xFF) << (f << 3));
             if (f == 3) {
                 if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = (int) acc;
+                    pending[(count >> 2) * THREADS + lane] = acc;
                 }
                 acc = 0;
             }
@@ -128,7 +131,7 @@ public final class WordWriteKernels {
             count++;
         }
         if ((count & 3) != 0 && count < KEPT) {
-            pending[(count >> 2) * THREADS + lane] = (int) acc;
+            pending[(count >> 2) * THREADS + lane] = acc;
         }
         // The last work-item also decodes the code after its window: the first of the next block, which shares an
         // output word with this block's last element when that one has an even index.
