@@ -117,7 +117,13 @@ public final class DecodeBenchmark implements Callable<Integer> {
             }
             List<String> labels = kernels.equals(List.of("all")) ? List.of(KernelVersion.labels().split(",")) : kernels;
             for (String label : labels) {
-                report.add(timeDecode(deviceUnit, KernelVersion.parse(label), target, reference));
+                KernelVersion version = KernelVersion.parse(label);
+                try {
+                    report.add(timeDecode(deviceUnit, version, target, reference));
+                } catch (RuntimeException e) {
+                    // One kernel that fails to compile or run on this device must not cost the others' numbers.
+                    System.err.println(version.label() + " FAILED, skipped: " + e);
+                }
             }
             report.add(timeCopy(original, target));
         }

@@ -8,7 +8,27 @@ public enum KernelVersion {
     V2_STAGED("v2-staged", "tables in local memory, exponents staged in 8192-element slices, coalesced writes"),
     /** Packed int tables, word loads, split loops, two-level scan, one pass through a 16,384-element stage. */
     V3_SINGLE_PASS("v3-single-pass", "packed int tables, word loads, split loops, 3-barrier scan, one pass through a"
-            + " 16,384-element stage");
+            + " 16,384-element stage"),
+    /** v3 with one decode: phase 1 keeps its exponents in local memory, phase 2 moves them into place. */
+    V3B_ONE_DECODE("v3b-one-decode", "v3 without the second decode: phase 1 keeps 32 exponents per work-item in"
+            + " local memory, phase 2 moves them to a 4-per-word stage"),
+    /** v3b decoding two codes per lookup where one byte holds both. */
+    V3C_PAIRS("v3c-pairs", "v3b with a two-code root table: one lookup decodes both codes when a byte holds two"),
+    /** v3c writing four elements per step as two output ints, the stage aligned to the global index. */
+    V3D_WORD_WRITES("v3d-word-writes", "v3c with an aligned stage: four elements per step, sign/mantissa read and"
+            + " BF16 written as ints"),
+    /** v3d compiled with at most 32 registers per work-item on NVIDIA devices (full occupancy). */
+    V3E_CAPPED("v3e-capped", "v3d compiled for at most 32 registers on NVIDIA (4 work-groups of 512 per SM)");
+
+    /** Registers per work-item the NVIDIA compilers are asked to stay within; 0 for no request. */
+    public int registerCap() {
+        return this == V3E_CAPPED ? 32 : 0;
+    }
+
+    /** Whether the kernel writes the output as ints (two BF16 each) rather than shorts. */
+    public boolean writesWords() {
+        return this == V3D_WORD_WRITES || this == V3E_CAPPED;
+    }
 
     private final String label;
     private final String description;

@@ -20,17 +20,64 @@ import java.lang.foreign.MemorySegment;
  * read its 8 bytes and 8 bytes of look-ahead without a bounds check.</li>
  * </ul>
  *
+ * <li>{@code pairs}: the root table again, 256 ints, but an entry decodes up to two codes when both fit in its byte:
+ * {@code e0 | e1 << 8 | totalBits << 16 | second << 22 | firstLength << 23} ({@code second} is 1 when {@code e1} is a
+ * second code); a byte whose first code is longer than 8 bits holds the same pointer as {@code tables}.</li>
+ * </ul>
+ *
  * @param tables    the packed decode tables
  * @param codeWords the padded stream
+ * @param pairs     the two-code root table
  */
-public record PackedInputs(IntArray tables, IntArray codeWords) {
+public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs) {
 
     /** Stream bytes a work-item reads: its own 8 and 8 of look-ahead. */
     static final int BYTES_READ = 16;
 
     /** Derives the arrays from {@code unit} (whose tables were validated by {@link Df11DeviceUnit#of}). */
     public static PackedInputs of(Df11DeviceUnit unit) {
-        return new PackedInputs(packTables(unit), codeWords(unit));
+        LookupTables luts = LookupTables.parse(unit.name(), unit.luts().getSegment());
+        return new PackedInputs(packTables(luts), codeWords(unit), pairTable(luts));
+    }
+
+    /**
+     * The sign/mantissa bytes as ints (little-endian, so word {@code q} holds elements {@code 4q..4q+3} from its low
+     * byte up), padded with zeros past the last element, for kernels that read four at a time.
+     */
+    public static IntArray signMantissaWords(Df11DeviceUnit unit) {
+        IntArray words = new IntArray(unit.elements() / 4 + 3);
+        MemorySegment target = words.getSegment();
+        target.fill((byte) 0);
+        MemorySegment.copy(unit.signMantissa().getSegment(), 0, target, 0, unit.elements());
+        return words;
+    }
+
+    /** A two-code entry that decodes one code: exponent {@code e} of {@code length} bits. */
+    static int singleCodePair(int e, int length) {
+        return e | (length << 16) | (length << 23);
+    }
+
+    private static IntArray pairTable(LookupTables luts) {
+        IntArray pairs = new IntArray(DecodeKernels.ROW);
+        for (int b = 0; b < DecodeKernels.ROW; b++) {
+            int v = luts.entry(0, b);
+            if (v >= Df11Layout.FIRST_POINTER_VALUE) {
+                pairs.set(b, -((DecodeKernels.ROW - v) << 8));
+                continue;
+            }
+            int first = luts.codeLength(v);
+            int entry = singleCodePair(v, first);
+            if (first < 8) {
+                // The code after the first starts the byte (b << first); it is complete if it fits the bits left.
+                int v2 = luts.entry(0, (b << first) & 0xFF);
+                if (v2 < Df11Layout.FIRST_POINTER_VALUE && luts.codeLength(v2) <= 8 - first) {
+                    int total = first + luts.codeLength(v2);
+                    entry = v | (v2 << 8) | (total << 16) | (1 << 22) | (first << 23);
+                }
+            }
+            pairs.set(b, entry);
+        }
+        return pairs;
     }
 
     /** Entry value of exponent {@code e} with code length {@code length}. */
@@ -38,8 +85,7 @@ public record PackedInputs(IntArray tables, IntArray codeWords) {
         return (length << 16) | (e << 7);
     }
 
-    private static IntArray packTables(Df11DeviceUnit unit) {
-        LookupTables luts = LookupTables.parse(unit.name(), unit.luts().getSegment());
+    private static IntArray packTables(LookupTables luts) {
         int count = luts.tableCount();
         IntArray packed = new IntArray(count * DecodeKernels.ROW);
         for (int t = 0; t < count; t++) {

@@ -10,8 +10,11 @@ import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
+import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +40,8 @@ public final class TornadoDecoder implements AutoCloseable {
     private final Df11DeviceUnit unit;
     private final KernelVersion version;
     private final ShortArray output;
+    /** What the kernel writes: {@link #output} itself, or for word-writing versions an int array of BF16 pairs. */
+    private final TornadoNativeArray deviceOutput;
     private final IntArray status;
     private final TornadoExecutionPlan plan;
     private TornadoExecutionResult lastResult;
@@ -51,36 +56,15 @@ public final class TornadoDecoder implements AutoCloseable {
         this.unit = unit;
         this.version = version;
         this.output = new ShortArray(Math.max(1, unit.elements()));
+        this.deviceOutput = version.writesWords() ? new IntArray(Math.max(1, (unit.elements() + 1) / 2)) : output;
         this.status = new IntArray(Math.max(1, unit.blocks()));
         if (unit.blocks() == 0) {
             this.plan = null;   // nothing to decode; TornadoVM cannot launch an empty grid
             return;
         }
         String graph = "df11_decode_" + GRAPHS.incrementAndGet();
-        TaskGraph taskGraph = new TaskGraph(graph);
-        PackedInputs packed = null;
-        if (version.usesPackedInputs()) {
-            packed = PackedInputs.of(unit);
-            taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.codeWords(),
-                    unit.signMantissa(), unit.outputPositions(), unit.gaps());
-        } else {
-            taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.luts(), unit.codes(),
-                    unit.signMantissa(), unit.outputPositions(), unit.gaps());
-        }
-        taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, output, status);
-        KernelContext context = new KernelContext();
-        taskGraph = switch (version) {
-            case V1_GLOBAL -> taskGraph.task(TASK, DecodeKernels::decodeGlobal, context, unit.luts(), unit.codes(),
-                    unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status, unit.lutRows(),
-                    unit.codeBytes(), unit.gapBytes(), unit.elements());
-            case V2_STAGED -> taskGraph.task(TASK, DecodeKernels::decodeStaged, context, unit.luts(), unit.codes(),
-                    unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status, unit.lutRows(),
-                    unit.codeBytes(), unit.gapBytes(), unit.elements());
-            case V3_SINGLE_PASS -> taskGraph.task(TASK, SinglePassKernels::decodeSinglePass, context, packed.tables(),
-                    packed.codeWords(), unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status,
-                    unit.gapBytes(), unit.elements());
-        };
-        taskGraph.transferToHost(DataTransferMode.UNDER_DEMAND, output, status);
+        TaskGraph taskGraph = addTask(new TaskGraph(graph))
+                .transferToHost(DataTransferMode.UNDER_DEMAND, deviceOutput, status);
 
         WorkerGrid1D grid = new WorkerGrid1D(unit.blocks() * DecodeKernels.THREADS);
         grid.setLocalWork(DecodeKernels.THREADS, 1, 1);
@@ -92,7 +76,71 @@ public final class TornadoDecoder implements AutoCloseable {
         if (profile) {
             executionPlan.withProfiler(ProfilerMode.SILENT);
         }
+        capRegisters(executionPlan, device);
         this.plan = executionPlan;
+    }
+
+    /** Moves this version's inputs to the device (first execution only) and adds its kernel. */
+    private TaskGraph addTask(TaskGraph graph) {
+        KernelContext context = new KernelContext();
+        Df11DeviceUnit u = unit;
+        if (!version.usesPackedInputs()) {
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, u.luts(), u.codes(), u.signMantissa(),
+                    u.outputPositions(), u.gaps(), output, status);
+            return switch (version) {
+                case V1_GLOBAL -> graph.task(TASK, DecodeKernels::decodeGlobal, context, u.luts(), u.codes(),
+                        u.signMantissa(), u.outputPositions(), u.gaps(), output, status, u.lutRows(), u.codeBytes(),
+                        u.gapBytes(), u.elements());
+                case V2_STAGED -> graph.task(TASK, DecodeKernels::decodeStaged, context, u.luts(), u.codes(),
+                        u.signMantissa(), u.outputPositions(), u.gaps(), output, status, u.lutRows(), u.codeBytes(),
+                        u.gapBytes(), u.elements());
+                default -> throw new IllegalStateException(version.label());
+            };
+        }
+        PackedInputs packed = PackedInputs.of(u);
+        if (version.writesWords()) { // v3d and v3e: the same kernel, v3e with a register cap
+            IntArray smWords = PackedInputs.signMantissaWords(u);
+            IntArray words = (IntArray) deviceOutput;
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(),
+                    packed.codeWords(), smWords, u.outputPositions(), u.gaps(), words, status);
+            return graph.task(TASK, WordWriteKernels::decodeToWords, context, packed.tables(), packed.pairs(),
+                    packed.codeWords(), smWords, u.outputPositions(), u.gaps(), words, status, u.gapBytes(),
+                    u.elements());
+        }
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(), packed.codeWords(),
+                u.signMantissa(), u.outputPositions(), u.gaps(), output, status);
+        return switch (version) {
+            case V3_SINGLE_PASS -> graph.task(TASK, SinglePassKernels::decodeSinglePass, context, packed.tables(),
+                    packed.codeWords(), u.signMantissa(), u.outputPositions(), u.gaps(), output, status,
+                    u.gapBytes(), u.elements());
+            case V3B_ONE_DECODE -> graph.task(TASK, OneDecodeKernels::decodeOnce, context, packed.tables(),
+                    packed.codeWords(), u.signMantissa(), u.outputPositions(), u.gaps(), output, status,
+                    u.gapBytes(), u.elements());
+            case V3C_PAIRS -> graph.task(TASK, PairDecodeKernels::decodePairs, context, packed.tables(),
+                    packed.pairs(), packed.codeWords(), u.signMantissa(), u.outputPositions(), u.gaps(), output,
+                    status, u.gapBytes(), u.elements());
+            default -> throw new IllegalStateException(version.label());
+        };
+    }
+
+    /**
+     * Asks NVIDIA's compilers for at most {@link KernelVersion#registerCap()} registers: the PTX JIT option, or the
+     * {@code cl_nv_compiler_options} flag for NVIDIA's OpenCL (other OpenCL drivers, PoCL included, would reject it, so
+     * they get nothing). The OpenCL flags replace TornadoVM's defaults, which only matter for floating point.
+     */
+    private void capRegisters(TornadoExecutionPlan executionPlan, TornadoDevice device) {
+        int cap = version.registerCap();
+        if (cap == 0) {
+            return;
+        }
+        TornadoDevice target = device != null ? device : TornadoRuntimeProvider.getTornadoRuntime().getDefaultDevice();
+        if (target.getTornadoVMBackend() == TornadoVMBackendType.PTX) {
+            executionPlan.withCompilerFlags(TornadoVMBackendType.PTX,
+                    "CU_JIT_OPTIMIZATION_LEVEL 4 CU_JIT_MAX_REGISTERS " + cap);
+        } else if (target.getTornadoVMBackend() == TornadoVMBackendType.OPENCL
+                && target.getPlatformName().toUpperCase(java.util.Locale.ROOT).contains("NVIDIA")) {
+            executionPlan.withCompilerFlags(TornadoVMBackendType.OPENCL, "-w -cl-nv-maxrregcount=" + cap);
+        }
     }
 
     /** The unit being decoded. */
@@ -137,7 +185,11 @@ public final class TornadoDecoder implements AutoCloseable {
         if (lastResult == null) {
             throw new IllegalStateException("fetchOutput() before launch()");
         }
-        lastResult.transferToHost(output, status);
+        lastResult.transferToHost(deviceOutput, status);
+        if (deviceOutput != output) {
+            // Little-endian ints of BF16 pairs are the BF16 values in order.
+            MemorySegment.copy(deviceOutput.getSegment(), 0, output.getSegment(), 0, 2L * unit.elements());
+        }
         for (int b = 0; b < unit.blocks(); b++) {
             if (status.get(b) != 0) {
                 throw new Df11FormatException(unit.name(), "block " + b + ": the codes found in its stream bytes"

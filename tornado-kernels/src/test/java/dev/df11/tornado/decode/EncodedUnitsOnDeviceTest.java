@@ -44,9 +44,13 @@ class EncodedUnitsOnDeviceTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 7, 4095, 4096, 4097, 12_289, 3_000_001})
-    void edgeSizesWithSinglePassKernel(int n) {
-        DeviceOracle.assertDecodesLikeCpu(encode("gauss" + n, TestWeights.gaussian(n, n)),
-                KernelVersion.V3_SINGLE_PASS);
+    void edgeSizesWithPackedInputKernels(int n) {
+        Df11Unit unit = encode("gauss" + n, TestWeights.gaussian(n, n));
+        for (KernelVersion version : KernelVersion.values()) {
+            if (version.usesPackedInputs()) {
+                DeviceOracle.assertDecodesLikeCpu(unit, version);
+            }
+        }
     }
 
     @ParameterizedTest
@@ -95,7 +99,8 @@ class EncodedUnitsOnDeviceTest {
         Df11Unit unit = encode("onebit", TestWeights.withExponentCounts(1, counts));
         long firstBlock = unit.outputPosition(1) - unit.outputPosition(0);
         assertTrue(firstBlock > 3 * DecodeKernels.STAGE_WORDS, "first block holds " + firstBlock + " elements");
-        assertTrue(firstBlock > SinglePassKernels.STAGE_ELEMENTS, "first block holds " + firstBlock + " elements");
+        assertTrue(firstBlock > SinglePassKernels.STAGE_ELEMENTS && firstBlock > OneDecodeKernels.STAGE_ELEMENTS,
+                "first block holds " + firstBlock + " elements");
         DeviceOracle.assertDecodesLikeCpu(unit, version);
     }
 
