@@ -1,0 +1,37 @@
+package dev.df11.cli;
+
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/** Turns exceptions into messages for people: what failed and on which file, without Java jargon. */
+final class ErrorMessages {
+
+    private ErrorMessages() { }
+
+    static String describe(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        return switch (t) {
+            case NoSuchFileException n -> "no such file or folder: " + n.getFile()
+                    + (n.getReason() != null ? " (" + n.getReason() + ")" : "");
+            case FileAlreadyExistsException f -> f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+                    : "already exists");
+            case AccessDeniedException a -> "permission denied: " + a.getFile();
+            case NotDirectoryException n -> "not a folder: " + n.getFile();
+            case FileSystemException f -> f.getMessage();
+            case OutOfMemoryError o -> "out of memory (give the JVM more with -Xmx): " + o.getMessage();
+            default -> t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage()
+                    : t.getClass().getSimpleName();
+        };
+    }
+
+    /** Whether {@code e} looks like a bug in df11 rather than a problem with the input. */
+    static boolean isInternalError(Throwable e) {
+        return e instanceof NullPointerException || e instanceof IndexOutOfBoundsException
+                || e instanceof IllegalStateException || e instanceof ClassCastException
+                || e instanceof ArithmeticException || e instanceof UnsupportedOperationException;
+    }
+}

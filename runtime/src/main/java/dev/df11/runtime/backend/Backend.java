@@ -1,0 +1,49 @@
+package dev.df11.runtime.backend;
+
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightUnit;
+
+/**
+ * Where the arithmetic of a forward step runs. The caller ({@code dev.df11.runtime.inference.ForwardPass}) drives
+ * it unit by unit: {@code decode(embedding) → embed}, then per layer {@code decode(layer) → block}, then
+ * {@code decode(output) → logits}. A backend holds the activations and KV cache of one model; the weights stay
+ * in the {@link WeightStore}, which the backend may copy (a GPU uploads compressed units once in {@link #load}).
+ *
+ * <p>Contract every implementation must meet: the same greedy tokens as the CPU backend, and bit-identical logits
+ * for DF11 and BF16 weights of the same model.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for messages and the {@code --backend} option, e.g. "cpu". */
+    String name();
+
+    /**
+     * Allocates activations for batches of up to {@code maxBatch} tokens and a KV cache for
+     * {@code contextLength} positions, and prepares the weights for decoding.
+     */
+    void load(WeightStore weights, int contextLength, int maxBatch);
+
+    /**
+     * Makes a unit's BF16 matrices available to the following {@link #embed}, {@link #block} or {@link #logits}:
+     * decodes a compressed unit into a working buffer, or uses plain weights where they lie.
+     */
+    void decode(WeightUnit unit);
+
+    /** Writes the embeddings of {@code tokens} (at most maxBatch) as the current batch's hidden states. */
+    void embed(int[] tokens);
+
+    /**
+     * Runs decoder block {@code layer} over the current batch, whose tokens sit at positions
+     * {@code startPos, startPos + 1, ...}; their keys and values join the cache.
+     */
+    void block(int layer, int startPos);
+
+    /** Final norm and output projection of the current batch's last token into {@code out} (vocab size floats). */
+    void logits(float[] out);
+
+    /** Bytes of activations and KV cache this backend allocated (weights excluded). */
+    long workingBytes();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,97 @@
+package dev.df11.runtime.cpu;
+
+import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.model.ModelLayout;
+import dev.df11.runtime.weights.UnitWeights;
+
+/**
+ * Causal self-attention with grouped key/value heads: project the normalised input to queries, keys and values
+ * (plus Qwen2 biases, plus Qwen3 per-head norms), rotate queries and keys, append keys and values to the cache,
+ * attend each query head over all earlier positions, and project the concatenated heads back to the hidden size.
+ * Reads {@code normed}, writes {@code projected}.
+ */
+final class Attention {
+
+    /** Per-layer vectors the attention reads besides its matrices; null entries where the model has none. */
+    record LayerVectors(float[] queryBias, float[] keyBias, float[] valueBias, float[] queryNorm, float[] keyNorm) {
+    }
+
+    private final ModelConfig config;
+    private final MatMul matMul;
+    private final ParallelLoop loop;
+    private final Activations act;
+    private final RotaryEmbedding rotary;
+    private final KvCache cache;
+    private final RmsNorm headNorm;
+    private final float scale;
+    private final ThreadLocal<float[]> scores;
+
+    Attention(ModelConfig config, MatMul matMul, ParallelLoop loop, Activations act, RotaryEmbedding rotary,
+              KvCache cache) {
+        this.config = config;
+        this.matMul = matMul;
+        this.loop = loop;
+        this.act = act;
+        this.rotary = rotary;
+        this.cache = cache;
+        this.headNorm = new RmsNorm(config.rmsNormEps());
+        this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.scores = ThreadLocal.withInitial(() -> new float[cache.contextLength()]);
+    }
+
+    /** Attention for {@code batch} tokens at positions {@code startPos, startPos+1, ...}. */
+    void forward(int layer, UnitWeights weights, LayerVectors vectors, int startPos, int batch) {
+        int qDim = config.queryDim();
+        int kvDim = config.kvDim();
+        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.q_proj")), act.normed, batch, act.query);
+        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.k_proj")), act.normed, batch, act.key);
+        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.v_proj")), act.normed, batch, act.value);
+        for (int b = 0; b < batch; b++) {
+            if (vectors.queryBias() != null) {
+                VectorMath.add(vectors.queryBias(), 0, act.query, b * qDim, qDim);
+                VectorMath.add(vectors.keyBias(), 0, act.key, b * kvDim, kvDim);
+                VectorMath.add(vectors.valueBias(), 0, act.value, b * kvDim, kvDim);
+            }
+            if (vectors.queryNorm() != null) {
+                normalizeHeads(act.query, b * qDim, config.headCount(), vectors.queryNorm());
+                normalizeHeads(act.key, b * kvDim, config.kvHeadCount(), vectors.keyNorm());
+            }
+            int position = startPos + b;
+            rotary.rotate(act.query, b * qDim, config.headCount(), position);
+            rotary.rotate(act.key, b * kvDim, config.kvHeadCount(), position);
+            cache.store(layer, position, act.key, b * kvDim, act.value, b * kvDim);
+        }
+        int heads = config.headCount();
+        loop.forEach(batch * heads, task -> attendHead(layer, task / heads, task % heads, startPos));
+        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.o_proj")), act.attention, batch,
+                act.projected);
+    }
+
+    private void normalizeHeads(float[] vec, int offset, int heads, float[] weight) {
+        int dim = config.headDim();
+        for (int h = 0; h < heads; h++) {
+            headNorm.applyRow(vec, offset + h * dim, vec, offset + h * dim, dim, weight);
+        }
+    }
+
+    /** One query head of one token attending over positions 0..its own. */
+    private void attendHead(int layer, int b, int head, int startPos) {
+        int dim = config.headDim();
+        int kvDim = config.kvDim();
+        int position = startPos + b;
+        int query = b * config.queryDim() + head * dim;
+        int kvOffset = (head / config.groupSize()) * dim;
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        float[] weights = scores.get();
+        for (int t = 0; t <= position; t++) {
+            weights[t] = VectorMath.dot(act.query, query, keys, t * kvDim + kvOffset, dim) * scale;
+        }
+        VectorMath.softmax(weights, 0, position + 1);
+        int out = b * config.queryDim() + head * dim;
+        java.util.Arrays.fill(act.attention, out, out + dim, 0f);
+        for (int t = 0; t <= position; t++) {
+            VectorMath.addScaled(weights[t], values, t * kvDim + kvOffset, act.attention, out, dim);
+        }
+    }
+}

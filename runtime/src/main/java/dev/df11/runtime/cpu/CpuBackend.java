@@ -1,0 +1,142 @@
+package dev.df11.runtime.cpu;
+
+import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.model.ModelLayout;
+import dev.df11.runtime.weights.UnitWeights;
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightUnit;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The pure-Java backend: fp32 arithmetic on BF16 weights with the Vector API over all cores. Compressed units
+ * are decoded by the {@link WeightStore} on the host; this backend only reads the resulting matrices. It is the
+ * reference every other backend is compared with.
+ */
+public final class CpuBackend implements Backend {
+
+    private final ParallelLoop loop;
+    private WeightStore weights;
+    private ModelConfig config;
+    private Activations act;
+    private KvCache cache;
+    private RmsNorm norm;
+    private Embedding embedding;
+    private Attention attention;
+    private Mlp mlp;
+    private OutputHead head;
+    private Attention.LayerVectors[] layerVectors;
+    private float[][] inputNorms;
+    private float[][] postAttentionNorms;
+    private UnitWeights current;
+    private int batch;
+
+    /** A backend using {@code threads} threads (the caller's plus a fixed pool). */
+    public CpuBackend(int threads) {
+        this.loop = new ParallelLoop(threads);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public void load(WeightStore weights, int contextLength, int maxBatch) {
+        this.weights = weights;
+        this.config = weights.config();
+        this.act = new Activations(config, maxBatch);
+        this.cache = new KvCache(config.layerCount(), contextLength, config.kvDim());
+        this.norm = new RmsNorm(config.rmsNormEps());
+        MatMul matMul = new MatMul(loop);
+        this.embedding = new Embedding();
+        this.attention = new Attention(config, matMul, loop, act, new RotaryEmbedding(config, contextLength), cache);
+        this.mlp = new Mlp(config, matMul, act);
+        this.head = new OutputHead(config, norm, floats(ModelLayout.FINAL_NORM), matMul);
+        int layers = config.layerCount();
+        this.inputNorms = new float[layers][];
+        this.postAttentionNorms = new float[layers][];
+        this.layerVectors = new Attention.LayerVectors[layers];
+        for (int layer = 0; layer < layers; layer++) {
+            inputNorms[layer] = floats(ModelLayout.inputNorm(layer));
+            postAttentionNorms[layer] = floats(ModelLayout.postAttentionNorm(layer));
+            layerVectors[layer] = new Attention.LayerVectors(
+                    config.qkvBias() ? floats(ModelLayout.bias(layer, "q_proj")) : null,
+                    config.qkvBias() ? floats(ModelLayout.bias(layer, "k_proj")) : null,
+                    config.qkvBias() ? floats(ModelLayout.bias(layer, "v_proj")) : null,
+                    config.qkNorm() ? floats(ModelLayout.queryNorm(layer)) : null,
+                    config.qkNorm() ? floats(ModelLayout.keyNorm(layer)) : null);
+        }
+    }
+
+    /** Norm weights and biases are tiny: widen them to fp32 once. */
+    private float[] floats(String vectorName) {
+        MemorySegment bf16 = weights.vector(vectorName);
+        float[] out = new float[(int) (bf16.byteSize() / 2)];
+        Bf16Lanes.toFloats(bf16, 0, out, 0, out.length);
+        return out;
+    }
+
+    @Override
+    public void decode(WeightUnit unit) {
+        requireLoaded();
+        current = weights.acquire(unit);
+    }
+
+    @Override
+    public void embed(int[] tokens) {
+        requireLoaded();
+        if (tokens.length == 0 || tokens.length > act.maxBatch) {
+            throw new IllegalArgumentException("batch of " + tokens.length + " tokens, expected 1.." + act.maxBatch);
+        }
+        embedding.lookup(current(weights.embeddingUnit()), tokens, act.hidden);
+        batch = tokens.length;
+    }
+
+    @Override
+    public void block(int layer, int startPos) {
+        UnitWeights unitWeights = current(weights.layerUnit(layer));
+        int dim = config.hiddenSize();
+        norm.apply(act.hidden, act.normed, batch, dim, inputNorms[layer]);
+        attention.forward(layer, unitWeights, layerVectors[layer], startPos, batch);
+        VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
+        norm.apply(act.hidden, act.normed, batch, dim, postAttentionNorms[layer]);
+        mlp.forward(layer, unitWeights, batch);
+        VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
+    }
+
+    @Override
+    public void logits(float[] out) {
+        head.logits(current(weights.outputUnit()), act.hidden, batch - 1, out);
+    }
+
+    @Override
+    public long workingBytes() {
+        long floats = act.hidden.length + act.normed.length + act.query.length + act.key.length + act.value.length
+                + act.attention.length + act.projected.length + act.gate.length + act.up.length;
+        return floats * Float.BYTES + cache.bytes();
+    }
+
+    /** The decoded weights, checked to be the unit the step needs (catches a caller that skipped decode). */
+    private UnitWeights current(WeightUnit expected) {
+        if (current == null || !current.unit().name().equals(expected.name())) {
+            throw new IllegalStateException("backend step needs unit " + expected.name() + " but "
+                    + (current == null ? "none" : current.unit().name()) + " is decoded");
+        }
+        return current;
+    }
+
+    private void requireLoaded() {
+        if (act == null) {
+            throw new IllegalStateException("CpuBackend.load was not called");
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.df11.runtime.cpu;
+
+import dev.df11.runtime.weights.Bf16Matrix;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.df11.runtime.cpu.Bf16Lanes.CHUNK;
+import static dev.df11.runtime.cpu.Bf16Lanes.FLOATS;
+import static dev.df11.runtime.cpu.Bf16Lanes.LANES;
+
+/**
+ * {@code y = x W^T} for a BF16 weight matrix W ({@code rows x cols}) and a batch of fp32 activation rows x
+ * ({@code batch x cols}, packed), giving {@code batch x rows} (packed). Rows of W are spread over the
+ * {@link ParallelLoop}; each weight row is streamed from memory once and, while it sits in cache, multiplied with
+ * every activation row (four at a time). Sums are fp32 in a fixed order, so a given W and x always give the
+ * same bits. Not thread-safe: one instance per forward pass (it keeps a scratch buffer).
+ */
+public final class MatMul {
+
+    /** Below this many multiply-adds a matrix is not worth splitting across threads. */
+    private static final long PARALLEL_THRESHOLD = 1 << 16;
+
+    private final ParallelLoop loop;
+    private float[] scratch = new float[0];
+
+    public MatMul(ParallelLoop loop) {
+        this.loop = loop;
+    }
+
+    /** {@code out[b*rows + r] = sum_k W[r,k] * x[b*cols + k]} for b in [0, batch). */
+    public void multiply(Bf16Matrix w, float[] x, int batch, float[] out) {
+        int rows = w.rows();
+        int cols = w.cols();
+        if ((long) batch * cols > x.length || (long) batch * rows > out.length) {
+            throw new IllegalArgumentException("matrix " + w.name() + " [" + rows + ", " + cols + "] x batch "
+                    + batch + " does not fit buffers of " + x.length + " and " + out.length + " floats");
+        }
+        if (scratch.length < batch * cols) {
+            scratch = new float[batch * cols];
+        }
+        float[] xs = scratch;
+        for (int b = 0; b < batch; b++) {
+            Bf16Lanes.deinterleave(x, b * cols, cols, xs, b * cols);
+        }
+        long work = (long) rows * cols * batch;
+        int minRows = (int) Math.max(1, PARALLEL_THRESHOLD / ((long) cols * batch));
+        if (work < PARALLEL_THRESHOLD) {
+            rowRange(w, xs, batch, out, 0, rows);
+        } else {
+            loop.forRanges(rows, minRows, (start, end) -> rowRange(w, xs, batch, out, start, end));
+        }
+    }
+
+    private static void rowRange(Bf16Matrix w, float[] xs, int batch, float[] out, int start, int end) {
+        MemorySegment data = w.data();
+        int rows = w.rows();
+        int cols = w.cols();
+        for (int r = start; r < end; r++) {
+            long rowByte = 2L * r * cols;
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) {
+                dot4(data, rowByte, cols, xs, b * cols, out, b * rows + r, rows);
+            }
+            for (; b < batch; b++) {
+                out[b * rows + r] = dot1(data, rowByte, cols, xs, b * cols);
+            }
+        }
+    }
+
+    /** One weight row with one deinterleaved activation row. */
+    private static float dot1(MemorySegment w, long rowByte, int cols, float[] xs, int xOffset) {
+        int whole = cols - cols % CHUNK;
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        FloatVector a1 = FloatVector.zero(FLOATS);
+        FloatVector a2 = FloatVector.zero(FLOATS);
+        FloatVector a3 = FloatVector.zero(FLOATS);
+        int c = 0;
+        for (; c + 2 * CHUNK <= whole; c += 2 * CHUNK) {
+            IntVector p0 = Bf16Lanes.load(w, rowByte + 2L * c);
+            IntVector p1 = Bf16Lanes.load(w, rowByte + 2L * (c + CHUNK));
+            int x = xOffset + c;
+            a0 = Bf16Lanes.even(p0).fma(FloatVector.fromArray(FLOATS, xs, x), a0);
+            a1 = Bf16Lanes.odd(p0).fma(FloatVector.fromArray(FLOATS, xs, x + LANES), a1);
+            a2 = Bf16Lanes.even(p1).fma(FloatVector.fromArray(FLOATS, xs, x + CHUNK), a2);
+            a3 = Bf16Lanes.odd(p1).fma(FloatVector.fromArray(FLOATS, xs, x + CHUNK + LANES), a3);
+        }
+        for (; c < whole; c += CHUNK) {
+            IntVector p = Bf16Lanes.load(w, rowByte + 2L * c);
+            a0 = Bf16Lanes.even(p).fma(FloatVector.fromArray(FLOATS, xs, xOffset + c), a0);
+            a1 = Bf16Lanes.odd(p).fma(FloatVector.fromArray(FLOATS, xs, xOffset + c + LANES), a1);
+        }
+        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (int k = whole; k < cols; k++) {
+            sum += Bf16Lanes.get(w, rowByte / 2 + k) * xs[xOffset + k];
+        }
+        return sum;
+    }
+
+    /** One weight row with four consecutive deinterleaved activation rows; writes out[o], out[o+stride], ... */
+    private static void dot4(MemorySegment w, long rowByte, int cols, float[] xs, int xOffset,
+                             float[] out, int o, int stride) {
+        int whole = cols - cols % CHUNK;
+        int x0 = xOffset;
+        int x1 = xOffset + cols;
+        int x2 = xOffset + 2 * cols;
+        int x3 = xOffset + 3 * cols;
+        FloatVector a0 = FloatVector.zero(FLOATS);
+        FloatVector a1 = FloatVector.zero(FLOATS);
+        FloatVector a2 = FloatVector.zero(FLOATS);
+        FloatVector a3 = FloatVector.zero(FLOATS);
+        for (int c = 0; c < whole; c += CHUNK) {
+            IntVector p = Bf16Lanes.load(w, rowByte + 2L * c);
+            FloatVector even = Bf16Lanes.even(p);
+            FloatVector odd = Bf16Lanes.odd(p);
+            a0 = odd.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + LANES),
+                    even.fma(FloatVector.fromArray(FLOATS, xs, x0 + c), a0));
+            a1 = odd.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + LANES),
+                    even.fma(FloatVector.fromArray(FLOATS, xs, x1 + c), a1));
+            a2 = odd.fma(FloatVector.fromArray(FLOATS, xs, x2 + c + LANES),
+                    even.fma(FloatVector.fromArray(FLOATS, xs, x2 + c), a2));
+            a3 = odd.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + LANES),
+                    even.fma(FloatVector.fromArray(FLOATS, xs, x3 + c), a3));
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (int k = whole; k < cols; k++) {
+            float weight = Bf16Lanes.get(w, rowByte / 2 + k);
+            s0 += weight * xs[x0 + k];
+            s1 += weight * xs[x1 + k];
+            s2 += weight * xs[x2 + k];
+            s3 += weight * xs[x3 + k];
+        }
+        out[o] = s0;
+        out[o + stride] = s1;
+        out[o + 2 * stride] = s2;
+        out[o + 3 * stride] = s3;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.df11.runtime.inference;
+
+import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.weights.DecodeStats;
+
+import java.util.Arrays;
+
+/**
+ * Autoregressive generation: run the prompt in batches, then repeatedly choose a token and run it, until an
+ * end-of-sequence token, the token budget, or the end of the context.
+ */
+public final class Generator {
+
+    private final ForwardPass forward;
+    private final ModelConfig config;
+
+    public Generator(ForwardPass forward) {
+        this.forward = forward;
+        this.config = forward.weights().config();
+    }
+
+    public GenerationResult generate(int[] prompt, GenerationSettings settings, GenerationListener listener) {
+        validatePrompt(prompt);
+        Sampler sampler = settings.sampler();
+        DecodeStats statsBefore = forward.weights().decodeStats();
+        ForwardPass.DecodeWait waitBefore = forward.decodeWait();
+
+        long start = System.nanoTime();
+        float[] logits = forward.forward(prompt, 0);
+        long promptNanos = System.nanoTime() - start;
+
+        int position = prompt.length;
+        int[] generated = new int[Math.min(settings.maxTokens(), forward.contextLength())];
+        int count = 0;
+        int forwards = 0;
+        StopReason stop = StopReason.MAX_TOKENS;
+        long generationStart = System.nanoTime();
+        while (count < settings.maxTokens()) {
+            listener.onLogits(count, logits);
+            int token = sampler.sample(logits);
+            if (config.isEos(token)) {
+                stop = StopReason.END_OF_SEQUENCE;
+                break;
+            }
+            generated[count++] = token;
+            listener.onToken(token);
+            if (count == settings.maxTokens()) {
+                break;
+            }
+            if (position >= forward.contextLength()) {
+                stop = StopReason.CONTEXT_FULL;
+                break;
+            }
+            logits = forward.forward(new int[] {token}, position++);
+            forwards++;
+        }
+        long generationNanos = System.nanoTime() - generationStart;
+        ForwardPass.DecodeWait wait = forward.decodeWait();
+        return new GenerationResult(prompt.clone(), Arrays.copyOf(generated, count), stop, promptNanos,
+                generationNanos, forwards,
+                new ForwardPass.DecodeWait(wait.layerDecodes() - waitBefore.layerDecodes(),
+                        wait.layerNanos() - waitBefore.layerNanos(),
+                        wait.otherDecodes() - waitBefore.otherDecodes(),
+                        wait.otherNanos() - waitBefore.otherNanos()),
+                forward.weights().decodeStats().minus(statsBefore));
+    }
+
+    private void validatePrompt(int[] prompt) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty: give at least one token (e.g. BOS "
+                    + config.bosTokenId() + ")");
+        }
+        if (prompt.length > forward.contextLength()) {
+            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens, more than the context of "
+                    + forward.contextLength());
+        }
+        for (int token : prompt) {
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("prompt token id " + token + " is outside the vocabulary 0.."
+                        + (config.vocabSize() - 1));
+            }
+        }
+    }
+}

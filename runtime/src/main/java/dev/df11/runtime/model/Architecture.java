@@ -1,0 +1,34 @@
+package dev.df11.runtime.model;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The decoder-only model families the runtime runs. They share the Llama block (RMSNorm, rotary attention with
+ * grouped KV heads, SwiGLU MLP) and differ in a few switches that {@link ModelConfig} records.
+ */
+public enum Architecture {
+    /** Llama 2, 3, 3.1, 3.2 ({@code model_type} "llama"). */
+    LLAMA("llama"),
+    /** Mistral 7B ({@code model_type} "mistral"): a Llama block with an optional sliding window. */
+    MISTRAL("mistral"),
+    /** Qwen2 and Qwen2.5 ({@code model_type} "qwen2"): biases on the q, k and v projections. */
+    QWEN2("qwen2"),
+    /** Qwen3 dense models ({@code model_type} "qwen3"): RMSNorm of every query and key head before rotary. */
+    QWEN3("qwen3");
+
+    private final String modelType;
+
+    Architecture(String modelType) {
+        this.modelType = modelType;
+    }
+
+    /** The {@code model_type} value in a Hugging Face config.json. */
+    public String modelType() {
+        return modelType;
+    }
+
+    public static Optional<Architecture> fromModelType(String modelType) {
+        return Arrays.stream(values()).filter(a -> a.modelType.equals(modelType)).findFirst();
+    }
+}

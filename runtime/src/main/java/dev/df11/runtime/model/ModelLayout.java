@@ -1,0 +1,124 @@
+package dev.df11.runtime.model;
+
+import java.util.List;
+
+/**
+ * Hugging Face tensor names of a Llama-family checkpoint and the shapes {@link ModelConfig} implies for them.
+ * Decoder matrices are grouped as the official DFloat11 layout groups them: one group per layer (q, k, v, o,
+ * gate, up, down, in that order), the token embedding, and the output projection when it is not tied.
+ */
+public final class ModelLayout {
+
+    /** The seven matrices of a decoder layer, in DFloat11 unit order. */
+    public static final List<String> LAYER_MATRICES = List.of(
+            "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+            "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj");
+
+    public static final String EMBEDDING = "model.embed_tokens.weight";
+    public static final String FINAL_NORM = "model.norm.weight";
+    public static final String OUTPUT = "lm_head.weight";
+
+    private final ModelConfig config;
+
+    public ModelLayout(ModelConfig config) {
+        this.config = config;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public static String layerPrefix(int layer) {
+        return "model.layers." + layer + ".";
+    }
+
+    /** Full weight name of one of {@link #LAYER_MATRICES} in a layer. */
+    public static String layerMatrix(int layer, String matrix) {
+        return layerPrefix(layer) + matrix + ".weight";
+    }
+
+    /** Full weight names of a layer's seven matrices, in DFloat11 unit order. */
+    public static List<String> layerMatrices(int layer) {
+        return LAYER_MATRICES.stream().map(m -> layerMatrix(layer, m)).toList();
+    }
+
+    public static String inputNorm(int layer) {
+        return layerPrefix(layer) + "input_layernorm.weight";
+    }
+
+    public static String postAttentionNorm(int layer) {
+        return layerPrefix(layer) + "post_attention_layernorm.weight";
+    }
+
+    /** Qwen3's per-head query norm. */
+    public static String queryNorm(int layer) {
+        return layerPrefix(layer) + "self_attn.q_norm.weight";
+    }
+
+    /** Qwen3's per-head key norm. */
+    public static String keyNorm(int layer) {
+        return layerPrefix(layer) + "self_attn.k_norm.weight";
+    }
+
+    /** Qwen2's projection bias: {@code proj} is q_proj, k_proj or v_proj. */
+    public static String bias(int layer, String proj) {
+        return layerPrefix(layer) + "self_attn." + proj + ".bias";
+    }
+
+    /** The weight that projects hidden states to logits: lm_head, or the embedding when tied. */
+    public String outputMatrix() {
+        return config.tiedEmbeddings() ? EMBEDDING : OUTPUT;
+    }
+
+    /** {rows, cols} of a matrix this layout names; throws for names it does not know. */
+    public int[] matrixShape(String weightName) {
+        int hidden = config.hiddenSize();
+        if (weightName.equals(EMBEDDING) || weightName.equals(OUTPUT)) {
+            return new int[] {config.vocabSize(), hidden};
+        }
+        String suffix = weightName.replaceFirst("^model\\.layers\\.\\d+\\.", "");
+        return switch (suffix) {
+            case "self_attn.q_proj.weight" -> new int[] {config.queryDim(), hidden};
+            case "self_attn.k_proj.weight", "self_attn.v_proj.weight" -> new int[] {config.kvDim(), hidden};
+            case "self_attn.o_proj.weight" -> new int[] {hidden, config.queryDim()};
+            case "mlp.gate_proj.weight", "mlp.up_proj.weight" -> new int[] {config.intermediateSize(), hidden};
+            case "mlp.down_proj.weight" -> new int[] {hidden, config.intermediateSize()};
+            default -> throw new IllegalArgumentException("not a matrix of this layout: " + weightName);
+        };
+    }
+
+    /** Length of a vector tensor (norm weight or bias) this layout names. */
+    public int vectorLength(String tensorName) {
+        if (tensorName.equals(FINAL_NORM)) {
+            return config.hiddenSize();
+        }
+        String suffix = tensorName.replaceFirst("^model\\.layers\\.\\d+\\.", "");
+        return switch (suffix) {
+            case "input_layernorm.weight", "post_attention_layernorm.weight" -> config.hiddenSize();
+            case "self_attn.q_norm.weight", "self_attn.k_norm.weight" -> config.headDim();
+            case "self_attn.q_proj.bias" -> config.queryDim();
+            case "self_attn.k_proj.bias", "self_attn.v_proj.bias" -> config.kvDim();
+            default -> throw new IllegalArgumentException("not a vector of this layout: " + tensorName);
+        };
+    }
+
+    /** Every matrix and vector the forward pass reads, for validation up front. */
+    public List<String> vectorTensors() {
+        var names = new java.util.ArrayList<String>();
+        for (int layer = 0; layer < config.layerCount(); layer++) {
+            names.add(inputNorm(layer));
+            names.add(postAttentionNorm(layer));
+            if (config.qkNorm()) {
+                names.add(queryNorm(layer));
+                names.add(keyNorm(layer));
+            }
+            if (config.qkvBias()) {
+                names.add(bias(layer, "q_proj"));
+                names.add(bias(layer, "k_proj"));
+                names.add(bias(layer, "v_proj"));
+            }
+        }
+        names.add(FINAL_NORM);
+        return names;
+    }
+}

