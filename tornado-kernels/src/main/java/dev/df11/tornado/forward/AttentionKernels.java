@@ -1,0 +1,110 @@
+package dev.df11.tornado.forward;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Causal self-attention over a key/value cache that lives on the device: {@link #storeKeysValues} appends the batch's
+ * keys and values at their positions, {@link #attend} computes, for every query head of every token, the softmax of
+ * its scaled dot products with all keys up to its own position and the weighted sum of the values. Query heads share
+ * key/value heads in groups (GQA): head h reads key/value head {@code h / (heads / kvHeads)}.
+ */
+public final class AttentionKernels {
+
+    private AttentionKernels() {
+    }
+
+    /**
+     * Copies the batch's keys and values ({@code count x kvDim}) into rows {@code batch[0] + b} of the caches
+     * ({@code context x kvDim}). Launch: one work-item per element of the largest batch.
+     */
+    public static void storeKeysValues(KernelContext context, FloatArray keys, FloatArray values,
+            FloatArray keyCache, FloatArray valueCache, int kvDim, IntArray batch) {
+        int id = context.globalIdx;
+        if (id < batch.get(ForwardKernels.COUNT) * kvDim) {
+            int token = id / kvDim;
+            int slot = (batch.get(ForwardKernels.START) + token) * kvDim + id - token * kvDim;
+            keyCache.set(slot, keys.get(id));
+            valueCache.set(slot, values.get(id));
+        }
+    }
+
+    /**
+     * One work-group per (token, query head) of the largest batch ({@code maxBatch * heads} groups, power-of-two local
+     * size of at most {@link ForwardKernels#MAX_LOCAL}). Scores go to a global scratch row of {@code context} floats
+     * per group (so any context length works); the maximum and the sum of exponentials are reduced in local memory.
+     *
+     * @param queries {@code count x heads x headDim}, already rotated
+     * @param scores  scratch, {@code maxBatch * heads * context} floats
+     * @param output     {@code count x heads x headDim}
+     * @param scale   {@code 1 / sqrt(headDim)}
+     */
+    public static void attend(KernelContext context, FloatArray queries, FloatArray keyCache, FloatArray valueCache,
+            FloatArray scores, FloatArray output, int heads, int kvHeads, int headDim, int contextLength, float scale,
+            IntArray batch) {
+        float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        int group = context.groupIdx;
+        int lane = context.localIdx;
+        int size = context.localGroupSizeX;
+        int token = group / heads;
+        if (token < batch.get(ForwardKernels.COUNT)) {
+            int head = group - token * heads;
+            int position = batch.get(ForwardKernels.START) + token;
+            int kvDim = kvHeads * headDim;
+            int kvOffset = (head / (heads / kvHeads)) * headDim;
+            int query = (token * heads + head) * headDim;
+            int row = group * contextLength;
+
+            float max = -3.4028235e38f;
+            for (int t = lane; t <= position; t += size) {
+                int key = t * kvDim + kvOffset;
+                float dot = 0.0f;
+                for (int d = 0; d < headDim; d++) {
+                    dot += queries.get(query + d) * keyCache.get(key + d);
+                }
+                float score = dot * scale;
+                scores.set(row + t, score);
+                max = TornadoMath.max(max, score);
+            }
+            partial[lane] = max;
+            context.localBarrier();
+            for (int stride = size / 2; stride > 0; stride >>= 1) {
+                if (lane < stride) {
+                    partial[lane] = TornadoMath.max(partial[lane], partial[lane + stride]);
+                }
+                context.localBarrier();
+            }
+            float rowMax = partial[0];
+            context.localBarrier();
+
+            float sum = 0.0f;
+            for (int t = lane; t <= position; t += size) {
+                float e = TornadoMath.exp(scores.get(row + t) - rowMax);
+                scores.set(row + t, e);
+                sum += e;
+            }
+            partial[lane] = sum;
+            context.localBarrier();
+            for (int stride = size / 2; stride > 0; stride >>= 1) {
+                if (lane < stride) {
+                    partial[lane] += partial[lane + stride];
+                }
+                context.localBarrier();
+            }
+            float inverse = 1.0f / partial[0];
+            // The exponentials were written to global memory by other work-items of the group.
+            context.globalBarrier();
+
+            for (int d = lane; d < headDim; d += size) {
+                float acc = 0.0f;
+                for (int t = 0; t <= position; t++) {
+                    float weight = scores.get(row + t) * inverse;
+                    acc += weight * valueCache.get(t * kvDim + kvOffset + d);
+                }
+                output.set(query + d, acc);
+            }
+        }
+    }
+}

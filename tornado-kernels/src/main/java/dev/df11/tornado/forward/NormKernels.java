@@ -1,0 +1,71 @@
+package dev.df11.tornado.forward;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Root-mean-square norm {@code y = x * (1 / sqrt(mean(x^2) + eps)) * weight} over rows of {@code length} values, with
+ * the sum of squares reduced in local memory. The same kernel normalises whole hidden states (one row per token) and,
+ * for Qwen3, each query or key head (one row per head). In place is allowed: each work-item reads an element before
+ * it writes it, and only after the reduction.
+ *
+ * <p>Launch: one work-group per row of the largest batch ({@code maxRows * localSize} work-items, power-of-two local
+ * size of at most {@link ForwardKernels#MAX_LOCAL}); groups beyond the current batch do nothing.
+ */
+public final class NormKernels {
+
+    private NormKernels() {
+    }
+
+    /**
+     * Normalises the batch's {@code count * rowsPerToken} rows of {@code in} into {@code out}.
+     *
+     * @param weight       {@code length} fp32 weights
+     * @param rowsPerToken rows of each token (1 for hidden states, the head count for per-head norms)
+     * @param batch         {@code [startPos, count]} ({@link ForwardKernels})
+     */
+    public static void rmsNorm(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
+            int rowsPerToken, float eps, IntArray batch) {
+        int row = context.groupIdx;
+        if (row < batch.get(ForwardKernels.COUNT) * rowsPerToken) {
+            normalizeRow(context, input, row * width, output, row * width, weight, width, eps);
+        }
+    }
+
+    /**
+     * Normalises only the batch's last token (row {@code count - 1} of {@code in}) into row 0 of {@code out}: the
+     * final norm before the output projection. Launch one work-group.
+     */
+    public static void rmsNormLast(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
+            float eps, IntArray batch) {
+        int last = batch.get(ForwardKernels.COUNT) - 1;
+        normalizeRow(context, input, last * width, output, 0, weight, width, eps);
+    }
+
+    private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output, int outBase,
+            FloatArray weight, int width, float eps) {
+        float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        int lane = context.localIdx;
+        int size = context.localGroupSizeX;
+        float sum = 0.0f;
+        for (int i = lane; i < width; i += size) {
+            float v = input.get(inBase + i);
+            sum += v * v;
+        }
+        partial[lane] = sum;
+        context.localBarrier();
+        for (int stride = size / 2; stride > 0; stride >>= 1) {
+            if (lane < stride) {
+                partial[lane] += partial[lane + stride];
+            }
+            context.localBarrier();
+        }
+        float meanSquare = partial[0] / width;
+        float scale = 1.0f / TornadoMath.sqrt(meanSquare + eps);
+        for (int i = lane; i < width; i += size) {
+            output.set(outBase + i, input.get(inBase + i) * scale * weight.get(i));
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.df11.tornado.forward;
+
+import org.junit.jupiter.api.Test;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+import static dev.df11.tornado.forward.Close.assertClose;
+import static dev.df11.tornado.forward.SingleTask.in;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every forward-pass kernel against a double-precision CPU reference on random inputs, on TornadoVM's default device.
+ * Shapes are deliberately ragged (widths that are not multiples of the work-group size, a batch smaller than the
+ * buffers, GQA with two query heads per key head, a non-zero start position) so that an indexing slip shows.
+ */
+class ForwardKernelsOnDeviceTest {
+
+    private static final int LOCAL = 64;
+
+    @Test
+    void widensEveryFiniteBf16PatternExactly() {
+        int n = 0x10000;
+        ShortArray bits = new ShortArray(n);
+        for (int i = 0; i < n; i++) {
+            bits.set(i, (short) i);
+        }
+        FloatArray out = new FloatArray(n);
+        IntArray step = Inputs.step(0, 1);
+        FloatArray scales = Bf16Scales.table();
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::widenRows, new KernelContext(), bits, out, n, step,
+                scales), Grids.items(n, LOCAL), in(bits, step, scales), out);
+        for (int i = 0; i < n; i++) {
+            if (((i >> 7) & 0xFF) == 0xFF) {
+                continue;   // Inf and NaN: not weights, and not encodable in DF11
+            }
+            float expected = Inputs.bf16ToFloat((short) i);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out.get(i)),
+                    "BF16 0x" + Integer.toHexString(i) + " widened to " + out.get(i) + ", expected " + expected);
+        }
+    }
+
+    @Test
+    void matVecMatchesReferenceForABatchAndAccumulates() {
+        Inputs random = new Inputs(1);
+        int rows = 37;
+        int cols = 300;
+        int offset = 11;
+        int maxBatch = 4;
+        int count = 3;
+        ShortArray weights = random.bf16(offset + rows * cols + 5, 0.05);
+        FloatArray x = random.floats(maxBatch * cols, 1.0);
+        FloatArray start = random.floats(maxBatch * rows, 1.0);
+        for (int accumulate = 0; accumulate <= 1; accumulate++) {
+            FloatArray out = new FloatArray(maxBatch * rows);
+            for (int i = 0; i < out.getSize(); i++) {
+                out.set(i, start.get(i));
+            }
+            double[] expected = new double[count * rows];
+            for (int b = 0; b < count; b++) {
+                for (int r = 0; r < rows; r++) {
+                    double sum = 0;
+                    for (int k = 0; k < cols; k++) {
+                        sum += (double) Inputs.bf16ToFloat(weights.get(offset + r * cols + k)) * x.get(b * cols + k);
+                    }
+                    expected[b * rows + r] = sum + (accumulate == 1 ? start.get(b * rows + r) : 0);
+                }
+            }
+            IntArray step = Inputs.step(0, count);
+            FloatArray scales = Bf16Scales.table();
+            int acc = accumulate;
+            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols,
+                    x, out, acc, step, scales), Grids.groups(rows, LOCAL), in(weights, x, out, step, scales), out);
+            assertClose(expected, out, count * rows, "matVec accumulate=" + accumulate);
+            for (int i = count * rows; i < maxBatch * rows; i++) {
+                assertEquals(start.get(i), out.get(i), "matVec wrote past the batch at " + i);
+            }
+        }
+    }
+
+    @Test
+    void rmsNormNormalisesEachTokenRowAndEachHead() {
+        Inputs random = new Inputs(2);
+        int count = 3;
+        float eps = 1e-5f;
+        for (int[] shape : new int[][] {{300, 1}, {24, 5}}) {
+            int length = shape[0];
+            int rowsPerToken = shape[1];
+            int maxRows = 4 * rowsPerToken;
+            FloatArray x = random.floats(maxRows * length, 2.0);
+            FloatArray weight = random.floats(length, 1.0);
+            FloatArray out = new FloatArray(maxRows * length);
+            IntArray step = Inputs.step(7, count);
+            SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), x, out, weight, length,
+                    rowsPerToken, eps, step), Grids.groups(maxRows, LOCAL), in(x, out, weight, step), out);
+            assertClose(referenceNorm(x, 0, count * rowsPerToken, length, weight, eps), out,
+                    count * rowsPerToken * length, "rmsNorm " + length + " x " + rowsPerToken);
+        }
+    }
+
+    @Test
+    void rmsNormLastNormalisesOnlyTheLastToken() {
+        Inputs random = new Inputs(3);
+        int length = 300;
+        int count = 3;
+        float eps = 1e-6f;
+        FloatArray x = random.floats(4 * length, 2.0);
+        FloatArray weight = random.floats(length, 1.0);
+        FloatArray out = new FloatArray(length);
+        IntArray step = Inputs.step(0, count);
+        SingleTask.run(g -> g.task("k", NormKernels::rmsNormLast, new KernelContext(), x, out, weight, length, eps,
+                step), Grids.groups(1, LOCAL), in(x, out, weight, step), out);
+        assertClose(referenceNorm(x, count - 1, 1, length, weight, eps), out, length, "rmsNormLast");
+    }
+
+    private static double[] referenceNorm(FloatArray x, int firstRow, int rows, int length, FloatArray weight,
+            float eps) {
+        double[] expected = new double[rows * length];
+        for (int r = 0; r < rows; r++) {
+            int base = (firstRow + r) * length;
+            double squares = 0;
+            for (int i = 0; i < length; i++) {
+                squares += (double) x.get(base + i) * x.get(base + i);
+            }
+            double scale = 1 / Math.sqrt(squares / length + eps);
+            for (int i = 0; i < length; i++) {
+                expected[r * length + i] = x.get(base + i) * scale * weight.get(i);
+            }
+        }
+        return expected;
+    }
+
+    @Test
+    void rotateTurnsEachHalfPairByItsPositionsAngle() {
+        Inputs random = new Inputs(4);
+        int heads = 3;
+        int headDim = 16;
+        int half = headDim / 2;
+        int context = 12;
+        int start = 5;
+        int count = 3;
+        FloatArray vec = random.floats(4 * heads * headDim, 1.0);
+        FloatArray angles = random.floats(context * half, 3.0);
+        FloatArray cos = new FloatArray(context * half);
+        FloatArray sin = new FloatArray(context * half);
+        for (int i = 0; i < context * half; i++) {
+            cos.set(i, (float) Math.cos(angles.get(i)));
+            sin.set(i, (float) Math.sin(angles.get(i)));
+        }
+        double[] expected = new double[count * heads * headDim];
+        for (int b = 0; b < count; b++) {
+            for (int h = 0; h < heads; h++) {
+                int base = (b * heads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    double c = cos.get((start + b) * half + i);
+                    double s = sin.get((start + b) * half + i);
+                    double x1 = vec.get(base + i);
+                    double x2 = vec.get(base + half + i);
+                    expected[base + i] = x1 * c - x2 * s;
+                    expected[base + half + i] = x2 * c + x1 * s;
+                }
+            }
+        }
+        IntArray step = Inputs.step(start, count);
+        SingleTask.run(g -> g.task("k", RotaryKernels::rotateHalves, new KernelContext(), vec, heads, headDim, cos, sin,
+                step), Grids.items(4 * heads * half, LOCAL), in(vec, cos, sin, step), vec);
+        assertClose(expected, vec, count * heads * headDim, "rotate");
+    }
+
+    @Test
+    void attentionWithGroupedHeadsMatchesReference() {
+        Inputs random = new Inputs(5);
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 16;
+        int kvDim = kvHeads * headDim;
+        int context = 12;
+        int start = 5;
+        int count = 3;
+        int maxBatch = 4;
+        float scale = (float) (1 / Math.sqrt(headDim));
+        FloatArray queries = random.floats(maxBatch * heads * headDim, 1.0);
+        FloatArray keys = random.floats(maxBatch * kvDim, 1.0);
+        FloatArray values = random.floats(maxBatch * kvDim, 1.0);
+        FloatArray keyCache = random.floats(context * kvDim, 1.0);
+        FloatArray valueCache = random.floats(context * kvDim, 1.0);
+        FloatArray scores = new FloatArray(maxBatch * heads * context);
+        FloatArray out = new FloatArray(maxBatch * heads * headDim);
+        IntArray step = Inputs.step(start, count);
+
+        // The cache the kernel should see: old rows, with the batch's keys and values at their positions.
+        float[] k = keyCache.toHeapArray();
+        float[] v = valueCache.toHeapArray();
+        for (int b = 0; b < count; b++) {
+            for (int j = 0; j < kvDim; j++) {
+                k[(start + b) * kvDim + j] = keys.get(b * kvDim + j);
+                v[(start + b) * kvDim + j] = values.get(b * kvDim + j);
+            }
+        }
+        SingleTask.run(g -> g.task("k", AttentionKernels::storeKeysValues, new KernelContext(), keys, values,
+                keyCache, valueCache, kvDim, step), Grids.items(maxBatch * kvDim, LOCAL),
+                in(keys, values, keyCache, valueCache, step), keyCache, valueCache);
+        for (int i = 0; i < context * kvDim; i++) {
+            assertEquals(k[i], keyCache.get(i), "key cache [" + i + "]");
+            assertEquals(v[i], valueCache.get(i), "value cache [" + i + "]");
+        }
+
+        double[] expected = new double[count * heads * headDim];
+        for (int b = 0; b < count; b++) {
+            int position = start + b;
+            for (int h = 0; h < heads; h++) {
+                int kvOffset = (h / (heads / kvHeads)) * headDim;
+                int q = (b * heads + h) * headDim;
+                double[] weights = new double[position + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int t = 0; t <= position; t++) {
+                    double dot = 0;
+                    for (int d = 0; d < headDim; d++) {
+                        dot += (double) queries.get(q + d) * k[t * kvDim + kvOffset + d];
+                    }
+                    weights[t] = dot * scale;
+                    max = Math.max(max, weights[t]);
+                }
+                double sum = 0;
+                for (int t = 0; t <= position; t++) {
+                    weights[t] = Math.exp(weights[t] - max);
+                    sum += weights[t];
+                }
+                for (int d = 0; d < headDim; d++) {
+                    double acc = 0;
+                    for (int t = 0; t <= position; t++) {
+                        acc += weights[t] / sum * v[t * kvDim + kvOffset + d];
+                    }
+                    expected[q + d] = acc;
+                }
+            }
+        }
+        SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), queries, keyCache, valueCache,
+                scores, out, heads, kvHeads, headDim, context, scale, step), Grids.groups(maxBatch * heads, LOCAL),
+                in(queries, keyCache, valueCache, scores, out, step), out);
+        assertClose(expected, out, count * heads * headDim, "attend");
+    }
+
+    @Test
+    void addBiasAndSwiGluMatchReference() {
+        Inputs random = new Inputs(6);
+        int width = 100;
+        int count = 3;
+        FloatArray vec = random.floats(4 * width, 1.0);
+        FloatArray bias = random.floats(width, 1.0);
+        double[] biased = new double[count * width];
+        for (int i = 0; i < count * width; i++) {
+            biased[i] = (double) vec.get(i) + bias.get(i % width);
+        }
+        IntArray step = Inputs.step(0, count);
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::addBias, new KernelContext(), vec, bias, width, step),
+                Grids.items(4 * width, LOCAL), in(vec, bias, step), vec);
+        assertClose(biased, vec, count * width, "addBias");
+
+        FloatArray gate = random.floats(4 * width, 3.0);
+        FloatArray up = random.floats(4 * width, 1.0);
+        double[] expected = new double[count * width];
+        for (int i = 0; i < count * width; i++) {
+            double g = gate.get(i);
+            expected[i] = g / (1 + Math.exp(-g)) * up.get(i);
+        }
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::swiGlu, new KernelContext(), gate, up, width, step),
+                Grids.items(4 * width, LOCAL), in(gate, up, step), gate);
+        assertClose(expected, gate, count * width, "swiGlu");
+    }
+}
