@@ -3,11 +3,14 @@ package dev.df11.runtime.backend;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Where the arithmetic of a forward step runs. The caller ({@code dev.df11.runtime.inference.ForwardPass}) drives
- * it unit by unit: {@code decode(embedding) → embed}, then per layer {@code decode(layer) → block}, then
- * {@code decode(output) → logits}. A backend holds the activations and KV cache of one model; the weights stay
- * in the {@link WeightStore}, which the backend may copy (a GPU uploads compressed units once in {@link #load}).
+ * it unit by unit: {@code embed(rows)} with the embedding rows the weight store looked up, then per layer
+ * {@code decode(layer) → block}, then {@code decode(output) → logits}. A backend holds the activations and KV
+ * cache of one model; the weights stay in the {@link WeightStore}, which the backend may copy (a GPU uploads
+ * compressed units once in {@link #load}).
  *
  * <p>Contract every implementation must meet: the same greedy tokens as the CPU backend, and bit-identical logits
  * for DF11 and BF16 weights of the same model.
@@ -29,8 +32,11 @@ public interface Backend extends AutoCloseable {
      */
     void decode(WeightUnit unit);
 
-    /** Writes the embeddings of {@code tokens} (at most maxBatch) as the current batch's hidden states. */
-    void embed(int[] tokens);
+    /**
+     * Starts a batch of {@code count} tokens (at most maxBatch): their embedding rows, packed BF16
+     * ({@code count x hidden}, from {@link WeightStore#embeddingRows}), become the hidden states.
+     */
+    void embed(MemorySegment bf16Rows, int count);
 
     /**
      * Runs decoder block {@code layer} over the current batch, whose tokens sit at positions

@@ -43,6 +43,19 @@ final class Bf16Lanes {
         return pairs.and(0xFFFF0000).reinterpretAsFloats();
     }
 
+    /**
+     * The sum of a vector's lanes, added in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and
+     * the JIT-compiled and interpreted versions do differ in the last bit, which would break the guarantee that
+     * the same weights always give the same logits.
+     */
+    static float sumLanes(FloatVector v) {
+        float sum = 0;
+        for (int i = 0; i < LANES; i++) {
+            sum += v.lane(i);
+        }
+        return sum;
+    }
+
     /** One BF16 value as fp32. */
     static float get(MemorySegment bf16, long index) {
         return Float.intBitsToFloat(bf16.getAtIndex(BF16, index) << 16);

@@ -52,7 +52,7 @@ public final class CpuBackend implements Backend {
         this.cache = new KvCache(config.layerCount(), contextLength, config.kvDim());
         this.norm = new RmsNorm(config.rmsNormEps());
         MatMul matMul = new MatMul(loop);
-        this.embedding = new Embedding();
+        this.embedding = new Embedding(config.hiddenSize());
         this.attention = new Attention(config, matMul, loop, act, new RotaryEmbedding(config, contextLength), cache);
         this.mlp = new Mlp(config, matMul, act);
         this.head = new OutputHead(config, norm, floats(ModelLayout.FINAL_NORM), matMul);
@@ -87,13 +87,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void embed(int[] tokens) {
+    public void embed(MemorySegment bf16Rows, int count) {
         requireLoaded();
-        if (tokens.length == 0 || tokens.length > act.maxBatch) {
-            throw new IllegalArgumentException("batch of " + tokens.length + " tokens, expected 1.." + act.maxBatch);
+        if (count <= 0 || count > act.maxBatch) {
+            throw new IllegalArgumentException("batch of " + count + " tokens, expected 1.." + act.maxBatch);
         }
-        embedding.lookup(current(weights.embeddingUnit()), tokens, act.hidden);
-        batch = tokens.length;
+        embedding.load(bf16Rows, count, act.hidden);
+        batch = count;
     }
 
     @Override

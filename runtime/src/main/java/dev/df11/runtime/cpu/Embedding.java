@@ -1,22 +1,21 @@
 package dev.df11.runtime.cpu;
 
-import dev.df11.runtime.model.ModelLayout;
-import dev.df11.runtime.weights.Bf16Matrix;
-import dev.df11.runtime.weights.UnitWeights;
+import java.lang.foreign.MemorySegment;
 
-/** Token embedding: copies row {@code token} of the embedding matrix, widened to fp32, into the residual stream. */
+/** Token embedding: widens the looked-up BF16 embedding rows to fp32 as the batch's residual stream. */
 final class Embedding {
 
-    void lookup(UnitWeights weights, int[] tokens, float[] hidden) {
-        Bf16Matrix table = weights.matrix(ModelLayout.EMBEDDING);
-        int dim = table.cols();
-        for (int b = 0; b < tokens.length; b++) {
-            int token = tokens[b];
-            if (token < 0 || token >= table.rows()) {
-                throw new IllegalArgumentException("token id " + token + " outside the vocabulary of "
-                        + table.rows());
-            }
-            Bf16Lanes.toFloats(table.data(), (long) token * dim, hidden, b * dim, dim);
+    private final int dim;
+
+    Embedding(int dim) {
+        this.dim = dim;
+    }
+
+    void load(MemorySegment bf16Rows, int count, float[] hidden) {
+        if (bf16Rows.byteSize() != 2L * count * dim) {
+            throw new IllegalArgumentException(count + " embedding rows of " + dim + " values need "
+                    + 2L * count * dim + " bytes, got " + bf16Rows.byteSize());
         }
+        Bf16Lanes.toFloats(bf16Rows, 0, hidden, 0, count * dim);
     }
 }

@@ -3,7 +3,6 @@ package dev.df11.runtime.cpu;
 import dev.df11.runtime.weights.Bf16Matrix;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
@@ -92,7 +91,7 @@ public final class MatMul {
             a0 = Bf16Lanes.even(p).fma(FloatVector.fromArray(FLOATS, xs, xOffset + c), a0);
             a1 = Bf16Lanes.odd(p).fma(FloatVector.fromArray(FLOATS, xs, xOffset + c + LANES), a1);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float sum = Bf16Lanes.sumLanes(a0.add(a1).add(a2.add(a3)));
         for (int k = whole; k < cols; k++) {
             sum += Bf16Lanes.get(w, rowByte / 2 + k) * xs[xOffset + k];
         }
@@ -124,10 +123,10 @@ public final class MatMul {
             a3 = odd.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + LANES),
                     even.fma(FloatVector.fromArray(FLOATS, xs, x3 + c), a3));
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = Bf16Lanes.sumLanes(a0);
+        float s1 = Bf16Lanes.sumLanes(a1);
+        float s2 = Bf16Lanes.sumLanes(a2);
+        float s3 = Bf16Lanes.sumLanes(a3);
         for (int k = whole; k < cols; k++) {
             float weight = Bf16Lanes.get(w, rowByte / 2 + k);
             s0 += weight * xs[x0 + k];

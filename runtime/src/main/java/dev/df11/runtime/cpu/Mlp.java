@@ -25,7 +25,7 @@ final class Mlp {
         float[] up = act.up;
         for (int i = 0; i < n; i++) {
             float g = gate[i];
-            gate[i] = g / (1 + (float) Math.exp(-g)) * up[i];
+            gate[i] = g / (1 + (float) StrictMath.exp(-g)) * up[i];
         }
         matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "mlp.down_proj")), act.gate, batch,
                 act.projected);

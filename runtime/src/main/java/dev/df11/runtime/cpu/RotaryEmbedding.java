@@ -8,6 +8,8 @@ import dev.df11.runtime.model.RopeScaling;
  * element i + d/2 form a pair rotated by {@code position * inverseFrequency[i]}, with
  * {@code inverseFrequency[i] = theta^(-2i/d)} (optionally reshaped by Llama 3.1 scaling). Angles are computed in
  * fp32 as Hugging Face does and their cosines and sines tabulated for every position of the context.
+ * Transcendental functions here and elsewhere in the CPU backend are StrictMath's, so that a given model gives
+ * the same bits on any JVM and in any JIT state.
  */
 final class RotaryEmbedding {
 
@@ -25,8 +27,8 @@ final class RotaryEmbedding {
         for (int pos = 0; pos < contextLength; pos++) {
             for (int i = 0; i < half; i++) {
                 float angle = (float) pos * inverseFrequency[i];
-                cos[pos * half + i] = (float) Math.cos(angle);
-                sin[pos * half + i] = (float) Math.sin(angle);
+                cos[pos * half + i] = (float) StrictMath.cos(angle);
+                sin[pos * half + i] = (float) StrictMath.sin(angle);
             }
         }
     }
@@ -36,7 +38,7 @@ final class RotaryEmbedding {
         float[] inverse = new float[dim / 2];
         RopeScaling scaling = config.ropeScaling();
         for (int i = 0; i < dim / 2; i++) {
-            double frequency = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / dim);
+            double frequency = 1.0 / StrictMath.pow(config.ropeTheta(), (2.0 * i) / dim);
             inverse[i] = (float) (scaling == null ? frequency : scaling.scale(frequency));
         }
         return inverse;

@@ -1,7 +1,6 @@
 package dev.df11.runtime.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import static dev.df11.runtime.cpu.Bf16Lanes.FLOATS;
 import static dev.df11.runtime.cpu.Bf16Lanes.LANES;
@@ -19,7 +18,7 @@ final class VectorMath {
         for (; i + LANES <= n; i += LANES) {
             acc = FloatVector.fromArray(FLOATS, a, aOffset + i).fma(FloatVector.fromArray(FLOATS, b, bOffset + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Bf16Lanes.sumLanes(acc);
         for (; i < n; i++) {
             sum += a[aOffset + i] * b[bOffset + i];
         }
@@ -66,7 +65,7 @@ final class VectorMath {
         }
         float sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[offset + i] - max);
+            float e = (float) StrictMath.exp(x[offset + i] - max);
             x[offset + i] = e;
             sum += e;
         }

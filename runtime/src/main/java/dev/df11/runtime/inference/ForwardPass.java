@@ -4,6 +4,7 @@ import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -22,6 +23,7 @@ public final class ForwardPass implements AutoCloseable {
     private long layerDecodes;
     private long otherDecodeNanos;
     private long otherDecodes;
+    private long embeddingNanos;
 
     public ForwardPass(Backend backend, WeightStore weights, int contextLength, int maxBatch) {
         if (contextLength < 1 || maxBatch < 1) {
@@ -67,8 +69,10 @@ public final class ForwardPass implements AutoCloseable {
     }
 
     private void runBatch(int[] tokens, int startPos) {
-        decode(weights.embeddingUnit(), false);
-        backend.embed(tokens);
+        long start = System.nanoTime();
+        MemorySegment rows = weights.embeddingRows(tokens);
+        embeddingNanos += System.nanoTime() - start;
+        backend.embed(rows, tokens.length);
         for (int layer = 0; layer < weights.config().layerCount(); layer++) {
             decode(weights.layerUnit(layer), true);
             backend.block(layer, startPos);
@@ -90,13 +94,23 @@ public final class ForwardPass implements AutoCloseable {
         }
     }
 
-    /** Time spent waiting in {@link Backend#decode} so far, split into layer units and the rest. */
+    /** Time spent waiting in {@link Backend#decode} so far, split into layer units and the output head. */
     public DecodeWait decodeWait() {
-        return new DecodeWait(layerDecodes, layerDecodeNanos, otherDecodes, otherDecodeNanos);
+        return new DecodeWait(layerDecodes, layerDecodeNanos, otherDecodes, otherDecodeNanos, embeddingNanos);
     }
 
-    /** Time the forward pass waited for units to be ready. */
-    public record DecodeWait(long layerDecodes, long layerNanos, long otherDecodes, long otherNanos) {
+    /**
+     * Time the forward pass waited for weights: layer units, the output unit ("other"), and embedding row lookups.
+     */
+    public record DecodeWait(long layerDecodes, long layerNanos, long otherDecodes, long otherNanos,
+                             long embeddingNanos) {
+
+        public DecodeWait minus(DecodeWait earlier) {
+            return new DecodeWait(layerDecodes - earlier.layerDecodes, layerNanos - earlier.layerNanos,
+                    otherDecodes - earlier.otherDecodes, otherNanos - earlier.otherNanos,
+                    embeddingNanos - earlier.embeddingNanos);
+        }
+
         public double meanLayerMillis() {
             return layerDecodes == 0 ? 0 : layerNanos / 1e6 / layerDecodes;
         }

@@ -58,10 +58,7 @@ public final class Generator {
         ForwardPass.DecodeWait wait = forward.decodeWait();
         return new GenerationResult(prompt.clone(), Arrays.copyOf(generated, count), stop, promptNanos,
                 generationNanos, forwards,
-                new ForwardPass.DecodeWait(wait.layerDecodes() - waitBefore.layerDecodes(),
-                        wait.layerNanos() - waitBefore.layerNanos(),
-                        wait.otherDecodes() - waitBefore.otherDecodes(),
-                        wait.otherNanos() - waitBefore.otherNanos()),
+                wait.minus(waitBefore),
                 forward.weights().decodeStats().minus(statsBefore));
     }
 

@@ -51,7 +51,7 @@ public final class Sampler {
         double[] p = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            p[i] = Math.exp((logits[i] - max) / temperature);
+            p[i] = StrictMath.exp((logits[i] - max) / temperature);
             sum += p[i];
         }
         if (topP >= 1) {

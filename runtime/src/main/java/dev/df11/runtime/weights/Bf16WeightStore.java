@@ -78,6 +78,29 @@ public final class Bf16WeightStore implements WeightStore {
     }
 
     @Override
+    public MemorySegment embeddingRows(int[] tokens) {
+        return copyRows(plain.weights(embedding).matrix(ModelLayout.EMBEDDING), tokens);
+    }
+
+    /** Rows {@code tokens} of a plain embedding matrix, copied into a fresh packed segment. */
+    static MemorySegment copyRows(Bf16Matrix table, int[] tokens) {
+        int dim = table.cols();
+        MemorySegment rows = MemorySegment.ofArray(new short[tokens.length * dim]);
+        for (int i = 0; i < tokens.length; i++) {
+            long row = checkToken(tokens[i], table.rows());
+            rows.asSlice(2L * i * dim, 2L * dim).copyFrom(table.data().asSlice(2 * row * dim, 2L * dim));
+        }
+        return rows;
+    }
+
+    static int checkToken(int token, int vocabulary) {
+        if (token < 0 || token >= vocabulary) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (vocabulary - 1));
+        }
+        return token;
+    }
+
+    @Override
     public long residentWeightBytes() {
         long bytes = 0;
         for (MemorySegment vector : vectors.values()) {

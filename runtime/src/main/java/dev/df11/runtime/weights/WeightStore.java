@@ -1,8 +1,10 @@
 package dev.df11.runtime.weights;
 
+import dev.df11.format.codec.Df11Unit;
 import dev.df11.runtime.model.ModelConfig;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * The weights of one model as the forward pass sees them: units of matrices acquired one at a time, and small
@@ -17,6 +19,7 @@ public interface WeightStore extends AutoCloseable {
     /** "BF16" or "DF11". */
     String kind();
 
+    /** The unit holding the token embedding (the forward pass reads it through {@link #embeddingRows}). */
     WeightUnit embeddingUnit();
 
     WeightUnit layerUnit(int layer);
@@ -32,6 +35,17 @@ public interface WeightStore extends AutoCloseable {
      * into a buffer; the returned views are valid until the next call of this method.
      */
     UnitWeights acquire(WeightUnit unit);
+
+    /**
+     * The BF16 embedding rows of {@code tokens}, packed ({@code tokens.length x hidden}), in a fresh segment. A DF11
+     * store decodes just those rows. Throws naming the token when an id is outside the vocabulary.
+     */
+    MemorySegment embeddingRows(int[] tokens);
+
+    /** The compressed arrays of a unit, for backends that decode on their own device; empty for plain units. */
+    default Optional<Df11Unit> compressed(WeightUnit unit) {
+        return Optional.empty();
+    }
 
     /** Bytes of weights this store keeps: mapped tensors, compressed arrays, plus {@link #decodeBufferBytes()}. */
     long residentWeightBytes();

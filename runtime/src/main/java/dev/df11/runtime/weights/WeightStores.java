@@ -23,7 +23,7 @@ public final class WeightStores {
         ModelConfig config = ModelConfigParser.read(modelDir);
         if (config.df11()) {
             throw new dev.df11.runtime.model.UnsupportedModelException(modelDir
-                    + ": DF11 weights need the codec's decoder, not merged yet");
+                    + ": reading DF11 model folders needs the container's Df11Model, not merged yet");
         }
         SafetensorsTensorSource source = SafetensorsTensorSource.open(modelDir);
         try {
