@@ -17,17 +17,20 @@ public final class AttentionKernels {
     }
 
     /**
-     * Copies the batch's keys and values ({@code count x kvDim}) into rows {@code batch[0] + b} of the caches
-     * ({@code context x kvDim}). Launch: one work-item per element of the largest batch.
+     * Copies the batch's keys and values into rows {@code batch[0] + b} of the caches ({@code context x kvDim}). Token
+     * b's key starts at {@code b * tokenStride + keyOffset} of {@code qkv}, its value right after the key. Launch: one
+     * work-item per key element of the largest batch.
      */
-    public static void storeKeysValues(KernelContext context, FloatArray keys, FloatArray values,
-            FloatArray keyCache, FloatArray valueCache, int kvDim, IntArray batch) {
+    public static void storeKeysValues(KernelContext context, FloatArray qkv, FloatArray keyCache,
+            FloatArray valueCache, int kvDim, int tokenStride, int keyOffset, IntArray batch) {
         int id = context.globalIdx;
         if (id < batch.get(ForwardKernels.COUNT) * kvDim) {
             int token = id / kvDim;
-            int slot = (batch.get(ForwardKernels.START) + token) * kvDim + id - token * kvDim;
-            keyCache.set(slot, keys.get(id));
-            valueCache.set(slot, values.get(id));
+            int j = id - token * kvDim;
+            int key = token * tokenStride + keyOffset + j;
+            int slot = (batch.get(ForwardKernels.START) + token) * kvDim + j;
+            keyCache.set(slot, qkv.get(key));
+            valueCache.set(slot, qkv.get(key + kvDim));
         }
     }
 
@@ -36,14 +39,15 @@ public final class AttentionKernels {
      * size of at most {@link ForwardKernels#MAX_LOCAL}). Scores go to a global scratch row of {@code context} floats
      * per group (so any context length works); the maximum and the sum of exponentials are reduced in local memory.
      *
-     * @param queries {@code count x heads x headDim}, already rotated
-     * @param scores  scratch, {@code maxBatch * heads * context} floats
-     * @param output     {@code count x heads x headDim}
-     * @param scale   {@code 1 / sqrt(headDim)}
+     * @param queries     rotated queries, token b's heads from {@code b * tokenStride}
+     * @param scores      scratch, {@code maxBatch * heads * contextLength} floats
+     * @param output      {@code count x heads x headDim}, packed
+     * @param scale       {@code 1 / sqrt(headDim)}
+     * @param tokenStride floats between two tokens' queries
      */
     public static void attend(KernelContext context, FloatArray queries, FloatArray keyCache, FloatArray valueCache,
             FloatArray scores, FloatArray output, int heads, int kvHeads, int headDim, int contextLength, float scale,
-            IntArray batch) {
+            int tokenStride, IntArray batch) {
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
         int group = context.groupIdx;
         int lane = context.localIdx;
@@ -54,7 +58,8 @@ public final class AttentionKernels {
             int position = batch.get(ForwardKernels.START) + token;
             int kvDim = kvHeads * headDim;
             int kvOffset = (head / (heads / kvHeads)) * headDim;
-            int query = (token * heads + head) * headDim;
+            int query = token * tokenStride + head * headDim;
+            int result = (token * heads + head) * headDim;
             int row = group * contextLength;
 
             float max = -3.4028235e38f;
@@ -103,7 +108,7 @@ public final class AttentionKernels {
                     float weight = scores.get(row + t) * inverse;
                     acc += weight * valueCache.get(t * kvDim + kvOffset + d);
                 }
-                output.set(query + d, acc);
+                output.set(result + d, acc);
             }
         }
     }

@@ -34,12 +34,18 @@ public final class ElementwiseKernels {
         }
     }
 
-    /** SwiGLU in place: {@code gate = silu(gate) * up}, with {@code silu(g) = g / (1 + e^-g)}. */
-    public static void swiGlu(KernelContext context, FloatArray gate, FloatArray up, int width, IntArray batch) {
+    /**
+     * SwiGLU: {@code output = silu(gate) * up} with {@code silu(g) = g / (1 + e^-g)}, where each token's row of
+     * {@code gateUp} holds its {@code width} gate values and then its {@code width} up values (the fused gate|up
+     * projection), and {@code output} is packed {@code count x width}.
+     */
+    public static void swiGlu(KernelContext context, FloatArray gateUp, FloatArray output, int width, IntArray batch) {
         int id = context.globalIdx;
         if (id < batch.get(ForwardKernels.COUNT) * width) {
-            float g = gate.get(id);
-            gate.set(id, g / (1.0f + TornadoMath.exp(-g)) * up.get(id));
+            int token = id / width;
+            int gate = id + token * width;
+            float g = gateUp.get(gate);
+            output.set(id, g / (1.0f + TornadoMath.exp(-g)) * gateUp.get(gate + width));
         }
     }
 }

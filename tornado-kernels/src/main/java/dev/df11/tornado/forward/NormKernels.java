@@ -20,32 +20,39 @@ public final class NormKernels {
     }
 
     /**
-     * Normalises the batch's {@code count * rowsPerToken} rows of {@code in} into {@code out}.
+     * Normalises the batch's {@code count * rowsPerToken} rows of {@code input} into the same places of
+     * {@code output}: row r of token b starts at {@code b * tokenStride + r * width}.
      *
-     * @param weight       {@code length} fp32 weights
-     * @param rowsPerToken rows of each token (1 for hidden states, the head count for per-head norms)
+     * @param weight       {@code rowsPerToken * width} fp32 weights, row r normalised with {@code weight[r * width ..]}
+     *                     (per-head norms repeat the head's weights once per head)
+     * @param rowsPerToken rows of each token (1 for hidden states, the query plus key heads for per-head norms)
+     * @param tokenStride  floats from one token's first row to the next token's
      * @param batch         {@code [startPos, count]} ({@link ForwardKernels})
      */
     public static void rmsNorm(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
-            int rowsPerToken, float eps, IntArray batch) {
-        int row = context.groupIdx;
-        if (row < batch.get(ForwardKernels.COUNT) * rowsPerToken) {
-            normalizeRow(context, input, row * width, output, row * width, weight, width, eps);
+            int rowsPerToken, int tokenStride, float eps, IntArray batch) {
+        int group = context.groupIdx;
+        if (group < batch.get(ForwardKernels.COUNT) * rowsPerToken) {
+            int token = group / rowsPerToken;
+            int row = group - token * rowsPerToken;
+            int base = token * tokenStride + row * width;
+            normalizeRow(context, input, base, output, base, weight, row * width, width, eps);
         }
     }
 
     /**
-     * Normalises only the batch's last token (row {@code count - 1} of {@code in}) into row 0 of {@code out}: the
+     * Normalises only the batch's last token (row {@code count - 1} of {@code input}, rows of {@code width}) into
+     * {@code output}: the
      * final norm before the output projection. Launch one work-group.
      */
     public static void rmsNormLast(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
             float eps, IntArray batch) {
         int last = batch.get(ForwardKernels.COUNT) - 1;
-        normalizeRow(context, input, last * width, output, 0, weight, width, eps);
+        normalizeRow(context, input, last * width, output, 0, weight, 0, width, eps);
     }
 
     private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output, int outBase,
-            FloatArray weight, int width, float eps) {
+            FloatArray weight, int weightBase, int width, float eps) {
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
         int lane = context.localIdx;
         int size = context.localGroupSizeX;
@@ -65,7 +72,7 @@ public final class NormKernels {
         float meanSquare = partial[0] / width;
         float scale = 1.0f / TornadoMath.sqrt(meanSquare + eps);
         for (int i = lane; i < width; i += size) {
-            output.set(outBase + i, input.get(inBase + i) * scale * weight.get(i));
+            output.set(outBase + i, input.get(inBase + i) * scale * weight.get(weightBase + i));
         }
     }
 }

@@ -84,18 +84,37 @@ class ForwardKernelsOnDeviceTest {
         Inputs random = new Inputs(2);
         int count = 3;
         float eps = 1e-5f;
-        for (int[] shape : new int[][] {{300, 1}, {24, 5}}) {
-            int length = shape[0];
+        // {width, rows per token, token stride}: hidden states; then 5 heads inside a wider fused row.
+        for (int[] shape : new int[][] {{300, 1, 300}, {24, 5, 5 * 24 + 40}}) {
+            int width = shape[0];
             int rowsPerToken = shape[1];
-            int maxRows = 4 * rowsPerToken;
-            FloatArray x = random.floats(maxRows * length, 2.0);
-            FloatArray weight = random.floats(length, 1.0);
-            FloatArray out = new FloatArray(maxRows * length);
+            int stride = shape[2];
+            FloatArray x = random.floats(4 * stride, 2.0);
+            FloatArray weight = random.floats(rowsPerToken * width, 1.0);
+            FloatArray out = random.floats(4 * stride, 1.0);
+            float[] before = out.toHeapArray();
+            double[] expected = new double[4 * stride];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = before[i];
+            }
+            for (int b = 0; b < count; b++) {
+                for (int r = 0; r < rowsPerToken; r++) {
+                    int base = b * stride + r * width;
+                    double squares = 0;
+                    for (int i = 0; i < width; i++) {
+                        squares += (double) x.get(base + i) * x.get(base + i);
+                    }
+                    double scale = 1 / Math.sqrt(squares / width + eps);
+                    for (int i = 0; i < width; i++) {
+                        expected[base + i] = x.get(base + i) * scale * weight.get(r * width + i);
+                    }
+                }
+            }
             IntArray step = Inputs.step(7, count);
-            SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), x, out, weight, length,
-                    rowsPerToken, eps, step), Grids.groups(maxRows, LOCAL), in(x, out, weight, step), out);
-            assertClose(referenceNorm(x, 0, count * rowsPerToken, length, weight, eps), out,
-                    count * rowsPerToken * length, "rmsNorm " + length + " x " + rowsPerToken);
+            SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), x, out, weight, width,
+                    rowsPerToken, stride, eps, step), Grids.groups(4 * rowsPerToken, LOCAL), in(x, out, weight, step),
+                    out);
+            assertClose(expected, out, 4 * stride, "rmsNorm " + width + " x " + rowsPerToken);
         }
     }
 
@@ -111,24 +130,17 @@ class ForwardKernelsOnDeviceTest {
         IntArray step = Inputs.step(0, count);
         SingleTask.run(g -> g.task("k", NormKernels::rmsNormLast, new KernelContext(), x, out, weight, length, eps,
                 step), Grids.groups(1, LOCAL), in(x, out, weight, step), out);
-        assertClose(referenceNorm(x, count - 1, 1, length, weight, eps), out, length, "rmsNormLast");
-    }
-
-    private static double[] referenceNorm(FloatArray x, int firstRow, int rows, int length, FloatArray weight,
-            float eps) {
-        double[] expected = new double[rows * length];
-        for (int r = 0; r < rows; r++) {
-            int base = (firstRow + r) * length;
-            double squares = 0;
-            for (int i = 0; i < length; i++) {
-                squares += (double) x.get(base + i) * x.get(base + i);
-            }
-            double scale = 1 / Math.sqrt(squares / length + eps);
-            for (int i = 0; i < length; i++) {
-                expected[r * length + i] = x.get(base + i) * scale * weight.get(i);
-            }
+        int base = (count - 1) * length;
+        double squares = 0;
+        for (int i = 0; i < length; i++) {
+            squares += (double) x.get(base + i) * x.get(base + i);
         }
-        return expected;
+        double scale = 1 / Math.sqrt(squares / length + eps);
+        double[] expected = new double[length];
+        for (int i = 0; i < length; i++) {
+            expected[i] = x.get(base + i) * scale * weight.get(i);
+        }
+        assertClose(expected, out, length, "rmsNormLast");
     }
 
     @Test
@@ -140,7 +152,8 @@ class ForwardKernelsOnDeviceTest {
         int context = 12;
         int start = 5;
         int count = 3;
-        FloatArray vec = random.floats(4 * heads * headDim, 1.0);
+        int stride = heads * headDim + 24;   // rotate the first heads of a wider row, leave the rest
+        FloatArray vec = random.floats(4 * stride, 1.0);
         FloatArray angles = random.floats(context * half, 3.0);
         FloatArray cos = new FloatArray(context * half);
         FloatArray sin = new FloatArray(context * half);
@@ -148,10 +161,13 @@ class ForwardKernelsOnDeviceTest {
             cos.set(i, (float) Math.cos(angles.get(i)));
             sin.set(i, (float) Math.sin(angles.get(i)));
         }
-        double[] expected = new double[count * heads * headDim];
+        double[] expected = new double[4 * stride];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = vec.get(i);
+        }
         for (int b = 0; b < count; b++) {
             for (int h = 0; h < heads; h++) {
-                int base = (b * heads + h) * headDim;
+                int base = b * stride + h * headDim;
                 for (int i = 0; i < half; i++) {
                     double c = cos.get((start + b) * half + i);
                     double s = sin.get((start + b) * half + i);
@@ -163,9 +179,9 @@ class ForwardKernelsOnDeviceTest {
             }
         }
         IntArray step = Inputs.step(start, count);
-        SingleTask.run(g -> g.task("k", RotaryKernels::rotateHalves, new KernelContext(), vec, heads, headDim, cos, sin,
-                step), Grids.items(4 * heads * half, LOCAL), in(vec, cos, sin, step), vec);
-        assertClose(expected, vec, count * heads * headDim, "rotate");
+        SingleTask.run(g -> g.task("k", RotaryKernels::rotateHalves, new KernelContext(), vec, heads, headDim, stride,
+                cos, sin, step), Grids.items(4 * heads * half, LOCAL), in(vec, cos, sin, step), vec);
+        assertClose(expected, vec, 4 * stride, "rotate");
     }
 
     @Test
@@ -174,19 +190,19 @@ class ForwardKernelsOnDeviceTest {
         int heads = 4;
         int kvHeads = 2;
         int headDim = 16;
+        int qDim = heads * headDim;
         int kvDim = kvHeads * headDim;
+        int stride = qDim + 2 * kvDim;   // the fused q|k|v row of one token
         int context = 12;
         int start = 5;
         int count = 3;
         int maxBatch = 4;
         float scale = (float) (1 / Math.sqrt(headDim));
-        FloatArray queries = random.floats(maxBatch * heads * headDim, 1.0);
-        FloatArray keys = random.floats(maxBatch * kvDim, 1.0);
-        FloatArray values = random.floats(maxBatch * kvDim, 1.0);
+        FloatArray qkv = random.floats(maxBatch * stride, 1.0);
         FloatArray keyCache = random.floats(context * kvDim, 1.0);
         FloatArray valueCache = random.floats(context * kvDim, 1.0);
         FloatArray scores = new FloatArray(maxBatch * heads * context);
-        FloatArray out = new FloatArray(maxBatch * heads * headDim);
+        FloatArray out = new FloatArray(maxBatch * qDim);
         IntArray step = Inputs.step(start, count);
 
         // The cache the kernel should see: old rows, with the batch's keys and values at their positions.
@@ -194,30 +210,30 @@ class ForwardKernelsOnDeviceTest {
         float[] v = valueCache.toHeapArray();
         for (int b = 0; b < count; b++) {
             for (int j = 0; j < kvDim; j++) {
-                k[(start + b) * kvDim + j] = keys.get(b * kvDim + j);
-                v[(start + b) * kvDim + j] = values.get(b * kvDim + j);
+                k[(start + b) * kvDim + j] = qkv.get(b * stride + qDim + j);
+                v[(start + b) * kvDim + j] = qkv.get(b * stride + qDim + kvDim + j);
             }
         }
-        SingleTask.run(g -> g.task("k", AttentionKernels::storeKeysValues, new KernelContext(), keys, values,
-                keyCache, valueCache, kvDim, step), Grids.items(maxBatch * kvDim, LOCAL),
-                in(keys, values, keyCache, valueCache, step), keyCache, valueCache);
+        SingleTask.run(g -> g.task("k", AttentionKernels::storeKeysValues, new KernelContext(), qkv, keyCache,
+                valueCache, kvDim, stride, qDim, step), Grids.items(maxBatch * kvDim, LOCAL),
+                in(qkv, keyCache, valueCache, step), keyCache, valueCache);
         for (int i = 0; i < context * kvDim; i++) {
             assertEquals(k[i], keyCache.get(i), "key cache [" + i + "]");
             assertEquals(v[i], valueCache.get(i), "value cache [" + i + "]");
         }
 
-        double[] expected = new double[count * heads * headDim];
+        double[] expected = new double[count * qDim];
         for (int b = 0; b < count; b++) {
             int position = start + b;
             for (int h = 0; h < heads; h++) {
                 int kvOffset = (h / (heads / kvHeads)) * headDim;
-                int q = (b * heads + h) * headDim;
+                int q = b * stride + h * headDim;
                 double[] weights = new double[position + 1];
                 double max = Double.NEGATIVE_INFINITY;
                 for (int t = 0; t <= position; t++) {
                     double dot = 0;
                     for (int d = 0; d < headDim; d++) {
-                        dot += (double) queries.get(q + d) * k[t * kvDim + kvOffset + d];
+                        dot += (double) qkv.get(q + d) * k[t * kvDim + kvOffset + d];
                     }
                     weights[t] = dot * scale;
                     max = Math.max(max, weights[t]);
@@ -232,14 +248,14 @@ class ForwardKernelsOnDeviceTest {
                     for (int t = 0; t <= position; t++) {
                         acc += weights[t] / sum * v[t * kvDim + kvOffset + d];
                     }
-                    expected[q + d] = acc;
+                    expected[(b * heads + h) * headDim + d] = acc;
                 }
             }
         }
-        SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), queries, keyCache, valueCache,
-                scores, out, heads, kvHeads, headDim, context, scale, step), Grids.groups(maxBatch * heads, LOCAL),
-                in(queries, keyCache, valueCache, scores, out, step), out);
-        assertClose(expected, out, count * heads * headDim, "attend");
+        SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), qkv, keyCache, valueCache,
+                scores, out, heads, kvHeads, headDim, context, scale, stride, step),
+                Grids.groups(maxBatch * heads, LOCAL), in(qkv, keyCache, valueCache, scores, out, step), out);
+        assertClose(expected, out, count * qDim, "attend");
     }
 
     @Test
@@ -258,15 +274,17 @@ class ForwardKernelsOnDeviceTest {
                 Grids.items(4 * width, LOCAL), in(vec, bias, step), vec);
         assertClose(biased, vec, count * width, "addBias");
 
-        FloatArray gate = random.floats(4 * width, 3.0);
-        FloatArray up = random.floats(4 * width, 1.0);
+        FloatArray gateUp = random.floats(4 * 2 * width, 3.0);
+        FloatArray out = new FloatArray(4 * width);
         double[] expected = new double[count * width];
-        for (int i = 0; i < count * width; i++) {
-            double g = gate.get(i);
-            expected[i] = g / (1 + Math.exp(-g)) * up.get(i);
+        for (int b = 0; b < count; b++) {
+            for (int j = 0; j < width; j++) {
+                double g = gateUp.get(b * 2 * width + j);
+                expected[b * width + j] = g / (1 + Math.exp(-g)) * gateUp.get(b * 2 * width + width + j);
+            }
         }
-        SingleTask.run(g -> g.task("k", ElementwiseKernels::swiGlu, new KernelContext(), gate, up, width, step),
-                Grids.items(4 * width, LOCAL), in(gate, up, step), gate);
-        assertClose(expected, gate, count * width, "swiGlu");
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::swiGlu, new KernelContext(), gateUp, out, width, step),
+                Grids.items(4 * width, LOCAL), in(gateUp, out, step), out);
+        assertClose(expected, out, count * width, "swiGlu");
     }
 }
