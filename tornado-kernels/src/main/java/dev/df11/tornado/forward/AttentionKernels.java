@@ -53,58 +53,63 @@ public final class AttentionKernels {
         int lane = context.localIdx;
         int size = context.localGroupSizeX;
         int token = group / heads;
+        int head = group - token * heads;
+        // Groups past the batch skip every loop but still meet every barrier: a barrier inside a condition, even a
+        // uniform one, crashes PoCL's work-group compiler at work-group sizes above 64.
+        int last = -1;
         if (token < batch.get(ForwardKernels.COUNT)) {
-            int head = group - token * heads;
-            int position = batch.get(ForwardKernels.START) + token;
-            int kvDim = kvHeads * headDim;
-            int kvOffset = (head / (heads / kvHeads)) * headDim;
-            int query = token * tokenStride + head * headDim;
+            last = batch.get(ForwardKernels.START) + token;
+        }
+        int kvDim = kvHeads * headDim;
+        int kvOffset = (head / (heads / kvHeads)) * headDim;
+        int query = token * tokenStride + head * headDim;
+        int row = group * contextLength;
+
+        float max = -3.4028235e38f;
+        for (int t = lane; t <= last; t += size) {
+            int key = t * kvDim + kvOffset;
+            float dot = 0.0f;
+            for (int d = 0; d < headDim; d++) {
+                dot += queries.get(query + d) * keyCache.get(key + d);
+            }
+            float score = dot * scale;
+            scores.set(row + t, score);
+            max = TornadoMath.max(max, score);
+        }
+        partial[lane] = max;
+        context.localBarrier();
+        for (int stride = size / 2; stride > 0; stride >>= 1) {
+            if (lane < stride) {
+                partial[lane] = TornadoMath.max(partial[lane], partial[lane + stride]);
+            }
+            context.localBarrier();
+        }
+        float rowMax = partial[0];
+        context.localBarrier();
+
+        float sum = 0.0f;
+        for (int t = lane; t <= last; t += size) {
+            float e = TornadoMath.exp(scores.get(row + t) - rowMax);
+            scores.set(row + t, e);
+            sum += e;
+        }
+        partial[lane] = sum;
+        context.localBarrier();
+        for (int stride = size / 2; stride > 0; stride >>= 1) {
+            if (lane < stride) {
+                partial[lane] += partial[lane + stride];
+            }
+            context.localBarrier();
+        }
+        float inverse = 1.0f / partial[0];
+        // The exponentials were written to global memory by other work-items of the group.
+        context.globalBarrier();
+
+        if (last >= 0) {
             int result = (token * heads + head) * headDim;
-            int row = group * contextLength;
-
-            float max = -3.4028235e38f;
-            for (int t = lane; t <= position; t += size) {
-                int key = t * kvDim + kvOffset;
-                float dot = 0.0f;
-                for (int d = 0; d < headDim; d++) {
-                    dot += queries.get(query + d) * keyCache.get(key + d);
-                }
-                float score = dot * scale;
-                scores.set(row + t, score);
-                max = TornadoMath.max(max, score);
-            }
-            partial[lane] = max;
-            context.localBarrier();
-            for (int stride = size / 2; stride > 0; stride >>= 1) {
-                if (lane < stride) {
-                    partial[lane] = TornadoMath.max(partial[lane], partial[lane + stride]);
-                }
-                context.localBarrier();
-            }
-            float rowMax = partial[0];
-            context.localBarrier();
-
-            float sum = 0.0f;
-            for (int t = lane; t <= position; t += size) {
-                float e = TornadoMath.exp(scores.get(row + t) - rowMax);
-                scores.set(row + t, e);
-                sum += e;
-            }
-            partial[lane] = sum;
-            context.localBarrier();
-            for (int stride = size / 2; stride > 0; stride >>= 1) {
-                if (lane < stride) {
-                    partial[lane] += partial[lane + stride];
-                }
-                context.localBarrier();
-            }
-            float inverse = 1.0f / partial[0];
-            // The exponentials were written to global memory by other work-items of the group.
-            context.globalBarrier();
-
             for (int d = lane; d < headDim; d += size) {
                 float acc = 0.0f;
-                for (int t = 0; t <= position; t++) {
+                for (int t = 0; t <= last; t++) {
                     float weight = scores.get(row + t) * inverse;
                     acc += weight * valueCache.get(t * kvDim + kvOffset + d);
                 }

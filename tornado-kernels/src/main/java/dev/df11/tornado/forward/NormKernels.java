@@ -32,12 +32,15 @@ public final class NormKernels {
     public static void rmsNorm(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
             int rowsPerToken, int tokenStride, float eps, IntArray batch) {
         int group = context.groupIdx;
+        int token = group / rowsPerToken;
+        int row = group - token * rowsPerToken;
+        int base = token * tokenStride + row * width;
+        // Groups past the batch normalise an empty row but still meet every barrier (see normalizeRow).
+        int active = 0;
         if (group < batch.get(ForwardKernels.COUNT) * rowsPerToken) {
-            int token = group / rowsPerToken;
-            int row = group - token * rowsPerToken;
-            int base = token * tokenStride + row * width;
-            normalizeRow(context, input, base, output, base, weight, row * width, width, eps);
+            active = width;
         }
+        normalizeRow(context, input, base, output, base, weight, row * width, width, active, eps);
     }
 
     /**
@@ -48,16 +51,21 @@ public final class NormKernels {
     public static void rmsNormLast(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
             float eps, IntArray batch) {
         int last = batch.get(ForwardKernels.COUNT) - 1;
-        normalizeRow(context, input, last * width, output, 0, weight, 0, width, eps);
+        normalizeRow(context, input, last * width, output, 0, weight, 0, width, width, eps);
     }
 
+    /**
+     * Normalises the row at {@code inBase} into {@code outBase}, touching only its first {@code active} values (0 or
+     * {@code width}). Every work-item of the group reaches every barrier whatever {@code active} is: barriers inside
+     * a condition, even a uniform one, crash PoCL's work-group compiler.
+     */
     private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output, int outBase,
-            FloatArray weight, int weightBase, int width, float eps) {
+            FloatArray weight, int weightBase, int width, int active, float eps) {
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
         int lane = context.localIdx;
         int size = context.localGroupSizeX;
         float sum = 0.0f;
-        for (int i = lane; i < width; i += size) {
+        for (int i = lane; i < active; i += size) {
             float v = input.get(inBase + i);
             sum += v * v;
         }
@@ -71,7 +79,7 @@ public final class NormKernels {
         }
         float meanSquare = partial[0] / width;
         float scale = 1.0f / TornadoMath.sqrt(meanSquare + eps);
-        for (int i = lane; i < width; i += size) {
+        for (int i = lane; i < active; i += size) {
             output.set(outBase + i, input.get(inBase + i) * scale * weight.get(weightBase + i));
         }
     }

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ForwardKernelsOnDeviceTest {
 
-    private static final int LOCAL = 64;
+    private static final int LOCAL = 128;
 
     @Test
     void widensEveryFiniteBf16PatternExactly() {

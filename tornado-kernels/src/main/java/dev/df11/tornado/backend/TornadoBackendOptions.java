@@ -1,0 +1,34 @@
+package dev.df11.tornado.backend;
+
+import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.weights.Bf16Placement;
+
+/**
+ * How the TornadoVM backend runs a model.
+ *
+ * @param device       TornadoVM device as {@code backend:device} ({@code tornado --devices} numbering) or a plain
+ *                     device index of backend 0; null for TornadoVM's default device
+ * @param bf16Placement where plain BF16 units live (DF11 units always stay compressed on the device)
+ * @param tuning       work-group sizes
+ * @param cudaGraphs   replay graphs as CUDA graphs (PTX backend only; ignored elsewhere)
+ */
+public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, KernelTuning tuning,
+        boolean cudaGraphs) {
+
+    /** The default device, BF16 resident, GPU work-group sizes, no CUDA graphs. */
+    public static TornadoBackendOptions defaults() {
+        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), false);
+    }
+
+    public TornadoBackendOptions withDevice(String spec) {
+        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs);
+    }
+
+    public TornadoBackendOptions withPlacement(Bf16Placement placement) {
+        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs);
+    }
+
+    public TornadoBackendOptions withCudaGraphs(boolean enabled) {
+        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.df11.tornado.forward;
+
+import dev.df11.tornado.forward.weights.DeviceLayer;
+import dev.df11.tornado.forward.weights.DeviceUnit;
+import dev.df11.tornado.forward.weights.DeviceWeights;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds the task graphs of one model's forward step: graph 0 widens the batch's embedding rows into the residual
+ * stream; graph {@code 1 + l} runs decoder layer l (decode its DF11 unit into the shared decode buffer if it is
+ * compressed, then RMSNorm, the fused q|k|v projection, biases and per-head norms where the model has them, rotary
+ * embedding, the KV-cache append, attention, the output projection added to the residual stream, RMSNorm, the fused
+ * gate|up projection, SwiGLU and the down projection added to the residual stream); the last graph normalises the
+ * last token and projects it to logits, which it copies to the host. Activations pass between graphs on the device
+ * ({@link SharedChain}).
+ */
+public final class ForwardGraphs {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final List<ImmutableTaskGraph> graphs = new ArrayList<>();
+    private final GridScheduler grids = new GridScheduler();
+    private final ShortArray decodeBuffer;
+
+    private final ForwardShape shape;
+    private final Activations act;
+    private final KernelTuning tuning;
+    private final SharedChain chain = new SharedChain();
+    private final String prefix;
+
+    private ForwardGraphs(ForwardShape shape, Activations act, DeviceWeights weights, KernelTuning tuning) {
+        this.shape = shape;
+        this.act = act;
+        this.tuning = tuning;
+        this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
+        this.decodeBuffer = weights.decodeBufferElements() > 0 ? new ShortArray(weights.decodeBufferElements()) : null;
+        graphs.add(embedding().snapshot());
+        for (int layer = 0; layer < weights.layers().size(); layer++) {
+            graphs.add(layer(layer, weights.layers().get(layer)).snapshot());
+        }
+        graphs.add(output(weights).snapshot());
+    }
+
+    /** The graphs and launch grids for {@code weights} on buffers {@code act}. */
+    public static ForwardGraphs build(ForwardShape shape, Activations act, DeviceWeights weights,
+            KernelTuning tuning) {
+        return new ForwardGraphs(shape, act, weights, tuning);
+    }
+
+    /** Embedding graph, layer graphs, output graph, in execution order. */
+    public List<ImmutableTaskGraph> graphs() {
+        return graphs;
+    }
+
+    public GridScheduler grids() {
+        return grids;
+    }
+
+    /** The shared BF16 buffer DF11 units decode into, or null when no unit is compressed. */
+    public ShortArray decodeBuffer() {
+        return decodeBuffer;
+    }
+
+    private TaskGraph embedding() {
+        String name = prefix + "embed";
+        TaskGraph graph = new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, act.batch, act.embeddingRows);
+        graph = chain.join(graph, true, act.hidden, act.scales);
+        chain.adopt(act.batch);
+        graph = task(graph, name, "widen", items(shape.maxBatch() * shape.hidden()),
+                g -> g.task("widen", ElementwiseKernels::widenRows, new KernelContext(), act.embeddingRows, act.hidden,
+                        shape.hidden(), act.batch, act.scales));
+        return chain.handOn(graph);
+    }
+
+    private TaskGraph layer(int index, DeviceLayer layer) {
+        String name = prefix + "layer" + index;
+        DeviceUnit unit = layer.unit();
+        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.scales, act.normed, act.qkv,
+                act.attention, act.gateUp, act.mlp, act.scores, act.rotary.cos(), act.rotary.sin()));
+        if (unit.compressed()) {
+            uses.add(decodeBuffer);
+        }
+        TaskGraph graph = chain.join(new TaskGraph(name), true, uses.toArray());
+        graph = unit.addTransfers(graph)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.inputNorm(), layer.postAttentionNorm(),
+                        layer.keyCache(), layer.valueCache());
+        if (layer.qkvBias() != null) {
+            graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.qkvBias());
+        }
+        if (layer.qkNorm() != null) {
+            graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.qkNorm());
+        }
+        graph = unit.addDecode(graph, name, decodeBuffer, grids);
+
+        ShortArray w = unit.matrices(decodeBuffer);
+        int dim = shape.hidden();
+        int qkvWidth = shape.qkvWidth();
+        int inter = shape.intermediate();
+        int batch = shape.maxBatch();
+        int rotated = shape.heads() + shape.kvHeads();
+        float eps = shape.eps();
+
+        graph = task(graph, name, "attnNorm", groups(batch, tuning.norm()),
+                g -> g.task("attnNorm", NormKernels::rmsNorm, new KernelContext(), act.hidden, act.normed,
+                        layer.inputNorm(), dim, 1, dim, eps, act.batch));
+        graph = matVec(graph, name, "qkv", w, layer.offsets().qkv(), qkvWidth, dim, act.normed, act.qkv, 0);
+        if (layer.qkvBias() != null) {
+            graph = task(graph, name, "qkvBias", items(batch * qkvWidth),
+                    g -> g.task("qkvBias", ElementwiseKernels::addBias, new KernelContext(), act.qkv, layer.qkvBias(),
+                            qkvWidth, act.batch));
+        }
+        if (layer.qkNorm() != null) {
+            graph = task(graph, name, "qkNorm", groups(batch * rotated, tuning.norm()),
+                    g -> g.task("qkNorm", NormKernels::rmsNorm, new KernelContext(), act.qkv, act.qkv,
+                            layer.qkNorm(), shape.headDim(), rotated, qkvWidth, eps, act.batch));
+        }
+        graph = task(graph, name, "rope", items(batch * rotated * shape.headDim() / 2),
+                g -> g.task("rope", RotaryKernels::rotateHalves, new KernelContext(), act.qkv, rotated,
+                        shape.headDim(), qkvWidth, act.rotary.cos(), act.rotary.sin(), act.batch));
+        graph = task(graph, name, "kv", items(batch * shape.kvDim()),
+                g -> g.task("kv", AttentionKernels::storeKeysValues, new KernelContext(), act.qkv, layer.keyCache(),
+                        layer.valueCache(), shape.kvDim(), qkvWidth, shape.queryDim(), act.batch));
+        graph = task(graph, name, "attend", groups(batch * shape.heads(), tuning.attention()),
+                g -> g.task("attend", AttentionKernels::attend, new KernelContext(), act.qkv, layer.keyCache(),
+                        layer.valueCache(), act.scores, act.attention, shape.heads(), shape.kvHeads(),
+                        shape.headDim(), shape.contextLength(), shape.attentionScale(), qkvWidth, act.batch));
+        graph = matVec(graph, name, "o", w, layer.offsets().output(), dim, shape.queryDim(), act.attention,
+                act.hidden, 1);
+        graph = task(graph, name, "mlpNorm", groups(batch, tuning.norm()),
+                g -> g.task("mlpNorm", NormKernels::rmsNorm, new KernelContext(), act.hidden, act.normed,
+                        layer.postAttentionNorm(), dim, 1, dim, eps, act.batch));
+        graph = matVec(graph, name, "gateUp", w, layer.offsets().gateUp(), 2 * inter, dim, act.normed, act.gateUp,
+                0);
+        graph = task(graph, name, "swiglu", items(batch * inter),
+                g -> g.task("swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp, inter,
+                        act.batch));
+        graph = matVec(graph, name, "down", w, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1);
+        return chain.handOn(graph);
+    }
+
+    private TaskGraph output(DeviceWeights weights) {
+        String name = prefix + "output";
+        DeviceUnit unit = weights.output();
+        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.scales));
+        if (unit.compressed()) {
+            uses.add(decodeBuffer);
+        }
+        TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
+        graph = unit.addTransfers(graph)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm(), act.lastNormed, act.single);
+        graph = unit.addDecode(graph, name, decodeBuffer, grids);
+        graph = task(graph, name, "finalNorm", groups(1, tuning.norm()),
+                g -> g.task("finalNorm", NormKernels::rmsNormLast, new KernelContext(), act.hidden, act.lastNormed,
+                        weights.finalNorm(), shape.hidden(), shape.eps(), act.batch));
+        ShortArray w = unit.matrices(decodeBuffer);
+        String task = "logits";
+        grids.addWorkerGrid(name + "." + task, groups(shape.vocab(), tuning.matVec()));
+        graph = graph.task(task, MatVecKernels::matVec, new KernelContext(), w, weights.outputOffset(), shape.vocab(),
+                shape.hidden(), act.lastNormed, act.logits, 0, act.single, act.scales);
+        return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
+    }
+
+    private TaskGraph matVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
+            int cols, FloatArray x, FloatArray out, int accumulate) {
+        grids.addWorkerGrid(name + "." + task, groups(rows, tuning.matVec()));
+        return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols, x, out,
+                accumulate, act.batch, act.scales);
+    }
+
+    private TaskGraph task(TaskGraph graph, String name, String task, WorkerGrid grid,
+            UnaryOperator<TaskGraph> add) {
+        grids.addWorkerGrid(name + "." + task, grid);
+        return add.apply(graph);
+    }
+
+    private WorkerGrid groups(int count, int local) {
+        return Grids.groups(count, local);
+    }
+
+    private WorkerGrid items(int count) {
+        return Grids.items(count, tuning.elementwise());
+    }
+}

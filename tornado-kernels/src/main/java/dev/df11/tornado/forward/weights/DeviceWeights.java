@@ -1,0 +1,109 @@
+package dev.df11.tornado.forward.weights;
+
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.model.ModelLayout;
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightUnit;
+import dev.df11.tornado.forward.ForwardShape;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
+ * norm. DF11 units stay compressed (decoded on the device each step); plain BF16 units are copied into one array
+ * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
+ *
+ * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed
+ */
+public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String outputMatrix, int outputOffset,
+        FloatArray finalNorm, int decodeBufferElements) {
+
+    private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Builds the device arrays of {@code store}'s model for {@code shape}. */
+    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement) {
+        ModelConfig config = store.config();
+        List<DeviceLayer> layers = new ArrayList<>();
+        int decode = 0;
+        for (int layer = 0; layer < config.layerCount(); layer++) {
+            WeightUnit unit = store.layerUnit(layer);
+            DeviceUnit device = deviceUnit(store, unit, placement);
+            decode = Math.max(decode, device.decodedElements());
+            layers.add(new DeviceLayer(device, LayerOffsets.of(unit, layer, shape),
+                    floats(store, ModelLayout.inputNorm(layer)),
+                    floats(store, ModelLayout.postAttentionNorm(layer)),
+                    config.qkvBias() ? concat(floats(store, ModelLayout.bias(layer, "q_proj")),
+                            floats(store, ModelLayout.bias(layer, "k_proj")),
+                            floats(store, ModelLayout.bias(layer, "v_proj"))) : null,
+                    config.qkNorm() ? headNorms(store, layer, shape) : null,
+                    new FloatArray(shape.contextLength() * shape.kvDim()),
+                    new FloatArray(shape.contextLength() * shape.kvDim())));
+        }
+        WeightUnit outputUnit = store.outputUnit();
+        DeviceUnit output = deviceUnit(store, outputUnit, placement);
+        decode = Math.max(decode, output.decodedElements());
+        String outputMatrix = new ModelLayout(config).outputMatrix();
+        long outputOffset = outputUnit.slot(outputMatrix).elementOffset();
+        return new DeviceWeights(layers, output, outputMatrix, Math.toIntExact(outputOffset),
+                floats(store, ModelLayout.FINAL_NORM), decode);
+    }
+
+    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement) {
+        Optional<Df11Unit> compressed = store.compressed(unit);
+        if (compressed.isPresent()) {
+            return CompressedDeviceUnit.of(unit, compressed.get(), store.kind() + " model");
+        }
+        return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
+    }
+
+    /** A BF16 vector of the store widened to fp32. */
+    static FloatArray floats(WeightStore store, String name) {
+        MemorySegment bf16 = store.vector(name);
+        int n = Math.toIntExact(bf16.byteSize() / 2);
+        FloatArray out = new FloatArray(n);
+        for (int i = 0; i < n; i++) {
+            out.set(i, Float.intBitsToFloat(bf16.getAtIndex(BF16, i) << 16));
+        }
+        return out;
+    }
+
+    private static FloatArray concat(FloatArray... parts) {
+        return FloatArray.concat(parts);
+    }
+
+    /** Qwen3's query-head norm once per query head, then the key-head norm once per key head. */
+    private static FloatArray headNorms(WeightStore store, int layer, ForwardShape shape) {
+        FloatArray query = floats(store, ModelLayout.queryNorm(layer));
+        FloatArray key = floats(store, ModelLayout.keyNorm(layer));
+        int dim = shape.headDim();
+        FloatArray out = new FloatArray((shape.heads() + shape.kvHeads()) * dim);
+        for (int h = 0; h < shape.heads() + shape.kvHeads(); h++) {
+            FloatArray source = h < shape.heads() ? query : key;
+            for (int i = 0; i < dim; i++) {
+                out.set(h * dim + i, source.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Device bytes of all weights (compressed arrays for DF11 units), vectors and KV caches. */
+    public long bytes() {
+        long total = output.deviceBytes() + finalNorm.getNumBytesOfSegment();
+        for (DeviceLayer layer : layers) {
+            total += layer.unit().deviceBytes() + layer.ownBytes();
+        }
+        return total;
+    }
+
+    /** Device bytes of the KV cache. */
+    public long cacheBytes() {
+        return layers.stream().mapToLong(DeviceLayer::cacheBytes).sum();
+    }
+}
