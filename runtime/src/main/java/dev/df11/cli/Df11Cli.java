@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         description = "Lossless DFloat11 compression of BF16 LLM weights, and a Java runtime that runs them.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CompressCommand.class,
+                DecompressCommand.class,
+                VerifyCommand.class,
+                InspectCommand.class,
                 ImportLlama2cCommand.class,
         })
 public final class Df11Cli {

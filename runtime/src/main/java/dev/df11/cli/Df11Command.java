@@ -1,5 +1,6 @@
 package dev.df11.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,8 +54,16 @@ public abstract class Df11Command implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** A progress bar on stderr over {@code max} steps, or a silent one under {@code --no-progress}. */
+    /**
+     * A progress bar on stderr over {@code max} steps; silent under {@code --no-progress} or when stderr is not a
+     * terminal (a redrawn bar only fills logs with carriage returns; the summary line says what was done).
+     */
     protected Progress progress(String task, long max) {
-        return noProgress ? Progress.silent() : Progress.console(task, max);
+        return noProgress || !onTerminal() ? Progress.silent() : Progress.console(task, max);
+    }
+
+    private static boolean onTerminal() {
+        Console console = System.console();
+        return console != null && console.isTerminal();
     }
 }

@@ -32,7 +32,6 @@ final class BlockDecoder {
 
     private final byte[] window = new byte[Df11Layout.BYTES_PER_BLOCK + WINDOW_SLACK];
     private final byte[] exponents = new byte[BLOCK_BITS + 8];
-    private final short[] words = new short[BLOCK_BITS];
 
     /**
      * Decodes block {@code block} and writes its elements that fall in {@code [from, to)} of the unit to
@@ -51,7 +50,8 @@ final class BlockDecoder {
         long lo = Math.max(first, from);
         long hi = Math.min(end, to);
         if (lo < hi) {
-            merge(unit.signMantissa(), lo, (int) (lo - first), (int) (hi - lo), out, 2 * (lo - outBase));
+            WordMerge.merge(exponents, (int) (lo - first), unit.signMantissa(), lo, out, 2 * (lo - outBase),
+                    (int) (hi - lo));
         }
     }
 
@@ -69,24 +69,41 @@ final class BlockDecoder {
         byte[] exps = exponents;
         int pos = unit.gap((long) block * Df11Layout.THREADS_PER_BLOCK);
         int i = 0;
-        // In this loop every code of a step starts before the block's end and fits the exponent buffer.
-        int lastFastCount = count - MultiSymbolTable.MAX_SYMBOLS;
-        int lastFastPos = BLOCK_BITS - prepared.wide().indexBits();
+        // Four wide lookups per 64-bit read (each takes at most indexBits <= 12 of its >= 57 valid bits). An entry
+        // that resolves nothing consumes nothing, so the lookups after it repeat it; one byte-table decode then
+        // handles the long code. The guards keep every code of a round inside the block and the exponent buffer.
+        int indexBits = prepared.wide().indexBits();
+        int lastFastCount = count - 4 * MultiSymbolTable.MAX_SYMBOLS;
+        int lastFastPos = BLOCK_BITS - 4 * indexBits;
         while (i <= lastFastCount && pos <= lastFastPos) {
             long bits = (long) LONG_BE.get(win, pos >>> 3) << (pos & 7);
             long entry = wide[(int) (bits >>> shift)];
-            int n = MultiSymbolTable.count(entry);
-            if (n == 0) {
-                int code = tables.decode((int) (bits >>> 32));
+            LONG_LE.set(exps, i, entry);
+            i += MultiSymbolTable.count(entry);
+            int used = MultiSymbolTable.bitsConsumed(entry);
+            bits <<= MultiSymbolTable.bitsConsumed(entry);
+            entry = wide[(int) (bits >>> shift)];
+            LONG_LE.set(exps, i, entry);
+            i += MultiSymbolTable.count(entry);
+            used += MultiSymbolTable.bitsConsumed(entry);
+            bits <<= MultiSymbolTable.bitsConsumed(entry);
+            entry = wide[(int) (bits >>> shift)];
+            LONG_LE.set(exps, i, entry);
+            i += MultiSymbolTable.count(entry);
+            used += MultiSymbolTable.bitsConsumed(entry);
+            bits <<= MultiSymbolTable.bitsConsumed(entry);
+            entry = wide[(int) (bits >>> shift)];
+            LONG_LE.set(exps, i, entry);
+            i += MultiSymbolTable.count(entry);
+            used += MultiSymbolTable.bitsConsumed(entry);
+            pos += used;
+            if (MultiSymbolTable.count(entry) == 0) {
+                int code = tables.decode((int) (((long) LONG_BE.get(win, pos >>> 3) << (pos & 7)) >>> 32));
                 if (code == LookupTables.INVALID) {
                     throw invalidCode(unit, block, pos);
                 }
                 exps[i++] = (byte) code;
                 pos += code >>> 8;
-            } else {
-                LONG_LE.set(exps, i, entry);
-                i += n;
-                pos += MultiSymbolTable.bitsConsumed(entry);
             }
         }
         while (i < count) {
@@ -125,26 +142,5 @@ final class BlockDecoder {
     private static Df11FormatException invalidCode(Df11Unit unit, int block, int pos) {
         return new Df11FormatException(unit.name(), "block " + block + ": the bits at stream bit "
                 + ((long) block * BLOCK_BITS + pos) + " are no code of the lookup tables (four lookups found no exponent)");
-    }
-
-    /**
-     * Merges {@code count} decoded exponents, starting at {@code exponents[offset]}, with the sign_mantissa bytes of
-     * elements {@code element..} into BF16 words at {@code out[outByte..]}.
-     */
-    private void merge(MemorySegment signMantissa, long element, int offset, int count, MemorySegment out, long outByte) {
-        byte[] exps = exponents;
-        short[] w = words;
-        byte[] sm = window; // the stream window is no longer needed; reuse it for sign_mantissa in pieces
-        int done = 0;
-        while (done < count) {
-            int piece = Math.min(count - done, Df11Layout.BYTES_PER_BLOCK);
-            MemorySegment.copy(signMantissa, ValueLayout.JAVA_BYTE, element + done, sm, 0, piece);
-            for (int k = 0; k < piece; k++) {
-                int s = sm[k];
-                w[done + k] = (short) (((s & 0x80) << 8) | ((exps[offset + done + k] & 0xFF) << 7) | (s & 0x7F));
-            }
-            done += piece;
-        }
-        MemorySegment.copy(w, 0, out, ValueLayout.JAVA_SHORT_UNALIGNED, outByte, count);
     }
 }

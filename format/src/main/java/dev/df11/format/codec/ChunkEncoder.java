@@ -18,6 +18,7 @@ final class ChunkEncoder {
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final long CODE_MASK = 0xFFFF_FFFF_0000_0000L;
     private static final int WINDOW_MASK = Df11Layout.BITS_PER_THREAD - 1;
     private static final long BLOCK_MASK = Df11Layout.BITS_PER_BLOCK - 1;
     private static final int WINDOW_SHIFT = Integer.numberOfTrailingZeros(Df11Layout.BITS_PER_THREAD);
@@ -27,8 +28,8 @@ final class ChunkEncoder {
     record Patches(long headIndex, int headValue, long tailIndex, int tailValue) {
     }
 
-    private final int[] lengths;
-    private final int[] codes;
+    /** Per exponent: the codeword left-aligned in the high 32 bits, its length in the low bits. */
+    private final long[] codeWords;
     private final MemorySegment stream;
     private final MemorySegment signMantissa;
     private final MemorySegment windowGaps;
@@ -49,8 +50,10 @@ final class ChunkEncoder {
      */
     ChunkEncoder(int[] lengths, int[] codes, MemorySegment stream, MemorySegment signMantissa,
                  MemorySegment windowGaps, int[] outputPositions) {
-        this.lengths = lengths;
-        this.codes = codes;
+        this.codeWords = new long[lengths.length];
+        for (int e = 0; e < lengths.length; e++) {
+            codeWords[e] = lengths[e] == 0 ? 0 : ((codes[e] & 0xFFFFFFFFL) << (64 - lengths[e])) | lengths[e];
+        }
         this.stream = stream;
         this.signMantissa = signMantissa;
         this.windowGaps = windowGaps;
@@ -75,6 +78,7 @@ final class ChunkEncoder {
     }
 
     private void encodeRange(MemorySegment matrix, long from, long to, long globalFrom) {
+        long[] words = codeWords;
         long p = bitPosition;
         int prevLen = previousLength;
         long a = acc;
@@ -87,13 +91,13 @@ final class ChunkEncoder {
             int sm4 = 0;
             for (int k = 0; k < 4; k++) {
                 int w = (int) (four >>> (16 * k));
-                int e = (w >>> 7) & 0xFF;
                 sm4 |= (((w >>> 8) & 0x80) | (w & 0x7F)) << (8 * k);
-                int len = lengths[e];
+                long word = words[(w >>> 7) & 0xFF];
+                int len = (int) word & 0x3F;
                 if ((p & WINDOW_MASK) < prevLen) {
                     markStart(p, prevLen, global + k);
                 }
-                a |= (codes[e] & 0xFFFFFFFFL) << (64 - aBits - len);
+                a |= (word & CODE_MASK) >>> aBits;
                 aBits += len;
                 p += len;
                 prevLen = len;
@@ -109,13 +113,13 @@ final class ChunkEncoder {
         }
         for (; i < to; i++, global++) {
             int w = matrix.get(SHORT_LE, 2 * i);
-            int e = (w >>> 7) & 0xFF;
             signMantissa.set(ValueLayout.JAVA_BYTE, global, (byte) (((w >>> 8) & 0x80) | (w & 0x7F)));
-            int len = lengths[e];
+            long word = words[(w >>> 7) & 0xFF];
+            int len = (int) word & 0x3F;
             if ((p & WINDOW_MASK) < prevLen) {
                 markStart(p, prevLen, global);
             }
-            a |= (codes[e] & 0xFFFFFFFFL) << (64 - aBits - len);
+            a |= (word & CODE_MASK) >>> aBits;
             aBits += len;
             p += len;
             prevLen = len;

@@ -11,6 +11,9 @@ import java.lang.foreign.MemorySegment;
  * wide multi-symbol table and merges them with the sign_mantissa bytes. The unit is validated first
  * ({@link Df11Unit#validate}) and each block checks its own codes as it goes (see {@link BlockDecoder}); nothing is
  * read out of bounds and every loop is bounded, so hostile input ends in a {@link Df11FormatException}.
+ *
+ * <p>Segments of a confined arena can only be touched by their owner thread; with such a segment the decoder works on
+ * the caller's thread alone.
  */
 public final class Df11Decoder implements Df11UnitDecoder {
 
@@ -54,7 +57,9 @@ public final class Df11Decoder implements Df11UnitDecoder {
         int lastBlock = blockOf(unit, to - 1);
         int blocks = lastBlock - firstBlock + 1;
         int tasks = Math.min(blocks, workers.parallelism() == 1 ? 1 : workers.parallelism() * TASKS_PER_THREAD);
-        workers.forEach(tasks, t -> {
+        boolean shareable = Workers.shareable(bf16Out, unit.luts(), unit.encodedExponent(), unit.signMantissa(),
+                unit.outputPositions(), unit.gaps());
+        workers.forEach(tasks, shareable, t -> {
             int taskFirst = firstBlock + (int) ((long) blocks * t / tasks);
             int taskEnd = firstBlock + (int) ((long) blocks * (t + 1) / tasks);
             BlockDecoder decoder = SCRATCH.get();

@@ -18,6 +18,7 @@ import java.util.List;
  * {@code parallelism} threads in two passes: each chunk of elements counts its exponents; the code then gives every
  * chunk its exact bit length and so its global bit offset, and the chunks write their codes in parallel. Only the
  * bytes where two chunks meet are combined afterwards. The result is the same, byte for byte, for any parallelism.
+ * Input segments of a confined arena are read on the caller's thread alone.
  */
 public final class Df11Encoder {
 
@@ -57,8 +58,9 @@ public final class Df11Encoder {
                 (n + (long) CHUNKS_PER_THREAD * workers.parallelism() - 1) / ((long) CHUNKS_PER_THREAD * workers.parallelism()));
         int chunks = (int) ((n + chunkSize - 1) / chunkSize);
 
+        boolean shareable = Workers.shareable(bf16Matrices.toArray(MemorySegment[]::new));
         long[][] chunkCounts = new long[chunks][ExponentHistogram.SYMBOLS];
-        workers.forEach(chunks, c -> source.forEachRange(c * chunkSize, Math.min(n, (c + 1) * chunkSize),
+        workers.forEach(chunks, shareable, c -> source.forEachRange(c * chunkSize, Math.min(n, (c + 1) * chunkSize),
                 (matrix, from, to, global) -> ExponentHistogram.accumulate(matrix, from, to, chunkCounts[c])));
         long[] counts = new long[ExponentHistogram.SYMBOLS];
         for (long[] cc : chunkCounts) {
@@ -93,7 +95,7 @@ public final class Df11Encoder {
         java.util.Arrays.fill(positions, (int) n); // a block where no code starts holds only the last code's tail
 
         ChunkEncoder.Patches[] patches = new ChunkEncoder.Patches[chunks];
-        workers.forEach(chunks, c -> {
+        workers.forEach(chunks, shareable, c -> {
             long from = c * chunkSize;
             int lengthBefore = from == 0 ? Integer.MAX_VALUE : lengths[Bf16.exponent(source.get(from - 1))];
             patches[c] = new ChunkEncoder(lengths, codes, stream, signMantissa, windowGaps, positions)

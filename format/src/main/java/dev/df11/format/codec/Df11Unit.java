@@ -118,6 +118,10 @@ public record Df11Unit(String name, MemorySegment luts, MemorySegment encodedExp
         if (outputPositions.byteSize() % Integer.BYTES != 0 || outputPositions.byteSize() < Integer.BYTES) {
             fail("output_positions has " + outputPositions.byteSize() + " bytes; need a positive multiple of 4");
         }
+        if (outputPositions.byteSize() / Integer.BYTES - 1 > Math.min(Integer.MAX_VALUE, n + 1)) {
+            fail("output_positions has " + outputPositions.byteSize() / Integer.BYTES + " entries for " + n
+                    + " elements; every block but the last must hold an element");
+        }
         int blocks = blockCount();
         if (outputPosition(0) != 0) {
             fail("output_positions[0] is " + outputPosition(0) + ", must be 0");

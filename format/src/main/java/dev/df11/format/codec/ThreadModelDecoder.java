@@ -98,7 +98,6 @@ public final class ThreadModelDecoder implements Df11UnitDecoder {
         long blockFirst = unit.outputPosition(block);
         long clipEnd = Math.min(unit.outputPosition(block + 1), n);
         checkCounts(unit, block, firstIndex[THREADS], clipEnd);
-        checkChain(unit, block, firstIndex, clipEnd, endBits, gaps);
 
         // Phase 2: decode again and write into the block's staging buffer, then copy out the requested part.
         short[] staging = new short[(int) (clipEnd - blockFirst)];
@@ -122,6 +121,7 @@ public final class ThreadModelDecoder implements Df11UnitDecoder {
                 pos += length;
             }
         }
+        checkChain(unit, block, firstIndex, clipEnd, endBits, gaps);
         for (long i = Math.max(blockFirst, from); i < Math.min(clipEnd, to); i++) {
             out.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * (i - from), staging[(int) (i - blockFirst)]);
         }

@@ -29,12 +29,33 @@ final class Workers {
         return parallelism;
     }
 
+    /** An unstarted thread: a segment it may access is one that any worker thread may access. */
+    private static final Thread PROBE = Thread.ofPlatform().unstarted(() -> { });
+
+    /**
+     * Whether pool threads may touch all these segments. A segment of a confined arena may only be used by its
+     * owner, so work on it stays on the caller's thread.
+     */
+    static boolean shareable(java.lang.foreign.MemorySegment... segments) {
+        for (java.lang.foreign.MemorySegment s : segments) {
+            if (!s.isAccessibleBy(PROBE)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Runs {@code task.accept(i)} for every {@code i} in {@code [0, count)} and waits for all of them. If any fail, the
      * failure of the lowest {@code i} is rethrown (so errors do not depend on scheduling).
      */
     void forEach(int count, IntConsumer task) {
-        if (parallelism == 1 || count <= 1) {
+        forEach(count, true, task);
+    }
+
+    /** As {@link #forEach(int, IntConsumer)}, on the caller's thread alone unless {@code mayShare}. */
+    void forEach(int count, boolean mayShare, IntConsumer task) {
+        if (parallelism == 1 || count <= 1 || !mayShare) {
             for (int i = 0; i < count; i++) {
                 task.accept(i);
             }

@@ -45,7 +45,9 @@ public final class StagingDirectory implements AutoCloseable {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists (use --force to replace it)");
         }
         Files.createDirectories(absolute.getParent());
-        Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".partial-");
+        // createDirectory, not createTempDirectory: the folder gets the usual permissions (umask), not owner-only
+        Path staging = Files.createDirectory(absolute.resolveSibling("." + absolute.getFileName() + ".partial-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())));
         StagingDirectory dir = new StagingDirectory(absolute, staging, replaceExisting);
         Runtime.getRuntime().addShutdownHook(dir.cleanupHook);
         return dir;

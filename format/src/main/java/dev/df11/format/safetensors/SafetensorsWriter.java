@@ -106,10 +106,12 @@ public final class SafetensorsWriter {
         }
         byte[] header = HeaderJson.encode(metadata, entries);
         Path dir = file.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+        // createFile, not createTempFile: the file gets the usual permissions (umask), not owner-only ones
+        Path temp = Files.createFile(dir.resolve("." + file.getFileName() + "."
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp"));
         boolean done = false;
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 length.putLong(0, header.length);
                 writeFully(out, length);

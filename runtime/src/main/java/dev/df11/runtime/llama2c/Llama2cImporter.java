@@ -3,6 +3,7 @@ package dev.df11.runtime.llama2c;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.df11.format.bf16.Bf16;
 import dev.df11.format.model.StagingDirectory;
 import dev.df11.format.safetensors.DType;
 import dev.df11.format.safetensors.ShardedSafetensorsWriter;
@@ -132,7 +133,7 @@ public final class Llama2cImporter {
             long n = f32.byteSize() / Float.BYTES;
             MemorySegment out = Arena.ofAuto().allocate(2 * n);
             for (long i = 0; i < n; i++) {
-                out.set(BF16, 2 * i, Bf16Rounding.fromFloat(f32.get(Llama2cCheckpoint.F32, 4 * i)));
+                out.set(BF16, 2 * i, Bf16.fromFloat(f32.get(Llama2cCheckpoint.F32, 4 * i)));
             }
             emit(name, new long[] {n}, out);
         }
@@ -145,7 +146,7 @@ public final class Llama2cImporter {
                 long in = (long) src * cols * Float.BYTES;
                 long o = (long) r * cols * 2;
                 for (int c = 0; c < cols; c++) {
-                    out.set(BF16, o + 2L * c, Bf16Rounding.fromFloat(f32.get(Llama2cCheckpoint.F32, in + 4L * c)));
+                    out.set(BF16, o + 2L * c, Bf16.fromFloat(f32.get(Llama2cCheckpoint.F32, in + 4L * c)));
                 }
             }
             emit(name, new long[] {rows, cols}, out);

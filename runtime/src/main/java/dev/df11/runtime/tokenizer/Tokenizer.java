@@ -80,8 +80,9 @@ public interface Tokenizer {
     byte[] tokenBytes(int previous, int token);
 
     /**
-     * Text of a whole token sequence read from the start of a text (so {@code decode(encode(s, b)).equals(s)} for
-     * any well-formed {@code s}); malformed UTF-8 becomes U+FFFD.
+     * Text of a whole token sequence read from the start of a text; malformed UTF-8 becomes U+FFFD. So
+     * {@code decode(encode(s, b)).equals(s)} for well-formed {@code s}, except where the tokenizer's normalizer
+     * rewrites {@code s} (Qwen's NFC) or {@code s} spells the BOS or EOS token, which decode to no text.
      */
     default String decode(int[] tokens) {
         var bytes = new ByteArrayOutputStream();

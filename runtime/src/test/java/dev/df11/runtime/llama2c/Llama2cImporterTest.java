@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.df11.format.bf16.Bf16;
 import dev.df11.format.safetensors.DType;
 import dev.df11.format.safetensors.SafetensorsDirectory;
 import dev.df11.format.safetensors.TensorInfo;
@@ -154,15 +155,15 @@ class Llama2cImporterTest {
         float[] samples = {0f, -0f, 1f, 1.00390625f, 1.01171875f, 1.0039063f, -2.5e-3f, 3.4e38f, Float.MIN_VALUE,
                 Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
         for (float f : samples) {
-            assertEquals(expectedBf16(f), Bf16Rounding.fromFloat(f), "value " + f);
+            assertEquals(expectedBf16(f), Bf16.fromFloat(f), "value " + f);
         }
         for (int i = 0; i < 100_000; i++) {
             float f = Float.intBitsToFloat(i * 42_949 + 17);
             if (!Float.isNaN(f)) {
-                assertEquals(expectedBf16(f), Bf16Rounding.fromFloat(f), "value " + f);
+                assertEquals(expectedBf16(f), Bf16.fromFloat(f), "value " + f);
             }
         }
-        short nan = Bf16Rounding.fromFloat(Float.intBitsToFloat(0x7F80_0001));
+        short nan = Bf16.fromFloat(Float.intBitsToFloat(0x7F80_0001));
         assertTrue(Float.isNaN(Float.intBitsToFloat(nan << 16)), "a NaN stays a NaN");
     }
 

@@ -1,10 +1,13 @@
 package dev.df11.runtime.tokenizer;
 
+import java.util.stream.Stream;
+
 /**
  * Token ids published by other implementations for real vocabularies, used as expected values. They are copied
  * from the test suites shipped in the npm packages llama-tokenizer-js 1.2.2 ({@code llama-tokenizer.js},
- * {@code defaultTests}, LLaMA 1/2 vocabulary, MIT) and llama3-tokenizer-js 1.2.0 ({@code src/llama3-tokenizer.js},
- * {@code defaultTests}, LLaMA 3 vocabulary, MIT), both of which check them against Meta's reference tokenizers.
+ * {@code defaultTests}, LLaMA 1/2 vocabulary, MIT), llama3-tokenizer-js 1.2.0 ({@code src/llama3-tokenizer.js},
+ * {@code defaultTests}, LLaMA 3 vocabulary, MIT) and mistral-tokenizer-js 1.0.0 (Mistral 7B vocabulary, MIT), which
+ * check them against the models' reference tokenizers.
  */
 public final class PublishedVectors {
 
@@ -77,4 +80,93 @@ public final class PublishedVectors {
             988, 439, 433, 62555, 8032, 21, 60, 10771, 311, 362, 1631, 5169, 1560, 9884, 2508, 11, 9507, 29189, 690,
             471, 311, 279, 3090, 42242, 323, 326, 6438, 2439, 1405, 814, 2586, 505, 520, 279, 842, 315, 892, 8032, 21,
             60};
+
+    /** {@link #LLAMA_TEXT} encoded with BOS by Mistral 7B's tokenizer (mistral-tokenizer-js 1.0.0). */
+    public static final int[] MISTRAL_TEXT_IDS = {
+            1, 415, 8814, 2786, 325, 28748, 29097, 28714, 29813, 29240, 28719, 29108, 28748, 28745, 28705, 243, 162,
+            169, 156, 13116, 789, 12704, 14281, 352, 28747, 733, 29097, 205, 145, 2786, 2803, 325, 28758, 2786, 1272,
+            2786, 28731, 349, 264, 2853, 374, 6899, 3658, 2556, 3730, 301, 313, 28725, 12575, 1307, 390, 264, 10228,
+            304, 2163, 8527, 486, 1015, 28706, 276, 19826, 1854, 272, 4258, 28733, 1577, 2915, 753, 4204, 28723, 393,
+            5989, 293, 460, 2809, 8222, 304, 2943, 395, 2663, 390, 264, 559, 28715, 28723, 6723, 25943, 349, 2664, 304,
+            5876, 865, 264, 1741, 3558, 302, 26573, 27545, 20011, 28750, 28793, 393, 5989, 293, 541, 2822, 3588, 9796,
+            1024, 264, 1664, 21435, 2065, 28723, 1684, 1413, 264, 2163, 28725, 590, 541, 7096, 684, 28705, 28750, 28782,
+            298, 28705, 28770, 28734, 28823, 302, 652, 2187, 4336, 354, 28705, 28783, 298, 28705, 28740, 28770, 3535,
+            325, 28782, 28816, 28783, 6052, 609, 28792, 28770, 28793, 415, 1141, 8814, 2786, 325, 262, 272, 2609, 835,
+            668, 6099, 345, 28714, 2786, 28739, 442, 345, 1727, 2786, 1243, 403, 13424, 486, 6392, 4641, 8531, 477,
+            8271, 2744, 5388, 3693, 20011, 28781, 28793, 415, 25427, 302, 17620, 293, 460, 1654, 298, 506, 5016, 601,
+            477, 272, 6043, 1641, 1606, 302, 3964, 4352, 684, 28705, 28781, 28734, 3841, 1267, 3584, 28725, 304, 18410,
+            11205, 601, 298, 3658, 4352, 684, 1712, 3841, 1267, 3584, 1938, 272, 6043, 2556, 4287, 4078, 28723, 2463,
+            272, 948, 302, 272, 1432, 7515, 3595, 325, 28740, 28734, 28725, 28734, 28734, 28734, 28816, 28740, 28750,
+            28725, 28734, 28734, 28734, 1267, 3584, 557, 3730, 301, 2298, 654, 1568, 5654, 297, 3964, 4352, 20011,
+            28770, 28793, 1136, 302, 28705, 28750, 28734, 28734, 28787, 28725, 736, 654, 754, 6671, 3841, 17620, 293,
+            304, 389, 28720, 323, 293, 297, 3658, 4352, 304, 754, 28705, 28740, 28782, 28783, 28725, 28734, 28734,
+            28734, 17620, 293, 304, 28705, 28740, 28734, 28734, 28725, 28734, 28734, 28734, 237, 156, 141, 243, 162,
+            169, 156, 389, 28720, 323, 293, 28725, 2283, 2508, 477, 430, 2383, 9058, 26659, 3909, 297, 272, 28705,
+            28750, 28734, 362, 5445, 28725, 297, 272, 2969, 3543, 304, 6082, 20011, 28782, 28793, 560, 330, 1082, 2923,
+            13345, 2161, 28725, 17620, 293, 460, 2278, 16905, 28723, 415, 22830, 346, 393, 28714, 2786, 349, 773, 298,
+            4663, 2130, 477, 272, 13993, 304, 4273, 10218, 390, 378, 408, 1606, 20011, 28784, 28793, 6586, 298, 330,
+            1082, 2923, 1037, 12932, 2161, 28725, 17620, 293, 622, 604, 298, 272, 2130, 7474, 28713, 304, 305, 4567,
+            1053, 970, 590, 1567, 477, 438, 272, 948, 302, 727, 20011, 28784, 28793};
+
+    /**
+     * Mistral 7B ids with BOS: mistral-tokenizer-js 1.0.0's tests ({@code mistral-tokenizer.js}, MIT), and its
+     * README for "Hello world!".
+     */
+    public static Stream<Object[]> mistralEncodings() {
+        return Stream.of(
+                new Object[] {"Hello world!", new int[] {1, 22557, 1526, 28808}},
+                new Object[] {"grabbed", new int[] {1, 13300}},
+                new Object[] {" grabbed", new int[] {1, 28705, 13300}},
+                new Object[] {"           grabbed", new int[] {1, 17422, 13300}},
+                new Object[] {"\n", new int[] {1, 28705, 13}},
+                new Object[] {" \n", new int[] {1, 259, 13}},
+                new Object[] {"\ttabs\t\t\t\tout here", new int[] {1, 28705, 12, 24856, 12, 12, 12, 12, 406, 1236}},
+                new Object[] {"ax\n####\nboo", new int[] {1, 6056, 13, 2000, 13, 1798, 28709}},
+                new Object[] {"镇", new int[] {1, 28705, 29780}},
+                new Object[] {"🦙", new int[] {1, 28705, 243, 162, 169, 156}},
+                new Object[] {"🦙Ꙋ", new int[] {1, 28705, 243, 162, 169, 156, 237, 156, 141}},
+                new Object[] {"Ꙋ🦙", new int[] {1, 28705, 237, 156, 141, 243, 162, 169, 156}},
+                new Object[] {LLAMA_TEXT, MISTRAL_TEXT_IDS});
+    }
+
+    /** LLaMA 1/2 ids with BOS: llama-tokenizer-js 1.2.2's {@code defaultTests}, and its README for "Hello world!". */
+    public static Stream<Object[]> llama2Encodings() {
+        return Stream.of(
+                new Object[] {"Hello world!", new int[] {1, 15043, 3186, 29991}},
+                new Object[] {"grabbed", new int[] {1, 2646, 1327, 287}},
+                new Object[] {" grabbed", new int[] {1, 29871, 2646, 1327, 287}},
+                new Object[] {"           grabbed", new int[] {1, 9651, 2646, 1327, 287}},
+                new Object[] {"\n", new int[] {1, 29871, 13}},
+                new Object[] {" \n", new int[] {1, 259, 13}},
+                new Object[] {"\ttabs\t\t\t\tout here", new int[] {1, 29871, 12, 21175, 12, 12, 12, 12, 449, 1244}},
+                new Object[] {"ax\n####\nboo", new int[] {1, 4853, 13, 4136, 13, 833, 29877}},
+                new Object[] {"镇", new int[] {1, 29871, 30411}},
+                new Object[] {"🦙", new int[] {1, 29871, 243, 162, 169, 156}},
+                new Object[] {"🦙Ꙋ", new int[] {1, 29871, 243, 162, 169, 156, 237, 156, 141}},
+                new Object[] {"Ꙋ🦙", new int[] {1, 29871, 237, 156, 141, 243, 162, 169, 156}},
+                new Object[] {LLAMA_TEXT, LLAMA2_TEXT_IDS});
+    }
+
+    /**
+     * LLaMA 3 ids without BOS: llama3-tokenizer-js 1.2.0's {@code defaultTests} (its "This is a test sentence." is
+     * from Meta's own Llama 3 tests), and its README for "Hello world!".
+     */
+    public static Stream<Object[]> llama3Encodings() {
+        return Stream.of(
+                new Object[] {"Hello world!", new int[] {9906, 1917, 0}},
+                new Object[] {"grabbed", new int[] {59312, 2788}},
+                new Object[] {" grabbed", new int[] {30418}},
+                new Object[] {"           grabbed", new int[] {1881, 30418}},
+                new Object[] {"\n", new int[] {198}},
+                new Object[] {" \n", new int[] {720}},
+                new Object[] {"\ttabs\t\t\t\tout here", new int[] {3324, 3518, 573, 14294, 1618}},
+                new Object[] {"ax\n####\nboo", new int[] {710, 198, 71050, 34093}},
+                new Object[] {"镇", new int[] {104643}},
+                new Object[] {"🦙", new int[] {9468, 99, 247}},
+                new Object[] {"🦙Ꙋ", new int[] {9468, 99, 247, 166, 247, 232}},
+                new Object[] {"Ꙋ🦙", new int[] {166, 247, 232, 9468, 99, 247}},
+                new Object[] {"This is a test sentence.", new int[] {2028, 374, 264, 1296, 11914, 13}},
+                new Object[] {"I", new int[] {40}},
+                new Object[] {LLAMA_TEXT, LLAMA3_TEXT_IDS});
+    }
 }

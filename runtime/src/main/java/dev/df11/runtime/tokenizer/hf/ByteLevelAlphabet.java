@@ -28,6 +28,11 @@ final class ByteLevelAlphabet {
     private ByteLevelAlphabet() {
     }
 
+    /** The alphabet character that stands for byte {@code b} (0..255). */
+    static char forByte(int b) {
+        return BYTE_TO_CHAR[b];
+    }
+
     /** The byte-level spelling of {@code text}: one alphabet character per UTF-8 byte. */
     static String encode(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

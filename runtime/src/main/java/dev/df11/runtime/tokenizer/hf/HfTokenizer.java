@@ -12,6 +12,9 @@ import java.util.List;
  * Face's pipeline: added tokens are cut out of the input first, then each stretch of text between them is normalized,
  * pre-tokenized into words, and each word merged by BPE. The file's {@code post_processor} is not applied: whether a
  * BOS goes in front is the caller's choice ({@code addBos}, see {@link #addsBosByDefault()}).
+ *
+ * <p>Decoding: added tokens give their text verbatim (except BOS and EOS, which give none); ids inside
+ * {@code [0, vocabSize())} that neither the vocabulary nor the added tokens use give no bytes.
  */
 public final class HfTokenizer implements Tokenizer {
 

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -83,7 +82,7 @@ public final class HfTokenizerLoader {
             addedById[token.id()] = true;
         }
 
-        var special = SpecialTokenIds.resolve(root, file, config, vocab, added, vocabSize, json);
+        var special = SpecialTokenIds.resolve(root, file, config, vocab, added, vocabSize);
         return new HfTokenizer(file, normalizer, preTokenizer, bpe, new AddedTokens(added), bytesById, addedById,
                 decoding.stripLeadingSpaces(), special.bos(), special.eos(), special.addBosByDefault());
     }
@@ -111,8 +110,7 @@ public final class HfTokenizerLoader {
     private static Map<String, Integer> readVocab(JsonNode node, HfJson json) throws InvalidTokenizerException {
         Map<String, Integer> vocab = HashMap.newHashMap(node.size());
         Map<Integer, String> pieceById = HashMap.newHashMap(node.size());
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
             JsonNode id = entry.getValue();
             String path = "model.vocab[\"" + entry.getKey() + "\"]";
             if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0 || id.intValue() > MAX_TOKEN_ID) {

@@ -27,12 +27,15 @@ import java.util.Map;
 record SpecialTokenIds(int bos, int[] eos, boolean addBosByDefault) {
 
     static SpecialTokenIds resolve(JsonNode root, Path file, JsonNode config, Map<String, Integer> vocab,
-                                   List<AddedTokens.AddedToken> added, int vocabSize, HfJson json)
-            throws IOException {
+                                   List<AddedTokens.AddedToken> added, int vocabSize) throws IOException {
         Path configFile = file.resolveSibling("tokenizer_config.json");
         JsonNode tokenizerConfig = Files.isRegularFile(configFile) ? HfTokenizerLoader.readTree(configFile) : null;
 
         int templateBos = templateBos(root.get("post_processor"), vocab, added);
+        if (templateBos >= vocabSize) {
+            throw new InvalidTokenizerException(file, "post_processor puts token " + templateBos
+                    + " in front of every sequence, outside the " + vocabSize + " token ids");
+        }
         Integer configBos = ConfigTokenIds.bos(config, file, vocabSize);
         int bos = configBos != null ? configBos
                 : tokenizerConfig != null && tokenizerConfig.has("bos_token")
@@ -108,7 +111,7 @@ record SpecialTokenIds(int bos, int[] eos, boolean addBosByDefault) {
         String name = first.path("id").asText();
         JsonNode ids = processor.path("special_tokens").path(name).path("ids");
         if (ids.isArray() && ids.size() == 1 && ids.get(0).canConvertToInt()) {
-            return ids.get(0).intValue();
+            return Math.max(-1, ids.get(0).intValue());
         }
         return idOf(name, vocab, added);
     }

@@ -46,22 +46,8 @@ class Llama2cTokenizerTest {
         assertEquals("Once upon a time", tokenizer.decode(new int[] {1, 9038, 2501, 263, 931}));
     }
 
-    /** From llama-tokenizer-js 1.2.2, {@code defaultTests}: LLaMA 1/2 ids with BOS (README: "Hello world!"). */
     static Stream<Object[]> publishedEncodings() {
-        return Stream.of(
-                new Object[] {"Hello world!", new int[] {1, 15043, 3186, 29991}},
-                new Object[] {"grabbed", new int[] {1, 2646, 1327, 287}},
-                new Object[] {" grabbed", new int[] {1, 29871, 2646, 1327, 287}},
-                new Object[] {"           grabbed", new int[] {1, 9651, 2646, 1327, 287}},
-                new Object[] {"\n", new int[] {1, 29871, 13}},
-                new Object[] {" \n", new int[] {1, 259, 13}},
-                new Object[] {"\ttabs\t\t\t\tout here", new int[] {1, 29871, 12, 21175, 12, 12, 12, 12, 449, 1244}},
-                new Object[] {"ax\n####\nboo", new int[] {1, 4853, 13, 4136, 13, 833, 29877}},
-                new Object[] {"镇", new int[] {1, 29871, 30411}},
-                new Object[] {"🦙", new int[] {1, 29871, 243, 162, 169, 156}},
-                new Object[] {"🦙Ꙋ", new int[] {1, 29871, 243, 162, 169, 156, 237, 156, 141}},
-                new Object[] {"Ꙋ🦙", new int[] {1, 29871, 237, 156, 141, 243, 162, 169, 156}},
-                new Object[] {PublishedVectors.LLAMA_TEXT, PublishedVectors.LLAMA2_TEXT_IDS});
+        return PublishedVectors.llama2Encodings();
     }
 
     @ParameterizedTest

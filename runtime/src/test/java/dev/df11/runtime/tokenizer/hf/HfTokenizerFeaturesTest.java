@@ -1,0 +1,177 @@
+package dev.df11.runtime.tokenizer.hf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.df11.runtime.tokenizer.Tokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Small hand-written {@code tokenizer.json} files, one per feature the real vocabularies do not all exercise. */
+class HfTokenizerFeaturesTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Tokenizer load(String json) throws IOException {
+        Files.writeString(dir.resolve("tokenizer.json"), json);
+        return Tokenizer.load(dir, null);
+    }
+
+    /** Metaspace pre-tokenizer and decoder (prepend only at the start), unknown token fused, stripped added tokens. */
+    private static final String METASPACE = """
+            {
+              "added_tokens": [
+                {"id": 7, "content": "<x>", "lstrip": true, "special": true},
+                {"id": 8, "content": "<y>", "rstrip": true, "special": true}
+              ],
+              "normalizer": null,
+              "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": true},
+              "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": true},
+              "model": {
+                "type": "BPE", "unk_token": "<unk>", "fuse_unk": true, "byte_fallback": false,
+                "vocab": {"<unk>": 0, "▁": 1, "a": 2, "b": 3, "▁a": 4, "ab": 5, "▁ab": 6},
+                "merges": ["a b", "▁ ab", "▁ a"]
+              }
+            }
+            """;
+
+    @Test
+    void metaspaceMarksWordsAndPrependsOnlyAtTheStart() throws IOException {
+        Tokenizer tokenizer = load(METASPACE);
+        assertArrayEquals(new int[] {6, 6}, tokenizer.encode("ab ab", false));
+        assertEquals("ab ab", tokenizer.decode(new int[] {6, 6}));
+        // After an added token the text does not start the input: no marker is prepended to "b".
+        assertArrayEquals(new int[] {4, 7, 3}, tokenizer.encode("a<x>b", false));
+        assertEquals("a<x>b", tokenizer.decode(new int[] {4, 7, 3}));
+        assertEquals(" ab", new String(tokenizer.tokenBytes(Tokenizer.UNKNOWN_PREVIOUS, 6)));
+    }
+
+    @Test
+    void addedTokensAbsorbWhitespaceWhereTheyStripIt() throws IOException {
+        Tokenizer tokenizer = load(METASPACE);
+        assertArrayEquals(new int[] {4, 7, 3}, tokenizer.encode("a  <x>b", false)); // lstrip eats "  "
+        assertArrayEquals(new int[] {8, 3}, tokenizer.encode("<y>  b", false));     // rstrip eats "  "
+    }
+
+    @Test
+    void fusesRunsOfUnknownCharacters() throws IOException {
+        Tokenizer tokenizer = load(METASPACE);
+        assertArrayEquals(new int[] {1, 0}, tokenizer.encode("zzz", false));
+        assertArrayEquals(new int[] {1, 0, 3, 0}, tokenizer.encode("zbz", false));
+    }
+
+    /**
+     * A GPT-2 style byte-level tokenizer: the 256-character byte alphabet as ids 0..255 (in byte order), merges
+     * building "Ġthe", and an extra piece "Ġth" that no merge produces.
+     */
+    private static String byteLevel(boolean ignoreMerges, boolean pairMerges, boolean useRegex) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", true)
+                .put("use_regex", useRegex).put("trim_offsets", true);
+        root.putObject("decoder").put("type", "ByteLevel");
+        ObjectNode model = root.putObject("model").put("type", "BPE").put("ignore_merges", ignoreMerges);
+        ObjectNode vocab = model.putObject("vocab");
+        for (int b = 0; b < 256; b++) {
+            vocab.put(String.valueOf(ByteLevelAlphabet.forByte(b)), b);
+        }
+        vocab.put("Ġt", 256).put("he", 257).put("Ġthe", 258).put("Ġth", 259);
+        ArrayNode merges = model.putArray("merges");
+        String[][] rules = {{"Ġ", "t"}, {"h", "e"}, {"Ġt", "he"}};
+        for (String[] rule : rules) {
+            if (pairMerges) {
+                merges.addArray().add(rule[0]).add(rule[1]);
+            } else {
+                merges.add(rule[0] + " " + rule[1]);
+            }
+        }
+        return root.toString();
+    }
+
+    @Test
+    void byteLevelSplitsWithGpt2RegexAndAddsAPrefixSpace() throws IOException {
+        Tokenizer tokenizer = load(byteLevel(false, false, true));
+        assertArrayEquals(new int[] {258, 258}, tokenizer.encode("the the", false));
+        assertEquals(" the the", tokenizer.decode(new int[] {258, 258})); // the prefix space is real text here
+        assertArrayEquals(new int[] {256, 'h'}, tokenizer.encode(" th", false));
+        String text = "Ünïcödé\n\tand 🦙 bytes\u0000";
+        assertEquals(" " + text, tokenizer.decode(tokenizer.encode(text, false)));
+    }
+
+    @Test
+    void pairMergesEqualStringMerges() throws IOException {
+        Tokenizer strings = load(byteLevel(false, false, true));
+        Tokenizer pairs = load(byteLevel(false, true, true));
+        for (String text : new String[] {"the the", "then", "other th", "he the"}) {
+            assertArrayEquals(strings.encode(text, false), pairs.encode(text, false), text);
+        }
+    }
+
+    @Test
+    void ignoreMergesTakesAWordThatIsAPieceWhole() throws IOException {
+        assertArrayEquals(new int[] {256, 'h'}, load(byteLevel(false, false, true)).encode("th", false));
+        assertArrayEquals(new int[] {259}, load(byteLevel(true, false, true)).encode("th", false));
+    }
+
+    @Test
+    void byteLevelWithoutRegexKeepsTheTextAsOneWord() throws IOException {
+        Tokenizer tokenizer = load(byteLevel(false, false, false));
+        assertArrayEquals(new int[] {258, 258}, tokenizer.encode("the the", false)); // "Ġthe" + "Ġthe" either way
+        assertArrayEquals(new int[] {258, 'n'}, tokenizer.encode("then", false));
+        assertEquals(" then", tokenizer.decode(tokenizer.encode("then", false)));
+    }
+
+    /** Split (Isolated) and Digits pre-tokenizers, NFKC and Lowercase normalizers. */
+    @Test
+    void splitDigitsAndNormalizers() throws IOException {
+        String json = """
+                {
+                  "normalizer": {"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Lowercase"}]},
+                  "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+                    {"type": "Split", "pattern": {"String": "-"}, "behavior": "Isolated", "invert": false},
+                    {"type": "Digits", "individual_digits": true}
+                  ]},
+                  "model": {
+                    "type": "BPE", "vocab": {"a": 0, "b": 1, "-": 2, "1": 3, "2": 4, "ab": 5, "12": 6},
+                    "merges": ["a b", "1 2"]
+                  }
+                }
+                """;
+        Tokenizer tokenizer = load(json);
+        // "１２" (full width) is "12" under NFKC; individual digits keep "1" and "2" apart despite the merge.
+        assertArrayEquals(new int[] {5, 2, 3, 4, 5}, tokenizer.encode("AB-１２ab", false));
+        assertFalse(tokenizer.addsBosByDefault());
+        assertEquals(-1, tokenizer.bosId());
+        assertEquals(7, tokenizer.vocabSize());
+    }
+
+    @Test
+    void readsSpecialTokensFromTokenizerConfigInEitherForm() throws IOException {
+        Files.writeString(dir.resolve("tokenizer_config.json"), """
+                {"bos_token": {"content": "<x>", "lstrip": false}, "eos_token": "<y>", "add_bos_token": true}
+                """);
+        Tokenizer tokenizer = load(METASPACE);
+        assertEquals(7, tokenizer.bosId());
+        assertEquals(8, tokenizer.eosId());
+        assertTrue(tokenizer.addsBosByDefault());
+        assertArrayEquals(new int[] {7, 6}, tokenizer.encode("ab", true));
+        assertEquals("ab", tokenizer.decode(new int[] {7, 6, 8}));
+    }
+
+    @Test
+    void loadPrefersTokenizerJsonOverTokenizerBin() throws IOException {
+        Files.write(dir.resolve("tokenizer.bin"), new byte[] {1, 2, 3}); // would be refused if it were read
+        assertTrue(load(METASPACE) instanceof HfTokenizer);
+    }
+}

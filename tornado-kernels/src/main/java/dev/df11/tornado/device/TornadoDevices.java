@@ -1,0 +1,58 @@
+package dev.df11.tornado.device;
+
+import uk.ac.manchester.tornado.api.TornadoBackend;
+import uk.ac.manchester.tornado.api.TornadoRuntime;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Finds TornadoVM devices by the {@code backend:device} indices that {@code tornado --devices} prints. */
+public final class TornadoDevices {
+
+    private TornadoDevices() {
+    }
+
+    /**
+     * The device named by {@code spec}: {@code "B:D"} (backend index, device index), or null/empty/"default" for
+     * TornadoVM's default device.
+     */
+    public static TornadoDevice select(String spec) {
+        TornadoRuntime runtime = TornadoRuntimeProvider.getTornadoRuntime();
+        if (spec == null || spec.isBlank() || spec.equals("default")) {
+            return runtime.getDefaultDevice();
+        }
+        String[] parts = spec.split(":");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("device '" + spec + "' is not BACKEND:DEVICE, e.g. 0:0; devices: "
+                    + describeAll());
+        }
+        int backend = Integer.parseInt(parts[0].trim());
+        int device = Integer.parseInt(parts[1].trim());
+        if (backend < 0 || backend >= runtime.getNumBackends()
+                || device < 0 || device >= runtime.getBackend(backend).getNumDevices()) {
+            throw new IllegalArgumentException("no TornadoVM device " + spec + "; devices: " + describeAll());
+        }
+        return runtime.getBackend(backend).getDevice(device);
+    }
+
+    /** One line per device: {@code B:D backend - name}. */
+    public static List<String> describeAll() {
+        TornadoRuntime runtime = TornadoRuntimeProvider.getTornadoRuntime();
+        List<String> lines = new ArrayList<>();
+        for (int b = 0; b < runtime.getNumBackends(); b++) {
+            TornadoBackend backend = runtime.getBackend(b);
+            for (int d = 0; d < backend.getNumDevices(); d++) {
+                lines.add(b + ":" + d + " " + backend.getName() + " - " + describe(backend.getDevice(d)));
+            }
+        }
+        return lines;
+    }
+
+    /** The device's name and platform. */
+    public static String describe(TornadoDevice device) {
+        return device.getPhysicalDevice().getDeviceName() + " (" + device.getPlatformName() + ", "
+                + device.getTornadoVMBackend() + ")";
+    }
+}

@@ -1,0 +1,98 @@
+package dev.df11.tornado.decode;
+
+import dev.df11.format.codec.Df11Encoder;
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.testing.Histograms;
+import dev.df11.format.testing.TestWeights;
+import dev.df11.tornado.testing.DeviceOracle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Units made by our encoder decode on the device exactly as on the CPU: all patterns, edge sizes, extreme codes. */
+class EncodedUnitsOnDeviceTest {
+
+    private static final Df11Encoder ENCODER = new Df11Encoder(2);
+
+    private static Df11Unit encode(String name, MemorySegment bf16) {
+        Df11Unit unit = ENCODER.encode(name, List.of(bf16));
+        DeviceOracle.assertCpuRoundTrip(unit, bf16);
+        return unit;
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelVersion.class)
+    void everyEncodableBf16Pattern(KernelVersion version) {
+        MemorySegment all = TestWeights.allPatternsBelowExponent(240);
+        assertEquals(61_440, all.byteSize() / 2);
+        DeviceOracle.assertDecodesLikeCpu(encode("all_patterns", all), version);
+    }
+
+    /** Empty, one element, less than a window, around one 4096-byte block of stream, and many blocks. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 4095, 4096, 4097, 12_289, 3_000_001})
+    void edgeSizesWithStagedKernel(int n) {
+        DeviceOracle.assertDecodesLikeCpu(encode("gauss" + n, TestWeights.gaussian(n, n)), KernelVersion.V2_STAGED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4097, 3_000_001})
+    void edgeSizesWithGlobalKernel(int n) {
+        DeviceOracle.assertDecodesLikeCpu(encode("gauss" + n, TestWeights.gaussian(n, n)), KernelVersion.V1_GLOBAL);
+    }
+
+    /**
+     * Fibonacci exponent counts over 33 exponents: the Huffman code is as deep as it can be, 32-bit codes, decoded
+     * through chains of four tables.
+     */
+    @Test
+    void skewedCountsWith32BitCodes() {
+        Df11Unit unit = encode("fib33", TestWeights.withExponentCounts(33, Histograms.fibonacci(90, 33)));
+        assertEquals(32, maxCodeLength(unit));
+        for (KernelVersion version : KernelVersion.values()) {
+            DeviceOracle.assertDecodesLikeCpu(unit, version);
+        }
+    }
+
+    /** A code that needs all 16 tables the layout allows (15 child tables). */
+    @Test
+    void codeWithSixteenTables() {
+        long[] counts = Histograms.dyadic(Histograms.lengthsNeedingChildTables(15));
+        for (int e = 0; e < counts.length; e++) {
+            counts[e] *= 40;   // several blocks of stream
+        }
+        Df11Unit unit = encode("tables16", TestWeights.withExponentCounts(16, counts));
+        assertEquals(17, unit.luts().byteSize() / 256, "16 tables plus the length row");
+        for (KernelVersion version : KernelVersion.values()) {
+            DeviceOracle.assertDecodesLikeCpu(unit, version);
+        }
+    }
+
+    /** Many 1-bit codes: over 30,000 elements per block, so the staged kernel needs all four of its passes. */
+    @Test
+    void blocksFullOfOneBitCodes() {
+        long[] counts = new long[256];
+        counts[120] = 200_000;
+        counts[121] = 700;
+        Df11Unit unit = encode("onebit", TestWeights.withExponentCounts(1, counts));
+        long firstBlock = unit.outputPosition(1) - unit.outputPosition(0);
+        assertTrue(firstBlock > 3 * DecodeKernels.STAGE_WORDS, "first block holds " + firstBlock + " elements");
+        DeviceOracle.assertDecodesLikeCpu(unit, KernelVersion.V2_STAGED);
+    }
+
+    private static int maxCodeLength(Df11Unit unit) {
+        int rows = (int) (unit.luts().byteSize() / 256);
+        int max = 0;
+        for (int e = 0; e < 256; e++) {
+            max = Math.max(max, unit.luts().get(java.lang.foreign.ValueLayout.JAVA_BYTE, (rows - 1) * 256L + e) & 0xFF);
+        }
+        return max;
+    }
+}
