@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 VerifyCommand.class,
                 InspectCommand.class,
                 ImportLlama2cCommand.class,
+                GenerateCommand.class,
+                SyntheticCommand.class,
         })
 public final class Df11Cli {
 

@@ -8,9 +8,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * Where the arithmetic of a forward step runs. The caller ({@code dev.df11.runtime.inference.ForwardPass}) drives
  * it unit by unit: {@code embed(rows)} with the embedding rows the weight store looked up, then per layer
- * {@code decode(layer) → block}, then {@code decode(output) → logits}. A backend holds the activations and KV
- * cache of one model; the weights stay in the {@link WeightStore}, which the backend may copy (a GPU uploads
- * compressed units once in {@link #load}).
+ * {@code decode(layer) → block}, then {@code finalNorm}, then for each band of output rows
+ * {@code decode(band) → logits}. A backend holds the activations and KV cache of one model; the weights stay in
+ * the {@link WeightStore}, which the backend may copy (a GPU uploads compressed units once in {@link #load}).
  *
  * <p>Contract every implementation must meet: the same greedy tokens as the CPU backend, and bit-identical logits
  * for DF11 and BF16 weights of the same model.
@@ -44,7 +44,13 @@ public interface Backend extends AutoCloseable {
      */
     void block(int layer, int startPos);
 
-    /** Final norm and output projection of the current batch's last token into {@code out} (vocab size floats). */
+    /** Applies the final norm to the current batch's last token, ready for {@link #logits}. */
+    void finalNorm();
+
+    /**
+     * Projects the normalised last token with the output rows in the decoded unit (a band of rows starting at its
+     * slot's {@code firstRow}) into the matching entries of {@code out} (vocab size floats).
+     */
     void logits(float[] out);
 
     /** Bytes of activations and KV cache this backend allocated (weights excluded). */

@@ -3,33 +3,43 @@ package dev.df11.runtime.backend;
 import java.util.List;
 
 /**
- * A source of {@link Backend}s for the {@code --backend} option, found with {@link java.util.ServiceLoader}: modules
- * the runtime cannot depend on (the TornadoVM backend in {@code tornado-kernels}) register an implementation in
- * {@code META-INF/services/dev.df11.runtime.backend.BackendProvider}. {@link Backends} looks providers up by name.
- *
- * <p>Loading a provider must not need its backend's native stack: only {@link #devices} and {@link #create} may touch
- * it, and they report a missing SDK, driver or device as a {@link BackendUnavailableException} with a message a user
- * can act on, never as a linkage error.
+ * Makes backends of one kind. The CPU backend is built in; other modules (TornadoVM) register theirs as a
+ * {@link java.util.ServiceLoader} service ({@code META-INF/services/dev.df11.runtime.backend.BackendProvider}).
  */
 public interface BackendProvider {
 
-    /** The name {@code --backend} selects, e.g. "cpu" or "tornado". */
+    /** The name users pick it by, e.g. "cpu" or "tornado". */
     String name();
 
-    /** One line saying what the backend is, for listings. */
-    String description();
+    /** Whether it can run here (a GPU backend without a device says no, with {@link #unavailableReason()}). */
+    default boolean available() {
+        return true;
+    }
+
+    default String unavailableReason() {
+        return "";
+    }
+
+    /** A new backend using up to {@code threads} host threads. */
+    Backend create(int threads);
 
     /**
-     * The devices this backend can run on, one line each, starting with the identifier {@code --device} takes.
-     *
-     * @throws BackendUnavailableException when the backend cannot run here at all (the reason in the message)
+     * The devices this backend can run on, one line each, starting with the identifier {@code --device} takes; empty
+     * when there is nothing to choose.
      */
-    List<String> devices();
+    default List<String> devices() {
+        return List.of();
+    }
 
     /**
-     * A backend on the device {@code settings.device()} names (null for the provider's default).
-     *
-     * @throws BackendUnavailableException when the backend or the device is not available here
+     * A new backend on the device {@code device} names (as {@link #devices()} lists it), or on the default device when
+     * it is null. A device that does not exist is a {@link BackendUnavailableException} listing those that do.
      */
-    Backend create(BackendSettings settings);
+    default Backend create(int threads, String device) {
+        if (device != null) {
+            throw new BackendUnavailableException("backend '" + name() + "' has no devices to choose from; drop"
+                    + " --device " + device);
+        }
+        return create(threads);
+    }
 }

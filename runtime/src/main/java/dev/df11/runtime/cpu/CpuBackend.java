@@ -109,8 +109,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void finalNorm() {
+        requireLoaded();
+        head.normalize(act.hidden, batch - 1);
+    }
+
+    @Override
     public void logits(float[] out) {
-        head.logits(current(weights.outputUnit()), act.hidden, batch - 1, out);
+        requireLoaded();
+        if (current == null || !weights.outputUnits().contains(current.unit())) {
+            throw new IllegalStateException("logits need a band of the output projection decoded, not "
+                    + (current == null ? "nothing" : current.unit().name()));
+        }
+        head.logits(current, out);
     }
 
     @Override

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * The model's forward pass, independent of where it runs: for each batch of tokens, decode and apply the embedding,
  * then each layer, then the output head, through a {@link Backend}. Long prompts go through in batches of up to
- * {@code maxBatch} tokens. Records how long the caller waited for units to be decoded.
+ * {@code maxBatch} tokens. Records how long the caller waited for units to be decoded. It owns the backend and the
+ * weights it is given: closing it closes both.
  */
 public final class ForwardPass implements AutoCloseable {
 
@@ -77,8 +78,11 @@ public final class ForwardPass implements AutoCloseable {
             decode(weights.layerUnit(layer), true);
             backend.block(layer, startPos);
         }
-        decode(weights.outputUnit(), false);
-        backend.logits(logits);
+        backend.finalNorm();
+        for (WeightUnit band : weights.outputUnits()) {
+            decode(band, false);
+            backend.logits(logits);
+        }
     }
 
     private void decode(WeightUnit unit, boolean layer) {
@@ -94,13 +98,13 @@ public final class ForwardPass implements AutoCloseable {
         }
     }
 
-    /** Time spent waiting in {@link Backend#decode} so far, split into layer units and the output head. */
+    /** Time spent waiting in {@link Backend#decode} so far, split into layer units and output bands. */
     public DecodeWait decodeWait() {
         return new DecodeWait(layerDecodes, layerDecodeNanos, otherDecodes, otherDecodeNanos, embeddingNanos);
     }
 
     /**
-     * Time the forward pass waited for weights: layer units, the output unit ("other"), and embedding row lookups.
+     * Time the forward pass waited for weights: layer units, output bands ("other"), and embedding row lookups.
      */
     public record DecodeWait(long layerDecodes, long layerNanos, long otherDecodes, long otherNanos,
                              long embeddingNanos) {
@@ -115,6 +119,7 @@ public final class ForwardPass implements AutoCloseable {
             return layerDecodes == 0 ? 0 : layerNanos / 1e6 / layerDecodes;
         }
 
+        /** Mean wait per output band. */
         public double meanOtherMillis() {
             return otherDecodes == 0 ? 0 : otherNanos / 1e6 / otherDecodes;
         }

@@ -59,8 +59,8 @@ public final class Bf16WeightStore implements WeightStore {
     }
 
     @Override
-    public WeightUnit outputUnit() {
-        return output;
+    public List<WeightUnit> outputUnits() {
+        return List.of(output);
     }
 
     @Override

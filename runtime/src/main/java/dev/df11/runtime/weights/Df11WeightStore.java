@@ -15,9 +15,10 @@ import java.util.Optional;
 
 /**
  * DF11 weights kept compressed: each unit's arrays stay where they are (memory-mapped), and a unit is decoded into a
- * reused buffer ({@link UnitDecodeBuffers}) when the forward pass acquires it. Embedding rows are decoded one row
- * range at a time, so a lookup never decodes the whole table. Matrices the folder stores plain (a unit that could
- * not be encoded) and all norm weights and biases are used as mapped BF16.
+ * reused buffer ({@link UnitDecodeBuffers}), sized for the largest layer, when the forward pass acquires it.
+ * Embedding rows are decoded one row range at a time, so a lookup never decodes the whole table, and the output
+ * projection is decoded in bands of rows. Matrices the folder stores plain (a unit that could not be encoded) and
+ * all norm weights and biases are used as mapped BF16.
  */
 public final class Df11WeightStore implements WeightStore {
 
@@ -29,7 +30,7 @@ public final class Df11WeightStore implements WeightStore {
     private final Map<String, Df11Unit> units = new LinkedHashMap<>();
     private final WeightUnit embedding;
     private final List<WeightUnit> layers = new ArrayList<>();
-    private final WeightUnit output;
+    private final List<WeightUnit> output;
     private final Map<String, MemorySegment> vectors = new HashMap<>();
     private final UnitDecodeBuffers buffers;
 
@@ -43,21 +44,45 @@ public final class Df11WeightStore implements WeightStore {
         for (int layer = 0; layer < config.layerCount(); layer++) {
             layers.add(group("model.layers." + layer, ModelLayout.layerMatrices(layer)));
         }
-        this.output = config.tiedEmbeddings() ? embedding : group("lm_head", List.of(ModelLayout.OUTPUT));
+        long largestLayer = layers.stream().filter(WeightUnit::compressed).mapToLong(WeightUnit::elementCount)
+                .max().orElse(0);
+        WeightUnit outputMatrix = config.tiedEmbeddings() ? embedding : group("lm_head", List.of(ModelLayout.OUTPUT));
+        this.output = rowBands(outputMatrix, layout.outputMatrix(), largestLayer);
         for (String name : layout.vectorTensors()) {
             vectors.put(name, source.plainTensors().tensor(name).asVector(layout.vectorLength(name)));
         }
-        List<String> forwardOrder = new ArrayList<>();
+        List<WeightUnit> forwardOrder = new ArrayList<>();
         for (WeightUnit unit : layers) {
             if (unit.compressed()) {
-                forwardOrder.add(unit.name());
+                forwardOrder.add(unit);
             }
         }
-        if (output.compressed()) {
-            forwardOrder.add(output.name());
+        output.stream().filter(WeightUnit::compressed).forEach(forwardOrder::add);
+        this.buffers = new UnitDecodeBuffers(decoder, units::get, forwardOrder, options.prefetch());
+    }
+
+    /**
+     * A compressed output matrix cut into bands of whole rows holding at most {@code maxElements} (the largest layer
+     * unit), so the decode buffer never has to hold the vocabulary matrix. Logits do not depend on the cut: each
+     * is one row's dot product.
+     */
+    private static List<WeightUnit> rowBands(WeightUnit matrixUnit, String weightName, long maxElements) {
+        if (!matrixUnit.compressed()) {
+            return List.of(matrixUnit);
         }
-        long largest = units.values().stream().mapToLong(Df11Unit::elementCount).max().orElse(0);
-        this.buffers = new UnitDecodeBuffers(decoder, units::get, forwardOrder, largest, options.prefetch());
+        MatrixSlot whole = matrixUnit.slot(weightName);
+        long start = matrixUnit.source().from() + whole.elementOffset();
+        long budget = maxElements > 0 ? maxElements : whole.elementCount();    // no compressed layer: one band
+        int rowsPerBand = (int) Math.max(1, Math.min(whole.rows(), budget / whole.cols()));
+        List<WeightUnit> bands = new ArrayList<>();
+        for (int first = 0; first < whole.rows(); first += rowsPerBand) {
+            int rows = Math.min(rowsPerBand, whole.rows() - first);
+            long from = start + (long) first * whole.cols();
+            bands.add(new WeightUnit(matrixUnit.source().unit() + "[rows " + first + "-" + (first + rows - 1) + "]",
+                    List.of(new MatrixSlot(weightName, rows, whole.cols(), 0, first)),
+                    new WeightUnit.DecodeRange(matrixUnit.source().unit(), from, from + (long) rows * whole.cols())));
+        }
+        return bands;
     }
 
     /**
@@ -93,7 +118,7 @@ public final class Df11WeightStore implements WeightStore {
             }
             slots.add(new MatrixSlot(name, shape[0], shape[1], start));
         }
-        return new WeightUnit(unitName, slots, true);
+        return new WeightUnit(unitName, slots, new WeightUnit.DecodeRange(unitName, 0, unit.elementCount()));
     }
 
     @Override
@@ -117,7 +142,7 @@ public final class Df11WeightStore implements WeightStore {
     }
 
     @Override
-    public WeightUnit outputUnit() {
+    public List<WeightUnit> outputUnits() {
         return output;
     }
 
@@ -135,10 +160,10 @@ public final class Df11WeightStore implements WeightStore {
         if (!unit.compressed()) {
             return plain.weights(unit);
         }
-        if (!units.containsKey(unit.name())) {
-            throw new IllegalArgumentException(source.location() + ": no DF11 unit " + unit.name());
+        if (!units.containsKey(unit.source().unit())) {
+            throw new IllegalArgumentException(source.location() + ": no DF11 unit " + unit.source().unit());
         }
-        MemorySegment decoded = buffers.acquire(unit.name());
+        MemorySegment decoded = buffers.acquire(unit);
         Map<String, Bf16Matrix> matrices = new HashMap<>();
         for (MatrixSlot slot : unit.matrices()) {
             matrices.put(slot.name(), new Bf16Matrix(slot.name(), slot.rows(), slot.cols(),
@@ -155,9 +180,10 @@ public final class Df11WeightStore implements WeightStore {
         MatrixSlot table = embedding.slot(ModelLayout.EMBEDDING);
         int dim = table.cols();
         MemorySegment rows = MemorySegment.ofArray(new short[tokens.length * dim]);
-        Df11Unit unit = units.get(embedding.name());
+        Df11Unit unit = units.get(embedding.source().unit());
         for (int i = 0; i < tokens.length; i++) {
-            long first = table.elementOffset() + (long) Bf16WeightStore.checkToken(tokens[i], table.rows()) * dim;
+            long first = embedding.source().from() + table.elementOffset()
+                    + (long) Bf16WeightStore.checkToken(tokens[i], table.rows()) * dim;
             decoder.decodeRange(unit, first, first + dim, rows.asSlice(2L * i * dim, 2L * dim));
         }
         return rows;
@@ -165,7 +191,7 @@ public final class Df11WeightStore implements WeightStore {
 
     @Override
     public Optional<Df11Unit> compressed(WeightUnit unit) {
-        return unit.compressed() ? Optional.ofNullable(units.get(unit.name())) : Optional.empty();
+        return unit.compressed() ? Optional.ofNullable(units.get(unit.source().unit())) : Optional.empty();
     }
 
     @Override
@@ -189,8 +215,8 @@ public final class Df11WeightStore implements WeightStore {
     private List<WeightUnit> allUnits() {
         List<WeightUnit> all = new ArrayList<>(layers);
         all.add(embedding);
-        if (output != embedding) {
-            all.add(output);
+        if (!config.tiedEmbeddings()) {
+            all.addAll(output);
         }
         return all;
     }

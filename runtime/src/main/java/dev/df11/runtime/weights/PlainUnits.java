@@ -31,7 +31,7 @@ final class PlainUnits {
             slots.add(new MatrixSlot(name, shape[0], shape[1], offset));
             offset += matrix.elementCount();
         }
-        WeightUnit unit = new WeightUnit(unitName, slots, false);
+        WeightUnit unit = new WeightUnit(unitName, slots, null);
         byUnit.put(unitName, new MappedUnitWeights(unit, Map.copyOf(matrices)));
         return unit;
     }

@@ -11,13 +11,21 @@ import java.nio.file.Path;
 public final class SafetensorsTensorSource implements TensorSource {
 
     private final SafetensorsDirectory files;
+    private final boolean owner;
 
-    public SafetensorsTensorSource(SafetensorsDirectory files) {
+    private SafetensorsTensorSource(SafetensorsDirectory files, boolean owner) {
         this.files = files;
+        this.owner = owner;
     }
 
+    /** Opens the folder's files; closing the source closes them. */
     public static SafetensorsTensorSource open(Path modelDir) throws IOException {
-        return new SafetensorsTensorSource(SafetensorsDirectory.open(modelDir));
+        return new SafetensorsTensorSource(SafetensorsDirectory.open(modelDir), true);
+    }
+
+    /** A view of files someone else opened and will close. */
+    public static SafetensorsTensorSource borrowing(SafetensorsDirectory files) {
+        return new SafetensorsTensorSource(files, false);
     }
 
     @Override
@@ -46,6 +54,8 @@ public final class SafetensorsTensorSource implements TensorSource {
 
     @Override
     public void close() {
-        files.close();
+        if (owner) {
+            files.close();
+        }
     }
 }

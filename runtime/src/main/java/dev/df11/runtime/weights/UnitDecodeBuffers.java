@@ -25,7 +25,7 @@ final class UnitDecodeBuffers implements AutoCloseable {
 
     private final Df11Decoder decoder;
     private final Function<String, Df11Unit> units;
-    private final List<String> forwardOrder;
+    private final List<WeightUnit> forwardOrder;
     private final Arena arena = Arena.ofShared();
     private final Slot[] slots;
     private final ExecutorService background;
@@ -47,14 +47,16 @@ final class UnitDecodeBuffers implements AutoCloseable {
     }
 
     /**
-     * @param forwardOrder names of the compressed units in the order a forward pass uses them (cyclic)
+     * @param units        DF11 units by name
+     * @param forwardOrder the compressed units in the order a forward pass acquires them (cyclic)
      * @param prefetch     two buffers and a background decoder thread instead of one buffer
      */
-    UnitDecodeBuffers(Df11Decoder decoder, Function<String, Df11Unit> units, List<String> forwardOrder,
-                      long maxElements, boolean prefetch) {
+    UnitDecodeBuffers(Df11Decoder decoder, Function<String, Df11Unit> units, List<WeightUnit> forwardOrder,
+                      boolean prefetch) {
         this.decoder = decoder;
         this.units = units;
         this.forwardOrder = List.copyOf(forwardOrder);
+        long maxElements = forwardOrder.stream().mapToLong(WeightUnit::elementCount).max().orElse(0);
         this.slots = new Slot[prefetch ? 2 : 1];
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(arena.allocate(2 * maxElements, 64));
@@ -70,10 +72,13 @@ final class UnitDecodeBuffers implements AutoCloseable {
         return slots.length * slots[0].segment.byteSize();
     }
 
-    /** The decoded BF16 elements of {@code unitName} (a prefix of a buffer), valid until the next call. */
-    MemorySegment acquire(String unitName) {
+    /** The decoded BF16 elements of a compressed unit (a prefix of a buffer), valid until the next call. */
+    MemorySegment acquire(WeightUnit unit) {
+        if (unit.elementCount() * 2 > slots[0].segment.byteSize()) {
+            throw new IllegalArgumentException("unit " + unit.name() + " is not one this store decodes");
+        }
         long waitStart = System.nanoTime();
-        int slot = find(unitName);
+        int slot = find(unit.name());
         if (slot >= 0) {
             await(slots[slot]);
         } else {
@@ -81,32 +86,30 @@ final class UnitDecodeBuffers implements AutoCloseable {
             Slot target = slots[slot];
             await(target);     // a prefetch that guessed wrong must finish before its buffer is reused
             target.holds = null;
-            decodeInto(units.apply(unitName), target);
-            target.holds = unitName;
+            decodeInto(unit, target);
+            target.holds = unit.name();
         }
         waitNanos += System.nanoTime() - waitStart;
         current = slot;
         if (background != null) {
-            prefetchAfter(unitName);
+            prefetchAfter(unit);
         }
-        Df11Unit unit = units.apply(unitName);
         return slots[slot].segment.asSlice(0, 2 * unit.elementCount());
     }
 
-    private void prefetchAfter(String unitName) {
-        int index = forwardOrder.indexOf(unitName);
+    private void prefetchAfter(WeightUnit unit) {
+        int index = forwardOrder.indexOf(unit);
         if (index < 0 || forwardOrder.size() < 2) {
             return;
         }
-        String next = forwardOrder.get((index + 1) % forwardOrder.size());
-        if (find(next) >= 0) {
+        WeightUnit next = forwardOrder.get((index + 1) % forwardOrder.size());
+        if (find(next.name()) >= 0) {
             return;
         }
         Slot other = slots[1 - current];
         await(other);
-        other.holds = next;
-        Df11Unit unit = units.apply(next);
-        other.pending = background.submit(() -> decodeInto(unit, other));
+        other.holds = next.name();
+        other.pending = background.submit(() -> decodeInto(next, other));
     }
 
     private int find(String unitName) {
@@ -118,12 +121,13 @@ final class UnitDecodeBuffers implements AutoCloseable {
         return -1;
     }
 
-    private void decodeInto(Df11Unit unit, Slot slot) {
+    private void decodeInto(WeightUnit unit, Slot slot) {
+        WeightUnit.DecodeRange range = unit.source();
         long start = System.nanoTime();
-        decoder.decode(unit, slot.segment);
+        decoder.decodeRange(units.apply(range.unit()), range.from(), range.to(), slot.segment);
         decodeNanos.addAndGet(System.nanoTime() - start);
         decodes.incrementAndGet();
-        decodedBytes.addAndGet(2 * unit.elementCount());
+        decodedBytes.addAndGet(2 * range.elementCount());
     }
 
     /** Waits for a background decode into this slot; a failed one leaves the slot empty and rethrows. */

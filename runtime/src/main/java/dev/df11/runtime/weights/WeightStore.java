@@ -4,6 +4,7 @@ import dev.df11.format.codec.Df11Unit;
 import dev.df11.runtime.model.ModelConfig;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,8 +25,12 @@ public interface WeightStore extends AutoCloseable {
 
     WeightUnit layerUnit(int layer);
 
-    /** The unit holding the output projection (the embedding unit when embeddings are tied). */
-    WeightUnit outputUnit();
+    /**
+     * The output projection (the embedding matrix when embeddings are tied), as units of consecutive row bands that
+     * together cover every vocabulary row in order. A DF11 store cuts it into bands no larger than a layer unit, so
+     * that the decode buffer need not hold the whole vocabulary matrix; a BF16 store gives one unit.
+     */
+    List<WeightUnit> outputUnits();
 
     /** A BF16 norm weight or bias of the length the layout implies, e.g. {@code model.norm.weight}. */
     MemorySegment vector(String name);

@@ -22,8 +22,13 @@ public final class WeightStores {
     public static WeightStore open(Path modelDir, Df11Options options) throws IOException {
         ModelConfig config = ModelConfigParser.read(modelDir);
         if (config.df11()) {
-            throw new dev.df11.runtime.model.UnsupportedModelException(modelDir
-                    + ": reading DF11 model folders needs the container's Df11Model, not merged yet");
+            Df11ModelWeights compressed = Df11ModelWeights.open(modelDir);
+            try {
+                return new Df11WeightStore(config, compressed, options);
+            } catch (RuntimeException e) {
+                compressed.close();
+                throw e;
+            }
         }
         SafetensorsTensorSource source = SafetensorsTensorSource.open(modelDir);
         try {

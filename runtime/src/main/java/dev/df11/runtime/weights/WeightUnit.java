@@ -3,21 +3,43 @@ package dev.df11.runtime.weights;
 import java.util.List;
 
 /**
- * A group of matrices the forward pass needs together (a decoder layer, the embedding, the output projection).
- * A compressed unit is one DF11 unit: its matrices exist only after decoding it into a buffer. A plain unit's
- * matrices are BF16 tensors used where they lie.
+ * A group of matrices the forward pass needs together (a decoder layer, a band of output-projection rows). A
+ * compressed unit is a range of elements of one DF11 unit ({@link #source}): its matrices exist only after that
+ * range is decoded into a buffer. A plain unit's matrices are BF16 tensors used where they lie.
+ *
+ * @param source the DF11 unit and element range to decode, or null for a plain unit
  */
-public record WeightUnit(String name, List<MatrixSlot> matrices, boolean compressed) {
+public record WeightUnit(String name, List<MatrixSlot> matrices, DecodeRange source) {
+
+    /** Elements {@code [from, to)} of DF11 unit {@code unit}. */
+    public record DecodeRange(String unit, long from, long to) {
+        public DecodeRange {
+            if (from < 0 || to < from) {
+                throw new IllegalArgumentException("bad range [" + from + ", " + to + ") of unit " + unit);
+            }
+        }
+
+        public long elementCount() {
+            return to - from;
+        }
+    }
 
     public WeightUnit {
         matrices = List.copyOf(matrices);
     }
 
+    public boolean compressed() {
+        return source != null;
+    }
+
     /** Elements of all matrices (for a compressed unit: the decoded buffer length it needs). */
     public long elementCount() {
+        if (source != null) {
+            return source.elementCount();
+        }
         long total = 0;
         for (MatrixSlot slot : matrices) {
-            total = Math.max(total, slot.elementOffset() + slot.elementCount());
+            total += slot.elementCount();
         }
         return total;
     }

@@ -1,5 +1,8 @@
 package dev.df11.runtime.testmodels;
 
+import dev.df11.format.model.CompressOptions;
+import dev.df11.format.model.Df11Compressor;
+import dev.df11.format.model.ProgressListener;
 import dev.df11.runtime.llama2c.Llama2cImporter;
 import dev.df11.runtime.llama2c.Stories15M;
 
@@ -12,12 +15,14 @@ import java.util.stream.Stream;
 
 /**
  * Model folders shared by the runtime tests: stories15M imported to a Hugging Face BF16 folder once per JVM (the
- * import takes a few seconds), in a temporary folder removed when the JVM exits.
+ * import takes a few seconds) and compressed to DF11 by the container's compressor, in a temporary folder removed
+ * when the JVM exits.
  */
 public final class TestModels {
 
     private static Path root;
     private static Path stories15M;
+    private static Path stories15MDf11;
 
     private TestModels() {
     }
@@ -31,6 +36,21 @@ public final class TestModels {
             stories15M = out;
         }
         return stories15M;
+    }
+
+    /** stories15M compressed to a DF11 folder by the container's compressor. */
+    public static synchronized Path stories15MDf11() throws IOException {
+        if (stories15MDf11 == null) {
+            stories15MDf11 = compress(stories15M());
+        }
+        return stories15MDf11;
+    }
+
+    /** A BF16 folder compressed to a new DF11 folder beside it (automatic Llama-family units). */
+    public static Path compress(Path bf16Dir) throws IOException {
+        Path out = newFolder("df11").resolve("model");
+        Df11Compressor.compress(bf16Dir, out, CompressOptions.defaults().withThreads(2), ProgressListener.NONE);
+        return out;
     }
 
     /** A fresh folder under the shared temporary root. */

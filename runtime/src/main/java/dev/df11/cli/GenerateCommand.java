@@ -1,0 +1,270 @@
+package dev.df11.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.df11.runtime.inference.Backends;
+import dev.df11.runtime.inference.ForwardPass;
+import dev.df11.runtime.inference.GenerationResult;
+import dev.df11.runtime.inference.GenerationSettings;
+import dev.df11.runtime.inference.Generator;
+import dev.df11.runtime.inference.ProcessMemory;
+import dev.df11.runtime.inference.StopReason;
+import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.tokenizer.StreamingDecoder;
+import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.weights.DecodeStats;
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightStores;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * {@code df11 generate}: runs a BF16 or DF11 Llama-family folder and streams the generated text to stdout, then
+ * reports speed, decode time and memory on stderr (or everything as one JSON object with {@code --json}).
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text with a BF16 or DF11 model folder (DF11 is detected by dfloat11_config in "
+                + "config.json). Text goes to stdout as it is produced; timings and memory go to stderr.")
+public final class GenerateCommand extends Df11Command {
+
+    @Option(names = "--model", required = true, paramLabel = "<dir>", description = "Model folder.")
+    Path model;
+
+    @ArgGroup(exclusive = true)
+    PromptOptions prompt = new PromptOptions();
+
+    static final class PromptOptions {
+        @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (needs a tokenizer).")
+        String text;
+
+        @Option(names = "--prompt-ids", paramLabel = "IDS", split = ",",
+                description = "Prompt as token ids, e.g. 1,450,4996. Without any prompt: BOS alone.")
+        int[] ids;
+    }
+
+    @Option(names = "--max-tokens", defaultValue = "256", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature; 0 = greedy (default).")
+    float temperature;
+
+    @Option(names = "--top-p", defaultValue = "0.9", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    float topP;
+
+    @Option(names = "--seed", description = "Sampling seed (default: random, printed).")
+    Long seed;
+
+    @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--context", defaultValue = "0",
+            description = "Context length in tokens (default: max_position_embeddings, at most 2048).")
+    int context;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Prompt tokens per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--prefetch", description = "DF11: decode the next unit on a background thread while the "
+            + "current one computes (a second decode buffer).")
+    boolean prefetch;
+
+    @Option(names = "--warmup", description = "Run the prompt and a few tokens once, untimed, before the measured "
+            + "run (the first run includes JIT compilation and page faults).")
+    boolean warmup;
+
+    @Option(names = "--json", description = "Print ids, text and timings as one JSON object instead of streaming.")
+    boolean json;
+
+    private static final int DEFAULT_CONTEXT_CAP = 2048;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    protected int run() throws Exception {
+        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        long samplingSeed = seed != null ? seed : System.nanoTime();
+        WeightStore weights = WeightStores.open(model, new WeightStores.Df11Options(threadCount, prefetch));
+        Tokenizer tokenizer;
+        int[] promptIds;
+        ForwardPass forward;
+        try {
+            ModelConfig config = weights.config();
+            tokenizer = loadTokenizer();
+            promptIds = promptIds(tokenizer, config);
+            int contextLength = config.contextLength(context, DEFAULT_CONTEXT_CAP);
+            forward = new ForwardPass(Backends.create(backend, threadCount), weights, contextLength,
+                    Math.max(1, Math.min(batch, contextLength)));
+        } catch (Exception | Error e) {
+            weights.close();
+            throw e;
+        }
+        GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, samplingSeed);
+        try (forward) {
+            if (warmup) {
+                new Generator(forward).generate(promptIds, GenerationSettings.greedy(Math.min(4, maxTokens)),
+                        token -> { });
+            }
+            TextStream stream = json ? null : new TextStream(tokenizer, promptIds);
+            GenerationResult result = new Generator(forward).generate(promptIds, settings,
+                    stream != null ? stream::token : token -> { });
+            if (stream != null) {
+                stream.finish();
+            }
+            if (json) {
+                out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                        report(result, forward, tokenizer, threadCount, samplingSeed)));
+                out().flush();
+            } else {
+                printSummary(result, forward, samplingSeed);
+            }
+        }
+        return 0;
+    }
+
+    private Tokenizer loadTokenizer() throws IOException {
+        boolean present = Files.isRegularFile(model.resolve("tokenizer.json"))
+                || Files.isRegularFile(model.resolve("tokenizer.bin"));
+        if (!present) {
+            if (prompt.text != null) {
+                throw new IllegalArgumentException(model + ": no tokenizer.json or tokenizer.bin, so --prompt cannot "
+                        + "be encoded; give --prompt-ids instead");
+            }
+            return null;
+        }
+        JsonNode configJson = JSON.readTree(model.resolve("config.json").toFile());
+        return Tokenizer.load(model, configJson);
+    }
+
+    private int[] promptIds(Tokenizer tokenizer, ModelConfig config) {
+        if (prompt.ids != null) {
+            return prompt.ids;
+        }
+        if (prompt.text != null) {
+            return tokenizer.encode(prompt.text, tokenizer.addsBosByDefault());
+        }
+        int bos = tokenizer != null && tokenizer.bosId() >= 0 ? tokenizer.bosId() : config.bosTokenId();
+        if (bos < 0) {
+            throw new IllegalArgumentException(model + ": the model names no BOS token; give --prompt or --prompt-ids");
+        }
+        return new int[] {bos};
+    }
+
+    /** Prints the prompt and then each generated token as text (or ids when there is no tokenizer). */
+    private final class TextStream {
+        private final StreamingDecoder decoder;
+
+        TextStream(Tokenizer tokenizer, int[] promptIds) {
+            this.decoder = tokenizer == null ? null : tokenizer.streamingDecoderFromStart();
+            for (int id : promptIds) {
+                print(id);
+            }
+        }
+
+        void token(int id) {
+            print(id);
+        }
+
+        private void print(int id) {
+            out().print(decoder == null ? id + " " : decoder.feed(id));
+            out().flush();
+        }
+
+        void finish() {
+            if (decoder != null) {
+                out().print(decoder.finish());
+            }
+            out().println();
+            out().flush();
+        }
+    }
+
+    private void printSummary(GenerationResult r, ForwardPass forward, long samplingSeed) {
+        var err = err();
+        WeightStore weights = forward.weights();
+        String stop = r.stopReason() == StopReason.CONTEXT_FULL
+                ? "context limit reached (" + forward.contextLength() + " tokens; raise it with --context)"
+                : r.stopReason().description();
+        err.printf("stopped: %s%n", stop);
+        if (temperature > 0) {
+            err.printf("sampling: temperature %s, top-p %s, seed %d%n", temperature, topP, samplingSeed);
+        }
+        err.printf(Locale.ROOT, "prompt:     %d tokens in %s (%.1f tokens/s)%n", r.promptTokens().length,
+                Sizes.seconds(r.promptNanos()), r.promptTokensPerSecond());
+        err.printf(Locale.ROOT, "generation: %d tokens, %d forward passes in %s (%.2f tokens/s)%n",
+                r.generatedTokens().length, r.generationForwards(), Sizes.seconds(r.generationNanos()),
+                r.generationTokensPerSecond());
+        err.printf("weights:    %s, %s resident (decode buffers %s), backend %s, activations + KV cache %s%n",
+                weights.kind(), Sizes.bytes(weights.residentWeightBytes()), Sizes.bytes(weights.decodeBufferBytes()),
+                forward.backend().name(), Sizes.bytes(forward.backend().workingBytes()));
+        DecodeStats decode = r.decodeStats();
+        if (decode.decodes() > 0) {
+            ForwardPass.DecodeWait wait = r.decodeWait();
+            err.printf(Locale.ROOT, "decode:     %.3f ms per unit (%d units, %.2f GB/s of BF16); forward waited "
+                            + "%.3f ms per layer unit, %.3f ms per output band%s%n",
+                    decode.meanDecodeMillis(), decode.decodes(), decode.decodeGigabytesPerSecond(),
+                    wait.meanLayerMillis(), wait.meanOtherMillis(), prefetch ? " (prefetching)" : "");
+        }
+        OptionalLong peak = ProcessMemory.peakResidentBytes();
+        err.printf("memory:     peak resident %s (VmHWM)%n", peak.isPresent() ? Sizes.bytes(peak.getAsLong()) : "unknown");
+        err.flush();
+    }
+
+    private ObjectNode report(GenerationResult r, ForwardPass forward, Tokenizer tokenizer, int threadCount,
+                              long samplingSeed) {
+        WeightStore weights = forward.weights();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", model.toString());
+        root.put("weights", weights.kind());
+        root.put("backend", forward.backend().name());
+        root.put("threads", threadCount);
+        root.put("context", forward.contextLength());
+        root.put("temperature", temperature);
+        root.put("top_p", topP);
+        root.put("seed", samplingSeed);
+        Arrays.stream(r.promptTokens()).forEach(root.putArray("prompt_ids")::add);
+        Arrays.stream(r.generatedTokens()).forEach(root.putArray("generated_ids")::add);
+        if (tokenizer != null) {
+            int[] all = new int[r.promptTokens().length + r.generatedTokens().length];
+            System.arraycopy(r.promptTokens(), 0, all, 0, r.promptTokens().length);
+            System.arraycopy(r.generatedTokens(), 0, all, r.promptTokens().length, r.generatedTokens().length);
+            String prompt = tokenizer.decode(r.promptTokens());
+            String full = tokenizer.decode(all);
+            root.put("prompt_text", prompt);
+            root.put("text", full.startsWith(prompt) ? full.substring(prompt.length()) : full);
+        }
+        root.put("stop_reason", r.stopReason().name().toLowerCase(Locale.ROOT));
+        root.put("prompt_tokens", r.promptTokens().length);
+        root.put("prompt_seconds", r.promptNanos() / 1e9);
+        root.put("prompt_tokens_per_second", r.promptTokensPerSecond());
+        root.put("generated_tokens", r.generatedTokens().length);
+        root.put("generation_forwards", r.generationForwards());
+        root.put("generation_seconds", r.generationNanos() / 1e9);
+        root.put("generation_tokens_per_second", r.generationTokensPerSecond());
+        ObjectNode decode = root.putObject("decode");
+        DecodeStats stats = r.decodeStats();
+        ForwardPass.DecodeWait wait = r.decodeWait();
+        decode.put("unit_decodes", stats.decodes());
+        decode.put("mean_unit_decode_ms", stats.meanDecodeMillis());
+        decode.put("decoded_gb_per_second", stats.decodeGigabytesPerSecond());
+        decode.put("mean_layer_wait_ms", wait.meanLayerMillis());
+        decode.put("mean_output_wait_ms", wait.meanOtherMillis());
+        decode.put("embedding_lookup_seconds", wait.embeddingNanos() / 1e9);
+        decode.put("prefetch", prefetch);
+        root.put("resident_weight_bytes", weights.residentWeightBytes());
+        root.put("decode_buffer_bytes", weights.decodeBufferBytes());
+        root.put("working_bytes", forward.backend().workingBytes());
+        ProcessMemory.peakResidentBytes().ifPresent(peak -> root.put("peak_rss_bytes", peak));
+        return root;
+    }
+}
