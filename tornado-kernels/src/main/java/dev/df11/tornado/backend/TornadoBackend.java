@@ -1,6 +1,7 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.forward.Activations;
@@ -36,6 +37,8 @@ public final class TornadoBackend implements Backend {
     private WeightUnit current;
     private int count;
     private int nextLayer = -1;
+    private boolean normed;
+    private boolean projected;
 
     /** A backend on {@code device} (null: TornadoVM's default device). */
     public TornadoBackend(TornadoBackendOptions options, TornadoDevice device) {
@@ -86,6 +89,8 @@ public final class TornadoBackend implements Backend {
         MemorySegment.copy(bf16Rows, 0, act.embeddingRows.getSegment(), 0, bytes);
         this.count = count;
         this.nextLayer = 0;
+        this.normed = false;
+        this.projected = false;
     }
 
     @Override
@@ -113,18 +118,39 @@ public final class TornadoBackend implements Backend {
     }
 
     @Override
+    public void finalNorm() {
+        requireLoaded();
+        if (nextLayer != shape.layers()) {
+            throw new IllegalStateException("final norm before all " + shape.layers() + " blocks ran (next block: "
+                    + nextLayer + ")");
+        }
+        normed = true;
+    }
+
+    /**
+     * The output graph normalises the last token and projects it onto the whole vocabulary at the first band the
+     * runtime asks for (decoding the whole output unit on the device); each call then copies its band's rows.
+     */
+    @Override
     public void logits(float[] out) {
         requireLoaded();
-        requireCurrent(weights.outputUnit());
-        if (nextLayer != shape.layers()) {
-            throw new IllegalStateException("logits before all " + shape.layers() + " blocks ran (next block: "
-                    + nextLayer + ")");
+        if (!normed) {
+            throw new IllegalStateException("logits before finalNorm");
+        }
+        if (current == null || !weights.outputUnits().contains(current)) {
+            throw new IllegalStateException("logits need a band of the output projection decoded, not "
+                    + (current == null ? "nothing" : current.name()));
         }
         if (out.length < shape.vocab()) {
             throw new IllegalArgumentException("logits need " + shape.vocab() + " floats, got " + out.length);
         }
-        plan.output();
-        MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, 0, shape.vocab());
+        if (!projected) {
+            plan.output();
+            projected = true;
+        }
+        MatrixSlot band = current.slot(deviceWeights.outputMatrix());
+        MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, 4L * band.firstRow(), out,
+                band.firstRow(), band.rows());
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.df11.tornado.backend;
 
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.BackendProvider;
-import dev.df11.runtime.backend.BackendSettings;
-import dev.df11.runtime.backend.BackendUnavailableException;
 
 import java.util.List;
 
@@ -20,8 +18,14 @@ public final class TornadoBackendProvider implements BackendProvider {
     }
 
     @Override
-    public String description() {
-        return "TornadoVM (OpenCL or PTX): DF11 units decoded on the device, block by block";
+    public boolean available() {
+        return TornadoRuntimeCheck.problem() == null;
+    }
+
+    @Override
+    public String unavailableReason() {
+        String problem = TornadoRuntimeCheck.problem();
+        return problem == null ? "" : problem;
     }
 
     @Override
@@ -31,9 +35,14 @@ public final class TornadoBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create(BackendSettings settings) {
+    public Backend create(int threads) {
+        return create(threads, null);
+    }
+
+    @Override
+    public Backend create(int threads, String device) {
         TornadoRuntimeCheck.require();
-        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(settings.device());
-        return new TornadoBackend(options, DeviceSelection.select(settings.device()));
+        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device);
+        return new TornadoBackend(options, DeviceSelection.select(device));
     }
 }

@@ -16,7 +16,33 @@ final class TornadoRuntimeCheck {
     private TornadoRuntimeCheck() {
     }
 
+    /** Throws a {@link BackendUnavailableException} saying what is missing, unless TornadoVM can run. */
     static void require() {
+        String problem = problem();
+        if (problem != null) {
+            throw new BackendUnavailableException(problem);
+        }
+    }
+
+    /** The outcome of the one check per JVM: "" when TornadoVM can run, else what keeps it from running. */
+    private static volatile String outcome;
+
+    /** What keeps TornadoVM from running in this JVM, or null when it can run. */
+    static String problem() {
+        String known = outcome;
+        if (known == null) {
+            try {
+                check();
+                known = "";
+            } catch (BackendUnavailableException e) {
+                known = e.getMessage();
+            }
+            outcome = known;
+        }
+        return known.isEmpty() ? null : known;
+    }
+
+    private static void check() {
         try {
             Class.forName(API);
         } catch (ClassNotFoundException | LinkageError e) {

@@ -1,7 +1,6 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.runtime.cpu.CpuBackend;
-import dev.df11.runtime.testmodels.InMemoryDf11;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStores;
@@ -40,8 +39,8 @@ class TornadoBackendAgreementTest {
                 MAX_BATCH);
         Generation bf16 = Generation.run(tornado(), WeightStores.open(dir, options), PROMPT, STEPS, CONTEXT,
                 MAX_BATCH);
-        Generation df11 = Generation.run(tornado(), InMemoryDf11.store(dir, options), PROMPT, STEPS, CONTEXT,
-                MAX_BATCH);
+        Generation df11 = Generation.run(tornado(), WeightStores.open(TestModels.compress(dir), options), PROMPT,
+                STEPS, CONTEXT, MAX_BATCH);
 
         double difference = cpu.maxRelativeDifference(bf16);
         System.out.printf("%s: tornado vs cpu logits, max relative difference %.3g%n", flavor, difference);

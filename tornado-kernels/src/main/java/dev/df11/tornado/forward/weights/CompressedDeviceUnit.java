@@ -19,16 +19,19 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * decode buffer. Each block's consistency flag lands in {@link #status()}, which stays on the device until
  * {@link #checkStatus()} is asked to look at it.
  */
-public record CompressedDeviceUnit(WeightUnit unit, Df11DeviceUnit arrays, IntArray status) implements DeviceUnit {
+public record CompressedDeviceUnit(String name, Df11DeviceUnit arrays, IntArray status) implements DeviceUnit {
 
-    /** Validates {@code compressed} on the host and copies its arrays off-heap. */
+    /**
+     * Validates {@code compressed} on the host and copies its arrays off-heap. The whole DF11 unit is decoded on the
+     * device, whatever range of it {@code unit} (for example a band of output rows) covers.
+     */
     public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, String source) {
         Df11DeviceUnit arrays = Df11DeviceUnit.of(compressed, source);
-        if (arrays.elements() < unit.elementCount()) {
-            throw new Df11FormatException(unit.name(), source, "the unit decodes to " + arrays.elements()
-                    + " elements, its matrices need " + unit.elementCount(), null);
+        if (arrays.elements() < unit.source().to()) {
+            throw new Df11FormatException(compressed.name(), source, "the unit decodes to " + arrays.elements()
+                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to(), null);
         }
-        return new CompressedDeviceUnit(unit, arrays, new IntArray(Math.max(1, arrays.blocks())));
+        return new CompressedDeviceUnit(compressed.name(), arrays, new IntArray(Math.max(1, arrays.blocks())));
     }
 
     @Override
@@ -74,7 +77,7 @@ public record CompressedDeviceUnit(WeightUnit unit, Df11DeviceUnit arrays, IntAr
     public void checkStatus() {
         for (int block = 0; block < arrays.blocks(); block++) {
             if (status.get(block) != 0) {
-                throw new Df11FormatException(unit.name(), "block " + block + ": the codes found in its stream bytes"
+                throw new Df11FormatException(name, "block " + block + ": the codes found in its stream bytes"
                         + " disagree with output_positions (corrupt encoded_exponent, gaps or output_positions)");
             }
         }

@@ -1,18 +1,18 @@
 package dev.df11.tornado.forward.weights;
 
-import dev.df11.runtime.weights.WeightUnit;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
- * One {@link WeightUnit}'s matrices as a task graph sees them: plain BF16 that the graph moves to the device itself,
+ * One weight unit's matrices as a task graph sees them: plain BF16 that the graph moves to the device itself,
  * or a DF11 unit whose compressed arrays move once and which a decode task expands into the shared BF16 decode
  * buffer at the start of the graph. Either way the kernels then read BF16 matrices at the unit's slot offsets.
  */
 public sealed interface DeviceUnit permits PlainDeviceUnit, CompressedDeviceUnit {
 
-    WeightUnit unit();
+    /** The unit's name, for messages. */
+    String name();
 
     /** Whether this unit is decoded into the shared decode buffer. */
     boolean compressed();

@@ -3,6 +3,8 @@ package dev.df11.tornado.forward.weights;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.model.ModelLayout;
+import dev.df11.runtime.model.UnsupportedModelException;
+import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.forward.ForwardShape;
@@ -46,19 +48,45 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     new FloatArray(shape.contextLength() * shape.kvDim()),
                     new FloatArray(shape.contextLength() * shape.kvDim())));
         }
-        WeightUnit outputUnit = store.outputUnit();
-        DeviceUnit output = deviceUnit(store, outputUnit, placement);
+        List<WeightUnit> bands = store.outputUnits();
+        DeviceUnit output = deviceUnit(store, bands.get(0), placement);
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
-        long outputOffset = outputUnit.slot(outputMatrix).elementOffset();
-        return new DeviceWeights(layers, output, outputMatrix, Math.toIntExact(outputOffset),
+        return new DeviceWeights(layers, output, outputMatrix, outputOffset(bands, outputMatrix, shape),
                 floats(store, ModelLayout.FINAL_NORM), decode);
+    }
+
+    /**
+     * Where vocabulary row 0 of the output projection starts in its unit's device buffer. The store may cut the
+     * projection into bands of rows (so that a host decode buffer stays small); the device decodes the whole unit
+     * and projects all rows in one launch, so the bands must be consecutive rows of one buffer.
+     */
+    private static int outputOffset(List<WeightUnit> bands, String matrix, ForwardShape shape) {
+        WeightUnit first = bands.get(0);
+        long start = LayerOffsets.bufferOffset(first, first.slot(matrix));
+        int rows = 0;
+        for (WeightUnit band : bands) {
+            MatrixSlot slot = band.slot(matrix);
+            boolean sameBuffer = band.compressed() == first.compressed()
+                    && (!band.compressed() ? bands.size() == 1 : band.source().unit().equals(first.source().unit()));
+            if (!sameBuffer || slot.firstRow() != rows || slot.cols() != shape.hidden()
+                    || LayerOffsets.bufferOffset(band, slot) != start + (long) rows * shape.hidden()) {
+                throw new UnsupportedModelException("output projection band " + band.name() + " is not the next"
+                        + " rows of one unit; the TornadoVM backend projects all rows from one buffer");
+            }
+            rows += slot.rows();
+        }
+        if (rows != shape.vocab() || start + (long) rows * shape.hidden() > Integer.MAX_VALUE) {
+            throw new UnsupportedModelException("output projection covers " + rows + " rows of " + shape.vocab()
+                    + " (or lies past element 2^31 - 1 of its unit)");
+        }
+        return (int) start;
     }
 
     private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement) {
         Optional<Df11Unit> compressed = store.compressed(unit);
         if (compressed.isPresent()) {
-            return CompressedDeviceUnit.of(unit, compressed.get(), store.kind() + " model");
+            return CompressedDeviceUnit.of(unit, compressed.get(), null);
         }
         return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
     }

@@ -32,9 +32,9 @@ public record LayerOffsets(int qkv, int output, int gateUp, int down) {
             throw new UnsupportedModelException("unit " + unit.name() + " does not store gate_proj and up_proj"
                     + " consecutively (offsets " + gate + ", " + up + "); the TornadoVM backend needs them so");
         }
-        if (unit.elementCount() > Integer.MAX_VALUE) {
-            throw new UnsupportedModelException("unit " + unit.name() + " has " + unit.elementCount()
-                    + " elements; the TornadoVM backend indexes a unit with int (at most 2^31 - 1)");
+        if (down + (long) shape.hidden() * shape.intermediate() > Integer.MAX_VALUE) {
+            throw new UnsupportedModelException("unit " + unit.name() + " reaches past element 2^31 - 1; the"
+                    + " TornadoVM backend indexes a unit's buffer with int");
         }
         return new LayerOffsets((int) q, (int) o, (int) gate, (int) down);
     }
@@ -45,6 +45,14 @@ public record LayerOffsets(int qkv, int output, int gateUp, int down) {
             throw new UnsupportedModelException("unit " + unit.name() + ": " + slot.name() + " is [" + slot.rows()
                     + ", " + slot.cols() + "], the config implies [" + rows + ", " + cols + "]");
         }
-        return slot.elementOffset();
+        return bufferOffset(unit, slot);
+    }
+
+    /**
+     * Where {@code slot} starts in the device buffer of its unit: in the whole decoded DF11 unit for a compressed
+     * unit (which may be a range of it), in the unit's own array for a plain one.
+     */
+    static long bufferOffset(WeightUnit unit, MatrixSlot slot) {
+        return (unit.compressed() ? unit.source().from() : 0) + slot.elementOffset();
     }
 }

@@ -17,11 +17,14 @@ import java.lang.foreign.MemorySegment;
  * @param everyStep false: uploaded on the first execution and resident on the device since; true: copied from host
  *                  memory on every execution of its graph (the CPU-offload baseline)
  */
-public record PlainDeviceUnit(WeightUnit unit, ShortArray data, boolean everyStep) implements DeviceUnit {
+public record PlainDeviceUnit(String name, ShortArray data, boolean everyStep) implements DeviceUnit {
 
     /** Copies the unit's matrices from {@code weights} (the store's acquired view of {@code unit}). */
     public static PlainDeviceUnit copyOf(WeightUnit unit, UnitWeights weights, boolean everyStep) {
-        long elements = unit.elementCount();
+        long elements = 0;
+        for (MatrixSlot slot : unit.matrices()) {
+            elements = Math.max(elements, slot.elementOffset() + slot.elementCount());
+        }
         if (elements > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("unit " + unit.name() + " has " + elements
                     + " elements; a TornadoVM array holds at most 2^31 - 1");
@@ -32,7 +35,7 @@ public record PlainDeviceUnit(WeightUnit unit, ShortArray data, boolean everySte
             Bf16Matrix matrix = weights.matrix(slot.name());
             MemorySegment.copy(matrix.data(), 0, target, 2 * slot.elementOffset(), 2 * slot.elementCount());
         }
-        return new PlainDeviceUnit(unit, data, everyStep);
+        return new PlainDeviceUnit(unit.name(), data, everyStep);
     }
 
     @Override
