@@ -57,7 +57,9 @@ public final class Backends {
                 return provider;
             }
         }
+        String hint = name.equals("tornado") ? " (the TornadoVM backend needs its jar and a TornadoVM SDK: set"
+                + " TORNADO_SDK and run `scripts/df11 --tornado ...`, or the GPU bundle's bin/df11)" : "";
         throw new IllegalArgumentException("no backend '" + name + "'; available: "
-                + String.join(", ", providers.stream().map(BackendProvider::name).toList()));
+                + String.join(", ", providers.stream().map(BackendProvider::name).toList()) + hint);
     }
 }

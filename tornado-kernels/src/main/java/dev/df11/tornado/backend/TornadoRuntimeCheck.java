@@ -47,8 +47,9 @@ final class TornadoRuntimeCheck {
             Class.forName(API);
         } catch (ClassNotFoundException | LinkageError e) {
             throw new BackendUnavailableException("the TornadoVM backend needs a TornadoVM SDK: this JVM has no"
-                    + " TornadoVM on its module path. Set TORNADO_SDK to the SDK folder and start df11 through"
-                    + " scripts/df11, which adds TornadoVM's JVM flags", e);
+                    + " TornadoVM on its module path. Set TORNADO_SDK to the SDK folder and start df11 with"
+                    + " `scripts/df11 --tornado ...` (or the GPU bundle's bin/df11), which add TornadoVM's JVM flags",
+                    e);
         }
         try {
             Object runtime = Class.forName(PROVIDER).getMethod("getTornadoRuntime").invoke(null);
