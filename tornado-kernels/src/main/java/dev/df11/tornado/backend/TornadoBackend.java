@@ -66,6 +66,7 @@ public final class TornadoBackend implements Backend {
         this.act = new Activations(shape);
         this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement());
         this.graphs = ForwardGraphs.build(shape, act, deviceWeights, options.tuning());
+        DeviceMemoryLimit.require(deviceBytes(deviceWeights, graphs, act));
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs());
     }
 
@@ -165,8 +166,12 @@ public final class TornadoBackend implements Backend {
      */
     public long deviceBytes() {
         requireLoaded();
+        return deviceBytes(deviceWeights, graphs, act);
+    }
+
+    private static long deviceBytes(DeviceWeights weights, ForwardGraphs graphs, Activations act) {
         long decode = graphs.decodeBuffer() == null ? 0 : graphs.decodeBuffer().getNumBytesOfSegment();
-        return deviceWeights.bytes() + decode + act.bytes();
+        return weights.bytes() + decode + act.bytes();
     }
 
     /** Bytes of the shared DF11 decode buffer (0 when no unit is compressed). */

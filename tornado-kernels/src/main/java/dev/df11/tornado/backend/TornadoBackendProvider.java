@@ -12,6 +12,11 @@ import java.util.List;
  */
 public final class TornadoBackendProvider implements BackendProvider {
 
+    /** Created by the ServiceLoader before anything starts TornadoVM: the moment to lift its memory cap. */
+    public TornadoBackendProvider() {
+        DeviceMemoryLimit.raiseDefault();
+    }
+
     @Override
     public String name() {
         return "tornado";
