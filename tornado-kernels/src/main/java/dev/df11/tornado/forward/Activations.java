@@ -15,14 +15,10 @@ public final class Activations {
 
     /** {@code [startPos, count]} of the current batch (see {@link ForwardKernels}). */
     public final IntArray batch;
-    /** {@code [0, 1]}: a batch of one token, for the output projection of the last token. */
-    public final IntArray single;
     /** BF16 embedding rows of the batch, written by the host. */
     public final ShortArray embeddingRows;
     /** The residual stream, {@code maxBatch x hidden}. */
     public final FloatArray hidden;
-    /** Normalised hidden states, {@code maxBatch x hidden}. */
-    public final FloatArray normed;
     /** Fused q|k|v rows, {@code maxBatch x qkvWidth}. */
     public final FloatArray qkv;
     /** Concatenated attention heads, {@code maxBatch x queryDim}. */
@@ -33,8 +29,6 @@ public final class Activations {
     public final FloatArray mlp;
     /** Attention score scratch, {@code maxBatch x heads x context}. */
     public final FloatArray scores;
-    /** The last token's normalised hidden state. */
-    public final FloatArray lastNormed;
     /** Output logits of the last token. */
     public final FloatArray logits;
     /** BF16 widening table ({@link Bf16Scales}). */
@@ -45,16 +39,13 @@ public final class Activations {
     public Activations(ForwardShape shape) {
         int b = shape.maxBatch();
         batch = IntArray.fromElements(0, 0);
-        single = IntArray.fromElements(0, 1);
         embeddingRows = new ShortArray(b * shape.hidden());
         hidden = new FloatArray(b * shape.hidden());
-        normed = new FloatArray(b * shape.hidden());
         qkv = new FloatArray(b * shape.qkvWidth());
         attention = new FloatArray(b * shape.queryDim());
         gateUp = new FloatArray(b * 2 * shape.intermediate());
         mlp = new FloatArray(b * shape.intermediate());
         scores = new FloatArray(b * shape.heads() * shape.contextLength());
-        lastNormed = new FloatArray(shape.hidden());
         logits = new FloatArray(shape.vocab());
         scales = Bf16Scales.table();
         rotary = RotaryTables.of(shape.config(), shape.contextLength());
@@ -63,8 +54,8 @@ public final class Activations {
     /** Device bytes of these buffers. */
     public long bytes() {
         long total = 0;
-        for (var array : List.of(batch, single, embeddingRows, hidden, normed, qkv, attention, gateUp, mlp, scores,
-                lastNormed, logits, scales, rotary.cos(), rotary.sin())) {
+        for (var array : List.of(batch, embeddingRows, hidden, qkv, attention, gateUp, mlp, scores, logits, scales,
+                rotary.cos(), rotary.sin())) {
             total += array.getNumBytesOfSegment();
         }
         return total;

@@ -6,32 +6,14 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * Causal self-attention over a key/value cache that lives on the device: {@link #storeKeysValues} appends the batch's
- * keys and values at their positions, {@link #attend} computes, for every query head of every token, the softmax of
+ * Causal self-attention over a key/value cache that lives on the device (filled by
+ * {@link RotaryKernels#rotateAndCache}): {@link #attend} computes, for every query head of every token, the softmax of
  * its scaled dot products with all keys up to its own position and the weighted sum of the values. Query heads share
  * key/value heads in groups (GQA): head h reads key/value head {@code h / (heads / kvHeads)}.
  */
 public final class AttentionKernels {
 
     private AttentionKernels() {
-    }
-
-    /**
-     * Copies the batch's keys and values into rows {@code batch[0] + b} of the caches ({@code context x kvDim}). Token
-     * b's key starts at {@code b * tokenStride + keyOffset} of {@code qkv}, its value right after the key. Launch: one
-     * work-item per key element of the largest batch.
-     */
-    public static void storeKeysValues(KernelContext context, FloatArray qkv, FloatArray keyCache,
-            FloatArray valueCache, int kvDim, int tokenStride, int keyOffset, IntArray batch) {
-        int id = context.globalIdx;
-        if (id < batch.get(ForwardKernels.COUNT) * kvDim) {
-            int token = id / kvDim;
-            int j = id - token * kvDim;
-            int key = token * tokenStride + keyOffset + j;
-            int slot = (batch.get(ForwardKernels.START) + token) * kvDim + j;
-            keyCache.set(slot, qkv.get(key));
-            valueCache.set(slot, qkv.get(key + kvDim));
-        }
     }
 
     /**

@@ -20,10 +20,11 @@ import java.util.function.UnaryOperator;
 /**
  * Builds the task graphs of one model's forward step: graph 0 widens the batch's embedding rows into the residual
  * stream; graph {@code 1 + l} runs decoder layer l (decode its DF11 unit into the shared decode buffer if it is
- * compressed, then RMSNorm, the fused q|k|v projection, biases and per-head norms where the model has them, rotary
- * embedding, the KV-cache append, attention, the output projection added to the residual stream, RMSNorm, the fused
- * gate|up projection, SwiGLU and the down projection added to the residual stream); the last graph normalises the
- * last token and projects it to logits, which it copies to the host. Activations pass between graphs on the device
+ * compressed, then the input RMSNorm fused into the q|k|v projection, biases and per-head norms where the model has
+ * them, rotary embedding fused with the KV-cache append, attention, the output projection added to the residual
+ * stream, the post-attention RMSNorm fused into the gate|up projection, SwiGLU, and the down projection added to the
+ * residual stream: seven launches for a Llama layer); the last graph applies the final norm to the last token fused
+ * into the output projection, and copies the logits to the host. Activations pass between graphs on the device
  * ({@link SharedChain}).
  */
 public final class ForwardGraphs {
@@ -88,8 +89,8 @@ public final class ForwardGraphs {
     private TaskGraph layer(int index, DeviceLayer layer) {
         String name = prefix + "layer" + index;
         DeviceUnit unit = layer.unit();
-        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.scales, act.normed, act.qkv,
-                act.attention, act.gateUp, act.mlp, act.scores, act.rotary.cos(), act.rotary.sin()));
+        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.scales, act.qkv, act.attention,
+                act.gateUp, act.mlp, act.scores, act.rotary.cos(), act.rotary.sin()));
         if (unit.compressed()) {
             uses.add(decodeBuffer);
         }
@@ -113,10 +114,8 @@ public final class ForwardGraphs {
         int rotated = shape.heads() + shape.kvHeads();
         float eps = shape.eps();
 
-        graph = task(graph, name, "attnNorm", groups(batch, tuning.norm()),
-                g -> g.task("attnNorm", NormKernels::rmsNorm, new KernelContext(), act.hidden, act.normed,
-                        layer.inputNorm(), dim, 1, dim, eps, act.batch));
-        graph = matVec(graph, name, "qkv", w, layer.offsets().qkv(), qkvWidth, dim, act.normed, act.qkv, 0);
+        graph = normMatVec(graph, name, "qkv", w, layer.offsets().qkv(), qkvWidth, dim, act.hidden,
+                layer.inputNorm(), act.qkv, 0);
         if (layer.qkvBias() != null) {
             graph = task(graph, name, "qkvBias", items(batch * qkvWidth),
                     g -> g.task("qkvBias", ElementwiseKernels::addBias, new KernelContext(), act.qkv, layer.qkvBias(),
@@ -128,22 +127,17 @@ public final class ForwardGraphs {
                             layer.qkNorm(), shape.headDim(), rotated, qkvWidth, eps, act.batch));
         }
         graph = task(graph, name, "rope", items(batch * rotated * shape.headDim() / 2),
-                g -> g.task("rope", RotaryKernels::rotateHalves, new KernelContext(), act.qkv, rotated,
-                        shape.headDim(), qkvWidth, act.rotary.cos(), act.rotary.sin(), act.batch));
-        graph = task(graph, name, "kv", items(batch * shape.kvDim()),
-                g -> g.task("kv", AttentionKernels::storeKeysValues, new KernelContext(), act.qkv, layer.keyCache(),
-                        layer.valueCache(), shape.kvDim(), qkvWidth, shape.queryDim(), act.batch));
+                g -> g.task("rope", RotaryKernels::rotateAndCache, new KernelContext(), act.qkv, shape.heads(),
+                        shape.kvHeads(), shape.headDim(), qkvWidth, act.rotary.cos(), act.rotary.sin(),
+                        layer.keyCache(), layer.valueCache(), act.batch));
         graph = task(graph, name, "attend", groups(batch * shape.heads(), tuning.attention()),
                 g -> g.task("attend", AttentionKernels::attend, new KernelContext(), act.qkv, layer.keyCache(),
                         layer.valueCache(), act.scores, act.attention, shape.heads(), shape.kvHeads(),
                         shape.headDim(), shape.contextLength(), shape.attentionScale(), qkvWidth, act.batch));
         graph = matVec(graph, name, "o", w, layer.offsets().output(), dim, shape.queryDim(), act.attention,
                 act.hidden, 1);
-        graph = task(graph, name, "mlpNorm", groups(batch, tuning.norm()),
-                g -> g.task("mlpNorm", NormKernels::rmsNorm, new KernelContext(), act.hidden, act.normed,
-                        layer.postAttentionNorm(), dim, 1, dim, eps, act.batch));
-        graph = matVec(graph, name, "gateUp", w, layer.offsets().gateUp(), 2 * inter, dim, act.normed, act.gateUp,
-                0);
+        graph = normMatVec(graph, name, "gateUp", w, layer.offsets().gateUp(), 2 * inter, dim, act.hidden,
+                layer.postAttentionNorm(), act.gateUp, 0);
         graph = task(graph, name, "swiglu", items(batch * inter),
                 g -> g.task("swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp, inter,
                         act.batch));
@@ -160,16 +154,10 @@ public final class ForwardGraphs {
         }
         TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
         graph = unit.addTransfers(graph)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm(), act.lastNormed, act.single);
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm());
         graph = unit.addDecode(graph, name, decodeBuffer, grids);
-        graph = task(graph, name, "finalNorm", groups(1, tuning.norm()),
-                g -> g.task("finalNorm", NormKernels::rmsNormLast, new KernelContext(), act.hidden, act.lastNormed,
-                        weights.finalNorm(), shape.hidden(), shape.eps(), act.batch));
-        ShortArray w = unit.matrices(decodeBuffer);
-        String task = "logits";
-        grids.addWorkerGrid(name + "." + task, groups(shape.vocab(), tuning.matVec()));
-        graph = graph.task(task, MatVecKernels::matVec, new KernelContext(), w, weights.outputOffset(), shape.vocab(),
-                shape.hidden(), act.lastNormed, act.logits, 0, act.single, act.scales);
+        graph = normMatVec(graph, name, "logits", unit.matrices(decodeBuffer), weights.outputOffset(), shape.vocab(),
+                shape.hidden(), act.hidden, weights.finalNorm(), act.logits, 1);
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
     }
 
@@ -178,6 +166,13 @@ public final class ForwardGraphs {
         grids.addWorkerGrid(name + "." + task, groups(rows, tuning.matVec()));
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols, x, out,
                 accumulate, act.batch, act.scales);
+    }
+
+    private TaskGraph normMatVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
+            int cols, FloatArray x, FloatArray norm, FloatArray out, int lastOnly) {
+        grids.addWorkerGrid(name + "." + task, groups(rows, tuning.matVec()));
+        return graph.task(task, MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows, cols, x, norm,
+                shape.eps(), out, lastOnly, act.batch, act.scales);
     }
 
     private TaskGraph task(TaskGraph graph, String name, String task, WorkerGrid grid,

@@ -1,6 +1,7 @@
 package dev.df11.tornado.forward;
 
 import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
@@ -27,7 +28,7 @@ public final class MatVecKernels {
      * @param rows       rows of W (= output width)
      * @param cols       columns of W (= input width)
      * @param x          {@code count x cols} inputs
-     * @param output        {@code count x rows} outputs
+     * @param output     {@code count x rows} outputs
      * @param accumulate 1 to add to {@code out} (a residual connection), 0 to overwrite it
      * @param batch       {@code [startPos, count]} ({@link ForwardKernels})
      * @param scales     {@link Bf16Scales#table()}
@@ -68,6 +69,63 @@ public final class MatVecKernels {
                     value = output.get(o) + value;
                 }
                 output.set(o, value);
+            }
+            context.localBarrier();
+        }
+    }
+
+    /**
+     * RMSNorm fused into the product that follows it: {@code out = W (x * rsqrt(mean(x^2) + eps) * norm)}, computed as
+     * {@code (W (x * norm)) * rsqrt(mean(x^2) + eps)}. Each work-group sums {@code x^2} while it streams its row anyway
+     * (the activations are read for the dot product already), so the norm costs no launch and no buffer. Same launch
+     * as {@link #matVec}.
+     *
+     * @param norm     the norm's {@code cols} fp32 weights
+     * @param lastOnly 1 to run only the batch's last token, writing output row 0 (the output projection); 0 for all
+     */
+    public static void normMatVec(KernelContext context, ShortArray weights, int offset, int rows, int cols,
+            FloatArray x, FloatArray norm, float eps, FloatArray output, int lastOnly, IntArray batch,
+            FloatArray scales) {
+        float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
+        float[] dots = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        float[] squares = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        int lane = context.localIdx;
+        int size = context.localGroupSizeX;
+        int row = context.groupIdx;
+        for (int i = lane; i < Bf16Scales.SIZE; i += size) {
+            table[i] = scales.get(i);
+        }
+        context.localBarrier();
+        int count = batch.get(ForwardKernels.COUNT);
+        int first = 0;
+        if (lastOnly == 1) {
+            first = count - 1;
+        }
+        int base = offset + row * cols;
+        for (int b = first; b < count; b++) {
+            int xBase = b * cols;
+            float dot = 0.0f;
+            float sum = 0.0f;
+            for (int k = lane; k < cols; k += size) {
+                int bits = weights.get(base + k);
+                float w = Bf16Scales.widen(bits, table[Bf16Scales.index(bits)]);
+                float v = x.get(xBase + k);
+                dot += w * (v * norm.get(k));
+                sum += v * v;
+            }
+            dots[lane] = dot;
+            squares[lane] = sum;
+            context.localBarrier();
+            for (int stride = size / 2; stride > 0; stride >>= 1) {
+                if (lane < stride) {
+                    dots[lane] += dots[lane + stride];
+                    squares[lane] += squares[lane + stride];
+                }
+                context.localBarrier();
+            }
+            if (lane == 0) {
+                float scale = 1.0f / TornadoMath.sqrt(squares[0] / cols + eps);
+                output.set((b - first) * rows + row, dots[0] * scale);
             }
             context.localBarrier();
         }

@@ -44,17 +44,6 @@ public final class NormKernels {
     }
 
     /**
-     * Normalises only the batch's last token (row {@code count - 1} of {@code input}, rows of {@code width}) into
-     * {@code output}: the
-     * final norm before the output projection. Launch one work-group.
-     */
-    public static void rmsNormLast(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
-            float eps, IntArray batch) {
-        int last = batch.get(ForwardKernels.COUNT) - 1;
-        normalizeRow(context, input, last * width, output, 0, weight, 0, width, width, eps);
-    }
-
-    /**
      * Normalises the row at {@code inBase} into {@code outBase}, touching only its first {@code active} values (0 or
      * {@code width}). Every work-item of the group reaches every barrier whatever {@code active} is: barriers inside
      * a condition, even a uniform one, crash PoCL's work-group compiler.

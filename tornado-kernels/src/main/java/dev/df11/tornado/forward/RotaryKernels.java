@@ -9,8 +9,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * i + d/2 form a pair rotated by the angle of position p and frequency i. The cosines and sines come from tables the
  * host computed once ({@link RotaryTables}, Llama 3.1 scaling included), so the device does no transcendental math.
  *
- * <p>Launch: one work-item per rotated pair of the largest batch ({@code maxBatch * heads * headDim / 2}, rounded up to the
- * local size); work-items beyond the current batch do nothing.
+ * <p>Work-items beyond the current batch do nothing.
  */
 public final class RotaryKernels {
 
@@ -18,31 +17,46 @@ public final class RotaryKernels {
     }
 
     /**
-     * Rotates the first {@code heads} heads of each token of the batch in {@code vec}, token b at position
-     * {@code batch[0] + b}, its heads starting at {@code b * tokenStride}. With the fused q|k|v layout, the query heads
-     * and the key heads are consecutive, so one launch rotates both.
+     * Rotates the query and key heads of the batch's fused q|k|v rows (token b's row starts at
+     * {@code b * tokenStride}; its query heads and key heads are consecutive) for position {@code batch[0] + b}, and
+     * appends the rotated keys and the values to the KV cache ({@code context x kvDim}, row {@code batch[0] + b}) in
+     * the same pass: the work-item of a key-head pair also writes that pair of the key and of the value to the cache,
+     * which saves a separate copy launch.
      *
-     * @param cosines {@code context x headDim/2} cosines, row p for position p
-     * @param sines the sines, same layout
+     * <p>Launch: one work-item per rotated pair of the largest batch ({@code maxBatch * (heads + kvHeads) * headDim /
+     * 2}, rounded up to the local size).
      */
-    public static void rotateHalves(KernelContext context, FloatArray vec, int heads, int headDim, int tokenStride,
-            FloatArray cosines, FloatArray sines, IntArray batch) {
+    public static void rotateAndCache(KernelContext context, FloatArray qkv, int heads, int kvHeads, int headDim,
+            int tokenStride, FloatArray cosines, FloatArray sines, FloatArray keyCache, FloatArray valueCache,
+            IntArray batch) {
         int id = context.globalIdx;
         int half = headDim / 2;
-        int perToken = heads * half;
+        int perToken = (heads + kvHeads) * half;
         if (id < batch.get(ForwardKernels.COUNT) * perToken) {
             int token = id / perToken;
             int rest = id - token * perToken;
             int head = rest / half;
             int i = rest - head * half;
-            int table = (batch.get(ForwardKernels.START) + token) * half + i;
+            int position = batch.get(ForwardKernels.START) + token;
+            int table = position * half + i;
             float c = cosines.get(table);
             float s = sines.get(table);
             int base = token * tokenStride + head * headDim;
-            float x1 = vec.get(base + i);
-            float x2 = vec.get(base + half + i);
-            vec.set(base + i, x1 * c - x2 * s);
-            vec.set(base + half + i, x2 * c + x1 * s);
+            float x1 = qkv.get(base + i);
+            float x2 = qkv.get(base + half + i);
+            float r1 = x1 * c - x2 * s;
+            float r2 = x2 * c + x1 * s;
+            qkv.set(base + i, r1);
+            qkv.set(base + half + i, r2);
+            if (head >= heads) {
+                int kvDim = kvHeads * headDim;
+                int slot = position * kvDim + (head - heads) * headDim + i;
+                keyCache.set(slot, r1);
+                keyCache.set(slot + half, r2);
+                int value = base + kvDim;
+                valueCache.set(slot, qkv.get(value + i));
+                valueCache.set(slot + half, qkv.get(value + half + i));
+            }
         }
     }
 }

@@ -22,8 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TornadoBackendAgreementTest {
 
-    /** Logit differences from summation order (fp32, a few layers): far below what a wrong kernel produces. */
-    static final double LOGIT_TOLERANCE = 1e-4;
+    /**
+     * Logit differences that fp32 summation order explains (different reduction trees, fused multiply-adds, the norm
+     * applied after the dot product): about 1e-6 of the largest logit on PoCL; a wrong index or a missing norm moves
+     * logits by whole percents.
+     */
+    static final double LOGIT_TOLERANCE = 5e-5;
 
     private static final int[] PROMPT = {3, 17, 42, 5, 88, 9};
     private static final int STEPS = 12;

@@ -119,41 +119,67 @@ class ForwardKernelsOnDeviceTest {
     }
 
     @Test
-    void rmsNormLastNormalisesOnlyTheLastToken() {
+    void normMatVecNormalisesThenMultipliesForAllTokensOrTheLast() {
         Inputs random = new Inputs(3);
-        int length = 300;
+        int rows = 29;
+        int cols = 300;
+        int offset = 7;
         int count = 3;
-        float eps = 1e-6f;
-        FloatArray x = random.floats(4 * length, 2.0);
-        FloatArray weight = random.floats(length, 1.0);
-        FloatArray out = new FloatArray(length);
-        IntArray step = Inputs.step(0, count);
-        SingleTask.run(g -> g.task("k", NormKernels::rmsNormLast, new KernelContext(), x, out, weight, length, eps,
-                step), Grids.groups(1, LOCAL), in(x, out, weight, step), out);
-        int base = (count - 1) * length;
-        double squares = 0;
-        for (int i = 0; i < length; i++) {
-            squares += (double) x.get(base + i) * x.get(base + i);
+        float eps = 1e-5f;
+        ShortArray weights = random.bf16(offset + rows * cols, 0.05);
+        FloatArray x = random.floats(4 * cols, 2.0);
+        FloatArray norm = random.floats(cols, 1.0);
+        double[] normed = new double[count * cols];
+        for (int b = 0; b < count; b++) {
+            double squares = 0;
+            for (int k = 0; k < cols; k++) {
+                squares += (double) x.get(b * cols + k) * x.get(b * cols + k);
+            }
+            double scale = 1 / Math.sqrt(squares / cols + eps);
+            for (int k = 0; k < cols; k++) {
+                normed[b * cols + k] = x.get(b * cols + k) * scale * norm.get(k);
+            }
         }
-        double scale = 1 / Math.sqrt(squares / length + eps);
-        double[] expected = new double[length];
-        for (int i = 0; i < length; i++) {
-            expected[i] = x.get(base + i) * scale * weight.get(i);
+        for (int lastOnly = 0; lastOnly <= 1; lastOnly++) {
+            int first = lastOnly == 1 ? count - 1 : 0;
+            double[] expected = new double[(count - first) * rows];
+            for (int b = first; b < count; b++) {
+                for (int r = 0; r < rows; r++) {
+                    double sum = 0;
+                    for (int k = 0; k < cols; k++) {
+                        sum += (double) Inputs.bf16ToFloat(weights.get(offset + r * cols + k)) * normed[b * cols + k];
+                    }
+                    expected[(b - first) * rows + r] = sum;
+                }
+            }
+            FloatArray out = new FloatArray(4 * rows);
+            IntArray step = Inputs.step(0, count);
+            FloatArray scales = Bf16Scales.table();
+            int last = lastOnly;
+            SingleTask.run(g -> g.task("k", MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows,
+                    cols, x, norm, eps, out, last, step, scales), Grids.groups(rows, LOCAL),
+                    in(weights, x, norm, out, step, scales), out);
+            assertClose(expected, out, expected.length, "normMatVec lastOnly=" + lastOnly);
+            for (int i = expected.length; i < out.getSize(); i++) {
+                assertEquals(0f, out.get(i), "normMatVec wrote past its rows at " + i);
+            }
         }
-        assertClose(expected, out, length, "rmsNormLast");
     }
 
     @Test
-    void rotateTurnsEachHalfPairByItsPositionsAngle() {
+    void rotateAndCacheTurnsQueryAndKeyPairsAndAppendsKeysAndValues() {
         Inputs random = new Inputs(4);
-        int heads = 3;
+        int heads = 4;
+        int kvHeads = 2;
         int headDim = 16;
         int half = headDim / 2;
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        int stride = qDim + 2 * kvDim;
         int context = 12;
         int start = 5;
         int count = 3;
-        int stride = heads * headDim + 24;   // rotate the first heads of a wider row, leave the rest
-        FloatArray vec = random.floats(4 * stride, 1.0);
+        FloatArray qkv = random.floats(4 * stride, 1.0);
         FloatArray angles = random.floats(context * half, 3.0);
         FloatArray cos = new FloatArray(context * half);
         FloatArray sin = new FloatArray(context * half);
@@ -161,27 +187,42 @@ class ForwardKernelsOnDeviceTest {
             cos.set(i, (float) Math.cos(angles.get(i)));
             sin.set(i, (float) Math.sin(angles.get(i)));
         }
+        FloatArray keyCache = random.floats(context * kvDim, 1.0);
+        FloatArray valueCache = random.floats(context * kvDim, 1.0);
         double[] expected = new double[4 * stride];
+        double[] keys = new double[context * kvDim];
+        double[] values = new double[context * kvDim];
         for (int i = 0; i < expected.length; i++) {
-            expected[i] = vec.get(i);
+            expected[i] = qkv.get(i);
+        }
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = keyCache.get(i);
+            values[i] = valueCache.get(i);
         }
         for (int b = 0; b < count; b++) {
-            for (int h = 0; h < heads; h++) {
+            for (int h = 0; h < heads + kvHeads; h++) {
                 int base = b * stride + h * headDim;
                 for (int i = 0; i < half; i++) {
                     double c = cos.get((start + b) * half + i);
                     double s = sin.get((start + b) * half + i);
-                    double x1 = vec.get(base + i);
-                    double x2 = vec.get(base + half + i);
+                    double x1 = qkv.get(base + i);
+                    double x2 = qkv.get(base + half + i);
                     expected[base + i] = x1 * c - x2 * s;
                     expected[base + half + i] = x2 * c + x1 * s;
                 }
             }
+            for (int j = 0; j < kvDim; j++) {
+                keys[(start + b) * kvDim + j] = expected[b * stride + qDim + j];
+                values[(start + b) * kvDim + j] = qkv.get(b * stride + qDim + kvDim + j);
+            }
         }
         IntArray step = Inputs.step(start, count);
-        SingleTask.run(g -> g.task("k", RotaryKernels::rotateHalves, new KernelContext(), vec, heads, headDim, stride,
-                cos, sin, step), Grids.items(4 * heads * half, LOCAL), in(vec, cos, sin, step), vec);
-        assertClose(expected, vec, 4 * stride, "rotate");
+        SingleTask.run(g -> g.task("k", RotaryKernels::rotateAndCache, new KernelContext(), qkv, heads, kvHeads,
+                headDim, stride, cos, sin, keyCache, valueCache, step), Grids.items(4 * (heads + kvHeads) * half,
+                LOCAL), in(qkv, cos, sin, keyCache, valueCache, step), qkv, keyCache, valueCache);
+        assertClose(expected, qkv, 4 * stride, "rotated q|k|v");
+        assertClose(keys, keyCache, keys.length, "key cache");
+        assertClose(values, valueCache, values.length, "value cache");
     }
 
     @Test
@@ -205,22 +246,15 @@ class ForwardKernelsOnDeviceTest {
         FloatArray out = new FloatArray(maxBatch * qDim);
         IntArray step = Inputs.step(start, count);
 
-        // The cache the kernel should see: old rows, with the batch's keys and values at their positions.
-        float[] k = keyCache.toHeapArray();
-        float[] v = valueCache.toHeapArray();
+        // The cache as rotateAndCache leaves it: old rows, with the batch's keys and values at their positions.
         for (int b = 0; b < count; b++) {
             for (int j = 0; j < kvDim; j++) {
-                k[(start + b) * kvDim + j] = qkv.get(b * stride + qDim + j);
-                v[(start + b) * kvDim + j] = qkv.get(b * stride + qDim + kvDim + j);
+                keyCache.set((start + b) * kvDim + j, qkv.get(b * stride + qDim + j));
+                valueCache.set((start + b) * kvDim + j, qkv.get(b * stride + qDim + kvDim + j));
             }
         }
-        SingleTask.run(g -> g.task("k", AttentionKernels::storeKeysValues, new KernelContext(), qkv, keyCache,
-                valueCache, kvDim, stride, qDim, step), Grids.items(maxBatch * kvDim, LOCAL),
-                in(qkv, keyCache, valueCache, step), keyCache, valueCache);
-        for (int i = 0; i < context * kvDim; i++) {
-            assertEquals(k[i], keyCache.get(i), "key cache [" + i + "]");
-            assertEquals(v[i], valueCache.get(i), "value cache [" + i + "]");
-        }
+        float[] k = keyCache.toHeapArray();
+        float[] v = valueCache.toHeapArray();
 
         double[] expected = new double[count * qDim];
         for (int b = 0; b < count; b++) {
