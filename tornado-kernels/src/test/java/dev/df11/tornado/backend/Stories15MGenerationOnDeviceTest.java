@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * backend as on the CPU backend, with logits within fp32 reduction differences at every step; and its DF11 copy,
  * decoded layer by layer on the device, gives bit-identical logits to the BF16 weights on the device.
  */
-class Stories15MOnDeviceTest {
+class Stories15MGenerationOnDeviceTest {
 
     private static final int[] PROMPT = {1, 9038, 2501, 263, 931, 29892};   // BOS "Once upon a time,"
     private static final int STEPS = 64;
