@@ -42,6 +42,7 @@ public final class TornadoBackend implements Backend {
 
     /** A backend on {@code device} (null: TornadoVM's default device). */
     public TornadoBackend(TornadoBackendOptions options, TornadoDevice device) {
+        TornadoSettings.raiseDefaults();
         this.options = options;
         this.device = device;
     }
@@ -65,8 +66,8 @@ public final class TornadoBackend implements Backend {
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
         this.act = new Activations(shape);
         this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement());
-        this.graphs = ForwardGraphs.build(shape, act, deviceWeights, options.tuning());
-        DeviceMemoryLimit.require(deviceBytes(deviceWeights, graphs, act));
+        this.graphs = ForwardGraphs.build(shape, act, deviceWeights, options.tuning(), options.layersPerGraph());
+        TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs());
     }
 

@@ -11,24 +11,36 @@ import dev.df11.tornado.forward.weights.Bf16Placement;
  * @param bf16Placement where plain BF16 units live (DF11 units always stay compressed on the device)
  * @param tuning       work-group sizes
  * @param cudaGraphs   replay graphs as CUDA graphs (PTX backend only; ignored elsewhere)
+ * @param layersPerGraph decoder layers per task graph: 1 is one graph per block; more means fewer graph executions
+ *                     (each ends in a host synchronisation) per token
  */
 public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, KernelTuning tuning,
-        boolean cudaGraphs) {
+        boolean cudaGraphs, int layersPerGraph) {
 
-    /** The default device, BF16 resident, GPU work-group sizes, no CUDA graphs. */
+    public TornadoBackendOptions {
+        if (layersPerGraph < 1) {
+            throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
+        }
+    }
+
+    /** The default device, BF16 resident, GPU work-group sizes, no CUDA graphs, one graph per block. */
     public static TornadoBackendOptions defaults() {
-        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), false);
+        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), false, 1);
     }
 
     public TornadoBackendOptions withDevice(String spec) {
-        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs);
+        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph);
     }
 
     public TornadoBackendOptions withPlacement(Bf16Placement placement) {
-        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs);
+        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph);
     }
 
     public TornadoBackendOptions withCudaGraphs(boolean enabled) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph);
+    }
+
+    public TornadoBackendOptions withLayersPerGraph(int layers) {
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers);
     }
 }

@@ -14,7 +14,7 @@ public final class TornadoBackendProvider implements BackendProvider {
 
     /** Created by the ServiceLoader before anything starts TornadoVM: the moment to lift its memory cap. */
     public TornadoBackendProvider() {
-        DeviceMemoryLimit.raiseDefault();
+        TornadoSettings.raiseDefaults();
     }
 
     @Override

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
-import dev.df11.tornado.backend.DeviceMemoryLimit;
+import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.backend.TornadoBackend;
 import dev.df11.tornado.backend.TornadoBackendOptions;
 import dev.df11.tornado.device.TornadoDevices;
@@ -42,7 +42,9 @@ import java.util.concurrent.Callable;
  * every mode are compared: DF11 is lossless, so all modes must generate the same tokens. Prints a table and writes
  * JSON.
  *
- * <pre>DF11_MAIN=dev.df11.tornado.bench.GenerateBenchmark bin/df11 --shape llama-3.1-8b --out results/generate.json</pre>
+ * <pre>
+ * DF11_MAIN=dev.df11.tornado.bench.GenerateBenchmark bin/df11 --shape llama-3.1-8b --out results/generate.json
+ * </pre>
  */
 @Command(name = "generate-bench", mixinStandardHelpOptions = true,
         description = "Tokens/s and device memory of BF16-resident, DF11-resident and BF16-offloaded generation.")
@@ -112,6 +114,10 @@ public final class GenerateBenchmark implements Callable<Integer> {
     @Option(names = "--cuda-graphs", description = "Replay graphs as CUDA graphs (PTX backend only).")
     boolean cudaGraphs;
 
+    @Option(names = "--layers-per-graph", defaultValue = "1",
+            description = "Decoder layers per TornadoVM task graph (default: ${DEFAULT-VALUE}, one graph per block).")
+    int layersPerGraph;
+
     @Option(names = "--threads", description = "Host threads for synthesis and compression (default: all).")
     Integer threads;
 
@@ -119,7 +125,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
     Path out;
 
     public static void main(String[] args) {
-        DeviceMemoryLimit.raiseDefault();   // before anything starts TornadoVM
+        TornadoSettings.raiseDefaults();   // before anything starts TornadoVM
         System.exit(new CommandLine(new GenerateBenchmark()).execute(args));
     }
 
@@ -156,6 +162,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         report.put("runs", runs);
         report.put("context", context);
         report.put("cuda_graphs", cudaGraphs);
+        report.put("layers_per_graph", layersPerGraph);
         ArrayNode results = report.putArray("modes");
 
         List<ModeResult> measured = new ArrayList<>();
@@ -185,7 +192,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
         WeightStore store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads, false));
         TornadoBackendOptions options = TornadoBackendOptions.defaults()
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
-                .withCudaGraphs(cudaGraphs);
+                .withCudaGraphs(cudaGraphs)
+                .withLayersPerGraph(layersPerGraph);
         TornadoBackend backend = new TornadoBackend(options, target);
         long start = System.nanoTime();
         try (ForwardPass forward = new ForwardPass(backend, store, context, 1)) {

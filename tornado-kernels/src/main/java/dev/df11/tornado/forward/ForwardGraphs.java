@@ -41,28 +41,46 @@ public final class ForwardGraphs {
     private final SharedChain chain = new SharedChain();
     private final String prefix;
 
-    private ForwardGraphs(ForwardShape shape, Activations act, DeviceWeights weights, KernelTuning tuning) {
+    private final int layersPerGraph;
+
+    private ForwardGraphs(ForwardShape shape, Activations act, DeviceWeights weights, KernelTuning tuning,
+            int layersPerGraph) {
+        if (layersPerGraph < 1) {
+            throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
+        }
         this.shape = shape;
         this.act = act;
         this.tuning = tuning;
+        this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
         this.decodeBuffer = weights.decodeBufferElements() > 0 ? new ShortArray(weights.decodeBufferElements()) : null;
         graphs.add(embedding().snapshot());
-        for (int layer = 0; layer < weights.layers().size(); layer++) {
-            graphs.add(layer(layer, weights.layers().get(layer)).snapshot());
+        List<DeviceLayer> layers = weights.layers();
+        for (int first = 0; first < layers.size(); first += layersPerGraph) {
+            graphs.add(layers(first, layers.subList(first, Math.min(layers.size(), first + layersPerGraph)))
+                    .snapshot());
         }
         graphs.add(output(weights).snapshot());
     }
 
-    /** The graphs and launch grids for {@code weights} on buffers {@code act}. */
+    /**
+     * The graphs and launch grids for {@code weights} on buffers {@code act}, with {@code layersPerGraph} decoder
+     * layers in each layer graph (1: one graph per block; more: fewer graph executions, each with its host
+     * synchronisation, per token).
+     */
     public static ForwardGraphs build(ForwardShape shape, Activations act, DeviceWeights weights,
-            KernelTuning tuning) {
-        return new ForwardGraphs(shape, act, weights, tuning);
+            KernelTuning tuning, int layersPerGraph) {
+        return new ForwardGraphs(shape, act, weights, tuning, layersPerGraph);
     }
 
     /** Embedding graph, layer graphs, output graph, in execution order. */
     public List<ImmutableTaskGraph> graphs() {
         return graphs;
+    }
+
+    /** Decoder layers in each layer graph (the last may hold fewer). */
+    public int layersPerGraph() {
+        return layersPerGraph;
     }
 
     public GridScheduler grids() {
@@ -86,15 +104,24 @@ public final class ForwardGraphs {
         return chain.handOn(graph);
     }
 
-    private TaskGraph layer(int index, DeviceLayer layer) {
-        String name = prefix + "layer" + index;
-        DeviceUnit unit = layer.unit();
+    /** One graph running {@code layers}, the first of which is decoder layer {@code first}. */
+    private TaskGraph layers(int first, List<DeviceLayer> layers) {
+        String name = prefix + "layers" + first + (layers.size() > 1 ? "_" + (first + layers.size() - 1) : "");
         List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.scales, act.qkv, act.attention,
                 act.gateUp, act.mlp, act.scores, act.rotary.cos(), act.rotary.sin()));
-        if (unit.compressed()) {
+        if (layers.stream().anyMatch(l -> l.unit().compressed())) {
             uses.add(decodeBuffer);
         }
         TaskGraph graph = chain.join(new TaskGraph(name), true, uses.toArray());
+        for (int i = 0; i < layers.size(); i++) {
+            graph = layer(graph, name, "l" + (first + i) + "_", layers.get(i));
+        }
+        return chain.handOn(graph);
+    }
+
+    /** Adds one decoder layer's transfers and tasks (named {@code tag + task}) to {@code graph}. */
+    private TaskGraph layer(TaskGraph graph, String name, String tag, DeviceLayer layer) {
+        DeviceUnit unit = layer.unit();
         graph = unit.addTransfers(graph)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.inputNorm(), layer.postAttentionNorm(),
                         layer.keyCache(), layer.valueCache());
@@ -104,7 +131,7 @@ public final class ForwardGraphs {
         if (layer.qkNorm() != null) {
             graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.qkNorm());
         }
-        graph = unit.addDecode(graph, name, decodeBuffer, grids);
+        graph = unit.addDecode(graph, name, tag + "decode", decodeBuffer, grids);
 
         ShortArray w = unit.matrices(decodeBuffer);
         int dim = shape.hidden();
@@ -114,35 +141,36 @@ public final class ForwardGraphs {
         int rotated = shape.heads() + shape.kvHeads();
         float eps = shape.eps();
 
-        graph = normMatVec(graph, name, "qkv", w, layer.offsets().qkv(), qkvWidth, dim, act.hidden,
+        graph = normMatVec(graph, name, tag + "qkv", w, layer.offsets().qkv(), qkvWidth, dim, act.hidden,
                 layer.inputNorm(), act.qkv, 0);
         if (layer.qkvBias() != null) {
-            graph = task(graph, name, "qkvBias", items(batch * qkvWidth),
-                    g -> g.task("qkvBias", ElementwiseKernels::addBias, new KernelContext(), act.qkv, layer.qkvBias(),
-                            qkvWidth, act.batch));
+            graph = task(graph, name, tag + "qkvBias", items(batch * qkvWidth),
+                    g -> g.task(tag + "qkvBias", ElementwiseKernels::addBias, new KernelContext(), act.qkv,
+                            layer.qkvBias(), qkvWidth, act.batch));
         }
         if (layer.qkNorm() != null) {
-            graph = task(graph, name, "qkNorm", groups(batch * rotated, tuning.norm()),
-                    g -> g.task("qkNorm", NormKernels::rmsNorm, new KernelContext(), act.qkv, act.qkv,
+            graph = task(graph, name, tag + "qkNorm", groups(batch * rotated, tuning.norm()),
+                    g -> g.task(tag + "qkNorm", NormKernels::rmsNorm, new KernelContext(), act.qkv, act.qkv,
                             layer.qkNorm(), shape.headDim(), rotated, qkvWidth, eps, act.batch));
         }
-        graph = task(graph, name, "rope", items(batch * rotated * shape.headDim() / 2),
-                g -> g.task("rope", RotaryKernels::rotateAndCache, new KernelContext(), act.qkv, shape.heads(),
-                        shape.kvHeads(), shape.headDim(), qkvWidth, act.rotary.cos(), act.rotary.sin(),
-                        layer.keyCache(), layer.valueCache(), act.batch));
-        graph = task(graph, name, "attend", groups(batch * shape.heads(), tuning.attention()),
-                g -> g.task("attend", AttentionKernels::attend, new KernelContext(), act.qkv, layer.keyCache(),
-                        layer.valueCache(), act.scores, act.attention, shape.heads(), shape.kvHeads(),
-                        shape.headDim(), shape.contextLength(), shape.attentionScale(), qkvWidth, act.batch));
-        graph = matVec(graph, name, "o", w, layer.offsets().output(), dim, shape.queryDim(), act.attention,
-                act.hidden, 1);
-        graph = normMatVec(graph, name, "gateUp", w, layer.offsets().gateUp(), 2 * inter, dim, act.hidden,
-                layer.postAttentionNorm(), act.gateUp, 0);
-        graph = task(graph, name, "swiglu", items(batch * inter),
-                g -> g.task("swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp, inter,
+        graph = task(graph, name, tag + "rope", items(batch * rotated * shape.headDim() / 2),
+                g -> g.task(tag + "rope", RotaryKernels::rotateAndCache, new KernelContext(), act.qkv,
+                        shape.heads(), shape.kvHeads(), shape.headDim(), qkvWidth, act.rotary.cos(),
+                        act.rotary.sin(), layer.keyCache(), layer.valueCache(), act.batch));
+        graph = task(graph, name, tag + "attend", groups(batch * shape.heads(), tuning.attention()),
+                g -> g.task(tag + "attend", AttentionKernels::attend, new KernelContext(), act.qkv,
+                        layer.keyCache(), layer.valueCache(), act.scores, act.attention, shape.heads(),
+                        shape.kvHeads(), shape.headDim(), shape.contextLength(), shape.attentionScale(), qkvWidth,
                         act.batch));
-        graph = matVec(graph, name, "down", w, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1);
-        return chain.handOn(graph);
+        graph = matVec(graph, name, tag + "o", w, layer.offsets().output(), dim, shape.queryDim(), act.attention,
+                act.hidden, 1);
+        graph = normMatVec(graph, name, tag + "gateUp", w, layer.offsets().gateUp(), 2 * inter, dim, act.hidden,
+                layer.postAttentionNorm(), act.gateUp, 0);
+        graph = task(graph, name, tag + "swiglu", items(batch * inter),
+                g -> g.task(tag + "swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp,
+                        inter, act.batch));
+        graph = matVec(graph, name, tag + "down", w, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1);
+        return graph;
     }
 
     private TaskGraph output(DeviceWeights weights) {
@@ -155,7 +183,7 @@ public final class ForwardGraphs {
         TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
         graph = unit.addTransfers(graph)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm());
-        graph = unit.addDecode(graph, name, decodeBuffer, grids);
+        graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
         graph = normMatVec(graph, name, "logits", unit.matrices(decodeBuffer), weights.outputOffset(), shape.vocab(),
                 shape.hidden(), act.hidden, weights.finalNorm(), act.logits, 1);
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);

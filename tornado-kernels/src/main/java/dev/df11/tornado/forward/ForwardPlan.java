@@ -1,13 +1,15 @@
 package dev.df11.tornado.forward;
 
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
-import dev.df11.tornado.forward.weights.DeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
+
+import java.util.ArrayList;
+import java.util.List;
 
 
 /**
@@ -22,7 +24,9 @@ public final class ForwardPlan implements AutoCloseable {
 
     private final TornadoExecutionPlan plan;
     private final int layers;
-    private final DeviceUnit[] units;
+    private final int layersPerGraph;
+    /** The DF11 units each graph decodes, by graph index; their block flags are checked after its first run. */
+    private final List<List<CompressedDeviceUnit>> decoded = new ArrayList<>();
     private final boolean[] checked;
 
     /**
@@ -31,12 +35,19 @@ public final class ForwardPlan implements AutoCloseable {
      */
     public ForwardPlan(ForwardGraphs graphs, DeviceWeights weights, TornadoDevice device, boolean cudaGraphs) {
         this.layers = weights.layers().size();
-        this.units = new DeviceUnit[layers + 2];
-        for (int layer = 0; layer < layers; layer++) {
-            units[1 + layer] = weights.layers().get(layer).unit();
+        this.layersPerGraph = graphs.layersPerGraph();
+        decoded.add(List.of());
+        for (int first = 0; first < layers; first += layersPerGraph) {
+            List<CompressedDeviceUnit> units = new ArrayList<>();
+            for (int layer = first; layer < Math.min(layers, first + layersPerGraph); layer++) {
+                if (weights.layers().get(layer).unit() instanceof CompressedDeviceUnit unit) {
+                    units.add(unit);
+                }
+            }
+            decoded.add(units);
         }
-        units[layers + 1] = weights.output();
-        this.checked = new boolean[units.length];
+        decoded.add(weights.output() instanceof CompressedDeviceUnit unit ? List.of(unit) : List.of());
+        this.checked = new boolean[decoded.size()];
         TornadoExecutionPlan created = new TornadoExecutionPlan(graphs.graphs().toArray(new ImmutableTaskGraph[0]));
         if (device != null) {
             created.withDevice(device);
@@ -59,25 +70,30 @@ public final class ForwardPlan implements AutoCloseable {
         plan.withGraph(0).execute();
     }
 
-    /** Runs decoder layer {@code layer}'s graph. */
+    /**
+     * Runs decoder layer {@code layer}: its graph runs when the first layer of the graph is asked for, and the
+     * graph's other layers then have nothing left to do (nothing can observe a layer between two of them).
+     */
     public void layer(int layer) {
         if (layer < 0 || layer >= layers) {
             throw new IllegalArgumentException("layer " + layer + " outside 0.." + (layers - 1));
         }
-        run(1 + layer);
+        if (layer % layersPerGraph == 0) {
+            run(1 + layer / layersPerGraph);
+        }
     }
 
     /** Runs the output graph; the logits are on the host afterwards. */
     public void output() {
-        run(layers + 1);
+        run(decoded.size() - 1);
     }
 
     private void run(int graph) {
         TornadoExecutionResult result = plan.withGraph(graph).execute();
         if (!checked[graph]) {
-            if (units[graph] instanceof CompressedDeviceUnit compressed) {
-                result.transferToHost(compressed.status());
-                compressed.checkStatus();
+            for (CompressedDeviceUnit unit : decoded.get(graph)) {
+                result.transferToHost(unit.status());
+                unit.checkStatus();
             }
             checked[graph] = true;
         }

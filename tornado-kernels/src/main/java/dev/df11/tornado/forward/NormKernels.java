@@ -48,8 +48,8 @@ public final class NormKernels {
      * {@code width}). Every work-item of the group reaches every barrier whatever {@code active} is: barriers inside
      * a condition, even a uniform one, crash PoCL's work-group compiler.
      */
-    private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output, int outBase,
-            FloatArray weight, int weightBase, int width, int active, float eps) {
+    private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output,
+            int outBase, FloatArray weight, int weightBase, int width, int active, float eps) {
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
         int lane = context.localIdx;
         int size = context.localGroupSizeX;

@@ -4,6 +4,7 @@ import dev.df11.runtime.cpu.CpuBackend;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStores;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -54,6 +55,23 @@ class TornadoBackendAgreementTest {
         for (int step = 0; step < bf16.logits().size(); step++) {
             assertArrayEquals(bits(bf16.logits().get(step)), bits(df11.logits().get(step)),
                     flavor + ": DF11 logits differ from BF16 logits at step " + step);
+        }
+    }
+
+    @Test
+    void layersGroupedIntoOneGraphGiveTheSameBits() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("grouped"), RandomModelWriter.Flavor.QWEN3, 12);
+        Path df11Dir = TestModels.compress(dir);
+        var options = new WeightStores.Df11Options(2, false);
+        Generation perBlock = Generation.run(tornado(), WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
+                MAX_BATCH);
+        Generation grouped = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()
+                .withLayersPerGraph(RandomModelWriter.LAYERS), null), WeightStores.open(df11Dir, options), PROMPT,
+                STEPS, CONTEXT, MAX_BATCH);
+        assertArrayEquals(perBlock.tokens(), grouped.tokens());
+        for (int step = 0; step < STEPS; step++) {
+            assertArrayEquals(bits(perBlock.logits().get(step)), bits(grouped.logits().get(step)),
+                    "one graph for both layers changed the logits at step " + step);
         }
     }
 

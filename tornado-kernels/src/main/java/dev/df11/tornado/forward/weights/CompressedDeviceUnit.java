@@ -56,14 +56,15 @@ public record CompressedDeviceUnit(String name, Df11DeviceUnit arrays, IntArray 
     }
 
     @Override
-    public TaskGraph addDecode(TaskGraph graph, String graphName, ShortArray decodeBuffer, GridScheduler grids) {
+    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, ShortArray decodeBuffer,
+            GridScheduler grids) {
         if (arrays.blocks() == 0) {
             return graph;
         }
         WorkerGrid1D grid = new WorkerGrid1D(arrays.blocks() * DecodeKernels.THREADS);
         grid.setLocalWork(DecodeKernels.THREADS, 1, 1);
-        grids.addWorkerGrid(graphName + ".decode", grid);
-        return graph.task("decode", DecodeKernels::decodeStaged, new KernelContext(), arrays.luts(), arrays.codes(),
+        grids.addWorkerGrid(graphName + "." + taskName, grid);
+        return graph.task(taskName, DecodeKernels::decodeStaged, new KernelContext(), arrays.luts(), arrays.codes(),
                 arrays.signMantissa(), arrays.outputPositions(), arrays.gaps(), decodeBuffer, status,
                 arrays.lutRows(), arrays.codeBytes(), arrays.gapBytes(), arrays.elements())
                 .persistOnDevice(status);

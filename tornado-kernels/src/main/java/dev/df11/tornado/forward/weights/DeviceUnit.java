@@ -27,10 +27,11 @@ public sealed interface DeviceUnit permits PlainDeviceUnit, CompressedDeviceUnit
     TaskGraph addTransfers(TaskGraph graph);
 
     /**
-     * Adds the task that makes the matrices available (nothing for plain units) as task {@code "decode"}, with its
-     * launch grid registered under {@code graphName.decode}.
+     * Adds the task that makes the matrices available (nothing for plain units) as task {@code taskName}, with its
+     * launch grid registered under {@code graphName.taskName}.
      */
-    TaskGraph addDecode(TaskGraph graph, String graphName, ShortArray decodeBuffer, GridScheduler grids);
+    TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, ShortArray decodeBuffer,
+            GridScheduler grids);
 
     /** Device bytes of this unit's own arrays (for a DF11 unit: the compressed arrays). */
     long deviceBytes();

@@ -60,7 +60,8 @@ public record PlainDeviceUnit(String name, ShortArray data, boolean everyStep) i
     }
 
     @Override
-    public TaskGraph addDecode(TaskGraph graph, String graphName, ShortArray decodeBuffer, GridScheduler grids) {
+    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, ShortArray decodeBuffer,
+            GridScheduler grids) {
         return graph;
     }
 

@@ -3,26 +3,37 @@ package dev.df11.tornado.backend;
 import java.util.Locale;
 
 /**
- * TornadoVM's own cap on the device memory it hands out ({@code -Dtornado.device.memory}, 4 GB unless set), which
- * would refuse any model above about two billion BF16 parameters. The backend raises the default before TornadoVM
- * starts (the property is read once, when TornadoVM initialises) and checks a model's needs against the cap in force,
- * so that a too-small cap is a message naming the property, not an allocation failure deep in TornadoVM.
+ * TornadoVM limits that its defaults set too low for whole models, read once from system properties when TornadoVM's
+ * classes initialise. The backend raises the defaults the user left unset before TornadoVM starts, and checks a
+ * model's device memory against the cap in force, so that a too-small cap is a message naming the property, not an
+ * allocation failure deep in TornadoVM.
+ * <ul>
+ * <li>{@code tornado.device.memory}: the device memory TornadoVM hands out, 4 GB by default, which would refuse any
+ * model above about two billion BF16 parameters; raised above any single GPU's memory, so the device is the limit;</li>
+ * <li>{@code tornado.tvm.maxbytecodesize}: TornadoVM's bytecode buffer per task graph, 4 KiB by default, about one
+ * decoder layer's worth of tasks and transfers; raised so that graphs of several layers fit.</li>
+ * </ul>
  */
-public final class DeviceMemoryLimit {
+public final class TornadoSettings {
 
-    /** The property TornadoVM reads. */
+    /** The device memory cap TornadoVM reads. */
     public static final String PROPERTY = "tornado.device.memory";
-    /** The default this backend asks for: above any single GPU's memory, so the device itself is the limit. */
+    /** TornadoVM's bytecode buffer size per task graph. */
+    public static final String BYTECODE_PROPERTY = "tornado.tvm.maxbytecodesize";
     static final String RAISED_DEFAULT = "512GB";
+    static final String RAISED_BYTECODE = "1048576";
     private static final String TORNADO_DEFAULT = "4GB";
 
-    private DeviceMemoryLimit() {
+    private TornadoSettings() {
     }
 
-    /** Sets the cap to {@link #RAISED_DEFAULT} unless the user set it; call before TornadoVM initialises. */
-    public static void raiseDefault() {
+    /** Raises the defaults the user did not set; effective only before TornadoVM initialises. */
+    public static void raiseDefaults() {
         if (System.getProperty(PROPERTY) == null) {
             System.setProperty(PROPERTY, RAISED_DEFAULT);
+        }
+        if (System.getProperty(BYTECODE_PROPERTY) == null) {
+            System.setProperty(BYTECODE_PROPERTY, RAISED_BYTECODE);
         }
     }
 
