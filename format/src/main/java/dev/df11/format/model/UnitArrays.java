@@ -10,14 +10,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /** Writes a unit's six arrays as the official layout stores them (all uint8 but split_positions, int64). */
-final class UnitArrays {
+public final class UnitArrays {
 
     private static final int LUT_ROW = 256;
 
     private UnitArrays() { }
 
     /** Adds the unit's arrays to {@code writer}; returns their total size. */
-    static long add(ShardedSafetensorsWriter writer, Df11Unit unit) throws IOException {
+    public static long add(ShardedSafetensorsWriter writer, Df11Unit unit) throws IOException {
         String u = unit.name();
         long rows = unit.luts().byteSize() / LUT_ROW;
         writer.add(UnitTensors.name(u, UnitTensors.LUTS), DType.U8, new long[] {rows, LUT_ROW}, unit.luts());

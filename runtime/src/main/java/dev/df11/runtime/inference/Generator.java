@@ -38,7 +38,9 @@ public final class Generator {
         while (count < settings.maxTokens()) {
             listener.onLogits(count, logits);
             int token = sampler.sample(logits);
-            if (config.isEos(token)) {
+            // A generated BOS opens a new document: llama2.c's TinyStories models end a story that way, never with
+            // EOS, so it ends the sequence too.
+            if (config.isEos(token) || token == config.bosTokenId()) {
                 stop = StopReason.END_OF_SEQUENCE;
                 break;
             }

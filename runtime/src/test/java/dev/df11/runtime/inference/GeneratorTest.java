@@ -40,17 +40,27 @@ class GeneratorTest {
 
     @Test
     void stopsAtEndOfSequenceWithoutEmittingIt() throws IOException {
-        Path dir = RandomModelWriter.write(TestModels.newFolder("eos"), Flavor.LLAMA2_TIED, 3);
+        assertStopsAtTokenDeclaredIn("eos_token_id", "eos");
+    }
+
+    @Test
+    void stopsAtAGeneratedBeginningOfSequence() throws IOException {
+        // llama2.c's TinyStories models end a story by starting the next one with BOS.
+        assertStopsAtTokenDeclaredIn("bos_token_id", "bos");
+    }
+
+    private static void assertStopsAtTokenDeclaredIn(String configField, String folder) throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder(folder), Flavor.LLAMA2_TIED, 3);
         int[] free;
         try (ForwardPass forward = Runtimes.open(dir, 64, 8)) {
             free = new Generator(forward).generate(PROMPT, GenerationSettings.greedy(8), t -> { }).generatedTokens();
         }
-        // Declare the third greedy token the end of sequence (if it did not appear earlier).
-        int eos = free[2];
-        int expected = eos == free[0] ? 0 : eos == free[1] ? 1 : 2;
+        // Declare the third greedy token the stop token (if it did not appear earlier).
+        int stopToken = free[2];
+        int expected = stopToken == free[0] ? 0 : stopToken == free[1] ? 1 : 2;
         ObjectMapper json = new ObjectMapper();
         ObjectNode config = (ObjectNode) json.readTree(dir.resolve("config.json").toFile());
-        config.put("eos_token_id", eos);
+        config.put(configField, stopToken);
         json.writeValue(dir.resolve("config.json").toFile(), config);
         try (ForwardPass forward = Runtimes.open(dir, 64, 8)) {
             GenerationResult result = new Generator(forward).generate(PROMPT, GenerationSettings.greedy(8), t -> { });

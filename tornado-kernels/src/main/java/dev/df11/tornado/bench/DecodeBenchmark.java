@@ -3,6 +3,9 @@ package dev.df11.tornado.bench;
 import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.model.UnitArrays;
+import dev.df11.format.safetensors.DType;
+import dev.df11.format.safetensors.ShardedSafetensorsWriter;
 import dev.df11.tornado.decode.Df11DeviceUnit;
 import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.decode.TornadoDecoder;
@@ -21,8 +24,10 @@ import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -64,6 +69,11 @@ public final class DecodeBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "Write the results here (.json, else CSV).")
     Path out;
 
+    @Option(names = "--write-unit", paramLabel = "DIR",
+            description = "Also write the encoded unit (tensors bench.*) and the original (bench.original) to "
+                    + "DIR/unit.safetensors, so other decoders can be timed on the same bytes.")
+    Path writeUnit;
+
     @Option(names = "--list-devices", description = "Print the TornadoVM devices and exit.")
     boolean listDevices;
 
@@ -96,6 +106,9 @@ public final class DecodeBenchmark implements Callable<Integer> {
         report.put("blocks", deviceUnit.blocks());
         report.put("encode_s", (System.nanoTime() - t0) / 1e9);
 
+        if (writeUnit != null) {
+            writeUnit(unit, original);
+        }
         try (Arena arena = Arena.ofShared()) {
             MemorySegment reference = arena.allocate(bf16Bytes);
             new Df11Decoder(threads).decode(unit, reference);
@@ -172,6 +185,15 @@ public final class DecodeBenchmark implements Callable<Integer> {
             return new BenchmarkReport.Row("copy", "device-to-device copy of the BF16 bytes (read + write)",
                     8L * words, new Timings("kernel", kernel), new Timings("wall", wall), check);
         }
+    }
+
+    private void writeUnit(Df11Unit unit, MemorySegment original) throws IOException {
+        Files.createDirectories(writeUnit);
+        ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(writeUnit, "unit", Long.MAX_VALUE);
+        UnitArrays.add(writer, unit);
+        writer.add(unit.name() + ".original", DType.BF16, new long[] {elements}, original);
+        writer.finish();
+        System.out.println("wrote " + writeUnit.resolve("unit.safetensors").toAbsolutePath());
     }
 
     private static int roundUp(int n, int multiple) {
