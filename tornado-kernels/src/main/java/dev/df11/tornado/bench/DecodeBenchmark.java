@@ -59,8 +59,8 @@ public final class DecodeBenchmark implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "50", description = "Timed launches per kernel.")
     int reps;
 
-    @Option(names = "--kernels", split = ",", defaultValue = "v1-global,v2-staged",
-            description = "Kernel versions: v1-global, v2-staged.")
+    @Option(names = "--kernels", split = ",", defaultValue = "all",
+            description = "Kernel versions, e.g. v1-global,v3-single-pass, or all (the default).")
     List<String> kernels;
 
     @Option(names = "--device", defaultValue = "default", description = "TornadoVM device BACKEND:DEVICE, e.g. 0:0.")
@@ -115,7 +115,8 @@ public final class DecodeBenchmark implements Callable<Integer> {
             if (MemorySegment.mismatch(reference, 0, bf16Bytes, original, 0, bf16Bytes) != -1) {
                 throw new IllegalStateException("the CPU decoder does not reproduce the tensor; no reference");
             }
-            for (String label : kernels) {
+            List<String> labels = kernels.equals(List.of("all")) ? List.of(KernelVersion.labels().split(",")) : kernels;
+            for (String label : labels) {
                 report.add(timeDecode(deviceUnit, KernelVersion.parse(label), target, reference));
             }
             report.add(timeCopy(original, target));

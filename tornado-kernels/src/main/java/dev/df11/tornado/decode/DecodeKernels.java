@@ -317,7 +317,7 @@ public final class DecodeKernels {
     }
 
     /** The 5-bit gap of work-item {@code thread} (MSB-first packing), reading no byte past {@code gapBytes}. */
-    private static int gapOf(ByteArray gaps, int thread, int gapBytes) {
+    static int gapOf(ByteArray gaps, int thread, int gapBytes) {
         int bit = thread * 5;
         int index = bit >> 3;
         int hi = 0;
@@ -340,7 +340,7 @@ public final class DecodeKernels {
      * 0 when a block's code count agrees with its output positions: exactly {@code end - start} codes, or, for the
      * block holding the last element, at least {@code n - start} (padding past the stream may decode as extra codes).
      */
-    private static int blockStatus(int codesFound, int start, int end, int elements) {
+    static int blockStatus(int codesFound, int start, int end, int elements) {
         int bad = 0;
         if (end < elements) {
             if (codesFound != end - start) {

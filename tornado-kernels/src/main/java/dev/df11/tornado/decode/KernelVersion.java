@@ -5,7 +5,10 @@ public enum KernelVersion {
     /** Tables in global memory, scattered global writes. */
     V1_GLOBAL("v1-global", "tables in global memory, each element written in place"),
     /** Tables in local memory, exponents staged in local memory, coalesced BF16 writes. */
-    V2_STAGED("v2-staged", "tables in local memory, exponents staged in 8192-element slices, coalesced writes");
+    V2_STAGED("v2-staged", "tables in local memory, exponents staged in 8192-element slices, coalesced writes"),
+    /** Packed int tables, word loads, split loops, two-level scan, one pass through a 16,384-element stage. */
+    V3_SINGLE_PASS("v3-single-pass", "packed int tables, word loads, split loops, 3-barrier scan, one pass through a"
+            + " 16,384-element stage");
 
     private final String label;
     private final String description;
@@ -20,6 +23,11 @@ public enum KernelVersion {
         return label;
     }
 
+    /** Whether the kernel reads {@link PackedInputs} rather than the raw tables and stream bytes. */
+    public boolean usesPackedInputs() {
+        return ordinal() >= V3_SINGLE_PASS.ordinal();
+    }
+
     /** One line saying what the version does. */
     public String description() {
         return description;
@@ -32,6 +40,15 @@ public enum KernelVersion {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown kernel version '" + label + "'; known: v1-global, v2-staged");
+        throw new IllegalArgumentException("unknown kernel version '" + label + "'; known: " + labels());
+    }
+
+    /** All labels, comma-separated, in rising sophistication. */
+    public static String labels() {
+        StringBuilder all = new StringBuilder();
+        for (KernelVersion v : values()) {
+            all.append(all.isEmpty() ? "" : ",").append(v.label);
+        }
+        return all.toString();
     }
 }

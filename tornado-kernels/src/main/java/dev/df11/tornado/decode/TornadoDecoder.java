@@ -57,10 +57,17 @@ public final class TornadoDecoder implements AutoCloseable {
             return;
         }
         String graph = "df11_decode_" + GRAPHS.incrementAndGet();
-        TaskGraph taskGraph = new TaskGraph(graph)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.luts(), unit.codes(), unit.signMantissa(),
-                        unit.outputPositions(), unit.gaps())
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, output, status);
+        TaskGraph taskGraph = new TaskGraph(graph);
+        PackedInputs packed = null;
+        if (version.usesPackedInputs()) {
+            packed = PackedInputs.of(unit);
+            taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.codeWords(),
+                    unit.signMantissa(), unit.outputPositions(), unit.gaps());
+        } else {
+            taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.luts(), unit.codes(),
+                    unit.signMantissa(), unit.outputPositions(), unit.gaps());
+        }
+        taskGraph.transferToDevice(DataTransferMode.FIRST_EXECUTION, output, status);
         KernelContext context = new KernelContext();
         taskGraph = switch (version) {
             case V1_GLOBAL -> taskGraph.task(TASK, DecodeKernels::decodeGlobal, context, unit.luts(), unit.codes(),
@@ -69,6 +76,9 @@ public final class TornadoDecoder implements AutoCloseable {
             case V2_STAGED -> taskGraph.task(TASK, DecodeKernels::decodeStaged, context, unit.luts(), unit.codes(),
                     unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status, unit.lutRows(),
                     unit.codeBytes(), unit.gapBytes(), unit.elements());
+            case V3_SINGLE_PASS -> taskGraph.task(TASK, SinglePassKernels::decodeSinglePass, context, packed.tables(),
+                    packed.codeWords(), unit.signMantissa(), unit.outputPositions(), unit.gaps(), output, status,
+                    unit.gapBytes(), unit.elements());
         };
         taskGraph.transferToHost(DataTransferMode.UNDER_DEMAND, output, status);
 

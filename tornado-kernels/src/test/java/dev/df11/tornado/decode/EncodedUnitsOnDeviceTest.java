@@ -43,6 +43,13 @@ class EncodedUnitsOnDeviceTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 4095, 4096, 4097, 12_289, 3_000_001})
+    void edgeSizesWithSinglePassKernel(int n) {
+        DeviceOracle.assertDecodesLikeCpu(encode("gauss" + n, TestWeights.gaussian(n, n)),
+                KernelVersion.V3_SINGLE_PASS);
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, 1, 4097, 3_000_001})
     void edgeSizesWithGlobalKernel(int n) {
         DeviceOracle.assertDecodesLikeCpu(encode("gauss" + n, TestWeights.gaussian(n, n)), KernelVersion.V1_GLOBAL);
@@ -75,16 +82,21 @@ class EncodedUnitsOnDeviceTest {
         }
     }
 
-    /** Many 1-bit codes: over 30,000 elements per block, so the staged kernel needs all four of its passes. */
-    @Test
-    void blocksFullOfOneBitCodes() {
+    /**
+     * Many 1-bit codes: over 30,000 elements per block, so the staged kernel needs all four of its passes and the
+     * single-pass kernels write the elements past their stage directly.
+     */
+    @ParameterizedTest
+    @EnumSource(value = KernelVersion.class, names = "V1_GLOBAL", mode = EnumSource.Mode.EXCLUDE)
+    void blocksFullOfOneBitCodes(KernelVersion version) {
         long[] counts = new long[256];
         counts[120] = 200_000;
         counts[121] = 700;
         Df11Unit unit = encode("onebit", TestWeights.withExponentCounts(1, counts));
         long firstBlock = unit.outputPosition(1) - unit.outputPosition(0);
         assertTrue(firstBlock > 3 * DecodeKernels.STAGE_WORDS, "first block holds " + firstBlock + " elements");
-        DeviceOracle.assertDecodesLikeCpu(unit, KernelVersion.V2_STAGED);
+        assertTrue(firstBlock > SinglePassKernels.STAGE_ELEMENTS, "first block holds " + firstBlock + " elements");
+        DeviceOracle.assertDecodesLikeCpu(unit, version);
     }
 
     private static int maxCodeLength(Df11Unit unit) {

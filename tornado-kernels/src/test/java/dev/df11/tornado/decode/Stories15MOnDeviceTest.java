@@ -45,9 +45,10 @@ class Stories15MOnDeviceTest {
         Df11Encoder encoder = new Df11Encoder(2);
         for (int layer = 0; layer < layout.layers; layer++) {
             Df11Unit unit = encoder.encode("model.layers." + layer, layout.layerMatricesAsBf16(layer));
-            DeviceOracle.assertDecodesLikeCpu(unit, KernelVersion.V2_STAGED);
-            if (layer == 0) {
-                DeviceOracle.assertDecodesLikeCpu(unit, KernelVersion.V1_GLOBAL);
+            for (KernelVersion version : KernelVersion.values()) {
+                if (layer == 0 || version != KernelVersion.V1_GLOBAL) {
+                    DeviceOracle.assertDecodesLikeCpu(unit, version);
+                }
             }
         }
     }

@@ -1,0 +1,122 @@
+package dev.df11.tornado.api;
+
+import dev.df11.format.codec.Df11FormatException;
+import dev.df11.tornado.decode.KernelVersion;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.WorkerGrid;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+/**
+ * A DF11 decode task that {@link Df11Tasks#addDecode} put into your task graph: its launch grid under your graph's and
+ * task's names, and the per-block status the kernel writes.
+ *
+ * <p>The kernel is a {@code KernelContext} kernel: it must run with its own grid (one work-group of 512 work-items per
+ * 4096-byte block). Register it in the {@code GridScheduler} you give your execution plan, next to your own tasks'
+ * grids, with {@link #registerIn}; without it TornadoVM would launch the task with a default grid that decodes
+ * nothing useful.
+ *
+ * <p>{@link #verify} tells whether the last run agreed with the unit's positions: each work-group compares the codes
+ * it found with {@code outputPositions} and writes 0 or 1 into {@link #status()}, which stays on the device until
+ * {@code verify} fetches it (a small transfer of {@code blocks} ints; do it once after the first run, or whenever
+ * the data may have changed).
+ */
+public final class DecodeTask {
+
+    private final String graphName;
+    private final String taskName;
+    private final CompressedUnit unit;
+    private final ShortArray output;
+    private final IntArray status;
+    private final KernelVersion kernel;
+    private final WorkerGrid grid;
+
+    DecodeTask(String graphName, String taskName, CompressedUnit unit, ShortArray output, IntArray status,
+            KernelVersion kernel, WorkerGrid grid) {
+        this.graphName = graphName;
+        this.taskName = taskName;
+        this.unit = unit;
+        this.output = output;
+        this.status = status;
+        this.kernel = kernel;
+        this.grid = grid;
+    }
+
+    /** The name of the task graph the task was added to. */
+    public String graphName() {
+        return graphName;
+    }
+
+    /** The task's name in that graph. */
+    public String taskName() {
+        return taskName;
+    }
+
+    /** {@code graph.task}: the key of this task in a {@code GridScheduler}. */
+    public String id() {
+        return graphName + "." + taskName;
+    }
+
+    /** The unit being decoded. */
+    public CompressedUnit unit() {
+        return unit;
+    }
+
+    /** The BF16 output array (on the host only after you transfer it there). */
+    public ShortArray output() {
+        return output;
+    }
+
+    /** One status word per block: 0 when its codes agreed with the unit's positions (fetched by {@link #verify}). */
+    public IntArray status() {
+        return status;
+    }
+
+    /** The decode kernel the task runs. */
+    public KernelVersion kernel() {
+        return kernel;
+    }
+
+    /** The launch grid the task needs. */
+    public WorkerGrid workerGrid() {
+        return grid;
+    }
+
+    /**
+     * Adds this task's grid to {@code scheduler} under {@link #id()}.
+     *
+     * @return {@code scheduler}, for chaining
+     * @throws IllegalStateException when {@code scheduler} already has a grid for this task
+     */
+    public GridScheduler registerIn(GridScheduler scheduler) {
+        if (scheduler.contains(graphName, taskName)) {
+            throw new IllegalStateException("the GridScheduler already has a grid for task " + id());
+        }
+        scheduler.addWorkerGrid(id(), grid);
+        return scheduler;
+    }
+
+    /**
+     * Copies the per-block status of the last execution of the task's graph to the host and checks it.
+     *
+     * @param result what {@code execute()} of the plan running this task's graph returned
+     * @throws Df11FormatException naming the unit, this task and the first bad block when a block's codes disagree
+     *                             with the unit's positions (corrupt stream, gaps or positions)
+     */
+    public void verify(TornadoExecutionResult result) {
+        result.transferToHost(status);
+        for (int b = 0; b < unit.blocks(); b++) {
+            if (status.get(b) != 0) {
+                throw new Df11FormatException(unit.name(), unit.source(), "task " + id() + ", block " + b
+                        + ": the codes found in its stream bytes disagree with output_positions (corrupt"
+                        + " encoded_exponent, gaps or output_positions)", null);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DecodeTask{" + id() + ", unit " + unit.name() + ", " + kernel.label() + "}";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.df11.tornado.api;
+
+import dev.df11.format.codec.Df11FormatException;
+import dev.df11.tornado.decode.KernelVersion;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+/**
+ * Puts DF11 decoding into your own TornadoVM task graphs.
+ *
+ * <pre>{@code
+ * CompressedUnit layer = CompressedUnit.load(modelDir, "model.layers.0");
+ * ShortArray weights = layer.allocateOutput();                       // BF16 bits of all 7 matrices
+ * TaskGraph graph = new TaskGraph("layer0").transferToDevice(DataTransferMode.FIRST_EXECUTION, x);
+ * DecodeTask decode = Df11Tasks.addDecode(graph, "decode", layer, weights);
+ * graph.task("q", MyKernels::matVec, weights, layer.matrix("model.layers.0.self_attn.q_proj.weight").offset(), ...)
+ *      .transferToHost(DataTransferMode.EVERY_EXECUTION, y);
+ * GridScheduler grids = decode.registerIn(new GridScheduler());   // plus your own tasks' grids
+ * try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(grids)) {
+ *     decode.verify(plan.execute());
+ * }
+ * }</pre>
+ *
+ * <p>What {@link #addDecode} adds to the graph: a {@code transferToDevice(FIRST_EXECUTION, ...)} of the unit's
+ * compressed arrays (moved once, then resident; v3 moves a repacked form of the tables and stream, made once per
+ * unit), the decode task, and the per-block status array kept on the device
+ * ({@code UNDER_DEMAND}). The output array is left alone: it stays on the device for your next task in the same
+ * graph; add {@code persistOnDevice(output)} to hand it to another graph of the same plan
+ * ({@code consumeFromDevice(graphName, output)} there), or {@code transferToHost(..., output)} to read it on the host.
+ * The task writes elements {@code [0, unit.elements())} of the output on every execution, and nothing past them.
+ *
+ * <p>Give each decode task an output array of its own. TornadoVM 5.2 does not copy an array to the device when it
+ * deduces that a kernel only writes it, whatever {@code transferToDevice} says (it deduces so for the v1 kernel), so
+ * what an output holds past {@code unit.elements()} on the device is unspecified.
+ */
+public final class Df11Tasks {
+
+    /** The kernel {@link #addDecode(TaskGraph, String, CompressedUnit, ShortArray)} uses. */
+    public static final KernelVersion DEFAULT_KERNEL = KernelVersion.V2_STAGED;
+
+    private Df11Tasks() {
+    }
+
+    /** {@link #addDecode(TaskGraph, String, CompressedUnit, ShortArray, KernelVersion)} with {@link #DEFAULT_KERNEL}. */
+    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, ShortArray output) {
+        return addDecode(graph, taskName, unit, output, DEFAULT_KERNEL);
+    }
+
+    /**
+     * Adds a task to {@code graph} that decodes {@code unit} into {@code output} as BF16 bit patterns: element
+     * {@code i} of the unit (matrix {@code m}'s elements start at {@code unit.matrixOffset(m)}) lands in
+     * {@code output[i]}. Register the returned task's grid in your plan's {@code GridScheduler}
+     * ({@link DecodeTask#registerIn}).
+     *
+     * <p>Checked here, before anything is launched: the unit was validated when it was created; the output must hold
+     * at least {@code unit.elements()} values; the unit must not be empty (TornadoVM cannot launch an empty grid);
+     * the task name must not contain a dot (grids are keyed {@code graph.task}).
+     *
+     * @param graph    your task graph
+     * @param taskName the decode task's name in it
+     * @param unit     the compressed unit
+     * @param output   where the BF16 values go, at least {@code unit.elements()} long
+     * @param kernel   which decode kernel to run
+     * @return the task, to register its grid and to check its per-block status
+     * @throws Df11FormatException      when {@code output} is too small (names the unit, the graph and the task)
+     * @throws IllegalArgumentException when the unit is empty or the task name is unusable
+     */
+    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, ShortArray output,
+            KernelVersion kernel) {
+        String graphName = graph.getTaskGraphName();
+        String id = graphName + "." + taskName;
+        if (taskName == null || taskName.isEmpty() || taskName.contains(".")) {
+            throw new IllegalArgumentException("decode task name '" + taskName + "' in graph '" + graphName
+                    + "' must be non-empty and contain no '.'");
+        }
+        if (unit.elements() == 0 || unit.blocks() == 0) {
+            throw new IllegalArgumentException("unit '" + unit.name() + "' is empty; task " + id
+                    + " would have nothing to decode");
+        }
+        if (output.getSize() < unit.elements()) {
+            throw new Df11FormatException(unit.name(), unit.source(), "task " + id + ": the output ShortArray holds "
+                    + output.getSize() + " values; the unit decodes to " + unit.elements()
+                    + " (use unit.allocateOutput())", null);
+        }
+        IntArray status = new IntArray(unit.blocks());
+        KernelBinding.addTask(graph, taskName, kernel, unit, output, status);
+        graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
+        return new DecodeTask(graphName, taskName, unit, output, status, kernel,
+                KernelBinding.grid(kernel, unit.deviceUnit()));
+    }
+}

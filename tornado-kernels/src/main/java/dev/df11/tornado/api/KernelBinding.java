@@ -1,0 +1,66 @@
+package dev.df11.tornado.api;
+
+import dev.df11.tornado.decode.DecodeKernels;
+import dev.df11.tornado.decode.Df11DeviceUnit;
+import dev.df11.tornado.decode.KernelVersion;
+import dev.df11.tornado.decode.PackedInputs;
+import dev.df11.tornado.decode.SinglePassKernels;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+/**
+ * The one place that knows each kernel version's inputs, method and argument list. The switches have no default on
+ * purpose: a new {@link KernelVersion} does not compile until it is bound here.
+ */
+final class KernelBinding {
+
+    private KernelBinding() {
+    }
+
+    /**
+     * Adds to {@code graph} the transfer of the arrays {@code version} reads (on the first execution only) and task
+     * {@code taskName} running it on {@code unit}, writing {@code output} and {@code status}.
+     */
+    static void addTask(TaskGraph graph, String taskName, KernelVersion version, CompressedUnit unit,
+            ShortArray output, IntArray status) {
+        Df11DeviceUnit u = unit.deviceUnit();
+        KernelContext context = new KernelContext();
+        switch (version) {
+            case V1_GLOBAL -> graph
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, u.luts(), u.codes(), u.signMantissa(),
+                            u.outputPositions(), u.gaps())
+                    .task(taskName, DecodeKernels::decodeGlobal, context, u.luts(), u.codes(), u.signMantissa(),
+                            u.outputPositions(), u.gaps(), output, status, u.lutRows(), u.codeBytes(), u.gapBytes(),
+                            u.elements());
+            case V2_STAGED -> graph
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, u.luts(), u.codes(), u.signMantissa(),
+                            u.outputPositions(), u.gaps())
+                    .task(taskName, DecodeKernels::decodeStaged, context, u.luts(), u.codes(), u.signMantissa(),
+                            u.outputPositions(), u.gaps(), output, status, u.lutRows(), u.codeBytes(), u.gapBytes(),
+                            u.elements());
+            case V3_SINGLE_PASS -> {
+                PackedInputs packed = unit.packedInputs();
+                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.codeWords(),
+                                u.signMantissa(), u.outputPositions(), u.gaps())
+                        .task(taskName, SinglePassKernels::decodeSinglePass, context, packed.tables(),
+                                packed.codeWords(), u.signMantissa(), u.outputPositions(), u.gaps(), output, status,
+                                u.gapBytes(), u.elements());
+            }
+        }
+    }
+
+    /** The launch {@code version} needs for {@code unit}: one work-group of 512 work-items per 4096-byte block. */
+    static WorkerGrid grid(KernelVersion version, Df11DeviceUnit unit) {
+        int groupSize = switch (version) {
+            case V1_GLOBAL, V2_STAGED, V3_SINGLE_PASS -> DecodeKernels.THREADS;
+        };
+        WorkerGrid1D grid = new WorkerGrid1D(unit.blocks() * groupSize);
+        grid.setLocalWork(groupSize, 1, 1);
+        return grid;
+    }
+}
