@@ -65,7 +65,7 @@ public final class TornadoBackend implements Backend {
         this.weights = weights;
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
         this.act = new Activations(shape);
-        this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement());
+        this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeKernel());
         this.graphs = ForwardGraphs.build(shape, act, deviceWeights, options.tuning(), options.layersPerGraph());
         TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs());

@@ -9,6 +9,7 @@ import dev.df11.runtime.weights.WeightStores;
 import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.backend.TornadoBackend;
 import dev.df11.tornado.backend.TornadoBackendOptions;
+import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.weights.Bf16Placement;
 import picocli.CommandLine;
@@ -118,6 +119,10 @@ public final class GenerateBenchmark implements Callable<Integer> {
             description = "Decoder layers per TornadoVM task graph (default: ${DEFAULT-VALUE}, one graph per block).")
     int layersPerGraph;
 
+    @Option(names = "--decode-kernel", description = "DF11 decode kernel: v1-global, v2-staged, v3-single-pass"
+            + " (default: the embedding API's default).")
+    String decodeKernel;
+
     @Option(names = "--threads", description = "Host threads for synthesis and compression (default: all).")
     Integer threads;
 
@@ -163,6 +168,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
         report.put("context", context);
         report.put("cuda_graphs", cudaGraphs);
         report.put("layers_per_graph", layersPerGraph);
+        report.put("decode_kernel", (decodeKernel != null ? KernelVersion.parse(decodeKernel)
+                : TornadoBackendOptions.defaults().decodeKernel()).label());
         ArrayNode results = report.putArray("modes");
 
         List<ModeResult> measured = new ArrayList<>();
@@ -194,6 +201,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
                 .withCudaGraphs(cudaGraphs)
                 .withLayersPerGraph(layersPerGraph);
+        if (decodeKernel != null) {
+            options = options.withDecodeKernel(KernelVersion.parse(decodeKernel));
+        }
         TornadoBackend backend = new TornadoBackend(options, target);
         long start = System.nanoTime();
         try (ForwardPass forward = new ForwardPass(backend, store, context, 1)) {

@@ -92,8 +92,7 @@ public final class ForwardPlan implements AutoCloseable {
         TornadoExecutionResult result = plan.withGraph(graph).execute();
         if (!checked[graph]) {
             for (CompressedDeviceUnit unit : decoded.get(graph)) {
-                result.transferToHost(unit.status());
-                unit.checkStatus();
+                unit.verify(result);
             }
             checked[graph] = true;
         }

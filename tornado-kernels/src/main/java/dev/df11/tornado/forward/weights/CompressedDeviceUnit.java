@@ -3,35 +3,50 @@ package dev.df11.tornado.forward.weights;
 import dev.df11.format.codec.Df11FormatException;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.runtime.weights.WeightUnit;
-import dev.df11.tornado.decode.DecodeKernels;
-import dev.df11.tornado.decode.Df11DeviceUnit;
+import dev.df11.tornado.api.CompressedUnit;
+import dev.df11.tornado.api.DecodeTask;
+import dev.df11.tornado.api.Df11Tasks;
+import dev.df11.tornado.decode.KernelVersion;
 import uk.ac.manchester.tornado.api.GridScheduler;
-import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
-import uk.ac.manchester.tornado.api.WorkerGrid1D;
-import uk.ac.manchester.tornado.api.enums.DataTransferMode;
-import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
- * A DF11 unit kept compressed on the device: its arrays move on the first execution only, and every execution of its
- * graph starts by decoding it (the staged decode kernel, one work-group per 4096-byte block) into the shared BF16
- * decode buffer. Each block's consistency flag lands in {@link #status()}, which stays on the device until
- * {@link #checkStatus()} is asked to look at it.
+ * A DF11 unit kept compressed on the device, decoded through the DF11 embedding API ({@link Df11Tasks}): the decode
+ * task added to a graph moves the compressed arrays on the first execution only, and every execution of the graph
+ * starts by decoding the whole unit into the shared BF16 decode buffer. The task's per-block consistency flags stay
+ * on the device until {@link #verify} is asked to look at them.
  */
-public record CompressedDeviceUnit(String name, Df11DeviceUnit arrays, IntArray status) implements DeviceUnit {
+public final class CompressedDeviceUnit implements DeviceUnit {
+
+    private final CompressedUnit unit;
+    private final KernelVersion kernel;
+    private DecodeTask task;
+
+    private CompressedDeviceUnit(CompressedUnit unit, KernelVersion kernel) {
+        this.unit = unit;
+        this.kernel = kernel;
+    }
 
     /**
      * Validates {@code compressed} on the host and copies its arrays off-heap. The whole DF11 unit is decoded on the
      * device, whatever range of it {@code unit} (for example a band of output rows) covers.
+     *
+     * @param kernel the decode kernel to run
      */
-    public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, String source) {
-        Df11DeviceUnit arrays = Df11DeviceUnit.of(compressed, source);
+    public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, KernelVersion kernel) {
+        CompressedUnit arrays = CompressedUnit.of(compressed);
         if (arrays.elements() < unit.source().to()) {
-            throw new Df11FormatException(compressed.name(), source, "the unit decodes to " + arrays.elements()
-                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to(), null);
+            throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
+                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
         }
-        return new CompressedDeviceUnit(compressed.name(), arrays, new IntArray(Math.max(1, arrays.blocks())));
+        return new CompressedDeviceUnit(arrays, kernel);
+    }
+
+    @Override
+    public String name() {
+        return unit.name();
     }
 
     @Override
@@ -41,7 +56,7 @@ public record CompressedDeviceUnit(String name, Df11DeviceUnit arrays, IntArray 
 
     @Override
     public int decodedElements() {
-        return arrays.elements();
+        return unit.elements();
     }
 
     @Override
@@ -49,43 +64,38 @@ public record CompressedDeviceUnit(String name, Df11DeviceUnit arrays, IntArray 
         return decodeBuffer;
     }
 
+    /** Nothing: the decode task moves the compressed arrays itself. */
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
-        return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, arrays.luts(), arrays.codes(),
-                arrays.signMantissa(), arrays.outputPositions(), arrays.gaps(), status);
+        return graph;
     }
 
     @Override
     public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, ShortArray decodeBuffer,
             GridScheduler grids) {
-        if (arrays.blocks() == 0) {
-            return graph;
+        if (task != null) {
+            throw new IllegalStateException("unit " + unit.name() + " already decodes in " + task.id());
         }
-        WorkerGrid1D grid = new WorkerGrid1D(arrays.blocks() * DecodeKernels.THREADS);
-        grid.setLocalWork(DecodeKernels.THREADS, 1, 1);
-        grids.addWorkerGrid(graphName + "." + taskName, grid);
-        return graph.task(taskName, DecodeKernels::decodeStaged, new KernelContext(), arrays.luts(), arrays.codes(),
-                arrays.signMantissa(), arrays.outputPositions(), arrays.gaps(), decodeBuffer, status,
-                arrays.lutRows(), arrays.codeBytes(), arrays.gapBytes(), arrays.elements())
-                .persistOnDevice(status);
+        task = Df11Tasks.addDecode(graph, taskName, unit, decodeBuffer, kernel);
+        task.registerIn(grids);
+        return graph;
     }
 
     /**
-     * Checks the block flags of the last decode (the caller must have copied {@link #status()} to the host).
+     * Copies the per-block flags of the last decode to the host (from {@code result} of the graph that decoded)
+     * and checks them.
      *
      * @throws Df11FormatException naming the unit and block when a block's codes disagree with its positions
      */
-    public void checkStatus() {
-        for (int block = 0; block < arrays.blocks(); block++) {
-            if (status.get(block) != 0) {
-                throw new Df11FormatException(name, "block " + block + ": the codes found in its stream bytes"
-                        + " disagree with output_positions (corrupt encoded_exponent, gaps or output_positions)");
-            }
+    public void verify(TornadoExecutionResult result) {
+        if (task == null) {
+            throw new IllegalStateException("unit " + unit.name() + " has no decode task");
         }
+        task.verify(result);
     }
 
     @Override
     public long deviceBytes() {
-        return arrays.compressedBytes() + status.getNumBytesOfSegment();
+        return unit.compressedBytes() + 4L * unit.blocks();
     }
 }

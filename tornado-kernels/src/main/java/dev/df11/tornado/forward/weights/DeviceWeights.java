@@ -7,6 +7,7 @@ import dev.df11.runtime.model.UnsupportedModelException;
 import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
+import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.forward.ForwardShape;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
- * norm. DF11 units stay compressed (decoded on the device each step); plain BF16 units are copied into one array
+ * norm. DF11 units stay compressed (decoded on the device each step, by {@code decodeKernel}); plain BF16 units are copied into one array
  * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
  *
  * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed
@@ -30,13 +31,14 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Builds the device arrays of {@code store}'s model for {@code shape}. */
-    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement) {
+    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement,
+            KernelVersion decodeKernel) {
         ModelConfig config = store.config();
         List<DeviceLayer> layers = new ArrayList<>();
         int decode = 0;
         for (int layer = 0; layer < config.layerCount(); layer++) {
             WeightUnit unit = store.layerUnit(layer);
-            DeviceUnit device = deviceUnit(store, unit, placement);
+            DeviceUnit device = deviceUnit(store, unit, placement, decodeKernel);
             decode = Math.max(decode, device.decodedElements());
             layers.add(new DeviceLayer(device, LayerOffsets.of(unit, layer, shape),
                     floats(store, ModelLayout.inputNorm(layer)),
@@ -49,7 +51,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     new FloatArray(shape.contextLength() * shape.kvDim())));
         }
         List<WeightUnit> bands = store.outputUnits();
-        DeviceUnit output = deviceUnit(store, bands.get(0), placement);
+        DeviceUnit output = deviceUnit(store, bands.get(0), placement, decodeKernel);
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(layers, output, outputMatrix, outputOffset(bands, outputMatrix, shape),
@@ -83,10 +85,11 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
         return (int) start;
     }
 
-    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement) {
+    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement,
+            KernelVersion decodeKernel) {
         Optional<Df11Unit> compressed = store.compressed(unit);
         if (compressed.isPresent()) {
-            return CompressedDeviceUnit.of(unit, compressed.get(), null);
+            return CompressedDeviceUnit.of(unit, compressed.get(), decodeKernel);
         }
         return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
     }
