@@ -345,7 +345,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 node.put("nvidia_smi_process_bytes", processBytes.getAsLong());
             }
             if (deviceUsedBytes.isPresent()) {
-                node.put("nvidia_smi_device_used_bytes", deviceUsedBytes.getAsLong());
+                node.put("nvidia_smi_gpu0_used_bytes", deviceUsedBytes.getAsLong());
             }
             ArrayNode generated = node.putArray("greedy_tokens");
             for (int token : this.tokens) {
