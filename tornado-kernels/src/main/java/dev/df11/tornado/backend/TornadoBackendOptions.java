@@ -47,6 +47,10 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
         return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, decodeKernel);
     }
 
+    public TornadoBackendOptions withTuning(KernelTuning sizes) {
+        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, decodeKernel);
+    }
+
     public TornadoBackendOptions withDecodeKernel(KernelVersion kernel) {
         return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, kernel);
     }

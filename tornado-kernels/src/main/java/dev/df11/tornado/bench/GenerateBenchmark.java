@@ -119,6 +119,15 @@ public final class GenerateBenchmark implements Callable<Integer> {
             description = "Decoder layers per TornadoVM task graph (default: ${DEFAULT-VALUE}, one graph per block).")
     int layersPerGraph;
 
+    @Option(names = "--matvec-local", defaultValue = "128",
+            description = "Work-items per matrix-vector work-group (default: ${DEFAULT-VALUE}).")
+    int matVecLocal;
+
+    @Option(names = "--matvec-rows", defaultValue = "1",
+            description = "Matrix rows per matrix-vector work-group (default: ${DEFAULT-VALUE}; 4 with 128 work-items"
+                    + " gives one warp per row).")
+    int matVecRows;
+
     @Option(names = "--decode-kernel", description = "DF11 decode kernel: v1-global, v2-staged, v3-single-pass"
             + " (default: the embedding API's default).")
     String decodeKernel;
@@ -168,6 +177,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
         report.put("context", context);
         report.put("cuda_graphs", cudaGraphs);
         report.put("layers_per_graph", layersPerGraph);
+        report.put("matvec_local", matVecLocal);
+        report.put("matvec_rows_per_group", matVecRows);
         report.put("decode_kernel", (decodeKernel != null ? KernelVersion.parse(decodeKernel)
                 : TornadoBackendOptions.defaults().decodeKernel()).label());
         ArrayNode results = report.putArray("modes");
@@ -200,7 +211,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
         TornadoBackendOptions options = TornadoBackendOptions.defaults()
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
                 .withCudaGraphs(cudaGraphs)
-                .withLayersPerGraph(layersPerGraph);
+                .withLayersPerGraph(layersPerGraph)
+                .withTuning(TornadoBackendOptions.defaults().tuning().withMatVec(matVecLocal, matVecRows));
         if (decodeKernel != null) {
             options = options.withDecodeKernel(KernelVersion.parse(decodeKernel));
         }

@@ -191,22 +191,26 @@ public final class ForwardGraphs {
 
     private TaskGraph matVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate) {
-        grids.addWorkerGrid(name + "." + task, groups(rows, tuning.matVec()));
+        grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols, x, out,
-                accumulate, act.batch, act.scales);
+                accumulate, tuning.matVecRows(), act.batch, act.scales);
     }
 
     private TaskGraph normMatVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
             int cols, FloatArray x, FloatArray norm, FloatArray out, int lastOnly) {
-        grids.addWorkerGrid(name + "." + task, groups(rows, tuning.matVec()));
+        grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
         return graph.task(task, MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows, cols, x, norm,
-                shape.eps(), out, lastOnly, act.batch, act.scales);
+                shape.eps(), out, lastOnly, tuning.matVecRows(), act.batch, act.scales);
     }
 
     private TaskGraph task(TaskGraph graph, String name, String task, WorkerGrid grid,
             UnaryOperator<TaskGraph> add) {
         grids.addWorkerGrid(name + "." + task, grid);
         return add.apply(graph);
+    }
+
+    private WorkerGrid matVecGrid(int rows) {
+        return groups((rows + tuning.matVecRows() - 1) / tuning.matVecRows(), tuning.matVec());
     }
 
     private WorkerGrid groups(int count, int local) {

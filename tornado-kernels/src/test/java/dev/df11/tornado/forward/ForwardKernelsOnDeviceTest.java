@@ -52,7 +52,9 @@ class ForwardKernelsOnDeviceTest {
         ShortArray weights = random.bf16(offset + rows * cols + 5, 0.05);
         FloatArray x = random.floats(maxBatch * cols, 1.0);
         FloatArray start = random.floats(maxBatch * rows, 1.0);
-        for (int accumulate = 0; accumulate <= 1; accumulate++) {
+        for (int variant = 0; variant < 4; variant++) {
+            int accumulate = variant % 2;
+            int rowsPerGroup = variant < 2 ? 1 : 4;   // 37 rows: the last group of 4 holds one row
             FloatArray out = new FloatArray(maxBatch * rows);
             for (int i = 0; i < out.getSize(); i++) {
                 out.set(i, start.get(i));
@@ -69,10 +71,11 @@ class ForwardKernelsOnDeviceTest {
             }
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
-            int acc = accumulate;
             SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols,
-                    x, out, acc, step, scales), Grids.groups(rows, LOCAL), in(weights, x, out, step, scales), out);
-            assertClose(expected, out, count * rows, "matVec accumulate=" + accumulate);
+                    x, out, accumulate, rowsPerGroup, step, scales),
+                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL), in(weights, x, out, step, scales),
+                    out);
+            assertClose(expected, out, count * rows, "matVec accumulate=" + accumulate + " rows/group=" + rowsPerGroup);
             for (int i = count * rows; i < maxBatch * rows; i++) {
                 assertEquals(start.get(i), out.get(i), "matVec wrote past the batch at " + i);
             }
@@ -140,7 +143,9 @@ class ForwardKernelsOnDeviceTest {
                 normed[b * cols + k] = x.get(b * cols + k) * scale * norm.get(k);
             }
         }
-        for (int lastOnly = 0; lastOnly <= 1; lastOnly++) {
+        for (int variant = 0; variant < 4; variant++) {
+            int lastOnly = variant % 2;
+            int rowsPerGroup = variant < 2 ? 1 : 4;
             int first = lastOnly == 1 ? count - 1 : 0;
             double[] expected = new double[(count - first) * rows];
             for (int b = first; b < count; b++) {
@@ -155,11 +160,12 @@ class ForwardKernelsOnDeviceTest {
             FloatArray out = new FloatArray(4 * rows);
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
-            int last = lastOnly;
             SingleTask.run(g -> g.task("k", MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows,
-                    cols, x, norm, eps, out, last, step, scales), Grids.groups(rows, LOCAL),
+                    cols, x, norm, eps, out, lastOnly, rowsPerGroup, step, scales),
+                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
                     in(weights, x, norm, out, step, scales), out);
-            assertClose(expected, out, expected.length, "normMatVec lastOnly=" + lastOnly);
+            assertClose(expected, out, expected.length, "normMatVec lastOnly=" + lastOnly + " rows/group="
+                    + rowsPerGroup);
             for (int i = expected.length; i < out.getSize(); i++) {
                 assertEquals(0f, out.get(i), "normMatVec wrote past its rows at " + i);
             }
