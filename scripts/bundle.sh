@@ -107,7 +107,14 @@ cat > "$out/bin/decode-bench" <<'LAUNCHER'
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 DF11_MAIN=dev.df11.tornado.bench.DecodeBenchmark exec "$here/df11" "$@"
 LAUNCHER
-chmod +x "$out/bin/df11" "$out/bin/decode-bench"
+cat > "$out/bin/generate-bench" <<'LAUNCHER'
+#!/usr/bin/env bash
+# The end-to-end generation benchmark (dev.df11.tornado.bench.GenerateBenchmark): BF16 resident, DF11 resident
+# decoded per block, BF16 copied per block; --help lists its options.
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+DF11_MAIN=dev.df11.tornado.bench.GenerateBenchmark exec "$here/df11" "$@"
+LAUNCHER
+chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench"
 
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)" >&2

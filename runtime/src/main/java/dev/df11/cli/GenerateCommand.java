@@ -66,6 +66,10 @@ public final class GenerateCommand extends Df11Command {
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--device", paramLabel = "<id>", description = "Device of the backend, as `df11 devices` lists it "
+            + "(default: the backend's default device).")
+    String device;
+
     @Option(names = "--threads", description = "Compute threads (default: all cores).")
     Integer threads;
 
@@ -103,7 +107,7 @@ public final class GenerateCommand extends Df11Command {
             tokenizer = loadTokenizer();
             promptIds = promptIds(tokenizer, config);
             int contextLength = config.contextLength(context, DEFAULT_CONTEXT_CAP);
-            forward = new ForwardPass(Backends.create(backend, threadCount), weights, contextLength,
+            forward = new ForwardPass(Backends.create(backend, threadCount, device), weights, contextLength,
                     Math.max(1, Math.min(batch, contextLength)));
         } catch (Exception | Error e) {
             weights.close();

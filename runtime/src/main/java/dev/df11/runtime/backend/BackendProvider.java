@@ -1,5 +1,7 @@
 package dev.df11.runtime.backend;
 
+import java.util.List;
+
 /**
  * Makes backends of one kind. The CPU backend is built in; other modules (TornadoVM) register theirs as a
  * {@link java.util.ServiceLoader} service ({@code META-INF/services/dev.df11.runtime.backend.BackendProvider}).
@@ -20,4 +22,24 @@ public interface BackendProvider {
 
     /** A new backend using up to {@code threads} host threads. */
     Backend create(int threads);
+
+    /**
+     * The devices this backend can run on, one line each, starting with the identifier {@code --device} takes; empty
+     * when there is nothing to choose.
+     */
+    default List<String> devices() {
+        return List.of();
+    }
+
+    /**
+     * A new backend on the device {@code device} names (as {@link #devices()} lists it), or on the default device when
+     * it is null. A device that does not exist is a {@link BackendUnavailableException} listing those that do.
+     */
+    default Backend create(int threads, String device) {
+        if (device != null) {
+            throw new BackendUnavailableException("backend '" + name() + "' has no devices to choose from; drop"
+                    + " --device " + device);
+        }
+        return create(threads);
+    }
 }

@@ -34,6 +34,19 @@ public final class Backends {
 
     /** A backend of the named kind; throws naming the available ones when there is none or it cannot run here. */
     public static Backend create(String name, int threads) {
+        return create(name, threads, null);
+    }
+
+    /**
+     * A backend of the named kind on the named device ({@code null}: its default device); throws naming the available
+     * backends, or the devices, when there is no such one.
+     */
+    public static Backend create(String name, int threads, String device) {
+        return provider(name).create(threads, device);
+    }
+
+    /** The provider of the named kind, checked to be able to run here. */
+    public static BackendProvider provider(String name) {
         List<BackendProvider> providers = providers();
         for (BackendProvider provider : providers) {
             if (provider.name().equals(name)) {
@@ -41,10 +54,12 @@ public final class Backends {
                     throw new IllegalArgumentException("backend '" + name + "' cannot run here: "
                             + provider.unavailableReason());
                 }
-                return provider.create(threads);
+                return provider;
             }
         }
+        String hint = name.equals("tornado") ? " (the TornadoVM backend needs its jar and a TornadoVM SDK: set"
+                + " TORNADO_SDK and run `scripts/df11 --tornado ...`, or the GPU bundle's bin/df11)" : "";
         throw new IllegalArgumentException("no backend '" + name + "'; available: "
-                + String.join(", ", providers.stream().map(BackendProvider::name).toList()));
+                + String.join(", ", providers.stream().map(BackendProvider::name).toList()) + hint);
     }
 }

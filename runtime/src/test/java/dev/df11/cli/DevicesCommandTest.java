@@ -1,0 +1,34 @@
+package dev.df11.cli;
+
+import dev.df11.runtime.testmodels.TestModels;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code df11 devices} and {@code generate --device}: the listing, and messages (not stack traces) for backends or
+ * devices that are not there.
+ */
+class DevicesCommandTest {
+
+    @Test
+    void listsTheCpuBackend() {
+        CliRun run = CliRun.of("devices");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("cpu: one device"), run.toString());
+    }
+
+    @Test
+    void unknownBackendOrDeviceIsAMessage() throws Exception {
+        CliRun unknown = CliRun.of("devices", "--backend", "quantum");
+        assertEquals(1, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("no backend 'quantum'; available: cpu"), unknown.toString());
+
+        CliRun device = CliRun.of("generate", "--model", TestModels.stories15M(), "--backend", "cpu", "--device", "1",
+                "--max-tokens", "1");
+        assertEquals(1, device.exitCode(), device.toString());
+        assertTrue(device.err().contains("has no devices to choose from"), device.toString());
+        assertTrue(!device.err().contains("\tat "), "no stack trace: " + device);
+    }
+}

@@ -1,0 +1,204 @@
+package dev.df11.tornado.backend;
+
+import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.weights.MatrixSlot;
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightUnit;
+import dev.df11.tornado.forward.Activations;
+import dev.df11.tornado.forward.ForwardGraphs;
+import dev.df11.tornado.forward.ForwardKernels;
+import dev.df11.tornado.forward.ForwardPlan;
+import dev.df11.tornado.forward.ForwardShape;
+import dev.df11.tornado.forward.weights.DeviceWeights;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The forward pass on a TornadoVM device (OpenCL or PTX). {@link #load} copies the model to device arrays (DF11 units
+ * stay compressed), builds one task graph per decoder layer plus an embedding and an output graph, and compiles them
+ * all in one execution plan. Each step then runs the graphs in order; a DF11 layer's graph decodes its unit into one
+ * shared BF16 buffer on the device right before its kernels use it, so only one decoded unit ever exists.
+ *
+ * <p>The runtime's {@code decode(unit)} call therefore does no work here (decoding is the first task of the unit's
+ * graph); it is still checked, so a caller that skips it fails as it would on the CPU backend.
+ */
+public final class TornadoBackend implements Backend {
+
+    private final TornadoBackendOptions options;
+    private final TornadoDevice device;
+    private WeightStore weights;
+    private ForwardShape shape;
+    private Activations act;
+    private DeviceWeights deviceWeights;
+    private ForwardGraphs graphs;
+    private ForwardPlan plan;
+    private WeightUnit current;
+    private int count;
+    private int nextLayer = -1;
+    private boolean normed;
+    private boolean projected;
+
+    /** A backend on {@code device} (null: TornadoVM's default device). */
+    public TornadoBackend(TornadoBackendOptions options, TornadoDevice device) {
+        TornadoSettings.raiseDefaults();
+        this.options = options;
+        this.device = device;
+    }
+
+    @Override
+    public String name() {
+        return "tornado";
+    }
+
+    /** The device this backend runs on, or null for TornadoVM's default. */
+    public TornadoDevice device() {
+        return device;
+    }
+
+    @Override
+    public void load(WeightStore weights, int contextLength, int maxBatch) {
+        if (plan != null) {
+            throw new IllegalStateException("TornadoBackend.load was already called");
+        }
+        this.weights = weights;
+        this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
+        this.act = new Activations(shape);
+        this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeKernel());
+        this.graphs = ForwardGraphs.build(shape, act, deviceWeights, options.tuning(), options.layersPerGraph());
+        TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
+        this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs());
+    }
+
+    @Override
+    public void decode(WeightUnit unit) {
+        requireLoaded();
+        current = unit;
+    }
+
+    @Override
+    public void embed(MemorySegment bf16Rows, int count) {
+        requireLoaded();
+        if (count < 1 || count > shape.maxBatch()) {
+            throw new IllegalArgumentException("batch of " + count + " tokens, expected 1.." + shape.maxBatch());
+        }
+        long bytes = 2L * count * shape.hidden();
+        if (bf16Rows.byteSize() != bytes) {
+            throw new IllegalArgumentException(count + " embedding rows of " + shape.hidden() + " BF16 values need "
+                    + bytes + " bytes, got " + bf16Rows.byteSize());
+        }
+        MemorySegment.copy(bf16Rows, 0, act.embeddingRows.getSegment(), 0, bytes);
+        this.count = count;
+        this.nextLayer = 0;
+        this.normed = false;
+        this.projected = false;
+    }
+
+    @Override
+    public void block(int layer, int startPos) {
+        requireLoaded();
+        requireCurrent(weights.layerUnit(layer));
+        if (layer != nextLayer) {
+            throw new IllegalStateException("block " + layer + " out of order: expected "
+                    + (nextLayer < 0 ? "embed() first" : "block " + nextLayer));
+        }
+        if (layer == 0) {
+            if (startPos < 0 || startPos + count > shape.contextLength()) {
+                throw new IllegalArgumentException("positions " + startPos + ".." + (startPos + count - 1)
+                        + " exceed the context of " + shape.contextLength() + " tokens");
+            }
+            act.batch.set(ForwardKernels.START, startPos);
+            act.batch.set(ForwardKernels.COUNT, count);
+            plan.embed();
+        } else if (startPos != act.batch.get(ForwardKernels.START)) {
+            throw new IllegalArgumentException("block " + layer + " at position " + startPos + ", but the batch"
+                    + " started at " + act.batch.get(ForwardKernels.START));
+        }
+        plan.layer(layer);
+        nextLayer++;
+    }
+
+    @Override
+    public void finalNorm() {
+        requireLoaded();
+        if (nextLayer != shape.layers()) {
+            throw new IllegalStateException("final norm before all " + shape.layers() + " blocks ran (next block: "
+                    + nextLayer + ")");
+        }
+        normed = true;
+    }
+
+    /**
+     * The output graph normalises the last token and projects it onto the whole vocabulary at the first band the
+     * runtime asks for (decoding the whole output unit on the device); each call then copies its band's rows.
+     */
+    @Override
+    public void logits(float[] out) {
+        requireLoaded();
+        if (!normed) {
+            throw new IllegalStateException("logits before finalNorm");
+        }
+        if (current == null || !weights.outputUnits().contains(current)) {
+            throw new IllegalStateException("logits need a band of the output projection decoded, not "
+                    + (current == null ? "nothing" : current.name()));
+        }
+        if (out.length < shape.vocab()) {
+            throw new IllegalArgumentException("logits need " + shape.vocab() + " floats, got " + out.length);
+        }
+        if (!projected) {
+            plan.output();
+            projected = true;
+        }
+        MatrixSlot band = current.slot(deviceWeights.outputMatrix());
+        MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, 4L * band.firstRow(), out,
+                band.firstRow(), band.rows());
+    }
+
+    @Override
+    public long workingBytes() {
+        requireLoaded();
+        return act.bytes() + deviceWeights.cacheBytes();
+    }
+
+    /**
+     * Device bytes this backend allocated in all: weights as stored on the device (compressed for DF11 units), the
+     * shared decode buffer, activations and KV cache.
+     */
+    public long deviceBytes() {
+        requireLoaded();
+        return deviceBytes(deviceWeights, graphs, act);
+    }
+
+    private static long deviceBytes(DeviceWeights weights, ForwardGraphs graphs, Activations act) {
+        long decode = graphs.decodeBuffer() == null ? 0 : graphs.decodeBuffer().getNumBytesOfSegment();
+        return weights.bytes() + decode + act.bytes();
+    }
+
+    /** Bytes of the shared DF11 decode buffer (0 when no unit is compressed). */
+    public long decodeBufferBytes() {
+        requireLoaded();
+        return graphs.decodeBuffer() == null ? 0 : graphs.decodeBuffer().getNumBytesOfSegment();
+    }
+
+    private void requireCurrent(WeightUnit expected) {
+        if (current == null || !current.name().equals(expected.name())) {
+            throw new IllegalStateException("backend step needs unit " + expected.name() + " but "
+                    + (current == null ? "none" : current.name()) + " is decoded");
+        }
+    }
+
+    private void requireLoaded() {
+        if (plan == null) {
+            throw new IllegalStateException("TornadoBackend.load was not called");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (plan != null) {
+            plan.close();
+            plan = null;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.df11.tornado.backend;
+
+import dev.df11.tornado.api.Df11Tasks;
+import dev.df11.tornado.decode.KernelVersion;
+import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.weights.Bf16Placement;
+
+/**
+ * How the TornadoVM backend runs a model.
+ *
+ * @param device       TornadoVM device as {@code backend:device} ({@code tornado --devices} numbering) or a plain
+ *                     device index of backend 0; null for TornadoVM's default device
+ * @param bf16Placement where plain BF16 units live (DF11 units always stay compressed on the device)
+ * @param tuning       work-group sizes
+ * @param cudaGraphs   replay graphs as CUDA graphs (PTX backend only; ignored elsewhere)
+ * @param layersPerGraph decoder layers per task graph: 1 is one graph per block; more means fewer graph executions
+ *                     (each ends in a host synchronisation) per token
+ * @param decodeKernel the DF11 decode kernel
+ */
+public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, KernelTuning tuning,
+        boolean cudaGraphs, int layersPerGraph, KernelVersion decodeKernel) {
+
+    public TornadoBackendOptions {
+        if (layersPerGraph < 1) {
+            throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
+        }
+    }
+
+    /**
+     * The default device, BF16 resident, GPU work-group sizes, no CUDA graphs, one graph per block, the embedding
+     * API's default decode kernel.
+     */
+    public static TornadoBackendOptions defaults() {
+        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), false, 1,
+                Df11Tasks.DEFAULT_KERNEL);
+    }
+
+    public TornadoBackendOptions withDevice(String spec) {
+        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph, decodeKernel);
+    }
+
+    public TornadoBackendOptions withPlacement(Bf16Placement placement) {
+        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph, decodeKernel);
+    }
+
+    public TornadoBackendOptions withCudaGraphs(boolean enabled) {
+        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, decodeKernel);
+    }
+
+    public TornadoBackendOptions withTuning(KernelTuning sizes) {
+        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, decodeKernel);
+    }
+
+    public TornadoBackendOptions withDecodeKernel(KernelVersion kernel) {
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, kernel);
+    }
+
+    public TornadoBackendOptions withLayersPerGraph(int layers) {
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers, decodeKernel);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.df11.tornado.backend;
+
+import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.backend.BackendProvider;
+
+import java.util.List;
+
+/**
+ * {@code --backend tornado}: the TornadoVM backend, registered for {@link java.util.ServiceLoader}. Loading this class
+ * needs nothing from TornadoVM; {@link #devices} and {@link #create} first check that the TornadoVM runtime is on the
+ * JVM's module path and can start, and report what is missing otherwise.
+ */
+public final class TornadoBackendProvider implements BackendProvider {
+
+    /** Created by the ServiceLoader before anything starts TornadoVM: the moment to lift its memory cap. */
+    public TornadoBackendProvider() {
+        TornadoSettings.raiseDefaults();
+    }
+
+    @Override
+    public String name() {
+        return "tornado";
+    }
+
+    @Override
+    public boolean available() {
+        return TornadoRuntimeCheck.problem() == null;
+    }
+
+    @Override
+    public String unavailableReason() {
+        String problem = TornadoRuntimeCheck.problem();
+        return problem == null ? "" : problem;
+    }
+
+    @Override
+    public List<String> devices() {
+        TornadoRuntimeCheck.require();
+        return DeviceSelection.describeAll();
+    }
+
+    @Override
+    public Backend create(int threads) {
+        return create(threads, null);
+    }
+
+    @Override
+    public Backend create(int threads, String device) {
+        TornadoRuntimeCheck.require();
+        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device);
+        return new TornadoBackend(options, DeviceSelection.select(device));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.df11.tornado.forward;
+
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+import java.util.List;
+
+/**
+ * The buffers of one forward step that live on the device and pass from graph to graph, allocated once for the
+ * largest batch. The host writes only {@link #batch} and {@link #embeddingRows} (each step) and reads only
+ * {@link #logits}.
+ */
+public final class Activations {
+
+    /** {@code [startPos, count]} of the current batch (see {@link ForwardKernels}). */
+    public final IntArray batch;
+    /** BF16 embedding rows of the batch, written by the host. */
+    public final ShortArray embeddingRows;
+    /** The residual stream, {@code maxBatch x hidden}. */
+    public final FloatArray hidden;
+    /** Fused q|k|v rows, {@code maxBatch x qkvWidth}. */
+    public final FloatArray qkv;
+    /** Concatenated attention heads, {@code maxBatch x queryDim}. */
+    public final FloatArray attention;
+    /** Fused gate|up rows, {@code maxBatch x 2 intermediate}. */
+    public final FloatArray gateUp;
+    /** SwiGLU output, {@code maxBatch x intermediate}. */
+    public final FloatArray mlp;
+    /** Attention score scratch, {@code maxBatch x heads x context}. */
+    public final FloatArray scores;
+    /** Output logits of the last token. */
+    public final FloatArray logits;
+    /** BF16 widening table ({@link Bf16Scales}). */
+    public final FloatArray scales;
+    /** Rotary cosines and sines for every position. */
+    public final RotaryTables rotary;
+
+    public Activations(ForwardShape shape) {
+        int b = shape.maxBatch();
+        batch = IntArray.fromElements(0, 0);
+        embeddingRows = new ShortArray(b * shape.hidden());
+        hidden = new FloatArray(b * shape.hidden());
+        qkv = new FloatArray(b * shape.qkvWidth());
+        attention = new FloatArray(b * shape.queryDim());
+        gateUp = new FloatArray(b * 2 * shape.intermediate());
+        mlp = new FloatArray(b * shape.intermediate());
+        scores = new FloatArray(b * shape.heads() * shape.contextLength());
+        logits = new FloatArray(shape.vocab());
+        scales = Bf16Scales.table();
+        rotary = RotaryTables.of(shape.config(), shape.contextLength());
+    }
+
+    /** Device bytes of these buffers. */
+    public long bytes() {
+        long total = 0;
+        for (var array : List.of(batch, embeddingRows, hidden, qkv, attention, gateUp, mlp, scores, logits, scales,
+                rotary.cos(), rotary.sin())) {
+            total += array.getNumBytesOfSegment();
+        }
+        return total;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.df11.tornado.forward;
+
+import dev.df11.tornado.forward.weights.DeviceLayer;
+import dev.df11.tornado.forward.weights.DeviceUnit;
+import dev.df11.tornado.forward.weights.DeviceWeights;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds the task graphs of one model's forward step: graph 0 widens the batch's embedding rows into the residual
+ * stream; graph {@code 1 + l} runs decoder layer l (decode its DF11 unit into the shared decode buffer if it is
+ * compressed, then the input RMSNorm fused into the q|k|v projection, biases and per-head norms where the model has
+ * them, rotary embedding fused with the KV-cache append, attention, the output projection added to the residual
+ * stream, the post-attention RMSNorm fused into the gate|up projection, SwiGLU, and the down projection added to the
+ * residual stream: seven launches for a Llama layer); the last graph applies the final norm to the last token fused
+ * into the output projection, and copies the logits to the host. Activations pass between graphs on the device
+ * ({@link SharedChain}).
+ */
+public final class ForwardGraphs {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final List<ImmutableTaskGraph> graphs = new ArrayList<>();
+    private final GridScheduler grids = new GridScheduler();
+    private final ShortArray decodeBuffer;
+
+    private final ForwardShape shape;
+    private final Activations act;
+    private final KernelTuning tuning;
+    private final SharedChain chain = new SharedChain();
+    private final String prefix;
+
+    private final int layersPerGraph;
+
+    private ForwardGraphs(ForwardShape shape, Activations act, DeviceWeights weights, KernelTuning tuning,
+            int layersPerGraph) {
+        if (layersPerGraph < 1) {
+            throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
+        }
+        this.shape = shape;
+        this.act = act;
+        this.tuning = tuning;
+        this.layersPerGraph = layersPerGraph;
+        this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
+        this.decodeBuffer = weights.decodeBufferElements() > 0 ? new ShortArray(weights.decodeBufferElements()) : null;
+        graphs.add(embedding().snapshot());
+        List<DeviceLayer> layers = weights.layers();
+        for (int first = 0; first < layers.size(); first += layersPerGraph) {
+            graphs.add(layers(first, layers.subList(first, Math.min(layers.size(), first + layersPerGraph)))
+                    .snapshot());
+        }
+        graphs.add(output(weights).snapshot());
+    }
+
+    /**
+     * The graphs and launch grids for {@code weights} on buffers {@code act}, with {@code layersPerGraph} decoder
+     * layers in each layer graph (1: one graph per block; more: fewer graph executions, each with its host
+     * synchronisation, per token).
+     */
+    public static ForwardGraphs build(ForwardShape shape, Activations act, DeviceWeights weights,
+            KernelTuning tuning, int layersPerGraph) {
+        return new ForwardGraphs(shape, act, weights, tuning, layersPerGraph);
+    }
+
+    /** Embedding graph, layer graphs, output graph, in execution order. */
+    public List<ImmutableTaskGraph> graphs() {
+        return graphs;
+    }
+
+    /** Decoder layers in each layer graph (the last may hold fewer). */
+    public int layersPerGraph() {
+        return layersPerGraph;
+    }
+
+    public GridScheduler grids() {
+        return grids;
+    }
+
+    /** The shared BF16 buffer DF11 units decode into, or null when no unit is compressed. */
+    public ShortArray decodeBuffer() {
+        return decodeBuffer;
+    }
+
+    private TaskGraph embedding() {
+        String name = prefix + "embed";
+        TaskGraph graph = new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, act.batch, act.embeddingRows);
+        graph = chain.join(graph, true, act.hidden, act.scales);
+        chain.adopt(act.batch);
+        graph = task(graph, name, "widen", items(shape.maxBatch() * shape.hidden()),
+                g -> g.task("widen", ElementwiseKernels::widenRows, new KernelContext(), act.embeddingRows, act.hidden,
+                        shape.hidden(), act.batch, act.scales));
+        return chain.handOn(graph);
+    }
+
+    /** One graph running {@code layers}, the first of which is decoder layer {@code first}. */
+    private TaskGraph layers(int first, List<DeviceLayer> layers) {
+        String name = prefix + "layers" + first + (layers.size() > 1 ? "_" + (first + layers.size() - 1) : "");
+        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.scales, act.qkv, act.attention,
+                act.gateUp, act.mlp, act.scores, act.rotary.cos(), act.rotary.sin()));
+        if (layers.stream().anyMatch(l -> l.unit().compressed())) {
+            uses.add(decodeBuffer);
+        }
+        TaskGraph graph = chain.join(new TaskGraph(name), true, uses.toArray());
+        for (int i = 0; i < layers.size(); i++) {
+            graph = layer(graph, name, "l" + (first + i) + "_", layers.get(i));
+        }
+        return chain.handOn(graph);
+    }
+
+    /** Adds one decoder layer's transfers and tasks (named {@code tag + task}) to {@code graph}. */
+    private TaskGraph layer(TaskGraph graph, String name, String tag, DeviceLayer layer) {
+        DeviceUnit unit = layer.unit();
+        graph = unit.addTransfers(graph)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.inputNorm(), layer.postAttentionNorm(),
+                        layer.keyCache(), layer.valueCache());
+        if (layer.qkvBias() != null) {
+            graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.qkvBias());
+        }
+        if (layer.qkNorm() != null) {
+            graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.qkNorm());
+        }
+        graph = unit.addDecode(graph, name, tag + "decode", decodeBuffer, grids);
+
+        ShortArray w = unit.matrices(decodeBuffer);
+        int dim = shape.hidden();
+        int qkvWidth = shape.qkvWidth();
+        int inter = shape.intermediate();
+        int batch = shape.maxBatch();
+        int rotated = shape.heads() + shape.kvHeads();
+        float eps = shape.eps();
+
+        graph = normMatVec(graph, name, tag + "qkv", w, layer.offsets().qkv(), qkvWidth, dim, act.hidden,
+                layer.inputNorm(), act.qkv, 0);
+        if (layer.qkvBias() != null) {
+            graph = task(graph, name, tag + "qkvBias", items(batch * qkvWidth),
+                    g -> g.task(tag + "qkvBias", ElementwiseKernels::addBias, new KernelContext(), act.qkv,
+                            layer.qkvBias(), qkvWidth, act.batch));
+        }
+        if (layer.qkNorm() != null) {
+            graph = task(graph, name, tag + "qkNorm", groups(batch * rotated, tuning.norm()),
+                    g -> g.task(tag + "qkNorm", NormKernels::rmsNorm, new KernelContext(), act.qkv, act.qkv,
+                            layer.qkNorm(), shape.headDim(), rotated, qkvWidth, eps, act.batch));
+        }
+        graph = task(graph, name, tag + "rope", items(batch * rotated * shape.headDim() / 2),
+                g -> g.task(tag + "rope", RotaryKernels::rotateAndCache, new KernelContext(), act.qkv,
+                        shape.heads(), shape.kvHeads(), shape.headDim(), qkvWidth, act.rotary.cos(),
+                        act.rotary.sin(), layer.keyCache(), layer.valueCache(), act.batch));
+        graph = task(graph, name, tag + "attend", groups(batch * shape.heads(), tuning.attention()),
+                g -> g.task(tag + "attend", AttentionKernels::attend, new KernelContext(), act.qkv,
+                        layer.keyCache(), layer.valueCache(), act.scores, act.attention, shape.heads(),
+                        shape.kvHeads(), shape.headDim(), shape.contextLength(), shape.attentionScale(), qkvWidth,
+                        act.batch));
+        graph = matVec(graph, name, tag + "o", w, layer.offsets().output(), dim, shape.queryDim(), act.attention,
+                act.hidden, 1);
+        graph = normMatVec(graph, name, tag + "gateUp", w, layer.offsets().gateUp(), 2 * inter, dim, act.hidden,
+                layer.postAttentionNorm(), act.gateUp, 0);
+        graph = task(graph, name, tag + "swiglu", items(batch * inter),
+                g -> g.task(tag + "swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp,
+                        inter, act.batch));
+        graph = matVec(graph, name, tag + "down", w, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1);
+        return graph;
+    }
+
+    private TaskGraph output(DeviceWeights weights) {
+        String name = prefix + "output";
+        DeviceUnit unit = weights.output();
+        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.scales));
+        if (unit.compressed()) {
+            uses.add(decodeBuffer);
+        }
+        TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
+        graph = unit.addTransfers(graph)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm());
+        graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
+        graph = normMatVec(graph, name, "logits", unit.matrices(decodeBuffer), weights.outputOffset(), shape.vocab(),
+                shape.hidden(), act.hidden, weights.finalNorm(), act.logits, 1);
+        return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
+    }
+
+    private TaskGraph matVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
+            int cols, FloatArray x, FloatArray out, int accumulate) {
+        grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
+        return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols, x, out,
+                accumulate, tuning.matVecRows(), act.batch, act.scales);
+    }
+
+    private TaskGraph normMatVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
+            int cols, FloatArray x, FloatArray norm, FloatArray out, int lastOnly) {
+        grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
+        return graph.task(task, MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows, cols, x, norm,
+                shape.eps(), out, lastOnly, tuning.matVecRows(), act.batch, act.scales);
+    }
+
+    private TaskGraph task(TaskGraph graph, String name, String task, WorkerGrid grid,
+            UnaryOperator<TaskGraph> add) {
+        grids.addWorkerGrid(name + "." + task, grid);
+        return add.apply(graph);
+    }
+
+    private WorkerGrid matVecGrid(int rows) {
+        return groups((rows + tuning.matVecRows() - 1) / tuning.matVecRows(), tuning.matVec());
+    }
+
+    private WorkerGrid groups(int count, int local) {
+        return Grids.groups(count, local);
+    }
+
+    private WorkerGrid items(int count) {
+        return Grids.items(count, tuning.elementwise());
+    }
+}

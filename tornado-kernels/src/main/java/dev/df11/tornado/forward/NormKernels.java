@@ -1,0 +1,75 @@
+package dev.df11.tornado.forward;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Root-mean-square norm {@code y = x * (1 / sqrt(mean(x^2) + eps)) * weight} over rows of {@code length} values, with
+ * the sum of squares reduced in local memory. The same kernel normalises whole hidden states (one row per token) and,
+ * for Qwen3, each query or key head (one row per head). In place is allowed: each work-item reads an element before
+ * it writes it, and only after the reduction.
+ *
+ * <p>Launch: one work-group per row of the largest batch ({@code maxRows * localSize} work-items, power-of-two local
+ * size of at most {@link ForwardKernels#MAX_LOCAL}); groups beyond the current batch do nothing.
+ */
+public final class NormKernels {
+
+    private NormKernels() {
+    }
+
+    /**
+     * Normalises the batch's {@code count * rowsPerToken} rows of {@code input} into the same places of
+     * {@code output}: row r of token b starts at {@code b * tokenStride + r * width}.
+     *
+     * @param weight       {@code rowsPerToken * width} fp32 weights, row r normalised with {@code weight[r * width ..]}
+     *                     (per-head norms repeat the head's weights once per head)
+     * @param rowsPerToken rows of each token (1 for hidden states, the query plus key heads for per-head norms)
+     * @param tokenStride  floats from one token's first row to the next token's
+     * @param batch         {@code [startPos, count]} ({@link ForwardKernels})
+     */
+    public static void rmsNorm(KernelContext context, FloatArray input, FloatArray output, FloatArray weight, int width,
+            int rowsPerToken, int tokenStride, float eps, IntArray batch) {
+        int group = context.groupIdx;
+        int token = group / rowsPerToken;
+        int row = group - token * rowsPerToken;
+        int base = token * tokenStride + row * width;
+        // Groups past the batch normalise an empty row but still meet every barrier (see normalizeRow).
+        int active = 0;
+        if (group < batch.get(ForwardKernels.COUNT) * rowsPerToken) {
+            active = width;
+        }
+        normalizeRow(context, input, base, output, base, weight, row * width, width, active, eps);
+    }
+
+    /**
+     * Normalises the row at {@code inBase} into {@code outBase}, touching only its first {@code active} values (0 or
+     * {@code width}). Every work-item of the group reaches every barrier whatever {@code active} is: barriers inside
+     * a condition, even a uniform one, crash PoCL's work-group compiler.
+     */
+    private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output,
+            int outBase, FloatArray weight, int weightBase, int width, int active, float eps) {
+        float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        int lane = context.localIdx;
+        int size = context.localGroupSizeX;
+        float sum = 0.0f;
+        for (int i = lane; i < active; i += size) {
+            float v = input.get(inBase + i);
+            sum += v * v;
+        }
+        partial[lane] = sum;
+        context.localBarrier();
+        for (int stride = size / 2; stride > 0; stride >>= 1) {
+            if (lane < stride) {
+                partial[lane] += partial[lane + stride];
+            }
+            context.localBarrier();
+        }
+        float meanSquare = partial[0] / width;
+        float scale = 1.0f / TornadoMath.sqrt(meanSquare + eps);
+        for (int i = lane; i < active; i += size) {
+            output.set(outBase + i, input.get(inBase + i) * scale * weight.get(weightBase + i));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.df11.tornado.forward.weights;
+
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.model.ModelLayout;
+import dev.df11.runtime.model.UnsupportedModelException;
+import dev.df11.runtime.weights.MatrixSlot;
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightUnit;
+import dev.df11.tornado.decode.KernelVersion;
+import dev.df11.tornado.forward.ForwardShape;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
+ * norm. DF11 units stay compressed (decoded on the device each step, by {@code decodeKernel}); plain BF16 units are copied into one array
+ * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
+ *
+ * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed
+ */
+public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String outputMatrix, int outputOffset,
+        FloatArray finalNorm, int decodeBufferElements) {
+
+    private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Builds the device arrays of {@code store}'s model for {@code shape}. */
+    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement,
+            KernelVersion decodeKernel) {
+        ModelConfig config = store.config();
+        List<DeviceLayer> layers = new ArrayList<>();
+        int decode = 0;
+        for (int layer = 0; layer < config.layerCount(); layer++) {
+            WeightUnit unit = store.layerUnit(layer);
+            DeviceUnit device = deviceUnit(store, unit, placement, decodeKernel);
+            decode = Math.max(decode, device.decodedElements());
+            layers.add(new DeviceLayer(device, LayerOffsets.of(unit, layer, shape),
+                    floats(store, ModelLayout.inputNorm(layer)),
+                    floats(store, ModelLayout.postAttentionNorm(layer)),
+                    config.qkvBias() ? concat(floats(store, ModelLayout.bias(layer, "q_proj")),
+                            floats(store, ModelLayout.bias(layer, "k_proj")),
+                            floats(store, ModelLayout.bias(layer, "v_proj"))) : null,
+                    config.qkNorm() ? headNorms(store, layer, shape) : null,
+                    new FloatArray(shape.contextLength() * shape.kvDim()),
+                    new FloatArray(shape.contextLength() * shape.kvDim())));
+        }
+        List<WeightUnit> bands = store.outputUnits();
+        DeviceUnit output = deviceUnit(store, bands.get(0), placement, decodeKernel);
+        decode = Math.max(decode, output.decodedElements());
+        String outputMatrix = new ModelLayout(config).outputMatrix();
+        return new DeviceWeights(layers, output, outputMatrix, outputOffset(bands, outputMatrix, shape),
+                floats(store, ModelLayout.FINAL_NORM), decode);
+    }
+
+    /**
+     * Where vocabulary row 0 of the output projection starts in its unit's device buffer. The store may cut the
+     * projection into bands of rows (so that a host decode buffer stays small); the device decodes the whole unit
+     * and projects all rows in one launch, so the bands must be consecutive rows of one buffer.
+     */
+    private static int outputOffset(List<WeightUnit> bands, String matrix, ForwardShape shape) {
+        WeightUnit first = bands.get(0);
+        long start = LayerOffsets.bufferOffset(first, first.slot(matrix));
+        int rows = 0;
+        for (WeightUnit band : bands) {
+            MatrixSlot slot = band.slot(matrix);
+            boolean sameBuffer = band.compressed() == first.compressed()
+                    && (!band.compressed() ? bands.size() == 1 : band.source().unit().equals(first.source().unit()));
+            if (!sameBuffer || slot.firstRow() != rows || slot.cols() != shape.hidden()
+                    || LayerOffsets.bufferOffset(band, slot) != start + (long) rows * shape.hidden()) {
+                throw new UnsupportedModelException("output projection band " + band.name() + " is not the next"
+                        + " rows of one unit; the TornadoVM backend projects all rows from one buffer");
+            }
+            rows += slot.rows();
+        }
+        if (rows != shape.vocab() || start + (long) rows * shape.hidden() > Integer.MAX_VALUE) {
+            throw new UnsupportedModelException("output projection covers " + rows + " rows of " + shape.vocab()
+                    + " (or lies past element 2^31 - 1 of its unit)");
+        }
+        return (int) start;
+    }
+
+    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement,
+            KernelVersion decodeKernel) {
+        Optional<Df11Unit> compressed = store.compressed(unit);
+        if (compressed.isPresent()) {
+            return CompressedDeviceUnit.of(unit, compressed.get(), decodeKernel);
+        }
+        return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
+    }
+
+    /** A BF16 vector of the store widened to fp32. */
+    static FloatArray floats(WeightStore store, String name) {
+        MemorySegment bf16 = store.vector(name);
+        int n = Math.toIntExact(bf16.byteSize() / 2);
+        FloatArray out = new FloatArray(n);
+        for (int i = 0; i < n; i++) {
+            out.set(i, Float.intBitsToFloat(bf16.getAtIndex(BF16, i) << 16));
+        }
+        return out;
+    }
+
+    private static FloatArray concat(FloatArray... parts) {
+        return FloatArray.concat(parts);
+    }
+
+    /** Qwen3's query-head norm once per query head, then the key-head norm once per key head. */
+    private static FloatArray headNorms(WeightStore store, int layer, ForwardShape shape) {
+        FloatArray query = floats(store, ModelLayout.queryNorm(layer));
+        FloatArray key = floats(store, ModelLayout.keyNorm(layer));
+        int dim = shape.headDim();
+        FloatArray out = new FloatArray((shape.heads() + shape.kvHeads()) * dim);
+        for (int h = 0; h < shape.heads() + shape.kvHeads(); h++) {
+            FloatArray source = h < shape.heads() ? query : key;
+            for (int i = 0; i < dim; i++) {
+                out.set(h * dim + i, source.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Device bytes of all weights (compressed arrays for DF11 units), vectors and KV caches. */
+    public long bytes() {
+        long total = output.deviceBytes() + finalNorm.getNumBytesOfSegment();
+        for (DeviceLayer layer : layers) {
+            total += layer.unit().deviceBytes() + layer.ownBytes();
+        }
+        return total;
+    }
+
+    /** Device bytes of the KV cache. */
+    public long cacheBytes() {
+        return layers.stream().mapToLong(DeviceLayer::cacheBytes).sum();
+    }
+}

@@ -1,0 +1,330 @@
+package dev.df11.tornado.forward;
+
+import org.junit.jupiter.api.Test;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+
+import static dev.df11.tornado.forward.Close.assertClose;
+import static dev.df11.tornado.forward.SingleTask.in;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every forward-pass kernel against a double-precision CPU reference on random inputs, on TornadoVM's default device.
+ * Shapes are deliberately ragged (widths that are not multiples of the work-group size, a batch smaller than the
+ * buffers, GQA with two query heads per key head, a non-zero start position) so that an indexing slip shows.
+ */
+class ForwardKernelsOnDeviceTest {
+
+    private static final int LOCAL = 128;
+
+    @Test
+    void widensEveryFiniteBf16PatternExactly() {
+        int n = 0x10000;
+        ShortArray bits = new ShortArray(n);
+        for (int i = 0; i < n; i++) {
+            bits.set(i, (short) i);
+        }
+        FloatArray out = new FloatArray(n);
+        IntArray step = Inputs.step(0, 1);
+        FloatArray scales = Bf16Scales.table();
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::widenRows, new KernelContext(), bits, out, n, step,
+                scales), Grids.items(n, LOCAL), in(bits, step, scales), out);
+        for (int i = 0; i < n; i++) {
+            if (((i >> 7) & 0xFF) == 0xFF) {
+                continue;   // Inf and NaN: not weights, and not encodable in DF11
+            }
+            float expected = Inputs.bf16ToFloat((short) i);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out.get(i)),
+                    "BF16 0x" + Integer.toHexString(i) + " widened to " + out.get(i) + ", expected " + expected);
+        }
+    }
+
+    @Test
+    void matVecMatchesReferenceForABatchAndAccumulates() {
+        Inputs random = new Inputs(1);
+        int rows = 37;
+        int cols = 300;
+        int offset = 11;
+        int maxBatch = 4;
+        int count = 3;
+        ShortArray weights = random.bf16(offset + rows * cols + 5, 0.05);
+        FloatArray x = random.floats(maxBatch * cols, 1.0);
+        FloatArray start = random.floats(maxBatch * rows, 1.0);
+        for (int variant = 0; variant < 4; variant++) {
+            int accumulate = variant % 2;
+            int rowsPerGroup = variant < 2 ? 1 : 4;   // 37 rows: the last group of 4 holds one row
+            FloatArray out = new FloatArray(maxBatch * rows);
+            for (int i = 0; i < out.getSize(); i++) {
+                out.set(i, start.get(i));
+            }
+            double[] expected = new double[count * rows];
+            for (int b = 0; b < count; b++) {
+                for (int r = 0; r < rows; r++) {
+                    double sum = 0;
+                    for (int k = 0; k < cols; k++) {
+                        sum += (double) Inputs.bf16ToFloat(weights.get(offset + r * cols + k)) * x.get(b * cols + k);
+                    }
+                    expected[b * rows + r] = sum + (accumulate == 1 ? start.get(b * rows + r) : 0);
+                }
+            }
+            IntArray step = Inputs.step(0, count);
+            FloatArray scales = Bf16Scales.table();
+            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols,
+                    x, out, accumulate, rowsPerGroup, step, scales),
+                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL), in(weights, x, out, step, scales),
+                    out);
+            assertClose(expected, out, count * rows, "matVec accumulate=" + accumulate + " rows/group=" + rowsPerGroup);
+            for (int i = count * rows; i < maxBatch * rows; i++) {
+                assertEquals(start.get(i), out.get(i), "matVec wrote past the batch at " + i);
+            }
+        }
+    }
+
+    @Test
+    void rmsNormNormalisesEachTokenRowAndEachHead() {
+        Inputs random = new Inputs(2);
+        int count = 3;
+        float eps = 1e-5f;
+        // {width, rows per token, token stride}: hidden states; then 5 heads inside a wider fused row.
+        for (int[] shape : new int[][] {{300, 1, 300}, {24, 5, 5 * 24 + 40}}) {
+            int width = shape[0];
+            int rowsPerToken = shape[1];
+            int stride = shape[2];
+            FloatArray x = random.floats(4 * stride, 2.0);
+            FloatArray weight = random.floats(rowsPerToken * width, 1.0);
+            FloatArray out = random.floats(4 * stride, 1.0);
+            float[] before = out.toHeapArray();
+            double[] expected = new double[4 * stride];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = before[i];
+            }
+            for (int b = 0; b < count; b++) {
+                for (int r = 0; r < rowsPerToken; r++) {
+                    int base = b * stride + r * width;
+                    double squares = 0;
+                    for (int i = 0; i < width; i++) {
+                        squares += (double) x.get(base + i) * x.get(base + i);
+                    }
+                    double scale = 1 / Math.sqrt(squares / width + eps);
+                    for (int i = 0; i < width; i++) {
+                        expected[base + i] = x.get(base + i) * scale * weight.get(r * width + i);
+                    }
+                }
+            }
+            IntArray step = Inputs.step(7, count);
+            SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), x, out, weight, width,
+                    rowsPerToken, stride, eps, step), Grids.groups(4 * rowsPerToken, LOCAL), in(x, out, weight, step),
+                    out);
+            assertClose(expected, out, 4 * stride, "rmsNorm " + width + " x " + rowsPerToken);
+        }
+    }
+
+    @Test
+    void normMatVecNormalisesThenMultipliesForAllTokensOrTheLast() {
+        Inputs random = new Inputs(3);
+        int rows = 29;
+        int cols = 300;
+        int offset = 7;
+        int count = 3;
+        float eps = 1e-5f;
+        ShortArray weights = random.bf16(offset + rows * cols, 0.05);
+        FloatArray x = random.floats(4 * cols, 2.0);
+        FloatArray norm = random.floats(cols, 1.0);
+        double[] normed = new double[count * cols];
+        for (int b = 0; b < count; b++) {
+            double squares = 0;
+            for (int k = 0; k < cols; k++) {
+                squares += (double) x.get(b * cols + k) * x.get(b * cols + k);
+            }
+            double scale = 1 / Math.sqrt(squares / cols + eps);
+            for (int k = 0; k < cols; k++) {
+                normed[b * cols + k] = x.get(b * cols + k) * scale * norm.get(k);
+            }
+        }
+        for (int variant = 0; variant < 4; variant++) {
+            int lastOnly = variant % 2;
+            int rowsPerGroup = variant < 2 ? 1 : 4;
+            int first = lastOnly == 1 ? count - 1 : 0;
+            double[] expected = new double[(count - first) * rows];
+            for (int b = first; b < count; b++) {
+                for (int r = 0; r < rows; r++) {
+                    double sum = 0;
+                    for (int k = 0; k < cols; k++) {
+                        sum += (double) Inputs.bf16ToFloat(weights.get(offset + r * cols + k)) * normed[b * cols + k];
+                    }
+                    expected[(b - first) * rows + r] = sum;
+                }
+            }
+            FloatArray out = new FloatArray(4 * rows);
+            IntArray step = Inputs.step(0, count);
+            FloatArray scales = Bf16Scales.table();
+            SingleTask.run(g -> g.task("k", MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows,
+                    cols, x, norm, eps, out, lastOnly, rowsPerGroup, step, scales),
+                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
+                    in(weights, x, norm, out, step, scales), out);
+            assertClose(expected, out, expected.length, "normMatVec lastOnly=" + lastOnly + " rows/group="
+                    + rowsPerGroup);
+            for (int i = expected.length; i < out.getSize(); i++) {
+                assertEquals(0f, out.get(i), "normMatVec wrote past its rows at " + i);
+            }
+        }
+    }
+
+    @Test
+    void rotateAndCacheTurnsQueryAndKeyPairsAndAppendsKeysAndValues() {
+        Inputs random = new Inputs(4);
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 16;
+        int half = headDim / 2;
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        int stride = qDim + 2 * kvDim;
+        int context = 12;
+        int start = 5;
+        int count = 3;
+        FloatArray qkv = random.floats(4 * stride, 1.0);
+        FloatArray angles = random.floats(context * half, 3.0);
+        FloatArray cos = new FloatArray(context * half);
+        FloatArray sin = new FloatArray(context * half);
+        for (int i = 0; i < context * half; i++) {
+            cos.set(i, (float) Math.cos(angles.get(i)));
+            sin.set(i, (float) Math.sin(angles.get(i)));
+        }
+        FloatArray keyCache = random.floats(context * kvDim, 1.0);
+        FloatArray valueCache = random.floats(context * kvDim, 1.0);
+        double[] expected = new double[4 * stride];
+        double[] keys = new double[context * kvDim];
+        double[] values = new double[context * kvDim];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = qkv.get(i);
+        }
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = keyCache.get(i);
+            values[i] = valueCache.get(i);
+        }
+        for (int b = 0; b < count; b++) {
+            for (int h = 0; h < heads + kvHeads; h++) {
+                int base = b * stride + h * headDim;
+                for (int i = 0; i < half; i++) {
+                    double c = cos.get((start + b) * half + i);
+                    double s = sin.get((start + b) * half + i);
+                    double x1 = qkv.get(base + i);
+                    double x2 = qkv.get(base + half + i);
+                    expected[base + i] = x1 * c - x2 * s;
+                    expected[base + half + i] = x2 * c + x1 * s;
+                }
+            }
+            for (int j = 0; j < kvDim; j++) {
+                keys[(start + b) * kvDim + j] = expected[b * stride + qDim + j];
+                values[(start + b) * kvDim + j] = qkv.get(b * stride + qDim + kvDim + j);
+            }
+        }
+        IntArray step = Inputs.step(start, count);
+        SingleTask.run(g -> g.task("k", RotaryKernels::rotateAndCache, new KernelContext(), qkv, heads, kvHeads,
+                headDim, stride, cos, sin, keyCache, valueCache, step), Grids.items(4 * (heads + kvHeads) * half,
+                LOCAL), in(qkv, cos, sin, keyCache, valueCache, step), qkv, keyCache, valueCache);
+        assertClose(expected, qkv, 4 * stride, "rotated q|k|v");
+        assertClose(keys, keyCache, keys.length, "key cache");
+        assertClose(values, valueCache, values.length, "value cache");
+    }
+
+    @Test
+    void attentionWithGroupedHeadsMatchesReference() {
+        Inputs random = new Inputs(5);
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 16;
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        int stride = qDim + 2 * kvDim;   // the fused q|k|v row of one token
+        int context = 12;
+        int start = 5;
+        int count = 3;
+        int maxBatch = 4;
+        float scale = (float) (1 / Math.sqrt(headDim));
+        FloatArray qkv = random.floats(maxBatch * stride, 1.0);
+        FloatArray keyCache = random.floats(context * kvDim, 1.0);
+        FloatArray valueCache = random.floats(context * kvDim, 1.0);
+        FloatArray scores = new FloatArray(maxBatch * heads * context);
+        FloatArray out = new FloatArray(maxBatch * qDim);
+        IntArray step = Inputs.step(start, count);
+
+        // The cache as rotateAndCache leaves it: old rows, with the batch's keys and values at their positions.
+        for (int b = 0; b < count; b++) {
+            for (int j = 0; j < kvDim; j++) {
+                keyCache.set((start + b) * kvDim + j, qkv.get(b * stride + qDim + j));
+                valueCache.set((start + b) * kvDim + j, qkv.get(b * stride + qDim + kvDim + j));
+            }
+        }
+        float[] k = keyCache.toHeapArray();
+        float[] v = valueCache.toHeapArray();
+
+        double[] expected = new double[count * qDim];
+        for (int b = 0; b < count; b++) {
+            int position = start + b;
+            for (int h = 0; h < heads; h++) {
+                int kvOffset = (h / (heads / kvHeads)) * headDim;
+                int q = b * stride + h * headDim;
+                double[] weights = new double[position + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int t = 0; t <= position; t++) {
+                    double dot = 0;
+                    for (int d = 0; d < headDim; d++) {
+                        dot += (double) qkv.get(q + d) * k[t * kvDim + kvOffset + d];
+                    }
+                    weights[t] = dot * scale;
+                    max = Math.max(max, weights[t]);
+                }
+                double sum = 0;
+                for (int t = 0; t <= position; t++) {
+                    weights[t] = Math.exp(weights[t] - max);
+                    sum += weights[t];
+                }
+                for (int d = 0; d < headDim; d++) {
+                    double acc = 0;
+                    for (int t = 0; t <= position; t++) {
+                        acc += weights[t] / sum * v[t * kvDim + kvOffset + d];
+                    }
+                    expected[(b * heads + h) * headDim + d] = acc;
+                }
+            }
+        }
+        SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), qkv, keyCache, valueCache,
+                scores, out, heads, kvHeads, headDim, context, scale, stride, step),
+                Grids.groups(maxBatch * heads, LOCAL), in(qkv, keyCache, valueCache, scores, out, step), out);
+        assertClose(expected, out, count * qDim, "attend");
+    }
+
+    @Test
+    void addBiasAndSwiGluMatchReference() {
+        Inputs random = new Inputs(6);
+        int width = 100;
+        int count = 3;
+        FloatArray vec = random.floats(4 * width, 1.0);
+        FloatArray bias = random.floats(width, 1.0);
+        double[] biased = new double[count * width];
+        for (int i = 0; i < count * width; i++) {
+            biased[i] = (double) vec.get(i) + bias.get(i % width);
+        }
+        IntArray step = Inputs.step(0, count);
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::addBias, new KernelContext(), vec, bias, width, step),
+                Grids.items(4 * width, LOCAL), in(vec, bias, step), vec);
+        assertClose(biased, vec, count * width, "addBias");
+
+        FloatArray gateUp = random.floats(4 * 2 * width, 3.0);
+        FloatArray out = new FloatArray(4 * width);
+        double[] expected = new double[count * width];
+        for (int b = 0; b < count; b++) {
+            for (int j = 0; j < width; j++) {
+                double g = gateUp.get(b * 2 * width + j);
+                expected[b * width + j] = g / (1 + Math.exp(-g)) * gateUp.get(b * 2 * width + width + j);
+            }
+        }
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::swiGlu, new KernelContext(), gateUp, out, width, step),
+                Grids.items(4 * width, LOCAL), in(gateUp, out, step), out);
+        assertClose(expected, out, count * width, "swiGlu");
+    }
+}
