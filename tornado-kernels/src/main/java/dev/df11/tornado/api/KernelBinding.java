@@ -3,6 +3,8 @@ package dev.df11.tornado.api;
 import dev.df11.tornado.decode.DecodeKernels;
 import dev.df11.tornado.decode.Df11DeviceUnit;
 import dev.df11.tornado.decode.KernelVersion;
+import dev.df11.tornado.decode.OneDecodeKernels;
+import dev.df11.tornado.decode.PairDecodeKernels;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.decode.SinglePassKernels;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -51,13 +53,34 @@ final class KernelBinding {
                                 packed.codeWords(), u.signMantissa(), u.outputPositions(), u.gaps(), output, status,
                                 u.gapBytes(), u.elements());
             }
+            case V3B_ONE_DECODE -> {
+                PackedInputs packed = unit.packedInputs();
+                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.codeWords(),
+                                u.signMantissa(), u.outputPositions(), u.gaps())
+                        .task(taskName, OneDecodeKernels::decodeOnce, context, packed.tables(), packed.codeWords(),
+                                u.signMantissa(), u.outputPositions(), u.gaps(), output, status, u.gapBytes(),
+                                u.elements());
+            }
+            case V3C_PAIRS -> {
+                PackedInputs packed = unit.packedInputs();
+                graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(),
+                                packed.codeWords(), u.signMantissa(), u.outputPositions(), u.gaps())
+                        .task(taskName, PairDecodeKernels::decodePairs, context, packed.tables(), packed.pairs(),
+                                packed.codeWords(), u.signMantissa(), u.outputPositions(), u.gaps(), output, status,
+                                u.gapBytes(), u.elements());
+            }
+            // These write two BF16 values per int into an IntArray; TornadoVM 5.2 cannot alias a user's ShortArray
+            // as one on the device, so they serve TornadoDecoder only (Df11Tasks refuses them before this point).
+            case V3D_WORD_WRITES, V3E_CAPPED -> throw new IllegalArgumentException(version.label()
+                    + " writes an IntArray and cannot decode into a ShortArray");
         }
     }
 
     /** The launch {@code version} needs for {@code unit}: one work-group of 512 work-items per 4096-byte block. */
     static WorkerGrid grid(KernelVersion version, Df11DeviceUnit unit) {
         int groupSize = switch (version) {
-            case V1_GLOBAL, V2_STAGED, V3_SINGLE_PASS -> DecodeKernels.THREADS;
+            case V1_GLOBAL, V2_STAGED, V3_SINGLE_PASS, V3B_ONE_DECODE, V3C_PAIRS, V3D_WORD_WRITES, V3E_CAPPED ->
+                    DecodeKernels.THREADS;
         };
         WorkerGrid1D grid = new WorkerGrid1D(unit.blocks() * groupSize);
         grid.setLocalWork(groupSize, 1, 1);

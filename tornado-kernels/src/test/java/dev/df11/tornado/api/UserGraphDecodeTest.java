@@ -48,14 +48,29 @@ class UserGraphDecodeTest {
         }
     }
 
-    /** Every kernel version through the same API, on the vector with the longest codes (chains of child tables). */
+    /**
+     * Every kernel version that writes BF16 shorts, through the same API, on the vector with the longest codes
+     * (chains of child tables).
+     */
     @ParameterizedTest
-    @EnumSource(KernelVersion.class)
+    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED"},
+            mode = EnumSource.Mode.EXCLUDE)
     void everyKernelVersionDecodesInAUserGraph(KernelVersion kernel) {
         try (OfficialVectors.Vector vector = OfficialVectors.open("fibonacci_long_codes")) {
             UserGraphs.assertSameBits(UserGraphs.cpuDecode(vector.unit()), UserGraphs.decodeInOwnGraph(
                     "user_" + kernel.name().toLowerCase(), CompressedUnit.of(vector.unit()), kernel), kernel.label());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED"})
+    void kernelsThatWriteIntsAreRefusedForAShortOutput(KernelVersion kernel) {
+        CompressedUnit unit = CompressedUnit.of(new Df11Encoder(2).encode("small", List.of(
+                TestWeights.gaussian(9, 5_000))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Df11Tasks.addDecode(new TaskGraph("mine"), "decodeSmall", unit, unit.allocateOutput(), kernel));
+        assertTrue(e.getMessage().contains(kernel.label()) && e.getMessage().contains("mine.decodeSmall"),
+                e.getMessage());
     }
 
     @Test
