@@ -39,9 +39,10 @@ public final class Df11Tasks {
 
     /**
      * The kernel {@link #addDecode(TaskGraph, String, CompressedUnit, ShortArray)} uses: the fastest that writes a
-     * {@code ShortArray} (measured on an H200: about 530-590 GB/s of BF16 output on OpenCL and PTX; docs/tornado.md).
+     * {@code ShortArray} on both backends (measured on an H100: 529 GB/s of BF16 output on OpenCL, 560 on PTX, where
+     * v3c-pairs drops to 367 on OpenCL; docs/tornado.md).
      */
-    public static final KernelVersion DEFAULT_KERNEL = KernelVersion.V3C_PAIRS;
+    public static final KernelVersion DEFAULT_KERNEL = KernelVersion.V3_SINGLE_PASS;
 
     private Df11Tasks() {
     }
