@@ -56,6 +56,7 @@ public final class CompressedUnit {
     private final String source;
     private final List<UnitMatrix> matrices;
     private PackedInputs packed;
+    private IntArray signMantissaWords;
 
     private CompressedUnit(Df11DeviceUnit arrays, String source, List<UnitMatrix> matrices) {
         this.arrays = arrays;
@@ -223,6 +224,14 @@ public final class CompressedUnit {
         return new ShortArray(elements());
     }
 
+    /**
+     * An array of BF16 pairs sized for this unit's decoded values ({@code (elements() + 1) / 2} ints), for
+     * {@link Df11Tasks#addDecode(uk.ac.manchester.tornado.api.TaskGraph, String, CompressedUnit, IntArray)}.
+     */
+    public IntArray allocateWordOutput() {
+        return new IntArray((int) ((elements() + 1L) / 2));
+    }
+
     /** The lookup tables and the code-length row. */
     public ByteArray lookupTables() {
         return arrays.luts();
@@ -262,6 +271,17 @@ public final class CompressedUnit {
             packed = PackedInputs.of(arrays);
         }
         return packed;
+    }
+
+    /**
+     * The sign/mantissa bytes read as little-endian ints, as the word-writing kernels take them, made on first use and
+     * shared like {@link #packedInputs()}.
+     */
+    synchronized IntArray signMantissaWords() {
+        if (signMantissaWords == null) {
+            signMantissaWords = PackedInputs.signMantissaWords(arrays);
+        }
+        return signMantissaWords;
     }
 
     private int checkIndex(int i) {

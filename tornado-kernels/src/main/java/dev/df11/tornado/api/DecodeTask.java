@@ -7,6 +7,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 /**
  * A DF11 decode task that {@link Df11Tasks#addDecode} put into your task graph: its launch grid under your graph's and
@@ -27,12 +28,13 @@ public final class DecodeTask {
     private final String graphName;
     private final String taskName;
     private final CompressedUnit unit;
-    private final ShortArray output;
+    /** A {@link ShortArray} of BF16 values, or an {@link IntArray} of BF16 pairs. */
+    private final TornadoNativeArray output;
     private final IntArray status;
     private final KernelVersion kernel;
     private final WorkerGrid grid;
 
-    DecodeTask(String graphName, String taskName, CompressedUnit unit, ShortArray output, IntArray status,
+    DecodeTask(String graphName, String taskName, CompressedUnit unit, TornadoNativeArray output, IntArray status,
             KernelVersion kernel, WorkerGrid grid) {
         this.graphName = graphName;
         this.taskName = taskName;
@@ -63,9 +65,30 @@ public final class DecodeTask {
         return unit;
     }
 
-    /** The BF16 output array (on the host only after you transfer it there). */
+    /**
+     * The BF16 output array (on the host only after you transfer it there).
+     *
+     * @throws IllegalStateException when the task writes an {@link IntArray} of BF16 pairs ({@link #wordOutput()})
+     */
     public ShortArray output() {
-        return output;
+        if (output instanceof ShortArray shorts) {
+            return shorts;
+        }
+        throw new IllegalStateException("task " + id() + " writes BF16 pairs into an IntArray; use wordOutput()");
+    }
+
+    /**
+     * The output array of BF16 pairs (element {@code 2i} in the low 16 bits of word {@code i}, {@code 2i + 1} in
+     * the high 16 bits), for a task added with {@link Df11Tasks#addDecode(uk.ac.manchester.tornado.api.TaskGraph,
+     * String, CompressedUnit, IntArray)}.
+     *
+     * @throws IllegalStateException when the task writes a {@link ShortArray} ({@link #output()})
+     */
+    public IntArray wordOutput() {
+        if (output instanceof IntArray words) {
+            return words;
+        }
+        throw new IllegalStateException("task " + id() + " writes a ShortArray of BF16 values; use output()");
     }
 
     /** One status word per block: 0 when its codes agreed with the unit's positions (fetched by {@link #verify}). */

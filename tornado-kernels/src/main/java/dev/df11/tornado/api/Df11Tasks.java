@@ -98,4 +98,69 @@ public final class Df11Tasks {
         return new DecodeTask(graphName, taskName, unit, output, status, kernel,
                 KernelBinding.grid(kernel, unit.deviceUnit()));
     }
+
+    /** The kernel {@link #addDecode(TaskGraph, String, CompressedUnit, IntArray)} uses (710 GB/s on an H100, PTX). */
+    public static final KernelVersion DEFAULT_WORD_KERNEL = KernelVersion.V3D_WORD_WRITES;
+
+    /**
+     * {@link #addDecode(TaskGraph, String, CompressedUnit, IntArray, KernelVersion)} with
+     * {@link #DEFAULT_WORD_KERNEL}.
+     */
+    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, IntArray wordOutput) {
+        return addDecode(graph, taskName, unit, wordOutput, DEFAULT_WORD_KERNEL);
+    }
+
+    /**
+     * Adds a task to {@code graph} that decodes {@code unit} into {@code wordOutput} as BF16 pairs: element
+     * {@code 2i} of the unit in the low 16 bits of {@code wordOutput[i]}, element {@code 2i + 1} in the high 16 bits
+     * (so the array's bytes are the BF16 values in order, as a little-endian ShortArray would hold them). Writing
+     * 32-bit words is the fastest way to decode (v3d); kernels that read the weights can read two per load too.
+     * When the unit has an odd element count, the high half of the last word is written as well (its value is
+     * unspecified). Everything else is as in {@link #addDecode(TaskGraph, String, CompressedUnit, ShortArray,
+     * KernelVersion)}.
+     *
+     * <p>{@link KernelVersion#V3E_CAPPED} is the same kernel as v3d; its register cap
+     * ({@link KernelVersion#registerCap()}) is a compiler flag of your execution plan, which this method cannot set.
+     *
+     * @param wordOutput where the BF16 pairs go, at least {@code (unit.elements() + 1) / 2} ints long
+     * @param kernel     a word-writing decode kernel ({@link KernelVersion#writesWords()})
+     * @throws Df11FormatException      when {@code wordOutput} is too small (names the unit, the graph and the task)
+     * @throws IllegalArgumentException when the unit is empty, the task name is unusable or {@code kernel} writes
+     *                                  shorts
+     */
+    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, IntArray wordOutput,
+            KernelVersion kernel) {
+        String graphName = graph.getTaskGraphName();
+        String id = checkTask(graphName, taskName, unit);
+        if (!kernel.writesWords()) {
+            throw new IllegalArgumentException("task " + id + ": kernel " + kernel.label() + " writes a ShortArray,"
+                    + " not an IntArray of BF16 pairs; choose a word-writing KernelVersion such as "
+                    + DEFAULT_WORD_KERNEL.label());
+        }
+        long words = (unit.elements() + 1L) / 2;
+        if (wordOutput.getSize() < words) {
+            throw new Df11FormatException(unit.name(), unit.source(), "task " + id + ": the output IntArray holds "
+                    + wordOutput.getSize() + " words; the unit decodes to " + unit.elements() + " BF16 values, "
+                    + words + " words (use unit.allocateWordOutput())", null);
+        }
+        IntArray status = new IntArray(unit.blocks());
+        KernelBinding.addWordTask(graph, taskName, kernel, unit, wordOutput, status);
+        graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
+        return new DecodeTask(graphName, taskName, unit, wordOutput, status, kernel,
+                KernelBinding.grid(kernel, unit.deviceUnit()));
+    }
+
+    /** Checks the task name and that the unit is not empty; returns {@code graph.task}. */
+    private static String checkTask(String graphName, String taskName, CompressedUnit unit) {
+        String id = graphName + "." + taskName;
+        if (taskName == null || taskName.isEmpty() || taskName.contains(".")) {
+            throw new IllegalArgumentException("decode task name '" + taskName + "' in graph '" + graphName
+                    + "' must be non-empty and contain no '.'");
+        }
+        if (unit.elements() == 0 || unit.blocks() == 0) {
+            throw new IllegalArgumentException("unit '" + unit.name() + "' is empty; task " + id
+                    + " would have nothing to decode");
+        }
+        return id;
+    }
 }

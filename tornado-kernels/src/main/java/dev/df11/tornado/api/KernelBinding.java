@@ -7,6 +7,7 @@ import dev.df11.tornado.decode.OneDecodeKernels;
 import dev.df11.tornado.decode.PairDecodeKernels;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.decode.SinglePassKernels;
+import dev.df11.tornado.decode.WordWriteKernels;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.WorkerGrid;
@@ -70,10 +71,31 @@ final class KernelBinding {
                                 u.gapBytes(), u.elements());
             }
             // These write two BF16 values per int into an IntArray; TornadoVM 5.2 cannot alias a user's ShortArray
-            // as one on the device, so they serve TornadoDecoder only (Df11Tasks refuses them before this point).
+            // as one on the device, so a ShortArray output cannot take them (Df11Tasks refuses them before this point; addWordTask binds them).
             case V3D_WORD_WRITES, V3E_CAPPED -> throw new IllegalArgumentException(version.label()
                     + " writes an IntArray and cannot decode into a ShortArray");
         }
+    }
+
+    /**
+     * Adds to {@code graph} the transfer of the arrays a word-writing {@code version} (v3d, v3e: one kernel) reads,
+     * on the first execution only, and task {@code taskName} running it on {@code unit}, writing {@code words} (two
+     * BF16 values per int, element {@code 2i} in the low half of word {@code i}) and {@code status}.
+     */
+    static void addWordTask(TaskGraph graph, String taskName, KernelVersion version, CompressedUnit unit,
+            IntArray words, IntArray status) {
+        if (!version.writesWords()) {
+            throw new IllegalArgumentException(version.label() + " writes a ShortArray and cannot decode into an"
+                    + " IntArray of BF16 pairs");
+        }
+        Df11DeviceUnit u = unit.deviceUnit();
+        PackedInputs packed = unit.packedInputs();
+        IntArray signMantissa = unit.signMantissaWords();
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(), packed.codeWords(),
+                        signMantissa, u.outputPositions(), u.gaps())
+                .task(taskName, WordWriteKernels::decodeToWords, new KernelContext(), packed.tables(), packed.pairs(),
+                        packed.codeWords(), signMantissa, u.outputPositions(), u.gaps(), words, status, u.gapBytes(),
+                        u.elements());
     }
 
     /** The launch {@code version} needs for {@code unit}: one work-group of 512 work-items per 4096-byte block. */

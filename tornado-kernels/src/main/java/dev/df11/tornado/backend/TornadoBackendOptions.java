@@ -28,11 +28,11 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
 
     /**
      * The default device, BF16 resident, GPU work-group sizes, no CUDA graphs, one graph per block, the embedding
-     * API's default decode kernel.
+     * API's default word-writing decode kernel (the forward pass reads BF16 pairs).
      */
     public static TornadoBackendOptions defaults() {
         return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), false, 1,
-                Df11Tasks.DEFAULT_KERNEL);
+                Df11Tasks.DEFAULT_WORD_KERNEL);
     }
 
     public TornadoBackendOptions withDevice(String spec) {

@@ -2,7 +2,6 @@ package dev.df11.tornado.forward;
 
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
-import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 import java.util.List;
 
@@ -15,8 +14,8 @@ public final class Activations {
 
     /** {@code [startPos, count]} of the current batch (see {@link ForwardKernels}). */
     public final IntArray batch;
-    /** BF16 embedding rows of the batch, written by the host. */
-    public final ShortArray embeddingRows;
+    /** BF16 embedding rows of the batch, two per int ({@link Bf16Words}), written by the host. */
+    public final IntArray embeddingRows;
     /** The residual stream, {@code maxBatch x hidden}. */
     public final FloatArray hidden;
     /** Fused q|k|v rows, {@code maxBatch x qkvWidth}. */
@@ -39,7 +38,7 @@ public final class Activations {
     public Activations(ForwardShape shape) {
         int b = shape.maxBatch();
         batch = IntArray.fromElements(0, 0);
-        embeddingRows = new ShortArray(b * shape.hidden());
+        embeddingRows = new IntArray(Bf16Words.wordsFor((long) b * shape.hidden()));
         hidden = new FloatArray(b * shape.hidden());
         qkv = new FloatArray(b * shape.qkvWidth());
         attention = new FloatArray(b * shape.queryDim());

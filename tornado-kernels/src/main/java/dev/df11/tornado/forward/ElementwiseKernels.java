@@ -4,7 +4,6 @@ import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
-import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
  * One-work-item-per-element kernels of the forward pass. Launch: the element count of the largest batch, rounded up
@@ -15,12 +14,15 @@ public final class ElementwiseKernels {
     private ElementwiseKernels() {
     }
 
-    /** Widens the batch's BF16 embedding rows ({@code count x width}) into fp32 hidden states. */
-    public static void widenRows(KernelContext context, ShortArray bf16, FloatArray output, int width, IntArray batch,
+    /**
+     * Widens the batch's BF16 embedding rows ({@code count x width}, packed two per int as in {@link Bf16Words})
+     * into fp32 hidden states.
+     */
+    public static void widenRows(KernelContext context, IntArray bf16, FloatArray output, int width, IntArray batch,
             FloatArray scales) {
         int id = context.globalIdx;
         if (id < batch.get(ForwardKernels.COUNT) * width) {
-            int bits = bf16.get(id);
+            int bits = (bf16.get(id >> 1) >> ((id & 1) * 16)) & 0xFFFF;
             output.set(id, Bf16Scales.widen(bits, scales.get(Bf16Scales.index(bits))));
         }
     }

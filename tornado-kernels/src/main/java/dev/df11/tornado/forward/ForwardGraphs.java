@@ -10,7 +10,7 @@ import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
-import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class ForwardGraphs {
 
     private final List<ImmutableTaskGraph> graphs = new ArrayList<>();
     private final GridScheduler grids = new GridScheduler();
-    private final ShortArray decodeBuffer;
+    private final IntArray decodeBuffer;
 
     private final ForwardShape shape;
     private final Activations act;
@@ -53,7 +53,8 @@ public final class ForwardGraphs {
         this.tuning = tuning;
         this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
-        this.decodeBuffer = weights.decodeBufferElements() > 0 ? new ShortArray(weights.decodeBufferElements()) : null;
+        this.decodeBuffer = weights.decodeBufferElements() > 0
+                ? new IntArray(Bf16Words.wordsFor(weights.decodeBufferElements())) : null;
         graphs.add(embedding().snapshot());
         List<DeviceLayer> layers = weights.layers();
         for (int first = 0; first < layers.size(); first += layersPerGraph) {
@@ -87,8 +88,8 @@ public final class ForwardGraphs {
         return grids;
     }
 
-    /** The shared BF16 buffer DF11 units decode into, or null when no unit is compressed. */
-    public ShortArray decodeBuffer() {
+    /** The shared buffer of BF16 pairs DF11 units decode into, or null when no unit is compressed. */
+    public IntArray decodeBuffer() {
         return decodeBuffer;
     }
 
@@ -133,7 +134,7 @@ public final class ForwardGraphs {
         }
         graph = unit.addDecode(graph, name, tag + "decode", decodeBuffer, grids);
 
-        ShortArray w = unit.matrices(decodeBuffer);
+        IntArray w = unit.matrices(decodeBuffer);
         int dim = shape.hidden();
         int qkvWidth = shape.qkvWidth();
         int inter = shape.intermediate();
@@ -189,15 +190,17 @@ public final class ForwardGraphs {
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
     }
 
-    private TaskGraph matVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
+    private TaskGraph matVec(TaskGraph graph, String name, String task, IntArray weights, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate) {
+        Bf16Words.checkEven("task " + name + "." + task, offset, cols);
         grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols, x, out,
                 accumulate, tuning.matVecRows(), act.batch, act.scales);
     }
 
-    private TaskGraph normMatVec(TaskGraph graph, String name, String task, ShortArray weights, int offset, int rows,
+    private TaskGraph normMatVec(TaskGraph graph, String name, String task, IntArray weights, int offset, int rows,
             int cols, FloatArray x, FloatArray norm, FloatArray out, int lastOnly) {
+        Bf16Words.checkEven("task " + name + "." + task, offset, cols);
         grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
         return graph.task(task, MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows, cols, x, norm,
                 shape.eps(), out, lastOnly, tuning.matVecRows(), act.batch, act.scales);

@@ -26,11 +26,12 @@ class ForwardKernelsOnDeviceTest {
         for (int i = 0; i < n; i++) {
             bits.set(i, (short) i);
         }
+        IntArray words = Bf16Words.pack(bits.getSegment());
         FloatArray out = new FloatArray(n);
         IntArray step = Inputs.step(0, 1);
         FloatArray scales = Bf16Scales.table();
-        SingleTask.run(g -> g.task("k", ElementwiseKernels::widenRows, new KernelContext(), bits, out, n, step,
-                scales), Grids.items(n, LOCAL), in(bits, step, scales), out);
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::widenRows, new KernelContext(), words, out, n, step,
+                scales), Grids.items(n, LOCAL), in(words, step, scales), out);
         for (int i = 0; i < n; i++) {
             if (((i >> 7) & 0xFF) == 0xFF) {
                 continue;   // Inf and NaN: not weights, and not encodable in DF11
@@ -45,11 +46,12 @@ class ForwardKernelsOnDeviceTest {
     void matVecMatchesReferenceForABatchAndAccumulates() {
         Inputs random = new Inputs(1);
         int rows = 37;
-        int cols = 300;
-        int offset = 11;
+        int cols = 1102;   // 551 words: 128-wide rows run the 4-word loop once and then the tail; 32-wide rows more
+        int offset = 10;
         int maxBatch = 4;
         int count = 3;
         ShortArray weights = random.bf16(offset + rows * cols + 5, 0.05);
+        IntArray words = Bf16Words.pack(weights.getSegment());
         FloatArray x = random.floats(maxBatch * cols, 1.0);
         FloatArray start = random.floats(maxBatch * rows, 1.0);
         for (int variant = 0; variant < 4; variant++) {
@@ -71,9 +73,9 @@ class ForwardKernelsOnDeviceTest {
             }
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
-            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols,
+            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), words, offset, rows, cols,
                     x, out, accumulate, rowsPerGroup, step, scales),
-                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL), in(weights, x, out, step, scales),
+                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL), in(words, x, out, step, scales),
                     out);
             assertClose(expected, out, count * rows, "matVec accumulate=" + accumulate + " rows/group=" + rowsPerGroup);
             for (int i = count * rows; i < maxBatch * rows; i++) {
@@ -126,10 +128,11 @@ class ForwardKernelsOnDeviceTest {
         Inputs random = new Inputs(3);
         int rows = 29;
         int cols = 300;
-        int offset = 7;
+        int offset = 6;
         int count = 3;
         float eps = 1e-5f;
         ShortArray weights = random.bf16(offset + rows * cols, 0.05);
+        IntArray words = Bf16Words.pack(weights.getSegment());
         FloatArray x = random.floats(4 * cols, 2.0);
         FloatArray norm = random.floats(cols, 1.0);
         double[] normed = new double[count * cols];
@@ -160,10 +163,10 @@ class ForwardKernelsOnDeviceTest {
             FloatArray out = new FloatArray(4 * rows);
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
-            SingleTask.run(g -> g.task("k", MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows,
+            SingleTask.run(g -> g.task("k", MatVecKernels::normMatVec, new KernelContext(), words, offset, rows,
                     cols, x, norm, eps, out, lastOnly, rowsPerGroup, step, scales),
                     Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
-                    in(weights, x, norm, out, step, scales), out);
+                    in(words, x, norm, out, step, scales), out);
             assertClose(expected, out, expected.length, "normMatVec lastOnly=" + lastOnly + " rows/group="
                     + rowsPerGroup);
             for (int i = expected.length; i < out.getSize(); i++) {

@@ -10,12 +10,12 @@ import dev.df11.tornado.decode.KernelVersion;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
-import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * A DF11 unit kept compressed on the device, decoded through the DF11 embedding API ({@link Df11Tasks}): the decode
  * task added to a graph moves the compressed arrays on the first execution only, and every execution of the graph
- * starts by decoding the whole unit into the shared BF16 decode buffer. The task's per-block consistency flags stay
+ * starts by decoding the whole unit into the shared decode buffer of BF16 pairs (a word-writing kernel: v3d). The task's per-block consistency flags stay
  * on the device until {@link #verify} is asked to look at them.
  */
 public final class CompressedDeviceUnit implements DeviceUnit {
@@ -33,9 +33,15 @@ public final class CompressedDeviceUnit implements DeviceUnit {
      * Validates {@code compressed} on the host and copies its arrays off-heap. The whole DF11 unit is decoded on the
      * device, whatever range of it {@code unit} (for example a band of output rows) covers.
      *
-     * @param kernel the decode kernel to run
+     * @param kernel the decode kernel to run: one that writes BF16 pairs ({@link KernelVersion#writesWords()})
+     * @throws IllegalArgumentException when {@code kernel} writes shorts
      */
     public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, KernelVersion kernel) {
+        if (!kernel.writesWords()) {
+            throw new IllegalArgumentException("unit " + unit.name() + ": decode kernel " + kernel.label()
+                    + " writes a ShortArray; the device forward pass reads BF16 pairs from an IntArray and needs a"
+                    + " word-writing kernel such as " + Df11Tasks.DEFAULT_WORD_KERNEL.label());
+        }
         CompressedUnit arrays = CompressedUnit.of(compressed);
         if (arrays.elements() < unit.source().to()) {
             throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
@@ -60,7 +66,7 @@ public final class CompressedDeviceUnit implements DeviceUnit {
     }
 
     @Override
-    public ShortArray matrices(ShortArray decodeBuffer) {
+    public IntArray matrices(IntArray decodeBuffer) {
         return decodeBuffer;
     }
 
@@ -71,7 +77,7 @@ public final class CompressedDeviceUnit implements DeviceUnit {
     }
 
     @Override
-    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, ShortArray decodeBuffer,
+    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray decodeBuffer,
             GridScheduler grids) {
         if (task != null) {
             throw new IllegalStateException("unit " + unit.name() + " already decodes in " + task.id());
