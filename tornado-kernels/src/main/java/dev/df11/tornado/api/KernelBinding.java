@@ -71,7 +71,8 @@ final class KernelBinding {
                                 u.gapBytes(), u.elements());
             }
             // These write two BF16 values per int into an IntArray; TornadoVM 5.2 cannot alias a user's ShortArray
-            // as one on the device, so a ShortArray output cannot take them (Df11Tasks refuses them before this point; addWordTask binds them).
+            // as one on the device, so a ShortArray output cannot take them (Df11Tasks refuses them before this
+            // point; addWordTask binds them).
             case V3D_WORD_WRITES, V3E_CAPPED -> throw new IllegalArgumentException(version.label()
                     + " writes an IntArray and cannot decode into a ShortArray");
         }

@@ -6,22 +6,22 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * {@code out = W x} for a BF16 weight matrix W ({@code rows x cols}, row-major, starting at element {@code offset}
- * of a buffer of BF16 pairs: element {@code 2i} in the low 16 bits of int {@code i}, {@code 2i + 1} in the high bits,
- * the layout the word-writing DF11 decoder produces and {@link Bf16Words} packs on the host) and a batch of fp32 activation rows x ({@code count x cols}, packed), accumulating in fp32.
+ * {@code out = W x} for a BF16 weight matrix W ({@code rows x cols}, row-major, starting at element {@code offset} of a
+ * buffer of BF16 pairs: element {@code 2i} in the low 16 bits of int {@code i}, {@code 2i + 1} in the high bits, the
+ * layout the word-writing DF11 decoder produces and {@link Bf16Words} packs on the host) and a batch of fp32 activation
+ * rows x ({@code count x cols}, packed), accumulating in fp32.
  *
  * <p>Launch: {@code ceil(rows / rowsPerGroup)} work-groups of a power-of-two local size of at most
- * {@link ForwardKernels#MAX_LOCAL}, which {@code rowsPerGroup} (a power of two) divides: each group serves
- * {@code rowsPerGroup} consecutive rows, each row by {@code localSize / rowsPerGroup} work-items (with 128 work-items
- * and 4 rows, one 32-wide warp per row). The group first copies the BF16 scale table into local memory. Then, for
- * each token of the batch, a row's work-items stride over its words (consecutive work-items read consecutive 4-byte
- * words, two weights per load, so the loads coalesce); each iteration issues {@link #UNROLL} loads a stride apart
- * before it multiplies, to keep more loads in flight, and adds the products in the order of a plain strided loop.
- * {@code offset} and {@code cols} must be even (every row starts on a word; the host checks,
- * {@link Bf16Words#checkEven}). A tree reduction in local memory adds their partial sums. The token count is read on the device
- * from {@code batch[1]}, so the same compiled graph serves any batch up to the buffers' capacity; a batch re-reads the
- * rows from cache rather than from DRAM. Rows past the matrix (in the last group) run empty loops but meet every
- * barrier.
+ * {@link ForwardKernels#MAX_LOCAL}, which {@code rowsPerGroup} (a power of two) divides: each group serves {@code
+ * rowsPerGroup} consecutive rows, each row by {@code localSize / rowsPerGroup} work-items (with 128 work-items and 4
+ * rows, one 32-wide warp per row). The group first copies the BF16 scale table into local memory. Then, for each token
+ * of the batch, a row's work-items stride over its words (consecutive work-items read consecutive 4-byte words, two
+ * weights per load, so the loads coalesce); each iteration issues {@link #UNROLL} loads a stride apart before it
+ * multiplies, to keep more loads in flight, and adds the products in the order of a plain strided loop. {@code offset}
+ * and {@code cols} must be even (every row starts on a word; the host checks, {@link Bf16Words#checkEven}). A tree
+ * reduction in local memory adds their partial sums. The token count is read on the device from {@code batch[1]}, so
+ * the same compiled graph serves any batch up to the buffers' capacity; a batch re-reads the rows from cache rather
+ * than from DRAM. Rows past the matrix (in the last group) run empty loops but meet every barrier.
  */
 public final class MatVecKernels {
 
@@ -192,14 +192,16 @@ public final class MatVecKernels {
                 float aw2 = x.get(xBase + 2 * (k + 2 * width));
                 float bw2 = x.get(xBase + 2 * (k + 2 * width) + 1);
                 dot += Bf16Scales.widen(lw2, table[Bf16Scales.index(lw2)]) * (aw2 * norm.get(2 * (k + 2 * width)))
-                        + Bf16Scales.widen(hw2, table[Bf16Scales.index(hw2)]) * (bw2 * norm.get(2 * (k + 2 * width) + 1));
+                        + Bf16Scales.widen(hw2, table[Bf16Scales.index(hw2)])
+                        * (bw2 * norm.get(2 * (k + 2 * width) + 1));
                 sum += aw2 * aw2 + bw2 * bw2;
                 int lw3 = low(w3);
                 int hw3 = high(w3);
                 float aw3 = x.get(xBase + 2 * (k + 3 * width));
                 float bw3 = x.get(xBase + 2 * (k + 3 * width) + 1);
                 dot += Bf16Scales.widen(lw3, table[Bf16Scales.index(lw3)]) * (aw3 * norm.get(2 * (k + 3 * width)))
-                        + Bf16Scales.widen(hw3, table[Bf16Scales.index(hw3)]) * (bw3 * norm.get(2 * (k + 3 * width) + 1));
+                        + Bf16Scales.widen(hw3, table[Bf16Scales.index(hw3)])
+                        * (bw3 * norm.get(2 * (k + 3 * width) + 1));
                 sum += aw3 * aw3 + bw3 * bw3;
             }
             for (int k = unrolled; k < words; k += width) {

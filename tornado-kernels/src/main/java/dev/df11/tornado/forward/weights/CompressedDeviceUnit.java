@@ -15,8 +15,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * A DF11 unit kept compressed on the device, decoded through the DF11 embedding API ({@link Df11Tasks}): the decode
  * task added to a graph moves the compressed arrays on the first execution only, and every execution of the graph
- * starts by decoding the whole unit into the shared decode buffer of BF16 pairs (a word-writing kernel: v3d). The task's per-block consistency flags stay
- * on the device until {@link #verify} is asked to look at them.
+ * starts by decoding the whole unit into the shared decode buffer of BF16 pairs (a word-writing kernel: v3d). The
+ * task's per-block consistency flags stay on the device until {@link #verify} is asked to look at them.
  */
 public final class CompressedDeviceUnit implements DeviceUnit {
 
