@@ -34,7 +34,7 @@ step "What DF11 did to each unit"
 scripts/df11 inspect "$df11"
 
 step "A story from the compressed model (CPU, greedy)"
-scripts/df11 generate --model "$df11" --prompt "Once upon a time" --max-tokens 256 --temperature 0 "$@"
+scripts/df11 generate --model "$df11" --prompt "Once upon a time" --max-tokens 256 --temperature 0 --warmup "$@"
 
 bf16_bytes=$(du -cb "$bf16"/*.safetensors | tail -1 | cut -f1)
 df11_bytes=$(du -cb "$df11"/*.safetensors | tail -1 | cut -f1)

@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  * DecodeThenMatVec MODEL_DIR UNIT [WEIGHT_NAME]     a unit of a DF11 model folder (default: its first matrix)
  * </pre>
  * Exit status 0 when every output agrees with the CPU within float rounding, 1 otherwise, 2 for bad arguments.
- * The JVM needs TornadoVM's flags (docs/tornado.md, docs/embedding-api.md).
+ * The JVM needs TornadoVM's flags (docs/tornado.md; README section "Using DF11 inside your own TornadoVM task graph").
  */
 public final class DecodeThenMatVec {
 
