@@ -40,4 +40,4 @@ bf16_bytes=$(du -cb "$bf16"/*.safetensors | tail -1 | cut -f1)
 df11_bytes=$(du -cb "$df11"/*.safetensors | tail -1 | cut -f1)
 step "Sizes"
 awk -v b="$bf16_bytes" -v d="$df11_bytes" \
-  'BEGIN { printf "BF16 weights: %d bytes\nDF11 weights: %d bytes (%.1f%% of BF16)\n", b, d, 100 * d / b }'
+  'BEGIN { printf "BF16 weights: %d bytes\nDF11 weights: %d bytes (%.2f%% of BF16)\n", b, d, 100 * d / b }'
