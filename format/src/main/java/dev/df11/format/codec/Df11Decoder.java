@@ -28,16 +28,6 @@ public final class Df11Decoder implements Df11UnitDecoder {
     }
 
     @Override
-    public void decode(Df11Unit unit, MemorySegment bf16Out) {
-        decodeRange(unit, 0, unit.elementCount(), bf16Out);
-    }
-
-    @Override
-    public void decodeMatrix(Df11Unit unit, int matrix, MemorySegment bf16Out) {
-        decodeRange(unit, unit.matrixStart(matrix), unit.matrixEnd(matrix), bf16Out);
-    }
-
-    /** Decodes elements {@code [from, to)} into {@code bf16Out}, element {@code from} first. */
     public void decodeRange(Df11Unit unit, long from, long to, MemorySegment bf16Out) {
         unit.checkStructure();
         if (from < 0 || to < from || to > unit.elementCount()) {

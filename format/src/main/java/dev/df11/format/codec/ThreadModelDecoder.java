@@ -33,17 +33,12 @@ public final class ThreadModelDecoder implements Df11UnitDecoder {
     private static final int WINDOW_BITS = Df11Layout.BITS_PER_THREAD;
 
     @Override
-    public void decode(Df11Unit unit, MemorySegment bf16Out) {
-        decodeRange(unit, 0, unit.elementCount(), bf16Out);
-    }
-
-    @Override
-    public void decodeMatrix(Df11Unit unit, int matrix, MemorySegment bf16Out) {
-        decodeRange(unit, unit.matrixStart(matrix), unit.matrixEnd(matrix), bf16Out);
-    }
-
-    private void decodeRange(Df11Unit unit, long from, long to, MemorySegment out) {
+    public void decodeRange(Df11Unit unit, long from, long to, MemorySegment out) {
         unit.checkStructure();
+        if (from < 0 || to < from || to > unit.elementCount()) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of unit '" + unit.name() + "' with "
+                    + unit.elementCount() + " elements");
+        }
         if (out.byteSize() < 2 * (to - from)) {
             throw new Df11FormatException(unit.name(), "the output segment has " + out.byteSize() + " bytes, decoding"
                     + " elements [" + from + ", " + to + ") needs " + 2 * (to - from));
