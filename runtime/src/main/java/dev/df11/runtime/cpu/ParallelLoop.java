@@ -3,6 +3,7 @@ package dev.df11.runtime.cpu;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -50,9 +51,17 @@ public final class ParallelLoop implements AutoCloseable {
             return;
         }
         AtomicInteger next = new AtomicInteger();
+        // The first failure, as thrown: ForkJoinTask.join() would rethrow a worker's exception as a copy made on the
+        // joining thread, so every thread records its own failure here instead of letting it escape.
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         Runnable drain = () -> {
-            for (int i; (i = next.getAndIncrement()) < count; ) {
-                task.accept(i);
+            try {
+                for (int i; (i = next.getAndIncrement()) < count; ) {
+                    task.accept(i);
+                }
+            } catch (Throwable t) {
+                firstFailure.compareAndSet(null, t);
+                next.set(count); // stop handing out work
             }
         };
         int helpers = Math.min(threads, count) - 1;
@@ -60,23 +69,12 @@ public final class ParallelLoop implements AutoCloseable {
         for (int h = 0; h < helpers; h++) {
             submitted[h] = workers.submit(drain);
         }
-        Throwable failure = null;
-        try {
-            drain.run();
-        } catch (Throwable t) {
-            failure = t;
-            next.set(count); // stop handing out work
-        }
+        drain.run();
         // Always wait for the helpers: they may still be writing into the caller's buffers.
         for (ForkJoinTask<?> helper : submitted) {
-            try {
-                helper.join();
-            } catch (Throwable t) {
-                if (failure == null) {
-                    failure = t;
-                }
-            }
+            helper.join();
         }
+        Throwable failure = firstFailure.get();
         if (failure instanceof RuntimeException e) {
             throw e;
         }
