@@ -49,7 +49,7 @@ rm -rf "$out"
 mkdir -p "$out/bin/lib" "$out/lib" "$out/native"
 
 echo "bundle: jlink runtime" >&2
-"$JAVA_HOME/bin/jlink" --add-modules java.se,jdk.internal.vm.ci,jdk.unsupported,jdk.management,jdk.incubator.vector \
+"$JAVA_HOME/bin/jlink" --add-modules java.se,jdk.internal.vm.ci,jdk.unsupported,jdk.management,jdk.incubator.vector,jdk.jfr \
   --strip-debug --no-man-pages --no-header-files --compress zip-9 --output "$out/runtime"
 # The JDK's native libraries keep their symbol tables (libjvm.so: 5 MiB of them); strip where binutils are there.
 if command -v strip >/dev/null; then
@@ -114,7 +114,14 @@ cat > "$out/bin/generate-bench" <<'LAUNCHER'
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 DF11_MAIN=dev.df11.tornado.bench.GenerateBenchmark exec "$here/df11" "$@"
 LAUNCHER
-chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench"
+cat > "$out/bin/matvec-bench" <<'LAUNCHER'
+#!/usr/bin/env bash
+# The matrix-vector kernel benchmark (dev.df11.tornado.bench.MatVecBenchmark): device time per shape and launch
+# configuration beside a device copy; --help lists its options.
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+DF11_MAIN=dev.df11.tornado.bench.MatVecBenchmark exec "$here/df11" "$@"
+LAUNCHER
+chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench" "$out/bin/matvec-bench"
 
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)" >&2

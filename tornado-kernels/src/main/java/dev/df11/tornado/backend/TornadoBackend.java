@@ -8,6 +8,7 @@ import dev.df11.tornado.forward.Activations;
 import dev.df11.tornado.forward.ForwardGraphs;
 import dev.df11.tornado.forward.ForwardKernels;
 import dev.df11.tornado.forward.ForwardPlan;
+import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.ForwardShape;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
@@ -68,7 +69,7 @@ public final class TornadoBackend implements Backend {
         this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeKernel());
         this.graphs = ForwardGraphs.build(shape, act, deviceWeights, options.tuning(), options.layersPerGraph());
         TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
-        this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs());
+        this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs(), options.profile());
     }
 
     @Override
@@ -173,6 +174,12 @@ public final class TornadoBackend implements Backend {
     private static long deviceBytes(DeviceWeights weights, ForwardGraphs graphs, Activations act) {
         long decode = graphs.decodeBuffer() == null ? 0 : graphs.decodeBuffer().getNumBytesOfSegment();
         return weights.bytes() + decode + act.bytes();
+    }
+
+    /** Per-kernel device times, when the options asked to profile; null otherwise. */
+    public ForwardProfile profile() {
+        requireLoaded();
+        return plan.profile();
     }
 
     /** Bytes of the shared DF11 decode buffer (0 when no unit is compressed). */

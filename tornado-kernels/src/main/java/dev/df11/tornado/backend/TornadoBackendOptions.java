@@ -16,9 +16,11 @@ import dev.df11.tornado.forward.weights.Bf16Placement;
  * @param layersPerGraph decoder layers per task graph: 1 is one graph per block; more means fewer graph executions
  *                     (each ends in a host synchronisation) per token
  * @param decodeKernel the DF11 decode kernel
+ * @param profile      record per-kernel device times ({@link TornadoBackend#profile()}); for diagnosis only, it
+ *                     synchronises after every kernel
  */
 public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, KernelTuning tuning,
-        boolean cudaGraphs, int layersPerGraph, KernelVersion decodeKernel) {
+        boolean cudaGraphs, int layersPerGraph, KernelVersion decodeKernel, boolean profile) {
 
     public TornadoBackendOptions {
         if (layersPerGraph < 1) {
@@ -32,30 +34,35 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
      */
     public static TornadoBackendOptions defaults() {
         return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), false, 1,
-                Df11Tasks.DEFAULT_WORD_KERNEL);
+                Df11Tasks.DEFAULT_WORD_KERNEL, false);
     }
 
     public TornadoBackendOptions withDevice(String spec) {
-        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph, decodeKernel);
+        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph, decodeKernel, profile);
     }
 
     public TornadoBackendOptions withPlacement(Bf16Placement placement) {
-        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph, decodeKernel);
+        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph, decodeKernel, profile);
     }
 
     public TornadoBackendOptions withCudaGraphs(boolean enabled) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, decodeKernel);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, decodeKernel, profile);
     }
 
     public TornadoBackendOptions withTuning(KernelTuning sizes) {
-        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, decodeKernel);
+        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, decodeKernel, profile);
     }
 
     public TornadoBackendOptions withDecodeKernel(KernelVersion kernel) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, kernel);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, kernel, profile);
     }
 
     public TornadoBackendOptions withLayersPerGraph(int layers) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers, decodeKernel);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers, decodeKernel, profile);
+    }
+
+    public TornadoBackendOptions withProfile(boolean enabled) {
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, decodeKernel,
+                enabled);
     }
 }

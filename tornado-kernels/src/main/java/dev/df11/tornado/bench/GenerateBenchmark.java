@@ -11,6 +11,7 @@ import dev.df11.tornado.backend.TornadoBackend;
 import dev.df11.tornado.backend.TornadoBackendOptions;
 import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.device.TornadoDevices;
+import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.weights.Bf16Placement;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -132,6 +133,11 @@ public final class GenerateBenchmark implements Callable<Integer> {
             + " (default: the embedding API's default).")
     String decodeKernel;
 
+    @Option(names = "--profile", description = "Record each kernel's device time (TornadoVM's profiler) and print"
+            + " where a token's time goes, by kernel kind. Synchronises after every kernel, so tokens/s measured"
+            + " with it are not comparable with a plain run.")
+    boolean profile;
+
     @Option(names = "--threads", description = "Host threads for synthesis and compression (default: all).")
     Integer threads;
 
@@ -176,6 +182,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         report.put("runs", runs);
         report.put("context", context);
         report.put("cuda_graphs", cudaGraphs);
+        report.put("profiled", profile);
         report.put("layers_per_graph", layersPerGraph);
         report.put("matvec_local", matVecLocal);
         report.put("matvec_rows_per_group", matVecRows);
@@ -212,6 +219,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
                 .withCudaGraphs(cudaGraphs)
                 .withLayersPerGraph(layersPerGraph)
+                .withProfile(profile)
                 .withTuning(TornadoBackendOptions.defaults().tuning().withMatVec(matVecLocal, matVecRows));
         if (decodeKernel != null) {
             options = options.withDecodeKernel(KernelVersion.parse(decodeKernel));
@@ -228,6 +236,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 if (w == 0) {
                     result.firstRunNanos = System.nanoTime() - t;
                 }
+            }
+            if (profile) {
+                backend.profile().reset();
             }
             result.processBytes = GpuMemoryProbe.processBytes();
             result.deviceUsedBytes = GpuMemoryProbe.deviceUsedBytes(0);
@@ -249,6 +260,10 @@ public final class GenerateBenchmark implements Callable<Integer> {
             result.decodeBufferBytes = backend.decodeBufferBytes();
             result.workingBytes = backend.workingBytes();
             result.storeKind = store.kind();
+            if (profile) {
+                result.profile = backend.profile();
+                ProfileReport.print(mode.id, result.profile, System.out);
+            }
             return result;
         }
     }
@@ -319,6 +334,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         OptionalLong processBytes = OptionalLong.empty();
         OptionalLong deviceUsedBytes = OptionalLong.empty();
         String storeKind;
+        ForwardProfile profile;
 
         ModeResult(Mode mode) {
             this.mode = mode;
@@ -358,6 +374,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
             }
             if (deviceUsedBytes.isPresent()) {
                 node.put("nvidia_smi_gpu0_used_bytes", deviceUsedBytes.getAsLong());
+            }
+            if (profile != null) {
+                node.set("profile", ProfileReport.toJson(profile, json));
             }
             ArrayNode generated = node.putArray("greedy_tokens");
             for (int token : this.tokens) {

@@ -13,7 +13,9 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -33,6 +35,8 @@ public final class ForwardGraphs {
 
     private final List<ImmutableTaskGraph> graphs = new ArrayList<>();
     private final GridScheduler grids = new GridScheduler();
+    /** Weight bytes each task streams ({@code graph.task}), for {@link ForwardProfile}. */
+    private final Map<String, Long> bytesByTask = new HashMap<>();
     private final IntArray decodeBuffer;
 
     private final ForwardShape shape;
@@ -88,6 +92,17 @@ public final class ForwardGraphs {
         return grids;
     }
 
+    /** Weight bytes each task streams, by {@code graph.task}: matrix bytes read, BF16 bytes a decode writes. */
+    Map<String, Long> bytesByTask() {
+        return bytesByTask;
+    }
+
+    private void countDecode(String name, String task, DeviceUnit unit) {
+        if (unit.compressed()) {
+            bytesByTask.put(name + "." + task, 2L * unit.decodedElements());
+        }
+    }
+
     /** The shared buffer of BF16 pairs DF11 units decode into, or null when no unit is compressed. */
     public IntArray decodeBuffer() {
         return decodeBuffer;
@@ -133,6 +148,7 @@ public final class ForwardGraphs {
             graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.qkNorm());
         }
         graph = unit.addDecode(graph, name, tag + "decode", decodeBuffer, grids);
+        countDecode(name, tag + "decode", unit);
 
         IntArray w = unit.matrices(decodeBuffer);
         int dim = shape.hidden();
@@ -185,6 +201,7 @@ public final class ForwardGraphs {
         graph = unit.addTransfers(graph)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm());
         graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
+        countDecode(name, "decode", unit);
         graph = normMatVec(graph, name, "logits", unit.matrices(decodeBuffer), weights.outputOffset(), shape.vocab(),
                 shape.hidden(), act.hidden, weights.finalNorm(), act.logits, 1);
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
@@ -194,6 +211,7 @@ public final class ForwardGraphs {
             int cols, FloatArray x, FloatArray out, int accumulate) {
         Bf16Words.checkEven("task " + name + "." + task, offset, cols);
         grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
+        bytesByTask.put(name + "." + task, 2L * rows * cols);
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols, x, out,
                 accumulate, tuning.matVecRows(), act.batch, act.scales);
     }
@@ -202,6 +220,7 @@ public final class ForwardGraphs {
             int cols, FloatArray x, FloatArray norm, FloatArray out, int lastOnly) {
         Bf16Words.checkEven("task " + name + "." + task, offset, cols);
         grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
+        bytesByTask.put(name + "." + task, 2L * rows * cols);
         return graph.task(task, MatVecKernels::normMatVec, new KernelContext(), weights, offset, rows, cols, x, norm,
                 shape.eps(), out, lastOnly, tuning.matVecRows(), act.batch, act.scales);
     }

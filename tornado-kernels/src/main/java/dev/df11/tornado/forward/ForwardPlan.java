@@ -6,6 +6,7 @@ import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 
 import java.util.ArrayList;
@@ -28,12 +29,15 @@ public final class ForwardPlan implements AutoCloseable {
     /** The DF11 units each graph decodes, by graph index; their block flags are checked after its first run. */
     private final List<List<CompressedDeviceUnit>> decoded = new ArrayList<>();
     private final boolean[] checked;
+    private final ForwardProfile profile;
 
     /**
      * @param device     where to run, or null for TornadoVM's default device
      * @param cudaGraphs replay each graph as a CUDA graph; honoured only on the PTX backend
+     * @param profile    record kernel times per task ({@link #profile()}); slows every graph down
      */
-    public ForwardPlan(ForwardGraphs graphs, DeviceWeights weights, TornadoDevice device, boolean cudaGraphs) {
+    public ForwardPlan(ForwardGraphs graphs, DeviceWeights weights, TornadoDevice device, boolean cudaGraphs,
+            boolean profile) {
         this.layers = weights.layers().size();
         this.layersPerGraph = graphs.layersPerGraph();
         decoded.add(List.of());
@@ -56,8 +60,12 @@ public final class ForwardPlan implements AutoCloseable {
         if (cudaGraphs && usesPtx(device)) {
             created.withCUDAGraph();
         }
+        if (profile) {
+            created.withProfiler(ProfilerMode.SILENT);
+        }
         created.withPreCompilation();
         this.plan = created;
+        this.profile = profile ? new ForwardProfile(graphs.bytesByTask()) : null;
     }
 
     private static boolean usesPtx(TornadoDevice device) {
@@ -67,7 +75,7 @@ public final class ForwardPlan implements AutoCloseable {
 
     /** Runs the embedding graph (the host has filled the batch and embedding rows). */
     public void embed() {
-        plan.withGraph(0).execute();
+        run(0);
     }
 
     /**
@@ -86,10 +94,22 @@ public final class ForwardPlan implements AutoCloseable {
     /** Runs the output graph; the logits are on the host afterwards. */
     public void output() {
         run(decoded.size() - 1);
+        if (profile != null) {
+            profile.endStep();
+        }
+    }
+
+    /** Kernel times per task kind, when the plan was built to profile; null otherwise. */
+    public ForwardProfile profile() {
+        return profile;
     }
 
     private void run(int graph) {
+        long start = System.nanoTime();
         TornadoExecutionResult result = plan.withGraph(graph).execute();
+        if (profile != null) {
+            profile.record(System.nanoTime() - start, result.getProfilerResult().getProfileLog());
+        }
         if (!checked[graph]) {
             for (CompressedDeviceUnit unit : decoded.get(graph)) {
                 unit.verify(result);
