@@ -29,11 +29,13 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
     }
 
     /**
-     * The default device, BF16 resident, GPU work-group sizes, no CUDA graphs, one graph per block, the embedding
-     * API's default word-writing decode kernel (the forward pass reads BF16 pairs).
+     * The default device, BF16 resident, GPU work-group sizes, CUDA graphs where the device runs PTX (each graph's
+     * launches replay as one CUDA graph: a Llama-3.2-1B token on an H100 went from 7.5 to 4.1 ms in BF16 and 10.4 to
+     * 8.5 ms in DF11), one graph per block, the embedding API's default word-writing decode kernel (the forward pass
+     * reads BF16 pairs).
      */
     public static TornadoBackendOptions defaults() {
-        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), false, 1,
+        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), true, 1,
                 Df11Tasks.DEFAULT_WORD_KERNEL, false);
     }
 

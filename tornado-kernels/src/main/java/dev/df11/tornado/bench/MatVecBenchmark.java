@@ -6,6 +6,7 @@ import dev.df11.tornado.forward.Bf16Scales;
 import dev.df11.tornado.forward.Bf16Words;
 import dev.df11.tornado.forward.ForwardKernels;
 import dev.df11.tornado.forward.Grids;
+import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.MatVecKernels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             description = "ROWSxCOLS matrices (default: Llama-3.1-8B's qkv, o, gate|up, down, output).")
     List<String> shapes;
 
-    @Option(names = "--configs", split = ",", defaultValue = "128:1,128:2,128:4,256:4,256:8,512:16,64:2",
+    @Option(names = "--configs", split = ",", defaultValue = "128:1,128:2,128:4,256:4,256:8,64:2,32:1",
             description = "LOCAL:ROWS launch configurations (work-items per group : rows per group).")
     List<String> configs;
 
@@ -72,6 +73,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String config : configs) {
+            String[] lr = config.split(":");
+            if (lr.length != 2) {
+                throw new IllegalArgumentException("configuration '" + config + "' is not LOCAL:ROWS");
+            }
+            new KernelTuning(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()), 1, 1, 1);
+        }
         TornadoDevice target = device == null ? TornadoExecutionPlan.DEFAULT_DEVICE : TornadoDevices.select(device);
         BenchmarkReport report = new BenchmarkReport();
         report.put("benchmark", "matvec");
