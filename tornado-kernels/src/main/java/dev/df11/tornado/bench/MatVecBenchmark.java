@@ -130,7 +130,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         String graphName = "mv_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights, x, batch, scales)
-                .task("mv", MatVecKernels::matVec, new KernelContext(), weights, 0, rows, cols, x, output, 0,
+                .task("mv", MatVecKernels::matVec, new KernelContext(), weights, 0, rows, cols, x, output, 0, 0,
                         rowsPerGroup, batch, scales)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",

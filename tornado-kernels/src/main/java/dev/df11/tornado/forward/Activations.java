@@ -18,6 +18,8 @@ public final class Activations {
     public final IntArray embeddingRows;
     /** The residual stream, {@code maxBatch x hidden}. */
     public final FloatArray hidden;
+    /** RMS-normalised residual stream, the input of the projection that follows a norm, {@code maxBatch x hidden}. */
+    public final FloatArray normed;
     /** Fused q|k|v rows, {@code maxBatch x qkvWidth}. */
     public final FloatArray qkv;
     /** Concatenated attention heads, {@code maxBatch x queryDim}. */
@@ -40,6 +42,7 @@ public final class Activations {
         batch = IntArray.fromElements(0, 0);
         embeddingRows = new IntArray(Bf16Words.wordsFor((long) b * shape.hidden()));
         hidden = new FloatArray(b * shape.hidden());
+        normed = new FloatArray(b * shape.hidden());
         qkv = new FloatArray(b * shape.qkvWidth());
         attention = new FloatArray(b * shape.queryDim());
         gateUp = new FloatArray(b * 2 * shape.intermediate());
@@ -53,7 +56,7 @@ public final class Activations {
     /** Device bytes of these buffers. */
     public long bytes() {
         long total = 0;
-        for (var array : List.of(batch, embeddingRows, hidden, qkv, attention, gateUp, mlp, scores, logits, scales,
+        for (var array : List.of(batch, embeddingRows, hidden, normed, qkv, attention, gateUp, mlp, scores, logits, scales,
                 rotary.cos(), rotary.sin())) {
             total += array.getNumBytesOfSegment();
         }

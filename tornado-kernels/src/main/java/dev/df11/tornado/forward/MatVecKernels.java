@@ -1,7 +1,6 @@
 package dev.df11.tornado.forward;
 
 import uk.ac.manchester.tornado.api.KernelContext;
-import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -39,12 +38,15 @@ public final class MatVecKernels {
      * @param x            {@code count x cols} inputs
      * @param output       {@code count x rows} outputs
      * @param accumulate   1 to add to {@code output} (a residual connection), 0 to overwrite it
+     * @param lastOnly     1 to multiply only the batch's last token, into output row 0 (the output projection: only
+     *                     the last token's logits are needed); 0 for every token
      * @param rowsPerGroup rows each work-group serves
      * @param batch        {@code [startPos, count]} ({@link ForwardKernels})
      * @param scales       {@link Bf16Scales#table()}
      */
     public static void matVec(KernelContext context, IntArray weights, int offset, int rows, int cols,
-            FloatArray x, FloatArray output, int accumulate, int rowsPerGroup, IntArray batch, FloatArray scales) {
+            FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup, IntArray batch,
+            FloatArray scales) {
         float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
         int lane = context.localIdx;
@@ -62,6 +64,10 @@ public final class MatVecKernels {
         }
         context.localBarrier();
         int count = batch.get(ForwardKernels.COUNT);
+        int first = 0;
+        if (lastOnly == 1) {
+            first = count - 1;
+        }
         int base = (offset + row * cols) / 2;
         int words = limit / 2;
         int step = UNROLL * width;
@@ -70,7 +76,7 @@ public final class MatVecKernels {
             remaining = 0;
         }
         int unrolled = sub + remaining / step * step;
-        for (int b = 0; b < count; b++) {
+        for (int b = first; b < count; b++) {
             int xBase = b * cols;
             float sum = 0.0f;
             for (int k = sub; k < unrolled; k += step) {
@@ -111,122 +117,12 @@ public final class MatVecKernels {
                 context.localBarrier();
             }
             if (sub == 0 && limit > 0) {
-                int o = b * rows + row;
+                int o = (b - first) * rows + row;
                 float value = partial[lane];
                 if (accumulate == 1) {
                     value = output.get(o) + value;
                 }
                 output.set(o, value);
-            }
-            context.localBarrier();
-        }
-    }
-
-    /**
-     * RMSNorm fused into the product that follows it: {@code out = W (x * rsqrt(mean(x^2) + eps) * norm)}, computed as
-     * {@code (W (x * norm)) * rsqrt(mean(x^2) + eps)}. Each work-group sums {@code x^2} while it streams its row anyway
-     * (the activations are read for the dot product already), so the norm costs no launch and no buffer. Same launch
-     * as {@link #matVec}.
-     *
-     * @param norm     the norm's {@code cols} fp32 weights
-     * @param lastOnly 1 to run only the batch's last token, writing output row 0 (the output projection); 0 for all
-     */
-    public static void normMatVec(KernelContext context, IntArray weights, int offset, int rows, int cols,
-            FloatArray x, FloatArray norm, float eps, FloatArray output, int lastOnly, int rowsPerGroup,
-            IntArray batch, FloatArray scales) {
-        float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
-        float[] dots = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
-        float[] squares = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
-        int lane = context.localIdx;
-        int size = context.localGroupSizeX;
-        int width = size / rowsPerGroup;
-        int slot = lane / width;
-        int sub = lane - slot * width;
-        int row = context.groupIdx * rowsPerGroup + slot;
-        int limit = 0;
-        if (row < rows) {
-            limit = cols;
-        }
-        for (int i = lane; i < Bf16Scales.SIZE; i += size) {
-            table[i] = scales.get(i);
-        }
-        context.localBarrier();
-        int count = batch.get(ForwardKernels.COUNT);
-        int first = 0;
-        if (lastOnly == 1) {
-            first = count - 1;
-        }
-        int base = (offset + row * cols) / 2;
-        int words = limit / 2;
-        int step = UNROLL * width;
-        int remaining = words - sub;
-        if (remaining < 0) {
-            remaining = 0;
-        }
-        int unrolled = sub + remaining / step * step;
-        for (int b = first; b < count; b++) {
-            int xBase = b * cols;
-            float dot = 0.0f;
-            float sum = 0.0f;
-            for (int k = sub; k < unrolled; k += step) {
-                int w0 = weights.get(base + k);
-                int w1 = weights.get(base + k + width);
-                int w2 = weights.get(base + k + 2 * width);
-                int w3 = weights.get(base + k + 3 * width);
-                int lw0 = low(w0);
-                int hw0 = high(w0);
-                float aw0 = x.get(xBase + 2 * k);
-                float bw0 = x.get(xBase + 2 * k + 1);
-                dot += Bf16Scales.widen(lw0, table[Bf16Scales.index(lw0)]) * (aw0 * norm.get(2 * k))
-                        + Bf16Scales.widen(hw0, table[Bf16Scales.index(hw0)]) * (bw0 * norm.get(2 * k + 1));
-                sum += aw0 * aw0 + bw0 * bw0;
-                int lw1 = low(w1);
-                int hw1 = high(w1);
-                float aw1 = x.get(xBase + 2 * (k + width));
-                float bw1 = x.get(xBase + 2 * (k + width) + 1);
-                dot += Bf16Scales.widen(lw1, table[Bf16Scales.index(lw1)]) * (aw1 * norm.get(2 * (k + width)))
-                        + Bf16Scales.widen(hw1, table[Bf16Scales.index(hw1)]) * (bw1 * norm.get(2 * (k + width) + 1));
-                sum += aw1 * aw1 + bw1 * bw1;
-                int lw2 = low(w2);
-                int hw2 = high(w2);
-                float aw2 = x.get(xBase + 2 * (k + 2 * width));
-                float bw2 = x.get(xBase + 2 * (k + 2 * width) + 1);
-                dot += Bf16Scales.widen(lw2, table[Bf16Scales.index(lw2)]) * (aw2 * norm.get(2 * (k + 2 * width)))
-                        + Bf16Scales.widen(hw2, table[Bf16Scales.index(hw2)])
-                        * (bw2 * norm.get(2 * (k + 2 * width) + 1));
-                sum += aw2 * aw2 + bw2 * bw2;
-                int lw3 = low(w3);
-                int hw3 = high(w3);
-                float aw3 = x.get(xBase + 2 * (k + 3 * width));
-                float bw3 = x.get(xBase + 2 * (k + 3 * width) + 1);
-                dot += Bf16Scales.widen(lw3, table[Bf16Scales.index(lw3)]) * (aw3 * norm.get(2 * (k + 3 * width)))
-                        + Bf16Scales.widen(hw3, table[Bf16Scales.index(hw3)])
-                        * (bw3 * norm.get(2 * (k + 3 * width) + 1));
-                sum += aw3 * aw3 + bw3 * bw3;
-            }
-            for (int k = unrolled; k < words; k += width) {
-                int w = weights.get(base + k);
-                int lw = low(w);
-                int hw = high(w);
-                float aw = x.get(xBase + 2 * k);
-                float bw = x.get(xBase + 2 * k + 1);
-                dot += Bf16Scales.widen(lw, table[Bf16Scales.index(lw)]) * (aw * norm.get(2 * k))
-                        + Bf16Scales.widen(hw, table[Bf16Scales.index(hw)]) * (bw * norm.get(2 * k + 1));
-                sum += aw * aw + bw * bw;
-            }
-            dots[lane] = dot;
-            squares[lane] = sum;
-            context.localBarrier();
-            for (int stride = width / 2; stride > 0; stride >>= 1) {
-                if (sub < stride) {
-                    dots[lane] += dots[lane + stride];
-                    squares[lane] += squares[lane + stride];
-                }
-                context.localBarrier();
-            }
-            if (sub == 0 && limit > 0) {
-                float scale = 1.0f / TornadoMath.sqrt(squares[lane] / cols + eps);
-                output.set((b - first) * rows + row, dots[lane] * scale);
             }
             context.localBarrier();
         }

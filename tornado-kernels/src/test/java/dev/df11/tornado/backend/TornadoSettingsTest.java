@@ -35,4 +35,33 @@ class TornadoSettingsTest {
             }
         }
     }
+
+    @Test
+    void adjustsOnlyTheDefaultsTheUserLeftUnset() {
+        String[] keys = {TornadoSettings.PROPERTY, TornadoSettings.BYTECODE_PROPERTY, TornadoSettings.EVENTS_PROPERTY};
+        String[] before = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            before[i] = System.getProperty(keys[i]);
+        }
+        try {
+            System.clearProperty(TornadoSettings.PROPERTY);
+            System.clearProperty(TornadoSettings.BYTECODE_PROPERTY);
+            System.setProperty(TornadoSettings.EVENTS_PROPERTY, "4096");
+            TornadoSettings.raiseDefaults();
+            assertEquals(TornadoSettings.RAISED_DEFAULT, System.getProperty(TornadoSettings.PROPERTY));
+            assertEquals(TornadoSettings.RAISED_BYTECODE, System.getProperty(TornadoSettings.BYTECODE_PROPERTY));
+            assertEquals("4096", System.getProperty(TornadoSettings.EVENTS_PROPERTY), "a user's value stays");
+            System.clearProperty(TornadoSettings.EVENTS_PROPERTY);
+            TornadoSettings.raiseDefaults();
+            assertEquals(TornadoSettings.LOWERED_EVENTS, System.getProperty(TornadoSettings.EVENTS_PROPERTY));
+        } finally {
+            for (int i = 0; i < keys.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(keys[i]);
+                } else {
+                    System.setProperty(keys[i], before[i]);
+                }
+            }
+        }
+    }
 }

@@ -43,7 +43,7 @@ class ForwardKernelsOnDeviceTest {
     }
 
     @Test
-    void matVecMatchesReferenceForABatchAndAccumulates() {
+    void matVecMatchesReferenceForABatchOrItsLastTokenAndAccumulates() {
         Inputs random = new Inputs(1);
         int rows = 37;
         int cols = 1102;   // 551 words: 128-wide rows run the 4-word loop once and then the tail; 32-wide rows more
@@ -54,32 +54,38 @@ class ForwardKernelsOnDeviceTest {
         IntArray words = Bf16Words.pack(weights.getSegment());
         FloatArray x = random.floats(maxBatch * cols, 1.0);
         FloatArray start = random.floats(maxBatch * rows, 1.0);
-        for (int variant = 0; variant < 4; variant++) {
+        for (int variant = 0; variant < 8; variant++) {
             int accumulate = variant % 2;
-            int rowsPerGroup = variant < 2 ? 1 : 4;   // 37 rows: the last group of 4 holds one row
+            int lastOnly = (variant / 2) % 2;
+            int rowsPerGroup = variant < 4 ? 1 : 4;   // 37 rows: the last group of 4 holds one row
+            int first = lastOnly == 1 ? count - 1 : 0;
             FloatArray out = new FloatArray(maxBatch * rows);
             for (int i = 0; i < out.getSize(); i++) {
                 out.set(i, start.get(i));
             }
-            double[] expected = new double[count * rows];
-            for (int b = 0; b < count; b++) {
+            int written = (count - first) * rows;
+            double[] expected = new double[written];
+            for (int b = first; b < count; b++) {
                 for (int r = 0; r < rows; r++) {
                     double sum = 0;
                     for (int k = 0; k < cols; k++) {
                         sum += (double) Inputs.bf16ToFloat(weights.get(offset + r * cols + k)) * x.get(b * cols + k);
                     }
-                    expected[b * rows + r] = sum + (accumulate == 1 ? start.get(b * rows + r) : 0);
+                    int o = (b - first) * rows + r;
+                    expected[o] = sum + (accumulate == 1 ? start.get(o) : 0);
                 }
             }
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
             SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), words, offset, rows, cols,
-                    x, out, accumulate, rowsPerGroup, step, scales),
+                    x, out, accumulate, lastOnly, rowsPerGroup, step, scales),
                     Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL), in(words, x, out, step, scales),
                     out);
-            assertClose(expected, out, count * rows, "matVec accumulate=" + accumulate + " rows/group=" + rowsPerGroup);
-            for (int i = count * rows; i < maxBatch * rows; i++) {
-                assertEquals(start.get(i), out.get(i), "matVec wrote past the batch at " + i);
+            String what = "matVec accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group="
+                    + rowsPerGroup;
+            assertClose(expected, out, written, what);
+            for (int i = written; i < maxBatch * rows; i++) {
+                assertEquals(start.get(i), out.get(i), what + " wrote past its rows at " + i);
             }
         }
     }
@@ -120,58 +126,6 @@ class ForwardKernelsOnDeviceTest {
                     rowsPerToken, stride, eps, step), Grids.groups(4 * rowsPerToken, LOCAL), in(x, out, weight, step),
                     out);
             assertClose(expected, out, 4 * stride, "rmsNorm " + width + " x " + rowsPerToken);
-        }
-    }
-
-    @Test
-    void normMatVecNormalisesThenMultipliesForAllTokensOrTheLast() {
-        Inputs random = new Inputs(3);
-        int rows = 29;
-        int cols = 300;
-        int offset = 6;
-        int count = 3;
-        float eps = 1e-5f;
-        ShortArray weights = random.bf16(offset + rows * cols, 0.05);
-        IntArray words = Bf16Words.pack(weights.getSegment());
-        FloatArray x = random.floats(4 * cols, 2.0);
-        FloatArray norm = random.floats(cols, 1.0);
-        double[] normed = new double[count * cols];
-        for (int b = 0; b < count; b++) {
-            double squares = 0;
-            for (int k = 0; k < cols; k++) {
-                squares += (double) x.get(b * cols + k) * x.get(b * cols + k);
-            }
-            double scale = 1 / Math.sqrt(squares / cols + eps);
-            for (int k = 0; k < cols; k++) {
-                normed[b * cols + k] = x.get(b * cols + k) * scale * norm.get(k);
-            }
-        }
-        for (int variant = 0; variant < 4; variant++) {
-            int lastOnly = variant % 2;
-            int rowsPerGroup = variant < 2 ? 1 : 4;
-            int first = lastOnly == 1 ? count - 1 : 0;
-            double[] expected = new double[(count - first) * rows];
-            for (int b = first; b < count; b++) {
-                for (int r = 0; r < rows; r++) {
-                    double sum = 0;
-                    for (int k = 0; k < cols; k++) {
-                        sum += (double) Inputs.bf16ToFloat(weights.get(offset + r * cols + k)) * normed[b * cols + k];
-                    }
-                    expected[(b - first) * rows + r] = sum;
-                }
-            }
-            FloatArray out = new FloatArray(4 * rows);
-            IntArray step = Inputs.step(0, count);
-            FloatArray scales = Bf16Scales.table();
-            SingleTask.run(g -> g.task("k", MatVecKernels::normMatVec, new KernelContext(), words, offset, rows,
-                    cols, x, norm, eps, out, lastOnly, rowsPerGroup, step, scales),
-                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
-                    in(words, x, norm, out, step, scales), out);
-            assertClose(expected, out, expected.length, "normMatVec lastOnly=" + lastOnly + " rows/group="
-                    + rowsPerGroup);
-            for (int i = expected.length; i < out.getSize(); i++) {
-                assertEquals(0f, out.get(i), "normMatVec wrote past its rows at " + i);
-            }
         }
     }
 
