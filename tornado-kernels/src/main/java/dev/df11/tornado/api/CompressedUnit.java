@@ -274,10 +274,13 @@ public final class CompressedUnit {
     }
 
     /**
-     * The sign/mantissa bytes read as little-endian ints, as the word-writing kernels take them, made on first use and
-     * shared like {@link #packedInputs()}.
+     * The sign/mantissa bytes as ints, four per int aligned like the exponent plane of
+     * {@link Df11Tasks#addExponentDecode}: element {@code i}'s byte is byte {@code i & 3} (bits {@code 8 * (i & 3)} up)
+     * of int {@code i >> 2}; zero-padded past the last element (at least {@link Df11Tasks#exponentWords} ints). Made
+     * on first use; the same instance on every call, shared with the word-writing decode tasks, so a graph that moves
+     * it to the device moves one array. Do not change it.
      */
-    synchronized IntArray signMantissaWords() {
+    public synchronized IntArray signMantissaWords() {
         if (signMantissaWords == null) {
             signMantissaWords = PackedInputs.signMantissaWords(arrays);
         }

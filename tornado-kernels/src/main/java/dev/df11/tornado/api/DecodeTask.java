@@ -33,9 +33,18 @@ public final class DecodeTask {
     private final IntArray status;
     private final KernelVersion kernel;
     private final WorkerGrid grid;
+    /** The second task of an exponent-plane decode (v3f's join), or null. */
+    private final String joinTaskName;
+    private final WorkerGrid joinGrid;
 
     DecodeTask(String graphName, String taskName, CompressedUnit unit, TornadoNativeArray output, IntArray status,
             KernelVersion kernel, WorkerGrid grid) {
+        this(graphName, taskName, unit, output, status, kernel, grid, null, null);
+    }
+
+    /** A decode of two tasks: {@code taskName}, then {@code joinTaskName} with its own grid. */
+    DecodeTask(String graphName, String taskName, CompressedUnit unit, TornadoNativeArray output, IntArray status,
+            KernelVersion kernel, WorkerGrid grid, String joinTaskName, WorkerGrid joinGrid) {
         this.graphName = graphName;
         this.taskName = taskName;
         this.unit = unit;
@@ -43,6 +52,8 @@ public final class DecodeTask {
         this.status = status;
         this.kernel = kernel;
         this.grid = grid;
+        this.joinTaskName = joinTaskName;
+        this.joinGrid = joinGrid;
     }
 
     /** The name of the task graph the task was added to. */
@@ -74,7 +85,8 @@ public final class DecodeTask {
         if (output instanceof ShortArray shorts) {
             return shorts;
         }
-        throw new IllegalStateException("task " + id() + " writes BF16 pairs into an IntArray; use wordOutput()");
+        throw new IllegalStateException("task " + id() + (kernel.writesExponents()
+                ? " writes an exponent plane; use exponentPlane()" : " writes BF16 pairs into an IntArray; use wordOutput()"));
     }
 
     /**
@@ -85,10 +97,31 @@ public final class DecodeTask {
      * @throws IllegalStateException when the task writes a {@link ShortArray} ({@link #output()})
      */
     public IntArray wordOutput() {
+        if (kernel.writesExponents()) {
+            throw new IllegalStateException("task " + id() + " writes an exponent plane; use exponentPlane()");
+        }
         if (output instanceof IntArray words) {
             return words;
         }
         throw new IllegalStateException("task " + id() + " writes a ShortArray of BF16 values; use output()");
+    }
+
+    /**
+     * The exponent plane (element {@code i}'s exponent in byte {@code i & 3} of int {@code i >> 2}), for a task added
+     * with {@link Df11Tasks#addExponentDecode}.
+     *
+     * @throws IllegalStateException when the task writes BF16 values
+     */
+    public IntArray exponentPlane() {
+        if (kernel.writesExponents()) {
+            return (IntArray) output;
+        }
+        throw new IllegalStateException("task " + id() + " writes BF16 values, not an exponent plane");
+    }
+
+    /** The name of the second task (the join of an exponent-plane decode), or null when the decode is one task. */
+    public String joinTaskName() {
+        return joinTaskName;
     }
 
     /** One status word per block: 0 when its codes agreed with the unit's positions (fetched by {@link #verify}). */
@@ -107,7 +140,8 @@ public final class DecodeTask {
     }
 
     /**
-     * Adds this task's grid to {@code scheduler} under {@link #id()}.
+     * Adds this task's grid to {@code scheduler} under {@link #id()}, and for an exponent-plane decode the join's
+     * grid under {@code graph.} {@link #joinTaskName()}.
      *
      * @return {@code scheduler}, for chaining
      * @throws IllegalStateException when {@code scheduler} already has a grid for this task
@@ -116,7 +150,14 @@ public final class DecodeTask {
         if (scheduler.contains(graphName, taskName)) {
             throw new IllegalStateException("the GridScheduler already has a grid for task " + id());
         }
+        if (joinTaskName != null && scheduler.contains(graphName, joinTaskName)) {
+            throw new IllegalStateException("the GridScheduler already has a grid for task " + graphName + "."
+                    + joinTaskName);
+        }
         scheduler.addWorkerGrid(id(), grid);
+        if (joinTaskName != null) {
+            scheduler.addWorkerGrid(graphName + "." + joinTaskName, joinGrid);
+        }
         return scheduler;
     }
 

@@ -83,6 +83,10 @@ public final class Df11Tasks {
             throw new IllegalArgumentException("task " + id + ": kernel " + kernel.label() + " writes two BF16 values"
                     + " per int into an IntArray, not a ShortArray; choose another KernelVersion");
         }
+        if (kernel.writesExponents()) {
+            throw new IllegalArgumentException("task " + id + ": kernel " + kernel.label() + " writes an exponent"
+                    + " plane, not BF16 values; use addExponentDecode");
+        }
         if (unit.elements() == 0 || unit.blocks() == 0) {
             throw new IllegalArgumentException("unit '" + unit.name() + "' is empty; task " + id
                     + " would have nothing to decode");
@@ -148,6 +152,49 @@ public final class Df11Tasks {
         graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
         return new DecodeTask(graphName, taskName, unit, wordOutput, status, kernel,
                 KernelBinding.grid(kernel, unit.deviceUnit()));
+    }
+
+    /** Ints of an exponent plane of {@code elements} exponents, four per int: {@code ceil(elements / 4)}. */
+    public static int exponentWords(long elements) {
+        return Math.toIntExact((elements + 3) / 4);
+    }
+
+    /**
+     * Adds to {@code graph} a decode of {@code unit}'s exponents only, with {@link KernelVersion#V3F_EXPONENT_PLANE}:
+     * element {@code i}'s 8-bit exponent lands in byte {@code i & 3} (bits {@code 8 * (i & 3)} up) of
+     * {@code exponents[i >> 2]}; the bytes of the last int past {@code unit.elements()} are zero. Combine it with
+     * {@link CompressedUnit#signMantissaWords()} (same alignment) to rebuild BF16:
+     * {@code ((sm & 0x80) << 8) | (exponent << 7) | (sm & 0x7F)}.
+     *
+     * <p>Two tasks are added: {@code taskName}, the decode, and {@code taskName + "Join"}, which writes the ints shared
+     * by two blocks (see {@link dev.df11.tornado.decode.ExponentPlaneKernels}); the returned task's
+     * {@link DecodeTask#registerIn} registers both grids. The compressed arrays and a scratch array of
+     * {@code 2 * unit.blocks()} ints are moved to the device on the first execution only. Every execution writes all
+     * {@code exponentWords(unit.elements())} ints of {@code exponents} and nothing past them, so one plane can be
+     * reused for several units in turn. {@link DecodeTask#verify} works as for the other kernels.
+     *
+     * @param exponents the exponent plane, at least {@link #exponentWords exponentWords(unit.elements())} ints
+     * @throws IllegalArgumentException when {@code exponents} is too small (names the unit, the graph and the task),
+     *                                  the unit is empty or the task name is unusable
+     */
+    public static DecodeTask addExponentDecode(TaskGraph graph, String taskName, CompressedUnit unit,
+            IntArray exponents) {
+        String graphName = graph.getTaskGraphName();
+        String id = checkTask(graphName, taskName, unit);
+        int words = exponentWords(unit.elements());
+        if (exponents.getSize() < words) {
+            throw new IllegalArgumentException("unit '" + unit.name() + "', task " + id + ": the exponent plane holds "
+                    + exponents.getSize() + " ints; the unit's " + unit.elements() + " exponents need " + words
+                    + " (Df11Tasks.exponentWords)");
+        }
+        KernelVersion kernel = KernelVersion.V3F_EXPONENT_PLANE;
+        String joinTaskName = taskName + "Join";
+        IntArray status = new IntArray(unit.blocks());
+        IntArray boundary = new IntArray(2 * unit.blocks());
+        KernelBinding.addExponentTasks(graph, taskName, joinTaskName, unit, exponents, boundary, status);
+        graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
+        return new DecodeTask(graphName, taskName, unit, exponents, status, kernel,
+                KernelBinding.grid(kernel, unit.deviceUnit()), joinTaskName, KernelBinding.joinGrid(unit.deviceUnit()));
     }
 
     /** Checks the task name and that the unit is not empty; returns {@code graph.task}. */

@@ -2,6 +2,7 @@ package dev.df11.tornado.api;
 
 import dev.df11.tornado.decode.DecodeKernels;
 import dev.df11.tornado.decode.Df11DeviceUnit;
+import dev.df11.tornado.decode.ExponentPlaneKernels;
 import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.decode.OneDecodeKernels;
 import dev.df11.tornado.decode.PairDecodeKernels;
@@ -75,6 +76,10 @@ final class KernelBinding {
             // point; addWordTask binds them).
             case V3D_WORD_WRITES, V3E_CAPPED -> throw new IllegalArgumentException(version.label()
                     + " writes an IntArray and cannot decode into a ShortArray");
+            // Writes only the exponents (an exponent plane), bound by addExponentTasks.
+            case V3F_EXPONENT_PLANE -> throw new IllegalArgumentException(version.label()
+                    + " writes an exponent plane (IntArray, four exponents per int), not BF16 values into a"
+                    + " ShortArray; use Df11Tasks.addExponentDecode");
         }
     }
 
@@ -99,11 +104,39 @@ final class KernelBinding {
                         u.elements());
     }
 
+    /**
+     * Adds to {@code graph} the transfer (first execution only) of what v3f reads and of the {@code boundary} scratch
+     * array ({@code 2 * blocks} ints), then task {@code taskName} decoding {@code unit}'s exponents into
+     * {@code exponents} (whole quads) and {@code boundary} (shared quads), then task {@code joinTaskName} writing the
+     * shared quads into {@code exponents}.
+     */
+    static void addExponentTasks(TaskGraph graph, String taskName, String joinTaskName, CompressedUnit unit,
+            IntArray exponents, IntArray boundary, IntArray status) {
+        Df11DeviceUnit u = unit.deviceUnit();
+        PackedInputs packed = unit.packedInputs();
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(), packed.codeWords(),
+                        u.outputPositions(), u.gaps(), boundary)
+                .task(taskName, ExponentPlaneKernels::decodeToExponents, new KernelContext(), packed.tables(),
+                        packed.pairs(), packed.codeWords(), u.outputPositions(), u.gaps(), exponents, boundary,
+                        status, u.gapBytes(), u.elements())
+                .task(joinTaskName, ExponentPlaneKernels::joinBoundaries, new KernelContext(), u.outputPositions(),
+                        boundary, exponents, u.blocks(), u.elements());
+    }
+
+    /** The launch of v3f's join: one work-item per block boundary ({@code blocks + 1}), groups of 256. */
+    static WorkerGrid joinGrid(Df11DeviceUnit unit) {
+        int groupSize = ExponentPlaneKernels.JOIN_THREADS;
+        int groups = (unit.blocks() + 1 + groupSize - 1) / groupSize;
+        WorkerGrid1D grid = new WorkerGrid1D(groups * groupSize);
+        grid.setLocalWork(groupSize, 1, 1);
+        return grid;
+    }
+
     /** The launch {@code version} needs for {@code unit}: one work-group of 512 work-items per 4096-byte block. */
     static WorkerGrid grid(KernelVersion version, Df11DeviceUnit unit) {
         int groupSize = switch (version) {
-            case V1_GLOBAL, V2_STAGED, V3_SINGLE_PASS, V3B_ONE_DECODE, V3C_PAIRS, V3D_WORD_WRITES, V3E_CAPPED ->
-                    DecodeKernels.THREADS;
+            case V1_GLOBAL, V2_STAGED, V3_SINGLE_PASS, V3B_ONE_DECODE, V3C_PAIRS, V3D_WORD_WRITES, V3E_CAPPED,
+                    V3F_EXPONENT_PLANE -> DecodeKernels.THREADS;
         };
         WorkerGrid1D grid = new WorkerGrid1D(unit.blocks() * groupSize);
         grid.setLocalWork(groupSize, 1, 1);

@@ -36,7 +36,11 @@ import java.util.concurrent.Callable;
  * GPU decode benchmark: a deterministic N(0, sigma^2) BF16 tensor is encoded once and uploaded once; then each decode
  * kernel version runs with warm-up and many timed repetitions (TornadoVM's profiler gives kernel time; wall time is
  * measured around each synchronous execution), next to a device-to-device copy of the same bytes as the bandwidth
- * baseline. Each kernel's output is checked once against the CPU decoder.
+ * baseline. Each kernel's output is checked once against the CPU decoder. GB/s count the BF16 output bytes
+ * ({@code 2 * elements}) for every version, so that v3f-exponent-plane (which writes one byte per element, decode and
+ * join timed together) compares with the others; its check composes BF16 on the host from the plane and the
+ * sign/mantissa bytes, so it compares the plane with the CPU decoder's exponents (and requires the plane's bytes past
+ * the last element to be zero).
  *
  * <pre>decode-bench --elements 134217728 --reps 50 --out results/decode.json</pre>
  */

@@ -18,7 +18,10 @@ public enum KernelVersion {
     V3D_WORD_WRITES("v3d-word-writes", "v3c with an aligned stage: four elements per step, sign/mantissa read and"
             + " BF16 written as ints"),
     /** v3d compiled with at most 32 registers per work-item on NVIDIA devices (full occupancy). */
-    V3E_CAPPED("v3e-capped", "v3d compiled for at most 32 registers on NVIDIA (4 work-groups of 512 per SM)");
+    V3E_CAPPED("v3e-capped", "v3d compiled for at most 32 registers on NVIDIA (4 work-groups of 512 per SM)"),
+    /** v3d writing only an exponent plane (four 8-bit exponents per int); shared quads joined by a second kernel. */
+    V3F_EXPONENT_PLANE("v3f-exponent-plane", "v3d writing only the exponents, four per int (an exponent plane the"
+            + " consumer combines with the sign/mantissa words); quads shared by two blocks joined by a second kernel");
 
     /** Registers per work-item the NVIDIA compilers are asked to stay within; 0 for no request. */
     public int registerCap() {
@@ -28,6 +31,14 @@ public enum KernelVersion {
     /** Whether the kernel writes the output as ints (two BF16 each) rather than shorts. */
     public boolean writesWords() {
         return this == V3D_WORD_WRITES || this == V3E_CAPPED;
+    }
+
+    /**
+     * Whether the kernel writes an exponent plane ({@code IntArray}, element {@code i}'s exponent in byte
+     * {@code i & 3} of int {@code i >> 2}) instead of BF16 values; see {@link ExponentPlaneKernels}.
+     */
+    public boolean writesExponents() {
+        return this == V3F_EXPONENT_PLANE;
     }
 
     private final String label;

@@ -36,6 +36,7 @@ public final class TornadoDecoder implements AutoCloseable {
 
     private static final AtomicInteger GRAPHS = new AtomicInteger();
     private static final String TASK = "decode";
+    private static final String JOIN_TASK = "join";
 
     private final Df11DeviceUnit unit;
     private final KernelVersion version;
@@ -56,7 +57,8 @@ public final class TornadoDecoder implements AutoCloseable {
         this.unit = unit;
         this.version = version;
         this.output = new ShortArray(Math.max(1, unit.elements()));
-        this.deviceOutput = version.writesWords() ? new IntArray(Math.max(1, (unit.elements() + 1) / 2)) : output;
+        this.deviceOutput = version.writesWords() ? new IntArray(Math.max(1, (unit.elements() + 1) / 2))
+                : version.writesExponents() ? new IntArray(Math.max(1, (unit.elements() + 3) / 4)) : output;
         this.status = new IntArray(Math.max(1, unit.blocks()));
         if (unit.blocks() == 0) {
             this.plan = null;   // nothing to decode; TornadoVM cannot launch an empty grid
@@ -68,8 +70,15 @@ public final class TornadoDecoder implements AutoCloseable {
 
         WorkerGrid1D grid = new WorkerGrid1D(unit.blocks() * DecodeKernels.THREADS);
         grid.setLocalWork(DecodeKernels.THREADS, 1, 1);
-        TornadoExecutionPlan executionPlan = new TornadoExecutionPlan(taskGraph.snapshot())
-                .withGridScheduler(new GridScheduler(graph + "." + TASK, grid));
+        GridScheduler grids = new GridScheduler(graph + "." + TASK, grid);
+        if (version.writesExponents()) {
+            int joinGroups = (unit.blocks() + 1 + ExponentPlaneKernels.JOIN_THREADS - 1)
+                    / ExponentPlaneKernels.JOIN_THREADS;
+            WorkerGrid1D joinGrid = new WorkerGrid1D(joinGroups * ExponentPlaneKernels.JOIN_THREADS);
+            joinGrid.setLocalWork(ExponentPlaneKernels.JOIN_THREADS, 1, 1);
+            grids.addWorkerGrid(graph + "." + JOIN_TASK, joinGrid);
+        }
+        TornadoExecutionPlan executionPlan = new TornadoExecutionPlan(taskGraph.snapshot()).withGridScheduler(grids);
         if (device != null) {
             executionPlan.withDevice(device);
         }
@@ -106,6 +115,17 @@ public final class TornadoDecoder implements AutoCloseable {
             return graph.task(TASK, WordWriteKernels::decodeToWords, context, packed.tables(), packed.pairs(),
                     packed.codeWords(), smWords, u.outputPositions(), u.gaps(), words, status, u.gapBytes(),
                     u.elements());
+        }
+        if (version.writesExponents()) { // v3f: decode, then join the quads shared by two blocks
+            IntArray plane = (IntArray) deviceOutput;
+            IntArray boundary = new IntArray(2 * u.blocks());
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(),
+                    packed.codeWords(), u.outputPositions(), u.gaps(), boundary, plane, status);
+            return graph.task(TASK, ExponentPlaneKernels::decodeToExponents, context, packed.tables(),
+                            packed.pairs(), packed.codeWords(), u.outputPositions(), u.gaps(), plane, boundary,
+                            status, u.gapBytes(), u.elements())
+                    .task(JOIN_TASK, ExponentPlaneKernels::joinBoundaries, new KernelContext(),
+                            u.outputPositions(), boundary, plane, u.blocks(), u.elements());
         }
         graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(), packed.codeWords(),
                 u.signMantissa(), u.outputPositions(), u.gaps(), output, status);
@@ -186,15 +206,35 @@ public final class TornadoDecoder implements AutoCloseable {
             throw new IllegalStateException("fetchOutput() before launch()");
         }
         lastResult.transferToHost(deviceOutput, status);
-        if (deviceOutput != output) {
-            // Little-endian ints of BF16 pairs are the BF16 values in order.
-            MemorySegment.copy(deviceOutput.getSegment(), 0, output.getSegment(), 0, 2L * unit.elements());
-        }
         for (int b = 0; b < unit.blocks(); b++) {
             if (status.get(b) != 0) {
                 throw new Df11FormatException(unit.name(), "block " + b + ": the codes found in its stream bytes"
                         + " disagree with output_positions (corrupt encoded_exponent, gaps or output_positions)");
             }
+        }
+        if (version.writesExponents()) {
+            composeFromPlane((IntArray) deviceOutput);
+        } else if (deviceOutput != output) {
+            // Little-endian ints of BF16 pairs are the BF16 values in order.
+            MemorySegment.copy(deviceOutput.getSegment(), 0, output.getSegment(), 0, 2L * unit.elements());
+        }
+    }
+
+    /**
+     * BF16 values from the exponent plane and the sign/mantissa bytes, on the host (so that v3f is checked and timed
+     * like the other versions; its real consumer composes on the device). The plane's bytes past the last element
+     * must be zero.
+     */
+    private void composeFromPlane(IntArray plane) {
+        int n = unit.elements();
+        for (int i = 0; i < n; i++) {
+            int exponent = (plane.get(i >> 2) >> ((i & 3) << 3)) & 0xFF;
+            int sm = unit.signMantissa().get(i) & 0xFF;
+            output.set(i, (short) (((sm & 0x80) << 8) | (exponent << 7) | (sm & 0x7F)));
+        }
+        if ((n & 3) != 0 && (plane.get(n >> 2) >>> ((n & 3) << 3)) != 0) {
+            throw new IllegalStateException(unit.name() + ": the exponent plane's bytes past element " + n
+                    + " are not zero: " + Integer.toHexString(plane.get(n >> 2)));
         }
     }
 

@@ -1,6 +1,6 @@
 /**
  * DF11 decode kernels for TornadoVM, as a ladder of versions ({@link dev.df11.tornado.decode.KernelVersion}, v1 to
- * v3e) kept side by side the way llm.c keeps its kernels: each is checked bit for bit against the CPU decoder and
+ * v3f) kept side by side the way llm.c keeps its kernels: each is checked bit for bit against the CPU decoder and
  * timed against the others (tornado-kernels/KERNEL-NOTES.md has the measurements).
  *
  * <p>Why the versions repeat their table walk and prefix scan instead of calling shared helpers: each kernel is one

@@ -53,7 +53,7 @@ class UserGraphDecodeTest {
      * (chains of child tables).
      */
     @ParameterizedTest
-    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED"},
+    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED", "V3F_EXPONENT_PLANE"},
             mode = EnumSource.Mode.EXCLUDE)
     void everyKernelVersionDecodesInAUserGraph(KernelVersion kernel) {
         try (OfficialVectors.Vector vector = OfficialVectors.open("fibonacci_long_codes")) {
@@ -63,7 +63,7 @@ class UserGraphDecodeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED"})
+    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED", "V3F_EXPONENT_PLANE"})
     void kernelsThatWriteIntsAreRefusedForAShortOutput(KernelVersion kernel) {
         CompressedUnit unit = CompressedUnit.of(new Df11Encoder(2).encode("small", List.of(
                 TestWeights.gaussian(9, 5_000))));
