@@ -1,6 +1,5 @@
 package dev.df11.tornado.backend;
 
-import dev.df11.tornado.api.Df11Tasks;
 import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.Bf16Placement;
@@ -15,7 +14,7 @@ import dev.df11.tornado.forward.weights.Bf16Placement;
  * @param cudaGraphs   replay graphs as CUDA graphs (PTX backend only; ignored elsewhere)
  * @param layersPerGraph decoder layers per task graph: 1 is one graph per block; more means fewer graph executions
  *                     (each ends in a host synchronisation) per token
- * @param decodeKernel the DF11 decode kernel
+ * @param decodeKernel the DF11 decode kernel; the forward pass reads an exponent plane, which only v3f writes
  * @param profile      record per-kernel device times ({@link TornadoBackend#profile()}); for diagnosis only, it
  *                     synchronises after every kernel
  */
@@ -31,12 +30,12 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
     /**
      * The default device, BF16 resident, GPU work-group sizes, CUDA graphs where the device runs PTX (each graph's
      * launches replay as one CUDA graph: a Llama-3.2-1B token on an H100 went from 7.5 to 4.1 ms in BF16 and 10.4 to
-     * 8.5 ms in DF11), one graph per block, the embedding API's default word-writing decode kernel (the forward pass
-     * reads BF16 pairs).
+     * 8.5 ms in DF11), one graph per block, the exponent-plane decode kernel (v3f: the forward pass reads
+     * exponents and the unit's own sign/mantissa bytes).
      */
     public static TornadoBackendOptions defaults() {
         return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), true, 1,
-                Df11Tasks.DEFAULT_WORD_KERNEL, false);
+                KernelVersion.V3F_EXPONENT_PLANE, false);
     }
 
     public TornadoBackendOptions withDevice(String spec) {

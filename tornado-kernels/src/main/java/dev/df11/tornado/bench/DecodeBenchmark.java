@@ -147,6 +147,9 @@ public final class DecodeBenchmark implements Callable<Integer> {
             long bytes = 2L * unit.elements();
             long mismatch = MemorySegment.mismatch(reference, 0, bytes, decoder.output().getSegment(), 0, bytes);
             String check = mismatch == -1 ? "bit-exact vs CPU" : "MISMATCH at element " + mismatch / 2;
+            if (mismatch != -1) {
+                describeMismatches(unit, version, reference, decoder.output().getSegment());
+            }
             for (int i = 0; i < warmup; i++) {
                 decoder.launch();
             }
@@ -161,6 +164,38 @@ public final class DecodeBenchmark implements Callable<Integer> {
             return new BenchmarkReport.Row(version.label(), version.description(), bytes,
                     new Timings("kernel", kernel), new Timings("wall", wall), check);
         }
+    }
+
+    /**
+     * Prints where a kernel's output differs from the CPU's: how many elements, and for the first few their block,
+     * offset in the block and whether their quad is shared with a neighbouring block, which is what tells a decode
+     * bug from a boundary bug.
+     */
+    private static void describeMismatches(Df11DeviceUnit unit, KernelVersion version, MemorySegment reference,
+            MemorySegment output) {
+        int[] positions = unit.outputPositions().toHeapArray();
+        long wrong = 0;
+        int shown = 0;
+        for (int i = 0; i < unit.elements(); i++) {
+            short want = reference.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, i);
+            short got = output.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, i);
+            if (want == got) {
+                continue;
+            }
+            wrong++;
+            if (shown++ < 12) {
+                int block = java.util.Arrays.binarySearch(positions, 0, unit.blocks() + 1, i);
+                block = block >= 0 ? block : -block - 2;
+                int start = positions[block];
+                int end = Math.min(positions[block + 1], unit.elements());
+                boolean shared = (start >> 2) == (i >> 2) && (start & 3) != 0
+                        || (end >> 2) == (i >> 2) && (end & 3) != 0;
+                System.err.printf("%s: element %d (block %d, [%d, %d), offset %d, quad %s): want 0x%04x got 0x%04x%n",
+                        version.label(), i, block, start, end, i - start, shared ? "shared" : "whole",
+                        want & 0xFFFF, got & 0xFFFF);
+            }
+        }
+        System.err.println(version.label() + ": " + wrong + " of " + unit.elements() + " elements differ");
     }
 
     /** The same number of bytes as the BF16 output, copied device to device; counted as read + written. */

@@ -131,8 +131,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
                     + " gives one warp per row).")
     int matVecRows;
 
-    @Option(names = "--decode-kernel", description = "DF11 decode kernel: v1-global, v2-staged, v3-single-pass"
-            + " (default: the embedding API's default).")
+    @Option(names = "--decode-kernel", description = "DF11 decode kernel (default and, for the forward pass, only"
+            + " choice: v3f-exponent-plane; others are refused with a message).")
     String decodeKernel;
 
     @Option(names = "--profile", description = "Record each kernel's device time (TornadoVM's profiler) and print"

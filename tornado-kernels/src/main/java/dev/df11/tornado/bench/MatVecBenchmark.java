@@ -8,6 +8,7 @@ import dev.df11.tornado.forward.ForwardKernels;
 import dev.df11.tornado.forward.Grids;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.MatVecKernels;
+import dev.df11.tornado.forward.WeightPlanes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,9 +93,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
             String[] rc = shape.toLowerCase(Locale.ROOT).split("x");
             int rows = Integer.parseInt(rc[0].trim());
             int cols = Integer.parseInt(rc[1].trim());
-            Bf16Words.checkEven("shape " + shape, 0, cols);
+            WeightPlanes.checkAligned("shape " + shape, 0, cols);
             MemorySegment bf16 = GaussianBf16.generate(seed++, Math.multiplyExact(rows, cols), 0.02);
-            IntArray weights = Bf16Words.pack(bf16);
+            WeightPlanes weights = WeightPlanes.split(bf16);
             FloatArray x = new FloatArray(cols);
             SplittableRandom random = new SplittableRandom(seed++);
             for (int i = 0; i < cols; i++) {
@@ -109,7 +110,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 allExact &= row.check().startsWith("ok");
                 report.add(row);
             }
-            report.add(timeCopy(shape, weights, target));
+            report.add(timeCopy(shape, bf16, target));
         }
         report.print(System.out);
         System.out.println("GB/s: matrix-vector rows count the weight bytes read; copy rows count read + write.");
@@ -120,7 +121,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         return allExact ? 0 : 2;
     }
 
-    private BenchmarkReport.Row time(String shape, IntArray weights, int rows, int cols, FloatArray x,
+    private BenchmarkReport.Row time(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
             double[] reference, int local, int rowsPerGroup, TornadoDevice target) throws Exception {
         FloatArray output = new FloatArray(rows);
         IntArray batch = new IntArray(2);
@@ -129,8 +130,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
         FloatArray scales = Bf16Scales.table();
         String graphName = "mv_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights, x, batch, scales)
-                .task("mv", MatVecKernels::matVec, new KernelContext(), weights, 0, rows, cols, x, output, 0, 0,
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
+                        batch, scales)
+                .task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(), weights.signMantissa(),
+                        0, rows, cols, x, output, 0, 0,
                         rowsPerGroup, batch, scales)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
@@ -159,7 +162,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /** A device copy of the matrix's bytes, the bandwidth ceiling for a kernel that streams it once. */
-    private BenchmarkReport.Row timeCopy(String shape, IntArray weights, TornadoDevice target) throws Exception {
+    private BenchmarkReport.Row timeCopy(String shape, MemorySegment bf16, TornadoDevice target) throws Exception {
+        IntArray weights = Bf16Words.pack(bf16);
         int words = weights.getSize();
         IntArray copy = new IntArray(words);
         String graphName = "mvcopy_" + words;

@@ -35,9 +35,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *
  * <p>{@link #joinBoundaries} then writes each shared quad: one work-item per boundary index {@code b}; the smallest
  * {@code b} whose position lies strictly inside quad {@code q} owns it, and ORs the tail of block {@code b - 1} with
- * the heads of the blocks {@code b, b + 1, ...} that start inside {@code q}. In a valid unit a block other than the
- * last decodes at least 1,024 elements (a code is at most 32 bits), so that is at most two parts (three counting the
- * zero bytes past {@code elements}); the loop does not assume it.
+ * the heads of the blocks {@code b} and, if it also starts inside {@code q}, {@code b + 1}. In a valid unit a block
+ * other than the last decodes at least 1,024 elements (a code is at most 32 bits), so no quad holds more parts.
  *
  * <p>Local memory: 256 + 576 + 4096 + 4096 + 512 ints, 38,144 bytes (37.25 KiB) per work-group of 512.
  */
@@ -205,10 +204,8 @@ public final class ExponentPlaneKernels {
             for (int w = firstWord; w < fullEnd; w++) {
                 int k = 4 * w - base - mineFrom;
                 int lowIndex = k >> 2;
-                int lowWord = 0;
-                if (lowIndex >= 0) {
-                    lowWord = pending[lowIndex * THREADS + lane];
-                }
+                // Masked, not branched (the PTX phi bug above): slots before the block's first read as zero.
+                int lowWord = pending[Math.max(lowIndex, 0) * THREADS + lane] & -(lowIndex >= 0 ? 1 : 0);
                 int value = lowWord;
                 if (shift != 0) {
                     int highWord = pending[(lowIndex + 1) * THREADS + lane];
@@ -300,21 +297,22 @@ public final class ExponentPlaneKernels {
         for (int w = wholeFrom + lane; w < wholeTo; w += THREADS) {
             exponents.set(firstQuad + w, stage[w]);
         }
+        // Head and tail are masked, not assigned in branches, and keep only the block's own bytes of the word. On
+        // TornadoVM's PTX backend (H100) the branch form lost every head and, once that was masked, the head word's
+        // bytes before the block's first slot were not zero (PoCL and NVIDIA's OpenCL were right both times; v3d
+        // never stores those bytes, so nothing showed it before): KERNEL-NOTES.md, PTX notes.
         if (lane == 0) {
-            int headValue = 0;
-            if (nonEmpty == 1 && base != 0) {
-                headValue = stage[0];
-            }
-            boundary.set(2 * group, headValue);
+            int hasHead = nonEmpty & (base != 0 ? 1 : 0);
+            int headEnd = Math.min(4, blockEnd - (firstQuad << 2));
+            boundary.set(2 * group, stage[0] & byteMask(base, headEnd) & -hasHead);
         }
         if (lane == THREADS - 1) {
             int tailWord = (blockEnd >> 2) - firstQuad;
             int hasTail = (nonEmpty == 1 && (blockEnd & 3) != 0 && 4 * (blockEnd >> 2) >= blockStart) ? 1 : 0;
-            int tailValue = 0;
-            if (hasTail == 1 && tailWord < STAGE_WORDS) {
-                tailValue = stage[tailWord];
-            }
-            if (hasTail == 0 || tailWord < STAGE_WORDS) {
+            int inStage = tailWord < STAGE_WORDS ? 1 : 0;
+            int tailValue = stage[Math.min(tailWord, STAGE_WORDS - 1)] & byteMask(0, blockEnd & 3)
+                    & -(hasTail & inStage);
+            if (((hasTail == 0) | (inStage == 1))) {
                 boundary.set(2 * group + 1, tailValue);
             }
         }
@@ -335,15 +333,15 @@ public final class ExponentPlaneKernels {
             int quadStart = quad << 2;
             int owns = ((at & 3) != 0 && previous <= quadStart) ? 1 : 0;
             if (owns == 1) {
-                // Block b - 1 ends inside the quad; blocks b, b + 1, ... start inside it until one starts past it.
-                int value = boundary.get(2 * b - 1);
-                int k = b;
-                // Non-short-circuit on purpose (TornadoVM bug 3); positions has blocks + 1 entries, so k <= blocks is
-                // always a valid index.
-                while ((k < blocks) & (positions.get(k) < quadStart + 4)) {
-                    value = value | boundary.get(2 * k);
-                    k++;
-                }
+                // Block b - 1 ends inside the quad and block b starts in it. In a valid unit only the last block can
+                // be shorter than 1,024 elements, so at most one more block (b + 1, the last) starts in the quad;
+                // a corrupt unit that breaks this fails its status check. Masks, not branches (see the decode).
+                // b = blocks is the unit's end: no block starts there, only the last block's tail is in the quad.
+                int first = b < blocks ? 1 : 0;
+                int second = ((b + 1 < blocks) & (positions.get(Math.min(b + 1, blocks)) < quadStart + 4)) ? 1 : 0;
+                int value = boundary.get(2 * b - 1)
+                        | (boundary.get(2 * Math.min(b, blocks - 1)) & -first)
+                        | (boundary.get(2 * Math.min(b + 1, blocks - 1)) & -second);
                 exponents.set(quad, value);
             }
         }
@@ -355,8 +353,14 @@ public final class ExponentPlaneKernels {
         if (4 * quad + 4 <= blockEnd) {
             exponents.set(quad, value);
         } else {
-            boundary.set(2 * group + 1, value);
+            boundary.set(2 * group + 1, value & byteMask(0, blockEnd & 3));
         }
+    }
+
+    /** An int with bytes {@code lo} (inclusive) to {@code hi} (exclusive, at most 4) set. Kernel-safe. */
+    private static int byteMask(int lo, int hi) {
+        int below = hi >= 4 ? -1 : (1 << (hi << 3)) - 1;
+        return below & (-1 << (lo << 3));
     }
 
     /** A {@code tables} entry ({@code length << 16 | exponent << 7}) as a one-code {@code pairs} entry. */

@@ -44,6 +44,23 @@ public final class Bf16Scales {
         return (bits >> 7) & 0x1FF;
     }
 
+    /**
+     * Table index of a weight held as planes ({@link WeightPlanes}): exponent byte {@code exponent} and sign/mantissa
+     * byte {@code signMantissa}. Kernel-safe.
+     */
+    public static int planeIndex(int exponent, int signMantissa) {
+        return ((signMantissa & 0x80) << 1) | exponent;
+    }
+
+    /** The fp32 value of a weight held as planes, given its table entry {@code scale}. Kernel-safe. */
+    public static float widenPlanes(int exponent, int signMantissa, float scale) {
+        int significand = signMantissa & 0x7F;
+        if (exponent != 0) {
+            significand = significand | 0x80;
+        }
+        return significand * scale;
+    }
+
     /** The fp32 value of BF16 {@code bits} given its table entry {@code scale}. Kernel-safe. */
     public static float widen(int bits, float scale) {
         int significand = bits & 0x7F;

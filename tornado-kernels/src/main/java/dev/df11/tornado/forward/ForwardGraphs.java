@@ -59,7 +59,7 @@ public final class ForwardGraphs {
         this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
         this.decodeBuffer = weights.decodeBufferElements() > 0
-                ? new IntArray(Bf16Words.wordsFor(weights.decodeBufferElements())) : null;
+                ? new IntArray(WeightPlanes.wordsFor(weights.decodeBufferElements())) : null;
         graphs.add(embedding().snapshot());
         List<DeviceLayer> layers = weights.layers();
         for (int first = 0; first < layers.size(); first += layersPerGraph) {
@@ -110,7 +110,7 @@ public final class ForwardGraphs {
         }
     }
 
-    /** The shared buffer of BF16 pairs DF11 units decode into, or null when no unit is compressed. */
+    /** The shared exponent plane DF11 units decode into, or null when no unit is compressed. */
     public IntArray decodeBuffer() {
         return decodeBuffer;
     }
@@ -158,7 +158,7 @@ public final class ForwardGraphs {
         graph = unit.addDecode(graph, name, tag + "decode", decodeBuffer, grids);
         countDecode(name, tag + "decode", unit);
 
-        IntArray w = unit.matrices(decodeBuffer);
+        WeightPlanes w = unit.planes(decodeBuffer);
         int dim = shape.hidden();
         int qkvWidth = shape.qkvWidth();
         int inter = shape.intermediate();
@@ -212,18 +212,19 @@ public final class ForwardGraphs {
         graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
         countDecode(name, "decode", unit);
         graph = rmsNorm(graph, name, "finalNorm", weights.finalNorm());
-        graph = matVec(graph, name, "logits", unit.matrices(decodeBuffer), weights.outputOffset(), shape.vocab(),
+        graph = matVec(graph, name, "logits", unit.planes(decodeBuffer), weights.outputOffset(), shape.vocab(),
                 shape.hidden(), act.normed, act.logits, 0, 1);
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
     }
 
-    private TaskGraph matVec(TaskGraph graph, String name, String task, IntArray weights, int offset, int rows,
+    private TaskGraph matVec(TaskGraph graph, String name, String task, WeightPlanes weights, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly) {
-        Bf16Words.checkEven("task " + name + "." + task, offset, cols);
+        WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
         bytesByTask.put(name + "." + task, 2L * rows * cols);
-        return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights, offset, rows, cols, x, out,
-                accumulate, lastOnly, tuning.matVecRows(), act.batch, act.scales);
+        return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
+                weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, tuning.matVecRows(),
+                act.batch, act.scales);
     }
 
     /**

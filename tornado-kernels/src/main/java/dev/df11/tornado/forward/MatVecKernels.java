@@ -5,22 +5,22 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * {@code out = W x} for a BF16 weight matrix W ({@code rows x cols}, row-major, starting at element {@code offset} of a
- * buffer of BF16 pairs: element {@code 2i} in the low 16 bits of int {@code i}, {@code 2i + 1} in the high bits, the
- * layout the word-writing DF11 decoder produces and {@link Bf16Words} packs on the host) and a batch of fp32 activation
- * rows x ({@code count x cols}, packed), accumulating in fp32.
+ * {@code out = W x} for a BF16 weight matrix W ({@code rows x cols}, row-major, starting at element {@code offset}
+ * of a unit held as two byte planes, {@link WeightPlanes}: exponents, and sign/mantissa bytes, four weights per int)
+ * and a batch of fp32 activation rows x ({@code count x cols}, packed), accumulating in fp32.
  *
  * <p>Launch: {@code ceil(rows / rowsPerGroup)} work-groups of a power-of-two local size of at most
  * {@link ForwardKernels#MAX_LOCAL}, which {@code rowsPerGroup} (a power of two) divides: each group serves {@code
- * rowsPerGroup} consecutive rows, each row by {@code localSize / rowsPerGroup} work-items (with 128 work-items and 4
- * rows, one 32-wide warp per row). The group first copies the BF16 scale table into local memory. Then, for each token
- * of the batch, a row's work-items stride over its words (consecutive work-items read consecutive 4-byte words, two
- * weights per load, so the loads coalesce); each iteration issues {@link #UNROLL} loads a stride apart before it
- * multiplies, to keep more loads in flight, and adds the products in the order of a plain strided loop. {@code offset}
- * and {@code cols} must be even (every row starts on a word; the host checks, {@link Bf16Words#checkEven}). A tree
- * reduction in local memory adds their partial sums. The token count is read on the device from {@code batch[1]}, so
- * the same compiled graph serves any batch up to the buffers' capacity; a batch re-reads the rows from cache rather
- * than from DRAM. Rows past the matrix (in the last group) run empty loops but meet every barrier.
+ * rowsPerGroup} consecutive rows, each row by {@code localSize / rowsPerGroup} work-items. The group first copies the
+ * BF16 scale table into local memory. Then, for each token of the batch, a row's work-items stride over its quads
+ * (consecutive work-items read consecutive ints of both planes, four weights per pair of loads, so the loads
+ * coalesce); each iteration issues {@link #UNROLL} quads' loads a stride apart before it multiplies, to keep more
+ * loads in flight, and adds the products in the order of a plain strided loop (each quad's four products summed
+ * first). {@code offset} and {@code cols} must be multiples of 4 (every row starts on an int; the host checks,
+ * {@link WeightPlanes#checkAligned}). A tree reduction in local memory adds the partial sums. The token count is read
+ * on the device from {@code batch[1]}, so the same compiled graph serves any batch up to the buffers' capacity; a
+ * batch re-reads the rows from cache rather than from DRAM. Rows past the matrix (in the last group) run empty loops
+ * but meet every barrier.
  */
 public final class MatVecKernels {
 
@@ -31,10 +31,11 @@ public final class MatVecKernels {
     }
 
     /**
-     * @param weights      BF16 pairs holding the matrix
-     * @param offset       element index of W[0, 0] in {@code weights} (even)
+     * @param exponents    exponent plane of the unit holding the matrix
+     * @param signMantissa sign/mantissa plane of that unit
+     * @param offset       element index of W[0, 0] in the planes (a multiple of 4)
      * @param rows         rows of W (= output width)
-     * @param cols         columns of W (= input width, even)
+     * @param cols         columns of W (= input width, a multiple of 4)
      * @param x            {@code count x cols} inputs
      * @param output       {@code count x rows} outputs
      * @param accumulate   1 to add to {@code output} (a residual connection), 0 to overwrite it
@@ -44,8 +45,8 @@ public final class MatVecKernels {
      * @param batch        {@code [startPos, count]} ({@link ForwardKernels})
      * @param scales       {@link Bf16Scales#table()}
      */
-    public static void matVec(KernelContext context, IntArray weights, int offset, int rows, int cols,
-            FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup, IntArray batch,
+    public static void matVec(KernelContext context, IntArray exponents, IntArray signMantissa, int offset, int rows,
+            int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup, IntArray batch,
             FloatArray scales) {
         float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
@@ -68,10 +69,10 @@ public final class MatVecKernels {
         if (lastOnly == 1) {
             first = count - 1;
         }
-        int base = (offset + row * cols) / 2;
-        int words = limit / 2;
+        int base = (offset + row * cols) / 4;
+        int quads = limit / 4;
         int step = UNROLL * width;
-        int remaining = words - sub;
+        int remaining = quads - sub;
         if (remaining < 0) {
             remaining = 0;
         }
@@ -80,33 +81,83 @@ public final class MatVecKernels {
             int xBase = b * cols;
             float sum = 0.0f;
             for (int k = sub; k < unrolled; k += step) {
-                int w0 = weights.get(base + k);
-                int w1 = weights.get(base + k + width);
-                int w2 = weights.get(base + k + 2 * width);
-                int w3 = weights.get(base + k + 3 * width);
-                int lw0 = low(w0);
-                int hw0 = high(w0);
-                sum += Bf16Scales.widen(lw0, table[Bf16Scales.index(lw0)]) * x.get(xBase + 2 * k)
-                        + Bf16Scales.widen(hw0, table[Bf16Scales.index(hw0)]) * x.get(xBase + 2 * k + 1);
-                int lw1 = low(w1);
-                int hw1 = high(w1);
-                sum += Bf16Scales.widen(lw1, table[Bf16Scales.index(lw1)]) * x.get(xBase + 2 * (k + width))
-                        + Bf16Scales.widen(hw1, table[Bf16Scales.index(hw1)]) * x.get(xBase + 2 * (k + width) + 1);
-                int lw2 = low(w2);
-                int hw2 = high(w2);
-                sum += Bf16Scales.widen(lw2, table[Bf16Scales.index(lw2)]) * x.get(xBase + 2 * (k + 2 * width))
-                        + Bf16Scales.widen(hw2, table[Bf16Scales.index(hw2)]) * x.get(xBase + 2 * (k + 2 * width) + 1);
-                int lw3 = low(w3);
-                int hw3 = high(w3);
-                sum += Bf16Scales.widen(lw3, table[Bf16Scales.index(lw3)]) * x.get(xBase + 2 * (k + 3 * width))
-                        + Bf16Scales.widen(hw3, table[Bf16Scales.index(hw3)]) * x.get(xBase + 2 * (k + 3 * width) + 1);
+                int e0 = exponents.get(base + k);
+                int s0 = signMantissa.get(base + k);
+                int e1 = exponents.get(base + k + width);
+                int s1 = signMantissa.get(base + k + width);
+                int e2 = exponents.get(base + k + 2 * width);
+                int s2 = signMantissa.get(base + k + 2 * width);
+                int e3 = exponents.get(base + k + 3 * width);
+                int s3 = signMantissa.get(base + k + 3 * width);
+                int x0 = xBase + 4 * k;
+                int x1 = xBase + 4 * (k + width);
+                int x2 = xBase + 4 * (k + 2 * width);
+                int x3 = xBase + 4 * (k + 3 * width);
+                int a0 = e0 & 0xFF;
+                int b0 = e0 >> 8 & 0xFF;
+                int c0 = e0 >> 16 & 0xFF;
+                int d0 = e0 >> 24 & 0xFF;
+                int p0 = s0 & 0xFF;
+                int q0 = s0 >> 8 & 0xFF;
+                int r0 = s0 >> 16 & 0xFF;
+                int t0 = s0 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
+                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + 1)
+                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2)
+                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3);
+                int a1 = e1 & 0xFF;
+                int b1 = e1 >> 8 & 0xFF;
+                int c1 = e1 >> 16 & 0xFF;
+                int d1 = e1 >> 24 & 0xFF;
+                int p1 = s1 & 0xFF;
+                int q1 = s1 >> 8 & 0xFF;
+                int r1 = s1 >> 16 & 0xFF;
+                int t1 = s1 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
+                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + 1)
+                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2)
+                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3);
+                int a2 = e2 & 0xFF;
+                int b2 = e2 >> 8 & 0xFF;
+                int c2 = e2 >> 16 & 0xFF;
+                int d2 = e2 >> 24 & 0xFF;
+                int p2 = s2 & 0xFF;
+                int q2 = s2 >> 8 & 0xFF;
+                int r2 = s2 >> 16 & 0xFF;
+                int t2 = s2 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
+                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + 1)
+                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2)
+                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3);
+                int a3 = e3 & 0xFF;
+                int b3 = e3 >> 8 & 0xFF;
+                int c3 = e3 >> 16 & 0xFF;
+                int d3 = e3 >> 24 & 0xFF;
+                int p3 = s3 & 0xFF;
+                int q3 = s3 >> 8 & 0xFF;
+                int r3 = s3 >> 16 & 0xFF;
+                int t3 = s3 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
+                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + 1)
+                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2)
+                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3);
             }
-            for (int k = unrolled; k < words; k += width) {
-                int w = weights.get(base + k);
-                int lw = low(w);
-                int hw = high(w);
-                sum += Bf16Scales.widen(lw, table[Bf16Scales.index(lw)]) * x.get(xBase + 2 * k)
-                        + Bf16Scales.widen(hw, table[Bf16Scales.index(hw)]) * x.get(xBase + 2 * k + 1);
+            for (int k = unrolled; k < quads; k += width) {
+                int e = exponents.get(base + k);
+                int s = signMantissa.get(base + k);
+                int xk = xBase + 4 * k;
+                int a = e & 0xFF;
+                int bb = e >> 8 & 0xFF;
+                int c = e >> 16 & 0xFF;
+                int d = e >> 24 & 0xFF;
+                int p = s & 0xFF;
+                int q = s >> 8 & 0xFF;
+                int r = s >> 16 & 0xFF;
+                int t = s >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
+                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + 1)
+                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2)
+                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3);
             }
             partial[lane] = sum;
             context.localBarrier();
@@ -126,15 +177,5 @@ public final class MatVecKernels {
             }
             context.localBarrier();
         }
-    }
-
-    /** BF16 bits of the pair's first element (low half of {@code word}). Kernel-safe. */
-    private static int low(int word) {
-        return word & 0xFFFF;
-    }
-
-    /** BF16 bits of the pair's second element (high half of {@code word}). Kernel-safe. */
-    private static int high(int word) {
-        return (word >> 16) & 0xFFFF;
     }
 }

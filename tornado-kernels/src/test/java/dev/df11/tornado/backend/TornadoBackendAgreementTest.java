@@ -14,6 +14,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,7 +61,10 @@ class TornadoBackendAgreementTest {
         }
     }
 
-    /** Both layers in one graph, decoded by v3e (v3d under a register cap): the same bits (decoding is exact). */
+    /**
+     * Both layers in one graph: the same bits (decoding is exact); and a kernel that writes BF16 rather than the
+     * exponent plane the forward pass reads is refused by name.
+     */
     @Test
     void layersGroupedIntoOneGraphGiveTheSameBits() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("grouped"), RandomModelWriter.Flavor.QWEN3, 12);
@@ -69,7 +73,7 @@ class TornadoBackendAgreementTest {
         Generation perBlock = Generation.run(tornado(), WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
                 MAX_BATCH);
         Generation grouped = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()
-                .withLayersPerGraph(RandomModelWriter.LAYERS).withDecodeKernel(KernelVersion.V3E_CAPPED), null),
+                .withLayersPerGraph(RandomModelWriter.LAYERS), null),
                 WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT, MAX_BATCH);
         assertArrayEquals(perBlock.tokens(), grouped.tokens());
         assertEquals(perBlock.logits().size(), grouped.logits().size());
@@ -77,6 +81,11 @@ class TornadoBackendAgreementTest {
             assertArrayEquals(bits(perBlock.logits().get(step)), bits(grouped.logits().get(step)),
                     "one graph for both layers changed the logits at step " + step);
         }
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Generation.run(
+                new TornadoBackend(TornadoBackendOptions.defaults().withDecodeKernel(KernelVersion.V3E_CAPPED), null),
+                WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT, MAX_BATCH));
+        assertTrue(refused.getMessage().contains("v3f-exponent-plane") && refused.getMessage().contains("layers.0"),
+                refused.getMessage());
     }
 
     static TornadoBackend tornado() {

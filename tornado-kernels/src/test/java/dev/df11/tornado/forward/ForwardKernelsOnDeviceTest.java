@@ -43,15 +43,49 @@ class ForwardKernelsOnDeviceTest {
     }
 
     @Test
+    void matVecReadsEveryFiniteBf16PatternExactlyFromItsPlanes() {
+        int n = 0x10000;
+        int cols = 4;
+        int rows = n / cols;
+        ShortArray bits = new ShortArray(n);
+        for (int i = 0; i < n; i++) {
+            bits.set(i, (short) i);
+        }
+        WeightPlanes planes = WeightPlanes.split(bits.getSegment());
+        IntArray step = Inputs.step(0, 1);
+        FloatArray scales = Bf16Scales.table();
+        for (int column = 0; column < cols; column++) {
+            // x = unit vector e_column: output row r is exactly weight (r, column), whatever the summation order.
+            FloatArray x = new FloatArray(cols);
+            x.set(column, 1f);
+            FloatArray out = new FloatArray(rows);
+            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                    planes.signMantissa(), 0, rows, cols, x, out, 0, 0, 2, step, scales),
+                    Grids.groups(rows / 2, LOCAL), in(planes.exponents(), planes.signMantissa(), x, step, scales),
+                    out);
+            for (int r = 0; r < rows; r++) {
+                int pattern = r * cols + column;
+                if (((pattern >> 7) & 0xFF) == 0xFF) {
+                    continue;   // Inf and NaN: not weights, and not encodable in DF11
+                }
+                float expected = Inputs.bf16ToFloat((short) pattern);
+                // == rather than bits: a zero weight times 1 plus the zero products is +0 even for BF16 -0.
+                assertEquals(expected, out.get(r), 0f, "BF16 0x" + Integer.toHexString(pattern) + " read as "
+                        + out.get(r));
+            }
+        }
+    }
+
+    @Test
     void matVecMatchesReferenceForABatchOrItsLastTokenAndAccumulates() {
         Inputs random = new Inputs(1);
         int rows = 37;
-        int cols = 1102;   // 551 words: 128-wide rows run the 4-word loop once and then the tail; 32-wide rows more
-        int offset = 10;
+        int cols = 1108;   // 277 quads: 128-wide rows run the 4-quad loop once and then the tail; 32-wide rows more
+        int offset = 12;
         int maxBatch = 4;
         int count = 3;
         ShortArray weights = random.bf16(offset + rows * cols + 5, 0.05);
-        IntArray words = Bf16Words.pack(weights.getSegment());
+        WeightPlanes planes = WeightPlanes.split(weights.getSegment());
         FloatArray x = random.floats(maxBatch * cols, 1.0);
         FloatArray start = random.floats(maxBatch * rows, 1.0);
         for (int variant = 0; variant < 8; variant++) {
@@ -77,10 +111,10 @@ class ForwardKernelsOnDeviceTest {
             }
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
-            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), words, offset, rows, cols,
-                    x, out, accumulate, lastOnly, rowsPerGroup, step, scales),
-                    Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL), in(words, x, out, step, scales),
-                    out);
+            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                    planes.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, step,
+                    scales), Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
+                    in(planes.exponents(), planes.signMantissa(), x, out, step, scales), out);
             String what = "matVec accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group="
                     + rowsPerGroup;
             assertClose(expected, out, written, what);

@@ -7,16 +7,20 @@ import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.tornado.api.DecodeTask;
 import dev.df11.tornado.api.Df11Tasks;
 import dev.df11.tornado.decode.KernelVersion;
+import dev.df11.tornado.forward.WeightPlanes;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * A DF11 unit kept compressed on the device, decoded through the DF11 embedding API ({@link Df11Tasks}): the decode
- * task added to a graph moves the compressed arrays on the first execution only, and every execution of the graph
- * starts by decoding the whole unit into the shared decode buffer of BF16 pairs (a word-writing kernel: v3d). The
- * task's per-block consistency flags stay on the device until {@link #verify} is asked to look at them.
+ * tasks added to a graph move the compressed arrays on the first execution only, and every execution of the graph
+ * starts by decoding the whole unit's exponents into the shared exponent plane (v3f). The kernels then read the
+ * weights from that plane and from the unit's own sign/mantissa bytes, which stay resident: no BF16 copy of the unit
+ * ever exists on the device, and the shared buffer is a byte per weight. The task's per-block consistency flags stay
+ * on the device until {@link #verify} is asked to look at them.
  */
 public final class CompressedDeviceUnit implements DeviceUnit {
 
@@ -33,14 +37,15 @@ public final class CompressedDeviceUnit implements DeviceUnit {
      * Validates {@code compressed} on the host and copies its arrays off-heap. The whole DF11 unit is decoded on the
      * device, whatever range of it {@code unit} (for example a band of output rows) covers.
      *
-     * @param kernel the decode kernel to run: one that writes BF16 pairs ({@link KernelVersion#writesWords()})
-     * @throws IllegalArgumentException when {@code kernel} writes shorts
+     * @param kernel the decode kernel to run: one that writes an exponent plane ({@link
+     *               KernelVersion#writesExponents()})
+     * @throws IllegalArgumentException when {@code kernel} writes BF16 values instead
      */
     public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, KernelVersion kernel) {
-        if (!kernel.writesWords()) {
+        if (!kernel.writesExponents()) {
             throw new IllegalArgumentException("unit " + unit.name() + ": decode kernel " + kernel.label()
-                    + " writes a ShortArray; the device forward pass reads BF16 pairs from an IntArray and needs a"
-                    + " word-writing kernel such as " + Df11Tasks.DEFAULT_WORD_KERNEL.label());
+                    + " writes BF16 values; the device forward pass reads an exponent plane and needs "
+                    + KernelVersion.V3F_EXPONENT_PLANE.label());
         }
         CompressedUnit arrays = CompressedUnit.of(compressed);
         if (arrays.elements() < unit.source().to()) {
@@ -66,23 +71,23 @@ public final class CompressedDeviceUnit implements DeviceUnit {
     }
 
     @Override
-    public IntArray matrices(IntArray decodeBuffer) {
-        return decodeBuffer;
+    public WeightPlanes planes(IntArray exponentBuffer) {
+        return new WeightPlanes(exponentBuffer, unit.signMantissaWords());
     }
 
-    /** Nothing: the decode task moves the compressed arrays itself. */
+    /** The sign/mantissa bytes the kernels read, once; the decode tasks move the other compressed arrays. */
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
-        return graph;
+        return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.signMantissaWords());
     }
 
     @Override
-    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray decodeBuffer,
+    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray exponentBuffer,
             GridScheduler grids) {
         if (task != null) {
             throw new IllegalStateException("unit " + unit.name() + " already decodes in " + task.id());
         }
-        task = Df11Tasks.addDecode(graph, taskName, unit, decodeBuffer, kernel);
+        task = Df11Tasks.addExponentDecode(graph, taskName, unit, exponentBuffer);
         task.registerIn(grids);
         return graph;
     }
@@ -102,6 +107,8 @@ public final class CompressedDeviceUnit implements DeviceUnit {
 
     @Override
     public long deviceBytes() {
-        return unit.compressedBytes() + 4L * unit.blocks();
+        // The unit's arrays (sign/mantissa bytes as padded words, the stream as padded words: within bytes of the
+        // raw arrays), plus per block a status flag and two boundary quads.
+        return unit.compressedBytes() + 12L * unit.blocks();
     }
 }

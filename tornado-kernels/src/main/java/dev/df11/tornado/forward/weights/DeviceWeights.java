@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
- * norm. DF11 units stay compressed (decoded on the device each step, by {@code decodeKernel}); plain BF16 units are copied into one array
+ * norm. DF11 units stay compressed (decoded on the device each step, by {@code decodeKernel}); plain BF16 units are split into the two weight planes
  * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
  *
  * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed

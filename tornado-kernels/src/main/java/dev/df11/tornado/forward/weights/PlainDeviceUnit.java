@@ -4,22 +4,22 @@ import dev.df11.runtime.weights.Bf16Matrix;
 import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.UnitWeights;
 import dev.df11.runtime.weights.WeightUnit;
-import dev.df11.tornado.forward.Bf16Words;
+import dev.df11.tornado.forward.WeightPlanes;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
-import java.lang.foreign.MemorySegment;
 
 /**
- * A unit of plain BF16 matrices, copied once into one off-heap array of BF16 pairs ({@link Bf16Words}: the layout the
- * DF11 word decoder writes, so both run the same kernels) at the unit's slot offsets.
+ * A unit of plain BF16 matrices, split once into the two off-heap byte planes the kernels read ({@link WeightPlanes}:
+ * the exponents, as the DF11 decoder writes them, and the sign/mantissa bytes, as DF11 stores them), so BF16 and DF11
+ * units run the same kernels, at the unit's slot offsets.
  *
  * @param everyStep false: uploaded on the first execution and resident on the device since; true: copied from host
  *                  memory on every execution of its graph (the CPU-offload baseline)
  */
-public record PlainDeviceUnit(String name, IntArray data, boolean everyStep) implements DeviceUnit {
+public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep) implements DeviceUnit {
 
     /** Copies the unit's matrices from {@code weights} (the store's acquired view of {@code unit}). */
     public static PlainDeviceUnit copyOf(WeightUnit unit, UnitWeights weights, boolean everyStep) {
@@ -31,11 +31,10 @@ public record PlainDeviceUnit(String name, IntArray data, boolean everyStep) imp
             throw new IllegalArgumentException("unit " + unit.name() + " has " + elements
                     + " elements; the kernels index a unit's elements with int, at most 2^31 - 1");
         }
-        IntArray data = new IntArray(Bf16Words.wordsFor(elements));
-        MemorySegment target = data.getSegment();
+        WeightPlanes data = WeightPlanes.allocate(elements);
         for (MatrixSlot slot : unit.matrices()) {
             Bf16Matrix matrix = weights.matrix(slot.name());
-            MemorySegment.copy(matrix.data(), 0, target, 2 * slot.elementOffset(), 2 * slot.elementCount());
+            data.put(slot.elementOffset(), matrix.data().asSlice(0, 2 * slot.elementCount()));
         }
         return new PlainDeviceUnit(unit.name(), data, everyStep);
     }
@@ -51,24 +50,24 @@ public record PlainDeviceUnit(String name, IntArray data, boolean everyStep) imp
     }
 
     @Override
-    public IntArray matrices(IntArray decodeBuffer) {
+    public WeightPlanes planes(IntArray exponentBuffer) {
         return data;
     }
 
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
         return graph.transferToDevice(everyStep ? DataTransferMode.EVERY_EXECUTION : DataTransferMode.FIRST_EXECUTION,
-                data);
+                data.exponents(), data.signMantissa());
     }
 
     @Override
-    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray decodeBuffer,
+    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray exponentBuffer,
             GridScheduler grids) {
         return graph;
     }
 
     @Override
     public long deviceBytes() {
-        return data.getNumBytesOfSegment();
+        return data.bytes();
     }
 }
