@@ -176,6 +176,12 @@ public final class TornadoBackend implements Backend {
         return weights.bytes() + decode + act.bytes();
     }
 
+    /** Decoder layers in each task graph as built (the option, or fewer where TornadoVM's graph buffer is full). */
+    public int layersPerGraph() {
+        requireLoaded();
+        return graphs.layersPerGraph();
+    }
+
     /** Per-kernel device times, when the options asked to profile; null otherwise. */
     public ForwardProfile profile() {
         requireLoaded();

@@ -118,8 +118,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
                     + " launches, which --profile needs to see each kernel).")
     boolean cudaGraphs;
 
-    @Option(names = "--layers-per-graph", defaultValue = "1",
-            description = "Decoder layers per TornadoVM task graph (default: ${DEFAULT-VALUE}, one graph per block).")
+    @Option(names = "--layers-per-graph", defaultValue = "" + TornadoBackendOptions.DEFAULT_LAYERS_PER_GRAPH,
+            description = "Decoder layers per TornadoVM task graph (default: ${DEFAULT-VALUE}; 1 is one graph per"
+                    + " block).")
     int layersPerGraph;
 
     @Option(names = "--matvec-local", defaultValue = "128",
@@ -261,6 +262,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             result.decodeBufferBytes = backend.decodeBufferBytes();
             result.workingBytes = backend.workingBytes();
             result.storeKind = store.kind();
+            result.layersPerGraph = backend.layersPerGraph();
             if (profile) {
                 result.profile = backend.profile();
                 ProfileReport.print(mode.id, result.profile, System.out);
@@ -335,6 +337,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         OptionalLong deviceUsedBytes = OptionalLong.empty();
         String storeKind;
         ForwardProfile profile;
+        int layersPerGraph;
 
         ModeResult(Mode mode) {
             this.mode = mode;
@@ -354,6 +357,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             node.put("mode", mode.id);
             node.put("description", mode.description);
             node.put("weights", storeKind);
+            node.put("layers_per_graph_used", layersPerGraph);
             node.put("tokens_per_second_median", tokensPerSecond());
             node.put("tokens_per_second_min", tokensPerSecond(runs.max()));
             node.put("tokens_per_second_max", tokensPerSecond(runs.min()));

@@ -49,40 +49,47 @@ public final class ForwardGraphs {
     private final int layersPerGraph;
 
     private ForwardGraphs(ForwardShape shape, Activations act, DeviceWeights weights, KernelTuning tuning,
-            int layersPerGraph) {
-        if (layersPerGraph < 1) {
-            throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
-        }
+            int layersPerGraph, IntArray decodeBuffer) {
         this.shape = shape;
         this.act = act;
         this.tuning = tuning;
         this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
-        this.decodeBuffer = weights.decodeBufferElements() > 0
-                ? new IntArray(WeightPlanes.wordsFor(weights.decodeBufferElements())) : null;
+        this.decodeBuffer = decodeBuffer;
         graphs.add(embedding().snapshot());
         List<DeviceLayer> layers = weights.layers();
         for (int first = 0; first < layers.size(); first += layersPerGraph) {
-            try {
-                graphs.add(layers(first, layers.subList(first, Math.min(layers.size(), first + layersPerGraph)))
-                        .snapshot());
-            } catch (BufferOverflowException e) {
-                // TornadoVM describes each task graph in a fixed 8 KiB buffer, about ten DF11 layers' worth of tasks.
-                throw new IllegalArgumentException(layersPerGraph + " layers per task graph overflow TornadoVM's"
-                        + " task-graph description buffer (8 KiB); use fewer layers per graph", e);
-            }
+            graphs.add(layers(first, layers.subList(first, Math.min(layers.size(), first + layersPerGraph)))
+                    .snapshot());
         }
         graphs.add(output(weights).snapshot());
     }
 
     /**
-     * The graphs and launch grids for {@code weights} on buffers {@code act}, with {@code layersPerGraph} decoder
-     * layers in each layer graph (1: one graph per block; more: fewer graph executions, each with its host
-     * synchronisation, per token).
+     * The graphs and launch grids for {@code weights} on buffers {@code act}, with up to {@code layersPerGraph}
+     * decoder layers in each layer graph (1: one graph per block; more: fewer graph executions per token, each of
+     * which ends in a host synchronisation that leaves the GPU idle while TornadoVM prepares the next). TornadoVM
+     * describes a task graph in a fixed 8 KiB buffer, which holds about ten layers of tasks (fewer for models with
+     * bias or per-head-norm tasks); when {@code layersPerGraph} layers do not fit, the count is halved until they do,
+     * and {@link #layersPerGraph()} says what was used. The logits do not depend on it by a bit.
      */
     public static ForwardGraphs build(ForwardShape shape, Activations act, DeviceWeights weights,
             KernelTuning tuning, int layersPerGraph) {
-        return new ForwardGraphs(shape, act, weights, tuning, layersPerGraph);
+        if (layersPerGraph < 1) {
+            throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
+        }
+        IntArray decodeBuffer = weights.decodeBufferElements() > 0
+                ? new IntArray(WeightPlanes.wordsFor(weights.decodeBufferElements())) : null;
+        for (int layers = layersPerGraph; ; layers /= 2) {
+            try {
+                return new ForwardGraphs(shape, act, weights, tuning, layers, decodeBuffer);
+            } catch (BufferOverflowException e) {
+                if (layers == 1) {
+                    throw new IllegalStateException("one decoder layer's tasks overflow TornadoVM's 8 KiB task-graph"
+                            + " description buffer", e);
+                }
+            }
+        }
     }
 
     /** Embedding graph, layer graphs, output graph, in execution order. */
