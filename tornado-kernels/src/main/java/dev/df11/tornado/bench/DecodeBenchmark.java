@@ -216,20 +216,10 @@ public final class DecodeBenchmark implements Callable<Integer> {
             result.transferToHost(copy);
             String check = in.getSegment().mismatch(copy.getSegment()) == -1 ? "copy exact"
                     : "COPY MISMATCH";
-            for (int i = 0; i < warmup; i++) {
-                plan.execute();
-            }
-            long[] kernel = new long[reps];
-            long[] wall = new long[reps];
-            for (int i = 0; i < reps; i++) {
-                long start = System.nanoTime();
-                result = plan.execute();
-                wall[i] = System.nanoTime() - start;
-                kernel[i] = result.getProfilerResult().getDeviceKernelTime();
-            }
+            PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
             return new BenchmarkReport.Row("copy", "device-to-device copy of the BF16 bytes (read + write)",
-                    8L * words, new Timings("kernel", kernel), new Timings("wall", wall), check);
+                    8L * words, timed.kernel(), timed.wall(), check);
         }
     }
 

@@ -143,21 +143,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
             TornadoExecutionResult result = plan.execute();
             result.transferToHost(output);
             String check = check(output, reference);
-            for (int i = 0; i < warmup; i++) {
-                plan.execute();
-            }
-            long[] kernel = new long[reps];
-            long[] wall = new long[reps];
-            for (int i = 0; i < reps; i++) {
-                long start = System.nanoTime();
-                result = plan.execute();
-                wall[i] = System.nanoTime() - start;
-                kernel[i] = result.getProfilerResult().getDeviceKernelTime();
-            }
+            PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
             return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup, "matVec " + local
                     + " work-items, " + rowsPerGroup + " rows per group", 2L * rows * cols,
-                    new Timings("kernel", kernel), new Timings("wall", wall), check);
+                    timed.kernel(), timed.wall(), check);
         }
     }
 
@@ -173,20 +163,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(new GridScheduler(graphName + ".copy", Grids.items(words, 256)))
                     .withDevice(target).withProfiler(ProfilerMode.SILENT);
-            for (int i = 0; i < warmup + 1; i++) {
-                plan.execute();
-            }
-            long[] kernel = new long[reps];
-            long[] wall = new long[reps];
-            for (int i = 0; i < reps; i++) {
-                long start = System.nanoTime();
-                TornadoExecutionResult result = plan.execute();
-                wall[i] = System.nanoTime() - start;
-                kernel[i] = result.getProfilerResult().getDeviceKernelTime();
-            }
+            PlanTimer timed = PlanTimer.measure(plan, warmup + 1, reps);
             plan.freeDeviceMemory();
             return new BenchmarkReport.Row(shape + " copy", "device copy of the matrix bytes (read + write)",
-                    8L * words, new Timings("kernel", kernel), new Timings("wall", wall), "-");
+                    8L * words, timed.kernel(), timed.wall(), "-");
         }
     }
 

@@ -24,7 +24,11 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  */
 public final class MatVecKernels {
 
-    /** Words each work-item loads per iteration of its row loop. */
+    /**
+     * Quads (an int of each plane) each work-item loads per iteration of its row loop. The loop body repeats the same
+     * four lines per quad by hand: the scale table lives in local memory, and TornadoVM 5.2 miscompiles local arrays
+     * passed to helper methods (decode package javadoc), so no helper can do a quad's lookups.
+     */
     public static final int UNROLL = 4;
 
     private MatVecKernels() {
