@@ -12,6 +12,7 @@ import dev.df11.tornado.backend.TornadoBackendOptions;
 import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.ForwardProfile;
+import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.Bf16Placement;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,14 +124,14 @@ public final class GenerateBenchmark implements Callable<Integer> {
                     + " block).")
     int layersPerGraph;
 
-    @Option(names = "--matvec-local", defaultValue = "128",
-            description = "Work-items per matrix-vector work-group (default: ${DEFAULT-VALUE}).")
-    int matVecLocal;
+    @Option(names = "--matvec-local",
+            description = "Work-items per matrix-vector work-group for every product (default: by shape, see"
+                    + " KernelTuning.matVecLaunch; giving this or --matvec-rows turns the rule off).")
+    Integer matVecLocal;
 
-    @Option(names = "--matvec-rows", defaultValue = "2",
-            description = "Matrix rows per matrix-vector work-group (default: ${DEFAULT-VALUE}; 4 with 128 work-items"
-                    + " gives one warp per row).")
-    int matVecRows;
+    @Option(names = "--matvec-rows",
+            description = "Matrix rows per matrix-vector work-group for every product (default: by shape).")
+    Integer matVecRows;
 
     @Option(names = "--decode-kernel", description = "DF11 decode kernel (default and, for the forward pass, only"
             + " choice: v3f-exponent-plane; others are refused with a message).")
@@ -187,8 +188,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
         report.put("cuda_graphs", cudaGraphs && !profile);
         report.put("profiled", profile);
         report.put("layers_per_graph", layersPerGraph);
-        report.put("matvec_local", matVecLocal);
-        report.put("matvec_rows_per_group", matVecRows);
+        report.put("matvec_launch", matVecLocal == null && matVecRows == null ? "by shape"
+                : tuning().matVec() + ":" + tuning().matVecRows());
         report.put("decode_kernel", (decodeKernel != null ? KernelVersion.parse(decodeKernel)
                 : TornadoBackendOptions.defaults().decodeKernel()).label());
         ArrayNode results = report.putArray("modes");
@@ -215,6 +216,16 @@ public final class GenerateBenchmark implements Callable<Integer> {
         return agree ? 0 : 2;
     }
 
+    /** The default tuning, or fixed matrix-vector launches where the user gave them. */
+    private KernelTuning tuning() {
+        KernelTuning gpu = TornadoBackendOptions.defaults().tuning();
+        if (matVecLocal == null && matVecRows == null) {
+            return gpu;
+        }
+        return gpu.withMatVec(matVecLocal != null ? matVecLocal : gpu.matVec(),
+                matVecRows != null ? matVecRows : gpu.matVecRows());
+    }
+
     private ModeResult run(Mode mode, BenchModels models, TornadoDevice target, int hostThreads) throws IOException {
         Path dir = mode == Mode.DF11_DEVICE ? models.df11() : models.bf16();
         WeightStore store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads, false));
@@ -223,7 +234,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 .withCudaGraphs(cudaGraphs && !profile)
                 .withLayersPerGraph(layersPerGraph)
                 .withProfile(profile)
-                .withTuning(TornadoBackendOptions.defaults().tuning().withMatVec(matVecLocal, matVecRows));
+                .withTuning(tuning());
         if (decodeKernel != null) {
             options = options.withDecodeKernel(KernelVersion.parse(decodeKernel));
         }

@@ -79,7 +79,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             if (lr.length != 2) {
                 throw new IllegalArgumentException("configuration '" + config + "' is not LOCAL:ROWS");
             }
-            new KernelTuning(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()), 1, 1, 1);
+            new KernelTuning(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()), 1, 1, 1, false);
         }
         TornadoDevice target = device == null ? TornadoExecutionPlan.DEFAULT_DEVICE : TornadoDevices.select(device);
         BenchmarkReport report = new BenchmarkReport();

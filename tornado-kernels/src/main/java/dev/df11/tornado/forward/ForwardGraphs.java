@@ -227,11 +227,12 @@ public final class ForwardGraphs {
     private TaskGraph matVec(TaskGraph graph, String name, String task, WeightPlanes weights, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
-        grids.addWorkerGrid(name + "." + task, matVecGrid(rows));
+        KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
+        grids.addWorkerGrid(name + "." + task, groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
         bytesByTask.put(name + "." + task, 2L * rows * cols);
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
-                weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, tuning.matVecRows(),
-                act.batch, act.scales);
+                weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), act.batch,
+                act.scales);
     }
 
     /**
@@ -253,9 +254,6 @@ public final class ForwardGraphs {
         return add.apply(graph);
     }
 
-    private WorkerGrid matVecGrid(int rows) {
-        return groups((rows + tuning.matVecRows() - 1) / tuning.matVecRows(), tuning.matVec());
-    }
 
     private WorkerGrid groups(int count, int local) {
         return Grids.groups(count, local);
