@@ -27,8 +27,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -177,14 +179,14 @@ public final class DecodeBenchmark implements Callable<Integer> {
         long wrong = 0;
         int shown = 0;
         for (int i = 0; i < unit.elements(); i++) {
-            short want = reference.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, i);
-            short got = output.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, i);
+            short want = reference.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
+            short got = output.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i);
             if (want == got) {
                 continue;
             }
             wrong++;
             if (shown++ < 12) {
-                int block = java.util.Arrays.binarySearch(positions, 0, unit.blocks() + 1, i);
+                int block = Arrays.binarySearch(positions, 0, unit.blocks() + 1, i);
                 block = block >= 0 ? block : -block - 2;
                 int start = positions[block];
                 int end = Math.min(positions[block + 1], unit.elements());
