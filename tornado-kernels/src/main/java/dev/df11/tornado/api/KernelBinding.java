@@ -114,10 +114,10 @@ final class KernelBinding {
             IntArray exponents, IntArray boundary, IntArray status) {
         Df11DeviceUnit u = unit.deviceUnit();
         PackedInputs packed = unit.packedInputs();
-        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(), packed.codeWords(),
-                        u.outputPositions(), u.gaps(), boundary)
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(), packed.triples(),
+                        packed.codeWords(), u.outputPositions(), u.gaps(), boundary)
                 .task(taskName, ExponentPlaneKernels::decodeToExponents, new KernelContext(), packed.tables(),
-                        packed.pairs(), packed.codeWords(), u.outputPositions(), u.gaps(), exponents, boundary,
+                        packed.pairs(), packed.triples(), packed.codeWords(), u.outputPositions(), u.gaps(), exponents, boundary,
                         status, u.gapBytes(), u.elements())
                 .task(joinTaskName, ExponentPlaneKernels::joinBoundaries, new KernelContext(), u.outputPositions(),
                         boundary, exponents, u.blocks(), u.elements());

@@ -12,8 +12,11 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * sign/mantissa bytes; its write-out is one local load and one 32-bit store per four elements, and the plane is half
  * the size of a BF16 buffer.
  *
- * <p>Phases 1 and 2 are v3d's (pair decode, 32 kept exponents per work-item, two-level scan, a stage aligned to the
- * global index: stage word {@code w} of block {@code g} is quad {@code (blockStart >> 2) + w}).
+ * <p>Phases 1 and 2 are v3d's (32 kept exponents per work-item, two-level scan, a stage aligned to the global index:
+ * stage word {@code w} of block {@code g} is quad {@code (blockStart >> 2) + w}), except that phase 1 decodes up to
+ * <em>three</em> codes per root lookup where v3d decodes two, through {@link PackedInputs#triples()} (weights' codes
+ * average ~2.6 bits, so a byte often holds three). The single codes from bit 56 on and the rare re-decode still use
+ * {@link PackedInputs#pairs()}, which gives the first code's length.
  *
  * <p><b>Quads shared between blocks.</b> Block {@code g} covers elements {@code [start, end)} with
  * {@code start = positions[g]}, {@code end = min(positions[g + 1], elements)}. A quad {@code q} (elements
@@ -38,7 +41,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * the heads of the blocks {@code b} and, if it also starts inside {@code q}, {@code b + 1}. In a valid unit a block
  * other than the last decodes at least 1,024 elements (a code is at most 32 bits), so no quad holds more parts.
  *
- * <p>Local memory: 256 + 576 + 4096 + 4096 + 512 ints, 38,144 bytes (37.25 KiB) per work-group of 512.
+ * <p>Local memory: 256 + 256 + 576 + 4096 + 4096 + 512 ints, 39,168 bytes (38.25 KiB) per work-group of 512.
  */
 public final class ExponentPlaneKernels {
 
@@ -62,9 +65,10 @@ public final class ExponentPlaneKernels {
 
     /** Version 3f's decode, see the class javadoc. One work-group of 512 per block; {@code boundary}: 2 ints per block. */
     public static void decodeToExponents(KernelContext context, IntArray tables, IntArray pairTable,
-            IntArray codeWords, IntArray positions, ByteArray gaps, IntArray exponents, IntArray boundary,
+            IntArray tripleTable, IntArray codeWords, IntArray positions, ByteArray gaps, IntArray exponents, IntArray boundary,
             IntArray status, int gapBytes, int elements) {
         int[] pairs = context.allocateIntLocalArray(ROW);
+        int[] triples = context.allocateIntLocalArray(ROW);
         int[] scan = context.allocateIntLocalArray(SCAN_WORDS);
         int[] pending = context.allocateIntLocalArray(PENDING_WORDS);
         int[] stage = context.allocateIntLocalArray(STAGE_WORDS);
@@ -75,6 +79,7 @@ public final class ExponentPlaneKernels {
 
         if (lane < ROW) {
             pairs[lane] = pairTable.get(lane);
+            triples[lane] = tripleTable.get(lane);
         }
         int word = 2 * thread;
         long head = ((long) swap(codeWords.get(word)) << 32) | (swap(codeWords.get(word + 1)) & 0xFFFFFFFFL);
@@ -82,49 +87,52 @@ public final class ExponentPlaneKernels {
         int gap = DecodeKernels.gapOf(gaps, thread, gapBytes);
         context.localBarrier();
 
-        // Phase 1, as in v3d: decode the window's codes, two at a time where one byte holds both; keep the first 32
-        // exponents, four to a word.
+        // Phase 1: decode the window's codes, up to three per lookup of the byte at the top of the window (all codes
+        // wholly inside it, see PackedInputs.tripleEntry); keep the first 32 exponents, four to a word. A code belongs
+        // to the work-item whose window it starts in: below bit 32 (before the refill) and below bit 56 every code of
+        // the byte starts before bit 64, so all of them are this work-item's. From bit 56 on, one code at a time.
+        // Masked, not branched (KERNEL-NOTES.md, bug 4): acc is a select; only the store sits in a branch. f + n is at
+        // most 6, so one step fills at most one word; a word is full only if f + n >= 4, then f >= 1 and the shift
+        // ((-f) & 3) * 8 = (4 - f) * 8 is 8..24 (never 32, which C and PTX leave undefined).
         int count = 0;
         int acc = 0;
         long window = head << gap;
         int consumed = gap;
         while (consumed < 32) {
-            int entry = pairs[(int) (window >> 56) & 0xFF];
-            if (entry < 0) {
-                entry = asPair(child(tables, entry, window));
+            int entry = triples[(int) (window >> 56) & 0xFF];
+            if (((entry >> 26) & 0x3F) == 0) {
+                entry = asTriple(child(tables, -entry, window));
             }
             int f = count & 3;
-            int pair = entry & 0xFFFF;
-            acc = acc | (pair << (f << 3));
-            int n = 1 + ((entry >> 22) & 1);
-            if (f + n >= 4) {
-                if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = acc;
-                }
-                acc = pair >> ((4 - f) << 3);
+            int codes = entry & 0xFFFFFF;
+            int n = 1 + ((entry >> 24) & 3);
+            int filled = acc | (codes << (f << 3));
+            int flush = f + n >= 4 ? 1 : 0;
+            if ((flush == 1) & (count < KEPT)) {
+                pending[(count >> 2) * THREADS + lane] = filled;
             }
-            int total = (entry >> 16) & 0x3F;
+            acc = flush == 1 ? codes >> (((-f) & 3) << 3) : filled;
+            int total = (entry >> 26) & 0x3F;
             window = window << total;
             consumed += total;
             count += n;
         }
         window = window | (tail << (consumed - 32));
         while (consumed < 56) {
-            int entry = pairs[(int) (window >> 56) & 0xFF];
-            if (entry < 0) {
-                entry = asPair(child(tables, entry, window));
+            int entry = triples[(int) (window >> 56) & 0xFF];
+            if (((entry >> 26) & 0x3F) == 0) {
+                entry = asTriple(child(tables, -entry, window));
             }
             int f = count & 3;
-            int pair = entry & 0xFFFF;
-            acc = acc | (pair << (f << 3));
-            int n = 1 + ((entry >> 22) & 1);
-            if (f + n >= 4) {
-                if (count < KEPT) {
-                    pending[(count >> 2) * THREADS + lane] = acc;
-                }
-                acc = pair >> ((4 - f) << 3);
+            int codes = entry & 0xFFFFFF;
+            int n = 1 + ((entry >> 24) & 3);
+            int filled = acc | (codes << (f << 3));
+            int flush = f + n >= 4 ? 1 : 0;
+            if ((flush == 1) & (count < KEPT)) {
+                pending[(count >> 2) * THREADS + lane] = filled;
             }
-            int total = (entry >> 16) & 0x3F;
+            acc = flush == 1 ? codes >> (((-f) & 3) << 3) : filled;
+            int total = (entry >> 26) & 0x3F;
             window = window << total;
             consumed += total;
             count += n;
@@ -367,6 +375,15 @@ public final class ExponentPlaneKernels {
     private static int asPair(int entry) {
         int length = (entry >> 16) & 0x3F;
         return ((entry >> 7) & 0xFF) | (length << 16) | (length << 23);
+    }
+
+    /**
+     * A {@code tables} entry ({@code length << 16 | exponent << 7}) as a one-code {@code triples} entry
+     * ({@link PackedInputs#tripleEntry}); a 32-bit code sets bit 31, harmless: only the root entry is tested for the
+     * pointer mark (bits 26-31 zero).
+     */
+    private static int asTriple(int entry) {
+        return ((entry >> 7) & 0xFF) | (((entry >> 16) & 0x3F) << 26);
     }
 
     /** As {@code SinglePassKernels.child}: the entry a pointer leads to, through up to three child tables. */

@@ -19,9 +19,13 @@ public enum KernelVersion {
             + " BF16 written as ints"),
     /** v3d compiled with at most 32 registers per work-item on NVIDIA devices (full occupancy). */
     V3E_CAPPED("v3e-capped", "v3d compiled for at most 32 registers on NVIDIA (4 work-groups of 512 per SM)"),
-    /** v3d writing only an exponent plane (four 8-bit exponents per int); shared quads joined by a second kernel. */
+    /**
+     * v3d writing only an exponent plane (four 8-bit exponents per int), up to three codes per lookup in phase 1;
+     * shared quads joined by a second kernel.
+     */
     V3F_EXPONENT_PLANE("v3f-exponent-plane", "v3d writing only the exponents, four per int (an exponent plane the"
-            + " consumer combines with the sign/mantissa words); quads shared by two blocks joined by a second kernel");
+            + " consumer combines with the sign/mantissa words), up to three codes per root lookup; quads shared by"
+            + " two blocks joined by a second kernel");
 
     /** Registers per work-item the NVIDIA compilers are asked to stay within; 0 for no request. */
     public int registerCap() {

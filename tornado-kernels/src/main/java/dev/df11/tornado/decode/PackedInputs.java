@@ -7,7 +7,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The two arrays the single-pass kernels ({@link SinglePassKernels}) read instead of the raw {@code luts} and
+ * The arrays the single-pass kernels ({@link SinglePassKernels}) read instead of the raw {@code luts} and
  * {@code encoded_exponent} bytes, derived on the host from a {@link Df11DeviceUnit}:
  *
  * <ul>
@@ -18,18 +18,19 @@ import java.lang.foreign.MemorySegment;
  * <li>{@code codeWords}: the exponent stream as 32-bit words, unchanged (little-endian, so a word holds stream bytes
  * {@code 4i..4i+3} from its low byte up; the kernel swaps them), padded with zero words so that every work-item can
  * read its 8 bytes and 8 bytes of look-ahead without a bounds check.</li>
- * </ul>
- *
  * <li>{@code pairs}: the root table again, 256 ints, but an entry decodes up to two codes when both fit in its byte:
  * {@code e0 | e1 << 8 | totalBits << 16 | second << 22 | firstLength << 23} ({@code second} is 1 when {@code e1} is a
  * second code); a byte whose first code is longer than 8 bits holds the same pointer as {@code tables}.</li>
+ * <li>{@code triples}: the root table once more, an entry decoding up to three codes wholly inside its byte (see
+ * {@link #tripleEntry}); read by {@link ExponentPlaneKernels v3f}'s phase 1.</li>
  * </ul>
  *
  * @param tables    the packed decode tables
  * @param codeWords the padded stream
  * @param pairs     the two-code root table
+ * @param triples   the three-code root table
  */
-public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs) {
+public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, IntArray triples) {
 
     /** Stream bytes a work-item reads: its own 8 and 8 of look-ahead. */
     static final int BYTES_READ = 16;
@@ -37,7 +38,7 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs) 
     /** Derives the arrays from {@code unit} (whose tables were validated by {@link Df11DeviceUnit#of}). */
     public static PackedInputs of(Df11DeviceUnit unit) {
         LookupTables luts = LookupTables.parse(unit.name(), unit.luts().getSegment());
-        return new PackedInputs(packTables(luts), codeWords(unit), pairTable(luts));
+        return new PackedInputs(packTables(luts), codeWords(unit), pairTable(luts), tripleTable(luts));
     }
 
     /**
@@ -78,6 +79,49 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs) 
             pairs.set(b, entry);
         }
         return pairs;
+    }
+
+    /**
+     * A three-code entry: {@code exponents} (up to three, {@code e0 | e1 << 8 | e2 << 16}, unused bytes zero),
+     * {@code codes - 1} in bits 24-25 and {@code bits} (1..32, the codes' total length) in bits 26-31. A root byte
+     * whose first code is longer than 8 bits holds instead {@code t << 8}, the offset of its child table {@code t},
+     * with 0 in bits 26-31: "no bits" is the pointer mark, not the sign, because a 32-bit code sets bit 31 (one
+     * reached through the child tables, or one the tables of a foreign file put in the root, which
+     * {@link LookupTables#parse} tolerates).
+     */
+    static int tripleEntry(int exponents, int codes, int bits) {
+        return exponents | ((codes - 1) << 24) | (bits << 26);
+    }
+
+    /**
+     * The root table as three-code entries ({@link #tripleEntry}): after the byte's first code, up to two more, each
+     * only if it lies wholly inside the byte. The code at bit {@code k} of the byte is read from {@code b << k}
+     * (zeros shifted in): a code that fits in the bits left has the same entry whatever follows it.
+     */
+    static IntArray tripleTable(LookupTables luts) {
+        IntArray triples = new IntArray(DecodeKernels.ROW);
+        for (int b = 0; b < DecodeKernels.ROW; b++) {
+            int v = luts.entry(0, b);
+            if (v >= Df11Layout.FIRST_POINTER_VALUE) {
+                triples.set(b, (DecodeKernels.ROW - v) << 8);
+                continue;
+            }
+            int exponents = v;
+            int codes = 1;
+            int bits = luts.codeLength(v);
+            boolean more = true;
+            while (more && codes < 3 && bits < 8) {
+                int next = luts.entry(0, (b << bits) & 0xFF);
+                more = next < Df11Layout.FIRST_POINTER_VALUE && luts.codeLength(next) <= 8 - bits;
+                if (more) {
+                    exponents |= next << (8 * codes);
+                    codes++;
+                    bits += luts.codeLength(next);
+                }
+            }
+            triples.set(b, tripleEntry(exponents, codes, bits));
+        }
+        return triples;
     }
 
     /** Entry value of exponent {@code e} with code length {@code length}. */

@@ -120,9 +120,9 @@ public final class TornadoDecoder implements AutoCloseable {
             IntArray plane = (IntArray) deviceOutput;
             IntArray boundary = new IntArray(2 * u.blocks());
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(),
-                    packed.codeWords(), u.outputPositions(), u.gaps(), boundary, plane, status);
+                    packed.triples(), packed.codeWords(), u.outputPositions(), u.gaps(), boundary, plane, status);
             return graph.task(TASK, ExponentPlaneKernels::decodeToExponents, context, packed.tables(),
-                            packed.pairs(), packed.codeWords(), u.outputPositions(), u.gaps(), plane, boundary,
+                            packed.pairs(), packed.triples(), packed.codeWords(), u.outputPositions(), u.gaps(), plane, boundary,
                             status, u.gapBytes(), u.elements())
                     .task(JOIN_TASK, ExponentPlaneKernels::joinBoundaries, new KernelContext(),
                             u.outputPositions(), boundary, plane, u.blocks(), u.elements());

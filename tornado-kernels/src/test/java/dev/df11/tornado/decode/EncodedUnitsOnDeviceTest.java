@@ -104,6 +104,21 @@ class EncodedUnitsOnDeviceTest {
         DeviceOracle.assertDecodesLikeCpu(unit, version);
     }
 
+    /**
+     * 1- and 2-bit codes (lengths 1..12, child tables too): most bytes hold three codes, so v3f's phase 1 decodes
+     * three per lookup; ~32 codes per 64-bit window, so work-items fall on both sides of the 32 kept exponents.
+     */
+    @Test
+    void threeCodesPerByte() {
+        long[] counts = TripleTableTest.skewedCounts();
+        for (int e = 0; e < counts.length; e++) {
+            counts[e] *= 100;
+        }
+        Df11Unit unit = encode("triples", TestWeights.withExponentCounts(5, counts));
+        assertTrue(unit.blockCount() > 4, unit.blockCount() + " blocks");
+        DeviceOracle.assertDecodesLikeCpu(unit, KernelVersion.V3F_EXPONENT_PLANE);
+    }
+
     private static int maxCodeLength(Df11Unit unit) {
         int rows = (int) (unit.luts().byteSize() / 256);
         int max = 0;
