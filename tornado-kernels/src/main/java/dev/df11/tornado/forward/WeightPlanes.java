@@ -1,5 +1,6 @@
 package dev.df11.tornado.forward;
 
+import dev.df11.tornado.api.Df11Tasks;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.lang.foreign.MemorySegment;
@@ -26,13 +27,12 @@ public record WeightPlanes(IntArray exponents, IntArray signMantissa) {
     /** Quads per parallel chunk. */
     private static final long CHUNK = 1 << 18;
 
-    /** Ints of one plane holding {@code elements} bytes. */
+    /** Ints of one plane holding {@code elements} bytes: the size the DF11 decoder's exponent plane has too. */
     public static int wordsFor(long elements) {
-        long words = (elements + 3) / 4;
-        if (words > Integer.MAX_VALUE) {
+        if ((elements + 3) / 4 > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(elements + " weights do not fit one TornadoVM IntArray plane");
         }
-        return (int) words;
+        return Df11Tasks.exponentWords(elements);
     }
 
     /** New planes for {@code elements} weights, zero-filled. */

@@ -26,14 +26,4 @@ class Bf16WordsTest {
         }
         assertEquals(0, words.get(2) >>> 16, "the padding half of the last word");
     }
-
-    @Test
-    void refusesOddOffsetsAndRowLengthsNamingTheMatrix() {
-        Bf16Words.checkEven("q", 4096, 4096);
-        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class,
-                () -> Bf16Words.checkEven("unit u, task t", 7, 300));
-        assertTrue(odd.getMessage().contains("unit u, task t") && odd.getMessage().contains("offset 7"),
-                odd.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Bf16Words.checkEven("m", 8, 301));
-    }
 }
