@@ -58,7 +58,7 @@ class Stories15MEndToEndTest {
      * The brief asked for at most 68.5% of BF16. stories15M cannot get there in the official layout: its exponents
      * carry 2.59-2.75 bits of entropy per weight, so sign/mantissa (8 bits) + Huffman code (within 0.04 bits of the
      * entropy) + gaps (5 bits per 64 stream bits) come to 68.5-68.9% per unit. The official encoder does no better:
-     * its layer-0 unit (shared/testdata/official-df11/stories15M_layer0) has exactly the size of ours, checked below.
+     * its layer-0 unit (format/src/test/data/official-df11/stories15M_layer0) has exactly the size of ours, checked below.
      * So the bound asserted is 68.6%, and the per-unit sizes are tied to the official encoder's.
      */
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -62,8 +61,7 @@ class SafetensorsWriterTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny7", "stories15M_layer0", "fibonacci_long_codes"})
     void rewritesOfficialTestVectorsByteForByte(String vector) throws IOException {
-        Path original = testData().resolve("official-df11").resolve(vector + ".safetensors");
-        assumeTrue(Files.isRegularFile(original), "test vectors not found at " + original);
+        Path original = TestData.officialDf11().resolve(vector + ".safetensors");
         Path copy = tmp.resolve("copy.safetensors");
         try (SafetensorsFile f = SafetensorsFile.open(original)) {
             SafetensorsWriter w = new SafetensorsWriter().putMetadata(f.metadata());
@@ -120,8 +118,4 @@ class SafetensorsWriterTest {
                 () -> w.add("__metadata__", DType.U8, new long[] {1}, MemorySegment.ofArray(new byte[1])));
     }
 
-    static Path testData() {
-        String dir = System.getProperty("df11.testdata", System.getenv("DF11_TESTDATA"));
-        return Path.of(dir == null ? "../shared/testdata" : dir);
-    }
 }

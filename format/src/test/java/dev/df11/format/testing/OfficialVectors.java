@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The DF11 units made by the official encoder (shared/testdata/official-df11), each with its original matrices. See
+ * The DF11 units made by the official encoder (format/src/test/data/official-df11), each with its original matrices. See
  * that folder's README for what each vector exercises.
  */
 public final class OfficialVectors {

@@ -3,19 +3,23 @@ package dev.df11.format.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the shared test data lives: system property {@code df11.testdata}, else env {@code DF11_TESTDATA}. */
+/**
+ * The format module's test data, kept in the repository ({@code format/src/test/data}) so that the tests pass on a
+ * fresh clone with nothing beside it. Surefire runs in the module folder; the system property {@code df11.testdata}
+ * (set by the pom to the same folder) lets a test run from elsewhere find it.
+ */
 public final class TestData {
 
     private TestData() {
     }
 
-    /** The shared test-data folder; fails clearly when it is missing. */
+    /** The test-data folder; fails clearly when it is missing. */
     public static Path dir() {
-        String dir = System.getProperty("df11.testdata", System.getenv("DF11_TESTDATA"));
-        Path path = Path.of(dir == null ? "../shared/testdata" : dir);
+        Path path = Path.of(System.getProperty("df11.testdata", "src/test/data"));
         if (!Files.isDirectory(path)) {
-            throw new IllegalStateException("test data folder " + path.toAbsolutePath() + " is missing; set system"
-                    + " property df11.testdata or env DF11_TESTDATA to shared/testdata");
+            throw new IllegalStateException("test data folder " + path.toAbsolutePath() + " is missing; run the"
+                    + " tests from the format module (mvn -pl format test) or set system property df11.testdata"
+                    + " to format/src/test/data");
         }
         return path;
     }

@@ -22,7 +22,8 @@ public final class Stories15M {
                 && Files.isRegularFile(dir.resolve("tokenizer.bin"));
         if (!present) {
             String why = "stories15M not found in " + dir + " (run scripts/fetch-stories15M.sh)";
-            if ("true".equals(System.getenv("CI"))) {
+            // The test command (scripts/test.sh) names the folder: then a missing model is a failure, not a skip.
+            if ("true".equals(System.getenv("CI")) || (env != null && !env.isBlank())) {
                 fail(why);
             }
             assumeTrue(false, why);
