@@ -13,6 +13,7 @@ import dev.df11.runtime.inference.StopReason;
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.tokenizer.StreamingDecoder;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import dev.df11.runtime.weights.DecodeStats;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
@@ -147,7 +148,7 @@ public final class GenerateCommand extends Df11Command {
             return null;
         }
         JsonNode configJson = JSON.readTree(model.resolve("config.json").toFile());
-        return Tokenizer.load(model, configJson);
+        return Tokenizers.load(model, configJson);
     }
 
     private int[] promptIds(Tokenizer tokenizer, ModelConfig config) {

@@ -173,17 +173,6 @@ public final class ExponentHistogram {
         return t;
     }
 
-    /** Number of exponents that occur at least once. */
-    public int distinctExponents() {
-        int d = 0;
-        for (long c : counts) {
-            if (c > 0) {
-                d++;
-            }
-        }
-        return d;
-    }
-
     /** Shannon entropy of the exponent distribution in bits per weight (0 for an empty or single-valued one). */
     public double entropyBitsPerWeight() {
         long total = total();

@@ -32,6 +32,10 @@ public record Df11Config(String version, int threadsPerBlock, int bytesPerThread
     /** Layout version written by this implementation: the official DFloat11 layout of that release. */
     public static final String VERSION = "0.5.0";
 
+    /** The {@code version} values of the official DFloat11 releases, whose layouts are all the one read here. */
+    public static final List<String> KNOWN_VERSIONS = List.of("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.3.2",
+            "0.5.0");
+
     public Df11Config {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         patternDict.forEach((k, v) -> copy.put(k, List.copyOf(v)));
@@ -72,9 +76,25 @@ public record Df11Config(String version, int threadsPerBlock, int bytesPerThread
             dict.put(e.getKey(), attributeList(source, e.getKey(), e.getValue()));
         }
         checkPatterns(source, dict);
+        return new Df11Config(version(node, source), threadsPerBlock, bytesPerThread, dict);
+    }
+
+    /**
+     * The layout version the folder declares. Official DFloat11 releases 0.1.0 to 0.5.0 all write the layout this
+     * implementation reads; folders written before the encoder recorded a version carry none. Anything else may be a
+     * layout we do not know, and is refused rather than decoded into wrong weights.
+     */
+    private static String version(JsonNode node, Path source) throws Df11ModelException {
         JsonNode version = node.get("version");
-        return new Df11Config(version != null && version.isTextual() ? version.textValue() : "unknown",
-                threadsPerBlock, bytesPerThread, dict);
+        if (version == null || version.isNull()) {
+            return "unknown";
+        }
+        if (!version.isTextual() || !KNOWN_VERSIONS.contains(version.textValue())) {
+            throw new Df11ModelException(source, KEY + ".version " + version + " is not a DFloat11 layout this"
+                    + " version of df11 knows (known: " + String.join(", ", KNOWN_VERSIONS) + "); the folder may"
+                    + " come from a newer DFloat11 release: upgrade df11, or recompress the model with df11 compress");
+        }
+        return version.textValue();
     }
 
     /**

@@ -181,13 +181,6 @@ public final class Df11Model implements AutoCloseable {
         return Optional.of(ref);
     }
 
-    /** Every compressed matrix's weight name, unit by unit in stream order. */
-    public List<String> compressedWeightNames() {
-        List<String> all = new ArrayList<>();
-        matrixNames.values().forEach(all::addAll);
-        return all;
-    }
-
     /** Stored tensors that are not arrays of a compressed unit (norms, biases, units kept as BF16), sorted. */
     public Set<String> plainTensorNames() {
         Set<String> plain = new TreeSet<>();

@@ -30,11 +30,6 @@ public final class ParallelLoop implements AutoCloseable {
         this.workers = threads == 1 ? null : new ForkJoinPool(threads - 1);
     }
 
-    /** One thread per available processor. */
-    public static ParallelLoop allCores() {
-        return new ParallelLoop(Runtime.getRuntime().availableProcessors());
-    }
-
     public int threads() {
         return threads;
     }

@@ -16,11 +16,6 @@ public final class ProcessMemory {
         return field("VmHWM:");
     }
 
-    /** Current resident set size (VmRSS), or empty where /proc is not available. */
-    public static OptionalLong residentBytes() {
-        return field("VmRSS:");
-    }
-
     private static OptionalLong field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

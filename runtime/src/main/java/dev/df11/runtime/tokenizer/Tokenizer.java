@@ -1,21 +1,14 @@
 package dev.df11.runtime.tokenizer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.df11.runtime.tokenizer.hf.HfTokenizerLoader;
-import dev.df11.runtime.tokenizer.llama2c.Llama2cTokenizer;
-
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Turns text into token ids and back, for Llama-family models.
  *
  * <p>Two families are implemented: llama2.c's {@code tokenizer.bin} (SentencePiece BPE with scores) and Hugging Face
  * {@code tokenizer.json} (SentencePiece-style BPE as in Llama 2 / Mistral, byte-level BPE as in Llama 3 / Qwen).
- * {@link #load(Path, JsonNode)} picks the right one for a model folder.
+ * {@link Tokenizers#load} picks the right one for a model folder.
  *
  * <p>Decoding works on bytes: a token may carry only part of a UTF-8 character (byte-fallback tokens, byte-level
  * BPE), so {@link #tokenBytes(int, int)} is the primitive, {@link #decode(int[])} decodes a whole sequence, and
@@ -106,31 +99,5 @@ public interface Tokenizer {
     /** A decoder whose first token is read as the start of a text, like {@link #decode(int[])}. */
     default StreamingDecoder streamingDecoderFromStart() {
         return new StreamingDecoder(this, START_OF_TEXT);
-    }
-
-    /**
-     * Loads the tokenizer of a model folder: {@code tokenizer.json} (Hugging Face) when present, else
-     * {@code tokenizer.bin} (llama2.c).
-     *
-     * @param modelDir the model folder
-     * @param config   the model's {@code config.json} (for {@code bos_token_id} / {@code eos_token_id}), or null
-     * @throws java.nio.file.NoSuchFileException when neither file exists (the message names both)
-     * @throws InvalidTokenizerException         when the file is malformed or uses an unsupported feature
-     */
-    static Tokenizer load(Path modelDir, JsonNode config) throws IOException {
-        Path json = modelDir.resolve("tokenizer.json");
-        if (Files.isRegularFile(json)) {
-            return HfTokenizerLoader.load(json, config);
-        }
-        Path bin = modelDir.resolve("tokenizer.bin");
-        if (Files.isRegularFile(bin)) {
-            return Llama2cTokenizer.read(bin, config);
-        }
-        String hint = Files.exists(modelDir.resolve("tokenizer.model"))
-                ? " (tokenizer.model, a SentencePiece protobuf, is not supported: convert it to tokenizer.json)"
-                : "";
-        throw new java.nio.file.NoSuchFileException(modelDir.toString(), null,
-                "no tokenizer: neither tokenizer.json (Hugging Face) nor tokenizer.bin (llama2.c) is in this folder"
-                        + hint);
     }
 }

@@ -3,6 +3,7 @@ package dev.df11.runtime.inference;
 import dev.df11.runtime.testmodels.Runtimes;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ class Stories15MGenerationTest {
     @Test
     void greedyFromBosTellsOfLily() throws IOException {
         Path dir = TestModels.stories15M();
-        Tokenizer tokenizer = Tokenizer.load(dir, null);
+        Tokenizer tokenizer = Tokenizers.load(dir, null);
         try (ForwardPass forward = Runtimes.open(dir, 256, 16)) {
             GenerationResult result = new Generator(forward).generate(new int[] {1}, GenerationSettings.greedy(16),
                     token -> { });

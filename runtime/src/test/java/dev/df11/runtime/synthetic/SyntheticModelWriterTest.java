@@ -9,6 +9,7 @@ import dev.df11.runtime.model.ModelConfigParser;
 import dev.df11.runtime.testmodels.Runtimes;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -100,7 +101,7 @@ class SyntheticModelWriterTest {
     @Test
     void tokenizerEncodesAnyTextAndTheModelRuns() throws IOException {
         Path dir = write(9, 2, Long.MAX_VALUE);
-        Tokenizer tokenizer = Tokenizer.load(dir, null);
+        Tokenizer tokenizer = Tokenizers.load(dir, null);
         assertEquals(512, tokenizer.vocabSize());
         String text = "Hello, synthetic world! ü";
         int[] ids = tokenizer.encode(text, true);

@@ -118,11 +118,6 @@ public final class ForwardPlan implements AutoCloseable {
         }
     }
 
-    /** Device memory TornadoVM reports for the currently selected graph. */
-    public long selectedGraphDeviceBytes() {
-        return plan.getCurrentDeviceMemoryUsage();
-    }
-
     @Override
     public void close() {
         plan.freeDeviceMemory();

@@ -114,8 +114,4 @@ public final class HfTokenizer implements Tokenizer {
         return bytes.clone();
     }
 
-    /** Whether {@code token} is one of the file's {@code added_tokens} (special tokens among them). */
-    public boolean isAddedToken(int token) {
-        return token >= 0 && token < addedById.length && addedById[token];
-    }
 }

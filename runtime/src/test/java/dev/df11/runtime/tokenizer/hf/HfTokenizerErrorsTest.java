@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.runtime.tokenizer.InvalidTokenizerException;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,7 @@ class HfTokenizerErrorsTest {
 
     private InvalidTokenizerException rejected(String json) throws IOException {
         Path file = Files.writeString(dir.resolve("tokenizer.json"), json);
-        var e = assertThrows(InvalidTokenizerException.class, () -> Tokenizer.load(dir, null));
+        var e = assertThrows(InvalidTokenizerException.class, () -> Tokenizers.load(dir, null));
         assertEquals(file, e.file());
         return e;
     }
@@ -68,7 +69,7 @@ class HfTokenizerErrorsTest {
     @Test
     void theValidBaseLoads() throws IOException {
         Files.writeString(dir.resolve("tokenizer.json"), valid().toString());
-        assertEquals(2, Tokenizer.load(dir, null).encode("ab", false)[0]);
+        assertEquals(2, Tokenizers.load(dir, null).encode("ab", false)[0]);
     }
 
     @Test
@@ -124,7 +125,7 @@ class HfTokenizerErrorsTest {
     void namesTokenizerConfigWhenItsTokenIsUnknown() throws IOException {
         Path config = Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<s>\"}");
         Files.writeString(dir.resolve("tokenizer.json"), valid().toString());
-        var e = assertThrows(InvalidTokenizerException.class, () -> Tokenizer.load(dir, null));
+        var e = assertThrows(InvalidTokenizerException.class, () -> Tokenizers.load(dir, null));
         assertEquals(config, e.file());
         assertTrue(e.getMessage().contains("bos_token \"<s>\""), e.getMessage());
     }
@@ -133,9 +134,9 @@ class HfTokenizerErrorsTest {
     void namesTheConfigFieldWhenAnIdIsOutOfRange() throws IOException {
         Files.writeString(dir.resolve("tokenizer.json"), valid().toString());
         var e = assertThrows(InvalidTokenizerException.class,
-                () -> Tokenizer.load(dir, json("{\"eos_token_id\": [1, 99]}")));
+                () -> Tokenizers.load(dir, json("{\"eos_token_id\": [1, 99]}")));
         assertTrue(e.getMessage().contains("eos_token_id"), e.getMessage());
-        e = assertThrows(InvalidTokenizerException.class, () -> Tokenizer.load(dir, json("{\"bos_token_id\": \"x\"}")));
+        e = assertThrows(InvalidTokenizerException.class, () -> Tokenizers.load(dir, json("{\"bos_token_id\": \"x\"}")));
         assertTrue(e.getMessage().contains("bos_token_id"), e.getMessage());
     }
 
@@ -144,6 +145,6 @@ class HfTokenizerErrorsTest {
         ObjectNode root = valid();
         model(root).remove("type");
         Files.writeString(dir.resolve("tokenizer.json"), root.toString());
-        assertEquals(1, Tokenizer.load(dir, null).encode("ab", false).length);
+        assertEquals(1, Tokenizers.load(dir, null).encode("ab", false).length);
     }
 }

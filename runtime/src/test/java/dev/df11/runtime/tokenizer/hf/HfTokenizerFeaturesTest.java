@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class HfTokenizerFeaturesTest {
 
     private Tokenizer load(String json) throws IOException {
         Files.writeString(dir.resolve("tokenizer.json"), json);
-        return Tokenizer.load(dir, null);
+        return Tokenizers.load(dir, null);
     }
 
     /** Metaspace pre-tokenizer and decoder (prepend only at the start), unknown token fused, stripped added tokens. */

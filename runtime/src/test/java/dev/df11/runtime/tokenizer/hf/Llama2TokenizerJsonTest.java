@@ -7,6 +7,7 @@ import dev.df11.runtime.tokenizer.PublishedVectors;
 import dev.df11.runtime.tokenizer.SampleTexts;
 import dev.df11.runtime.tokenizer.TestVocabularies;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import dev.df11.runtime.tokenizer.bpe.ByteTokens;
 import dev.df11.runtime.tokenizer.llama2c.Llama2cTokenizer;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +51,7 @@ class Llama2TokenizerJsonTest {
     static void build() throws IOException {
         Path bin = TestVocabularies.stories15M().resolve("tokenizer.bin");
         Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson(bin));
-        tokenizer = Tokenizer.load(dir, null);
+        tokenizer = Tokenizers.load(dir, null);
         llama2c = Llama2cTokenizer.read(bin, null);
     }
 

@@ -5,6 +5,7 @@ import dev.df11.runtime.tokenizer.SampleTexts;
 import dev.df11.runtime.tokenizer.StreamingDecoder;
 import dev.df11.runtime.tokenizer.TestVocabularies;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +25,7 @@ class Llama3TokenizerJsonTest {
 
     @BeforeAll
     static void load() throws IOException {
-        tokenizer = Tokenizer.load(TestVocabularies.huggingFace("llama3"), null);
+        tokenizer = Tokenizers.load(TestVocabularies.huggingFace("llama3"), null);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.df11.runtime.tokenizer.SampleTexts;
 import dev.df11.runtime.tokenizer.StreamingDecoder;
 import dev.df11.runtime.tokenizer.TestVocabularies;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class MistralTokenizerJsonTest {
 
     @BeforeAll
     static void load() throws IOException {
-        tokenizer = Tokenizer.load(TestVocabularies.huggingFace("mistral"), null);
+        tokenizer = Tokenizers.load(TestVocabularies.huggingFace("mistral"), null);
     }
 
     @Test
@@ -44,7 +45,7 @@ class MistralTokenizerJsonTest {
     @Test
     void modelConfigOverridesTheTokenizerFiles() throws IOException {
         var config = new ObjectMapper().readTree("{\"bos_token_id\": 1, \"eos_token_id\": [2, 13]}");
-        Tokenizer withConfig = Tokenizer.load(TestVocabularies.huggingFace("mistral"), config);
+        Tokenizer withConfig = Tokenizers.load(TestVocabularies.huggingFace("mistral"), config);
         assertArrayEquals(new int[] {2, 13}, withConfig.eosIds());
         assertTrue(withConfig.isEos(13));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.df11.runtime.tokenizer.SampleTexts;
 import dev.df11.runtime.tokenizer.TestVocabularies;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class Qwen3TokenizerJsonTest {
 
     @BeforeAll
     static void load() throws IOException {
-        tokenizer = Tokenizer.load(TestVocabularies.huggingFace("qwen3"), null);
+        tokenizer = Tokenizers.load(TestVocabularies.huggingFace("qwen3"), null);
     }
 
     @Test
@@ -39,7 +40,7 @@ class Qwen3TokenizerJsonTest {
     void configBosIdDoesNotMakeQwenAddOne() throws IOException {
         // Qwen's config.json names bos_token_id 151643, but its tokenizer never prepends it.
         var config = new ObjectMapper().readTree("{\"bos_token_id\": 151643, \"eos_token_id\": 151645}");
-        Tokenizer withConfig = Tokenizer.load(TestVocabularies.huggingFace("qwen3"), config);
+        Tokenizer withConfig = Tokenizers.load(TestVocabularies.huggingFace("qwen3"), config);
         assertEquals(151643, withConfig.bosId());
         assertFalse(withConfig.addsBosByDefault());
     }

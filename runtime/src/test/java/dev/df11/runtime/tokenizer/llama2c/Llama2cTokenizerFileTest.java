@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.df11.runtime.tokenizer.InvalidTokenizerException;
 import dev.df11.runtime.tokenizer.StreamingDecoder;
 import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
@@ -36,7 +37,7 @@ class Llama2cTokenizerFileTest {
         Llama2cFiles files = Llama2cFiles.withSpelledByteTokens()
                 .add(" ", -100).add("a", -1).add("b", -2).add(" a", -5).add("ab", -3).add(" ab", -4).add("bb", -3);
         files.write(dir);
-        return Tokenizer.load(dir, null);
+        return Tokenizers.load(dir, null);
     }
 
     @Test
@@ -126,7 +127,7 @@ class Llama2cTokenizerFileTest {
 
     @Test
     void loadNamesBothFilesWhenNeitherIsThere() {
-        var e = assertThrows(NoSuchFileException.class, () -> Tokenizer.load(dir, null));
+        var e = assertThrows(NoSuchFileException.class, () -> Tokenizers.load(dir, null));
         assertTrue(e.getMessage().contains("tokenizer.json") && e.getMessage().contains("tokenizer.bin"),
                 e.getMessage());
     }
