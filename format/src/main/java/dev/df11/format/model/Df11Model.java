@@ -6,7 +6,6 @@ import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.safetensors.SafetensorsDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

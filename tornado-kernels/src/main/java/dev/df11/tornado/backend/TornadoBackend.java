@@ -10,7 +10,9 @@ import dev.df11.tornado.forward.ForwardKernels;
 import dev.df11.tornado.forward.ForwardPlan;
 import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.ForwardShape;
+import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.DeviceWeights;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 import java.lang.foreign.MemorySegment;
@@ -58,6 +60,15 @@ public final class TornadoBackend implements Backend {
         return device;
     }
 
+    /** The sizes the options give, else the tuning table's entry for this backend's device. */
+    KernelTuning tuning() {
+        if (options.tuning() != null) {
+            return options.tuning();
+        }
+        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
+        return KernelTuning.forDevice(target.getPhysicalDevice().getDeviceName());
+    }
+
     @Override
     public void load(WeightStore weights, int contextLength, int maxBatch) {
         if (plan != null) {
@@ -66,8 +77,8 @@ public final class TornadoBackend implements Backend {
         this.weights = weights;
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
         this.act = new Activations(shape);
-        this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeKernel());
-        this.graphs = ForwardGraphs.build(shape, act, deviceWeights, options.tuning(), options.layersPerGraph());
+        this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement());
+        this.graphs = ForwardGraphs.build(shape, act, deviceWeights, tuning(), options.layersPerGraph());
         TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs(), options.profile());
     }

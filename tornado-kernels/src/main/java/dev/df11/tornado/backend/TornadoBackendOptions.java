@@ -1,6 +1,5 @@
 package dev.df11.tornado.backend;
 
-import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.Bf16Placement;
 
@@ -10,16 +9,16 @@ import dev.df11.tornado.forward.weights.Bf16Placement;
  * @param device       TornadoVM device as {@code backend:device} ({@code tornado --devices} numbering) or a plain
  *                     device index of backend 0; null for TornadoVM's default device
  * @param bf16Placement where plain BF16 units live (DF11 units always stay compressed on the device)
- * @param tuning       work-group sizes
+ * @param tuning       work-group sizes; null: the tuning table's entry for the device
+                     ({@link KernelTuning#forDevice}), chosen when the model is loaded
  * @param cudaGraphs   replay graphs as CUDA graphs (PTX backend only; ignored elsewhere)
  * @param layersPerGraph decoder layers per task graph: 1 is one graph per block; more means fewer graph executions
  *                     (each ends in a host synchronisation) per token ({@link #DEFAULT_LAYERS_PER_GRAPH})
- * @param decodeKernel the DF11 decode kernel; the forward pass reads an exponent plane, which only v3f writes
  * @param profile      record per-kernel device times ({@link TornadoBackend#profile()}); for diagnosis only, it
  *                     synchronises after every kernel
  */
 public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, KernelTuning tuning,
-        boolean cudaGraphs, int layersPerGraph, KernelVersion decodeKernel, boolean profile) {
+        boolean cudaGraphs, int layersPerGraph, boolean profile) {
 
     /**
      * Decoder layers per task graph by default. Every graph execution ends in a host synchronisation, and the GPU
@@ -38,42 +37,36 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
     }
 
     /**
-     * The default device, BF16 resident, GPU work-group sizes, CUDA graphs where the device runs PTX (each graph's
+     * The default device, BF16 resident, the device's work-group sizes from the tuning table, CUDA graphs where the device runs PTX (each graph's
      * launches replay as one CUDA graph: a Llama-3.2-1B token on an H100 went from 7.5 to 4.1 ms in BF16 and 10.4 to
-     * 8.5 ms in DF11), {@link #DEFAULT_LAYERS_PER_GRAPH} layers per graph, the exponent-plane decode kernel (v3f: the forward pass reads
-     * exponents and the unit's own sign/mantissa bytes).
+     * 8.5 ms in DF11), {@link #DEFAULT_LAYERS_PER_GRAPH} layers per graph.
      */
     public static TornadoBackendOptions defaults() {
-        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, KernelTuning.gpu(), true, DEFAULT_LAYERS_PER_GRAPH,
-                KernelVersion.V3F_EXPONENT_PLANE, false);
+        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, null, true, DEFAULT_LAYERS_PER_GRAPH, false);
     }
 
     public TornadoBackendOptions withDevice(String spec) {
-        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph, decodeKernel, profile);
+        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph, profile);
     }
 
     public TornadoBackendOptions withPlacement(Bf16Placement placement) {
-        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph, decodeKernel, profile);
+        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph, profile);
     }
 
     public TornadoBackendOptions withCudaGraphs(boolean enabled) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, decodeKernel, profile);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, profile);
     }
 
     public TornadoBackendOptions withTuning(KernelTuning sizes) {
-        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, decodeKernel, profile);
+        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, profile);
     }
 
-    public TornadoBackendOptions withDecodeKernel(KernelVersion kernel) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, kernel, profile);
-    }
 
     public TornadoBackendOptions withLayersPerGraph(int layers) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers, decodeKernel, profile);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers, profile);
     }
 
     public TornadoBackendOptions withProfile(boolean enabled) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, decodeKernel,
-                enabled);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, enabled);
     }
 }

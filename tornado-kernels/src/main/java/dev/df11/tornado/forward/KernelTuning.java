@@ -1,67 +1,134 @@
 package dev.df11.tornado.forward;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Work-group sizes of the forward kernels, kept as data (one record per device family) rather than as constants
- * scattered through the graph builder. Each is a power of two of at most {@link ForwardKernels#MAX_LOCAL}.
+ * Work-group sizes of the forward kernels for one device family. The sizes are data, not code: one table,
+ * {@code kernel-tuning.json} beside this class, holds an entry per device family (as CLBlast keeps its tuned
+ * parameters), and {@link #forDevice} picks the entry for the device a model runs on. Each size is a power of two of
+ * at most {@link ForwardKernels#MAX_LOCAL}.
  *
- * @param matVec        work-group size of the matrix-vector products (for shapes the by-shape rule leaves alone)
+ * @param family        the table entry these sizes came from ("custom" for sizes given by hand)
+ * @param matVec        work-group size of the matrix-vector products, for shapes no {@code byShape} rule covers
  * @param matVecRows    matrix rows each matrix-vector work-group serves ({@code matVec / matVecRows} work-items a
  *                      row)
  * @param norm          work-items reducing one RMSNorm row
  * @param attention     work-items of one (token, head) attention group
  * @param elementwise   work-group size of the one-item-per-element kernels
- * @param matVecByShape pick the matrix-vector launch from the matrix's shape ({@link #matVecLaunch}); false: always
- *                      {@code matVec}, {@code matVecRows}
+ * @param byShape       matrix-vector launches for particular shapes, first match wins; empty: always
+ *                      {@code matVec : matVecRows}
  */
-public record KernelTuning(int matVec, int matVecRows, int norm, int attention, int elementwise,
-        boolean matVecByShape) {
+public record KernelTuning(String family, int matVec, int matVecRows, int norm, int attention, int elementwise,
+        List<ShapeRule> byShape) {
+
+    private static final String TABLE = "kernel-tuning.json";
 
     /** A matrix-vector launch: work-items per group and the matrix rows each group serves. */
     public record MatVecLaunch(int local, int rows) {
+
+        public MatVecLaunch {
+            checkGroup(local);
+            if (rows < 1 || Integer.bitCount(rows) != 1 || rows > local) {
+                throw new IllegalArgumentException("rows per matrix-vector work-group (" + rows
+                        + ") must be a power of two of at most its work-group size " + local);
+            }
+        }
+    }
+
+    /** A launch for matrices of at least {@code minRows} rows and {@code minCols} columns. */
+    public record ShapeRule(int minRows, int minCols, MatVecLaunch launch) {
+
+        boolean covers(int rows, int cols) {
+            return rows >= minRows && cols >= minCols;
+        }
     }
 
     public KernelTuning {
-        for (int size : new int[] {matVec, norm, attention, elementwise}) {
-            if (size < 1 || size > ForwardKernels.MAX_LOCAL || Integer.bitCount(size) != 1) {
-                throw new IllegalArgumentException("work-group size " + size + " must be a power of two in 1.."
-                        + ForwardKernels.MAX_LOCAL);
+        for (int size : new int[] {norm, attention, elementwise}) {
+            checkGroup(size);
+        }
+        new MatVecLaunch(matVec, matVecRows);
+        byShape = List.copyOf(byShape);
+    }
+
+    private static void checkGroup(int size) {
+        if (size < 1 || size > ForwardKernels.MAX_LOCAL || Integer.bitCount(size) != 1) {
+            throw new IllegalArgumentException("work-group size " + size + " must be a power of two in 1.."
+                    + ForwardKernels.MAX_LOCAL);
+        }
+    }
+
+    /**
+     * The table's sizes for a device called {@code deviceName} (as TornadoVM reports it, e.g. "NVIDIA H100 80GB
+     * HBM3"): the first family one of whose names the device name contains, else the table's default entry.
+     */
+    public static KernelTuning forDevice(String deviceName) {
+        JsonNode families = table().get("families");
+        JsonNode fallback = null;
+        for (JsonNode family : families) {
+            JsonNode names = family.get("devices");
+            if (names == null) {
+                fallback = family;
+                continue;
+            }
+            for (JsonNode name : names) {
+                if (deviceName != null && deviceName.contains(name.textValue())) {
+                    return parse(family);
+                }
             }
         }
-        if (matVecRows < 1 || Integer.bitCount(matVecRows) != 1 || matVecRows > matVec) {
-            throw new IllegalArgumentException("rows per matrix-vector work-group (" + matVecRows
-                    + ") must be a power of two of at most its work-group size " + matVec);
+        if (fallback == null) {
+            throw new IllegalStateException(TABLE + " has no default entry (one without \"devices\")");
+        }
+        return parse(fallback);
+    }
+
+    /** The default entry: the sizes for a device the table does not name. */
+    public static KernelTuning defaults() {
+        return forDevice(null);
+    }
+
+    private static JsonNode table() {
+        try (InputStream in = KernelTuning.class.getResourceAsStream(TABLE)) {
+            if (in == null) {
+                throw new IllegalStateException(TABLE + " is missing from the df11-tornado-kernels jar");
+            }
+            return new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + TABLE, e);
         }
     }
 
-    /**
-     * Sizes for GPUs: matrix-vector groups of 128 work-items serving 2 rows (two warps a row), 256 for the
-     * element-wise kernels. On an H100 (PTX, {@code matvec-bench}, Llama-3.1-8B shapes) 128:2 reads 1.13-2.01 TB/s
-     * against a device copy's 1.89-2.34 TB/s, within 6% of the best of seven configurations on every shape but
-     * the output projection (2.13 TB/s with 128:4); 128:1, the earlier default, was 3-12% slower.
-     */
-    public static KernelTuning gpu() {
-        return new KernelTuning(128, 2, 256, 128, 256, true);
+    private static KernelTuning parse(JsonNode family) {
+        List<ShapeRule> rules = new ArrayList<>();
+        for (JsonNode rule : family.path("matVecByShape")) {
+            rules.add(new ShapeRule(rule.path("minRows").asInt(0), rule.path("minCols").asInt(0),
+                    new MatVecLaunch(rule.get("local").asInt(), rule.get("rows").asInt())));
+        }
+        JsonNode matVec = family.get("matVec");
+        return new KernelTuning(family.get("family").textValue(), matVec.get("local").asInt(),
+                matVec.get("rows").asInt(), family.get("norm").asInt(), family.get("attention").asInt(),
+                family.get("elementwise").asInt(), rules);
     }
 
-    /**
-     * The launch for a {@code rows x cols} product. By shape (measured with {@code matvec-bench} on an H100, PTX, the
-     * plane-reading kernel, Llama-3.1-8B shapes): rows longer than 8,192 weights get a group of 128 to themselves
-     * (4096 x 14336: 1,653 GB/s against 1,500 with 128:2); matrices of 16,384 rows or more get groups of 256 serving
-     * 8 rows (28672 x 4096: 1,704 against 1,588; 128256 x 4096: 1,927 against 1,784); the rest {@code matVec :
-     * matVecRows} (4096 x 4096: 128:2 was the best of four).
-     */
+    /** The launch for a {@code rows x cols} product: the first rule that covers the shape, else the default. */
     public MatVecLaunch matVecLaunch(int rows, int cols) {
-        if (matVecByShape && cols > 8192) {
-            return new MatVecLaunch(128, 1);
-        }
-        if (matVecByShape && rows >= 16384) {
-            return new MatVecLaunch(Math.min(256, ForwardKernels.MAX_LOCAL), 8);
+        for (ShapeRule rule : byShape) {
+            if (rule.covers(rows, cols)) {
+                return rule.launch();
+            }
         }
         return new MatVecLaunch(matVec, matVecRows);
     }
 
-    /** These sizes with {@code local} work-items per matrix-vector group serving {@code rows} rows. */
+    /** These sizes with {@code local} work-items per matrix-vector group serving {@code rows} rows, for every shape. */
     public KernelTuning withMatVec(int local, int rows) {
-        return new KernelTuning(local, rows, norm, attention, elementwise, false);
+        return new KernelTuning("custom", local, rows, norm, attention, elementwise, List.of());
     }
 }

@@ -5,25 +5,37 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The matrix-vector launch rule: by shape by default, fixed once the user gives a launch. */
+/** The tuning table: the entry for the device, by-shape launches, fixed once the user gives a launch. */
 class KernelTuningTest {
 
     @Test
-    void picksTheMeasuredLaunchForEachLlamaShape() {
-        KernelTuning gpu = KernelTuning.gpu();
-        assertEquals(new KernelTuning.MatVecLaunch(128, 2), gpu.matVecLaunch(6144, 4096), "q|k|v");
-        assertEquals(new KernelTuning.MatVecLaunch(128, 2), gpu.matVecLaunch(4096, 4096), "o");
-        assertEquals(new KernelTuning.MatVecLaunch(256, 8), gpu.matVecLaunch(28672, 4096), "gate|up");
-        assertEquals(new KernelTuning.MatVecLaunch(128, 1), gpu.matVecLaunch(4096, 14336), "down");
-        assertEquals(new KernelTuning.MatVecLaunch(256, 8), gpu.matVecLaunch(128256, 4096), "lm_head");
+    void picksTheMeasuredLaunchForEachLlamaShapeOnAnH100() {
+        KernelTuning h100 = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
+        assertEquals("nvidia-hopper", h100.family());
+        assertEquals(new KernelTuning.MatVecLaunch(128, 2), h100.matVecLaunch(6144, 4096), "q|k|v");
+        assertEquals(new KernelTuning.MatVecLaunch(128, 2), h100.matVecLaunch(4096, 4096), "o");
+        assertEquals(new KernelTuning.MatVecLaunch(256, 8), h100.matVecLaunch(28672, 4096), "gate|up");
+        assertEquals(new KernelTuning.MatVecLaunch(128, 1), h100.matVecLaunch(4096, 14336), "down");
+        assertEquals(new KernelTuning.MatVecLaunch(256, 8), h100.matVecLaunch(128256, 4096), "lm_head");
+        assertEquals(256, h100.norm());
+        assertEquals(128, h100.attention());
+        assertEquals(256, h100.elementwise());
+    }
+
+    @Test
+    void aDeviceTheTableDoesNotNameGetsTheDefaultEntry() {
+        KernelTuning pocl = KernelTuning.forDevice("cpu-haswell-AMD EPYC 7B13");
+        assertEquals("default", pocl.family());
+        assertEquals(KernelTuning.defaults(), pocl);
+        assertEquals(new KernelTuning.MatVecLaunch(128, 2), pocl.matVecLaunch(4096, 4096));
     }
 
     @Test
     void aGivenLaunchServesEveryShape() {
-        KernelTuning fixed = KernelTuning.gpu().withMatVec(64, 4);
+        KernelTuning fixed = KernelTuning.defaults().withMatVec(64, 4);
         assertEquals(new KernelTuning.MatVecLaunch(64, 4), fixed.matVecLaunch(128256, 4096));
         assertEquals(new KernelTuning.MatVecLaunch(64, 4), fixed.matVecLaunch(4096, 14336));
-        assertThrows(IllegalArgumentException.class, () -> KernelTuning.gpu().withMatVec(128, 3));
-        assertThrows(IllegalArgumentException.class, () -> KernelTuning.gpu().withMatVec(512, 2));
+        assertThrows(IllegalArgumentException.class, () -> KernelTuning.defaults().withMatVec(128, 3));
+        assertThrows(IllegalArgumentException.class, () -> KernelTuning.defaults().withMatVec(512, 2));
     }
 }
