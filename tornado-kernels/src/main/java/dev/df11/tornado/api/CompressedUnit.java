@@ -5,7 +5,6 @@ import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.model.Df11Model;
 import dev.df11.format.model.MatrixRef;
 import dev.df11.format.model.UnitTensors;
-import dev.df11.tornado.decode.Df11DeviceUnit;
 import dev.df11.tornado.decode.PackedInputs;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -21,15 +20,19 @@ import java.util.Optional;
  * One DF11 unit (a group of weight matrices sharing one Huffman code, e.g. a decoder layer) held as TornadoVM
  * off-heap arrays, ready to be decoded inside your own {@code TaskGraph} by {@link Df11Tasks#addDecode}.
  *
- * <p>The arrays, as the decode task hands them to the device (moved once, on the graph's first execution):
+ * <p>The arrays, made once on the host straight from the unit's (memory-mapped) segments and moved to the device by
+ * the decode task on the graph's first execution (then resident). This is the only host copy of the unit: nothing
+ * else keeps its bytes.
  * <pre>
- * lookupTables()     ByteArray  (tables + 1) * 256   decode tables, then the code length of each exponent
- * encodedExponent()  ByteArray  stream bytes         Huffman codes of the 8-bit exponents, MSB-first
- * signMantissa()     ByteArray  elements()           sign bit and 7 mantissa bits of each value
- * outputPositions()  IntArray   blocks() + 1         first element decoded by each 4096-byte block; last = elements()
- * gaps()             ByteArray  blocks() * 320       5-bit offset of the first code in each 8-byte window
+ * packedInputs().tables()     IntArray  tables * 256        decode tables, one int per entry (exponent and length)
+ * packedInputs().pairs()      IntArray  256                 root table decoding up to two codes per byte
+ * packedInputs().triples()    IntArray  256                 root table decoding up to three codes per byte (v3f)
+ * packedInputs().codeWords()  IntArray  stream bytes / 4    the Huffman-coded exponents, zero-padded
+ * signMantissaWords()         IntArray  elements() / 4 + 3  sign bit and 7 mantissa bits, four elements per int
+ * outputPositions()           IntArray  blocks() + 1        first element decoded by each 4096-byte block
+ * gaps()                      ByteArray blocks() * 320      5-bit offset of the first code in each 8-byte window
  * </pre>
- * (an empty stream or gap array is held as one zero byte, since TornadoVM cannot allocate an empty array).
+ * (an empty gap array is held as one zero byte, since TornadoVM cannot allocate an empty array).
  *
  * <p>What is checked, on the host, when a unit is created: everything {@link Df11Unit#validate} checks (lookup tables
  * whose pointers lead to existing child tables and whose code lengths are 1..32 bits; output positions that start at
@@ -45,23 +48,35 @@ import java.util.Optional;
  * device-side views of an array ({@code ShortArray.slice} copies on the host), so a kernel that uses one matrix
  * takes the shared buffer and the matrix's offset.
  *
- * <p>The v3 kernel ({@code KernelVersion.V3_SINGLE_PASS}) reads the tables and the stream repacked as ints; that
- * form is made from these arrays on the host the first time a v3 task is added.
- *
  * <p>Instances are thread-safe and their arrays are never changed; the off-heap arrays are freed by the garbage collector once unreachable.
  */
 public final class CompressedUnit {
 
-    private final Df11DeviceUnit arrays;
+    private final String name;
     private final String source;
     private final List<UnitMatrix> matrices;
-    private PackedInputs packed;
-    private IntArray signMantissaWords;
+    private final int elements;
+    private final int blocks;
+    private final int gapBytes;
+    private final long compressedBytes;
+    private final PackedInputs packed;
+    private final IntArray signMantissaWords;
+    private final IntArray outputPositions;
+    private final ByteArray gaps;
 
-    private CompressedUnit(Df11DeviceUnit arrays, String source, List<UnitMatrix> matrices) {
-        this.arrays = arrays;
+    private CompressedUnit(Df11Unit unit, String source, List<UnitMatrix> matrices) {
+        this.name = unit.name();
         this.source = source;
         this.matrices = matrices;
+        this.elements = (int) unit.elementCount();
+        this.blocks = unit.blockCount();
+        this.gapBytes = (int) unit.gaps().byteSize();
+        this.compressedBytes = unit.luts().byteSize() + unit.encodedExponent().byteSize()
+                + unit.signMantissa().byteSize() + unit.outputPositions().byteSize() + unit.gaps().byteSize();
+        this.packed = PackedInputs.of(unit);
+        this.signMantissaWords = PackedInputs.signMantissaWords(unit);
+        this.outputPositions = IntArray.fromSegment(unit.outputPositions());
+        this.gaps = unit.gaps().byteSize() == 0 ? new ByteArray(1) : ByteArray.fromSegment(unit.gaps());
     }
 
     /**
@@ -127,13 +142,19 @@ public final class CompressedUnit {
                     + " matrices; got " + names.size() + " names and " + shapes.size() + " shapes");
         }
         // Validates first, so that the matrix bounds below are trusted.
-        Df11DeviceUnit arrays = Df11DeviceUnit.of(unit, source);
+        unit.validate(source);
+        long n = unit.elementCount();
+        if (n > Integer.MAX_VALUE - 16 || unit.encodedExponent().byteSize() > Integer.MAX_VALUE - 4096L) {
+            throw new Df11FormatException(unit.name(), source, n + " elements ("
+                    + unit.encodedExponent().byteSize() + " stream bytes) are too many for one TornadoVM array;"
+                    + " the GPU decoder takes units below 2^31 elements", null);
+        }
         List<UnitMatrix> matrices = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             matrices.add(new UnitMatrix(names.get(i), (int) unit.matrixStart(i),
                     (int) (unit.matrixEnd(i) - unit.matrixStart(i)), shapes.get(i)));
         }
-        return new CompressedUnit(arrays, source, List.copyOf(matrices));
+        return new CompressedUnit(unit, source, List.copyOf(matrices));
     }
 
     private static Optional<long[]> knownShape(Df11Model model, String weight) {
@@ -146,7 +167,7 @@ public final class CompressedUnit {
 
     /** The unit's name, e.g. {@code model.layers.0}. */
     public String name() {
-        return arrays.name();
+        return name;
     }
 
     /** The file the unit was read from, or null for an in-memory unit. */
@@ -156,17 +177,30 @@ public final class CompressedUnit {
 
     /** Number of BF16 values the unit decodes to: the size a decode output needs at least. */
     public int elements() {
-        return arrays.elements();
+        return elements;
     }
 
     /** Number of 4096-byte blocks of the stream: work-groups of the decode task. */
     public int blocks() {
-        return arrays.blocks();
+        return blocks;
     }
 
-    /** Bytes of compressed data moved to the device. */
+    /** Bytes of the gap array (the kernels bound their gap reads by it). */
+    public int gapBytes() {
+        return gapBytes;
+    }
+
+    /** Bytes of the unit's DF11 arrays as stored (what a compression ratio counts). */
     public long compressedBytes() {
-        return arrays.compressedBytes();
+        return compressedBytes;
+    }
+
+    /** Bytes of the arrays the decode tasks move to the device (the stored arrays in kernel-ready form). */
+    public long deviceBytes() {
+        return packed.tables().getNumBytesOfSegment() + packed.pairs().getNumBytesOfSegment()
+                + packed.triples().getNumBytesOfSegment() + packed.codeWords().getNumBytesOfSegment()
+                + signMantissaWords.getNumBytesOfSegment() + outputPositions.getNumBytesOfSegment()
+                + gaps.getNumBytesOfSegment();
     }
 
     /** Number of matrices. */
@@ -224,66 +258,28 @@ public final class CompressedUnit {
         return new ShortArray(elements());
     }
 
-    /**
-     * An array of BF16 pairs sized for this unit's decoded values ({@code (elements() + 1) / 2} ints), for
-     * {@link Df11Tasks#addDecode(uk.ac.manchester.tornado.api.TaskGraph, String, CompressedUnit, IntArray)}.
-     */
-    public IntArray allocateWordOutput() {
-        return new IntArray((int) ((elements() + 1L) / 2));
-    }
-
-    /** The lookup tables and the code-length row. */
-    public ByteArray lookupTables() {
-        return arrays.luts();
-    }
-
-    /** The exponent bitstream. */
-    public ByteArray encodedExponent() {
-        return arrays.codes();
-    }
-
-    /** One sign/mantissa byte per element. */
-    public ByteArray signMantissa() {
-        return arrays.signMantissa();
-    }
-
     /** The first element of each block, then {@link #elements()}. */
     public IntArray outputPositions() {
-        return arrays.outputPositions();
+        return outputPositions;
     }
 
     /** The 5-bit gaps, MSB-first. */
     public ByteArray gaps() {
-        return arrays.gaps();
+        return gaps;
     }
 
-    /** The arrays and sizes in the form the kernels take. */
-    Df11DeviceUnit deviceUnit() {
-        return arrays;
-    }
-
-    /**
-     * The repacked tables and stream that the v3 kernel reads, made on first use and shared by every graph that
-     * decodes this unit with v3 (so each graph moves the same arrays, and the host packs once).
-     */
-    synchronized PackedInputs packedInputs() {
-        if (packed == null) {
-            packed = PackedInputs.of(arrays);
-        }
+    /** The tables and the stream in the form the kernels read ({@link PackedInputs}); do not change them. */
+    public PackedInputs packedInputs() {
         return packed;
     }
 
     /**
      * The sign/mantissa bytes as ints, four per int aligned like the exponent plane of
      * {@link Df11Tasks#addExponentDecode}: element {@code i}'s byte is byte {@code i & 3} (bits {@code 8 * (i & 3)} up)
-     * of int {@code i >> 2}; zero-padded past the last element (at least {@link Df11Tasks#exponentWords} ints). Made
-     * on first use; the same instance on every call, shared with the word-writing decode tasks, so a graph that moves
-     * it to the device moves one array. Do not change it.
+     * of int {@code i >> 2}; zero-padded past the last element (at least {@link Df11Tasks#exponentWords} ints). Every
+     * decode task and the forward pass's kernels read this one array. Do not change it.
      */
-    public synchronized IntArray signMantissaWords() {
-        if (signMantissaWords == null) {
-            signMantissaWords = PackedInputs.signMantissaWords(arrays);
-        }
+    public IntArray signMantissaWords() {
         return signMantissaWords;
     }
 

@@ -1,7 +1,6 @@
 package dev.df11.tornado.api;
 
 import dev.df11.format.codec.Df11FormatException;
-import dev.df11.tornado.decode.KernelVersion;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid;
@@ -28,23 +27,23 @@ public final class DecodeTask {
     private final String graphName;
     private final String taskName;
     private final CompressedUnit unit;
-    /** A {@link ShortArray} of BF16 values, or an {@link IntArray} of BF16 pairs. */
+    /** A {@link ShortArray} of BF16 values, or an {@link IntArray} exponent plane (when {@code joinTaskName} is set). */
     private final TornadoNativeArray output;
     private final IntArray status;
-    private final KernelVersion kernel;
+    private final String kernel;
     private final WorkerGrid grid;
     /** The second task of an exponent-plane decode (v3f's join), or null. */
     private final String joinTaskName;
     private final WorkerGrid joinGrid;
 
     DecodeTask(String graphName, String taskName, CompressedUnit unit, TornadoNativeArray output, IntArray status,
-            KernelVersion kernel, WorkerGrid grid) {
+            String kernel, WorkerGrid grid) {
         this(graphName, taskName, unit, output, status, kernel, grid, null, null);
     }
 
     /** A decode of two tasks: {@code taskName}, then {@code joinTaskName} with its own grid. */
     DecodeTask(String graphName, String taskName, CompressedUnit unit, TornadoNativeArray output, IntArray status,
-            KernelVersion kernel, WorkerGrid grid, String joinTaskName, WorkerGrid joinGrid) {
+            String kernel, WorkerGrid grid, String joinTaskName, WorkerGrid joinGrid) {
         this.graphName = graphName;
         this.taskName = taskName;
         this.unit = unit;
@@ -79,31 +78,13 @@ public final class DecodeTask {
     /**
      * The BF16 output array (on the host only after you transfer it there).
      *
-     * @throws IllegalStateException when the task writes an {@link IntArray} of BF16 pairs ({@link #wordOutput()})
+     * @throws IllegalStateException when the task writes an exponent plane ({@link #exponentPlane()})
      */
     public ShortArray output() {
         if (output instanceof ShortArray shorts) {
             return shorts;
         }
-        throw new IllegalStateException("task " + id() + (kernel.writesExponents()
-                ? " writes an exponent plane; use exponentPlane()" : " writes BF16 pairs into an IntArray; use wordOutput()"));
-    }
-
-    /**
-     * The output array of BF16 pairs (element {@code 2i} in the low 16 bits of word {@code i}, {@code 2i + 1} in
-     * the high 16 bits), for a task added with {@link Df11Tasks#addDecode(uk.ac.manchester.tornado.api.TaskGraph,
-     * String, CompressedUnit, IntArray)}.
-     *
-     * @throws IllegalStateException when the task writes a {@link ShortArray} ({@link #output()})
-     */
-    public IntArray wordOutput() {
-        if (kernel.writesExponents()) {
-            throw new IllegalStateException("task " + id() + " writes an exponent plane; use exponentPlane()");
-        }
-        if (output instanceof IntArray words) {
-            return words;
-        }
-        throw new IllegalStateException("task " + id() + " writes a ShortArray of BF16 values; use output()");
+        throw new IllegalStateException("task " + id() + " writes an exponent plane; use exponentPlane()");
     }
 
     /**
@@ -113,8 +94,8 @@ public final class DecodeTask {
      * @throws IllegalStateException when the task writes BF16 values
      */
     public IntArray exponentPlane() {
-        if (kernel.writesExponents()) {
-            return (IntArray) output;
+        if (output instanceof IntArray plane) {
+            return plane;
         }
         throw new IllegalStateException("task " + id() + " writes BF16 values, not an exponent plane");
     }
@@ -129,8 +110,8 @@ public final class DecodeTask {
         return status;
     }
 
-    /** The decode kernel the task runs. */
-    public KernelVersion kernel() {
+    /** The label of the decode kernel the task runs ({@code v3-single-pass} or {@code v3f-exponent-plane}). */
+    public String kernel() {
         return kernel;
     }
 
@@ -181,6 +162,6 @@ public final class DecodeTask {
 
     @Override
     public String toString() {
-        return "DecodeTask{" + id() + ", unit " + unit.name() + ", " + kernel.label() + "}";
+        return "DecodeTask{" + id() + ", unit " + unit.name() + ", " + kernel + "}";
     }
 }

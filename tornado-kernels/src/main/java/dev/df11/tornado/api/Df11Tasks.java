@@ -1,7 +1,6 @@
 package dev.df11.tornado.api;
 
 import dev.df11.format.codec.Df11FormatException;
-import dev.df11.tornado.decode.KernelVersion;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -24,32 +23,20 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * }</pre>
  *
  * <p>What {@link #addDecode} adds to the graph: a {@code transferToDevice(FIRST_EXECUTION, ...)} of the unit's
- * compressed arrays (moved once, then resident; v3 moves a repacked form of the tables and stream, made once per
- * unit), the decode task, and the per-block status array kept on the device
+ * arrays in kernel-ready form ({@link CompressedUnit}; moved once, then resident, and shared by every task that
+ * decodes the same unit), the decode task (v3-single-pass), and the per-block status array kept on the device
  * ({@code UNDER_DEMAND}). The output array is left alone: it stays on the device for your next task in the same
  * graph; add {@code persistOnDevice(output)} to hand it to another graph of the same plan
  * ({@code consumeFromDevice(graphName, output)} there), or {@code transferToHost(..., output)} to read it on the host.
  * The task writes elements {@code [0, unit.elements())} of the output on every execution, and nothing past them.
  *
  * <p>Give each decode task an output array of its own. TornadoVM 5.2 does not copy an array to the device when it
- * deduces that a kernel only writes it, whatever {@code transferToDevice} says (it deduces so for the v1 kernel), so
+ * deduces that a kernel only writes it, whatever {@code transferToDevice} says (it deduced so for a lab kernel), so
  * what an output holds past {@code unit.elements()} on the device is unspecified.
  */
 public final class Df11Tasks {
 
-    /**
-     * The kernel {@link #addDecode(TaskGraph, String, CompressedUnit, ShortArray)} uses: the fastest that writes a
-     * {@code ShortArray} on both backends (measured on an H100: 529 GB/s of BF16 output on OpenCL, 560 on PTX, where
-     * v3c-pairs drops to 367 on OpenCL; docs/tornado.md).
-     */
-    public static final KernelVersion DEFAULT_KERNEL = KernelVersion.V3_SINGLE_PASS;
-
     private Df11Tasks() {
-    }
-
-    /** {@link #addDecode(TaskGraph, String, CompressedUnit, ShortArray, KernelVersion)} with {@link #DEFAULT_KERNEL}. */
-    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, ShortArray output) {
-        return addDecode(graph, taskName, unit, output, DEFAULT_KERNEL);
     }
 
     /**
@@ -66,92 +53,23 @@ public final class Df11Tasks {
      * @param taskName the decode task's name in it
      * @param unit     the compressed unit
      * @param output   where the BF16 values go, at least {@code unit.elements()} long
-     * @param kernel   which decode kernel to run
      * @return the task, to register its grid and to check its per-block status
      * @throws Df11FormatException      when {@code output} is too small (names the unit, the graph and the task)
      * @throws IllegalArgumentException when the unit is empty or the task name is unusable
      */
-    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, ShortArray output,
-            KernelVersion kernel) {
+    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, ShortArray output) {
         String graphName = graph.getTaskGraphName();
-        String id = graphName + "." + taskName;
-        if (taskName == null || taskName.isEmpty() || taskName.contains(".")) {
-            throw new IllegalArgumentException("decode task name '" + taskName + "' in graph '" + graphName
-                    + "' must be non-empty and contain no '.'");
-        }
-        if (kernel.writesWords()) {
-            throw new IllegalArgumentException("task " + id + ": kernel " + kernel.label() + " writes two BF16 values"
-                    + " per int into an IntArray, not a ShortArray; choose another KernelVersion");
-        }
-        if (kernel.writesExponents()) {
-            throw new IllegalArgumentException("task " + id + ": kernel " + kernel.label() + " writes an exponent"
-                    + " plane, not BF16 values; use addExponentDecode");
-        }
-        if (unit.elements() == 0 || unit.blocks() == 0) {
-            throw new IllegalArgumentException("unit '" + unit.name() + "' is empty; task " + id
-                    + " would have nothing to decode");
-        }
+        String id = checkTask(graphName, taskName, unit);
         if (output.getSize() < unit.elements()) {
             throw new Df11FormatException(unit.name(), unit.source(), "task " + id + ": the output ShortArray holds "
                     + output.getSize() + " values; the unit decodes to " + unit.elements()
                     + " (use unit.allocateOutput())", null);
         }
         IntArray status = new IntArray(unit.blocks());
-        KernelBinding.addTask(graph, taskName, kernel, unit, output, status);
+        KernelBinding.addBf16Task(graph, taskName, unit, output, status);
         graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
-        return new DecodeTask(graphName, taskName, unit, output, status, kernel,
-                KernelBinding.grid(kernel, unit.deviceUnit()));
-    }
-
-    /** The kernel {@link #addDecode(TaskGraph, String, CompressedUnit, IntArray)} uses (710 GB/s on an H100, PTX). */
-    public static final KernelVersion DEFAULT_WORD_KERNEL = KernelVersion.V3D_WORD_WRITES;
-
-    /**
-     * {@link #addDecode(TaskGraph, String, CompressedUnit, IntArray, KernelVersion)} with
-     * {@link #DEFAULT_WORD_KERNEL}.
-     */
-    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, IntArray wordOutput) {
-        return addDecode(graph, taskName, unit, wordOutput, DEFAULT_WORD_KERNEL);
-    }
-
-    /**
-     * Adds a task to {@code graph} that decodes {@code unit} into {@code wordOutput} as BF16 pairs: element
-     * {@code 2i} of the unit in the low 16 bits of {@code wordOutput[i]}, element {@code 2i + 1} in the high 16 bits
-     * (so the array's bytes are the BF16 values in order, as a little-endian ShortArray would hold them). Writing
-     * 32-bit words is the fastest way to decode (v3d); kernels that read the weights can read two per load too.
-     * When the unit has an odd element count, the high half of the last word is written as well (its value is
-     * unspecified). Everything else is as in {@link #addDecode(TaskGraph, String, CompressedUnit, ShortArray,
-     * KernelVersion)}.
-     *
-     * <p>{@link KernelVersion#V3E_CAPPED} is the same kernel as v3d; its register cap
-     * ({@link KernelVersion#registerCap()}) is a compiler flag of your execution plan, which this method cannot set.
-     *
-     * @param wordOutput where the BF16 pairs go, at least {@code (unit.elements() + 1) / 2} ints long
-     * @param kernel     a word-writing decode kernel ({@link KernelVersion#writesWords()})
-     * @throws Df11FormatException      when {@code wordOutput} is too small (names the unit, the graph and the task)
-     * @throws IllegalArgumentException when the unit is empty, the task name is unusable or {@code kernel} writes
-     *                                  shorts
-     */
-    public static DecodeTask addDecode(TaskGraph graph, String taskName, CompressedUnit unit, IntArray wordOutput,
-            KernelVersion kernel) {
-        String graphName = graph.getTaskGraphName();
-        String id = checkTask(graphName, taskName, unit);
-        if (!kernel.writesWords()) {
-            throw new IllegalArgumentException("task " + id + ": kernel " + kernel.label() + " writes a ShortArray,"
-                    + " not an IntArray of BF16 pairs; choose a word-writing KernelVersion such as "
-                    + DEFAULT_WORD_KERNEL.label());
-        }
-        long words = (unit.elements() + 1L) / 2;
-        if (wordOutput.getSize() < words) {
-            throw new Df11FormatException(unit.name(), unit.source(), "task " + id + ": the output IntArray holds "
-                    + wordOutput.getSize() + " words; the unit decodes to " + unit.elements() + " BF16 values, "
-                    + words + " words (use unit.allocateWordOutput())", null);
-        }
-        IntArray status = new IntArray(unit.blocks());
-        KernelBinding.addWordTask(graph, taskName, kernel, unit, wordOutput, status);
-        graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
-        return new DecodeTask(graphName, taskName, unit, wordOutput, status, kernel,
-                KernelBinding.grid(kernel, unit.deviceUnit()));
+        return new DecodeTask(graphName, taskName, unit, output, status, KernelBinding.BF16_KERNEL,
+                KernelBinding.grid(unit));
     }
 
     /** Ints of an exponent plane of {@code elements} exponents, four per int: {@code ceil(elements / 4)}. */
@@ -160,7 +78,8 @@ public final class Df11Tasks {
     }
 
     /**
-     * Adds to {@code graph} a decode of {@code unit}'s exponents only, with {@link KernelVersion#V3F_EXPONENT_PLANE}:
+     * Adds to {@code graph} a decode of {@code unit}'s exponents only, with the v3f kernel
+     * ({@link dev.df11.tornado.decode.ExponentPlaneKernels}):
      * element {@code i}'s 8-bit exponent lands in byte {@code i & 3} (bits {@code 8 * (i & 3)} up) of
      * {@code exponents[i >> 2]}; the bytes of the last int past {@code unit.elements()} are zero. Combine it with
      * {@link CompressedUnit#signMantissaWords()} (same alignment) to rebuild BF16:
@@ -187,14 +106,13 @@ public final class Df11Tasks {
                     + exponents.getSize() + " ints; the unit's " + unit.elements() + " exponents need " + words
                     + " (Df11Tasks.exponentWords)");
         }
-        KernelVersion kernel = KernelVersion.V3F_EXPONENT_PLANE;
         String joinTaskName = taskName + "Join";
         IntArray status = new IntArray(unit.blocks());
         IntArray boundary = new IntArray(2 * unit.blocks());
         KernelBinding.addExponentTasks(graph, taskName, joinTaskName, unit, exponents, boundary, status);
         graph.transferToHost(DataTransferMode.UNDER_DEMAND, status);
-        return new DecodeTask(graphName, taskName, unit, exponents, status, kernel,
-                KernelBinding.grid(kernel, unit.deviceUnit()), joinTaskName, KernelBinding.joinGrid(unit.deviceUnit()));
+        return new DecodeTask(graphName, taskName, unit, exponents, status, KernelBinding.EXPONENT_KERNEL,
+                KernelBinding.grid(unit), joinTaskName, KernelBinding.joinGrid(unit));
     }
 
     /** Checks the task name and that the unit is not empty; returns {@code graph.task}. */

@@ -1,14 +1,15 @@
 package dev.df11.tornado.decode;
 
 import dev.df11.format.codec.Df11Layout;
+import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.lut.LookupTables;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * The arrays the single-pass kernels ({@link SinglePassKernels}) read instead of the raw {@code luts} and
- * {@code encoded_exponent} bytes, derived on the host from a {@link Df11DeviceUnit}:
+ * The arrays the decode kernels read instead of the raw {@code luts} and {@code encoded_exponent} bytes, made on the
+ * host straight from a validated {@link Df11Unit}'s (usually memory-mapped) segments, with no copy in between:
  *
  * <ul>
  * <li>{@code tables}: one int per table entry, {@code (tables - 1) * 256} of them, so that one read gives what the raw
@@ -35,9 +36,9 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
     /** Stream bytes a work-item reads: its own 8 and 8 of look-ahead. */
     static final int BYTES_READ = 16;
 
-    /** Derives the arrays from {@code unit} (whose tables were validated by {@link Df11DeviceUnit#of}). */
-    public static PackedInputs of(Df11DeviceUnit unit) {
-        LookupTables luts = LookupTables.parse(unit.name(), unit.luts().getSegment());
+    /** Derives the arrays from {@code unit}, which must have passed {@link Df11Unit#validate}. */
+    public static PackedInputs of(Df11Unit unit) {
+        LookupTables luts = LookupTables.parse(unit.name(), unit.luts());
         return new PackedInputs(packTables(luts), codeWords(unit), pairTable(luts), tripleTable(luts));
     }
 
@@ -45,16 +46,17 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
      * The sign/mantissa bytes as ints (little-endian, so word {@code q} holds elements {@code 4q..4q+3} from its low
      * byte up), padded with zeros past the last element, for kernels that read four at a time.
      */
-    public static IntArray signMantissaWords(Df11DeviceUnit unit) {
-        IntArray words = new IntArray(unit.elements() / 4 + 3);
+    public static IntArray signMantissaWords(Df11Unit unit) {
+        long elements = unit.elementCount();
+        IntArray words = new IntArray(Math.toIntExact(elements / 4 + 3));
         MemorySegment target = words.getSegment();
         target.fill((byte) 0);
-        MemorySegment.copy(unit.signMantissa().getSegment(), 0, target, 0, unit.elements());
+        MemorySegment.copy(unit.signMantissa(), 0, target, 0, elements);
         return words;
     }
 
     /** A two-code entry that decodes one code: exponent {@code e} of {@code length} bits. */
-    static int singleCodePair(int e, int length) {
+    public static int singleCodePair(int e, int length) {
         return e | (length << 16) | (length << 23);
     }
 
@@ -125,7 +127,7 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
     }
 
     /** Entry value of exponent {@code e} with code length {@code length}. */
-    static int exponentEntry(int e, int length) {
+    public static int exponentEntry(int e, int length) {
         return (length << 16) | (e << 7);
     }
 
@@ -144,13 +146,14 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
         return packed;
     }
 
-    private static IntArray codeWords(Df11DeviceUnit unit) {
-        long covered = (long) unit.blocks() * Df11Layout.BYTES_PER_BLOCK + BYTES_READ;
-        long bytes = Math.max(covered, unit.codeBytes());
-        IntArray words = new IntArray((int) ((bytes + 3) / 4));
+    private static IntArray codeWords(Df11Unit unit) {
+        long codeBytes = unit.encodedExponent().byteSize();
+        long covered = (long) unit.blockCount() * Df11Layout.BYTES_PER_BLOCK + BYTES_READ;
+        long bytes = Math.max(covered, codeBytes);
+        IntArray words = new IntArray(Math.toIntExact((bytes + 3) / 4));
         MemorySegment target = words.getSegment();
         target.fill((byte) 0);
-        MemorySegment.copy(unit.codes().getSegment(), 0, target, 0, unit.codeBytes());
+        MemorySegment.copy(unit.encodedExponent(), 0, target, 0, codeBytes);
         return words;
     }
 }

@@ -50,7 +50,7 @@ public final class SinglePassKernels {
 
     /** Version 3, see the class javadoc. */
     public static void decodeSinglePass(KernelContext context, IntArray tables, IntArray codeWords,
-            ByteArray signMantissa, IntArray positions, ByteArray gaps, ShortArray out, IntArray status, int gapBytes,
+            IntArray signMantissa, IntArray positions, ByteArray gaps, ShortArray out, IntArray status, int gapBytes,
             int elements) {
         int[] root = context.allocateIntLocalArray(ROW);
         int[] scan = context.allocateIntLocalArray(SCAN_WORDS);
@@ -196,9 +196,9 @@ public final class SinglePassKernels {
         for (int w = lane; 2 * w < staged; w += THREADS) {
             int pair = stage[w];
             int index = blockStart + 2 * w;
-            out.set(index, bf16Bits(pair & 0x7F80, signMantissa.get(index)));
+            out.set(index, bf16Bits(pair & 0x7F80, signMantissaByte(signMantissa, index)));
             if (2 * w + 1 < staged) {
-                out.set(index + 1, bf16Bits((pair >> 16) & 0x7F80, signMantissa.get(index + 1)));
+                out.set(index + 1, bf16Bits((pair >> 16) & 0x7F80, signMantissaByte(signMantissa, index + 1)));
             }
         }
     }
@@ -222,13 +222,20 @@ public final class SinglePassKernels {
     }
 
     /** Element past the stage: written in place. */
-    private static void writeDirect(ShortArray out, ByteArray signMantissa, int index, int exponentBits) {
-        out.set(index, bf16Bits(exponentBits, signMantissa.get(index)));
+    private static void writeDirect(ShortArray out, IntArray signMantissa, int index, int exponentBits) {
+        out.set(index, bf16Bits(exponentBits, signMantissaByte(signMantissa, index)));
+    }
+
+    /**
+     * Sign/mantissa byte {@code index} of the unit's words ({@link PackedInputs#signMantissaWords}: byte
+     * {@code index & 3} of word {@code index >> 2}), the one copy the forward pass's kernels read too.
+     */
+    private static int signMantissaByte(IntArray signMantissa, int index) {
+        return (signMantissa.get(index >> 2) >> ((index & 3) << 3)) & 0xFF;
     }
 
     /** BF16 from the exponent already at bits 7..14 and a sign/mantissa byte. */
-    private static short bf16Bits(int exponentBits, byte signMantissa) {
-        int sm = signMantissa & 0xFF;
+    private static short bf16Bits(int exponentBits, int sm) {
         return (short) (((sm & 0x80) << 8) | exponentBits | (sm & 0x7F));
     }
 

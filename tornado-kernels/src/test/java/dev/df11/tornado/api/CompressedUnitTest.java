@@ -45,9 +45,14 @@ class CompressedUnitTest {
     @Test
     void arraysHoldTheUnitsBytes() {
         CompressedUnit unit = CompressedUnit.of(THREE_MATRICES);
-        assertSameBytes(THREE_MATRICES.luts(), unit.lookupTables().getSegment());
-        assertSameBytes(THREE_MATRICES.encodedExponent(), unit.encodedExponent().getSegment());
-        assertSameBytes(THREE_MATRICES.signMantissa(), unit.signMantissa().getSegment());
+        long streamBytes = THREE_MATRICES.encodedExponent().byteSize();
+        assertSameBytes(THREE_MATRICES.encodedExponent(),
+                unit.packedInputs().codeWords().getSegment().asSlice(0, streamBytes));
+        long elements = THREE_MATRICES.elementCount();
+        assertSameBytes(THREE_MATRICES.signMantissa(), unit.signMantissaWords().getSegment().asSlice(0, elements));
+        MemorySegment padding = unit.signMantissaWords().getSegment().asSlice(elements);
+        assertEquals(-1L, padding.mismatch(MemorySegment.ofArray(new byte[(int) padding.byteSize()])),
+                "the sign/mantissa words are zero past the last element");
         assertSameBytes(THREE_MATRICES.gaps(), unit.gaps().getSegment());
         for (int b = 0; b <= unit.blocks(); b++) {
             assertEquals(THREE_MATRICES.outputPosition(b), unit.outputPositions().get(b), "position " + b);

@@ -6,7 +6,6 @@ import dev.df11.format.model.Df11Model;
 import dev.df11.format.model.ProgressListener;
 import dev.df11.format.safetensors.DType;
 import dev.df11.format.safetensors.SafetensorsWriter;
-import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.testing.Stories15M;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,9 +107,7 @@ class Stories15MFolderTest {
         for (int layer = 0; layer < LAYERS; layer++) {
             CompressedUnit unit = CompressedUnit.load(df11Dir, "model.layers." + layer);
             ShortArray output = unit.allocateOutput();
-            // Two kernels side by side: layer 0 with the staged kernel, layer 1 with the single-pass one.
-            KernelVersion kernel = layer == 0 ? KernelVersion.V2_STAGED : KernelVersion.V3_SINGLE_PASS;
-            DecodeTask task = Df11Tasks.addDecode(graph, "decode" + layer, unit, output, kernel);
+            DecodeTask task = Df11Tasks.addDecode(graph, "decode" + layer, unit, output);
             task.registerIn(grids);
             units.add(unit);
             outputs.add(output);

@@ -5,10 +5,8 @@ import dev.df11.format.codec.Df11FormatException;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.testing.OfficialVectors;
 import dev.df11.format.testing.TestWeights;
-import dev.df11.tornado.decode.KernelVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -46,31 +44,6 @@ class UserGraphDecodeTest {
             assertEquals(vector.originals().size(), unit.matrixCount());
             UserGraphs.assertSameBits(cpu, UserGraphs.decodeInOwnGraph("user_" + name, unit), name);
         }
-    }
-
-    /**
-     * Every kernel version that writes BF16 shorts, through the same API, on the vector with the longest codes
-     * (chains of child tables).
-     */
-    @ParameterizedTest
-    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED", "V3F_EXPONENT_PLANE"},
-            mode = EnumSource.Mode.EXCLUDE)
-    void everyKernelVersionDecodesInAUserGraph(KernelVersion kernel) {
-        try (OfficialVectors.Vector vector = OfficialVectors.open("fibonacci_long_codes")) {
-            UserGraphs.assertSameBits(UserGraphs.cpuDecode(vector.unit()), UserGraphs.decodeInOwnGraph(
-                    "user_" + kernel.name().toLowerCase(), CompressedUnit.of(vector.unit()), kernel), kernel.label());
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = KernelVersion.class, names = {"V3D_WORD_WRITES", "V3E_CAPPED", "V3F_EXPONENT_PLANE"})
-    void kernelsThatWriteIntsAreRefusedForAShortOutput(KernelVersion kernel) {
-        CompressedUnit unit = CompressedUnit.of(new Df11Encoder(2).encode("small", List.of(
-                TestWeights.gaussian(9, 5_000))));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Df11Tasks.addDecode(new TaskGraph("mine"), "decodeSmall", unit, unit.allocateOutput(), kernel));
-        assertTrue(e.getMessage().contains(kernel.label()) && e.getMessage().contains("mine.decodeSmall"),
-                e.getMessage());
     }
 
     @Test

@@ -21,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link PackedInputs#tripleTable}: every entry is what decoding its byte code by code through {@link LookupTables}
  * gives (the first code, then each next one only while it lies wholly inside the byte, at most three).
  */
-class TripleTableTest {
+public class TripleTableTest {
 
     /** Code lengths 1, 2, ..., 12, 12 on exponents 100..112: a complete code with 1- and 2-bit codes and child tables. */
-    static long[] skewedCounts() {
+    public static long[] skewedCounts() {
         int[] lengths = new int[256];
         for (int k = 0; k < 12; k++) {
             lengths[100 + k] = k + 1;

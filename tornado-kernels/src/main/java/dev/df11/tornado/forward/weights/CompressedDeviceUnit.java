@@ -6,7 +6,6 @@ import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.tornado.api.DecodeTask;
 import dev.df11.tornado.api.Df11Tasks;
-import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.forward.WeightPlanes;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -25,34 +24,24 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 public final class CompressedDeviceUnit implements DeviceUnit {
 
     private final CompressedUnit unit;
-    private final KernelVersion kernel;
     private DecodeTask task;
 
-    private CompressedDeviceUnit(CompressedUnit unit, KernelVersion kernel) {
+    private CompressedDeviceUnit(CompressedUnit unit) {
         this.unit = unit;
-        this.kernel = kernel;
     }
 
     /**
-     * Validates {@code compressed} on the host and copies its arrays off-heap. The whole DF11 unit is decoded on the
-     * device, whatever range of it {@code unit} (for example a band of output rows) covers.
-     *
-     * @param kernel the decode kernel to run: one that writes an exponent plane ({@link
-     *               KernelVersion#writesExponents()})
-     * @throws IllegalArgumentException when {@code kernel} writes BF16 values instead
+     * Validates {@code compressed} on the host and makes its kernel-ready arrays (the unit's one host copy). The whole
+     * DF11 unit is decoded on the device, whatever range of it {@code unit} (for example a band of output rows)
+     * covers.
      */
-    public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, KernelVersion kernel) {
-        if (!kernel.writesExponents()) {
-            throw new IllegalArgumentException("unit " + unit.name() + ": decode kernel " + kernel.label()
-                    + " writes BF16 values; the device forward pass reads an exponent plane and needs "
-                    + KernelVersion.V3F_EXPONENT_PLANE.label());
-        }
+    public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed) {
         CompressedUnit arrays = CompressedUnit.of(compressed);
         if (arrays.elements() < unit.source().to()) {
             throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
                     + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
         }
-        return new CompressedDeviceUnit(arrays, kernel);
+        return new CompressedDeviceUnit(arrays);
     }
 
     @Override
@@ -107,8 +96,7 @@ public final class CompressedDeviceUnit implements DeviceUnit {
 
     @Override
     public long deviceBytes() {
-        // The unit's arrays (sign/mantissa bytes as padded words, the stream as padded words: within bytes of the
-        // raw arrays), plus per block a status flag and two boundary quads.
-        return unit.compressedBytes() + 12L * unit.blocks();
+        // The unit's arrays, plus per block a status flag and two boundary quads.
+        return unit.deviceBytes() + 12L * unit.blocks();
     }
 }

@@ -7,7 +7,6 @@ import dev.df11.runtime.model.UnsupportedModelException;
 import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
-import dev.df11.tornado.decode.KernelVersion;
 import dev.df11.tornado.forward.ForwardShape;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
@@ -20,7 +19,7 @@ import java.util.Optional;
 
 /**
  * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
- * norm. DF11 units stay compressed (decoded on the device each step, by {@code decodeKernel}); plain BF16 units are split into the two weight planes
+ * norm. DF11 units stay compressed (decoded on the device each step, by v3f); plain BF16 units are split into the two weight planes
  * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
  *
  * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed
@@ -31,14 +30,13 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Builds the device arrays of {@code store}'s model for {@code shape}. */
-    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement,
-            KernelVersion decodeKernel) {
+    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement) {
         ModelConfig config = store.config();
         List<DeviceLayer> layers = new ArrayList<>();
         int decode = 0;
         for (int layer = 0; layer < config.layerCount(); layer++) {
             WeightUnit unit = store.layerUnit(layer);
-            DeviceUnit device = deviceUnit(store, unit, placement, decodeKernel);
+            DeviceUnit device = deviceUnit(store, unit, placement);
             decode = Math.max(decode, device.decodedElements());
             layers.add(new DeviceLayer(device, LayerOffsets.of(unit, layer, shape),
                     floats(store, ModelLayout.inputNorm(layer)),
@@ -51,7 +49,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     new FloatArray(shape.contextLength() * shape.kvDim())));
         }
         List<WeightUnit> bands = store.outputUnits();
-        DeviceUnit output = deviceUnit(store, bands.get(0), placement, decodeKernel);
+        DeviceUnit output = deviceUnit(store, bands.get(0), placement);
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(layers, output, outputMatrix, outputOffset(bands, outputMatrix, shape),
@@ -85,11 +83,10 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
         return (int) start;
     }
 
-    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement,
-            KernelVersion decodeKernel) {
+    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement) {
         Optional<Df11Unit> compressed = store.compressed(unit);
         if (compressed.isPresent()) {
-            return CompressedDeviceUnit.of(unit, compressed.get(), decodeKernel);
+            return CompressedDeviceUnit.of(unit, compressed.get());
         }
         return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
     }

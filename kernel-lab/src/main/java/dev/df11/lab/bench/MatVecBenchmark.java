@@ -1,0 +1,210 @@
+package dev.df11.lab.bench;
+
+import dev.df11.tornado.backend.TornadoSettings;
+import dev.df11.tornado.device.TornadoDevices;
+import dev.df11.tornado.forward.Bf16Scales;
+import dev.df11.tornado.forward.Bf16Words;
+import dev.df11.tornado.forward.ForwardKernels;
+import dev.df11.tornado.forward.Grids;
+import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.MatVecKernels;
+import dev.df11.tornado.forward.WeightPlanes;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+/**
+ * Device time of the forward pass's BF16 matrix-vector kernel on the matrix shapes of a model, for several launch
+ * configurations (work-group size, rows per group), beside a device copy of the same bytes as the bandwidth ceiling.
+ * Each configuration's output is checked against a host reference (fp64 sums of the same BF16 weights), so a fast
+ * but wrong configuration is reported as such. GB/s count the weight bytes read (activations are cached re-reads).
+ *
+ * <pre>
+ * DF11_MAIN=dev.df11.tornado.bench.MatVecBenchmark bin/df11 --device 1:0 --out matvec.json
+ * </pre>
+ */
+@Command(name = "matvec-bench", mixinStandardHelpOptions = true,
+        description = "Device time of the BF16 matrix-vector kernel per shape and launch configuration.")
+public final class MatVecBenchmark implements Callable<Integer> {
+
+    @Option(names = "--shapes", split = ",",
+            defaultValue = "6144x4096,4096x4096,28672x4096,4096x14336,128256x4096",
+            description = "ROWSxCOLS matrices (default: Llama-3.1-8B's qkv, o, gate|up, down, output).")
+    List<String> shapes;
+
+    @Option(names = "--configs", split = ",", defaultValue = "128:1,128:2,128:4,256:4,256:8,64:2,32:1",
+            description = "LOCAL:ROWS launch configurations (work-items per group : rows per group).")
+    List<String> configs;
+
+    @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
+    String device;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed launches per configuration.")
+    int warmup;
+
+    @Option(names = "--reps", defaultValue = "50", description = "Timed launches per configuration.")
+    int reps;
+
+    @Option(names = "--out", description = "JSON report file.")
+    Path out;
+
+    public static void main(String[] args) {
+        TornadoSettings.raiseDefaults();
+        System.exit(new CommandLine(new MatVecBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        for (String config : configs) {
+            String[] lr = config.split(":");
+            if (lr.length != 2) {
+                throw new IllegalArgumentException("configuration '" + config + "' is not LOCAL:ROWS");
+            }
+            new KernelTuning.MatVecLaunch(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()));
+        }
+        TornadoDevice target = device == null ? TornadoExecutionPlan.DEFAULT_DEVICE : TornadoDevices.select(device);
+        BenchmarkReport report = new BenchmarkReport();
+        report.put("benchmark", "matvec");
+        report.put("device", TornadoDevices.describe(target));
+        report.put("warmup", warmup);
+        report.put("reps", reps);
+        boolean allExact = true;
+        long seed = 1;
+        for (String shape : shapes) {
+            String[] rc = shape.toLowerCase(Locale.ROOT).split("x");
+            int rows = Integer.parseInt(rc[0].trim());
+            int cols = Integer.parseInt(rc[1].trim());
+            WeightPlanes.checkAligned("shape " + shape, 0, cols);
+            MemorySegment bf16 = GaussianBf16.generate(seed++, Math.multiplyExact(rows, cols), 0.02);
+            WeightPlanes weights = WeightPlanes.split(bf16);
+            FloatArray x = new FloatArray(cols);
+            SplittableRandom random = new SplittableRandom(seed++);
+            for (int i = 0; i < cols; i++) {
+                x.set(i, (float) random.nextGaussian());
+            }
+            double[] reference = reference(bf16, rows, cols, x);
+            for (String config : configs) {
+                String[] lr = config.split(":");
+                int local = Integer.parseInt(lr[0].trim());
+                int rowsPerGroup = Integer.parseInt(lr[1].trim());
+                BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup, target);
+                allExact &= row.check().startsWith("ok");
+                report.add(row);
+            }
+            report.add(timeCopy(shape, bf16, target));
+        }
+        report.print(System.out);
+        System.out.println("GB/s: matrix-vector rows count the weight bytes read; copy rows count read + write.");
+        if (out != null) {
+            report.write(out);
+            System.out.println("wrote " + out);
+        }
+        return allExact ? 0 : 2;
+    }
+
+    private BenchmarkReport.Row time(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
+            double[] reference, int local, int rowsPerGroup, TornadoDevice target) throws Exception {
+        FloatArray output = new FloatArray(rows);
+        IntArray batch = new IntArray(2);
+        batch.set(ForwardKernels.START, 0);
+        batch.set(ForwardKernels.COUNT, 1);
+        FloatArray scales = Bf16Scales.table();
+        String graphName = "mv_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
+                        batch, scales)
+                .task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(), weights.signMantissa(),
+                        0, rows, cols, x, output, 0, 0,
+                        rowsPerGroup, batch, scales)
+                .transferToHost(DataTransferMode.UNDER_DEMAND, output);
+        GridScheduler grids = new GridScheduler(graphName + ".mv",
+                Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
+            TornadoExecutionResult result = plan.execute();
+            result.transferToHost(output);
+            String check = check(output, reference);
+            PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
+            plan.freeDeviceMemory();
+            return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup, "matVec " + local
+                    + " work-items, " + rowsPerGroup + " rows per group", 2L * rows * cols,
+                    timed.kernel(), timed.wall(), check);
+        }
+    }
+
+    /** A device copy of the matrix's bytes, the bandwidth ceiling for a kernel that streams it once. */
+    private BenchmarkReport.Row timeCopy(String shape, MemorySegment bf16, TornadoDevice target) throws Exception {
+        IntArray weights = Bf16Words.pack(bf16);
+        int words = weights.getSize();
+        IntArray copy = new IntArray(words);
+        String graphName = "mvcopy_" + words;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights, copy)
+                .task("copy", CopyKernels::copyWords, new KernelContext(), weights, copy, words);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.withGridScheduler(new GridScheduler(graphName + ".copy", Grids.items(words, 256)))
+                    .withDevice(target).withProfiler(ProfilerMode.SILENT);
+            PlanTimer timed = PlanTimer.measure(plan, warmup + 1, reps);
+            plan.freeDeviceMemory();
+            return new BenchmarkReport.Row(shape + " copy", "device copy of the matrix bytes (read + write)",
+                    8L * words, timed.kernel(), timed.wall(), "-");
+        }
+    }
+
+    /** W x in fp64 from the same BF16 weights, on all host cores. */
+    private static double[] reference(MemorySegment bf16, int rows, int cols, FloatArray x) {
+        double[] y = new double[rows];
+        IntStream.range(0, rows).parallel().forEach(r -> {
+            double sum = 0;
+            long base = (long) r * cols;
+            for (int c = 0; c < cols; c++) {
+                sum += Float.intBitsToFloat(GaussianBf16.at(bf16, base + c) << 16) * (double) x.get(c);
+            }
+            y[r] = sum;
+        });
+        return y;
+    }
+
+    /**
+     * "ok" when every output is within fp32 summation error of the reference, {@code |y - ref| <= 1e-4 * max(1,
+     * |ref|)}: with N(0, 0.02) weights and N(0, 1) inputs a row's fp32 sum is off by about 1e-5, a wrong weight or
+     * a skipped word by far more.
+     */
+    private static String check(FloatArray output, double[] reference) {
+        double worst = 0;
+        int bad = 0;
+        List<Integer> badRows = new ArrayList<>();
+        for (int r = 0; r < reference.length; r++) {
+            double error = Math.abs(output.get(r) - reference[r]);
+            double bound = 1e-4 * Math.max(1.0, Math.abs(reference[r]));
+            worst = Math.max(worst, error);
+            if (error > bound) {
+                bad++;
+                if (badRows.size() < 3) {
+                    badRows.add(r);
+                }
+            }
+        }
+        return bad == 0 ? String.format(Locale.ROOT, "ok (max err %.1e)", worst)
+                : "WRONG: " + bad + " rows, e.g. " + badRows;
+    }
+}
