@@ -11,8 +11,9 @@
 #   --full-sdk           copy the whole SDK (default: leave out TornadoVM's tests, examples, benchmarks and the
 #                        Truffle API, which df11 never loads, to stay small for the transfer to the GPU host)
 #
-# Needs: TORNADO_SDK, runtime/target/df11.jar and tornado-kernels/target/df11-tornado-kernels.jar, built with
-#   TORNADO_SDK=... mvn -B -q -pl runtime,tornado-kernels -am package -DskipTests
+# Needs: TORNADO_SDK, runtime/target/df11.jar, tornado-kernels/target/df11-tornado-kernels.jar and (for the benchmark
+# launchers) kernel-lab/target/df11-kernel-lab.jar, built with
+#   TORNADO_SDK=... mvn -B -q -pl runtime,tornado-kernels,kernel-lab -am package -DskipTests
 # On the host: bin/decode-bench [--nvidia-icd] --elements 134217728 --out results.json ; bin/df11 ...
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,9 +41,10 @@ sdk="${TORNADO_SDK:-}"
   || fail "TORNADO_SDK=$sdk is not a TornadoVM SDK folder (needs share/java/tornado, share/java/graalJars, lib)."
 cli_jar="$root/runtime/target/df11.jar"
 kernels_jar="$root/tornado-kernels/target/df11-tornado-kernels.jar"
-for jar in "$cli_jar" "$kernels_jar"; do
+lab_jar="$root/kernel-lab/target/df11-kernel-lab.jar"
+for jar in "$cli_jar" "$kernels_jar" "$lab_jar"; do
   [ -f "$jar" ] || fail "$jar is missing; build the jars first:
-  TORNADO_SDK=$sdk mvn -B -q -pl runtime,tornado-kernels -am package -DskipTests"
+  TORNADO_SDK=$sdk mvn -B -q -pl runtime,tornado-kernels,kernel-lab -am package -DskipTests"
 done
 
 rm -rf "$out"
@@ -71,6 +73,7 @@ fi
 
 cp "$cli_jar" "$out/lib/df11.jar"
 cp "$kernels_jar" "$out/lib/df11-tornado-kernels.jar"
+cp "$lab_jar" "$out/lib/df11-kernel-lab.jar"
 cp "$root/scripts/lib/tornado.sh" "$out/bin/lib/tornado.sh"
 # An OpenCL ICD loader for hosts that have the NVIDIA driver but no libOpenCL.so.1 (used only when missing there).
 loader=$(ldconfig -p 2>/dev/null | sed -n 's/.*libOpenCL\.so\.1 .*=> //p' | head -1)
@@ -81,7 +84,9 @@ cat > "$out/bin/df11" <<'LAUNCHER'
 # df11 on the bundled JDK with TornadoVM. Options for this launcher (the rest go to the program):
 #   --nvidia-icd      always expose NVIDIA's OpenCL driver (default: when its library is there and unlisted)
 #   --no-nvidia-icd   never touch the OpenCL vendor list
-# Env: DF11_HEAP (default 16g), DF11_JAVA_OPTS (extra JVM options), DF11_MAIN (main class).
+# Env: DF11_HEAP (Java heap, default 16g), DF11_OFFHEAP (off-heap limit, where TornadoVM's arrays and so the
+# weights on their way to the device live; default: physical memory less the heap and 4 GiB),
+# DF11_JAVA_OPTS (extra JVM options), DF11_MAIN (main class), DF11_CLASSPATH (more jars).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 source "$here/bin/lib/tornado.sh"
@@ -97,29 +102,32 @@ done
 df11_opencl_setup "$here/native" "$icd"
 DF11_TORNADO_KERNELS_JAR="$here/lib/df11-tornado-kernels.jar"
 df11_tornado_flags "$here/tornado-sdk"
+heap="${DF11_HEAP:-16g}"
 # shellcheck disable=SC2086
-exec "$here/runtime/bin/java" -Xmx"${DF11_HEAP:-16g}" -XX:+UseParallelGC "${tornado_flags[@]}" ${DF11_JAVA_OPTS:-} \
-  -cp "$here/lib/df11.jar:$tornado_classpath" "${DF11_MAIN:-dev.df11.cli.Df11Cli}" ${args[@]+"${args[@]}"}
+exec "$here/runtime/bin/java" -Xmx"$heap" -XX:MaxDirectMemorySize="$(df11_offheap_limit "$heap")" \
+  -Ddf11.offheap.setting=DF11_OFFHEAP -XX:+UseParallelGC "${tornado_flags[@]}" ${DF11_JAVA_OPTS:-} \
+  -cp "$here/lib/df11.jar:$tornado_classpath${DF11_CLASSPATH:+:$DF11_CLASSPATH}" "${DF11_MAIN:-dev.df11.cli.Df11Cli}" \
+  ${args[@]+"${args[@]}"}
 LAUNCHER
 cat > "$out/bin/decode-bench" <<'LAUNCHER'
 #!/usr/bin/env bash
-# The GPU decode benchmark (dev.df11.tornado.bench.DecodeBenchmark); --help lists its options.
+# The GPU decode benchmark (dev.df11.lab.bench.DecodeBenchmark, from the kernel lab); --help lists its options.
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_MAIN=dev.df11.tornado.bench.DecodeBenchmark exec "$here/df11" "$@"
+DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.DecodeBenchmark exec "$here/df11" "$@"
 LAUNCHER
 cat > "$out/bin/generate-bench" <<'LAUNCHER'
 #!/usr/bin/env bash
-# The end-to-end generation benchmark (dev.df11.tornado.bench.GenerateBenchmark): BF16 resident, DF11 resident
+# The end-to-end generation benchmark (dev.df11.lab.bench.GenerateBenchmark, from the kernel lab): BF16 resident, DF11 resident
 # decoded per block, BF16 copied per block; --help lists its options.
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_MAIN=dev.df11.tornado.bench.GenerateBenchmark exec "$here/df11" "$@"
+DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.GenerateBenchmark exec "$here/df11" "$@"
 LAUNCHER
 cat > "$out/bin/matvec-bench" <<'LAUNCHER'
 #!/usr/bin/env bash
-# The matrix-vector kernel benchmark (dev.df11.tornado.bench.MatVecBenchmark): device time per shape and launch
+# The matrix-vector kernel benchmark (dev.df11.lab.bench.MatVecBenchmark, from the kernel lab): device time per shape and launch
 # configuration beside a device copy; --help lists its options.
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_MAIN=dev.df11.tornado.bench.MatVecBenchmark exec "$here/df11" "$@"
+DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.MatVecBenchmark exec "$here/df11" "$@"
 LAUNCHER
 chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench" "$out/bin/matvec-bench"
 

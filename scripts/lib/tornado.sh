@@ -85,3 +85,26 @@ df11_opencl_setup() {
   echo "libnvidia-opencl.so.1" > "$icd_dir/nvidia.icd"
   export OCL_ICD_VENDORS="$icd_dir"
 }
+
+# The JVM's off-heap limit (-XX:MaxDirectMemorySize) for a run with heap HEAP (e.g. 16g). TornadoVM keeps every
+# array it moves to a device in off-heap memory as well, so the weights of a model on the GPU count against this
+# limit; the JVM's default (the heap size) is far too small for an 8B model. DF11_OFFHEAP sets it (e.g. 96g);
+# otherwise it is the machine's physical memory less the heap and 4 GiB, and at least the heap.
+df11_offheap_limit() {
+  local heap="$1"
+  if [ -n "${DF11_OFFHEAP:-}" ]; then
+    echo "$DF11_OFFHEAP"
+    return
+  fi
+  local heap_mib total_mib
+  case "$heap" in
+    *[gG]) heap_mib=$(( ${heap%[gG]} * 1024 ));;
+    *[mM]) heap_mib=${heap%[mM]};;
+    *[kK]) heap_mib=$(( ${heap%[kK]} / 1024 ));;
+    *) heap_mib=$(( heap / 1048576 ));;
+  esac
+  total_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 0)
+  local limit=$(( total_mib - heap_mib - 4096 ))
+  [ "$limit" -lt "$heap_mib" ] && limit=$heap_mib
+  echo "${limit}m"
+}

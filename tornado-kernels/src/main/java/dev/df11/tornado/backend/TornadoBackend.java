@@ -12,6 +12,7 @@ import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.ForwardShape;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.DeviceWeights;
+import dev.df11.tornado.forward.weights.HostMemory;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
@@ -20,9 +21,10 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The forward pass on a TornadoVM device (OpenCL or PTX). {@link #load} copies the model to device arrays (DF11 units
- * stay compressed), builds one task graph per decoder layer plus an embedding and an output graph, and compiles them
- * all in one execution plan. Each step then runs the graphs in order; a DF11 layer's graph decodes its unit into one
- * shared BF16 buffer on the device right before its kernels use it, so only one decoded unit ever exists.
+ * stay compressed), builds a task graph per group of decoder layers (8 by default) plus an embedding and an output
+ * graph, and compiles them all in one execution plan. Each step then runs the graphs in order; a DF11 layer decodes
+ * its unit's exponents into one shared exponent plane on the device right before its kernels use it, so only one
+ * decoded unit ever exists.
  *
  * <p>The runtime's {@code decode(unit)} call therefore does no work here (decoding is the first task of the unit's
  * graph); it is still checked, so a caller that skips it fails as it would on the CPU backend.
@@ -77,7 +79,14 @@ public final class TornadoBackend implements Backend {
         this.weights = weights;
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
         this.act = new Activations(shape);
-        this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement());
+        try {
+            this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement());
+        } catch (OutOfMemoryError e) {
+            if (HostMemory.isOffHeap(e)) {   // the estimate checked before allocating was short: say so clearly too
+                throw HostMemory.explain(e, "the device arrays of this model");
+            }
+            throw e;
+        }
         this.graphs = ForwardGraphs.build(shape, act, deviceWeights, tuning(), options.layersPerGraph());
         TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs(), options.profile());

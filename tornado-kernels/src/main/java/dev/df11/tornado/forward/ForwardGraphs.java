@@ -22,8 +22,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Builds the task graphs of one model's forward step: graph 0 widens the batch's embedding rows into the residual
- * stream; graph {@code 1 + l} runs decoder layer l (decode its DF11 unit into the shared decode buffer if it is
- * compressed, then the input RMSNorm, the q|k|v projection, biases and per-head norms where the model has them,
+ * stream; graph {@code 1 + l / layersPerGraph} runs decoder layers {@code l} of its group, each in turn (decode its
+ * DF11 unit's exponents into the shared exponent plane if it is compressed, then the input RMSNorm, the q|k|v projection, biases and per-head norms where the model has them,
  * rotary embedding fused with the KV-cache append, attention, the output projection added to the residual stream,
  * the post-attention RMSNorm, the gate|up projection, SwiGLU, and the down projection added to the residual stream:
  * nine launches for a Llama layer); the last graph applies the final norm, projects the last token onto the

@@ -1,6 +1,7 @@
 package dev.df11.tornado.forward.weights;
 
 import dev.df11.format.codec.Df11FormatException;
+import dev.df11.format.codec.Df11Layout;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.api.CompressedUnit;
@@ -42,6 +43,18 @@ public final class CompressedDeviceUnit implements DeviceUnit {
                     + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
         }
         return new CompressedDeviceUnit(arrays);
+    }
+
+    /**
+     * Off-heap host bytes of {@code unit}'s kernel-ready arrays ({@link CompressedUnit}), from its sizes alone: the
+     * packed tables, the padded stream and sign/mantissa words, the positions and the gaps.
+     */
+    static long hostBytes(Df11Unit unit) {
+        long tables = (unit.luts().byteSize() / 256 - 1 + 2) * 256L * Integer.BYTES;
+        long stream = Math.max((long) unit.blockCount() * Df11Layout.BYTES_PER_BLOCK + 16,
+                unit.encodedExponent().byteSize()) + 3;
+        long signMantissa = (unit.elementCount() / 4 + 3) * Integer.BYTES;
+        return tables + stream + signMantissa + unit.outputPositions().byteSize() + unit.gaps().byteSize() + 1;
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.forward.ForwardShape;
+import dev.df11.tornado.forward.WeightPlanes;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 import java.lang.foreign.MemorySegment;
@@ -32,6 +33,8 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
     /** Builds the device arrays of {@code store}'s model for {@code shape}. */
     public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement) {
         ModelConfig config = store.config();
+        HostMemory.require(hostBytes(store, shape), "the " + store.kind() + " weights and KV cache of this model ("
+                + config.layerCount() + " layers, context " + shape.contextLength() + ")");
         List<DeviceLayer> layers = new ArrayList<>();
         int decode = 0;
         for (int layer = 0; layer < config.layerCount(); layer++) {
@@ -89,6 +92,26 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
             return CompressedDeviceUnit.of(unit, compressed.get());
         }
         return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
+    }
+
+    /**
+     * Off-heap host bytes the device arrays of {@code store}'s model take (TornadoVM keeps a host copy of each): per
+     * DF11 unit its kernel-ready arrays, per plain unit its two planes, and the KV cache. Computed from the sizes
+     * alone, before anything is allocated.
+     */
+    static long hostBytes(WeightStore store, ForwardShape shape) {
+        long total = 2L * store.config().layerCount() * shape.contextLength() * shape.kvDim() * Float.BYTES;
+        List<WeightUnit> units = new ArrayList<>();
+        for (int layer = 0; layer < store.config().layerCount(); layer++) {
+            units.add(store.layerUnit(layer));
+        }
+        units.add(store.outputUnits().get(0));
+        for (WeightUnit unit : units) {
+            Optional<Df11Unit> compressed = store.compressed(unit);
+            total += compressed.isPresent() ? CompressedDeviceUnit.hostBytes(compressed.get())
+                    : 2L * Integer.BYTES * WeightPlanes.wordsFor(PlainDeviceUnit.elements(unit));
+        }
+        return total;
     }
 
     /** A BF16 vector of the store widened to fp32. */

@@ -23,10 +23,7 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
 
     /** Copies the unit's matrices from {@code weights} (the store's acquired view of {@code unit}). */
     public static PlainDeviceUnit copyOf(WeightUnit unit, UnitWeights weights, boolean everyStep) {
-        long elements = 0;
-        for (MatrixSlot slot : unit.matrices()) {
-            elements = Math.max(elements, slot.elementOffset() + slot.elementCount());
-        }
+        long elements = elements(unit);
         if (elements > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("unit " + unit.name() + " has " + elements
                     + " elements; the kernels index a unit's elements with int, at most 2^31 - 1");
@@ -37,6 +34,15 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
             data.put(slot.elementOffset(), matrix.data().asSlice(0, 2 * slot.elementCount()));
         }
         return new PlainDeviceUnit(unit.name(), data, everyStep);
+    }
+
+    /** The elements the planes of {@code unit} hold: up to the end of its last matrix. */
+    static long elements(WeightUnit unit) {
+        long elements = 0;
+        for (MatrixSlot slot : unit.matrices()) {
+            elements = Math.max(elements, slot.elementOffset() + slot.elementCount());
+        }
+        return elements;
     }
 
     @Override
