@@ -3,6 +3,7 @@ package dev.df11.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.df11.runtime.backend.DecodeStats;
 import dev.df11.runtime.inference.Backends;
 import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.inference.GenerationResult;
@@ -14,7 +15,6 @@ import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.tokenizer.StreamingDecoder;
 import dev.df11.runtime.tokenizer.Tokenizer;
 import dev.df11.runtime.tokenizer.Tokenizers;
-import dev.df11.runtime.weights.DecodeStats;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 import picocli.CommandLine.ArgGroup;
@@ -99,7 +99,7 @@ public final class GenerateCommand extends Df11Command {
     protected int run() throws Exception {
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long samplingSeed = seed != null ? seed : System.nanoTime();
-        WeightStore weights = WeightStores.open(model, new WeightStores.Df11Options(threadCount, prefetch));
+        WeightStore weights = WeightStores.open(model, new WeightStores.Df11Options(threadCount));
         Tokenizer tokenizer;
         int[] promptIds;
         ForwardPass forward;
@@ -108,7 +108,7 @@ public final class GenerateCommand extends Df11Command {
             tokenizer = loadTokenizer();
             promptIds = promptIds(tokenizer, config);
             int contextLength = config.contextLength(context, DEFAULT_CONTEXT_CAP);
-            forward = new ForwardPass(Backends.create(backend, threadCount, device), weights, contextLength,
+            forward = new ForwardPass(Backends.create(backend, threadCount, device, prefetch), weights, contextLength,
                     Math.max(1, Math.min(batch, contextLength)));
         } catch (Exception | Error e) {
             weights.close();
@@ -210,15 +210,14 @@ public final class GenerateCommand extends Df11Command {
                 r.generatedTokens().length, r.generationForwards(), Sizes.seconds(r.generationNanos()),
                 r.generationTokensPerSecond());
         err.printf("weights:    %s, %s resident (decode buffers %s), backend %s, activations + KV cache %s%n",
-                weights.kind(), Sizes.bytes(weights.residentWeightBytes()), Sizes.bytes(weights.decodeBufferBytes()),
+                weights.kind(), Sizes.bytes(forward.residentWeightBytes()), Sizes.bytes(forward.decodeBufferBytes()),
                 forward.backend().name(), Sizes.bytes(forward.backend().workingBytes()));
         DecodeStats decode = r.decodeStats();
         if (decode.decodes() > 0) {
-            ForwardPass.DecodeWait wait = r.decodeWait();
             err.printf(Locale.ROOT, "decode:     %.3f ms per unit (%d units, %.2f GB/s of BF16); forward waited "
                             + "%.3f ms per layer unit, %.3f ms per output band%s%n",
                     decode.meanDecodeMillis(), decode.decodes(), decode.decodeGigabytesPerSecond(),
-                    wait.meanLayerMillis(), wait.meanOtherMillis(), prefetch ? " (prefetching)" : "");
+                    decode.meanLayerWaitMillis(), decode.meanOutputWaitMillis(), prefetch ? " (prefetching)" : "");
         }
         OptionalLong peak = ProcessMemory.peakResidentBytes();
         err.printf("memory:     peak resident %s (VmHWM)%n", peak.isPresent() ? Sizes.bytes(peak.getAsLong()) : "unknown");
@@ -258,16 +257,15 @@ public final class GenerateCommand extends Df11Command {
         root.put("generation_tokens_per_second", r.generationTokensPerSecond());
         ObjectNode decode = root.putObject("decode");
         DecodeStats stats = r.decodeStats();
-        ForwardPass.DecodeWait wait = r.decodeWait();
         decode.put("unit_decodes", stats.decodes());
         decode.put("mean_unit_decode_ms", stats.meanDecodeMillis());
         decode.put("decoded_gb_per_second", stats.decodeGigabytesPerSecond());
-        decode.put("mean_layer_wait_ms", wait.meanLayerMillis());
-        decode.put("mean_output_wait_ms", wait.meanOtherMillis());
-        decode.put("embedding_lookup_seconds", wait.embeddingNanos() / 1e9);
+        decode.put("mean_layer_wait_ms", stats.meanLayerWaitMillis());
+        decode.put("mean_output_wait_ms", stats.meanOutputWaitMillis());
+        decode.put("embedding_lookup_seconds", r.embeddingLookupNanos() / 1e9);
         decode.put("prefetch", prefetch);
-        root.put("resident_weight_bytes", weights.residentWeightBytes());
-        root.put("decode_buffer_bytes", weights.decodeBufferBytes());
+        root.put("resident_weight_bytes", forward.residentWeightBytes());
+        root.put("decode_buffer_bytes", forward.decodeBufferBytes());
         root.put("working_bytes", forward.backend().workingBytes());
         ProcessMemory.peakResidentBytes().ifPresent(peak -> root.put("peak_rss_bytes", peak));
         return root;

@@ -1,9 +1,9 @@
 package dev.df11.bench.runtime;
 
+import dev.df11.runtime.backend.DecodeStats;
 import dev.df11.runtime.cpu.CpuBackend;
 import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.inference.ProcessMemory;
-import dev.df11.runtime.weights.DecodeStats;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Tokens per second of the CPU runtime on BF16 and DF11 weights: {@code generate} runs one token through the model
  * (the generation step: tokens/s = ops/s), {@code prompt} runs a batch of 32 prompt tokens (ops/s = prompt
- * tokens/s). The fork prints, at teardown, the store's resident weight bytes, the mean decode time per unit, the
- * time the forward pass waited for decodes, and peak resident memory (VmHWM).
+ * tokens/s). The fork prints, at teardown, the resident weight bytes (the store's plus the CPU backend's decode
+ * buffers), the mean decode time per unit, the time the forward steps waited for decodes, and peak resident memory
+ * (VmHWM).
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar GenerationBenchmark                     # stories15M BF16 vs DF11
@@ -68,8 +69,8 @@ public class GenerationBenchmark {
         scratch = Files.createTempDirectory("df11-bench-generation");
         int threadCount = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         WeightStore weights = WeightStores.open(BenchModels.resolve(model, scratch),
-                new WeightStores.Df11Options(threadCount, prefetch));
-        forward = new ForwardPass(new CpuBackend(threadCount), weights, CONTEXT, PROMPT_BATCH);
+                new WeightStores.Df11Options(threadCount));
+        forward = new ForwardPass(new CpuBackend(threadCount, prefetch), weights, CONTEXT, PROMPT_BATCH);
         for (int i = 0; i < PROMPT_BATCH; i++) {
             promptTokens[i] = 1 + (i * 7919) % (weights.config().vocabSize() - 1);
         }
@@ -94,14 +95,13 @@ public class GenerationBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         WeightStore weights = forward.weights();
-        DecodeStats decode = weights.decodeStats();
-        ForwardPass.DecodeWait wait = forward.decodeWait();
+        DecodeStats decode = forward.decodeStats();
         System.out.printf(Locale.ROOT, "%n[%s] %s weights: %.1f MiB resident (of which decode buffers %.1f MiB); "
                         + "decode %.3f ms/unit over %d units (%.2f GB/s); forward waited %.3f ms per layer unit, "
                         + "%.3f ms per output band; peak RSS %.1f MiB%n",
-                model, weights.kind(), weights.residentWeightBytes() / 1048576.0,
-                weights.decodeBufferBytes() / 1048576.0, decode.meanDecodeMillis(), decode.decodes(),
-                decode.decodeGigabytesPerSecond(), wait.meanLayerMillis(), wait.meanOtherMillis(),
+                model, weights.kind(), forward.residentWeightBytes() / 1048576.0,
+                forward.decodeBufferBytes() / 1048576.0, decode.meanDecodeMillis(), decode.decodes(),
+                decode.decodeGigabytesPerSecond(), decode.meanLayerWaitMillis(), decode.meanOutputWaitMillis(),
                 ProcessMemory.peakResidentBytes().orElse(-1) / 1048576.0);
         forward.close();
         BenchModels.deleteRecursively(scratch);

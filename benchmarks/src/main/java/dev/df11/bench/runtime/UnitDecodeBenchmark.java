@@ -1,8 +1,8 @@
 package dev.df11.bench.runtime;
 
+import dev.df11.runtime.cpu.HostWeights;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
-import dev.df11.runtime.weights.WeightUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,9 +24,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-block decode time of a DF11 model as the runtime sees it: {@code acquireLayer} acquires decoder layers in
- * turn from the DF11 weight store (each acquire decodes one whole layer unit into the reused buffer), reporting
- * layers per second (per-block decode time = 1 / score) and the BF16 {@code bytes} produced per second.
+ * Per-block decode time of a DF11 model as the CPU backend sees it: {@code acquireLayer} acquires decoder layers in
+ * turn from the backend's {@link HostWeights} (each acquire decodes one whole layer unit into the reused buffer),
+ * reporting layers per second (per-block decode time = 1 / score) and the BF16 {@code bytes} produced per second.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar UnitDecodeBenchmark -p model=/m/1b-df11 -p threads=1,2</pre>
  */
@@ -46,6 +46,7 @@ public class UnitDecodeBenchmark {
 
     private Path scratch;
     private WeightStore weights;
+    private HostWeights host;
     private int layer;
 
     /** BF16 bytes produced (rate per second). */
@@ -65,22 +66,24 @@ public class UnitDecodeBenchmark {
         scratch = Files.createTempDirectory("df11-bench-decode");
         int threadCount = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         weights = WeightStores.open(BenchModels.resolve(model, scratch),
-                new WeightStores.Df11Options(threadCount, false));
+                new WeightStores.Df11Options(threadCount));
         if (!weights.layerUnit(0).compressed() || weights.config().layerCount() < 2) {
             throw new IllegalArgumentException(model + " is not a DF11 model with at least two compressed layers");
         }
+        host = new HostWeights(weights, threadCount, false);
     }
 
     @Benchmark
     public Object acquireLayer(Output output) {
-        WeightUnit unit = weights.layerUnit(layer);
+        int current = layer;
         layer = (layer + 1) % weights.config().layerCount();
-        output.bytes += 2 * unit.elementCount();
-        return weights.acquire(unit);
+        output.bytes += 2 * weights.layerUnit(current).elementCount();
+        return host.layer(current);
     }
 
     @TearDown
     public void tearDown() throws IOException {
+        host.close();
         weights.close();
         BenchModels.deleteRecursively(scratch);
     }

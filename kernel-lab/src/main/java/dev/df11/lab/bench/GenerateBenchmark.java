@@ -226,7 +226,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
 
     private ModeResult run(Mode mode, BenchModels models, TornadoDevice target, int hostThreads) throws IOException {
         Path dir = mode == Mode.DF11_DEVICE ? models.df11() : models.bf16();
-        WeightStore store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads, false));
+        WeightStore store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads));
         TornadoBackendOptions options = TornadoBackendOptions.defaults()
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
                 .withCudaGraphs(cudaGraphs && !profile)

@@ -1,16 +1,17 @@
 package dev.df11.runtime.backend;
 
 import dev.df11.runtime.weights.WeightStore;
-import dev.df11.runtime.weights.WeightUnit;
 
 import java.lang.foreign.MemorySegment;
 
 /**
  * Where the arithmetic of a forward step runs. The caller ({@code dev.df11.runtime.inference.ForwardPass}) drives
- * it unit by unit: {@code embed(rows)} with the embedding rows the weight store looked up, then per layer
- * {@code decode(layer) → block}, then {@code finalNorm}, then for each band of output rows
- * {@code decode(band) → logits}. A backend holds the activations and KV cache of one model; the weights stay in
- * the {@link WeightStore}, which the backend may copy (a GPU uploads compressed units once in {@link #load}).
+ * it through one step: {@code embed(rows)} with the embedding rows the weight store looked up, then
+ * {@code block(layer)} for each layer, then {@code finalNorm}, then {@code logits}. The {@link WeightStore} describes
+ * the weights (units, vectors, the compressed arrays of a unit); where each unit's BF16 matrices come from during a
+ * step is the backend's own business: the CPU backend decodes compressed units into host buffers it creates in
+ * {@link #load} (and reports that work through {@link HostDecoding}), a GPU backend uploads compressed units once and
+ * decodes them on its device.
  *
  * <p>Contract every implementation must meet: the same greedy tokens as the CPU backend, and bit-identical logits
  * for DF11 and BF16 weights of the same model.
@@ -22,15 +23,10 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Allocates activations for batches of up to {@code maxBatch} tokens and a KV cache for
-     * {@code contextLength} positions, and prepares the weights for decoding.
+     * {@code contextLength} positions, and prepares the weights: whatever buffers or device copies this backend
+     * needs to make each unit's matrices available during a step.
      */
     void load(WeightStore weights, int contextLength, int maxBatch);
-
-    /**
-     * Makes a unit's BF16 matrices available to the following {@link #embed}, {@link #block} or {@link #logits}:
-     * decodes a compressed unit into a working buffer, or uses plain weights where they lie.
-     */
-    void decode(WeightUnit unit);
 
     /**
      * Starts a batch of {@code count} tokens (at most maxBatch): their embedding rows, packed BF16
@@ -40,17 +36,15 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Runs decoder block {@code layer} over the current batch, whose tokens sit at positions
-     * {@code startPos, startPos + 1, ...}; their keys and values join the cache.
+     * {@code startPos, startPos + 1, ...}; their keys and values join the cache. The backend makes the layer's
+     * weights available itself (decoding a compressed unit where it has to).
      */
     void block(int layer, int startPos);
 
     /** Applies the final norm to the current batch's last token, ready for {@link #logits}. */
     void finalNorm();
 
-    /**
-     * Projects the normalised last token with the output rows in the decoded unit (a band of rows starting at its
-     * slot's {@code firstRow}) into the matching entries of {@code out} (vocab size floats).
-     */
+    /** Projects the normalised last token onto the whole vocabulary, into {@code out} (vocab size floats). */
     void logits(float[] out);
 
     /** Bytes of activations and KV cache this backend allocated (weights excluded). */

@@ -1,25 +1,28 @@
 package dev.df11.runtime.cpu;
 
 import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.backend.DecodeStats;
+import dev.df11.runtime.backend.HostDecoding;
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.model.ModelLayout;
 import dev.df11.runtime.weights.UnitWeights;
 import dev.df11.runtime.weights.WeightStore;
-import dev.df11.runtime.weights.WeightUnit;
 
 import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * The pure-Java backend: fp32 arithmetic on BF16 weights with the Vector API over all cores. Compressed units
- * are decoded by the {@link WeightStore} on the host; this backend only reads the resulting matrices. It is the
- * reference every other backend is compared with.
+ * The pure-Java backend: fp32 arithmetic on BF16 weights with the Vector API over all cores. It owns where the
+ * weights of a step live ({@link HostWeights}, created in {@link #load}): compressed units are decoded on the host
+ * into buffers sized for the largest layer, the output projection in bands of rows, and the time that takes is
+ * reported through {@link HostDecoding}. It is the reference every other backend is compared with.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, HostDecoding {
 
     private final ParallelLoop loop;
+    private final int threads;
+    private final boolean prefetch;
     private WeightStore weights;
+    private HostWeights host;
     private ModelConfig config;
     private Activations act;
     private KvCache cache;
@@ -31,12 +34,21 @@ public final class CpuBackend implements Backend {
     private Attention.LayerVectors[] layerVectors;
     private float[][] inputNorms;
     private float[][] postAttentionNorms;
-    private UnitWeights current;
     private int batch;
 
-    /** A backend using {@code threads} threads (the caller's plus a fixed pool). */
+    /** A backend using {@code threads} threads (the caller's plus a fixed pool), decoding each unit when needed. */
     public CpuBackend(int threads) {
+        this(threads, false);
+    }
+
+    /**
+     * A backend using {@code threads} threads for arithmetic and for decoding; with {@code prefetch}, the next DF11
+     * unit is decoded on a background thread while the current one computes (a second decode buffer).
+     */
+    public CpuBackend(int threads, boolean prefetch) {
         this.loop = new ParallelLoop(threads);
+        this.threads = threads;
+        this.prefetch = prefetch;
     }
 
     @Override
@@ -46,6 +58,9 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void load(WeightStore weights, int contextLength, int maxBatch) {
+        if (host != null) {
+            throw new IllegalStateException("CpuBackend.load was already called");
+        }
         this.weights = weights;
         this.config = weights.config();
         this.act = new Activations(config, maxBatch);
@@ -70,6 +85,7 @@ public final class CpuBackend implements Backend {
                     config.qkNorm() ? floats(ModelLayout.queryNorm(layer)) : null,
                     config.qkNorm() ? floats(ModelLayout.keyNorm(layer)) : null);
         }
+        this.host = new HostWeights(weights, threads, prefetch);
     }
 
     /** Norm weights and biases are tiny: widen them to fp32 once. */
@@ -78,12 +94,6 @@ public final class CpuBackend implements Backend {
         float[] out = new float[(int) (bf16.byteSize() / 2)];
         Bf16Lanes.toFloats(bf16, 0, out, 0, out.length);
         return out;
-    }
-
-    @Override
-    public void decode(WeightUnit unit) {
-        requireLoaded();
-        current = weights.acquire(unit);
     }
 
     @Override
@@ -98,7 +108,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void block(int layer, int startPos) {
-        UnitWeights unitWeights = current(weights.layerUnit(layer));
+        requireLoaded();
+        UnitWeights unitWeights = host.layer(layer);
         int dim = config.hiddenSize();
         norm.apply(act.hidden, act.normed, batch, dim, inputNorms[layer]);
         attention.forward(layer, unitWeights, layerVectors[layer], startPos, batch);
@@ -117,11 +128,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void logits(float[] out) {
         requireLoaded();
-        if (current == null || !weights.outputUnits().contains(current.unit())) {
-            throw new IllegalStateException("logits need a band of the output projection decoded, not "
-                    + (current == null ? "nothing" : current.unit().name()));
+        for (int band = 0; band < host.outputBands().size(); band++) {
+            head.logits(host.outputBand(band), out);
         }
-        head.logits(current, out);
     }
 
     @Override
@@ -131,17 +140,20 @@ public final class CpuBackend implements Backend {
         return floats * Float.BYTES + cache.bytes();
     }
 
-    /** The decoded weights, checked to be the unit the step needs (catches a caller that skipped decode). */
-    private UnitWeights current(WeightUnit expected) {
-        if (current == null || !current.unit().name().equals(expected.name())) {
-            throw new IllegalStateException("backend step needs unit " + expected.name() + " but "
-                    + (current == null ? "none" : current.unit().name()) + " is decoded");
-        }
-        return current;
+    @Override
+    public long decodeBufferBytes() {
+        requireLoaded();
+        return host.decodeBufferBytes();
+    }
+
+    @Override
+    public DecodeStats decodeStats() {
+        requireLoaded();
+        return host.stats();
     }
 
     private void requireLoaded() {
-        if (act == null) {
+        if (host == null) {
             throw new IllegalStateException("CpuBackend.load was not called");
         }
     }
@@ -149,5 +161,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void close() {
         loop.close();
+        if (host != null) {
+            host.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.df11.runtime.inference;
 
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.BackendProvider;
+import dev.df11.runtime.backend.BackendUnavailableException;
 import dev.df11.runtime.cpu.CpuBackend;
 
 import java.util.ArrayList;
@@ -17,19 +18,30 @@ public final class Backends {
     /** Every provider: "cpu" first, then registered ones. */
     public static List<BackendProvider> providers() {
         List<BackendProvider> providers = new ArrayList<>();
-        providers.add(new BackendProvider() {
-            @Override
-            public String name() {
-                return "cpu";
-            }
-
-            @Override
-            public Backend create(int threads) {
-                return new CpuBackend(threads);
-            }
-        });
+        providers.add(new CpuProvider());
         ServiceLoader.load(BackendProvider.class).forEach(providers::add);
         return providers;
+    }
+
+    /** The built-in CPU backend; the only one that decodes on the host, so the only one that can prefetch. */
+    private static final class CpuProvider implements BackendProvider {
+        @Override
+        public String name() {
+            return "cpu";
+        }
+
+        @Override
+        public Backend create(int threads) {
+            return new CpuBackend(threads);
+        }
+
+        Backend create(int threads, String device, boolean prefetch) {
+            if (device != null) {
+                throw new BackendUnavailableException("backend 'cpu' has no devices to choose from; drop --device "
+                        + device);
+            }
+            return new CpuBackend(threads, prefetch);
+        }
     }
 
     /** A backend of the named kind; throws naming the available ones when there is none or it cannot run here. */
@@ -42,7 +54,20 @@ public final class Backends {
      * backends, or the devices, when there is no such one.
      */
     public static Backend create(String name, int threads, String device) {
-        return provider(name).create(threads, device);
+        return create(name, threads, device, false);
+    }
+
+    /**
+     * As {@link #create(String, int, String)}; {@code prefetch} asks a backend that decodes DF11 units on the host
+     * (cpu) to decode the next unit in the background while the current one computes. A backend that decodes on
+     * its device has no host decode to overlap and ignores it.
+     */
+    public static Backend create(String name, int threads, String device, boolean prefetch) {
+        BackendProvider provider = provider(name);
+        if (provider instanceof CpuProvider cpu) {
+            return cpu.create(threads, device, prefetch);
+        }
+        return provider.create(threads, device);
     }
 
     /** The provider of the named kind, checked to be able to run here. */

@@ -1,17 +1,19 @@
 package dev.df11.runtime.inference;
 
 import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.backend.DecodeStats;
+import dev.df11.runtime.backend.HostDecoding;
 import dev.df11.runtime.weights.WeightStore;
-import dev.df11.runtime.weights.WeightUnit;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * The model's forward pass, independent of where it runs: for each batch of tokens, decode and apply the embedding,
- * then each layer, then the output head, through a {@link Backend}. Long prompts go through in batches of up to
- * {@code maxBatch} tokens. Records how long the caller waited for units to be decoded. It owns the backend and the
- * weights it is given: closing it closes both.
+ * The model's forward pass, independent of where it runs: for each batch of tokens, look up the embedding rows in
+ * the weight store, then run each layer and the output head through a {@link Backend} (which makes each unit's
+ * weights available itself). Long prompts go through in batches of up to {@code maxBatch} tokens. Records how long
+ * the embedding lookups took; a backend that decodes on the host reports its own decode time
+ * ({@link #decodeStats}). It owns the backend and the weights it is given: closing it closes both.
  */
 public final class ForwardPass implements AutoCloseable {
 
@@ -20,10 +22,6 @@ public final class ForwardPass implements AutoCloseable {
     private final int contextLength;
     private final int maxBatch;
     private final float[] logits;
-    private long layerDecodeNanos;
-    private long layerDecodes;
-    private long otherDecodeNanos;
-    private long otherDecodes;
     private long embeddingNanos;
 
     public ForwardPass(Backend backend, WeightStore weights, int contextLength, int maxBatch) {
@@ -75,54 +73,33 @@ public final class ForwardPass implements AutoCloseable {
         embeddingNanos += System.nanoTime() - start;
         backend.embed(rows, tokens.length);
         for (int layer = 0; layer < weights.config().layerCount(); layer++) {
-            decode(weights.layerUnit(layer), true);
             backend.block(layer, startPos);
         }
         backend.finalNorm();
-        for (WeightUnit band : weights.outputUnits()) {
-            decode(band, false);
-            backend.logits(logits);
-        }
+        backend.logits(logits);
     }
 
-    private void decode(WeightUnit unit, boolean layer) {
-        long start = System.nanoTime();
-        backend.decode(unit);
-        long elapsed = System.nanoTime() - start;
-        if (layer) {
-            layerDecodeNanos += elapsed;
-            layerDecodes++;
-        } else {
-            otherDecodeNanos += elapsed;
-            otherDecodes++;
-        }
-    }
-
-    /** Time spent waiting in {@link Backend#decode} so far, split into layer units and output bands. */
-    public DecodeWait decodeWait() {
-        return new DecodeWait(layerDecodes, layerDecodeNanos, otherDecodes, otherDecodeNanos, embeddingNanos);
+    /** Time spent looking up embedding rows in the weight store so far (DF11: decoding them, on the host). */
+    public long embeddingLookupNanos() {
+        return embeddingNanos;
     }
 
     /**
-     * Time the forward pass waited for weights: layer units, output bands ("other"), and embedding row lookups.
+     * What the backend spent decoding on the host so far, and how long its steps waited for weights;
+     * {@link DecodeStats#NONE} for a backend that decodes on its device.
      */
-    public record DecodeWait(long layerDecodes, long layerNanos, long otherDecodes, long otherNanos,
-                             long embeddingNanos) {
+    public DecodeStats decodeStats() {
+        return backend instanceof HostDecoding host ? host.decodeStats() : DecodeStats.NONE;
+    }
 
-        public DecodeWait minus(DecodeWait earlier) {
-            return new DecodeWait(layerDecodes - earlier.layerDecodes, layerNanos - earlier.layerNanos,
-                    otherDecodes - earlier.otherDecodes, otherNanos - earlier.otherNanos,
-                    embeddingNanos - earlier.embeddingNanos);
-        }
+    /** Bytes of the backend's host decode buffers (0 for a backend that decodes on its device). */
+    public long decodeBufferBytes() {
+        return backend instanceof HostDecoding host ? host.decodeBufferBytes() : 0;
+    }
 
-        public double meanLayerMillis() {
-            return layerDecodes == 0 ? 0 : layerNanos / 1e6 / layerDecodes;
-        }
-
-        /** Mean wait per output band. */
-        public double meanOtherMillis() {
-            return otherDecodes == 0 ? 0 : otherNanos / 1e6 / otherDecodes;
-        }
+    /** Host memory the weights take: what the store keeps plus the backend's host decode buffers. */
+    public long residentWeightBytes() {
+        return weights.residentWeightBytes() + decodeBufferBytes();
     }
 
     @Override

@@ -1,14 +1,15 @@
 package dev.df11.runtime.inference;
 
-import dev.df11.runtime.weights.DecodeStats;
+import dev.df11.runtime.backend.DecodeStats;
 
 /**
  * The outcome of one generation with its timings.
  *
  * @param promptNanos      time to run the prompt (its forward passes)
  * @param generationNanos  time from the first chosen token to the end, covering {@code generationForwards} passes
- * @param decodeWait       time the forward pass waited for weight units (prompt and generation)
- * @param decodeStats      decode work of the weight store during this generation (zero for BF16)
+ * @param embeddingLookupNanos time the forward pass spent looking up embedding rows (prompt and generation)
+ * @param decodeStats      the backend's host decode work and waits for weights during this generation (prompt and
+ *                         generation; zero for BF16 weights or a backend that decodes on its device)
  */
 public record GenerationResult(
         int[] promptTokens,
@@ -17,7 +18,7 @@ public record GenerationResult(
         long promptNanos,
         long generationNanos,
         int generationForwards,
-        ForwardPass.DecodeWait decodeWait,
+        long embeddingLookupNanos,
         DecodeStats decodeStats) {
 
     public double promptTokensPerSecond() {

@@ -1,7 +1,7 @@
 package dev.df11.runtime.inference;
 
 import dev.df11.runtime.model.ModelConfig;
-import dev.df11.runtime.weights.DecodeStats;
+import dev.df11.runtime.backend.DecodeStats;
 
 import java.util.Arrays;
 
@@ -22,8 +22,8 @@ public final class Generator {
     public GenerationResult generate(int[] prompt, GenerationSettings settings, GenerationListener listener) {
         validatePrompt(prompt);
         Sampler sampler = settings.sampler();
-        DecodeStats statsBefore = forward.weights().decodeStats();
-        ForwardPass.DecodeWait waitBefore = forward.decodeWait();
+        DecodeStats statsBefore = forward.decodeStats();
+        long embeddingBefore = forward.embeddingLookupNanos();
 
         long start = System.nanoTime();
         float[] logits = forward.forward(prompt, 0);
@@ -57,11 +57,10 @@ public final class Generator {
             forwards++;
         }
         long generationNanos = System.nanoTime() - generationStart;
-        ForwardPass.DecodeWait wait = forward.decodeWait();
         return new GenerationResult(prompt.clone(), Arrays.copyOf(generated, count), stop, promptNanos,
                 generationNanos, forwards,
-                wait.minus(waitBefore),
-                forward.weights().decodeStats().minus(statsBefore));
+                forward.embeddingLookupNanos() - embeddingBefore,
+                forward.decodeStats().minus(statsBefore));
     }
 
     private void validatePrompt(int[] prompt) {

@@ -59,8 +59,8 @@ public final class Bf16WeightStore implements WeightStore {
     }
 
     @Override
-    public List<WeightUnit> outputUnits() {
-        return List.of(output);
+    public WeightUnit outputUnit() {
+        return output;
     }
 
     @Override
@@ -114,16 +114,6 @@ public final class Bf16WeightStore implements WeightStore {
             bytes += output.elementCount() * 2;
         }
         return bytes;
-    }
-
-    @Override
-    public long decodeBufferBytes() {
-        return 0;
-    }
-
-    @Override
-    public DecodeStats decodeStats() {
-        return DecodeStats.NONE;
     }
 
     @Override

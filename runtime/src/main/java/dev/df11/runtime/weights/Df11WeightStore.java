@@ -14,11 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * DF11 weights kept compressed: each unit's arrays stay where they are (memory-mapped), and a unit is decoded into a
- * reused buffer ({@link UnitDecodeBuffers}), sized for the largest layer, when the forward pass acquires it.
- * Embedding rows are decoded one row range at a time, so a lookup never decodes the whole table, and the output
- * projection is decoded in bands of rows. Matrices the folder stores plain (a unit that could not be encoded) and
- * all norm weights and biases are used as mapped BF16.
+ * DF11 weights kept compressed: each unit's arrays stay where they are (memory-mapped), validated when the store
+ * opens, and backends decode them ({@link #compressed}) on the host or on a device. The store itself decodes only
+ * embedding rows, one row range at a time, so a lookup never decodes the whole table. Matrices the folder stores
+ * plain (a unit that could not be encoded) and all norm weights and biases are used as mapped BF16.
  */
 public final class Df11WeightStore implements WeightStore {
 
@@ -30,9 +29,8 @@ public final class Df11WeightStore implements WeightStore {
     private final Map<String, Df11Unit> units = new LinkedHashMap<>();
     private final WeightUnit embedding;
     private final List<WeightUnit> layers = new ArrayList<>();
-    private final List<WeightUnit> output;
+    private final WeightUnit output;
     private final Map<String, MemorySegment> vectors = new HashMap<>();
-    private final UnitDecodeBuffers buffers;
 
     public Df11WeightStore(ModelConfig config, CompressedWeights source, WeightStores.Df11Options options) {
         this.config = config;
@@ -44,45 +42,10 @@ public final class Df11WeightStore implements WeightStore {
         for (int layer = 0; layer < config.layerCount(); layer++) {
             layers.add(group("model.layers." + layer, ModelLayout.layerMatrices(layer)));
         }
-        long largestLayer = layers.stream().filter(WeightUnit::compressed).mapToLong(WeightUnit::elementCount)
-                .max().orElse(0);
-        WeightUnit outputMatrix = config.tiedEmbeddings() ? embedding : group("lm_head", List.of(ModelLayout.OUTPUT));
-        this.output = rowBands(outputMatrix, layout.outputMatrix(), largestLayer);
+        this.output = config.tiedEmbeddings() ? embedding : group("lm_head", List.of(ModelLayout.OUTPUT));
         for (String name : layout.vectorTensors()) {
             vectors.put(name, source.plainTensors().tensor(name).asVector(layout.vectorLength(name)));
         }
-        List<WeightUnit> forwardOrder = new ArrayList<>();
-        for (WeightUnit unit : layers) {
-            if (unit.compressed()) {
-                forwardOrder.add(unit);
-            }
-        }
-        output.stream().filter(WeightUnit::compressed).forEach(forwardOrder::add);
-        this.buffers = new UnitDecodeBuffers(decoder, units::get, forwardOrder, options.prefetch());
-    }
-
-    /**
-     * A compressed output matrix cut into bands of whole rows holding at most {@code maxElements} (the largest layer
-     * unit), so the decode buffer never has to hold the vocabulary matrix. Logits do not depend on the cut: each
-     * is one row's dot product.
-     */
-    private static List<WeightUnit> rowBands(WeightUnit matrixUnit, String weightName, long maxElements) {
-        if (!matrixUnit.compressed()) {
-            return List.of(matrixUnit);
-        }
-        MatrixSlot whole = matrixUnit.slot(weightName);
-        long start = matrixUnit.source().from() + whole.elementOffset();
-        long budget = maxElements > 0 ? maxElements : whole.elementCount();    // no compressed layer: one band
-        int rowsPerBand = (int) Math.max(1, Math.min(whole.rows(), budget / whole.cols()));
-        List<WeightUnit> bands = new ArrayList<>();
-        for (int first = 0; first < whole.rows(); first += rowsPerBand) {
-            int rows = Math.min(rowsPerBand, whole.rows() - first);
-            long from = start + (long) first * whole.cols();
-            bands.add(new WeightUnit(matrixUnit.source().unit() + "[rows " + first + "-" + (first + rows - 1) + "]",
-                    List.of(new MatrixSlot(weightName, rows, whole.cols(), 0, first)),
-                    new WeightUnit.DecodeRange(matrixUnit.source().unit(), from, from + (long) rows * whole.cols())));
-        }
-        return bands;
     }
 
     /**
@@ -142,7 +105,7 @@ public final class Df11WeightStore implements WeightStore {
     }
 
     @Override
-    public List<WeightUnit> outputUnits() {
+    public WeightUnit outputUnit() {
         return output;
     }
 
@@ -157,19 +120,11 @@ public final class Df11WeightStore implements WeightStore {
 
     @Override
     public UnitWeights acquire(WeightUnit unit) {
-        if (!unit.compressed()) {
-            return plain.weights(unit);
+        if (unit.compressed()) {
+            throw new IllegalArgumentException(source.location() + ": unit " + unit.name() + " is DF11-compressed;"
+                    + " it has BF16 matrices only once a backend decodes its arrays (compressed(unit))");
         }
-        if (!units.containsKey(unit.source().unit())) {
-            throw new IllegalArgumentException(source.location() + ": no DF11 unit " + unit.source().unit());
-        }
-        MemorySegment decoded = buffers.acquire(unit);
-        Map<String, Bf16Matrix> matrices = new HashMap<>();
-        for (MatrixSlot slot : unit.matrices()) {
-            matrices.put(slot.name(), new Bf16Matrix(slot.name(), slot.rows(), slot.cols(),
-                    decoded.asSlice(2 * slot.elementOffset(), 2 * slot.elementCount())));
-        }
-        return new DecodedUnitWeights(unit, matrices);
+        return plain.weights(unit);
     }
 
     @Override
@@ -209,42 +164,20 @@ public final class Df11WeightStore implements WeightStore {
         for (MemorySegment vector : vectors.values()) {
             bytes += vector.byteSize();
         }
-        return bytes + decodeBufferBytes();
+        return bytes;
     }
 
     private List<WeightUnit> allUnits() {
         List<WeightUnit> all = new ArrayList<>(layers);
         all.add(embedding);
         if (!config.tiedEmbeddings()) {
-            all.addAll(output);
+            all.add(output);
         }
         return all;
     }
 
     @Override
-    public long decodeBufferBytes() {
-        return buffers.bufferBytes();
-    }
-
-    @Override
-    public DecodeStats decodeStats() {
-        return buffers.stats();
-    }
-
-    @Override
     public void close() {
-        buffers.close();
         source.close();
-    }
-
-    private record DecodedUnitWeights(WeightUnit unit, Map<String, Bf16Matrix> matrices) implements UnitWeights {
-        @Override
-        public Bf16Matrix matrix(String weightName) {
-            Bf16Matrix matrix = matrices.get(weightName);
-            if (matrix == null) {
-                throw new IllegalArgumentException("unit " + unit.name() + " holds no matrix " + weightName);
-            }
-            return matrix;
-        }
     }
 }

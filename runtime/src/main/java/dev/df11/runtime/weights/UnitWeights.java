@@ -1,8 +1,8 @@
 package dev.df11.runtime.weights;
 
 /**
- * The BF16 matrices of one {@link WeightUnit}, ready for arithmetic. Views into a decode buffer stay valid only
- * until the store's next {@link WeightStore#acquire}.
+ * The BF16 matrices of one {@link WeightUnit}, ready for arithmetic: mapped where a plain unit lies, or views into a
+ * backend's decode buffer, valid only until that buffer is reused.
  */
 public interface UnitWeights {
 

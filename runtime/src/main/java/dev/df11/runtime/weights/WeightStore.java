@@ -4,14 +4,15 @@ import dev.df11.format.codec.Df11Unit;
 import dev.df11.runtime.model.ModelConfig;
 
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The weights of one model as the forward pass sees them: units of matrices acquired one at a time, and small
- * BF16 vectors (norm weights, biases) that are always plain. Two implementations: {@link Bf16WeightStore} maps
- * BF16 safetensors; {@code Df11WeightStore} keeps DF11 units compressed and decodes each on demand into a
- * reused buffer. Both give the same bits for every matrix, so the forward pass cannot tell them apart.
+ * The weights of one model, described: units of matrices (the embedding, one per decoder layer, the output
+ * projection), small BF16 vectors (norm weights, biases) that are always plain, the compressed arrays of a DF11 unit,
+ * and embedding-row lookup. Two implementations: {@link Bf16WeightStore} maps BF16 safetensors;
+ * {@link Df11WeightStore} keeps DF11 units compressed where they lie. A store holds no decode buffers: turning a
+ * compressed unit into BF16 matrices during a step is the backend's business (the CPU backend decodes on the host, a
+ * GPU backend on its device), and every backend gets the same bits from either store.
  */
 public interface WeightStore extends AutoCloseable {
 
@@ -26,18 +27,18 @@ public interface WeightStore extends AutoCloseable {
     WeightUnit layerUnit(int layer);
 
     /**
-     * The output projection (the embedding matrix when embeddings are tied), as units of consecutive row bands that
-     * together cover every vocabulary row in order. A DF11 store cuts it into bands no larger than a layer unit, so
-     * that the decode buffer need not hold the whole vocabulary matrix; a BF16 store gives one unit.
+     * The unit holding the output projection: the embedding unit when embeddings are tied. One whole unit, however
+     * large; a backend that wants it in smaller pieces cuts it itself.
      */
-    List<WeightUnit> outputUnits();
+    WeightUnit outputUnit();
 
     /** A BF16 norm weight or bias of the length the layout implies, e.g. {@code model.norm.weight}. */
     MemorySegment vector(String name);
 
     /**
-     * Makes a unit's matrices available. For a compressed unit this decodes it (or waits for a background decode)
-     * into a buffer; the returned views are valid until the next call of this method.
+     * The matrices of a plain unit, BF16 where they lie (valid while the store is open). A compressed unit has no
+     * matrices until a backend decodes its arrays ({@link #compressed}): asking for one here is an
+     * {@link IllegalArgumentException}.
      */
     UnitWeights acquire(WeightUnit unit);
 
@@ -52,13 +53,11 @@ public interface WeightStore extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Bytes of weights this store keeps: mapped tensors, compressed arrays, plus {@link #decodeBufferBytes()}. */
+    /**
+     * Bytes of weights this store keeps: mapped tensors, compressed arrays and vectors (a backend's decode buffers
+     * are its own, see {@code dev.df11.runtime.backend.HostDecoding}).
+     */
     long residentWeightBytes();
-
-    /** Bytes of the decode buffers (0 for BF16). */
-    long decodeBufferBytes();
-
-    DecodeStats decodeStats();
 
     @Override
     void close();

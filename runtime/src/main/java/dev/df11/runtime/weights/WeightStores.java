@@ -12,10 +12,13 @@ public final class WeightStores {
     private WeightStores() {
     }
 
-    /** Options for DF11 stores: decoder threads and whether to decode the next unit in the background. */
-    public record Df11Options(int decodeThreads, boolean prefetch) {
+    /**
+     * Options for DF11 stores: threads that decode the embedding rows a lookup asks for. (Decoding whole units is the
+     * backend's business, with the backend's options.)
+     */
+    public record Df11Options(int decodeThreads) {
         public static Df11Options defaults() {
-            return new Df11Options(Runtime.getRuntime().availableProcessors(), false);
+            return new Df11Options(Runtime.getRuntime().availableProcessors());
         }
     }
 

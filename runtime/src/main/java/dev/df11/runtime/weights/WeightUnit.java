@@ -3,9 +3,10 @@ package dev.df11.runtime.weights;
 import java.util.List;
 
 /**
- * A group of matrices the forward pass needs together (a decoder layer, a band of output-projection rows). A
- * compressed unit is a range of elements of one DF11 unit ({@link #source}): its matrices exist only after that
- * range is decoded into a buffer. A plain unit's matrices are BF16 tensors used where they lie.
+ * A group of matrices the forward pass needs together (a decoder layer, the output projection; the CPU backend
+ * also makes bands of output-projection rows). A compressed unit is a range of elements of one DF11 unit
+ * ({@link #source}): its matrices exist only after that range is decoded into a buffer. A plain unit's matrices are
+ * BF16 tensors used where they lie.
  *
  * @param source the DF11 unit and element range to decode, or null for a plain unit
  */

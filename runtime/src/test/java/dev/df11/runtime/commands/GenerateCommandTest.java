@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.df11.cli.Df11Cli;
 import dev.df11.runtime.testmodels.TestModels;
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightStores;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -59,6 +61,12 @@ class GenerateCommandTest {
         assertTrue(json.get("generation_tokens_per_second").asDouble() > 0);
         assertTrue(json.get("decode").get("unit_decodes").asLong() > 0);
         assertTrue(json.get("decode").get("prefetch").asBoolean());
+        // --prefetch reaches the CPU backend: two decode buffers, each the size of a stories15M layer unit.
+        try (WeightStore store = WeightStores.open(TestModels.stories15MDf11(), WeightStores.Df11Options.defaults())) {
+            long layerBytes = 2 * store.layerUnit(0).elementCount();
+            assertEquals(2 * layerBytes, json.get("decode_buffer_bytes").asLong());
+            assertEquals(store.residentWeightBytes() + 2 * layerBytes, json.get("resident_weight_bytes").asLong());
+        }
         assertEquals("max_tokens", json.get("stop_reason").asText());
     }
 

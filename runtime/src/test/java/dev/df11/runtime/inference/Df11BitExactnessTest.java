@@ -43,10 +43,10 @@ class Df11BitExactnessTest {
     private static void compare(boolean prefetch, int[][] prompts) throws IOException {
         Path bf16Dir = TestModels.stories15M();
         Path df11Dir = TestModels.stories15MDf11();
-        var options = new WeightStores.Df11Options(2, prefetch);
+        var options = new WeightStores.Df11Options(2);
         for (int[] prompt : prompts) {
-            Run bf16 = run(WeightStores.open(bf16Dir, options), prompt);
-            Run df11 = run(WeightStores.open(df11Dir, options), prompt);
+            Run bf16 = run(WeightStores.open(bf16Dir, options), prompt, prefetch);
+            Run df11 = run(WeightStores.open(df11Dir, options), prompt, prefetch);
             assertEquals("DF11", df11.kind);
             assertArrayEquals(bf16.tokens, df11.tokens, "tokens for prompt " + Arrays.toString(prompt));
             assertEquals(STEPS, bf16.logitBits.size());
@@ -61,9 +61,9 @@ class Df11BitExactnessTest {
     }
 
     /** Greedy generation (prompt in batches of 4), recording the raw bits of every step's logits. */
-    private static Run run(WeightStore weights, int[] prompt) {
+    private static Run run(WeightStore weights, int[] prompt, boolean prefetch) {
         List<int[]> bits = new ArrayList<>();
-        try (ForwardPass forward = new ForwardPass(new CpuBackend(2), weights, 256, 4)) {
+        try (ForwardPass forward = new ForwardPass(new CpuBackend(2, prefetch), weights, 256, 4)) {
             GenerationResult result = new Generator(forward).generate(prompt, GenerationSettings.greedy(STEPS),
                     new GenerationListener() {
                         @Override

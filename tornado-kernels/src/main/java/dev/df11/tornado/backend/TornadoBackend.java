@@ -1,9 +1,7 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.runtime.backend.Backend;
-import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.WeightStore;
-import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.forward.Activations;
 import dev.df11.tornado.forward.ForwardGraphs;
 import dev.df11.tornado.forward.ForwardKernels;
@@ -24,22 +22,18 @@ import java.lang.foreign.ValueLayout;
  * stay compressed), builds a task graph per group of decoder layers (8 by default) plus an embedding and an output
  * graph, and compiles them all in one execution plan. Each step then runs the graphs in order; a DF11 layer decodes
  * its unit's exponents into one shared exponent plane on the device right before its kernels use it, so only one
- * decoded unit ever exists.
- *
- * <p>The runtime's {@code decode(unit)} call therefore does no work here (decoding is the first task of the unit's
- * graph); it is still checked, so a caller that skips it fails as it would on the CPU backend.
+ * decoded unit ever exists. Nothing is decoded on the host (apart from the embedding rows the weight store looks up),
+ * so this backend allocates no host decode buffers.
  */
 public final class TornadoBackend implements Backend {
 
     private final TornadoBackendOptions options;
     private final TornadoDevice device;
-    private WeightStore weights;
     private ForwardShape shape;
     private Activations act;
     private DeviceWeights deviceWeights;
     private ForwardGraphs graphs;
     private ForwardPlan plan;
-    private WeightUnit current;
     private int count;
     private int nextLayer = -1;
     private boolean normed;
@@ -76,7 +70,6 @@ public final class TornadoBackend implements Backend {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
-        this.weights = weights;
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
         this.act = new Activations(shape);
         try {
@@ -90,12 +83,6 @@ public final class TornadoBackend implements Backend {
         this.graphs = ForwardGraphs.build(shape, act, deviceWeights, tuning(), options.layersPerGraph());
         TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs(), options.profile());
-    }
-
-    @Override
-    public void decode(WeightUnit unit) {
-        requireLoaded();
-        current = unit;
     }
 
     @Override
@@ -119,7 +106,6 @@ public final class TornadoBackend implements Backend {
     @Override
     public void block(int layer, int startPos) {
         requireLoaded();
-        requireCurrent(weights.layerUnit(layer));
         if (layer != nextLayer) {
             throw new IllegalStateException("block " + layer + " out of order: expected "
                     + (nextLayer < 0 ? "embed() first" : "block " + nextLayer));
@@ -151,18 +137,14 @@ public final class TornadoBackend implements Backend {
     }
 
     /**
-     * The output graph normalises the last token and projects it onto the whole vocabulary at the first band the
-     * runtime asks for (decoding the whole output unit on the device); each call then copies its band's rows.
+     * The output graph normalises the last token and projects it onto the whole vocabulary (decoding the whole output
+     * unit on the device), once per step; the logits are then copied to {@code out}.
      */
     @Override
     public void logits(float[] out) {
         requireLoaded();
         if (!normed) {
             throw new IllegalStateException("logits before finalNorm");
-        }
-        if (current == null || !weights.outputUnits().contains(current)) {
-            throw new IllegalStateException("logits need a band of the output projection decoded, not "
-                    + (current == null ? "nothing" : current.name()));
         }
         if (out.length < shape.vocab()) {
             throw new IllegalArgumentException("logits need " + shape.vocab() + " floats, got " + out.length);
@@ -171,9 +153,7 @@ public final class TornadoBackend implements Backend {
             plan.output();
             projected = true;
         }
-        MatrixSlot band = current.slot(deviceWeights.outputMatrix());
-        MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, 4L * band.firstRow(), out,
-                band.firstRow(), band.rows());
+        MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, 0, shape.vocab());
     }
 
     @Override
@@ -212,13 +192,6 @@ public final class TornadoBackend implements Backend {
     public long decodeBufferBytes() {
         requireLoaded();
         return graphs.decodeBuffer() == null ? 0 : graphs.decodeBuffer().getNumBytesOfSegment();
-    }
-
-    private void requireCurrent(WeightUnit expected) {
-        if (current == null || !current.name().equals(expected.name())) {
-            throw new IllegalStateException("backend step needs unit " + expected.name() + " but "
-                    + (current == null ? "none" : current.name()) + " is decoded");
-        }
     }
 
     private void requireLoaded() {

@@ -27,7 +27,7 @@ class Stories15MGenerationOnDeviceTest {
     @Test
     void greedyTokensMatchCpuAndDf11LogitsMatchBf16BitForBit() throws IOException {
         Path dir = TestModels.stories15M();
-        var options = new WeightStores.Df11Options(2, false);
+        var options = new WeightStores.Df11Options(2);
         Generation cpu = Generation.run(new CpuBackend(2), WeightStores.open(dir, options), PROMPT, STEPS, CONTEXT,
                 MAX_BATCH);
         Generation bf16 = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(dir, options),

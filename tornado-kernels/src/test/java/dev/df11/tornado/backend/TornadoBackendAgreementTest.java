@@ -39,7 +39,7 @@ class TornadoBackendAgreementTest {
     @EnumSource(RandomModelWriter.Flavor.class)
     void agreesWithCpuAndDf11IsBitIdentical(RandomModelWriter.Flavor flavor) throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder(flavor.name()), flavor, 11);
-        var options = new WeightStores.Df11Options(2, false);
+        var options = new WeightStores.Df11Options(2);
         Generation cpu = Generation.run(new CpuBackend(2), WeightStores.open(dir, options), PROMPT, STEPS, CONTEXT,
                 MAX_BATCH);
         Generation bf16 = Generation.run(tornado(), WeightStores.open(dir, options), PROMPT, STEPS, CONTEXT,
@@ -67,7 +67,7 @@ class TornadoBackendAgreementTest {
     void layersGroupedIntoOneGraphGiveTheSameBits() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("grouped"), RandomModelWriter.Flavor.QWEN3, 12);
         Path df11Dir = TestModels.compress(dir);
-        var options = new WeightStores.Df11Options(2, false);
+        var options = new WeightStores.Df11Options(2);
         Generation perBlock = Generation.run(tornado(), WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
                 MAX_BATCH);
         Generation grouped = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()

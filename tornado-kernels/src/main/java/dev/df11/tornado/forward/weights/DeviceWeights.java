@@ -51,37 +51,28 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     new FloatArray(shape.contextLength() * shape.kvDim()),
                     new FloatArray(shape.contextLength() * shape.kvDim())));
         }
-        List<WeightUnit> bands = store.outputUnits();
-        DeviceUnit output = deviceUnit(store, bands.get(0), placement);
+        WeightUnit outputUnit = store.outputUnit();
+        DeviceUnit output = deviceUnit(store, outputUnit, placement);
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
-        return new DeviceWeights(layers, output, outputMatrix, outputOffset(bands, outputMatrix, shape),
+        return new DeviceWeights(layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
                 floats(store, ModelLayout.FINAL_NORM), decode);
     }
 
     /**
-     * Where vocabulary row 0 of the output projection starts in its unit's device buffer. The store may cut the
-     * projection into bands of rows (so that a host decode buffer stays small); the device decodes the whole unit
-     * and projects all rows in one launch, so the bands must be consecutive rows of one buffer.
+     * Where vocabulary row 0 of the output projection starts in its unit's device buffer: the device decodes the
+     * whole unit and projects all rows in one launch.
      */
-    private static int outputOffset(List<WeightUnit> bands, String matrix, ForwardShape shape) {
-        WeightUnit first = bands.get(0);
-        long start = LayerOffsets.bufferOffset(first, first.slot(matrix));
-        int rows = 0;
-        for (WeightUnit band : bands) {
-            MatrixSlot slot = band.slot(matrix);
-            boolean sameBuffer = band.compressed() == first.compressed()
-                    && (!band.compressed() ? bands.size() == 1 : band.source().unit().equals(first.source().unit()));
-            if (!sameBuffer || slot.firstRow() != rows || slot.cols() != shape.hidden()
-                    || LayerOffsets.bufferOffset(band, slot) != start + (long) rows * shape.hidden()) {
-                throw new UnsupportedModelException("output projection band " + band.name() + " is not the next"
-                        + " rows of one unit; the TornadoVM backend projects all rows from one buffer");
-            }
-            rows += slot.rows();
+    private static int outputOffset(WeightUnit unit, String matrix, ForwardShape shape) {
+        MatrixSlot slot = unit.slot(matrix);
+        long start = LayerOffsets.bufferOffset(unit, slot);
+        if (slot.rows() != shape.vocab() || slot.cols() != shape.hidden()) {
+            throw new UnsupportedModelException("unit " + unit.name() + ": " + matrix + " is [" + slot.rows() + ", "
+                    + slot.cols() + "], the config implies [" + shape.vocab() + ", " + shape.hidden() + "]");
         }
-        if (rows != shape.vocab() || start + (long) rows * shape.hidden() > Integer.MAX_VALUE) {
-            throw new UnsupportedModelException("output projection covers " + rows + " rows of " + shape.vocab()
-                    + " (or lies past element 2^31 - 1 of its unit)");
+        if (start + (long) slot.rows() * shape.hidden() > Integer.MAX_VALUE) {
+            throw new UnsupportedModelException("unit " + unit.name() + ": " + matrix + " lies past element 2^31 - 1;"
+                    + " the TornadoVM backend indexes a unit's buffer with int");
         }
         return (int) start;
     }
@@ -105,7 +96,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
         for (int layer = 0; layer < store.config().layerCount(); layer++) {
             units.add(store.layerUnit(layer));
         }
-        units.add(store.outputUnits().get(0));
+        units.add(store.outputUnit());
         for (WeightUnit unit : units) {
             Optional<Df11Unit> compressed = store.compressed(unit);
             total += compressed.isPresent() ? CompressedDeviceUnit.hostBytes(compressed.get())

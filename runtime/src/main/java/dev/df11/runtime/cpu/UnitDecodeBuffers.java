@@ -1,7 +1,8 @@
-package dev.df11.runtime.weights;
+package dev.df11.runtime.cpu;
 
 import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Unit;
+import dev.df11.runtime.weights.WeightUnit;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,7 +35,6 @@ final class UnitDecodeBuffers implements AutoCloseable {
     private final AtomicLong decodes = new AtomicLong();
     private final AtomicLong decodeNanos = new AtomicLong();
     private final AtomicLong decodedBytes = new AtomicLong();
-    private long waitNanos;
 
     private static final class Slot {
         final MemorySegment segment;
@@ -75,9 +75,8 @@ final class UnitDecodeBuffers implements AutoCloseable {
     /** The decoded BF16 elements of a compressed unit (a prefix of a buffer), valid until the next call. */
     MemorySegment acquire(WeightUnit unit) {
         if (unit.elementCount() * 2 > slots[0].segment.byteSize()) {
-            throw new IllegalArgumentException("unit " + unit.name() + " is not one this store decodes");
+            throw new IllegalArgumentException("unit " + unit.name() + " is not one these buffers decode");
         }
-        long waitStart = System.nanoTime();
         int slot = find(unit.name());
         if (slot >= 0) {
             await(slots[slot]);
@@ -89,7 +88,6 @@ final class UnitDecodeBuffers implements AutoCloseable {
             decodeInto(unit, target);
             target.holds = unit.name();
         }
-        waitNanos += System.nanoTime() - waitStart;
         current = slot;
         if (background != null) {
             prefetchAfter(unit);
@@ -160,8 +158,19 @@ final class UnitDecodeBuffers implements AutoCloseable {
         }
     }
 
-    DecodeStats stats() {
-        return new DecodeStats(decodes.get(), decodeNanos.get(), decodedBytes.get(), waitNanos);
+    /** Units decoded so far (in the background too). */
+    long decodes() {
+        return decodes.get();
+    }
+
+    /** Time spent decoding them, on whichever thread did it. */
+    long decodeNanos() {
+        return decodeNanos.get();
+    }
+
+    /** BF16 bytes produced. */
+    long decodedBytes() {
+        return decodedBytes.get();
     }
 
     @Override
