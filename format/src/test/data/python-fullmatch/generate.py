@@ -34,6 +34,9 @@ CASES = {
     r"\D+": ["abc", "a1"],
     r"a|ab": ["ab", "a"],
     r"a{2": ["a{2", "aa"],
+    r"a{,}": ["aaa", "a{,}"],
+    r"a{ 2}": ["a{ 2}", "aa"],
+    r"a{2, 3}": ["aa", "a{2, 3}"],
 }
 
 out = {"python": sys.version.split()[0],

@@ -125,7 +125,8 @@ public final class GenerateCommand extends Df11Command {
             weights.close();
             throw e;
         }
-        GenerationSettings settings = new GenerationSettings((int) Math.min(maxTokens, Integer.MAX_VALUE), temperature, topP, samplingSeed);
+        GenerationSettings settings = new GenerationSettings((int) Math.min(maxTokens, Integer.MAX_VALUE), temperature,
+                topP, samplingSeed);
         try (forward) {
             if (warmup) {
                 new Generator(forward).generate(promptIds, GenerationSettings.greedy((int) Math.min(4, maxTokens)),

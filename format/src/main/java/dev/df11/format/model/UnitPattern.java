@@ -18,8 +18,9 @@ import java.util.Deque;
  *
  * <p>Python syntax that RE2 spells differently is translated so the official patterns mean what they mean in Python:
  * {@code \d} and {@code \D} are Unicode decimal digits ({@code \p{Nd}}) as in Python 3, {@code \Z} is the end of the
- * text ({@code \z}), and {@code {,n}} is {@code {0,n}}. What RE2 lacks (lookarounds, backreferences, possessive and
- * atomic groups, {@code (?x)} and the other Python-only flags) is refused with a message naming the pattern.
+ * text ({@code \z}), and {@code {,n}} and {@code {,}} are {@code {0,n}} and {@code {0,}}. What RE2 lacks
+ * (lookarounds, backreferences, possessive and atomic groups, {@code (?x)} and the other Python-only flags) is
+ * refused with a message naming the pattern.
  * {@code \w}, {@code \s} and {@code \b} stay ASCII (Python's are Unicode); module names are ASCII in practice.
  */
 public final class UnitPattern {
@@ -179,9 +180,9 @@ public final class UnitPattern {
     }
 
     private static IllegalArgumentException tooLarge(String regex) {
-        return new IllegalArgumentException("bad unit pattern '" + shown(regex) + "': too large, it expands to more than " + MAX_SIZE
-                + " atoms (counted repetitions multiplied out); a unit pattern names module names such as"
-                + " model\\.layers\\.\\d+: write a smaller one");
+        return new IllegalArgumentException("bad unit pattern '" + shown(regex) + "': too large, it expands to more"
+                + " than " + MAX_SIZE + " atoms (counted repetitions multiplied out); a unit pattern names module"
+                + " names such as model\\.layers\\.\\d+: write a smaller one");
     }
 
     /** The pattern for a message: a long one shortened. */
@@ -237,9 +238,12 @@ public final class UnitPattern {
         return out.toString();
     }
 
-    /** {min, max-or-min+1} of a counted repetition body ({@code m}, {@code m,}, {@code m,n}, {@code ,n}), or null. */
+    /**
+     * {min, max-or-min+1} of a counted repetition body ({@code m}, {@code m,}, {@code m,n}, {@code ,n} or {@code ,}),
+     * or null when it is not one (then the brace is a literal, as in Python).
+     */
     private static long[] repeatBounds(String body) {
-        if (body.isEmpty() || body.equals(",") || !REPEAT.matcher(body).matches()) {
+        if (body.isEmpty() || !REPEAT.matcher(body).matches()) {
             return null;
         }
         int comma = body.indexOf(',');
