@@ -142,6 +142,13 @@ class HostileInputTest {
     }
 
     @Test
+    void patternFileWithLookbehindIsRejectedNamingTheFile() throws IOException {
+        Path patterns = Files.writeString(shared.resolve("lookbehind.json"), "{\"(?<=x)lm_head\": []}");
+        CliRun run = CliRun.of("inspect", "--no-progress", "--pattern", patterns, bf16);
+        assertCleanFailure(run, "inspect", patterns + ": bad unit pattern '(?<=x)lm_head'");
+    }
+
+    @Test
     void oversizedPatternIsRejectedNamingTheOption() throws IOException {
         CliRun run = CliRun.of("compress", "--no-progress", "--pattern", "{\"((a{1000}){1000}){1000}\": []}", bf16,
                 tmp.resolve("out"));
