@@ -22,7 +22,9 @@ final class ErrorMessages {
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case NotDirectoryException n -> "not a folder: " + n.getFile();
             case FileSystemException f -> f.getMessage();
-            case OutOfMemoryError o -> "out of memory (give the JVM more with -Xmx): " + o.getMessage();
+            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "): give the JVM more heap with DF11_HEAP,"
+                    + " e.g. DF11_HEAP=16g scripts/df11 ... (the launcher's default is 8g; -Xmx when running java"
+                    + " yourself), or use fewer --threads or a smaller --context";
             default -> t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage()
                     : t.getClass().getSimpleName();
         };

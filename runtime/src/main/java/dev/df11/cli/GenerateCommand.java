@@ -52,16 +52,19 @@ public final class GenerateCommand extends Df11Command {
         int[] ids;
     }
 
-    @Option(names = "--max-tokens", defaultValue = "256", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Option(names = "--max-tokens", defaultValue = "256", converter = WholeNumberConverter.class,
+            description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
+    long maxTokens;
 
     @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature; 0 = greedy (default).")
     float temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.9", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", defaultValue = "0.9", description = "Nucleus sampling mass, more than 0 and at most 1 "
+            + "(default: ${DEFAULT-VALUE}); used only when --temperature is above 0.")
     float topP;
 
-    @Option(names = "--seed", description = "Sampling seed (default: random, printed).")
+    @Option(names = "--seed", description = "Sampling seed (default: random, printed); used only when --temperature "
+            + "is above 0.")
     Long seed;
 
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}).")
@@ -71,15 +74,18 @@ public final class GenerateCommand extends Df11Command {
             + "(default: the backend's default device).")
     String device;
 
-    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    @Option(names = "--threads", description = "Compute threads, 1 to " + ThreadsOption.MAX_THREADS
+            + " (default: all cores).")
     Integer threads;
 
-    @Option(names = "--context", defaultValue = "0",
-            description = "Context length in tokens (default: max_position_embeddings, at most 2048).")
-    int context;
+    @Option(names = "--context", defaultValue = "0", converter = WholeNumberConverter.class,
+            description = "Context length in tokens, at most max_position_embeddings (default: "
+                    + "max_position_embeddings, at most 2048).")
+    long context;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Prompt tokens per forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", defaultValue = "64", converter = WholeNumberConverter.class,
+            description = "Prompt tokens per forward pass, at least 1 (default: ${DEFAULT-VALUE}).")
+    long batch;
 
     @Option(names = "--prefetch", description = "DF11: decode the next unit on a background thread while the "
             + "current one computes (a second decode buffer).")
@@ -97,38 +103,53 @@ public final class GenerateCommand extends Df11Command {
 
     @Override
     protected int run() throws Exception {
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        long samplingSeed = seed != null ? seed : System.nanoTime();
+        // Every option is checked before anything is printed: an error must not run onto the echoed prompt.
+        int threadCount = ThreadsOption.resolve("--threads", threads);
+        GenerateOptionChecks.check(maxTokens, temperature, topP, batch, context);
+        boolean sampling = temperature > 0;
+        long samplingSeed = !sampling ? 0 : seed != null ? seed : System.nanoTime();
         WeightStore weights = WeightStores.open(model, new WeightStores.Df11Options(threadCount));
         Tokenizer tokenizer;
         int[] promptIds;
         ForwardPass forward;
         try {
             ModelConfig config = weights.config();
+            int contextLength = GenerateOptionChecks.contextLength(context, config, model.resolve("config.json"),
+                    DEFAULT_CONTEXT_CAP, "cpu".equals(backend));
             tokenizer = loadTokenizer();
             promptIds = promptIds(tokenizer, config);
-            int contextLength = config.contextLength(context, DEFAULT_CONTEXT_CAP);
+            GenerateOptionChecks.checkPrompt(promptIds, prompt.ids != null ? "--prompt-ids"
+                    : prompt.text != null ? "--prompt" : "the default prompt (BOS)", config, contextLength);
             forward = new ForwardPass(Backends.create(backend, threadCount, device, prefetch), weights, contextLength,
-                    Math.max(1, Math.min(batch, contextLength)));
+                    (int) Math.min(batch, contextLength));
         } catch (Exception | Error e) {
             weights.close();
             throw e;
         }
-        GenerationSettings settings = new GenerationSettings(maxTokens, temperature, topP, samplingSeed);
+        GenerationSettings settings = new GenerationSettings((int) Math.min(maxTokens, Integer.MAX_VALUE), temperature,
+                topP, samplingSeed);
         try (forward) {
             if (warmup) {
-                new Generator(forward).generate(promptIds, GenerationSettings.greedy(Math.min(4, maxTokens)),
+                new Generator(forward).generate(promptIds, GenerationSettings.greedy((int) Math.min(4, maxTokens)),
                         token -> { });
             }
             TextStream stream = json ? null : new TextStream(tokenizer, promptIds);
-            GenerationResult result = new Generator(forward).generate(promptIds, settings,
-                    stream != null ? stream::token : token -> { });
+            GenerationResult result;
+            try {
+                result = new Generator(forward).generate(promptIds, settings,
+                        stream != null ? stream::token : token -> { });
+            } catch (RuntimeException | Error e) {
+                if (stream != null) {
+                    stream.endLine();     // the error message (stderr) then starts on a line of its own
+                }
+                throw e;
+            }
             if (stream != null) {
                 stream.finish();
             }
             if (json) {
                 out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                        report(result, forward, tokenizer, threadCount, samplingSeed)));
+                        report(result, forward, tokenizer, threadCount, sampling, samplingSeed)));
                 out().flush();
             } else {
                 printSummary(result, forward, samplingSeed);
@@ -192,6 +213,11 @@ public final class GenerateCommand extends Df11Command {
             out().println();
             out().flush();
         }
+
+        void endLine() {
+            out().println();
+            out().flush();
+        }
     }
 
     private void printSummary(GenerationResult r, ForwardPass forward, long samplingSeed) {
@@ -224,8 +250,9 @@ public final class GenerateCommand extends Df11Command {
         err.flush();
     }
 
+    /** The --json report; top_p and seed are null for greedy decoding (temperature 0), which uses neither. */
     private ObjectNode report(GenerationResult r, ForwardPass forward, Tokenizer tokenizer, int threadCount,
-                              long samplingSeed) {
+                              boolean sampling, long samplingSeed) {
         WeightStore weights = forward.weights();
         ObjectNode root = JSON.createObjectNode();
         root.put("model", model.toString());
@@ -234,8 +261,13 @@ public final class GenerateCommand extends Df11Command {
         root.put("threads", threadCount);
         root.put("context", forward.contextLength());
         root.put("temperature", temperature);
-        root.put("top_p", topP);
-        root.put("seed", samplingSeed);
+        if (sampling) {
+            root.put("top_p", topP);
+            root.put("seed", samplingSeed);
+        } else {
+            root.putNull("top_p");
+            root.putNull("seed");
+        }
         Arrays.stream(r.promptTokens()).forEach(root.putArray("prompt_ids")::add);
         Arrays.stream(r.generatedTokens()).forEach(root.putArray("generated_ids")::add);
         if (tokenizer != null) {

@@ -22,11 +22,13 @@ public final class SyntheticCommand extends Df11Command {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "Writer threads (default: all cores).")
+    @Option(names = "--threads", description = "Writer threads, 1 to " + ThreadsOption.MAX_THREADS
+            + " (default: all cores).")
     Integer threads;
 
-    @Option(names = "--max-shard-bytes", defaultValue = "5000000000",
-            description = "Start a new safetensors shard beyond this size (default: ${DEFAULT-VALUE}, as Hugging Face).")
+    @Option(names = "--max-shard-bytes", defaultValue = "5000000000", converter = WholeNumberConverter.class,
+            description = "Start a new safetensors shard beyond this size, at least 1 (default: ${DEFAULT-VALUE}, as "
+                    + "Hugging Face; 5e9 is accepted).")
     long maxShardBytes;
 
     @Option(names = "--force", description = "Replace <out-dir> if it exists.")
@@ -37,8 +39,12 @@ public final class SyntheticCommand extends Df11Command {
 
     @Override
     protected int run() throws Exception {
+        int threadCount = ThreadsOption.resolve("--threads", threads);
+        if (maxShardBytes < 1) {
+            throw new IllegalArgumentException("--max-shard-bytes " + maxShardBytes + " is out of range: give the "
+                    + "largest shard file size in bytes, at least 1 (default 5000000000)");
+        }
         SyntheticShape s = SyntheticShape.byId(shape);
-        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long bytes = SyntheticModelWriter.weightBytes(s);
         long start = System.nanoTime();
         SyntheticModelWriter.Result result;

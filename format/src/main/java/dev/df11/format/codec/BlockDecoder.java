@@ -108,7 +108,7 @@ final class BlockDecoder {
         }
         while (i < count) {
             if (pos >= BLOCK_BITS) {
-                throw new Df11FormatException(unit.name(), "block " + block + ": output_positions give it " + count
+                throw unit.formatError("block " + block + ": output_positions give it " + count
                         + " elements, but only " + i + " codes start inside it");
             }
             long bits = (long) LONG_BE.get(win, pos >>> 3) << (pos & 7);
@@ -130,17 +130,17 @@ final class BlockDecoder {
         if (nextHasElements) {
             long nextStart = (long) next * BLOCK_BITS + unit.gap((long) next * Df11Layout.THREADS_PER_BLOCK);
             if (absoluteEnd != nextStart) {
-                throw new Df11FormatException(unit.name(), "block " + block + ": its codes end at stream bit "
+                throw unit.formatError("block " + block + ": its codes end at stream bit "
                         + absoluteEnd + ", but the gap of block " + next + " puts the next code at bit " + nextStart);
             }
         } else if (absoluteEnd > unit.streamBytes() * 8) {
-            throw new Df11FormatException(unit.name(), "block " + block + ": its codes end at bit " + absoluteEnd
+            throw unit.formatError("block " + block + ": its codes end at bit " + absoluteEnd
                     + ", past the end of the " + unit.streamBytes() + "-byte stream (truncated encoded_exponent?)");
         }
     }
 
     private static Df11FormatException invalidCode(Df11Unit unit, int block, int pos) {
-        return new Df11FormatException(unit.name(), "block " + block + ": the bits at stream bit "
+        return unit.formatError("block " + block + ": the bits at stream bit "
                 + ((long) block * BLOCK_BITS + pos) + " are no code of the lookup tables (four lookups found no exponent)");
     }
 }

@@ -36,7 +36,7 @@ public final class Df11Decoder implements Df11UnitDecoder {
         }
         long needed = 2 * (to - from);
         if (bf16Out.byteSize() < needed) {
-            throw new Df11FormatException(unit.name(), "the output segment has " + bf16Out.byteSize()
+            throw unit.formatError("the output segment has " + bf16Out.byteSize()
                     + " bytes, decoding elements [" + from + ", " + to + ") needs " + needed);
         }
         if (from == to) {

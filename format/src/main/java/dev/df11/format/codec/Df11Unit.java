@@ -20,14 +20,33 @@ import java.util.Arrays;
  * </pre>
  * Blocks are counted by {@code outputPositions}; the stream may run into one more block than that (only the tail of
  * the last code lies there, so no element starts in it).
+ *
+ * @param source where the arrays were read from (a file name), named by every {@link Df11FormatException} about the
+ *               unit, also those of decoders; null for units made in memory
  */
 public record Df11Unit(String name, MemorySegment luts, MemorySegment encodedExponent, MemorySegment signMantissa,
-                       MemorySegment outputPositions, MemorySegment gaps, long[] splitPositions) {
+                       MemorySegment outputPositions, MemorySegment gaps, long[] splitPositions, String source) {
 
     private static final ValueLayout.OfInt U32_LE = ValueLayout.JAVA_INT_UNALIGNED;
 
     public Df11Unit {
         splitPositions = splitPositions.clone();
+    }
+
+    /** A unit made in memory (no source file). */
+    public Df11Unit(String name, MemorySegment luts, MemorySegment encodedExponent, MemorySegment signMantissa,
+                    MemorySegment outputPositions, MemorySegment gaps, long[] splitPositions) {
+        this(name, luts, encodedExponent, signMantissa, outputPositions, gaps, splitPositions, null);
+    }
+
+    /** The same arrays, read from {@code file} (named by error messages). */
+    public Df11Unit withSource(String file) {
+        return new Df11Unit(name, luts, encodedExponent, signMantissa, outputPositions, gaps, splitPositions, file);
+    }
+
+    /** An error about this unit, naming it and its source file. */
+    public Df11FormatException formatError(String problem) {
+        return new Df11FormatException(name, source, problem, null);
     }
 
     @Override
@@ -86,7 +105,11 @@ public record Df11Unit(String name, MemorySegment luts, MemorySegment encodedExp
 
     /** Parses and checks the lookup tables; see {@link LookupTables#parse}. */
     public LookupTables lookupTables() {
-        return LookupTables.parse(name, luts);
+        try {
+            return LookupTables.parse(name, luts);
+        } catch (Df11FormatException e) {
+            throw source == null ? e : new Df11FormatException(name, source, e.problem(), e);
+        }
     }
 
     /**
@@ -94,17 +117,18 @@ public record Df11Unit(String name, MemorySegment luts, MemorySegment encodedExp
      * 0, never go back, end at n and fit a block, gaps that cover every block, split positions within the unit.
      * Decoders check the rest (codes agree with positions and gaps, the stream is long enough) as they go.
      *
-     * @param source where the unit comes from (a file name), for the message; may be null
-     * @throws Df11FormatException naming {@code source} and the unit
+     * @param file where the unit comes from (a file name), for the message; null for the unit's own source
+     * @throws Df11FormatException naming the file and the unit
      */
-    public void validate(String source) {
+    public void validate(String file) {
         try {
             checkStructure();
         } catch (Df11FormatException e) {
-            if (source == null) {
+            String where = file != null ? file : source;
+            if (where == null) {
                 throw e;
             }
-            throw new Df11FormatException(name, source, e.problem(), e);
+            throw new Df11FormatException(name, where, e.problem(), e);
         }
     }
 
@@ -169,7 +193,7 @@ public record Df11Unit(String name, MemorySegment luts, MemorySegment encodedExp
     }
 
     private void fail(String problem) {
-        throw new Df11FormatException(name, problem);
+        throw formatError(problem);
     }
 
     private void checkMatrix(int m) {

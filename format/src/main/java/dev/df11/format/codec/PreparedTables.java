@@ -48,7 +48,7 @@ record PreparedTables(LookupTables tables, MultiSymbolTable wide) {
     }
 
     private static PreparedTables build(Df11Unit unit) {
-        LookupTables tables = LookupTables.parse(unit.name(), unit.luts());
+        LookupTables tables = unit.lookupTables();
         return new PreparedTables(tables, MultiSymbolTable.build(tables, WIDE_INDEX_BITS));
     }
 }

@@ -40,7 +40,7 @@ public final class ThreadModelDecoder implements Df11UnitDecoder {
                     + unit.elementCount() + " elements");
         }
         if (out.byteSize() < 2 * (to - from)) {
-            throw new Df11FormatException(unit.name(), "the output segment has " + out.byteSize() + " bytes, decoding"
+            throw unit.formatError("the output segment has " + out.byteSize() + " bytes, decoding"
                     + " elements [" + from + ", " + to + ") needs " + 2 * (to - from));
         }
         LookupTables tables = unit.lookupTables();
@@ -106,7 +106,7 @@ public final class ThreadModelDecoder implements Df11UnitDecoder {
                 int code = tables.decode(peek32(windowHi[t], windowLo[t], pos));
                 int length = code >>> 8;
                 if (windowStartBit + pos + length > streamBits) {
-                    throw new Df11FormatException(unit.name(), "block " + block + " thread " + t + ": element " + index
+                    throw unit.formatError("block " + block + " thread " + t + ": element " + index
                             + " needs stream bits up to " + (windowStartBit + pos + length) + ", past the end of the "
                             + unit.streamBytes() + "-byte stream");
                 }
@@ -126,7 +126,7 @@ public final class ThreadModelDecoder implements Df11UnitDecoder {
     private static void checkCounts(Df11Unit unit, int block, long countedEnd, long clipEnd) {
         boolean last = clipEnd == unit.elementCount();
         if (countedEnd < clipEnd || (!last && countedEnd != clipEnd)) {
-            throw new Df11FormatException(unit.name(), "block " + block + ": its threads find codes for elements up to "
+            throw unit.formatError("block " + block + ": its threads find codes for elements up to "
                     + countedEnd + ", but output_positions say the block ends at element " + clipEnd);
         }
     }
@@ -152,7 +152,7 @@ public final class ThreadModelDecoder implements Df11UnitDecoder {
     }
 
     private static Df11FormatException chainBreak(Df11Unit unit, int block, int thread, int endBit, int nextGap) {
-        return new Df11FormatException(unit.name(), "block " + block + " thread " + thread + ": its codes end at window"
+        return unit.formatError("block " + block + " thread " + thread + ": its codes end at window"
                 + " bit " + (endBit < 0 ? "(undecodable code)" : String.valueOf(endBit)) + ", but the next thread's gap"
                 + " is " + nextGap + " (expected " + (WINDOW_BITS + nextGap) + ")");
     }

@@ -11,14 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code dfloat11_config} object of a DF11 model's config.json:
  * <pre>{"version": "0.5.0", "threads_per_block": [512], "bytes_per_thread": 8,
  *  "pattern_dict": {"model\\.layers\\.\\d+": ["self_attn.q_proj", ...], "lm_head": []}}</pre>
- * Each pattern is a regular expression that must match a whole unit (module) name; its list names the matrices of
+ * Each pattern is a regular expression that must match a whole unit (module) name ({@link UnitPattern}: Python's
+ * {@code re.fullmatch}, in linear time); its list names the matrices of
  * such a unit, in stream order. An empty list means the unit is itself one matrix ({@code <unit>.weight}).
  *
  * @param patternDict unit pattern to matrix attribute names, in file order
@@ -134,18 +133,18 @@ public record Df11Config(String version, int threadsPerBlock, int bytesPerThread
 
     private static void checkPatterns(Path source, Map<String, List<String>> dict) throws Df11ModelException {
         for (String p : dict.keySet()) {
-            try {
-                Pattern.compile(p);
-            } catch (PatternSyntaxException e) {
-                throw new Df11ModelException(source, "bad unit pattern '" + p + "': " + e.getDescription());
-            }
+            UnitPattern.compile(p, source);
         }
     }
 
-    /** The attribute list of the first pattern that matches all of {@code unitName}, if any. */
+    /**
+     * The attribute list of the first pattern that matches all of {@code unitName}, if any (see {@link UnitPattern}).
+     *
+     * @throws IllegalArgumentException when a pattern is not supported (only for configs not made by {@link #parse})
+     */
     public Optional<List<String>> attributesFor(String unitName) {
         for (Map.Entry<String, List<String>> e : patternDict.entrySet()) {
-            if (Pattern.compile(e.getKey()).matcher(unitName).matches()) {
+            if (UnitPattern.compile(e.getKey()).matches(unitName)) {
                 return Optional.of(e.getValue());
             }
         }

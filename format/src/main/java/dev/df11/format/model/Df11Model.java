@@ -174,8 +174,9 @@ public final class Df11Model implements AutoCloseable {
         }
         Shape s = shapes.get(weightName);
         if (s.dims() == null) {
-            throw new Df11FormatException(ref.unit(), "shape of '" + weightName + "' in " + dir + " is unknown: "
-                    + s.unknownBecause());
+            throw new Df11FormatException(ref.unit(),
+                    tensors.fileOf(UnitTensors.name(ref.unit(), UnitTensors.ENCODED_EXPONENT)).toString(),
+                    "shape of '" + weightName + "' is unknown: " + s.unknownBecause(), null);
         }
         return Optional.of(ref);
     }

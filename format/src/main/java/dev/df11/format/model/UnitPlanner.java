@@ -81,9 +81,9 @@ public final class UnitPlanner {
         List<UnitPlan> units = new ArrayList<>();
         Map<String, String> claimedBy = new HashMap<>();
         for (Map.Entry<String, List<String>> e : patternDict.entrySet()) {
-            Pattern p = Pattern.compile(e.getKey());
+            UnitPattern p = UnitPattern.compile(e.getKey(), dir.dir());
             for (String module : modules) {
-                if (!p.matcher(module).matches() || claimedBy.containsKey(module + "#unit")) {
+                if (!p.matches(module) || claimedBy.containsKey(module + "#unit")) {
                     continue;
                 }
                 UnitPlan unit = e.getValue().isEmpty()

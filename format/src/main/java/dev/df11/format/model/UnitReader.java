@@ -76,14 +76,15 @@ final class UnitReader {
         return splits;
     }
 
-    /** The unit as mapped slices (not yet validated). */
+    /** The unit as mapped slices (not yet validated), naming its file in every format error. */
     static Df11Unit read(SafetensorsDirectory dir, String unit) {
+        String encoded = UnitTensors.name(unit, UnitTensors.ENCODED_EXPONENT);
         return new Df11Unit(unit,
                 dir.data(UnitTensors.name(unit, UnitTensors.LUTS)),
                 dir.data(UnitTensors.name(unit, UnitTensors.ENCODED_EXPONENT)),
                 dir.data(UnitTensors.name(unit, UnitTensors.SIGN_MANTISSA)),
                 dir.data(UnitTensors.name(unit, UnitTensors.OUTPUT_POSITIONS)),
                 dir.data(UnitTensors.name(unit, UnitTensors.GAPS)),
-                splitPositions(dir, unit));
+                splitPositions(dir, unit), dir.fileOf(encoded).toString());
     }
 }

@@ -133,6 +133,26 @@ class Df11ModelTest {
         }
     }
 
+    /** Gaps pass validation (right size) but break decoding: the decoder's error names the file too. */
+    @Test
+    void aDecodeTimeErrorNamesTheFileAndUnit() throws IOException {
+        Path dir = OfficialFolder.write(tmp.resolve("df11"), 288, OfficialFolder.LLAMA_PATTERNS);
+        long gapBytes;
+        try (var f = dev.df11.format.safetensors.SafetensorsFile.open(dir.resolve("model_layers_0.safetensors"))) {
+            gapBytes = f.readBytes("model.layers.0.gaps").length;
+        }
+        byte[] allOnes = new byte[(int) gapBytes];
+        java.util.Arrays.fill(allOnes, (byte) 0xFF);
+        rewriteUnitFile(dir, "model.layers.0.gaps", MemorySegment.ofArray(allOnes));
+        try (Df11Model model = Df11Model.open(dir); Arena arena = Arena.ofConfined()) {
+            Df11Unit unit = model.unit("model.layers.0");
+            Df11FormatException e = assertThrows(Df11FormatException.class,
+                    () -> new Df11Decoder(1).decode(unit, arena.allocate(2 * unit.elementCount())));
+            assertTrue(e.getMessage().startsWith("DF11 unit 'model.layers.0' in "
+                    + dir.resolve("model_layers_0.safetensors") + ": "), e.getMessage());
+        }
+    }
+
     /** Rewrites the per-unit file with one tensor replaced (same shape) or, for null, removed. */
     private static void rewriteUnitFile(Path dir, String tensor, MemorySegment replacement) throws IOException {
         Path file = dir.resolve("model_layers_0.safetensors");
