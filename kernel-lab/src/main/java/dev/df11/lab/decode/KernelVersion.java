@@ -3,7 +3,12 @@ package dev.df11.lab.decode;
 import dev.df11.tornado.decode.DecodeKernels;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.decode.ExponentPlaneKernels;
-/** The decode kernels of {@link DecodeKernels}, in rising sophistication. */
+
+/**
+ * The decode-kernel ladder, in rising sophistication: the lab's versions ({@link BaselineKernels},
+ * {@link OneDecodeKernels}, {@link PairDecodeKernels}, {@link WordWriteKernels}) and the two the product ships
+ * ({@link #inProduct()}), all sharing the launch shape of {@link DecodeKernels}.
+ */
 public enum KernelVersion {
     /** Tables in global memory, scattered global writes. */
     V1_GLOBAL("v1-global", "tables in global memory, each element written in place"),
@@ -33,6 +38,11 @@ public enum KernelVersion {
     /** Registers per work-item the NVIDIA compilers are asked to stay within; 0 for no request. */
     public int registerCap() {
         return this == V3E_CAPPED ? 32 : 0;
+    }
+
+    /** Whether the product ships this kernel (bound by its {@code KernelBinding}; the lab reaches it through the API). */
+    public boolean inProduct() {
+        return this == V3_SINGLE_PASS || this == V3F_EXPONENT_PLANE;
     }
 
     /** Whether the kernel writes the output as ints (two BF16 each) rather than shorts. */

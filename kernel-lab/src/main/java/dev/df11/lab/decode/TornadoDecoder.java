@@ -1,9 +1,10 @@
 package dev.df11.lab.decode;
 
+import dev.df11.tornado.api.CompressedUnit;
+import dev.df11.tornado.api.DecodeTask;
+import dev.df11.tornado.api.Df11Tasks;
 import dev.df11.tornado.decode.DecodeKernels;
 import dev.df11.tornado.decode.PackedInputs;
-import dev.df11.tornado.decode.SinglePassKernels;
-import dev.df11.tornado.decode.ExponentPlaneKernels;
 import dev.df11.format.codec.Df11FormatException;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -40,7 +41,6 @@ public final class TornadoDecoder implements AutoCloseable {
 
     private static final AtomicInteger GRAPHS = new AtomicInteger();
     private static final String TASK = "decode";
-    private static final String JOIN_TASK = "join";
 
     private final LadderUnit unit;
     private final KernelVersion version;
@@ -63,24 +63,30 @@ public final class TornadoDecoder implements AutoCloseable {
         this.output = new ShortArray(Math.max(1, unit.elements()));
         this.deviceOutput = version.writesWords() ? new IntArray(Math.max(1, (unit.elements() + 1) / 2))
                 : version.writesExponents() ? new IntArray(Math.max(1, (unit.elements() + 3) / 4)) : output;
-        this.status = new IntArray(Math.max(1, unit.blocks()));
         if (unit.blocks() == 0) {
+            this.status = new IntArray(1);
             this.plan = null;   // nothing to decode; TornadoVM cannot launch an empty grid
             return;
         }
         String graph = "df11_decode_" + GRAPHS.incrementAndGet();
-        TaskGraph taskGraph = addTask(new TaskGraph(graph))
-                .transferToHost(DataTransferMode.UNDER_DEMAND, deviceOutput, status);
-
-        WorkerGrid1D grid = new WorkerGrid1D(unit.blocks() * DecodeKernels.THREADS);
-        grid.setLocalWork(DecodeKernels.THREADS, 1, 1);
-        GridScheduler grids = new GridScheduler(graph + "." + TASK, grid);
-        if (version.writesExponents()) {
-            int joinGroups = (unit.blocks() + 1 + ExponentPlaneKernels.JOIN_THREADS - 1)
-                    / ExponentPlaneKernels.JOIN_THREADS;
-            WorkerGrid1D joinGrid = new WorkerGrid1D(joinGroups * ExponentPlaneKernels.JOIN_THREADS);
-            joinGrid.setLocalWork(ExponentPlaneKernels.JOIN_THREADS, 1, 1);
-            grids.addWorkerGrid(graph + "." + JOIN_TASK, joinGrid);
+        TaskGraph taskGraph = new TaskGraph(graph);
+        GridScheduler grids;
+        if (version.inProduct()) {
+            // The product's kernels are bound by the product (KernelBinding), through its API, so the lab times
+            // exactly what ships.
+            CompressedUnit compressed = CompressedUnit.of(unit.unit());
+            DecodeTask task = version.writesExponents()
+                    ? Df11Tasks.addExponentDecode(taskGraph, TASK, compressed, (IntArray) deviceOutput)
+                    : Df11Tasks.addDecode(taskGraph, TASK, compressed, output);
+            this.status = task.status();
+            grids = task.registerIn(new GridScheduler());
+            taskGraph.transferToHost(DataTransferMode.UNDER_DEMAND, deviceOutput);
+        } else {
+            this.status = new IntArray(unit.blocks());
+            addLabTask(taskGraph).transferToHost(DataTransferMode.UNDER_DEMAND, deviceOutput, status);
+            WorkerGrid1D grid = new WorkerGrid1D(unit.blocks() * DecodeKernels.THREADS);
+            grid.setLocalWork(DecodeKernels.THREADS, 1, 1);
+            grids = new GridScheduler(graph + "." + TASK, grid);
         }
         TornadoExecutionPlan executionPlan = new TornadoExecutionPlan(taskGraph.snapshot()).withGridScheduler(grids);
         if (device != null) {
@@ -93,8 +99,8 @@ public final class TornadoDecoder implements AutoCloseable {
         this.plan = executionPlan;
     }
 
-    /** Moves this version's inputs to the device (first execution only) and adds its kernel. */
-    private TaskGraph addTask(TaskGraph graph) {
+    /** Moves a lab version's inputs to the device (first execution only) and adds its kernel. */
+    private TaskGraph addLabTask(TaskGraph graph) {
         KernelContext context = new KernelContext();
         LadderUnit u = unit;
         if (!version.usesPackedInputs()) {
@@ -111,31 +117,13 @@ public final class TornadoDecoder implements AutoCloseable {
             };
         }
         PackedInputs packed = PackedInputs.of(u.unit());
-        IntArray smWords = PackedInputs.signMantissaWords(u.unit());
         if (version.writesWords()) { // v3d and v3e: the same kernel, v3e with a register cap
+            IntArray smWords = PackedInputs.signMantissaWords(u.unit());
             IntArray words = (IntArray) deviceOutput;
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(),
                     packed.codeWords(), smWords, u.outputPositions(), u.gaps(), words, status);
             return graph.task(TASK, WordWriteKernels::decodeToWords, context, packed.tables(), packed.pairs(),
                     packed.codeWords(), smWords, u.outputPositions(), u.gaps(), words, status, u.gapBytes(),
-                    u.elements());
-        }
-        if (version.writesExponents()) { // v3f: decode, then join the quads shared by two blocks
-            IntArray plane = (IntArray) deviceOutput;
-            IntArray boundary = new IntArray(2 * u.blocks());
-            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(),
-                    packed.triples(), packed.codeWords(), u.outputPositions(), u.gaps(), boundary, plane, status);
-            return graph.task(TASK, ExponentPlaneKernels::decodeToExponents, context, packed.tables(),
-                            packed.pairs(), packed.triples(), packed.codeWords(), u.outputPositions(), u.gaps(), plane, boundary,
-                            status, u.gapBytes(), u.elements())
-                    .task(JOIN_TASK, ExponentPlaneKernels::joinBoundaries, new KernelContext(),
-                            u.outputPositions(), boundary, plane, u.blocks(), u.elements());
-        }
-        if (version == KernelVersion.V3_SINGLE_PASS) {  // the product's BF16 kernel reads the sign/mantissa words
-            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.codeWords(), smWords,
-                    u.outputPositions(), u.gaps(), output, status);
-            return graph.task(TASK, SinglePassKernels::decodeSinglePass, context, packed.tables(),
-                    packed.codeWords(), smWords, u.outputPositions(), u.gaps(), output, status, u.gapBytes(),
                     u.elements());
         }
         graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.tables(), packed.pairs(), packed.codeWords(),

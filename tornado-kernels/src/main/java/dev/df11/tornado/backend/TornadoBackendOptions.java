@@ -22,8 +22,8 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
 
     /**
      * Decoder layers per task graph by default. Every graph execution ends in a host synchronisation, and the GPU
-     * idles while TornadoVM prepares the next graph; on an H100 (Llama-3.1-8B shape, PTX, CUDA graphs) 8 layers per
-     * graph instead of 1 took a token from 14.2 to 11.8 ms in BF16 and from 34.6 to 30.6 ms in DF11. Each block
+     * idles while TornadoVM prepares the next graph, so fewer, larger graphs make a faster token (measured in the
+     * README's "What moved the numbers"). Each block
      * still decodes its unit into the shared buffer right before its own kernels, so only one decoded block exists
      * at a time; graphs that would not fit TornadoVM's description buffer get fewer layers
      * ({@link dev.df11.tornado.forward.ForwardGraphs#build}).
@@ -37,9 +37,9 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
     }
 
     /**
-     * The default device, BF16 resident, the device's work-group sizes from the tuning table, CUDA graphs where the device runs PTX (each graph's
-     * launches replay as one CUDA graph: a Llama-3.2-1B token on an H100 went from 7.5 to 4.1 ms in BF16 and 10.4 to
-     * 8.5 ms in DF11), {@link #DEFAULT_LAYERS_PER_GRAPH} layers per graph.
+     * The default device, BF16 resident, the device's work-group sizes from the tuning table, CUDA graphs where the
+     * device runs PTX (each graph's launches replay as one CUDA graph, fewer launch gaps),
+     * {@link #DEFAULT_LAYERS_PER_GRAPH} layers per graph.
      */
     public static TornadoBackendOptions defaults() {
         return new TornadoBackendOptions(null, Bf16Placement.DEVICE, null, true, DEFAULT_LAYERS_PER_GRAPH, false);

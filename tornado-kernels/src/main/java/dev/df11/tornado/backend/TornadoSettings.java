@@ -14,8 +14,7 @@ import java.util.Locale;
  * decoder layer's worth of tasks and transfers; raised so that graphs of several layers fit;</li>
  * <li>{@code tornado.max.events}: the length of each of the interpreter's event wait lists, 32,768 by default.
  * TornadoVM clears every list before each graph execution, which at that length is a memset of megabytes on the
- * host per graph: on an H100 it took about half of a Llama-3.2-1B token's time (JFR: 119 us per graph execution,
- * with the GPU idle meanwhile). A list holds one event per transfer or launch a later step waits on, a few dozen
+ * host per graph, with the GPU idle meanwhile (the README has the measurement). A list holds one event per transfer or launch a later step waits on, a few dozen
  * per layer; lowered to 1,024, which still covers graphs of 32 layers (an overflow fails loudly, as an index
  * out of bounds).</li>
  * </ul>
