@@ -22,6 +22,10 @@ final class ErrorMessages {
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case NotDirectoryException n -> "not a folder: " + n.getFile();
             case FileSystemException f -> f.getMessage();
+            case InternalError i when i.getMessage() != null && i.getMessage().contains("unsafe memory access") ->
+                    "a memory-mapped input file could not be read (" + i.getMessage() + "): most likely another "
+                    + "program truncated or rewrote it while df11 was reading; run again once nothing else writes to "
+                    + "the input";
             case OutOfMemoryError o -> "out of memory (give the JVM more with -Xmx): " + o.getMessage();
             default -> t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage()
                     : t.getClass().getSimpleName();

@@ -57,6 +57,10 @@ public final class Llama2cImporter {
      */
     public static Result importModel(Path modelBin, Path tokenizerBin, Path outDir, boolean replaceExisting,
             Listener listener) throws IOException {
+        if (Files.isDirectory(tokenizerBin)) {
+            throw new Llama2cFormatException(tokenizerBin, "is a folder; give the llama2.c tokenizer file "
+                    + "(tokenizer.bin) itself");
+        }
         if (!Files.isRegularFile(tokenizerBin)) {
             throw new java.nio.file.NoSuchFileException(tokenizerBin.toString(), null, "tokenizer not found");
         }
