@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Child-JVM main of {@link MappedFileSafetyTest}: decompresses a DF11 folder whose shard another "program" truncates
+ * Child-JVM main of {@link TruncatedWhileDecompressingTest}: decompresses a DF11 folder whose shard another "program" truncates
  * in the middle of the run, just before the sign_mantissa bytes of the last unit, after the decoder has run long
  * enough for C2 to compile its word merge (a compiled Vector API load from a truncated mapping kills the JVM with
  * SIGBUS). Prints the error it got and exits 0, or exits 1 when decompress did not fail.
