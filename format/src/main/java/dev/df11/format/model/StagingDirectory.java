@@ -14,8 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An output folder built under a hidden temporary sibling ({@code .<name>.partial-XXXX}) and renamed to its real
- * name only by {@link #commit()}. Closing an uncommitted staging folder deletes it, and so does a JVM shutdown (for
- * instance Ctrl-C) that interrupts the work, so a failed or interrupted run never leaves a folder that looks finished.
+ * name only by {@link #commit()}. Closing an uncommitted staging folder deletes it (and the parent folders it had to
+ * create), and so does a JVM shutdown (for instance Ctrl-C) that interrupts the work, so a failed or interrupted run
+ * never leaves a folder that looks finished.
  *
  * <p>A run that is killed outright ({@code kill -9}, a JVM crash, a power cut) cannot clean up. So each staging folder
  * has a lock file beside it ({@code .<name>.partial-XXXX.lock}, see {@link StaleStaging}), held for as long as the
@@ -32,20 +33,24 @@ public final class StagingDirectory implements AutoCloseable {
     private final StaleStaging.Lock lock;
     private final boolean replaceExisting;
     private final List<Path> removedStale;
+    /** Parent folders this run created, deepest first: removed again (when empty) if the run fails. */
+    private final List<Path> createdParents;
     private final Thread cleanupHook;
     private boolean committed;
     private boolean closed;
 
     private StagingDirectory(Path target, Path staging, StaleStaging.Lock lock, boolean replaceExisting,
-            List<Path> removedStale) {
+            List<Path> removedStale, List<Path> createdParents) {
         this.target = target;
         this.staging = staging;
         this.lock = lock;
         this.replaceExisting = replaceExisting;
         this.removedStale = List.copyOf(removedStale);
+        this.createdParents = List.copyOf(createdParents);
         this.cleanupHook = new Thread(() -> {
             deleteQuietly(staging);
             lock.releaseAndDelete();
+            deleteEmpty(this.createdParents);
         }, "df11-staging-cleanup");
     }
 
@@ -70,6 +75,11 @@ public final class StagingDirectory implements AutoCloseable {
             }
             ReplaceableFolder.require(target);
         }
+        List<Path> createdParents = new java.util.ArrayList<>();
+        for (Path p = absolute.getParent(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+                p = p.getParent()) {
+            createdParents.add(p);
+        }
         Files.createDirectories(absolute.getParent());
         List<Path> removed = StaleStaging.sweep(absolute.getParent());
         for (int attempt = 0; ; attempt++) {
@@ -88,9 +98,11 @@ public final class StagingDirectory implements AutoCloseable {
                 Files.createDirectory(staging);
             } catch (IOException | RuntimeException e) {
                 lock.releaseAndDelete();
+                deleteEmpty(createdParents);
                 throw e;
             }
-            StagingDirectory dir = new StagingDirectory(absolute, staging, lock, replaceExisting, removed);
+            StagingDirectory dir = new StagingDirectory(absolute, staging, lock, replaceExisting, removed,
+                    createdParents);
             Runtime.getRuntime().addShutdownHook(dir.cleanupHook);
             return dir;
         }
@@ -146,6 +158,7 @@ public final class StagingDirectory implements AutoCloseable {
                 deleteRecursively(staging);
             } finally {
                 lock.releaseAndDelete();
+                deleteEmpty(createdParents);
                 removeHook();
             }
         }
@@ -156,6 +169,17 @@ public final class StagingDirectory implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(cleanupHook);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or about to; nothing to remove
+        }
+    }
+
+    /** Deletes the folders in order while they are empty: a failed run leaves no new empty parents behind. */
+    private static void deleteEmpty(List<Path> folders) {
+        for (Path p : folders) {
+            try {
+                Files.delete(p);
+            } catch (IOException notEmptyOrGone) {
+                return;
+            }
         }
     }
 

@@ -75,6 +75,18 @@ class StagingDirectoryTest {
         assertEquals(List.of("model"), names());
     }
 
+    @Test
+    void failedRunRemovesTheParentFoldersItCreated() throws IOException {
+        Files.createDirectory(tmp.resolve("models"));
+        try (StagingDirectory staging = StagingDirectory.create(tmp.resolve("models/new/deeper/model"), false)) {
+            assertTrue(Files.isDirectory(tmp.resolve("models/new/deeper")));
+        }
+        assertEquals(List.of("models"), names());
+        try (var s = Files.list(tmp.resolve("models"))) {
+            assertEquals(0, s.count());
+        }
+    }
+
     // --force replaces only a model folder or an empty one
 
     @Test
