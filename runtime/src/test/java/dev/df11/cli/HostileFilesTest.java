@@ -68,6 +68,18 @@ class HostileFilesTest {
     }
 
     @Test
+    void importLlama2cWithForceNeverDeletesItsOwnCheckpoint() throws IOException {
+        Path tok = Files.write(tmp.resolve("tok.bin"), new byte[] {8, 0, 0, 0});
+        Path out = tmp.resolve("hf");
+        assertEquals(0, CliRun.of("import-llama2c", "--no-progress",
+                SyntheticCheckpoint.write(tmp.resolve("m.bin"), 16, 24, 2, 4, 4, 10, 8), tok, out).exitCode());
+        Path bin = SyntheticCheckpoint.write(out.resolve("model.bin"), 16, 24, 2, 4, 4, 10, 8);
+        CliRun run = CliRun.of("import-llama2c", "--no-progress", "--force", bin, tok, out);
+        assertFailsCleanly(run, "import-llama2c", out + ": the output folder must not contain the input " + bin);
+        assertTrue(Files.isRegularFile(bin));
+    }
+
+    @Test
     void forceRefusesToReplaceAFolderThatIsNotAModel() throws IOException {
         Path bf16 = TinyLlama.write(tmp.resolve("bf16"), 1, true);
         Path important = Files.createDirectories(tmp.resolve("victim/important"));

@@ -9,7 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Guards against writing a model folder over its own input, or where no folder can be. */
-final class ModelPaths {
+public final class ModelPaths {
 
     private ModelPaths() { }
 
@@ -25,6 +25,17 @@ final class ModelPaths {
                     ? "" : " (" + (b.startsWith(a) ? b : a) + " once symbolic links are followed)";
             throw new IOException(out + ": the output folder must not be, contain or lie inside the input " + in
                     + through + "; choose an output folder elsewhere");
+        }
+    }
+
+    /**
+     * Fails when the input file {@code in} lies inside {@code out} (real paths): replacing {@code out} would delete
+     * it.
+     */
+    public static void requireOutside(Path in, Path out) throws IOException {
+        if (realPath(in).startsWith(realPath(out))) {
+            throw new IOException(out + ": the output folder must not contain the input " + in
+                    + " (replacing the folder would delete it); choose an output folder elsewhere");
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.format.bf16.Bf16;
+import dev.df11.format.model.ModelPaths;
 import dev.df11.format.model.StagingDirectory;
 import dev.df11.format.safetensors.DType;
 import dev.df11.format.safetensors.ShardedSafetensorsWriter;
@@ -67,6 +68,8 @@ public final class Llama2cImporter {
         if (Files.size(tokenizerBin) < Integer.BYTES) {
             throw new Llama2cFormatException(tokenizerBin, "too short for a llama2.c tokenizer");
         }
+        ModelPaths.requireOutside(modelBin, outDir);
+        ModelPaths.requireOutside(tokenizerBin, outDir);
         try (Llama2cCheckpoint ckpt = Llama2cCheckpoint.open(modelBin);
                 StagingDirectory staging = StagingDirectory.create(outDir, replaceExisting)) {
             Llama2cHeader h = ckpt.header();
