@@ -134,15 +134,19 @@ public final class StagingDirectory implements AutoCloseable {
                 throw new FileAlreadyExistsException(target.toString(), null, "appeared while writing; not replaced");
             }
             ReplaceableFolder.require(target);
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + Long.toHexString(System.nanoTime()));
+            // named after the staging folder, so that a sweep removes it with the lock file if this run dies now
+            old = StaleStaging.replacedOf(staging);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         committed = true;
         removeHook();
-        lock.releaseAndDelete();
-        if (old != null) {
-            deleteRecursively(old);
+        try {
+            if (old != null) {
+                deleteRecursively(old);
+            }
+        } finally {
+            lock.releaseAndDelete();
         }
     }
 

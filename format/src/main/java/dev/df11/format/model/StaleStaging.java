@@ -15,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code .<name>.partial-<hex>.lock} has been created and locked ({@link FileChannel#tryLock()}, an advisory
  * {@code fcntl} lock on Linux), and the lock is released only after the folder is renamed or deleted. The operating
  * system drops a process's locks when it dies, however it dies, so a partial folder whose lock file exists and can be
- * locked by someone else belongs to a dead run: {@link #sweep} deletes it. A partial folder without a lock file (from
+ * locked by someone else belongs to a dead run: {@link #sweep} deletes it, and {@code .<name>.partial-<hex>.old},
+ * the output that run was replacing when it died (it had been told to replace it). A partial folder without a lock file (from
  * an older df11) is never touched, nor is one whose lock cannot be tested (a file system without locks).
  *
  * <p>Within one JVM the lock cannot prove anything (and opening and closing another channel on a locked file would
@@ -36,8 +39,10 @@ final class StaleStaging {
     /** Infix of staging folder names. */
     static final String PARTIAL = ".partial-";
     static final String LOCK_SUFFIX = ".lock";
+    static final String OLD_SUFFIX = ".old";
 
-    private static final Pattern STAGING_NAME = Pattern.compile("\\..+\\.partial-[0-9a-f]+");
+    /** A staging folder, its lock file, or the folder its run is replacing; group 1 is the staging folder's name. */
+    private static final Pattern ENTRY_NAME = Pattern.compile("(\\..+\\.partial-[0-9a-f]+)(\\.lock|\\.old)?");
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
     private StaleStaging() { }
@@ -121,64 +126,73 @@ final class StaleStaging {
         return stagingFolder.resolveSibling(stagingFolder.getFileName() + LOCK_SUFFIX);
     }
 
+    /** The folder a replaced output is moved to while its staging folder takes its place. */
+    static Path replacedOf(Path stagingFolder) {
+        return stagingFolder.resolveSibling(stagingFolder.getFileName() + OLD_SUFFIX);
+    }
+
     /**
-     * Deletes the abandoned staging folders in {@code parent} (and lock files left without a folder).
+     * Deletes the abandoned staging folders in {@code parent}, with the replaced outputs ({@code .old}) and lock files
+     * of their runs.
      *
      * @return the folders deleted
      */
     static List<Path> sweep(Path parent) throws IOException {
-        List<Path> removed = new ArrayList<>();
-        List<Path> candidates = new ArrayList<>();
+        Set<Path> bases = new TreeSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, ".*" + PARTIAL + "*")) {
-            entries.forEach(candidates::add);
-        } catch (NoSuchFileException gone) {
-            return removed;
-        }
-        for (Path p : candidates) {
-            String name = p.getFileName().toString();
-            if (STAGING_NAME.matcher(name).matches() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                if (removeIfAbandoned(p)) {
-                    removed.add(p);
+            for (Path p : entries) {
+                Matcher m = ENTRY_NAME.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    bases.add(p.resolveSibling(m.group(1)));
                 }
-            } else if (name.endsWith(LOCK_SUFFIX)
-                    && STAGING_NAME.matcher(name.substring(0, name.length() - LOCK_SUFFIX.length())).matches()
-                    && !Files.exists(p.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length())),
-                            LinkOption.NOFOLLOW_LINKS)) {
-                removeIfAbandoned(p.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length())));
             }
+        } catch (NoSuchFileException gone) {
+            return List.of();
+        }
+        List<Path> removed = new ArrayList<>();
+        for (Path base : bases) {
+            removed.addAll(removeIfAbandoned(base));
         }
         return removed;
     }
 
-    /** Deletes {@code folder} and its lock file when the lock file exists and no one holds it. */
-    private static boolean removeIfAbandoned(Path folder) throws IOException {
+    /**
+     * Deletes the staging folder {@code folder}, its {@code .old} and its lock file when the lock file exists and no
+     * one holds it; returns the folders deleted.
+     */
+    private static List<Path> removeIfAbandoned(Path folder) throws IOException {
         if (LIVE.contains(folder.toAbsolutePath().normalize())) {
-            return false;
+            return List.of();
         }
         Path lockFile = lockFileOf(folder);
         if (!Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
-            return false;                       // no proof either way: leave it
+            return List.of();                   // no proof either way: leave it
         }
         FileChannel channel;
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException finishedMeanwhile) {
-            return false;
+            return List.of();
         }
         try (channel) {
             FileLock lock;
             try {
                 lock = tryLock(channel);
             } catch (IOException noLocks) {
-                return false;
+                return List.of();
             }
             if (lock == null) {
-                return false;                   // its run is alive
+                return List.of();               // its run is alive
             }
-            boolean hadFolder = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
-            StagingDirectory.deleteRecursively(folder);
+            List<Path> removed = new ArrayList<>();
+            for (Path dir : List.of(folder, replacedOf(folder))) {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    StagingDirectory.deleteRecursively(dir);
+                    removed.add(dir);
+                }
+            }
             Files.deleteIfExists(lockFile);
-            return hadFolder;
+            return removed;
         }
     }
 

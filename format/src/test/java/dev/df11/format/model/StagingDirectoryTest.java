@@ -241,6 +241,28 @@ class StagingDirectoryTest {
     }
 
     @Test
+    void outputBeingReplacedWhenItsRunWasKilledIsRemovedWithTheRest() throws IOException {
+        // killed after moving the old output aside and the new one into place, while deleting the old one
+        Path replaced = Files.createDirectory(tmp.resolve(".model.partial-00aa.old"));
+        Files.writeString(replaced.resolve("config.json"), "{}");
+        Files.writeString(tmp.resolve(".model.partial-00aa.lock"), "");
+        Files.createDirectory(tmp.resolve("model"));
+        try (StagingDirectory staging = StagingDirectory.create(tmp.resolve("other"), false)) {
+            assertEquals(List.of(replaced), staging.removedStale());
+        }
+        assertEquals(List.of("model"), names());
+    }
+
+    @Test
+    void replacingLeavesNoTraceBesideTheNewOutput() throws IOException {
+        Path target = Files.createDirectory(tmp.resolve("model"));
+        try (StagingDirectory staging = StagingDirectory.create(target, true)) {
+            staging.commit();
+        }
+        assertEquals(List.of("model"), names());
+    }
+
+    @Test
     void lockFileLeftWithoutItsFolderIsRemoved() throws IOException {
         Path lock = Files.writeString(tmp.resolve(".model.partial-00ff.lock"), "");
         try (StagingDirectory staging = StagingDirectory.create(tmp.resolve("other"), false)) {
