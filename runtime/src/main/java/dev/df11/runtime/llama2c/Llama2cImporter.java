@@ -121,7 +121,7 @@ public final class Llama2cImporter {
         c.put("torch_dtype", "bfloat16");
         c.put("bos_token_id", 1);
         c.put("eos_token_id", 2);
-        Files.writeString(file, json.writeValueAsString(c) + "\n");
+        dev.df11.format.safetensors.WriteFailures.writeString(file, json.writeValueAsString(c) + "\n");
     }
 
     /** Converts float32 slices to BF16 tensors and hands them to the writer. */
