@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * {@code fcntl} lock on Linux), and the lock is released only after the folder is renamed or deleted. The operating
  * system drops a process's locks when it dies, however it dies, so a partial folder whose lock file exists and can be
  * locked by someone else belongs to a dead run: {@link #sweep} deletes it, and {@code .<name>.partial-<hex>.old},
- * the output that run was replacing when it died (it had been told to replace it). A partial folder without a lock file (from
+ * the output that run was replacing when it died (it had been told to replace it), unless {@code <name>} is missing:
+ * then the run died between its two renames, and the old output is moved back. A partial folder without a lock file (from
  * an older df11) is never touched, nor is one whose lock cannot be tested (a file system without locks).
  *
  * <p>Within one JVM the lock cannot prove anything (and opening and closing another channel on a locked file would
@@ -126,6 +128,12 @@ final class StaleStaging {
         return stagingFolder.resolveSibling(stagingFolder.getFileName() + LOCK_SUFFIX);
     }
 
+    /** The output a staging folder {@code .<name>.partial-<hex>} is for: {@code <name>}. */
+    static Path targetOf(Path stagingFolder) {
+        String name = stagingFolder.getFileName().toString();
+        return stagingFolder.resolveSibling(name.substring(1, name.lastIndexOf(PARTIAL)));
+    }
+
     /** The folder a replaced output is moved to while its staging folder takes its place. */
     static Path replacedOf(Path stagingFolder) {
         return stagingFolder.resolveSibling(stagingFolder.getFileName() + OLD_SUFFIX);
@@ -185,7 +193,14 @@ final class StaleStaging {
                 return List.of();               // its run is alive
             }
             List<Path> removed = new ArrayList<>();
-            for (Path dir : List.of(folder, replacedOf(folder))) {
+            Path replaced = replacedOf(folder);
+            Path target = targetOf(folder);
+            if (Files.isDirectory(replaced, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                // died between moving the old output aside and moving the new one in: put the old one back
+                Files.move(replaced, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            for (Path dir : List.of(folder, replaced)) {
                 if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                     StagingDirectory.deleteRecursively(dir);
                     removed.add(dir);

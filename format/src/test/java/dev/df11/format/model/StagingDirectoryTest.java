@@ -254,6 +254,20 @@ class StagingDirectoryTest {
     }
 
     @Test
+    void outputBeingReplacedWhenItsRunWasKilledBetweenTheRenamesIsPutBack() throws IOException {
+        // killed after moving the old output aside, before moving the new one into place
+        Path replaced = Files.createDirectory(tmp.resolve(".model.partial-00aa.old"));
+        Files.writeString(replaced.resolve("config.json"), "{\"old\": true}");
+        Path partial = Files.createDirectory(tmp.resolve(".model.partial-00aa"));
+        Files.writeString(tmp.resolve(".model.partial-00aa.lock"), "");
+        try (StagingDirectory staging = StagingDirectory.create(tmp.resolve("other"), false)) {
+            assertEquals(List.of(partial), staging.removedStale());
+        }
+        assertEquals(List.of("model"), names());
+        assertEquals("{\"old\": true}", Files.readString(tmp.resolve("model/config.json")));
+    }
+
+    @Test
     void replacingLeavesNoTraceBesideTheNewOutput() throws IOException {
         Path target = Files.createDirectory(tmp.resolve("model"));
         try (StagingDirectory staging = StagingDirectory.create(target, true)) {
