@@ -35,6 +35,8 @@ final class ErrorMessages {
     /** Whether {@code e} looks like a bug in df11 rather than a problem with the input. */
     static boolean isInternalError(Throwable e) {
         return e instanceof NullPointerException || e instanceof IndexOutOfBoundsException
+                || e instanceof InternalError i && (i.getMessage() == null
+                        || !i.getMessage().contains("unsafe memory access"))
                 || e instanceof IllegalStateException || e instanceof ClassCastException
                 || e instanceof ArithmeticException || e instanceof UnsupportedOperationException;
     }

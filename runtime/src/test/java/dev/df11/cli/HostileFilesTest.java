@@ -200,6 +200,9 @@ class HostileFilesTest {
                 new InternalError("a fault occurred in an unsafe memory access operation"));
         assertTrue(message.startsWith("a memory-mapped input file could not be read"), message);
         assertTrue(message.contains("run again once nothing else writes to the input"), message);
+        assertFalse(ErrorMessages.isInternalError(
+                new InternalError("a fault occurred in an unsafe memory access operation")));
+        assertTrue(ErrorMessages.isInternalError(new InternalError("something else")));
     }
 
     // leftovers
