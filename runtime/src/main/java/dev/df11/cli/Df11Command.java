@@ -1,5 +1,6 @@
 package dev.df11.cli;
 
+import dev.df11.format.safetensors.MappedFiles;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -31,8 +32,9 @@ public abstract class Df11Command implements Callable<Integer> {
     @Override
     public final Integer call() {
         try {
-            return run();
-        } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+            // a mapped input truncated by another program fails with an error naming the file, not a JVM fault
+            return MappedFiles.guard(this::run);
+        } catch (Exception | OutOfMemoryError | StackOverflowError | InternalError e) {
             err().println(spec.qualifiedName() + ": error: " + ErrorMessages.describe(e));
             if (verbose) {
                 e.printStackTrace(err());

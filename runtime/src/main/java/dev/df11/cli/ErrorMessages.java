@@ -22,6 +22,14 @@ final class ErrorMessages {
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case NotDirectoryException n -> "not a folder: " + n.getFile();
             case FileSystemException f -> f.getMessage();
+            case InternalError i when i.getMessage() != null && i.getMessage().contains("unsafe memory access") ->
+                    "a memory-mapped input file could not be read (" + i.getMessage() + "): most likely another "
+                    + "program truncated or rewrote it while df11 was reading; run again once nothing else writes to "
+                    + "the input";
+            case OutOfMemoryError o when o.getMessage() != null && o.getMessage().contains("direct buffer memory") ->
+                    "out of off-heap memory (" + o.getMessage() + "): raise the off-heap limit with DF11_OFFHEAP, e.g."
+                    + " DF11_OFFHEAP=64g scripts/df11 --tornado ... (-XX:MaxDirectMemorySize when running java"
+                    + " yourself), or use a smaller --context";
             case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "): give the JVM more heap with DF11_HEAP,"
                     + " e.g. DF11_HEAP=16g scripts/df11 ... (the launcher's default is 8g; -Xmx when running java"
                     + " yourself), or use fewer --threads or a smaller --context";
@@ -33,6 +41,8 @@ final class ErrorMessages {
     /** Whether {@code e} looks like a bug in df11 rather than a problem with the input. */
     static boolean isInternalError(Throwable e) {
         return e instanceof NullPointerException || e instanceof IndexOutOfBoundsException
+                || e instanceof InternalError i && (i.getMessage() == null
+                        || !i.getMessage().contains("unsafe memory access"))
                 || e instanceof IllegalStateException || e instanceof ClassCastException
                 || e instanceof ArithmeticException || e instanceof UnsupportedOperationException;
     }

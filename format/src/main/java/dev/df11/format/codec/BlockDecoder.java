@@ -32,6 +32,12 @@ final class BlockDecoder {
 
     private final byte[] window = new byte[Df11Layout.BYTES_PER_BLOCK + WINDOW_SLACK];
     private final byte[] exponents = new byte[BLOCK_BITS + 8];
+    /**
+     * The block's sign_mantissa bytes when the unit's are memory-mapped: a fault in a compiled Vector API load (a
+     * file truncated under its map) crashes the JVM, while a fault in this plain copy becomes an InternalError.
+     */
+    private final byte[] signMantissa = new byte[BLOCK_BITS + 8];
+    private final MemorySegment signMantissaCopy = MemorySegment.ofArray(signMantissa);
 
     /**
      * Decodes block {@code block} and writes its elements that fall in {@code [from, to)} of the unit to
@@ -50,8 +56,14 @@ final class BlockDecoder {
         long lo = Math.max(first, from);
         long hi = Math.min(end, to);
         if (lo < hi) {
-            WordMerge.merge(exponents, (int) (lo - first), unit.signMantissa(), lo, out, 2 * (lo - outBase),
-                    (int) (hi - lo));
+            MemorySegment sm = unit.signMantissa();
+            long smOffset = lo;
+            if (WordMerge.VECTORISED && sm.isMapped()) {
+                MemorySegment.copy(sm, ValueLayout.JAVA_BYTE, lo, signMantissa, 0, (int) (hi - lo));
+                sm = signMantissaCopy;
+                smOffset = 0;
+            }
+            WordMerge.merge(exponents, (int) (lo - first), sm, smOffset, out, 2 * (lo - outBase), (int) (hi - lo));
         }
     }
 

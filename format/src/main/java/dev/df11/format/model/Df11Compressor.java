@@ -47,8 +47,9 @@ public final class Df11Compressor {
             throw new Df11ModelException(bf16Dir.resolve(ModelFolder.CONFIG),
                     "already a DF11 model (has " + Df11Config.KEY + ")");
         }
-        try (SafetensorsDirectory source = SafetensorsDirectory.open(bf16Dir);
+        try (SafetensorsDirectory source = ReservedNames.requireNone(SafetensorsDirectory.open(bf16Dir));
                 StagingDirectory staging = StagingDirectory.create(outDir, options.replaceExisting())) {
+            staging.removedStale().forEach(p -> listener.notice("removed " + p + ", left behind by a killed run"));
             CompressionPlan plan = plan(source, config, options);
             Set<String> inUnits = new HashSet<>();
             plan.units().forEach(u -> inUnits.addAll(u.weightNames()));
@@ -78,9 +79,10 @@ public final class Df11Compressor {
             ObjectNode newConfig = ((ObjectNode) config.deepCopy());
             newConfig.set(Df11Config.KEY, Df11Config.of(plan.patternDict()).toJson());
             ModelFolder.writeConfig(newConfig, staging.path());
-            for (String folder : ModelFolder.copyOtherFiles(bf16Dir, staging.path())) {
-                listener.notice("subfolder '" + folder + "' not copied");
+            for (String notice : ModelFolder.copyOtherFiles(bf16Dir, staging.path())) {
+                listener.notice(notice);
             }
+            source.requireUnchanged();
             staging.commit();
             return new CompressionReport(staging.target(), outcomes, plain.size(), plainBytes, source.dataBytes(),
                     writer.totalBytes(), System.nanoTime() - start);

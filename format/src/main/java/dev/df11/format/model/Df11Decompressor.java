@@ -35,6 +35,7 @@ public final class Df11Decompressor {
         ModelPaths.requireSeparate(df11Dir, outDir);
         try (Df11Model model = Df11Model.open(df11Dir);
                 StagingDirectory staging = StagingDirectory.create(outDir, replaceExisting)) {
+            staging.removedStale().forEach(p -> listener.notice("removed " + p + ", left behind by a killed run"));
             List<String> units = model.unitNames();
             Set<String> plain = model.plainTensorNames();
             listener.started(units.size() + plain.size());
@@ -64,9 +65,10 @@ public final class Df11Decompressor {
             ObjectNode config = (ObjectNode) model.config().deepCopy();
             config.remove(Df11Config.KEY);
             ModelFolder.writeConfig(config, staging.path());
-            for (String folder : ModelFolder.copyOtherFiles(df11Dir, staging.path())) {
-                listener.notice("subfolder '" + folder + "' not copied");
+            for (String notice : ModelFolder.copyOtherFiles(df11Dir, staging.path())) {
+                listener.notice(notice);
             }
+            model.tensors().requireUnchanged();
             staging.commit();
             return new Report(staging.target(), units.size(), plain.size(), model.tensors().dataBytes(),
                     writer.totalBytes(), System.nanoTime() - start);

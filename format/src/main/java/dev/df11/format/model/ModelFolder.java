@@ -32,6 +32,10 @@ public final class ModelFolder {
     public static JsonNode readConfig(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG);
         if (!Files.isRegularFile(file)) {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new Df11ModelException(dir, "is a file, not a model folder (give the folder that holds "
+                        + "config.json and the .safetensors files)");
+            }
             if (!Files.isDirectory(dir)) {
                 throw new NoSuchFileException(dir.toString(), null, "no such model folder");
             }
@@ -51,18 +55,25 @@ public final class ModelFolder {
 
     /** Writes {@code config} as pretty-printed JSON. */
     public static void writeConfig(JsonNode config, Path dir) throws IOException {
-        Files.writeString(dir.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
+        dev.df11.format.safetensors.WriteFailures.writeString(dir.resolve(CONFIG),
+                JSON.writeValueAsString(config) + "\n");
     }
 
     /**
      * Copies the folder's other top-level files (tokenizer, generation config, README, ...) into {@code to}: every
      * regular file except config.json, safetensors files, the shard index and hidden files.
      *
-     * @return names of skipped subfolders (not copied: they hold other formats of the weights, such as
-     *         {@code original/}, rather than files the model needs)
+     * <p>Symbolic links: a link whose real target is a regular file inside {@code from} (compared as real paths) is
+     * copied as that file's content; a link that leads outside {@code from}, or nowhere, is not followed and not
+     * copied, with a notice, so a model folder never carries a local file (say {@code README.md -> /etc/passwd})
+     * into an output that may be published. Subfolders are not copied: they hold other formats of the weights, such
+     * as {@code original/}, rather than files the model needs.
+     *
+     * @return notices for the user: each skipped subfolder and each skipped link, by name
      */
     public static List<String> copyOtherFiles(Path from, Path to) throws IOException {
-        List<String> skippedFolders = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
+        Path realFrom = from.toRealPath();
         try (Stream<Path> list = Files.list(from)) {
             for (Path p : list.sorted().toList()) {
                 String name = p.getFileName().toString();
@@ -70,13 +81,42 @@ public final class ModelFolder {
                         || name.equals(SafetensorsDirectory.INDEX_FILE)) {
                     continue;
                 }
-                if (Files.isDirectory(p)) {
-                    skippedFolders.add(name);
+                if (Files.isSymbolicLink(p)) {
+                    String refused = copyLink(p, realFrom, to.resolve(name));
+                    if (refused != null) {
+                        notices.add("'" + name + "' not copied: " + refused);
+                    }
+                } else if (Files.isDirectory(p)) {
+                    notices.add("subfolder '" + name + "' not copied");
                 } else if (Files.isRegularFile(p)) {
                     Files.copy(p, to.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }
-        return skippedFolders;
+        return notices;
+    }
+
+    /** Copies the file behind {@code link} when it lies inside {@code realFrom}; else returns why not. */
+    private static String copyLink(Path link, Path realFrom, Path dest) throws IOException {
+        Path target = Files.readSymbolicLink(link);
+        Path real;
+        try {
+            real = link.toRealPath();
+        } catch (IOException broken) {
+            return "it is a symbolic link to " + target + ", which does not exist";
+        }
+        if (!real.startsWith(realFrom) || real.equals(realFrom)) {
+            return "it is a symbolic link to " + real + ", outside the input folder; df11 does not copy files "
+                    + "from outside the input (copy it into the output yourself if the model needs it)";
+        }
+        if (Files.isDirectory(real)) {
+            return "it is a symbolic link to a folder (subfolders are not copied)";
+        }
+        if (!Files.isRegularFile(real)) {
+            return "it is a symbolic link to " + real + ", which is not a regular file";
+        }
+        // copy the resolved file, not the link: the link could be changed between the check and the copy
+        Files.copy(real, dest, StandardCopyOption.COPY_ATTRIBUTES);
+        return null;
     }
 }

@@ -186,6 +186,13 @@ public final class SafetensorsDirectory implements AutoCloseable {
         return sum;
     }
 
+    /** Fails, naming the file, when one of the files changed size since it was opened (see {@link MappedFiles}). */
+    public void requireUnchanged() throws MappedFileChangedException {
+        for (SafetensorsFile f : files) {
+            f.requireUnchanged();
+        }
+    }
+
     @Override
     public void close() {
         files.forEach(SafetensorsFile::close);

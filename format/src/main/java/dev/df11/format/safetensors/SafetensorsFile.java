@@ -29,14 +29,17 @@ import java.util.Map;
 public final class SafetensorsFile implements AutoCloseable {
 
     private final Path path;
+    private final MappedFiles.Snapshot snapshot;
     private final Arena arena;
     private final MemorySegment mapping;
     private final Map<String, String> metadata;
     private final List<TensorInfo> tensors;
     private final Map<String, TensorInfo> byName;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment mapping, SafetensorsHeader.Parsed header) {
+    private SafetensorsFile(Path path, MappedFiles.Snapshot snapshot, Arena arena, MemorySegment mapping,
+            SafetensorsHeader.Parsed header) {
         this.path = path;
+        this.snapshot = snapshot;
         this.arena = arena;
         this.mapping = mapping;
         this.metadata = Collections.unmodifiableMap(header.metadata());
@@ -73,10 +76,14 @@ public final class SafetensorsFile implements AutoCloseable {
             byte[] json = readFully(channel, Long.BYTES, (int) headerLength, file);
             long dataStart = Long.BYTES + headerLength;
             SafetensorsHeader.Parsed header = SafetensorsHeader.parse(file, json, dataStart, size - dataStart);
+            MappedFiles.Snapshot snapshot = new MappedFiles.Snapshot(file, size,
+                    java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                            .fileKey());
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-                return new SafetensorsFile(file, arena, mapping, header);
+                MappedFiles.opened(snapshot);
+                return new SafetensorsFile(file, snapshot, arena, mapping, header);
             } catch (IOException | RuntimeException e) {
                 arena.close();
                 throw e;
@@ -146,6 +153,17 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Copies a tensor's bytes into a new heap array; for small tensors (indices, tables) only. */
     public byte[] readBytes(String name) {
         return data(name).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * Fails with a {@link MappedFileChangedException} when the file changed size since it was mapped (another program
+     * truncated or rewrote it, so what was read may be wrong). Writers call this before declaring their output done.
+     */
+    public void requireUnchanged() throws MappedFileChangedException {
+        MappedFileChangedException changed = MappedFiles.check(snapshot, null);
+        if (changed != null) {
+            throw changed;
+        }
     }
 
     /** Unmaps the file; slices handed out become unusable. */

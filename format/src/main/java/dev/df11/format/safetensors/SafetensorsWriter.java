@@ -120,6 +120,8 @@ public final class SafetensorsWriter {
                     writeSegment(out, p.data());
                 }
                 out.force(false);
+            } catch (IOException e) {
+                throw WriteFailures.named(file, e);
             }
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             done = true;

@@ -140,6 +140,6 @@ public final class ShardedSafetensorsWriter {
         ObjectNode map = root.putObject("weight_map");
         weightMap.forEach(map::put);
         Path index = dir.resolve(baseName + ".safetensors.index.json");
-        Files.writeString(index, json.writeValueAsString(root) + "\n");
+        WriteFailures.writeString(index, json.writeValueAsString(root) + "\n");
     }
 }

@@ -44,6 +44,9 @@ public final class Llama2cCheckpoint implements AutoCloseable {
 
     /** Maps {@code file} and checks its header against its size. */
     public static Llama2cCheckpoint open(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new Llama2cFormatException(file, "is a folder; give the llama2.c checkpoint file (model.bin) itself");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < Llama2cHeader.BYTES) {
@@ -52,6 +55,7 @@ public final class Llama2cCheckpoint implements AutoCloseable {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+                dev.df11.format.safetensors.MappedFiles.opened(dev.df11.format.safetensors.MappedFiles.Snapshot.of(file));
                 int[] raw = new int[7];
                 for (int i = 0; i < raw.length; i++) {
                     raw[i] = mapping.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 4L * i);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.format.bf16.Bf16;
+import dev.df11.format.model.ModelPaths;
 import dev.df11.format.model.StagingDirectory;
 import dev.df11.format.safetensors.DType;
 import dev.df11.format.safetensors.ShardedSafetensorsWriter;
@@ -57,12 +58,18 @@ public final class Llama2cImporter {
      */
     public static Result importModel(Path modelBin, Path tokenizerBin, Path outDir, boolean replaceExisting,
             Listener listener) throws IOException {
+        if (Files.isDirectory(tokenizerBin)) {
+            throw new Llama2cFormatException(tokenizerBin, "is a folder; give the llama2.c tokenizer file "
+                    + "(tokenizer.bin) itself");
+        }
         if (!Files.isRegularFile(tokenizerBin)) {
             throw new java.nio.file.NoSuchFileException(tokenizerBin.toString(), null, "tokenizer not found");
         }
         if (Files.size(tokenizerBin) < Integer.BYTES) {
             throw new Llama2cFormatException(tokenizerBin, "too short for a llama2.c tokenizer");
         }
+        ModelPaths.requireOutside(modelBin, outDir);
+        ModelPaths.requireOutside(tokenizerBin, outDir);
         try (Llama2cCheckpoint ckpt = Llama2cCheckpoint.open(modelBin);
                 StagingDirectory staging = StagingDirectory.create(outDir, replaceExisting)) {
             Llama2cHeader h = ckpt.header();
@@ -114,7 +121,7 @@ public final class Llama2cImporter {
         c.put("torch_dtype", "bfloat16");
         c.put("bos_token_id", 1);
         c.put("eos_token_id", 2);
-        Files.writeString(file, json.writeValueAsString(c) + "\n");
+        dev.df11.format.safetensors.WriteFailures.writeString(file, json.writeValueAsString(c) + "\n");
     }
 
     /** Converts float32 slices to BF16 tensors and hands them to the writer. */

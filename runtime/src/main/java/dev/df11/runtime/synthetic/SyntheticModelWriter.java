@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.format.bf16.Bf16;
 import dev.df11.format.model.StagingDirectory;
+import dev.df11.format.safetensors.WriteFailures;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +57,14 @@ public final class SyntheticModelWriter {
                         : String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size()));
             }
             for (int i = 0; i < shards.size(); i++) {
-                ShardWriter.write(staging.path().resolve(names.get(i)), shards.get(i),
-                        (tensor, first, count, out) -> fill(seed, tensor, first, count, out), threads,
-                        listener::written);
+                Path shard = staging.path().resolve(names.get(i));
+                try {
+                    ShardWriter.write(shard, shards.get(i),
+                            (tensor, first, count, out) -> fill(seed, tensor, first, count, out), threads,
+                            listener::written);
+                } catch (IOException e) {
+                    throw WriteFailures.named(outDir.resolve(names.get(i)), e);
+                }
             }
             if (shards.size() > 1) {
                 writeIndex(staging.path(), shards, names);
@@ -130,7 +135,7 @@ public final class SyntheticModelWriter {
                 map.put(tensor.name(), names.get(i));
             }
         }
-        Files.writeString(dir.resolve("model.safetensors.index.json"), json.writeValueAsString(root) + "\n");
+        WriteFailures.writeString(dir.resolve("model.safetensors.index.json"), json.writeValueAsString(root) + "\n");
     }
 
     private static void writeConfig(SyntheticShape s, long seed, Path file) throws IOException {
@@ -170,6 +175,6 @@ public final class SyntheticModelWriter {
         provenance.put("shape", s.id);
         provenance.put("seed", seed);
         provenance.put("weight_std", WEIGHT_STD);
-        Files.writeString(file, json.writeValueAsString(c) + "\n");
+        WriteFailures.writeString(file, json.writeValueAsString(c) + "\n");
     }
 }

@@ -145,6 +145,11 @@ class Llama2cImporterTest {
         Files.writeString(out.resolve("keep.txt"), "mine");
         assertThrows(FileAlreadyExistsException.class, () -> Llama2cImporter.importModel(bin, tok, out, false, null));
         assertTrue(Files.exists(out.resolve("keep.txt")));
+        // --force replaces a model folder only, never a folder of other things
+        assertThrows(FileAlreadyExistsException.class, () -> Llama2cImporter.importModel(bin, tok, out, true, null));
+        assertTrue(Files.exists(out.resolve("keep.txt")));
+        Files.writeString(out.resolve("config.json"), "{}");
+        Files.writeString(out.resolve("model.safetensors"), "");
         Llama2cImporter.importModel(bin, tok, out, true, null);
         assertFalse(Files.exists(out.resolve("keep.txt")));
         assertTrue(Files.exists(out.resolve("model.safetensors")));
