@@ -180,14 +180,16 @@ public final class LookupTables {
      * from table 0 through {@code d} pointers, a whole aligned run of {@code 2^(8(d+1) - length)} entries, where
      * {@code 8d < length <= 8(d+1)}. That is what decoding the exponent's code and consuming {@code length} bits
      * needs. It catches entries of exponents of different lengths exchanged, an overwritten entry that breaks an
-     * exponent's only run, a length-row value changed or moved to another exponent, and a length given to an
-     * exponent no table holds. The runs found lie in disjoint parts of the code space, so the lengths also satisfy
-     * Kraft's inequality.
+     * exponent's only run, length-row values exchanged between different lengths or made shorter, and a length given
+     * to an exponent no table holds. The runs found lie in disjoint parts of the code space, so the lengths also
+     * satisfy Kraft's inequality.
      *
-     * <p>What no check of the tables alone can catch: two exponents of the <em>same</em> length exchanging their runs.
-     * The result is another valid prefix code with the same lengths, and the official encoder's codes are
-     * non-canonical, so any such assignment is legitimate. Entries that no real code reaches (the official encoder's
-     * end-of-stream code) are also free. Both are caught by the per-tensor checksums df11 records (docs/format.md).
+     * <p>What no check of the tables alone can catch: two exponents of the <em>same</em> length exchanging their runs
+     * (another valid prefix code with the same lengths; the official encoder's codes are non-canonical, so any such
+     * assignment is legitimate), and a length made longer (the exponent's run still holds a whole smaller run, and the
+     * rest looks like the unused code space the official encoder's end-of-stream code leaves). Entries that no real
+     * code reaches are free for the same reason. These are caught by the per-tensor checksums df11 records
+     * (docs/format.md): decoding then yields wrong exponents or loses its place in the stream.
      */
     private static void checkAgainstLengthRow(String unitName, int tableCount, byte[] entries, int[] lengths) {
         boolean[] owned = new boolean[TABLE_SIZE];

@@ -210,9 +210,10 @@ class LookupTablesTest {
         byte[] luts = fiveSymbolTables();
         luts[256 + 121] = 3;    // 121 owns a 64-entry run (2 bits), 122 a 32-entry run (3 bits): exchange the lengths
         luts[256 + 122] = 2;
+        // 121's 64 entries still hold a whole 32-entry run; 122's 32 entries cannot hold a 64-entry run
         Df11FormatException e = assertThrows(Df11FormatException.class,
                 () -> LookupTables.parse("lengths", MemorySegment.ofArray(luts)));
-        assertTrue(e.getMessage().contains("exponent 121 has a 3-bit code"), e.getMessage());
+        assertTrue(e.getMessage().contains("exponent 122 has a 2-bit code"), e.getMessage());
     }
 
     @Test
