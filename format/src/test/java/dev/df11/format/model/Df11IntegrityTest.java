@@ -5,25 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.df11.format.lut.LookupTables;
 import dev.df11.format.safetensors.SafetensorsDirectory;
 import dev.df11.format.safetensors.SafetensorsFile;
-import dev.df11.format.safetensors.SafetensorsWriter;
-import dev.df11.format.safetensors.TensorInfo;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +26,6 @@ class Df11IntegrityTest {
     private static final String Q = "model.layers.0.self_attn.q_proj.weight";
     private static final String K = "model.layers.0.self_attn.k_proj.weight";
     private static final String V = "model.layers.0.self_attn.v_proj.weight";
-    private static final String LAYER_PATTERN = "model\\.layers\\.\\d+";
 
     @TempDir
     Path tmp;
@@ -111,7 +98,7 @@ class Df11IntegrityTest {
     @Test
     void flippedSignMantissaByteIsCaught() throws IOException {
         // element 5000 of layer 0 lies in k_proj (q_proj holds elements 0..4095)
-        patch(df11, "model.layers.0.sign_mantissa", 5000, b -> (byte) (b ^ 0x01));
+        FolderDamage.flipSignMantissaBit(df11, "model.layers.0", 5000);
         ChecksumVerifier.Report report = verify(df11);
         assertFalse(report.verified());
         assertEquals(1, report.mismatches().size(), problems(report).toString());
@@ -123,21 +110,7 @@ class Df11IntegrityTest {
 
     @Test
     void swappedSameLengthLutSymbolsAreCaughtByChecksums() throws IOException {
-        String luts = "model.layers.0.luts";
-        byte[] table;
-        try (SafetensorsDirectory dir = SafetensorsDirectory.open(df11)) {
-            table = dir.data(luts).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        }
-        LookupTables tables = LookupTables.parse("layer0", MemorySegment.ofArray(table));
-        int[] pair = sameLengthPairInTableZero(tables);
-        for (int b = 0; b < 256; b++) {
-            int v = table[b] & 0xFF;
-            table[b] = v == pair[0] ? (byte) pair[1] : v == pair[1] ? (byte) pair[0] : table[b];
-        }
-        // the exchange leaves a valid prefix code: the tables alone cannot tell (see LookupTables)
-        LookupTables.parse("layer0", MemorySegment.ofArray(table));
-        patchBytes(df11, luts, 0, table);
-
+        FolderDamage.swapSameLengthLutSymbols(df11, "model.layers.0");
         ChecksumVerifier.Report report = verify(df11);
         assertFalse(report.verified());
         assertEquals(7, report.mismatches().size(), "every matrix of the unit decodes differently: "
@@ -147,25 +120,10 @@ class Df11IntegrityTest {
         assertDecompressRefuses(Q, "checksum mismatch");
     }
 
-    /** Two exponents with codes of the same length (at most 8 bits), both used by the data. */
-    private static int[] sameLengthPairInTableZero(LookupTables tables) {
-        Map<Integer, Integer> byLength = new TreeMap<>();
-        for (int b = 0; b < 256; b++) {
-            int e = tables.entry(0, b);
-            if (e < 240) {
-                Integer other = byLength.putIfAbsent(tables.codeLength(e), e);
-                if (other != null && other != e) {
-                    return new int[] {other, e};
-                }
-            }
-        }
-        throw new AssertionError("no two exponents share a code length in table 0");
-    }
-
     @Test
     void patternDictOrderChangedIsCaught() throws IOException {
         // k_proj and v_proj have the same shape, so the folder still opens and decodes: only the checksums notice
-        swapLayerAttributes(1, 2);
+        FolderDamage.swapLayerAttributes(df11, 1, 2);
         try (Df11Model model = Df11Model.open(df11)) {
             assertEquals(K, model.matrixNames("model.layers.0").get(2));
         }
@@ -182,7 +140,7 @@ class Df11IntegrityTest {
     @Test
     void patternDictQAndKSwappedIsCaught() throws IOException {
         // with grouped-query attention q and k differ in size: the recorded shapes no longer fit, reported by name
-        swapLayerAttributes(0, 1);
+        FolderDamage.swapLayerAttributes(df11, 0, 1);
         ChecksumVerifier.Report report = verify(df11);
         List<String> problems = problems(report);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith(Q + ": ") && p.contains("is unknown")), problems.toString());
@@ -192,11 +150,7 @@ class Df11IntegrityTest {
     @Test
     void recordedShapeChangedIsCaught() throws IOException {
         // same element count, so the folder opens and the matrix decodes as [32, 128]
-        rewrite(df11.resolve("model.safetensors"), metadata -> {
-            metadata.put(MatrixShapes.METADATA_KEY, metadata.get(MatrixShapes.METADATA_KEY)
-                    .replace("\"" + Q + "\":[64,64]", "\"" + Q + "\":[32,128]"));
-            return metadata;
-        }, t -> true);
+        FolderDamage.changeRecordedShape(df11, Q, "[64,64]", "[32,128]");
         try (Df11Model model = Df11Model.open(df11)) {
             assertEquals(List.of(32L, 128L), java.util.Arrays.stream(model.locate(Q).orElseThrow().shape()).boxed()
                     .toList());
@@ -209,7 +163,7 @@ class Df11IntegrityTest {
 
     @Test
     void changedPlainTensorIsCaught() throws IOException {
-        patch(df11, "model.norm.weight", 3, b -> (byte) (b + 1));
+        FolderDamage.patch(df11, "model.norm.weight", 3, b -> (byte) (b + 1));
         List<String> problems = problems(verify(df11));
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.getFirst().startsWith("model.norm.weight: in " + df11.resolve("model.safetensors")
@@ -219,7 +173,7 @@ class Df11IntegrityTest {
 
     @Test
     void removedTensorIsCaught() throws IOException {
-        rewrite(df11.resolve("model.safetensors"), m -> m, t -> !t.name().equals("model.norm.weight"));
+        FolderDamage.rewrite(df11.resolve("model.safetensors"), m -> m, t -> !t.name().equals("model.norm.weight"));
         List<String> problems = problems(verify(df11));
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.getFirst().startsWith("model.norm.weight: has a recorded checksum but is not in"),
@@ -229,27 +183,16 @@ class Df11IntegrityTest {
 
     @Test
     void changedChecksumRecordIsReported() throws IOException {
-        String[] hex = new String[1];
-        rewrite(df11.resolve("model.safetensors"), metadata -> {
-            String record = metadata.get(TensorChecksums.METADATA_KEY);
-            int at = record.indexOf("\"crc32c\":\"", record.indexOf("\"" + V + "\"")) + 10;
-            hex[0] = record.substring(at, at + 8);
-            String changed = (hex[0].charAt(0) == '0' ? "1" : "0") + hex[0].substring(1);
-            metadata.put(TensorChecksums.METADATA_KEY, record.substring(0, at) + changed + record.substring(at + 8));
-            return metadata;
-        }, t -> true);
+        String recorded = FolderDamage.changeRecordedChecksum(df11, V);
         List<String> problems = problems(verify(df11));
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.getFirst().startsWith(V + ": ") && problems.getFirst().contains("decoded weights have"
-                + " CRC-32C " + hex[0]), problems.getFirst());
+                + " CRC-32C " + recorded), problems.getFirst());
     }
 
     @Test
     void malformedChecksumRecordIsAnErrorNamingTheFile() throws IOException {
-        rewrite(df11.resolve("model.safetensors"), metadata -> {
-            metadata.put(TensorChecksums.METADATA_KEY, "{\"version\":1,\"algorithm\":\"crc32c\",\"tensors\":{\"x\":");
-            return metadata;
-        }, t -> true);
+        FolderDamage.changeChecksumRecord(df11, r -> "{\"version\":1,\"algorithm\":\"crc32c\",\"tensors\":{\"x\":");
         Df11ModelException e = assertThrows(Df11ModelException.class, () -> verify(df11));
         assertTrue(e.getMessage().startsWith(df11.resolve("model.safetensors") + ": the checksum record"
                 + " (df11.checksums) is not valid JSON"), e.getMessage());
@@ -260,22 +203,14 @@ class Df11IntegrityTest {
 
     @Test
     void checksumRecordOfANewerVersionIsRefused() throws IOException {
-        rewrite(df11.resolve("model.safetensors"), metadata -> {
-            metadata.put(TensorChecksums.METADATA_KEY, metadata.get(TensorChecksums.METADATA_KEY)
-                    .replace("\"version\":1", "\"version\":2"));
-            return metadata;
-        }, t -> true);
+        FolderDamage.changeChecksumRecord(df11, r -> r.replace("\"version\":1", "\"version\":2"));
         Df11ModelException e = assertThrows(Df11ModelException.class, () -> verify(df11));
         assertTrue(e.getMessage().contains("has version 2; this df11 reads version 1"), e.getMessage());
     }
 
     @Test
     void badChecksumEntryIsRefused() throws IOException {
-        rewrite(df11.resolve("model.safetensors"), metadata -> {
-            metadata.put(TensorChecksums.METADATA_KEY, metadata.get(TensorChecksums.METADATA_KEY)
-                    .replaceFirst("\"crc32c\":\"[0-9a-f]{8}\"", "\"crc32c\":\"xyz\""));
-            return metadata;
-        }, t -> true);
+        FolderDamage.changeChecksumRecord(df11, r -> r.replaceFirst("\"crc32c\":\"[0-9a-f]{8}\"", "\"crc32c\":\"xyz\""));
         Df11ModelException e = assertThrows(Df11ModelException.class, () -> verify(df11));
         assertTrue(e.getMessage().contains("has no crc32c of eight hex digits"), e.getMessage());
     }
@@ -303,58 +238,10 @@ class Df11IntegrityTest {
 
     @Test
     void decompressWithoutCheckWritesWhatDecodes() throws IOException {
-        patch(df11, "model.layers.0.sign_mantissa", 5000, b -> (byte) (b ^ 0x01));
+        FolderDamage.flipSignMantissaBit(df11, "model.layers.0", 5000);
         Df11Decompressor.Report back = Df11Decompressor.decompress(df11, tmp.resolve("back"), 2, false, 1L << 30,
                 false, ProgressListener.NONE);
         assertEquals(Df11Decompressor.Integrity.NOT_CHECKED, back.integrity());
         assertTrue(Files.exists(tmp.resolve("back/model.safetensors")));
-    }
-
-    // ---- helpers that damage a folder ----
-
-    private static void patch(Path dir, String tensor, long index, UnaryOperator<Byte> change) throws IOException {
-        Path file;
-        long offset;
-        try (SafetensorsDirectory st = SafetensorsDirectory.open(dir)) {
-            file = st.fileOf(tensor);
-            offset = st.tensor(tensor).dataOffset() + index;
-        }
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[(int) offset] = change.apply(bytes[(int) offset]);
-        Files.write(file, bytes);
-    }
-
-    private static void patchBytes(Path dir, String tensor, long index, byte[] values) throws IOException {
-        for (int i = 0; i < values.length; i++) {
-            byte v = values[i];
-            patch(dir, tensor, index + i, b -> v);
-        }
-    }
-
-    /** Rewrites a safetensors file with changed metadata, keeping the tensors {@code keep} accepts. */
-    private static void rewrite(Path file, UnaryOperator<Map<String, String>> metadata, Predicate<TensorInfo> keep)
-            throws IOException {
-        Path fresh = file.resolveSibling(file.getFileName() + ".new");
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            SafetensorsWriter w = new SafetensorsWriter().putMetadata(metadata.apply(new TreeMap<>(f.metadata())));
-            for (TensorInfo t : f.tensors()) {
-                if (keep.test(t)) {
-                    w.add(t.name(), t.dtype(), t.shape(), f.data(t));
-                }
-            }
-            w.write(fresh);
-        }
-        Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Exchanges two attributes of the layer pattern in config.json's pattern_dict. */
-    private void swapLayerAttributes(int i, int j) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode config = (ObjectNode) json.readTree(df11.resolve("config.json").toFile());
-        ArrayNode attrs = (ArrayNode) config.get(Df11Config.KEY).get("pattern_dict").get(LAYER_PATTERN);
-        var a = attrs.get(i);
-        attrs.set(i, attrs.get(j));
-        attrs.set(j, a);
-        Files.writeString(df11.resolve("config.json"), json.writeValueAsString(config));
     }
 }
