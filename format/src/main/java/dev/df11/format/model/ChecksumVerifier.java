@@ -97,16 +97,9 @@ public final class ChecksumVerifier {
                 Df11Unit unit = model.unit(unitName);
                 MemorySegment decoded = arena.allocate(2 * unit.elementCount(), 8);
                 decoder.decode(unit, decoded);
-                for (int m = 0; m < names.size(); m++) {
-                    MemorySegment slice = decoded.asSlice(2 * unit.matrixStart(m),
-                            2 * (unit.matrixEnd(m) - unit.matrixStart(m)));
-                    String problem = checkMatrix(unitName, names.get(m), slice);
-                    if (problem != null) {
-                        mismatches.add(new Df11Verifier.Mismatch(names.get(m), problem));
-                    }
-                    checked++;
-                    bytes += slice.byteSize();
-                }
+                mismatches.addAll(checkUnit(unitName, unit, decoded, threads));
+                checked += names.size();
+                bytes += decoded.byteSize();
             } catch (Df11FormatException e) {
                 for (String n : names) {
                     mismatches.add(new Df11Verifier.Mismatch(n, "cannot be decoded: " + e.getMessage()));
@@ -130,11 +123,38 @@ public final class ChecksumVerifier {
     }
 
     /**
+     * Checks every matrix of a decoded unit, computing the matrices' checksums in parallel on up to {@code threads}
+     * threads ({@link TensorChecksums#crc32c(List, int)}).
+     *
+     * @param decoded the whole unit decoded, in a segment any thread may read
+     * @return the mismatches, in matrix order
+     */
+    public List<Df11Verifier.Mismatch> checkUnit(String unitName, Df11Unit unit, MemorySegment decoded, int threads) {
+        List<String> names = model.matrixNames(unitName);
+        if (recorded.isEmpty()) {
+            return List.of();
+        }
+        List<MemorySegment> slices = new ArrayList<>();
+        for (int m = 0; m < names.size(); m++) {
+            slices.add(decoded.asSlice(2 * unit.matrixStart(m), 2 * (unit.matrixEnd(m) - unit.matrixStart(m))));
+        }
+        int[] crcs = TensorChecksums.crc32c(slices, threads);
+        List<Df11Verifier.Mismatch> mismatches = new ArrayList<>();
+        for (int m = 0; m < names.size(); m++) {
+            String problem = checkMatrix(unitName, names.get(m), crcs[m]);
+            if (problem != null) {
+                mismatches.add(new Df11Verifier.Mismatch(names.get(m), problem));
+            }
+        }
+        return mismatches;
+    }
+
+    /**
      * Checks a decoded compressed matrix against its entry.
      *
      * @return what is wrong, naming the file; null when it matches or nothing is recorded for the folder
      */
-    public String checkMatrix(String unitName, String weightName, MemorySegment decoded) {
+    private String checkMatrix(String unitName, String weightName, int crc) {
         if (recorded.isEmpty()) {
             return null;
         }
@@ -145,7 +165,7 @@ public final class ChecksumVerifier {
         } catch (Df11FormatException e) {
             return "in " + file + ": " + e.problem();
         }
-        return compare(weightName, file, DType.BF16, shape, decoded, "decoded weights have");
+        return compare(weightName, file, DType.BF16, shape, crc, "decoded weights have");
     }
 
     /**
@@ -158,8 +178,8 @@ public final class ChecksumVerifier {
             return null;
         }
         TensorInfo t = model.tensors().tensor(name);
-        return compare(name, model.tensors().fileOf(name), t.dtype(), t.shape(), model.tensors().data(name),
-                "stored bytes have");
+        return compare(name, model.tensors().fileOf(name), t.dtype(), t.shape(),
+                TensorChecksums.crc32c(model.tensors().data(name)), "stored bytes have");
     }
 
     /** Recorded tensors that are not in {@code seen}, the names the folder holds. */
@@ -171,7 +191,7 @@ public final class ChecksumVerifier {
         return missing;
     }
 
-    private String compare(String name, Path file, DType dtype, long[] shape, MemorySegment data, String what) {
+    private String compare(String name, Path file, DType dtype, long[] shape, int actual, String what) {
         TensorChecksums.Entry expected = recorded.orElseThrow().get(name);
         if (expected == null) {
             return "in " + file + ": no checksum is recorded for it, though the folder records checksums (a tensor"
@@ -182,7 +202,6 @@ public final class ChecksumVerifier {
                     + " record says " + expected.dtype() + Arrays.toString(expected.shape())
                     + " (a changed recorded shape or pattern_dict?)";
         }
-        int actual = TensorChecksums.crc32c(data);
         if (actual != expected.crc32c()) {
             return "in " + file + ": checksum mismatch: the " + what + " CRC-32C "
                     + java.util.HexFormat.of().toHexDigits(actual) + ", the record says " + expected.hex()

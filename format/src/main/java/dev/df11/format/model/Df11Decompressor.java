@@ -76,14 +76,16 @@ public final class Df11Decompressor {
                 // the writer keeps the buffer until its shard is written; the GC frees it after that
                 MemorySegment bf16 = Arena.ofAuto().allocate(2 * unit.elementCount(), 8);
                 decoder.decode(unit, bf16);
+                if (checksums != null) {
+                    for (Df11Verifier.Mismatch m : checksums.checkUnit(unitName, unit, bf16, threads)) {
+                        refuse(df11Dir, m.tensor(), m.problem());
+                    }
+                }
                 List<String> names = model.matrixNames(unitName);
                 for (int m = 0; m < names.size(); m++) {
                     MatrixRef ref = model.locate(names.get(m)).orElseThrow();
                     MemorySegment slice = bf16.asSlice(2 * unit.matrixStart(m),
                             2 * (unit.matrixEnd(m) - unit.matrixStart(m)));
-                    if (checksums != null) {
-                        refuse(df11Dir, names.get(m), checksums.checkMatrix(unitName, names.get(m), slice));
-                    }
                     writer.add(names.get(m), DType.BF16, ref.shape(), slice);
                 }
                 listener.step(unitName);

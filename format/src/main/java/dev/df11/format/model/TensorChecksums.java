@@ -12,10 +12,16 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 
 /**
@@ -109,6 +115,43 @@ public final class TensorChecksums {
             }
         }
         return (int) crc.getValue();
+    }
+
+    /**
+     * CRC-32C of each segment, computed in parallel on up to {@code threads} threads, one segment per thread. One
+     * CRC-32C stream cannot be split, and one thread computing the checksums of a whole unit would cost a
+     * multi-threaded decode much of its speed; a unit's matrices are independent.
+     *
+     * @param segments segments any thread may read (shared, automatic or global arenas, or heap)
+     */
+    public static int[] crc32c(List<MemorySegment> segments, int threads) {
+        int[] crcs = new int[segments.size()];
+        int workers = Math.max(1, Math.min(threads, segments.size()));
+        if (workers == 1) {
+            for (int i = 0; i < crcs.length; i++) {
+                crcs[i] = crc32c(segments.get(i));
+            }
+            return crcs;
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
+            List<Future<?>> pending = new ArrayList<>();
+            for (int i = 0; i < crcs.length; i++) {
+                int at = i;
+                pending.add(pool.submit(() -> crcs[at] = crc32c(segments.get(at))));
+            }
+            for (Future<?> f : pending) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing checksums", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("computing a checksum failed", e.getCause());
+        }
+        return crcs;
     }
 
     /** The {@link #METADATA_KEY} value for these entries (sorted by name). */
