@@ -20,13 +20,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What checking the recorded checksums costs: CRC-32C of decoded BF16 alone, a DF11 decode alone, and a decode
- * followed by the CRC-32C of its output (what {@code verify}, {@code decompress --check} and {@code generate --check}
- * do per matrix), on the same 16M N(0, 0.02) weights. {@code bf16Bytes} is bytes of BF16 per second.
+ * What checking the recorded checksums costs, on one unit shaped as a Llama-3.2-1B decoder layer (q, k, v, o, gate,
+ * up, down: 58.7M N(0, 0.02) weights, 117 MB of BF16): the CRC-32C of its seven matrices alone (in parallel, as the
+ * checks compute them), a DF11 decode alone, and a decode followed by the checksums (what {@code verify},
+ * {@code decompress --check} and {@code generate --check} do per unit). {@code bf16Bytes} is bytes of BF16 per
+ * second; {@code threads = 0} means all available processors.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -39,10 +42,16 @@ public class ChecksumBenchmark {
     @Param({"1", "0"})
     public int threads;
 
+    /** Elements of q, k, v, o, gate, up, down in a Llama-3.2-1B layer (hidden 2048, 8 KV heads of 64, MLP 8192). */
+    private static final long[] LAYER = {2048L * 2048, 512L * 2048, 512L * 2048, 2048L * 2048, 8192L * 2048,
+            8192L * 2048, 2048L * 8192};
+
     private Df11Unit unit;
     private Df11Decoder decoder;
     private MemorySegment out;
-    private int expected;
+    private List<MemorySegment> matrices;
+    private int[] expected;
+    private int workers;
 
     /** Bytes of BF16 decoded and/or checked, reported by JMH as a rate. */
     @State(Scope.Thread)
@@ -58,17 +67,29 @@ public class ChecksumBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        MemorySegment original = BenchData.load("gaussian16M");
-        unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode("gaussian16M", List.of(original));
-        decoder = new Df11Decoder(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        long total = java.util.Arrays.stream(LAYER).sum();
+        MemorySegment original = BenchData.gaussian(1, Math.toIntExact(total), 0.02);
+        List<MemorySegment> parts = new ArrayList<>();
+        long at = 0;
+        for (long n : LAYER) {
+            parts.add(original.asSlice(2 * at, 2 * n));
+            at += n;
+        }
+        workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode("layer", parts);
+        decoder = new Df11Decoder(workers);
         out = Arena.ofShared().allocate(original.byteSize(), 64);
-        expected = TensorChecksums.crc32c(original);
+        matrices = new ArrayList<>();
+        for (int m = 0; m < unit.matrixCount(); m++) {
+            matrices.add(out.asSlice(2 * unit.matrixStart(m), 2 * (unit.matrixEnd(m) - unit.matrixStart(m))));
+        }
+        expected = TensorChecksums.crc32c(parts, workers);
     }
 
     @Benchmark
-    public int crc32c(Counters counters) {
+    public int[] crc32c(Counters counters) {
         counters.bf16Bytes += out.byteSize();
-        return TensorChecksums.crc32c(out);
+        return TensorChecksums.crc32c(matrices, workers);
     }
 
     @Benchmark
@@ -79,13 +100,13 @@ public class ChecksumBenchmark {
     }
 
     @Benchmark
-    public int decodeAndCheck(Counters counters) {
+    public int[] decodeAndCheck(Counters counters) {
         decoder.decode(unit, out);
-        int crc = TensorChecksums.crc32c(out);
-        if (crc != expected) {
-            throw new IllegalStateException("checksum of the decoded weights differs");
+        int[] crcs = TensorChecksums.crc32c(matrices, workers);
+        if (!java.util.Arrays.equals(crcs, expected)) {
+            throw new IllegalStateException("checksums of the decoded weights differ");
         }
         counters.bf16Bytes += out.byteSize();
-        return crc;
+        return crcs;
     }
 }
