@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What checking the recorded checksums costs, on one unit shaped as a Llama-3.2-1B decoder layer (q, k, v, o, gate,
- * up, down: 58.7M N(0, 0.02) weights, 117 MB of BF16): the CRC-32C of its seven matrices alone (in parallel, as the
+ * up, down: 60.8M N(0, 0.02) weights, 122 MB of BF16): the CRC-32C of its seven matrices alone (in parallel, as the
  * checks compute them), a DF11 decode alone, and a decode followed by the checksums (what {@code verify},
  * {@code decompress --check} and {@code generate --check} do per unit). {@code bf16Bytes} is bytes of BF16 per
  * second; {@code threads = 0} means all available processors.
