@@ -52,15 +52,17 @@ public final class VerifyCommand extends Df11Command {
         for (Df11Verifier.Mismatch m : r.mismatches()) {
             out().println("MISMATCH " + m);
         }
-        out().printf("verified %s by its recorded checksums: %d units decoded, %d tensors (%s) checked in %s (%s)%n",
-                df11Dir, r.units(), r.tensorsChecked(), Sizes.bytes(r.bytesChecked()), Sizes.seconds(r.nanos()),
-                Sizes.throughput(r.bytesChecked(), r.nanos()));
+        out().printf("%s: %d units decoded, %d tensors (%s) %s in %s (%s)%n",
+                r.recorded() ? "verified " + df11Dir + " by its recorded checksums" : "read " + df11Dir, r.units(),
+                r.tensorsChecked(), Sizes.bytes(r.bytesChecked()), r.recorded() ? "checked" : "read",
+                Sizes.seconds(r.nanos()), Sizes.throughput(r.bytesChecked(), r.nanos()));
         if (!r.mismatches().isEmpty()) {
             out().printf("FAILED: %d mismatch%s%n", r.mismatches().size(), r.mismatches().size() == 1 ? "" : "es");
             return FAILURE;
         }
         if (!r.recorded()) {
-            out().println("NOT VERIFIED: " + ChecksumVerifier.noChecksumsNotice(df11Dir));
+            out().println("NOT VERIFIED: every unit decoded without a format error, but "
+                    + ChecksumVerifier.noChecksumsNotice(df11Dir));
             return NOT_VERIFIABLE;
         }
         out().println("OK: every tensor matches its recorded checksum");

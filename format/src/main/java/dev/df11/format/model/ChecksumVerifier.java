@@ -70,9 +70,8 @@ public final class ChecksumVerifier {
     /** The line to show when a folder records no checksums. */
     public static String noChecksumsNotice(Path dir) {
         return dir + " records no checksums (" + TensorChecksums.METADATA_KEY + "; an official DFloat11 folder, or"
-                + " one written before df11 recorded them), so its weights cannot be verified by themselves: every"
-                + " unit was decoded without a format error, but only 'df11 verify --against <original-bf16-dir>'"
-                + " can prove they are the original weights";
+                + " one written before df11 recorded them), so its weights cannot be verified by themselves; only"
+                + " 'df11 verify --against <original-bf16-dir>' can prove they are the original weights";
     }
 
     /** Decodes every unit and checks every tensor; see the class comment. */
