@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.runtime.backend.DecodeStats;
+import dev.df11.format.model.ChecksumVerifier;
+import dev.df11.format.model.Df11Config;
+import dev.df11.format.model.Df11Model;
+import dev.df11.format.model.Df11ModelException;
+import dev.df11.format.model.ModelFolder;
+import dev.df11.format.model.ProgressListener;
 import dev.df11.runtime.inference.Backends;
 import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.inference.GenerationResult;
@@ -98,6 +104,10 @@ public final class GenerateCommand extends Df11Command {
     @Option(names = "--json", description = "Print ids, text and timings as one JSON object instead of streaming.")
     boolean json;
 
+    @Option(names = "--check", description = "DF11: before generating, decode every unit once and check every tensor "
+            + "against the checksums recorded at compress time (costs one full decode; stops on a mismatch).")
+    boolean check;
+
     private static final int DEFAULT_CONTEXT_CAP = 2048;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -108,6 +118,9 @@ public final class GenerateCommand extends Df11Command {
         GenerateOptionChecks.check(maxTokens, temperature, topP, batch, context);
         boolean sampling = temperature > 0;
         long samplingSeed = !sampling ? 0 : seed != null ? seed : System.nanoTime();
+        if (check) {
+            checkWeights(threadCount);
+        }
         WeightStore weights = WeightStores.open(model, new WeightStores.Df11Options(threadCount));
         Tokenizer tokenizer;
         int[] promptIds;
@@ -156,6 +169,31 @@ public final class GenerateCommand extends Df11Command {
             }
         }
         return 0;
+    }
+
+    /** {@code --check}: the same check as {@code df11 verify} without --against, before any weight is used. */
+    private void checkWeights(int threadCount) throws IOException {
+        if (!ModelFolder.readConfig(model).has(Df11Config.KEY)) {
+            err().println("note: --check: " + model + " is a BF16 folder; only DF11 folders written by df11 carry "
+                    + "checksums, so nothing was checked");
+            return;
+        }
+        ChecksumVerifier.Report r;
+        try (Df11Model df11 = Df11Model.open(model)) {
+            r = ChecksumVerifier.verify(df11, threadCount, ProgressListener.NONE);
+        }
+        if (!r.mismatches().isEmpty()) {
+            throw new Df11ModelException(model, r.mismatches().size() + " tensor(s) fail the check, first "
+                    + r.mismatches().getFirst() + "; nothing was generated (run 'df11 verify " + model
+                    + "' for the full list)");
+        }
+        if (!r.recorded()) {
+            err().println("note: --check: " + ChecksumVerifier.noChecksumsNotice(model));
+        } else {
+            err().printf("checked:    %d tensors against their recorded checksums in %s%n", r.tensorsChecked(),
+                    Sizes.seconds(r.nanos()));
+        }
+        err().flush();
     }
 
     private Tokenizer loadTokenizer() throws IOException {

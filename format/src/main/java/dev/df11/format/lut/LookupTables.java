@@ -171,7 +171,68 @@ public final class LookupTables {
                 }
             }
         }
+        checkAgainstLengthRow(unitName, tableCount, entries, lengths);
         return new LookupTables(tableCount, entries, lengths);
+    }
+
+    /**
+     * Checks the tables against the code-length row: every exponent with a nonzero length must own, in a table reached
+     * from table 0 through {@code d} pointers, a whole aligned run of {@code 2^(8(d+1) - length)} entries, where
+     * {@code 8d < length <= 8(d+1)}. That is what decoding the exponent's code and consuming {@code length} bits
+     * needs. It catches entries of exponents of different lengths exchanged, an overwritten entry that breaks an
+     * exponent's only run, length-row values exchanged between different lengths or made shorter, and a length given
+     * to an exponent no table holds. The runs found lie in disjoint parts of the code space, so the lengths also
+     * satisfy Kraft's inequality.
+     *
+     * <p>What no check of the tables alone can catch: two exponents of the <em>same</em> length exchanging their runs
+     * (another valid prefix code with the same lengths; the official encoder's codes are non-canonical, so any such
+     * assignment is legitimate), and a length made longer (the exponent's run still holds a whole smaller run, and the
+     * rest looks like the unused code space the official encoder's end-of-stream code leaves). Entries that no real
+     * code reaches are free for the same reason. These are caught by the per-tensor checksums df11 records
+     * (docs/format.md): decoding then yields wrong exponents or loses its place in the stream.
+     */
+    private static void checkAgainstLengthRow(String unitName, int tableCount, byte[] entries, int[] lengths) {
+        boolean[] owned = new boolean[TABLE_SIZE];
+        collectRuns(0, 0, entries, lengths, owned, new boolean[tableCount * MAX_DEPTH]);
+        for (int e = 0; e < TABLE_SIZE; e++) {
+            if (lengths[e] != 0 && !owned[e]) {
+                throw new Df11FormatException(unitName, "luts disagree with their code-length row: exponent " + e
+                        + " has a " + lengths[e] + "-bit code in the length row, but no table holds a whole run of "
+                        + "entries for a code of that length (table entries overwritten or exchanged?)");
+            }
+        }
+    }
+
+    /** Marks the exponents owning a whole aligned run in table {@code table} at {@code depth}, then its children. */
+    private static void collectRuns(int table, int depth, byte[] entries, int[] lengths, boolean[] owned,
+            boolean[] visited) {
+        if (visited[table * MAX_DEPTH + depth]) {
+            return;
+        }
+        visited[table * MAX_DEPTH + depth] = true;
+        int base = table * TABLE_SIZE;
+        for (int b = 0; b < TABLE_SIZE; b++) {
+            int v = entries[base + b] & 0xFF;
+            if (v >= Df11Layout.FIRST_POINTER_VALUE) {
+                if (depth + 1 < MAX_DEPTH) {
+                    collectRuns(TABLE_SIZE - v, depth + 1, entries, lengths, owned, visited);
+                }
+                continue;
+            }
+            int len = lengths[v];
+            if (owned[v] || len <= 8 * depth || len > 8 * depth + 8) {
+                continue;
+            }
+            int run = 1 << (8 * depth + 8 - len);
+            if ((b & (run - 1)) != 0) {
+                continue;   // not the first entry of an aligned run
+            }
+            boolean whole = true;
+            for (int i = 1; i < run && whole; i++) {
+                whole = (entries[base + b + i] & 0xFF) == v;
+            }
+            owned[v] = whole;
+        }
     }
 
     /**

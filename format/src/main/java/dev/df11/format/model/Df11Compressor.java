@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Compresses a BF16 Hugging Face folder into a DF11 folder: units (see {@link UnitPlanner}) are encoded with
  * {@link Df11Encoder}; a unit the layout cannot express (exponents 240-255) stays plain BF16 with a notice; every
  * other tensor is copied unchanged; config.json gains {@code dfloat11_config}; tokenizer and other small files are
- * copied. Matrix shapes are recorded under {@link MatrixShapes#METADATA_KEY}. The folder is built in a hidden
- * staging sibling and renamed only when complete (see {@link StagingDirectory}).
+ * copied. Matrix shapes are recorded under {@link MatrixShapes#METADATA_KEY}, and the checksum of every original
+ * tensor under {@link TensorChecksums#METADATA_KEY}. The folder is built in a hidden staging sibling and renamed only
+ * when complete (see {@link StagingDirectory}).
  */
 public final class Df11Compressor {
 
@@ -57,19 +58,25 @@ public final class Df11Compressor {
             listener.started(plan.units().size() + plain.size());
 
             Map<String, Map<String, long[]>> shapesByUnit = new ConcurrentHashMap<>();
+            Checksums checksums = new Checksums();
             ShardedSafetensorsWriter writer = new ShardedSafetensorsWriter(staging.path(), "model",
                     options.maxShardBytes())
                     .putMetadata("format", "pt")
-                    .shardMetadata(names -> shapeMetadata(names, shapesByUnit));
+                    .shardMetadata(names -> {
+                        Map<String, String> metadata = new java.util.TreeMap<>(shapeMetadata(names, shapesByUnit));
+                        metadata.putAll(checksums.metadata(names));
+                        return metadata;
+                    });
             Df11Encoder encoder = new Df11Encoder(options.threads());
             List<UnitOutcome> outcomes = new ArrayList<>();
             for (UnitPlan unit : plan.units()) {
-                outcomes.add(compressUnit(source, unit, encoder, writer, shapesByUnit, listener));
+                outcomes.add(compressUnit(source, unit, encoder, writer, shapesByUnit, checksums, listener));
                 listener.step(unit.unit());
             }
             long plainBytes = 0;
             for (String name : plain) {
                 TensorInfo t = source.tensor(name);
+                checksums.plain(name, t, source.data(name));
                 writer.add(name, t.dtype(), t.shape(), source.data(name));
                 plainBytes += t.byteSize();
                 listener.step(name);
@@ -90,7 +97,7 @@ public final class Df11Compressor {
     }
 
     private static UnitOutcome compressUnit(SafetensorsDirectory source, UnitPlan unit, Df11Encoder encoder,
-            ShardedSafetensorsWriter writer, Map<String, Map<String, long[]>> shapesByUnit,
+            ShardedSafetensorsWriter writer, Map<String, Map<String, long[]>> shapesByUnit, Checksums checksums,
             ProgressListener listener) throws IOException {
         List<MemorySegment> matrices = new ArrayList<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -108,14 +115,52 @@ public final class Df11Compressor {
             long bytes = 0;
             for (String w : unit.weightNames()) {
                 TensorInfo t = source.tensor(w);
+                checksums.plain(w, t, source.data(w));
                 writer.add(w, t.dtype(), t.shape(), source.data(w));
                 bytes += t.byteSize();
             }
             return new UnitOutcome(unit.unit(), matrices.size(), elements, bytes, e.getMessage());
         }
         shapesByUnit.put(unit.unit(), shapes);
+        checksums.unit(unit.unit(), unit.weightNames(), source);
         long stored = UnitArrays.add(writer, encoded);
         return new UnitOutcome(unit.unit(), matrices.size(), elements, stored, null);
+    }
+
+    /**
+     * The checksums of the original tensors, computed from the source before each is written, and handed to the
+     * shard that holds each tensor (a unit's matrices go with its {@code encoded_exponent}).
+     */
+    private static final class Checksums {
+        private final Map<String, TensorChecksums.Entry> plain = new ConcurrentHashMap<>();
+        private final Map<String, Map<String, TensorChecksums.Entry>> byUnit = new ConcurrentHashMap<>();
+
+        void plain(String name, TensorInfo t, MemorySegment data) {
+            plain.put(name, TensorChecksums.of(t.dtype(), t.shape(), data));
+        }
+
+        void unit(String unit, List<String> weightNames, SafetensorsDirectory source) {
+            Map<String, TensorChecksums.Entry> entries = new LinkedHashMap<>();
+            for (String w : weightNames) {
+                TensorInfo t = source.tensor(w);
+                entries.put(w, TensorChecksums.of(t.dtype(), t.shape(), source.data(w)));
+            }
+            byUnit.put(unit, entries);
+        }
+
+        Map<String, String> metadata(Set<String> namesInShard) {
+            Map<String, TensorChecksums.Entry> entries = new LinkedHashMap<>();
+            for (String name : namesInShard) {
+                TensorChecksums.Entry e = plain.get(name);
+                if (e != null) {
+                    entries.put(name, e);
+                } else if (name.endsWith("." + UnitTensors.ENCODED_EXPONENT)) {
+                    entries.putAll(byUnit.getOrDefault(UnitTensors.unitOf(name), Map.of()));
+                }
+            }
+            return entries.isEmpty() ? Map.of() : Map.of(TensorChecksums.METADATA_KEY,
+                    TensorChecksums.toMetadata(entries));
+        }
     }
 
     /** The shapes of the units whose stream lands in a shard. */

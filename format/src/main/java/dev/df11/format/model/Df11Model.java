@@ -6,6 +6,7 @@ import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.safetensors.SafetensorsDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,6 +180,13 @@ public final class Df11Model implements AutoCloseable {
                     "shape of '" + weightName + "' is unknown: " + s.unknownBecause(), null);
         }
         return Optional.of(ref);
+    }
+
+    /** Every compressed matrix's weight name, unit by unit in stream order. */
+    public List<String> compressedWeightNames() {
+        List<String> all = new ArrayList<>();
+        matrixNames.values().forEach(all::addAll);
+        return all;
     }
 
     /** Stored tensors that are not arrays of a compressed unit (norms, biases, units kept as BF16), sorted. */

@@ -170,4 +170,81 @@ class LookupTablesTest {
         assertEquals(8 | (9 << 8), tables.decode(0x80_01_00_00));
         assertEquals(LookupTables.INVALID, tables.decode(0x80_00_00_00));
     }
+
+    /** A small complete code in table 0: exponent 120 "0" (1 bit), 121 "10", 122 "110", 123 "1110", 124 "1111". */
+    private static byte[] fiveSymbolTables() {
+        int[] lengths = new int[256];
+        lengths[120] = 1;
+        lengths[121] = 2;
+        lengths[122] = 3;
+        lengths[123] = 4;
+        lengths[124] = 4;
+        return LookupTables.build("five", CanonicalCode.fromLengths(lengths)).toBytes();
+    }
+
+    @Test
+    void everyOfficialTableAgreesWithItsLengthRow() {
+        // parse checks the tables against the length row; the official encoder's end-of-stream bytes must pass
+        for (String name : OfficialVectors.NAMES) {
+            try (OfficialVectors.Vector v = OfficialVectors.open(name)) {
+                org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> LookupTables.parse(name, v.unit().luts()),
+                        name);
+            }
+        }
+    }
+
+    @Test
+    void exchangedEntriesOfDifferentLengthsAreRefused() {
+        byte[] luts = fiveSymbolTables();
+        // byte 0x00 belongs to 120 (a 128-entry run), byte 0xC0 to 122 (a 32-entry run): exchange one entry each
+        luts[0x00] = (byte) 122;
+        luts[0xC0] = (byte) 120;
+        Df11FormatException e = assertThrows(Df11FormatException.class,
+                () -> LookupTables.parse("swapped", MemorySegment.ofArray(luts)));
+        assertTrue(e.getMessage().contains("'swapped'") && e.getMessage().contains("code-length row")
+                && e.getMessage().contains("exponent 120 has a 1-bit code"), e.getMessage());
+    }
+
+    @Test
+    void lengthRowEntriesExchangedAreRefused() {
+        byte[] luts = fiveSymbolTables();
+        luts[256 + 121] = 3;    // 121 owns a 64-entry run (2 bits), 122 a 32-entry run (3 bits): exchange the lengths
+        luts[256 + 122] = 2;
+        // 121's 64 entries still hold a whole 32-entry run; 122's 32 entries cannot hold a 64-entry run
+        Df11FormatException e = assertThrows(Df11FormatException.class,
+                () -> LookupTables.parse("lengths", MemorySegment.ofArray(luts)));
+        assertTrue(e.getMessage().contains("exponent 122 has a 2-bit code"), e.getMessage());
+    }
+
+    @Test
+    void lengthForAnExponentNoTableHoldsIsRefused() {
+        byte[] luts = fiveSymbolTables();
+        luts[256 + 7] = 9;
+        Df11FormatException e = assertThrows(Df11FormatException.class,
+                () -> LookupTables.parse("extra", MemorySegment.ofArray(luts)));
+        assertTrue(e.getMessage().contains("exponent 7 has a 9-bit code"), e.getMessage());
+    }
+
+    @Test
+    void overwrittenEntryThatBreaksARunIsRefused() {
+        byte[] luts = fiveSymbolTables();
+        luts[0xF0] = (byte) 123;    // 124 owned 0xF0..0xFF; now 123 owns 17 entries and 124 no whole run
+        Df11FormatException e = assertThrows(Df11FormatException.class,
+                () -> LookupTables.parse("broken", MemorySegment.ofArray(luts)));
+        assertTrue(e.getMessage().contains("exponent 124 has a 4-bit code"), e.getMessage());
+    }
+
+    /**
+     * The documented limit: two exponents of the same length exchanging their runs is another valid prefix code (the
+     * official encoder's codes are non-canonical, so no table check may insist on an order). Tables alone accept it;
+     * the recorded checksums catch it (Df11IntegrityTest.swappedSameLengthLutSymbolsAreCaughtByChecksums).
+     */
+    @Test
+    void exchangedRunsOfTheSameLengthAreAValidCode() {
+        byte[] luts = fiveSymbolTables();
+        java.util.Arrays.fill(luts, 0xE0, 0xF0, (byte) 124);
+        java.util.Arrays.fill(luts, 0xF0, 0x100, (byte) 123);
+        LookupTables tables = LookupTables.parse("same", MemorySegment.ofArray(luts));
+        assertEquals(124 | (4 << 8), tables.decode(0xE000_0000));
+    }
 }

@@ -12,12 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.df11.format.safetensors.SafetensorsDirectory;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -26,12 +33,18 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * unit array: tables, stream, positions, gaps, splits), and the folder is opened, every unit validated and decoded
  * and every matrix located. Only IOException or Df11FormatException (naming the unit and its file) may escape, never
  * an out-of-bounds access, a crash or a hang.
+ *
+ * <p>Semantic corruptions (issue 11): bytes of the unit arrays or plain tensors changed, a sign/mantissa byte changed,
+ * the pattern_dict order permuted. Whatever decodes without a format error must then either fail the recorded
+ * checksums or be bit-identical to the original folder: a folder that verifies by itself is never wrong.
  */
 class Df11FolderFuzzTest {
 
     private static Path root;
     private static byte[] valid;
     private static List<long[]> regions;   // [start, length] of the header and of each tensor
+    private static List<long[]> dataRegions;   // [start, length] of every tensor's data: unit arrays and plain tensors
+    private static long[] signMantissa;         // [start, length] of layer 0's sign_mantissa
     private static int tries;
     private static final Df11Decoder DECODER = new Df11Decoder(1);
 
@@ -44,12 +57,19 @@ class Df11FolderFuzzTest {
         Path file = root.resolve("df11/model.safetensors");
         valid = Files.readAllBytes(file);
         regions = new ArrayList<>();
+        dataRegions = new ArrayList<>();
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             long dataStart = f.tensors().stream().mapToLong(TensorInfo::dataOffset).min().orElseThrow();
             regions.add(new long[] {0, dataStart});
             for (TensorInfo t : f.tensors()) {
                 if (UnitTensors.unitOf(t.name()) != null && t.byteSize() > 0) {
                     regions.add(new long[] {t.dataOffset(), t.byteSize()});
+                }
+                if (t.byteSize() > 0) {
+                    dataRegions.add(new long[] {t.dataOffset(), t.byteSize()});
+                }
+                if (t.name().equals("model.layers.0." + UnitTensors.SIGN_MANTISSA)) {
+                    signMantissa = new long[] {t.dataOffset(), t.byteSize()};
                 }
             }
         }
@@ -108,5 +128,87 @@ class Df11FolderFuzzTest {
             throw new AssertionError("message does not name unit " + unit + " and file " + file + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Writes a mutated copy of the valid folder (config.json optionally replaced). */
+    private static Path folder(byte[] bytes, String config) throws IOException {
+        Path dir = Files.createDirectories(root.resolve("try-" + tries++));
+        Files.writeString(dir.resolve("config.json"), config);
+        Files.write(dir.resolve("model.safetensors"), bytes);
+        return dir;
+    }
+
+    /**
+     * The integrity property: a folder either fails to open or decode (a clear error), or fails its recorded
+     * checksums, or is bit-identical to the original BF16 folder. Never "verified" and wrong.
+     *
+     * @return whether the folder verified by its checksums
+     */
+    private static boolean verifiedOnlyIfIdentical(Path dir) throws IOException {
+        try (Df11Model model = Df11Model.open(dir)) {
+            ChecksumVerifier.Report report = ChecksumVerifier.verify(model, 1, ProgressListener.NONE);
+            if (!report.verified()) {
+                if (report.mismatches().isEmpty()) {
+                    throw new AssertionError("not verified, yet no mismatch named: " + report);
+                }
+                return false;
+            }
+            try (SafetensorsDirectory original = SafetensorsDirectory.open(root.resolve("bf16"))) {
+                Df11Verifier.Report exact = Df11Verifier.verify(model, original, 1, ProgressListener.NONE);
+                if (!exact.identical()) {
+                    throw new AssertionError("verified by its checksums but differs from the original: "
+                            + exact.mismatches());
+                }
+            }
+            return true;
+        } catch (IOException expected) {
+            if (!expected.getMessage().contains(dir.toString())) {
+                throw new AssertionError("message does not name the folder: " + expected.getMessage(), expected);
+            }
+            return false;
+        } finally {
+            StagingDirectory.deleteRecursively(dir);
+        }
+    }
+
+    @Property(tries = 80)
+    void changedTensorBytesNeverVerifyWrongly(@ForAll("mutations") Mutation m) throws IOException {
+        byte[] bytes = valid.clone();
+        long[] region = dataRegions.get(m.region() % dataRegions.size());
+        for (int i = 0; i < m.where().size(); i++) {
+            long at = region[0] + (long) (m.where().get(i) * (region[1] - 1));
+            bytes[(int) at] = m.values().get(i);
+        }
+        verifiedOnlyIfIdentical(folder(bytes, Files.readString(root.resolve("df11/config.json"))));
+    }
+
+    @Property(tries = 40)
+    void changedSignMantissaBytesAreAlwaysCaught(@ForAll @DoubleRange(min = 0, max = 1) double where,
+            @ForAll @IntRange(min = 1, max = 255) int xor) throws IOException {
+        byte[] bytes = valid.clone();
+        int at = (int) (signMantissa[0] + (long) (where * (signMantissa[1] - 1)));
+        bytes[at] ^= (byte) xor;
+        if (verifiedOnlyIfIdentical(folder(bytes, Files.readString(root.resolve("df11/config.json"))))) {
+            throw new AssertionError("a changed sign/mantissa byte at " + at + " verified");
+        }
+    }
+
+    @Property(tries = 30)
+    void permutedPatternDictIsAlwaysCaught(@ForAll("permutations") List<String> attrs) throws IOException {
+        Assume.that(!attrs.equals(UnitPlanner.LLAMA_LAYER_ATTRS));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(root.resolve("df11/config.json").toFile());
+        ArrayNode layer = (ArrayNode) config.get(Df11Config.KEY).get("pattern_dict").get(FolderDamage.LAYER_PATTERN);
+        layer.removeAll();
+        attrs.forEach(layer::add);
+        String changed = json.writeValueAsString(config);
+        if (verifiedOnlyIfIdentical(folder(valid, changed))) {
+            throw new AssertionError("pattern_dict order " + attrs + " verified");
+        }
+    }
+
+    @Provide
+    Arbitrary<List<String>> permutations() {
+        return Arbitraries.shuffle(UnitPlanner.LLAMA_LAYER_ATTRS);
     }
 }
