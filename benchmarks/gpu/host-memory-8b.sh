@@ -12,7 +12,8 @@ bundle=$1 old=$2 out=$3 what=$4 old_heap=${5:-48g}
 here=$(cd "$(dirname "$0")" && pwd)
 work=${DF11_BENCH_WORK:-/tmp/df11-bench-models}
 mkdir -p "$out"
-common=(--shape llama-3.1-8b --work-dir "$work" --device 1:0 --prompt-tokens 4 --tokens 32 --warmup 1 --runs 2)
+model=(--shape llama-3.1-8b --work-dir "$work" --device 1:0 --prompt-tokens 4)
+common=("${model[@]}" --tokens 32 --warmup 1 --runs 2)
 run() {   # name, command... (prefix it with env NAME=VALUE to set variables)
   local name=$1; shift
   echo "== $name" | tee -a "$out/summary.txt"
@@ -24,7 +25,7 @@ old_main() { echo "dev.df11.tornado.bench.$1"; }
 case "$what" in
   gen)
     # The synthetic model and its DF11 copy, made once, outside the measured processes.
-    "$bundle/bin/generate-bench" "${common[@]}" --modes df11-device --warmup 0 --runs 1 --tokens 2 \
+    "$bundle/bin/generate-bench" "${model[@]}" --modes df11-device --warmup 1 --runs 1 --tokens 2 \
       > "$out/prepare.log" 2>&1
     for mode in df11-device bf16-device; do
       run "new-$mode" "$here/peak-rss.sh" "$bundle/bin/generate-bench" "${common[@]}" --modes "$mode" \
