@@ -1,6 +1,7 @@
 package dev.df11.runtime.inference;
 
 import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.model.UnsupportedModelException;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
 
@@ -30,6 +31,9 @@ public final class ForwardPass implements AutoCloseable {
         if (contextLength < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("context " + contextLength + " and batch " + maxBatch + " must be >= 1");
         }
+        backend.unsupported(weights.config(), contextLength).ifPresent(reason -> {
+            throw new UnsupportedModelException("backend '" + backend.name() + "' cannot run this model: " + reason);
+        });
         this.backend = backend;
         this.weights = weights;
         this.contextLength = contextLength;

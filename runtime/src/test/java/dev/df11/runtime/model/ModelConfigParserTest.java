@@ -116,13 +116,15 @@ class ModelConfigParserTest {
     }
 
     @Test
-    void mistralSlidingWindowLimitsTheContext() throws Exception {
+    void mistralSlidingWindowIsAnAttentionWindowNotAContextLimit() throws Exception {
         ModelConfig c = parse(MISTRAL_7B_V01);
         assertEquals(4096, c.slidingWindow());
-        assertEquals(4096, c.contextLength(0, 8192));
-        assertEquals(2048, c.contextLength(0, 2048));
-        String message = assertThrows(UnsupportedModelException.class, () -> c.contextLength(8192, 2048)).getMessage();
-        assertTrue(message.contains("sliding_window"), message);
+        assertEquals(4096, c.attentionWindow(0));
+        assertEquals(4096, c.attentionWindow(31));
+        assertEquals(8192, c.contextLength(0, 8192));
+        assertEquals(32768, c.contextLength(32768, 2048));
+        assertTrue(c.windowSlidesWithin(8192));
+        assertFalse(c.windowSlidesWithin(4096));
     }
 
     @Test
@@ -138,15 +140,14 @@ class ModelConfigParserTest {
         gemma.put("model_type", "gemma");
         assertTrue(rejection(gemma).contains("model_type = 'gemma'"));
 
-        ObjectNode yarn = tree(LLAMA_3_2_1B);
-        ((ObjectNode) yarn.get("rope_scaling")).put("rope_type", "yarn");
-        assertTrue(rejection(yarn).contains("rope_scaling.rope_type = 'yarn'"));
+        ObjectNode su = tree(LLAMA_3_2_1B);
+        ((ObjectNode) su.get("rope_scaling")).put("rope_type", "su");
+        assertTrue(rejection(su).contains("rope_scaling.rope_type = 'su'"));
 
-        ObjectNode linear = tree(LLAMA_3_2_1B);
-        ObjectNode oldStyle = linear.putObject("rope_scaling");
-        oldStyle.put("type", "linear");
-        oldStyle.put("factor", 2.0);
-        assertTrue(rejection(linear).contains("rope_scaling.type = 'linear'"));
+        ObjectNode oldStyle = tree(LLAMA_3_2_1B);
+        ObjectNode scaling = oldStyle.putObject("rope_scaling");
+        scaling.put("type", "mrope");
+        assertTrue(rejection(oldStyle).contains("rope_scaling.type = 'mrope'"));
 
         ObjectNode gelu = tree(LLAMA_3_2_1B);
         gelu.put("hidden_act", "gelu");
@@ -166,8 +167,11 @@ class ModelConfigParserTest {
 
         ObjectNode slidingQwen = tree(QWEN2_5_0_5B);
         slidingQwen.put("use_sliding_window", true);
+        slidingQwen.put("max_window_layers", 20);
         ModelConfig windowed = ModelConfigParser.parse(slidingQwen, "x");
         assertEquals(32768, windowed.slidingWindow());
+        assertEquals(0, windowed.attentionWindow(19));
+        assertEquals(32768, windowed.attentionWindow(20));
     }
 
     @Test
