@@ -205,4 +205,87 @@ class ModelConfigParserTest {
         assertEquals(low / 8, s.scale(low), 1e-18);
         assertEquals((2.0 / 3) * middle / 8 + (1.0 / 3) * middle, s.scale(middle), 1e-15);
     }
+
+    @Test
+    void transformers5KeysGiveTheSameConfigAsLegacyKeys() throws Exception {
+        ObjectNode legacy = tree(BadConfigTest.LLAMA_31_V5);
+        ObjectNode rope = (ObjectNode) legacy.remove("rope_parameters");
+        legacy.put("rope_theta", rope.remove("rope_theta").asDouble());
+        legacy.set("rope_scaling", rope);
+        legacy.put("torch_dtype", legacy.remove("dtype").asText());
+        ModelConfig fromLegacy = ModelConfigParser.parse(legacy, "legacy");
+        ModelConfig fromV5 = parse(BadConfigTest.LLAMA_31_V5);
+        assertEquals(fromLegacy, fromV5);
+        assertEquals(500000.0, fromV5.ropeTheta());
+        assertEquals(new RopeScaling(8, 1, 4, 8192), fromV5.ropeScaling());
+    }
+
+    @Test
+    void bothGenerationsTogetherAreAcceptedWhenTheyAgree() throws Exception {
+        ObjectNode both = tree(BadConfigTest.LLAMA_31_V5);
+        both.put("rope_theta", 500000.0);
+        ObjectNode scaling = ((ObjectNode) both.get("rope_parameters")).deepCopy();
+        scaling.remove("rope_theta");
+        both.set("rope_scaling", scaling);
+        assertEquals(parse(BadConfigTest.LLAMA_31_V5), ModelConfigParser.parse(both, "both"));
+    }
+
+    @Test
+    void ropeParametersPerLayerTypeAreKeptPerLayer() throws Exception {
+        ObjectNode c = tree(MISTRAL_7B_V01);
+        c.remove("rope_theta");
+        ObjectNode rope = c.putObject("rope_parameters");
+        rope.putObject("full_attention").put("rope_type", "default").put("rope_theta", 1000000.0);
+        ObjectNode sliding = rope.putObject("sliding_attention");
+        sliding.put("rope_type", "linear").put("rope_theta", 10000.0).put("factor", 8.0);
+        var types = c.putArray("layer_types");
+        for (int i = 0; i < 32; i++) {
+            types.add(i % 2 == 0 ? "sliding_attention" : "full_attention");
+        }
+        ModelConfig config = ModelConfigParser.parse(c, "x");
+        assertEquals(RopeParameters.plain(1000000.0), config.rope());
+        assertEquals(new RopeParameters(10000.0, new LinearScaling(8)), config.ropeFor(0));
+        assertEquals(RopeParameters.plain(1000000.0), config.ropeFor(1));
+        assertEquals(4096, config.attentionWindow(0));
+        assertEquals(0, config.attentionWindow(1));
+        assertFalse(config.uniformRope());
+        String message = assertThrows(UnsupportedModelException.class, () -> RotaryAngles.of(config, 16))
+                .getMessage();
+        assertTrue(message.contains("differ by layer type"), message);
+    }
+
+    @Test
+    void textConfigNestingReadsTheLanguageModel() throws Exception {
+        ObjectNode outer = JSON.createObjectNode();
+        outer.put("model_type", "mistral3");
+        outer.putArray("architectures").add("Mistral3ForConditionalGeneration");
+        ObjectNode text = tree(MISTRAL_7B_V01);
+        text.remove("bos_token_id");      // read from the outer config instead
+        outer.put("bos_token_id", 1);
+        outer.set("text_config", text);
+        assertEquals(parse(MISTRAL_7B_V01), ModelConfigParser.parse(outer, "nested"));
+    }
+
+    @Test
+    void qwen2Transformers5ConfigWithLayerTypes() throws Exception {
+        ObjectNode c = tree(QWEN2_5_0_5B);
+        c.remove("rope_theta");
+        c.putObject("rope_parameters").put("rope_type", "default").put("rope_theta", 1000000.0);
+        c.put("dtype", c.remove("torch_dtype").asText());
+        var types = c.putArray("layer_types");
+        for (int i = 0; i < 24; i++) {
+            types.add("full_attention");
+        }
+        assertEquals(parse(QWEN2_5_0_5B), ModelConfigParser.parse(c, "v5"));
+    }
+
+    @Test
+    void yarnDefaultsAreResolvedAsTransformersDoes() throws Exception {
+        ObjectNode c = tree(QWEN2_5_0_5B);
+        c.put("max_position_embeddings", 131072);
+        c.putObject("rope_scaling").put("type", "yarn").put("factor", 4.0)
+                .put("original_max_position_embeddings", 32768);
+        YarnScaling yarn = (YarnScaling) ModelConfigParser.parse(c, "x").ropeScaling();
+        assertEquals(new YarnScaling(4.0, 32768, 0.1 * Math.log(4) + 1, 32, 1, true), yarn);
+    }
 }
