@@ -94,6 +94,9 @@ def rope_case(name, head_dim, max_pos, rope, seq_lens=(None,)):
     heads = 2
     kw = dict(hidden_size=heads * head_dim, num_attention_heads=heads, num_key_value_heads=heads, head_dim=head_dim,
               intermediate_size=8, num_hidden_layers=1, vocab_size=16, max_position_embeddings=max_pos)
+    if rope.get("rope_type") == "longrope" and "original_max_position_embeddings" in rope:
+        # Phi-3 keeps it at the top level too, and some transformers versions read it only there.
+        kw["original_max_position_embeddings"] = rope["original_max_position_embeddings"]
     theta, scaling = legacy_rope(rope)
     legacy = dict(model_type="llama", **kw, rope_theta=theta, rope_scaling=scaling)
     out = []
@@ -232,6 +235,8 @@ def load_fp32(folder):
 def make_model(root, seed, name, cls, kw, rope):
     folder = os.path.join(root, "models", name)
     os.makedirs(folder, exist_ok=True)
+    if rope.get("rope_type") == "longrope":
+        kw = dict(kw, original_max_position_embeddings=rope["original_max_position_embeddings"])
     cfg = make_config(cls, kw, rope)
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(cfg)
