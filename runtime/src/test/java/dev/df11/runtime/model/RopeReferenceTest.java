@@ -44,7 +44,7 @@ class RopeReferenceTest {
 
     @Test
     void everyRopeTypeHasReferences() throws IOException {
-        HfReferences.assumeAvailable();
+        HfReferences.requireAvailable();
         Set<String> types = new TreeSet<>();
         for (JsonNode c : HfReferences.ropeCases()) {
             assertTrue(c.path("error").isMissingNode(), c.get("name") + ": " + c.path("error").asText());
@@ -56,7 +56,7 @@ class RopeReferenceTest {
     @ParameterizedTest(name = "{0} ({1})")
     @MethodSource("cases")
     void inverseFrequenciesMatchTransformers(String name, String form, JsonNode c) {
-        HfReferences.assumeAvailable();
+        HfReferences.requireAvailable();
         ModelConfig config = ModelConfigParser.parse(c.get(form), name + "/" + form);
         assertEquals(c.get("rope_type").asText(), config.rope().type());
         JsonNode seqLen = c.get("seq_len");

@@ -68,7 +68,7 @@ class TransformersAgreementTest {
 
     @Test
     void everyFamilyHasAReference() {
-        HfReferences.assumeAvailable();
+        HfReferences.requireAvailable();
         Set<String> models = new TreeSet<>(HfReferences.models());
         for (String expected : HfReferences.MODELS) {
             assertTrue(models.contains(expected), expected + " missing from " + models);
@@ -78,7 +78,7 @@ class TransformersAgreementTest {
     @ParameterizedTest(name = "{0} ({1})")
     @MethodSource("modelsAndGenerations")
     void cpuLogitsAndGreedyIdsMatchTransformers(String model, ConfigGeneration generation) throws IOException {
-        HfReferences.assumeAvailable();
+        HfReferences.requireAvailable();
         Reference reference = HfReferences.reference(model);
         Path dir = HfReferences.modelFolder(model, generation);
         float[][] logits = run(dir, reference);
@@ -101,7 +101,7 @@ class TransformersAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void df11CopyGivesBitIdenticalLogits(String model) throws IOException {
-        HfReferences.assumeAvailable();
+        HfReferences.requireAvailable();
         Reference reference = HfReferences.reference(model);
         Path bf16 = HfReferences.modelFolder(model, ConfigGeneration.TRANSFORMERS_5);
         Path df11 = TestModels.compress(bf16);
@@ -116,7 +116,7 @@ class TransformersAgreementTest {
     /** Without its window, Mistral's reference would not match: the test sees the window. */
     @Test
     void theMistralReferenceNeedsTheWindow() throws IOException {
-        HfReferences.assumeAvailable();
+        HfReferences.requireAvailable();
         Reference reference = HfReferences.reference("mistral-window8");
         Path dir = HfReferences.modelFolder("mistral-window8", ConfigGeneration.LEGACY);
         ObjectNode config = (ObjectNode) new ObjectMapper().readTree(dir.resolve("config.json").toFile());
@@ -135,7 +135,7 @@ class TransformersAgreementTest {
     /** A window shorter than the context limits attention, not generation: Mistral generates past its window. */
     @Test
     void generationGoesPastTheSlidingWindow() throws IOException {
-        HfReferences.assumeAvailable();
+        HfReferences.requireAvailable();
         Path dir = HfReferences.modelFolder("mistral-window8", ConfigGeneration.TRANSFORMERS_5);
         ModelConfig config = ModelConfigParser.read(dir);
         assertEquals(8, config.slidingWindow());

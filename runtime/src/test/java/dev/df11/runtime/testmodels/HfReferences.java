@@ -53,11 +53,11 @@ public final class HfReferences {
     }
 
     /**
-     * Skips the calling test when the reference data has not been made yet (it needs transformers and torch; see
-     * make_hf_references.py), saying so.
+     * Fails the calling test, saying how to make the data, when the reference data is missing (it is committed: a
+     * missing folder is a broken checkout, not a reason to skip).
      */
-    public static void assumeAvailable() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(available(), "src/test/resources/hf-references is missing: "
+    public static void requireAvailable() {
+        org.junit.jupiter.api.Assertions.assertTrue(available(), "src/test/resources/hf-references is missing: "
                 + "run runtime/src/test/python/make_hf_references.py where transformers is installed");
     }
 
