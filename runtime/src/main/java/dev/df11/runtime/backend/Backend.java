@@ -1,8 +1,10 @@
 package dev.df11.runtime.backend;
 
+import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.weights.WeightStore;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * Where the arithmetic of a forward step runs. The caller ({@code dev.df11.runtime.inference.ForwardPass}) drives
@@ -46,6 +48,25 @@ public interface Backend extends AutoCloseable {
 
     /** Projects the normalised last token onto the whole vocabulary, into {@code out} (vocab size floats). */
     void logits(float[] out);
+
+    /**
+     * Why this backend cannot run {@code config} with a context of {@code contextLength} positions, or empty when it
+     * can. The default names what only the CPU backend implements: a sliding window shorter than the context (a
+     * window as long as the context masks nothing) and rotary parameters that differ by layer type. A backend that
+     * implements them overrides this.
+     */
+    default Optional<String> unsupported(ModelConfig config, int contextLength) {
+        if (config.windowSlidesWithin(contextLength)) {
+            return Optional.of("sliding_window = " + config.slidingWindow() + " is shorter than the context of "
+                    + contextLength + " tokens and backend '" + name() + "' has no windowed attention; use "
+                    + "--backend cpu, or --context " + config.slidingWindow() + " or less");
+        }
+        if (!config.uniformRope()) {
+            return Optional.of("rope_parameters differ by layer type and backend '" + name() + "' rotates every "
+                    + "layer alike; use --backend cpu");
+        }
+        return Optional.empty();
+    }
 
     /** Bytes of activations and KV cache this backend allocated (weights excluded). */
     long workingBytes();

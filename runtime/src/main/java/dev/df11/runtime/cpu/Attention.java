@@ -6,9 +6,10 @@ import dev.df11.runtime.weights.UnitWeights;
 
 /**
  * Causal self-attention with grouped key/value heads: project the normalised input to queries, keys and values
- * (plus Qwen2 biases, plus Qwen3 per-head norms), rotate queries and keys, append keys and values to the cache,
- * attend each query head over all earlier positions, and project the concatenated heads back to the hidden size.
- * Reads {@code normed}, writes {@code projected}.
+ * (plus Qwen2 biases, plus Qwen3 per-head norms), rotate queries and keys with the layer's rotary tables, append keys
+ * and values to the cache, attend each query head over the earlier positions (all of them, or in a sliding-attention
+ * layer the last {@code sliding_window} ones, its own included, as transformers masks them), and project the
+ * concatenated heads back to the hidden size. Reads {@code normed}, writes {@code projected}.
  */
 final class Attention {
 
@@ -20,19 +21,20 @@ final class Attention {
     private final MatMul matMul;
     private final ParallelLoop loop;
     private final Activations act;
-    private final RotaryEmbedding rotary;
+    private final RotaryEmbedding[] rotaryByLayer;
     private final KvCache cache;
     private final RmsNorm headNorm;
     private final float scale;
     private final ThreadLocal<float[]> scores;
 
-    Attention(ModelConfig config, MatMul matMul, ParallelLoop loop, Activations act, RotaryEmbedding rotary,
+    /** {@code rotaryByLayer[layer]} rotates that layer's queries and keys. */
+    Attention(ModelConfig config, MatMul matMul, ParallelLoop loop, Activations act, RotaryEmbedding[] rotaryByLayer,
               KvCache cache) {
         this.config = config;
         this.matMul = matMul;
         this.loop = loop;
         this.act = act;
-        this.rotary = rotary;
+        this.rotaryByLayer = rotaryByLayer.clone();
         this.cache = cache;
         this.headNorm = new RmsNorm(config.rmsNormEps());
         this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
@@ -57,6 +59,7 @@ final class Attention {
                 normalizeHeads(act.key, b * kvDim, config.kvHeadCount(), vectors.keyNorm());
             }
             int position = startPos + b;
+            RotaryEmbedding rotary = rotaryByLayer[layer];
             rotary.rotate(act.query, b * qDim, config.headCount(), position);
             rotary.rotate(act.key, b * kvDim, config.kvHeadCount(), position);
             cache.store(layer, position, act.key, b * kvDim, act.value, b * kvDim);
@@ -74,23 +77,25 @@ final class Attention {
         }
     }
 
-    /** One query head of one token attending over positions 0..its own. */
+    /** One query head of one token attending over the positions its layer's window allows, up to its own. */
     private void attendHead(int layer, int b, int head, int startPos) {
         int dim = config.headDim();
         int kvDim = config.kvDim();
         int position = startPos + b;
+        int window = config.attentionWindow(layer);
+        int first = window > 0 ? Math.max(0, position - window + 1) : 0;
         int query = b * config.queryDim() + head * dim;
         int kvOffset = (head / config.groupSize()) * dim;
         float[] keys = cache.keys(layer);
         float[] values = cache.values(layer);
         float[] weights = scores.get();
-        for (int t = 0; t <= position; t++) {
+        for (int t = first; t <= position; t++) {
             weights[t] = VectorMath.dot(act.query, query, keys, t * kvDim + kvOffset, dim) * scale;
         }
-        VectorMath.softmax(weights, 0, position + 1);
+        VectorMath.softmax(weights, first, position + 1 - first);
         int out = b * config.queryDim() + head * dim;
         java.util.Arrays.fill(act.attention, out, out + dim, 0f);
-        for (int t = 0; t <= position; t++) {
+        for (int t = first; t <= position; t++) {
             VectorMath.addScaled(weights[t], values, t * kvDim + kvOffset, act.attention, out, dim);
         }
     }

@@ -5,10 +5,14 @@ import dev.df11.runtime.backend.DecodeStats;
 import dev.df11.runtime.backend.HostDecoding;
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.model.ModelLayout;
+import dev.df11.runtime.model.RopeParameters;
 import dev.df11.runtime.weights.UnitWeights;
 import dev.df11.runtime.weights.WeightStore;
 
 import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The pure-Java backend: fp32 arithmetic on BF16 weights with the Vector API over all cores. It owns where the
@@ -68,7 +72,7 @@ public final class CpuBackend implements Backend, HostDecoding {
         this.norm = new RmsNorm(config.rmsNormEps());
         MatMul matMul = new MatMul(loop);
         this.embedding = new Embedding(config.hiddenSize());
-        this.attention = new Attention(config, matMul, loop, act, new RotaryEmbedding(config, contextLength), cache);
+        this.attention = new Attention(config, matMul, loop, act, rotaryByLayer(config, contextLength), cache);
         this.mlp = new Mlp(config, matMul, act);
         this.head = new OutputHead(config, norm, floats(ModelLayout.FINAL_NORM), matMul);
         int layers = config.layerCount();
@@ -88,12 +92,29 @@ public final class CpuBackend implements Backend, HostDecoding {
         this.host = new HostWeights(weights, threads, prefetch);
     }
 
+    /** One rotary table per distinct set of rope parameters (one for every supported family), shared by layers. */
+    private static RotaryEmbedding[] rotaryByLayer(ModelConfig config, int contextLength) {
+        Map<RopeParameters, RotaryEmbedding> tables = new HashMap<>();
+        RotaryEmbedding[] byLayer = new RotaryEmbedding[config.layerCount()];
+        for (int layer = 0; layer < byLayer.length; layer++) {
+            byLayer[layer] = tables.computeIfAbsent(config.ropeFor(layer),
+                    rope -> new RotaryEmbedding(rope, config.headDim(), contextLength));
+        }
+        return byLayer;
+    }
+
     /** Norm weights and biases are tiny: widen them to fp32 once. */
     private float[] floats(String vectorName) {
         MemorySegment bf16 = weights.vector(vectorName);
         float[] out = new float[(int) (bf16.byteSize() / 2)];
         Bf16Lanes.toFloats(bf16, 0, out, 0, out.length);
         return out;
+    }
+
+    /** Windowed attention and per-layer rotary tables are implemented here. */
+    @Override
+    public Optional<String> unsupported(ModelConfig config, int contextLength) {
+        return Optional.empty();
     }
 
     @Override

@@ -1,13 +1,13 @@
 package dev.df11.runtime.cpu;
 
-import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.model.RopeParameters;
 import dev.df11.runtime.model.RotaryAngles;
 
 /**
  * Rotary position embedding in the Hugging Face "rotate half" convention: in a head of size d, element i and
  * element i + d/2 form a pair rotated by {@code position * inverseFrequency[i]}, with
- * {@code inverseFrequency[i] = theta^(-2i/d)} (optionally reshaped by Llama 3.1 scaling); the angles' cosines and
- * sines come from {@link RotaryAngles}, the tables every backend shares. Transcendental functions here and elsewhere
+ * {@code inverseFrequency[i] = theta^(-2i/d)} (reshaped by the rope type's scaling, with its attention factor); the
+ * angles' cosines and sines come from {@link RotaryAngles}, the tables every backend shares. Transcendental functions here and elsewhere
  * in the CPU backend are StrictMath's, so that a given model gives the same bits on any JVM and in any JIT state.
  */
 final class RotaryEmbedding {
@@ -17,9 +17,9 @@ final class RotaryEmbedding {
     private final float[] cos;
     private final float[] sin;
 
-    RotaryEmbedding(ModelConfig config, int contextLength) {
-        this.headDim = config.headDim();
-        RotaryAngles angles = RotaryAngles.of(config, contextLength);
+    RotaryEmbedding(RopeParameters rope, int headDim, int contextLength) {
+        this.headDim = headDim;
+        RotaryAngles angles = RotaryAngles.of(rope, headDim, contextLength);
         this.half = angles.half();
         this.cos = angles.cos();
         this.sin = angles.sin();

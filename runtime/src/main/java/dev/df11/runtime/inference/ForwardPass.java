@@ -3,6 +3,7 @@ package dev.df11.runtime.inference;
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.DecodeStats;
 import dev.df11.runtime.backend.HostDecoding;
+import dev.df11.runtime.model.UnsupportedModelException;
 import dev.df11.runtime.weights.WeightStore;
 
 import java.lang.foreign.MemorySegment;
@@ -28,6 +29,9 @@ public final class ForwardPass implements AutoCloseable {
         if (contextLength < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("context " + contextLength + " and batch " + maxBatch + " must be >= 1");
         }
+        backend.unsupported(weights.config(), contextLength).ifPresent(reason -> {
+            throw new UnsupportedModelException("backend '" + backend.name() + "' cannot run this model: " + reason);
+        });
         this.backend = backend;
         this.weights = weights;
         this.contextLength = contextLength;

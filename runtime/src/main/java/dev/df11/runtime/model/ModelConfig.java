@@ -1,20 +1,25 @@
 package dev.df11.runtime.model;
 
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The shape of a Llama-family decoder, read from a Hugging Face {@code config.json} by {@link ModelConfigParser}.
  *
- * @param headDim        size of one attention head (explicit {@code head_dim}, else hidden / heads)
- * @param maxPositions   {@code max_position_embeddings}
- * @param ropeScaling    Llama 3.1 scaling, or null for plain rotary
- * @param qkvBias        q, k and v projections carry biases (Qwen2)
- * @param qkNorm         every query and key head is RMS-normalised before rotary (Qwen3)
- * @param slidingWindow  attention window in positions, 0 when the model attends to the whole context
- * @param bosTokenId     beginning-of-sequence id, -1 if the config names none
- * @param eosTokenIds    ids that end generation (config's {@code eos_token_id}, one or a list)
- * @param df11           config carries {@code dfloat11_config}: the weights are DF11-compressed
+ * @param headDim         size of one attention head (explicit {@code head_dim}, else hidden / heads)
+ * @param maxPositions    {@code max_position_embeddings}: the longest context the runtime serves
+ * @param rope            the rotary embedding (theta and rope type) of full-attention layers, and of every layer
+ *                        unless {@code ropeByLayerType} says otherwise
+ * @param ropeByLayerType per-layer-type rotary parameters of a transformers-5 {@code rope_parameters} keyed by
+ *                        layer type; empty when the config gives one set for all layers
+ * @param layerTypes      each layer's attention, {@code layerCount} entries
+ * @param slidingWindow   window of the sliding-attention layers in positions (the query's own included), 0 when no
+ *                        layer slides
+ * @param qkvBias         q, k and v projections carry biases (Qwen2)
+ * @param qkNorm          every query and key head is RMS-normalised before rotary (Qwen3)
+ * @param bosTokenId      beginning-of-sequence id, -1 if the config names none
+ * @param eosTokenIds     ids that end generation (config's {@code eos_token_id}, one or a list)
+ * @param df11            config carries {@code dfloat11_config}: the weights are DF11-compressed
  */
 public record ModelConfig(
         Architecture architecture,
@@ -27,24 +32,35 @@ public record ModelConfig(
         int vocabSize,
         int maxPositions,
         float rmsNormEps,
-        double ropeTheta,
-        RopeScaling ropeScaling,
+        RopeParameters rope,
+        Map<LayerType, RopeParameters> ropeByLayerType,
+        List<LayerType> layerTypes,
+        int slidingWindow,
         boolean tiedEmbeddings,
         boolean qkvBias,
         boolean qkNorm,
-        int slidingWindow,
         int bosTokenId,
         List<Integer> eosTokenIds,
         boolean df11) {
 
     public ModelConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
+        ropeByLayerType = Map.copyOf(ropeByLayerType);
+        layerTypes = List.copyOf(layerTypes);
         if (headCount % kvHeadCount != 0) {
             throw new UnsupportedModelException("num_attention_heads (" + headCount
                     + ") is not a multiple of num_key_value_heads (" + kvHeadCount + ")");
         }
         if (headDim % 2 != 0) {
             throw new UnsupportedModelException("head_dim " + headDim + " is odd; rotary needs pairs");
+        }
+        if (layerTypes.size() != layerCount) {
+            throw new UnsupportedModelException("layer_types has " + layerTypes.size() + " entries for "
+                    + layerCount + " layers (num_hidden_layers)");
+        }
+        if (layerTypes.contains(LayerType.SLIDING_ATTENTION) != (slidingWindow > 0)) {
+            throw new UnsupportedModelException("sliding_window = " + slidingWindow + " but layer_types "
+                    + (slidingWindow > 0 ? "has no" : "has") + " sliding_attention layer");
         }
     }
 
@@ -63,40 +79,64 @@ public record ModelConfig(
         return headCount / kvHeadCount;
     }
 
-    public Optional<RopeScaling> ropeScalingIfAny() {
-        return Optional.ofNullable(ropeScaling);
+    /** {@code rope_theta} of the full-attention layers. */
+    public double ropeTheta() {
+        return rope.theta();
+    }
+
+    /** The rope type's scaling of the full-attention layers, or null for the default type. */
+    public RotaryScaling ropeScaling() {
+        return rope.scaling();
+    }
+
+    /** The rotary parameters of one layer. */
+    public RopeParameters ropeFor(int layer) {
+        return ropeByLayerType.getOrDefault(layerTypes.get(layer), rope);
+    }
+
+    /** Whether every layer rotates with the same parameters (backends with one rotary table need it). */
+    public boolean uniformRope() {
+        for (int layer = 0; layer < layerCount; layer++) {
+            if (!ropeFor(layer).equals(rope)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The attention window of one layer in positions, 0 for a layer that attends to the whole context. */
+    public int attentionWindow(int layer) {
+        return layerTypes.get(layer) == LayerType.SLIDING_ATTENTION ? slidingWindow : 0;
+    }
+
+    /** Whether some layer's window is shorter than {@code contextLength}, so that it actually slides. */
+    public boolean windowSlidesWithin(int contextLength) {
+        return slidingWindow > 0 && slidingWindow < contextLength;
     }
 
     public boolean isEos(int token) {
         return eosTokenIds.contains(token);
     }
 
-    /** The same shape with the weights declared plain (or DF11). */
-    public ModelConfig withDf11(boolean compressed) {
-        return new ModelConfig(architecture, hiddenSize, intermediateSize, layerCount, headCount, kvHeadCount,
-                headDim, vocabSize, maxPositions, rmsNormEps, ropeTheta, ropeScaling, tiedEmbeddings, qkvBias,
-                qkNorm, slidingWindow, bosTokenId, eosTokenIds, compressed);
-    }
-
     /**
-     * The context this runtime can serve for the model: {@code requested}, or when that is 0 a default of
-     * {@code min(max_position_embeddings, defaultCap)}. Throws naming the field when the request would need a
-     * feature the runtime lacks (a sliding window that would actually slide) or exceeds the model's positions.
+     * The context this runtime serves for the model: {@code requested}, or when that is 0 a default of
+     * {@code min(max_position_embeddings, defaultCap)}. A sliding window does not limit it (it limits what each
+     * query attends to, not how far generation goes). Throws naming the field when the request exceeds the
+     * model's positions or the rope type cannot serve it.
      */
     public int contextLength(int requested, int defaultCap) {
-        int limit = slidingWindow > 0 ? Math.min(maxPositions, slidingWindow) : maxPositions;
+        int context;
         if (requested == 0) {
-            return Math.min(limit, defaultCap);
-        }
-        if (requested < 0 || requested > maxPositions) {
+            context = Math.min(maxPositions, defaultCap);
+        } else if (requested < 0 || requested > maxPositions) {
             throw new UnsupportedModelException("context " + requested + " is outside 1.." + maxPositions
                     + " (max_position_embeddings)");
+        } else {
+            context = requested;
         }
-        if (slidingWindow > 0 && requested > slidingWindow) {
-            throw new UnsupportedModelException("context " + requested + " needs sliding-window attention "
-                    + "(sliding_window = " + slidingWindow + "), which this runtime does not implement; "
-                    + "use a context of at most " + slidingWindow);
+        for (int layer = 0; layer < layerCount; layer++) {
+            ropeFor(layer).inverseFrequencies(headDim, context);   // throws where the rope type cannot serve it
         }
-        return requested;
+        return context;
     }
 }

@@ -4,27 +4,52 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads a Hugging Face {@code config.json} into a {@link ModelConfig}, refusing (with the file and the field named)
- * anything the runtime would otherwise compute wrongly: other architectures, activations, rotary variants,
- * biases it does not apply, quantized checkpoints.
+ * Reads a Hugging Face {@code config.json} into a {@link ModelConfig}, in both generations of keys: the legacy
+ * {@code rope_theta} / {@code rope_scaling} / {@code torch_dtype} and transformers 5's {@code rope_parameters} (flat,
+ * or one entry per layer type), {@code dtype} and {@code layer_types}, at the top level or nested in
+ * {@code text_config}. Nothing that changes the math is defaulted silently: every field is either understood, known
+ * to leave inference alone (see {@link ConfigFields}), or refused with the file, the field and its value named.
+ * Values are range-checked (theta, epsilon, rope factors) before anything runs.
  */
 public final class ModelConfigParser {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** transformers' default {@code rope_theta} for every supported family. */
+    private static final double DEFAULT_THETA = 10000.0;
+    /** transformers' default {@code max_position_embeddings} for Llama (the others name theirs in every config). */
+    private static final int DEFAULT_MAX_POSITIONS = 2048;
 
     private final String source;
     private final JsonNode root;
+    /** The object holding the language model's fields: {@code root}, or {@code root.text_config}. */
+    private final JsonNode node;
+    /** How fields of {@link #node} are named in messages: "" or "text_config.". */
+    private final String prefix;
 
     private ModelConfigParser(String source, JsonNode root) {
         this.source = source;
         this.root = root;
+        JsonNode text = root.get("text_config");
+        if (text != null && !text.isNull()) {
+            if (!text.isObject()) {
+                throw new UnsupportedModelException(source + ": text_config must be an object, got " + text);
+            }
+            this.node = text;
+            this.prefix = "text_config.";
+        } else {
+            this.node = root;
+            this.prefix = "";
+        }
     }
 
     /** Parses {@code <modelDir>/config.json}. */
@@ -50,16 +75,25 @@ public final class ModelConfigParser {
     }
 
     private ModelConfig parse() {
+        ConfigFields.checkKnown(root, "", source);
+        if (node != root) {
+            ConfigFields.checkKnown(node, prefix, source);
+        }
         String modelType = requiredText("model_type");
         Architecture architecture = Architecture.fromModelType(modelType).orElseThrow(() -> unsupported(
                 "model_type", "'" + modelType + "'", "llama, mistral, qwen2 or qwen3"));
 
-        refuseIfPresent("quantization_config", "quantized checkpoints are not supported");
+        refuseIfPresent(root, "", "quantization_config", "quantized checkpoints are not supported");
+        refuseIfPresent(node, prefix, "quantization_config", "quantized checkpoints are not supported");
+        checkDtype(root, "");
+        if (node != root) {
+            checkDtype(node, prefix);
+        }
         String activation = optionalText("hidden_act", "silu");
         if (!activation.equals("silu")) {
             throw unsupported("hidden_act", "'" + activation + "'", "silu");
         }
-        double partialRotary = optionalDouble("partial_rotary_factor", 1.0);
+        double partialRotary = optionalDouble(node, prefix + "partial_rotary_factor", "partial_rotary_factor", 1.0);
         if (partialRotary != 1.0) {
             throw unsupported("partial_rotary_factor", String.valueOf(partialRotary), "1.0");
         }
@@ -71,189 +105,270 @@ public final class ModelConfigParser {
             throw unsupported("attention_bias", "true", "false (biases on all four attention projections "
                     + "are not implemented)");
         }
+        if (optionalBoolean("use_mrope", false)) {
+            throw unsupported("use_mrope", "true", "false (multimodal rotary sections are not implemented)");
+        }
 
         int hidden = positiveInt("hidden_size");
         int heads = positiveInt("num_attention_heads");
-        int kvHeads = root.hasNonNull("num_key_value_heads") ? positiveInt("num_key_value_heads") : heads;
+        int kvHeads = node.hasNonNull("num_key_value_heads") ? positiveInt("num_key_value_heads") : heads;
         int headDim;
-        if (root.hasNonNull("head_dim")) {
+        if (node.hasNonNull("head_dim")) {
             headDim = positiveInt("head_dim");
         } else {
             if (hidden % heads != 0) {
-                throw new UnsupportedModelException(source + ": hidden_size " + hidden
+                throw new UnsupportedModelException(source + ": " + prefix + "hidden_size " + hidden
                         + " is not a multiple of num_attention_heads " + heads + " and head_dim is absent");
             }
             headDim = hidden / heads;
         }
         if (heads % kvHeads != 0) {
-            throw new UnsupportedModelException(source + ": num_attention_heads " + heads
+            throw new UnsupportedModelException(source + ": " + prefix + "num_attention_heads " + heads
                     + " is not a multiple of num_key_value_heads " + kvHeads);
         }
         if (headDim % 2 != 0) {
-            throw new UnsupportedModelException(source + ": head_dim " + headDim + " is odd; rotary needs pairs");
+            throw new UnsupportedModelException(source + ": " + prefix + "head_dim " + headDim
+                    + " is odd; rotary needs pairs");
         }
+        int layers = positiveInt("num_hidden_layers");
+        int maxPositions = node.hasNonNull("max_position_embeddings") ? positiveInt("max_position_embeddings")
+                : DEFAULT_MAX_POSITIONS;
+        double eps = optionalDouble(node, prefix + "rms_norm_eps", "rms_norm_eps", 1e-6);
+        if (!(eps > 0 && eps < 1)) {
+            throw new UnsupportedModelException(source + ": " + prefix + "rms_norm_eps = " + eps
+                    + " is out of range: it must be a small positive number (e.g. 1e-5 or 1e-6)");
+        }
+        if ((float) eps == 0f) {
+            throw new UnsupportedModelException(source + ": " + prefix + "rms_norm_eps = " + eps
+                    + " rounds to 0 in float32; it must be a small positive number (e.g. 1e-5 or 1e-6)");
+        }
+
+        RopeReader rope = new RopeReader(source, node, prefix, headDim, maxPositions);
+        Map<LayerType, RopeParameters> byLayerType = new EnumMap<>(LayerType.class);
+        RopeParameters mainRope = rope.read(byLayerType);
+        AttentionLayout attention = attentionLayout(architecture, layers);
 
         return new ModelConfig(
                 architecture,
                 hidden,
                 positiveInt("intermediate_size"),
-                positiveInt("num_hidden_layers"),
+                layers,
                 heads,
                 kvHeads,
                 headDim,
                 positiveInt("vocab_size"),
-                root.hasNonNull("max_position_embeddings") ? positiveInt("max_position_embeddings") : 2048,
-                (float) optionalDouble("rms_norm_eps", 1e-6),
-                optionalDouble("rope_theta", 10000.0),
-                ropeScaling(),
-                optionalBoolean("tie_word_embeddings", false),
+                maxPositions,
+                (float) eps,
+                mainRope,
+                byLayerType,
+                attention.types(),
+                attention.window(),
+                tiedEmbeddings(),
                 architecture == Architecture.QWEN2,
                 architecture == Architecture.QWEN3,
-                slidingWindow(architecture),
-                root.hasNonNull("bos_token_id") ? nonNegativeInt("bos_token_id") : -1,
+                tokenField("bos_token_id") != null ? nonNegativeInt(tokenHolder("bos_token_id"), "bos_token_id") : -1,
                 eosTokenIds(),
                 root.has("dfloat11_config"));
     }
 
-    private RopeScaling ropeScaling() {
-        JsonNode node = root.get("rope_scaling");
-        if (node == null || node.isNull()) {
-            return null;
+    private record AttentionLayout(List<LayerType> types, int window) {
+    }
+
+    /**
+     * Which layers slide and by how much: {@code layer_types} when the config has it (transformers 5), else the
+     * family's rule (Mistral: every layer when {@code sliding_window} is set; Qwen: layers from
+     * {@code max_window_layers} on when {@code use_sliding_window} is true).
+     */
+    private AttentionLayout attentionLayout(Architecture architecture, int layers) {
+        JsonNode windowNode = node.get("sliding_window");
+        boolean hasWindow = windowNode != null && !windowNode.isNull();
+        if (hasWindow && architecture == Architecture.LLAMA) {
+            throw unsupported("sliding_window", windowNode.toString(), "null for llama (Llama models attend to "
+                    + "the whole context; a windowed Llama-like model would be model_type mistral)");
         }
-        if (!node.isObject()) {
-            throw new UnsupportedModelException(source + ": rope_scaling must be an object or null");
-        }
-        String typeField = node.has("rope_type") ? "rope_type" : "type";
-        String type = node.path(typeField).asText("");
-        switch (type) {
-            case "default" -> {
-                return null;
+        int window = 0;
+        if (hasWindow) {
+            if (!windowNode.canConvertToInt() || !windowNode.isIntegralNumber() || windowNode.asInt() <= 0) {
+                throw new UnsupportedModelException(source + ": " + prefix + "sliding_window = " + windowNode
+                        + " is not a positive integer or null");
             }
-            case "llama3" -> {
-                try {
-                    return new RopeScaling(
-                            scalingNumber(node, "factor"),
-                            scalingNumber(node, "low_freq_factor"),
-                            scalingNumber(node, "high_freq_factor"),
-                            (int) scalingNumber(node, "original_max_position_embeddings"));
-                } catch (IllegalArgumentException e) {
-                    throw new UnsupportedModelException(source + ": " + e.getMessage(), e);
+            window = windowNode.asInt();
+        }
+        boolean qwen = architecture == Architecture.QWEN2 || architecture == Architecture.QWEN3;
+        boolean useWindow = qwen ? optionalBoolean("use_sliding_window", false) : hasWindow;
+        if (qwen && useWindow && !hasWindow) {
+            throw new UnsupportedModelException(source + ": " + prefix + "use_sliding_window is true but "
+                    + "sliding_window is missing");
+        }
+        List<LayerType> types = new ArrayList<>();
+        JsonNode listed = node.get("layer_types");
+        if (listed != null && !listed.isNull()) {
+            if (!listed.isArray() || listed.size() != layers) {
+                throw new UnsupportedModelException(source + ": " + prefix + "layer_types must list one type for "
+                        + "each of the " + layers + " layers (num_hidden_layers), got " + listed);
+            }
+            for (int i = 0; i < layers; i++) {
+                JsonNode entry = listed.get(i);
+                LayerType type = entry.isTextual() ? LayerType.fromKey(entry.asText()).orElse(null) : null;
+                if (type == null) {
+                    throw unsupported("layer_types[" + i + "]", entry.toString(),
+                            "full_attention, sliding_attention");
                 }
+                types.add(type);
             }
-            default -> throw unsupported("rope_scaling." + typeField, "'" + type + "'", "llama3, default or null");
+        } else {
+            int firstSliding = layers;
+            if (useWindow) {
+                firstSliding = qwen ? nonNegativeInt(node, "max_window_layers") : 0;
+            }
+            for (int i = 0; i < layers; i++) {
+                types.add(i >= firstSliding ? LayerType.SLIDING_ATTENTION : LayerType.FULL_ATTENTION);
+            }
         }
+        if (!types.contains(LayerType.SLIDING_ATTENTION)) {
+            return new AttentionLayout(types, 0);
+        }
+        if (!hasWindow) {
+            throw new UnsupportedModelException(source + ": " + prefix + "layer_types has sliding_attention layers "
+                    + "but sliding_window is " + (hasWindow ? windowNode : "missing"));
+        }
+        return new AttentionLayout(types, window);
     }
 
-    private double scalingNumber(JsonNode scaling, String field) {
-        JsonNode value = scaling.get(field);
-        if (value == null || !value.isNumber()) {
-            throw new UnsupportedModelException(source + ": rope_scaling." + field
-                    + " must be a number for rope_type llama3");
+    private boolean tiedEmbeddings() {
+        if (node.hasNonNull("tie_word_embeddings")) {
+            return optionalBoolean("tie_word_embeddings", false);
         }
-        return value.asDouble();
+        JsonNode top = root.get("tie_word_embeddings");
+        if (top == null || top.isNull()) {
+            return false;
+        }
+        if (!top.isBoolean()) {
+            throw new UnsupportedModelException(source + ": tie_word_embeddings must be true or false, got " + top);
+        }
+        return top.asBoolean();
     }
 
-    /** The window that would actually slide, or 0. */
-    private int slidingWindow(Architecture architecture) {
-        JsonNode window = root.get("sliding_window");
-        if (window == null || window.isNull()) {
-            return 0;
-        }
-        boolean inUse = switch (architecture) {
-            // Qwen configs carry a window but switch it off with use_sliding_window.
-            case QWEN2, QWEN3 -> optionalBoolean("use_sliding_window", false);
-            default -> true;
-        };
-        if (!inUse) {
-            return 0;
-        }
-        if (!window.canConvertToInt() || window.asInt() <= 0) {
-            throw new UnsupportedModelException(source + ": sliding_window must be a positive integer or null");
-        }
-        return window.asInt();
+    /** Token ids may sit in text_config or at the top level of a nested config. */
+    private JsonNode tokenHolder(String field) {
+        return node.hasNonNull(field) ? node : root;
+    }
+
+    private JsonNode tokenField(String field) {
+        JsonNode value = tokenHolder(field).get(field);
+        return value == null || value.isNull() ? null : value;
     }
 
     private List<Integer> eosTokenIds() {
-        JsonNode node = root.get("eos_token_id");
+        JsonNode value = tokenField("eos_token_id");
         List<Integer> ids = new ArrayList<>();
-        if (node == null || node.isNull()) {
+        if (value == null) {
             return ids;
         }
-        if (node.isArray()) {
-            for (JsonNode id : node) {
-                if (!id.canConvertToInt() || id.asInt() < 0) {
+        if (value.isArray()) {
+            for (JsonNode id : value) {
+                if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0) {
                     throw new UnsupportedModelException(source + ": eos_token_id holds a non-id " + id);
                 }
                 ids.add(id.asInt());
             }
         } else {
-            ids.add(nonNegativeInt("eos_token_id"));
+            ids.add(nonNegativeInt(tokenHolder("eos_token_id"), "eos_token_id"));
         }
         return ids;
     }
 
+    /** {@code dtype} (transformers 5) or {@code torch_dtype}: the weights' own dtype is checked when they load. */
+    private void checkDtype(JsonNode holder, String path) {
+        for (String field : List.of("dtype", "torch_dtype")) {
+            JsonNode value = holder.get(field);
+            if (value != null && !value.isNull() && !value.isTextual()) {
+                throw new UnsupportedModelException(source + ": " + path + field + " must be a dtype name such as "
+                        + "\"bfloat16\", got " + value);
+            }
+        }
+    }
+
     private UnsupportedModelException unsupported(String field, String value, String supported) {
-        return new UnsupportedModelException(source + ": " + field + " = " + value
+        return new UnsupportedModelException(source + ": " + prefix + field + " = " + value
                 + " is not supported (supported: " + supported + ")");
     }
 
-    private void refuseIfPresent(String field, String why) {
-        if (root.hasNonNull(field)) {
-            throw new UnsupportedModelException(source + ": " + field + " present: " + why);
+    private void refuseIfPresent(JsonNode holder, String path, String field, String why) {
+        if (holder.hasNonNull(field)) {
+            throw new UnsupportedModelException(source + ": " + path + field + " present: " + why);
         }
     }
 
     private String requiredText(String field) {
-        JsonNode node = root.get(field);
-        if (node == null || !node.isTextual()) {
-            throw new UnsupportedModelException(source + ": missing text field " + field);
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new UnsupportedModelException(source + ": missing text field " + prefix + field);
         }
-        return node.asText();
+        return value.asText();
     }
 
     private String optionalText(String field, String fallback) {
-        JsonNode node = root.get(field);
-        return node == null || node.isNull() ? fallback : node.asText();
-    }
-
-    private double optionalDouble(String field, double fallback) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
             return fallback;
         }
-        if (!node.isNumber()) {
-            throw new UnsupportedModelException(source + ": " + field + " must be a number, got " + node);
+        if (!value.isTextual()) {
+            throw new UnsupportedModelException(source + ": " + prefix + field + " must be text, got " + value);
         }
-        return node.asDouble();
+        return value.asText();
+    }
+
+    /** A number field of {@code holder}, named {@code path} in messages; finite. */
+    double optionalDouble(JsonNode holder, String path, String field, double fallback) {
+        JsonNode value = holder.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isNumber() || !Double.isFinite(value.asDouble())) {
+            throw new UnsupportedModelException(source + ": " + path + " must be a number, got " + value);
+        }
+        return value.asDouble();
     }
 
     private boolean optionalBoolean(String field, boolean fallback) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
             return fallback;
         }
-        if (!node.isBoolean()) {
-            throw new UnsupportedModelException(source + ": " + field + " must be true or false, got " + node);
+        if (!value.isBoolean()) {
+            throw new UnsupportedModelException(source + ": " + prefix + field + " must be true or false, got "
+                    + value);
         }
-        return node.asBoolean();
+        return value.asBoolean();
     }
 
     private int positiveInt(String field) {
-        int value = nonNegativeInt(field);
+        int value = nonNegativeInt(node, field);
         if (value == 0) {
-            throw new UnsupportedModelException(source + ": " + field + " must be positive, got 0");
+            throw new UnsupportedModelException(source + ": " + prefix + field + " must be positive, got 0");
         }
         return value;
     }
 
-    private int nonNegativeInt(String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            throw new UnsupportedModelException(source + ": missing integer field " + field);
+    private int nonNegativeInt(JsonNode holder, String field) {
+        String path = (holder == node ? prefix : "") + field;
+        JsonNode value = holder.get(field);
+        if (value == null || value.isNull()) {
+            throw new UnsupportedModelException(source + ": missing integer field " + path);
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0) {
-            throw new UnsupportedModelException(source + ": " + field + " must be a non-negative int, got " + node);
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 0) {
+            throw new UnsupportedModelException(source + ": " + path + " must be a non-negative int, got " + value);
         }
-        return node.asInt();
+        return value.asInt();
+    }
+
+    /** Every field name of an object, for messages and checks. */
+    static Set<String> fieldNames(JsonNode object) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
     }
 }

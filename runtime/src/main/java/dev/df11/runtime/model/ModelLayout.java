@@ -102,6 +102,67 @@ public final class ModelLayout {
         };
     }
 
+    /**
+     * Checks the names of the tensors a model folder holds against the config before anything runs: a layer beyond
+     * {@code num_hidden_layers} (a config that would silently run fewer layers), a layer missing, an
+     * {@code lm_head.weight} that a tied config would ignore or that an untied one lacks, and any tensor the forward
+     * pass would not read (biases, norms or projections of another architecture). Throws
+     * {@link UnsupportedModelException} naming the folder, the tensor and the config field. Shapes are checked
+     * tensor by tensor when the weights load.
+     */
+    public void checkTensorNames(java.util.Collection<String> present, String location) {
+        java.util.Set<String> expected = new java.util.HashSet<>(vectorTensors());
+        expected.add(EMBEDDING);
+        if (!config.tiedEmbeddings()) {
+            expected.add(OUTPUT);
+        }
+        for (int layer = 0; layer < config.layerCount(); layer++) {
+            expected.addAll(layerMatrices(layer));
+        }
+        int highestLayer = -1;
+        for (String name : new java.util.TreeSet<>(present)) {
+            java.util.regex.Matcher m = LAYER_NAME.matcher(name);
+            if (m.lookingAt()) {
+                highestLayer = Math.max(highestLayer, parseLayer(m.group(1)));
+            }
+            if (expected.contains(name) || IGNORED.matcher(name).matches()) {
+                continue;
+            }
+            if (m.lookingAt() && parseLayer(m.group(1)) >= config.layerCount()) {
+                throw new UnsupportedModelException(location + ": num_hidden_layers = " + config.layerCount()
+                        + " but the weights hold layer " + m.group(1) + " (" + name + "); the config and the "
+                        + "weights disagree, and running fewer layers than the model has gives wrong tokens");
+            }
+            if (name.equals(OUTPUT)) {
+                throw new UnsupportedModelException(location + ": tie_word_embeddings = true but the weights hold "
+                        + "a separate " + OUTPUT + "; the config and the weights disagree (set tie_word_embeddings "
+                        + "to false if the model has its own output projection)");
+            }
+            throw new UnsupportedModelException(location + ": tensor " + name + " is not part of a "
+                    + config.architecture().modelType() + " model as config.json describes it (the forward pass "
+                    + "would ignore it); the config and the weights disagree");
+        }
+        if (!config.tiedEmbeddings() && !present.contains(OUTPUT)) {
+            throw new UnsupportedModelException(location + ": tie_word_embeddings = false but the weights hold no "
+                    + OUTPUT + "; the config and the weights disagree (set tie_word_embeddings to true if the "
+                    + "output projection is the embedding)");
+        }
+        if (highestLayer + 1 < config.layerCount()) {
+            throw new UnsupportedModelException(location + ": num_hidden_layers = " + config.layerCount()
+                    + " but the weights hold " + (highestLayer < 0 ? "no layers" : "only layers 0.." + highestLayer)
+                    + "; the config and the weights disagree");
+        }
+    }
+
+    private static final java.util.regex.Pattern LAYER_NAME = java.util.regex.Pattern.compile("model\\.layers\\.(\\d+)\\.");
+    /** Buffers older checkpoints saved that the runtime recomputes from the config. */
+    private static final java.util.regex.Pattern IGNORED =
+            java.util.regex.Pattern.compile("model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
+
+    private static int parseLayer(String digits) {
+        return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+    }
+
     /** Every matrix and vector the forward pass reads, for validation up front. */
     public List<String> vectorTensors() {
         var names = new java.util.ArrayList<String>();

@@ -5,13 +5,28 @@ package dev.df11.runtime.model;
  * longer than {@code originalMaxPositions / lowFreqFactor} are stretched by {@code factor}, shorter than
  * {@code originalMaxPositions / highFreqFactor} are kept, and the band between is interpolated smoothly.
  */
-public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
+public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions)
+        implements RotaryScaling {
 
     public RopeScaling {
-        if (!(factor > 0) || !(lowFreqFactor > 0) || !(highFreqFactor > lowFreqFactor) || originalMaxPositions <= 0) {
+        if (!(factor > 0) || Double.isInfinite(factor) || !(lowFreqFactor > 0) || !(highFreqFactor > lowFreqFactor) || originalMaxPositions <= 0) {
             throw new IllegalArgumentException("rope_scaling (llama3) needs factor > 0, 0 < low_freq_factor < "
                     + "high_freq_factor and original_max_position_embeddings > 0, got " + this);
         }
+    }
+
+    @Override
+    public String type() {
+        return "llama3";
+    }
+
+    @Override
+    public double[] inverseFrequencies(double theta, int dim, int contextLength) {
+        double[] inverse = RotaryScaling.plainInverseFrequencies(theta, dim);
+        for (int i = 0; i < inverse.length; i++) {
+            inverse[i] = scale(inverse[i]);
+        }
+        return inverse;
     }
 
     /** Scales one inverse frequency (radians per position) the way Llama 3.1 does. */

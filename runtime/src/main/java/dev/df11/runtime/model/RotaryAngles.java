@@ -2,10 +2,10 @@ package dev.df11.runtime.model;
 
 /**
  * The cosines and sines of the rotary-embedding angles for every position of a context, the one definition every
- * backend rotates with: inverse frequencies {@code theta^(-2i/d)} in double, reshaped by Llama 3.1 scaling when the
- * config has it, rounded to fp32 (as Hugging Face computes them); angle {@code p * f} in fp32; cosine and sine by
- * StrictMath, so the tables are the same bits on every JVM and machine, and CPU and GPU backends agree by
- * construction.
+ * backend rotates with: inverse frequencies from {@link RopeParameters} (the rope type's formula in double, as
+ * transformers' {@code ROPE_INIT_FUNCTIONS} define them), rounded to fp32; angle {@code p * f} in fp32; cosine and
+ * sine by StrictMath, times the rope type's attention factor (yarn, longrope) in fp32, so the tables are the same
+ * bits on every JVM and machine, and CPU and GPU backends agree by construction.
  *
  * @param half how many angles a position has ({@code headDim / 2})
  * @param cos  row {@code p} (at {@code p * half}) holds position p's cosines
@@ -13,30 +13,38 @@ package dev.df11.runtime.model;
  */
 public record RotaryAngles(int half, float[] cos, float[] sin) {
 
-    /** Tables for positions {@code 0 .. contextLength-1} of a model. */
+    /** Tables for positions {@code 0 .. contextLength-1} of a model whose layers all rotate alike. */
     public static RotaryAngles of(ModelConfig config, int contextLength) {
-        int half = config.headDim() / 2;
-        float[] inverse = inverseFrequencies(config);
+        if (!config.uniformRope()) {
+            throw new UnsupportedModelException("the layers' rope_parameters differ by layer type; this backend "
+                    + "rotates every layer with one table");
+        }
+        return of(config.rope(), config.headDim(), contextLength);
+    }
+
+    /** Tables for positions {@code 0 .. contextLength-1} of heads of {@code headDim} values. */
+    public static RotaryAngles of(RopeParameters rope, int headDim, int contextLength) {
+        int half = headDim / 2;
+        float[] inverse = inverseFrequencies(rope, headDim, contextLength);
+        float attention = (float) rope.attentionFactor();
         float[] cos = new float[Math.multiplyExact(contextLength, half)];
         float[] sin = new float[cos.length];
         for (int pos = 0; pos < contextLength; pos++) {
             for (int i = 0; i < half; i++) {
                 float angle = (float) pos * inverse[i];
-                cos[pos * half + i] = (float) StrictMath.cos(angle);
-                sin[pos * half + i] = (float) StrictMath.sin(angle);
+                cos[pos * half + i] = (float) StrictMath.cos(angle) * attention;
+                sin[pos * half + i] = (float) StrictMath.sin(angle) * attention;
             }
         }
         return new RotaryAngles(half, cos, sin);
     }
 
-    /** {@code theta^(-2i/d)} for {@code i < d/2}, with the config's rope scaling applied. */
-    static float[] inverseFrequencies(ModelConfig config) {
-        int dim = config.headDim();
-        float[] inverse = new float[dim / 2];
-        RopeScaling scaling = config.ropeScaling();
-        for (int i = 0; i < dim / 2; i++) {
-            double frequency = 1.0 / StrictMath.pow(config.ropeTheta(), (2.0 * i) / dim);
-            inverse[i] = (float) (scaling == null ? frequency : scaling.scale(frequency));
+    /** The rope's inverse frequencies for this head size and context, rounded to fp32. */
+    public static float[] inverseFrequencies(RopeParameters rope, int headDim, int contextLength) {
+        double[] exact = rope.inverseFrequencies(headDim, contextLength);
+        float[] inverse = new float[exact.length];
+        for (int i = 0; i < exact.length; i++) {
+            inverse[i] = (float) exact[i];
         }
         return inverse;
     }

@@ -27,6 +27,7 @@ public final class Bf16WeightStore implements WeightStore {
         this.config = config;
         this.source = source;
         ModelLayout layout = new ModelLayout(config);
+        layout.checkTensorNames(source.names(), source.location());
         this.plain = new PlainUnits(layout, source);
         this.embedding = plain.unit("model.embed_tokens", List.of(ModelLayout.EMBEDDING));
         for (int layer = 0; layer < config.layerCount(); layer++) {

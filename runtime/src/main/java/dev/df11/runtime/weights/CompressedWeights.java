@@ -20,6 +20,9 @@ public interface CompressedWeights extends AutoCloseable {
     /** The compressed unit holding this weight matrix, or empty when the matrix is stored plain (or absent). */
     Optional<Location> locate(String weightName);
 
+    /** Weight names of every tensor the folder stands for: compressed matrices and plain tensors. */
+    java.util.Set<String> weightNames();
+
     /** A unit's arrays, structurally validated. */
     Df11Unit unit(String unitName);
 

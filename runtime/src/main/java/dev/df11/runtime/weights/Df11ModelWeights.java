@@ -33,6 +33,13 @@ public final class Df11ModelWeights implements CompressedWeights {
     }
 
     @Override
+    public java.util.Set<String> weightNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>(model.plainTensorNames());
+        names.addAll(model.compressedWeightNames());
+        return names;
+    }
+
+    @Override
     public Df11Unit unit(String unitName) {
         return model.unit(unitName);
     }

@@ -36,6 +36,7 @@ public final class Df11WeightStore implements WeightStore {
         this.config = config;
         this.source = source;
         this.layout = new ModelLayout(config);
+        layout.checkTensorNames(source.weightNames(), source.location());
         this.plain = new PlainUnits(layout, source.plainTensors());
         this.decoder = new Df11Decoder(options.decodeThreads());
         this.embedding = group("model.embed_tokens", List.of(ModelLayout.EMBEDDING));

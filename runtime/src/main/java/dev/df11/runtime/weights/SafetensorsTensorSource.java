@@ -39,6 +39,11 @@ public final class SafetensorsTensorSource implements TensorSource {
     }
 
     @Override
+    public java.util.Set<String> names() {
+        return files.tensorNames();
+    }
+
+    @Override
     public Bf16Tensor tensor(String name) {
         if (!files.contains(name)) {
             throw new WeightFormatException(files.dir() + ": tensor " + name + " is missing from the safetensors files");

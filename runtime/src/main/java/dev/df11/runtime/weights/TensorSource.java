@@ -8,6 +8,9 @@ public interface TensorSource extends AutoCloseable {
 
     boolean contains(String name);
 
+    /** Names of every tensor the source holds. */
+    java.util.Set<String> names();
+
     /** The tensor; throws {@link WeightFormatException} naming the file and tensor if absent or not BF16. */
     Bf16Tensor tensor(String name);
 

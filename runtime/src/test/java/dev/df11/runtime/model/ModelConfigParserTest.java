@@ -116,13 +116,15 @@ class ModelConfigParserTest {
     }
 
     @Test
-    void mistralSlidingWindowLimitsTheContext() throws Exception {
+    void mistralSlidingWindowIsAnAttentionWindowNotAContextLimit() throws Exception {
         ModelConfig c = parse(MISTRAL_7B_V01);
         assertEquals(4096, c.slidingWindow());
-        assertEquals(4096, c.contextLength(0, 8192));
-        assertEquals(2048, c.contextLength(0, 2048));
-        String message = assertThrows(UnsupportedModelException.class, () -> c.contextLength(8192, 2048)).getMessage();
-        assertTrue(message.contains("sliding_window"), message);
+        assertEquals(4096, c.attentionWindow(0));
+        assertEquals(4096, c.attentionWindow(31));
+        assertEquals(8192, c.contextLength(0, 8192));
+        assertEquals(32768, c.contextLength(32768, 2048));
+        assertTrue(c.windowSlidesWithin(8192));
+        assertFalse(c.windowSlidesWithin(4096));
     }
 
     @Test
@@ -138,15 +140,14 @@ class ModelConfigParserTest {
         gemma.put("model_type", "gemma");
         assertTrue(rejection(gemma).contains("model_type = 'gemma'"));
 
-        ObjectNode yarn = tree(LLAMA_3_2_1B);
-        ((ObjectNode) yarn.get("rope_scaling")).put("rope_type", "yarn");
-        assertTrue(rejection(yarn).contains("rope_scaling.rope_type = 'yarn'"));
+        ObjectNode su = tree(LLAMA_3_2_1B);
+        ((ObjectNode) su.get("rope_scaling")).put("rope_type", "su");
+        assertTrue(rejection(su).contains("rope_scaling.rope_type = 'su'"));
 
-        ObjectNode linear = tree(LLAMA_3_2_1B);
-        ObjectNode oldStyle = linear.putObject("rope_scaling");
-        oldStyle.put("type", "linear");
-        oldStyle.put("factor", 2.0);
-        assertTrue(rejection(linear).contains("rope_scaling.type = 'linear'"));
+        ObjectNode oldStyle = tree(LLAMA_3_2_1B);
+        ObjectNode scaling = oldStyle.putObject("rope_scaling");
+        scaling.put("type", "mrope");
+        assertTrue(rejection(oldStyle).contains("rope_scaling.type = 'mrope'"));
 
         ObjectNode gelu = tree(LLAMA_3_2_1B);
         gelu.put("hidden_act", "gelu");
@@ -166,8 +167,11 @@ class ModelConfigParserTest {
 
         ObjectNode slidingQwen = tree(QWEN2_5_0_5B);
         slidingQwen.put("use_sliding_window", true);
+        slidingQwen.put("max_window_layers", 20);
         ModelConfig windowed = ModelConfigParser.parse(slidingQwen, "x");
         assertEquals(32768, windowed.slidingWindow());
+        assertEquals(0, windowed.attentionWindow(19));
+        assertEquals(32768, windowed.attentionWindow(20));
     }
 
     @Test
@@ -200,5 +204,88 @@ class ModelConfigParserTest {
         assertEquals(high, s.scale(high), 0);
         assertEquals(low / 8, s.scale(low), 1e-18);
         assertEquals((2.0 / 3) * middle / 8 + (1.0 / 3) * middle, s.scale(middle), 1e-15);
+    }
+
+    @Test
+    void transformers5KeysGiveTheSameConfigAsLegacyKeys() throws Exception {
+        ObjectNode legacy = tree(BadConfigTest.LLAMA_31_V5);
+        ObjectNode rope = (ObjectNode) legacy.remove("rope_parameters");
+        legacy.put("rope_theta", rope.remove("rope_theta").asDouble());
+        legacy.set("rope_scaling", rope);
+        legacy.put("torch_dtype", legacy.remove("dtype").asText());
+        ModelConfig fromLegacy = ModelConfigParser.parse(legacy, "legacy");
+        ModelConfig fromV5 = parse(BadConfigTest.LLAMA_31_V5);
+        assertEquals(fromLegacy, fromV5);
+        assertEquals(500000.0, fromV5.ropeTheta());
+        assertEquals(new RopeScaling(8, 1, 4, 8192), fromV5.ropeScaling());
+    }
+
+    @Test
+    void bothGenerationsTogetherAreAcceptedWhenTheyAgree() throws Exception {
+        ObjectNode both = tree(BadConfigTest.LLAMA_31_V5);
+        both.put("rope_theta", 500000.0);
+        ObjectNode scaling = ((ObjectNode) both.get("rope_parameters")).deepCopy();
+        scaling.remove("rope_theta");
+        both.set("rope_scaling", scaling);
+        assertEquals(parse(BadConfigTest.LLAMA_31_V5), ModelConfigParser.parse(both, "both"));
+    }
+
+    @Test
+    void ropeParametersPerLayerTypeAreKeptPerLayer() throws Exception {
+        ObjectNode c = tree(MISTRAL_7B_V01);
+        c.remove("rope_theta");
+        ObjectNode rope = c.putObject("rope_parameters");
+        rope.putObject("full_attention").put("rope_type", "default").put("rope_theta", 1000000.0);
+        ObjectNode sliding = rope.putObject("sliding_attention");
+        sliding.put("rope_type", "linear").put("rope_theta", 10000.0).put("factor", 8.0);
+        var types = c.putArray("layer_types");
+        for (int i = 0; i < 32; i++) {
+            types.add(i % 2 == 0 ? "sliding_attention" : "full_attention");
+        }
+        ModelConfig config = ModelConfigParser.parse(c, "x");
+        assertEquals(RopeParameters.plain(1000000.0), config.rope());
+        assertEquals(new RopeParameters(10000.0, new LinearScaling(8)), config.ropeFor(0));
+        assertEquals(RopeParameters.plain(1000000.0), config.ropeFor(1));
+        assertEquals(4096, config.attentionWindow(0));
+        assertEquals(0, config.attentionWindow(1));
+        assertFalse(config.uniformRope());
+        String message = assertThrows(UnsupportedModelException.class, () -> RotaryAngles.of(config, 16))
+                .getMessage();
+        assertTrue(message.contains("differ by layer type"), message);
+    }
+
+    @Test
+    void textConfigNestingReadsTheLanguageModel() throws Exception {
+        ObjectNode outer = JSON.createObjectNode();
+        outer.put("model_type", "mistral3");
+        outer.putArray("architectures").add("Mistral3ForConditionalGeneration");
+        ObjectNode text = tree(MISTRAL_7B_V01);
+        text.remove("bos_token_id");      // read from the outer config instead
+        outer.put("bos_token_id", 1);
+        outer.set("text_config", text);
+        assertEquals(parse(MISTRAL_7B_V01), ModelConfigParser.parse(outer, "nested"));
+    }
+
+    @Test
+    void qwen2Transformers5ConfigWithLayerTypes() throws Exception {
+        ObjectNode c = tree(QWEN2_5_0_5B);
+        c.remove("rope_theta");
+        c.putObject("rope_parameters").put("rope_type", "default").put("rope_theta", 1000000.0);
+        c.put("dtype", c.remove("torch_dtype").asText());
+        var types = c.putArray("layer_types");
+        for (int i = 0; i < 24; i++) {
+            types.add("full_attention");
+        }
+        assertEquals(parse(QWEN2_5_0_5B), ModelConfigParser.parse(c, "v5"));
+    }
+
+    @Test
+    void yarnDefaultsAreResolvedAsTransformersDoes() throws Exception {
+        ObjectNode c = tree(QWEN2_5_0_5B);
+        c.put("max_position_embeddings", 131072);
+        c.putObject("rope_scaling").put("type", "yarn").put("factor", 4.0)
+                .put("original_max_position_embeddings", 32768);
+        YarnScaling yarn = (YarnScaling) ModelConfigParser.parse(c, "x").ropeScaling();
+        assertEquals(new YarnScaling(4.0, 32768, 0.1 * Math.log(4) + 1, 32, 1, true), yarn);
     }
 }

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +38,24 @@ class ReferenceAgreementTest {
         // Batches of 4: the 7-token prompt runs as 4 + 3, covering both matrix kernels.
         double worst = compare(dir, prompt, 8, 4, new ReferenceLlama(dir, 64, Rotary.ROTATE_HALF, true));
         assertTrue(worst < TOLERANCE, flavor + ": relative error " + worst);
+    }
+
+    /** The window matters: the windowed model's reference without its window differs well beyond the tolerance. */
+    @Test
+    void fullAttentionWouldNotMatchTheWindowedModel() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("window"), Flavor.MISTRAL_WINDOWED, 42);
+        ReferenceLlama windowed = new ReferenceLlama(dir, 16, Rotary.ROTATE_HALF, true);
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+        config.putNull("sliding_window");
+        Files.writeString(dir.resolve("config.json"), config.toPrettyString());
+        ReferenceLlama full = new ReferenceLlama(dir, 16, Rotary.ROTATE_HALF, true);
+        int[] tokens = {1, 5, 17, 33, 8, 90, 4, 12};
+        double error = 0;
+        for (int pos = 0; pos < tokens.length; pos++) {
+            error = Math.max(error, Runtimes.relativeError(windowed.forward(tokens[pos], pos),
+                    full.forward(tokens[pos], pos)));
+        }
+        assertTrue(error > 100 * TOLERANCE, "full attention differs from the window by only " + error);
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * An independent Llama forward pass written straight from the equations, for checking the runtime: scalar loops,
  * double accumulators, weights widened from BF16 into plain float arrays, its own reading of config.json. It shares
  * no code with dev.df11.runtime (only the format module's safetensors reader). It covers the switches the runtime
- * claims: grouped KV heads, Qwen2 q/k/v biases, Qwen3 per-head q/k norms, Llama 3.1 rope scaling, tied or untied
+ * claims: grouped KV heads, Qwen2 q/k/v biases, Qwen3 per-head q/k norms, Llama 3.1 rope scaling, Mistral's
+ * sliding window (each query attends to the last {@code sliding_window} positions, itself included), tied or untied
  * output. Deliberately slow and obvious.
  */
 public final class ReferenceLlama {
@@ -28,6 +29,8 @@ public final class ReferenceLlama {
     private final double eps, theta;
     private final JsonNode ropeScaling;
     private final boolean qkvBias, qkNorm;
+    /** Mistral's attention window in positions, or 0 for none. */
+    private final int window;
     private final Rotary rotary;
     private final boolean useNormWeights;
 
@@ -61,6 +64,7 @@ public final class ReferenceLlama {
         ropeScaling = c.get("rope_scaling");
         qkvBias = type.equals("qwen2");
         qkNorm = type.equals("qwen3");
+        window = type.equals("mistral") && c.hasNonNull("sliding_window") ? c.get("sliding_window").asInt() : 0;
         this.rotary = rotary;
         this.useNormWeights = useNormWeights;
         boolean tied = c.path("tie_word_embeddings").asBoolean(false);
@@ -120,7 +124,8 @@ public final class ReferenceLlama {
                 int kvBase = (head / group) * headDim;
                 double[] scores = new double[pos + 1];
                 double max = Double.NEGATIVE_INFINITY;
-                for (int t = 0; t <= pos; t++) {
+                int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                for (int t = first; t <= pos; t++) {
                     double s = 0;
                     for (int i = 0; i < headDim; i++) {
                         s += (double) q[head * headDim + i] * keyCache[l][t][kvBase + i];
@@ -129,13 +134,13 @@ public final class ReferenceLlama {
                     max = Math.max(max, scores[t]);
                 }
                 double sum = 0;
-                for (int t = 0; t <= pos; t++) {
+                for (int t = first; t <= pos; t++) {
                     scores[t] = Math.exp(scores[t] - max);
                     sum += scores[t];
                 }
                 for (int i = 0; i < headDim; i++) {
                     double acc = 0;
-                    for (int t = 0; t <= pos; t++) {
+                    for (int t = first; t <= pos; t++) {
                         acc += scores[t] / sum * valueCache[l][t][kvBase + i];
                     }
                     attended[head * headDim + i] = (float) acc;

@@ -22,7 +22,10 @@ import java.util.SplittableRandom;
 public final class RandomModelWriter {
 
     /** Which family to imitate. */
-    public enum Flavor { LLAMA3_UNTIED, QWEN2, QWEN3, LLAMA2_TIED }
+    public enum Flavor { LLAMA3_UNTIED, QWEN2, QWEN3, LLAMA2_TIED, MISTRAL_WINDOWED }
+
+    /** MISTRAL_WINDOWED's sliding window: shorter than the tests' sequences, so that it slides. */
+    public static final int WINDOW = 3;
 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -79,6 +82,7 @@ public final class RandomModelWriter {
         c.put("model_type", switch (flavor) {
             case QWEN2 -> "qwen2";
             case QWEN3 -> "qwen3";
+            case MISTRAL_WINDOWED -> "mistral";
             default -> "llama";
         });
         c.put("hidden_size", DIM);
@@ -108,6 +112,9 @@ public final class RandomModelWriter {
             scaling.put("original_max_position_embeddings", 64);
         } else {
             c.put("rope_theta", 10000.0);
+        }
+        if (flavor == Flavor.MISTRAL_WINDOWED) {
+            c.put("sliding_window", WINDOW);
         }
         if (flavor == Flavor.QWEN2) {
             c.put("sliding_window", 4096);
