@@ -1,0 +1,83 @@
+package dev.df11.runtime.chat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every family's real chat template rendered byte-identical to transformers' {@code apply_chat_template}
+ * (references made by runtime/src/test/python/make_chat_template_references.py): system prompts or not, multi-turn,
+ * with and without the generation prompt, content parts, Qwen3's thinking switch, and the templates' own
+ * {@code raise_exception} with the same message.
+ */
+class ChatTemplateReferenceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> FAMILIES = List.of("llama3", "llama3-instruct", "mistral", "gemma3");
+
+    static Path familyDir(String family) {
+        try {
+            return Path.of(ChatTemplateReferenceTest.class.getResource("/chat-templates/" + family).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> rendersLikeTransformers() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String family : FAMILIES) {
+            Path dir = familyDir(family);
+            JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+            ChatTemplate template = ChatTemplate.load(dir).orElseThrow();
+            Map<String, String> tokens = JSON.convertValue(expected.get("special_tokens"), new TypeReference<>() { });
+            tests.add(DynamicTest.dynamicTest(family + ": special tokens",
+                    () -> assertEquals(tokens, template.specialTokens())));
+            for (JsonNode c : expected.get("cases")) {
+                List<Map<String, Object>> messages = JSON.convertValue(c.get("messages"), new TypeReference<>() { });
+                Map<String, Object> variables = c.has("variables")
+                        ? JSON.convertValue(c.get("variables"), new TypeReference<>() { }) : Map.of();
+                boolean generationPrompt = c.get("add_generation_prompt").booleanValue();
+                tests.add(DynamicTest.dynamicTest(family + ": " + c.get("name").textValue(), () -> {
+                    if (c.has("text")) {
+                        assertEquals(c.get("text").textValue(),
+                                template.renderMessages(messages, generationPrompt, variables));
+                    } else {
+                        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                                () -> template.renderMessages(messages, generationPrompt, variables));
+                        assertTrue(e.getMessage().endsWith("raised: " + c.get("error").textValue()), e.getMessage());
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /**
+     * Qwen3's template reverses the messages with {@code messages[::-1]}, a slice with a step that Jinjava cannot
+     * parse: rendering refuses, naming the template file and the construct, instead of rendering a different prompt.
+     */
+    @Test
+    void qwen3TemplateIsRefusedNamingTheConstruct() {
+        ChatTemplate template = ChatTemplate.load(familyDir("qwen3")).orElseThrow();
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> template.render(List.of(ChatMessage.user("Hi")), true));
+        assertTrue(e.getMessage().contains("qwen3/tokenizer_config.json (chat_template)"), e.getMessage());
+        assertTrue(e.getMessage().contains("messages[::-1]"), e.getMessage());
+    }
+}
