@@ -64,6 +64,7 @@ final class JinjaEngine {
 
     /** Jinja2 (keep_trailing_newline=False) removes a single trailing newline from the template source. */
     private static String jinja2Source(String text) {
+        text = Jinja2Syntax.rewrite(text);
         if (text.endsWith("\r\n")) {
             return text.substring(0, text.length() - 2);
         }
