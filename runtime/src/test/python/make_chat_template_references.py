@@ -51,6 +51,15 @@ USER2 = "  And of Italy?\nPlease be brief.  "
 UNICODE = "Héllo — ünïcode ✓ 日本語 👋 \"quotes\" and 'apostrophes' {{ not a template }} {% raw %}"
 
 
+WEATHER_TOOL = {"type": "function", "function": {
+    "name": "get_weather", "description": "Weather for a city — «quoted» \"name\"\n",
+    "parameters": {"type": "object", "properties": {
+        "city": {"type": "string", "enum": ["Paris", "Zürich"]},
+        "days": {"type": "integer", "minimum": 1, "maximum": 7.5, "default": 0.25, "nullable": True},
+        "units": {"type": "string", "default": None, "tags": [], "extra": {}}},
+        "required": ["city"]}}}
+
+
 def m(role, content):
     return {"role": role, "content": content}
 
@@ -78,6 +87,7 @@ QWEN3_EXTRA = [
      [m("system", SYSTEM), m("user", USER1), m("assistant", "<think>\nShort.\n</think>\n\n" + ASSISTANT1)],
      False, {}),
     ("system in the middle", [m("user", USER1), m("system", SYSTEM), m("user", USER2)], True, {}),
+    ("tools (tojson)", [m("system", SYSTEM), m("user", USER1)], True, {"tools": [WEATHER_TOOL]}),
 ]
 
 GEMMA3_EXTRA = [

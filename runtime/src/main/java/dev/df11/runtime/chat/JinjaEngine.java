@@ -52,6 +52,7 @@ final class JinjaEngine {
                 TemplateFunctions.class, "raiseException", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 TemplateFunctions.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext().registerFilter(new PythonJsonFilter());
         return jinjava;
     }
 

@@ -109,4 +109,18 @@ class ChatTemplateTest {
         ChatTemplate t = ChatTemplate.of("x", Map.of(), "test");
         assertThrows(IllegalArgumentException.class, () -> t.render(List.of(), true));
     }
+
+    /** Expected strings are Python's json.dumps(x, ensure_ascii=False[, indent=2]), as transformers' tojson. */
+    @Test
+    void tojsonWritesWhatPythonWrites() {
+        java.util.Map<String, Object> x = new java.util.LinkedHashMap<>();
+        x.put("a", java.util.Arrays.asList(1, 2.5, 1e-05, 1e16, 123456789.125, true, null, "\u00e9\u0001"));
+        x.put("b", Map.of());
+        x.put("c", List.of());
+        ChatTemplate t = ChatTemplate.of("{{ x|tojson }}|{{ x|tojson(indent=2) }}", Map.of(), "test");
+        assertEquals("{\"a\": [1, 2.5, 1e-05, 1e+16, 123456789.125, true, null, \"\u00e9\\u0001\"], \"b\": {}, \"c\": []}|"
+                + "{\n  \"a\": [\n    1,\n    2.5,\n    1e-05,\n    1e+16,\n    123456789.125,\n    true,\n    null,\n"
+                + "    \"\u00e9\\u0001\"\n  ],\n  \"b\": {},\n  \"c\": []\n}",
+                t.render(List.of(ChatMessage.user("u")), false, Map.of("x", x)));
+    }
 }
