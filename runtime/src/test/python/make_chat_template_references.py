@@ -7,7 +7,8 @@ Rerun (needs transformers and the tokenizer files; tests never run Python):
 
 For every family it writes runtime/src/test/resources/chat-templates/<family>/tokenizer_config.json (the model's
 chat_template and special-token fields, nothing else: what ChatTemplate.load reads) and expected.json (the
-conversations, flags and the exact strings transformers rendered, or the exception message a template raised).
+conversations, flags and the exact strings transformers rendered, or the exception message a template raised,
+and, for the families whose tokenizer the tests have, the token ids apply_chat_template(tokenize=True) gives).
 The tokenizer folder is loaded with AutoTokenizer so the special-token variables (bos_token, eos_token, ...) are the
 ones transformers itself hands to the template.
 
@@ -112,7 +113,7 @@ def trimmed(config, template):
     return out
 
 
-def render_family(name, tokenizer_json, config, template, cases):
+def render_family(name, tokenizer_json, config, template, cases, with_ids=True):
     trimmed_config = trimmed(config, template)
     tok = AutoTokenizer.from_pretrained(tokenizer_dir(tokenizer_json, trimmed_config))
     results = []
@@ -122,6 +123,10 @@ def render_family(name, tokenizer_json, config, template, cases):
             entry["variables"] = kwargs
         try:
             entry["text"] = tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=gen, **kwargs)
+            if with_ids:
+                ids = tok.apply_chat_template(messages, tokenize=True, return_dict=False,
+                                              add_generation_prompt=gen, **kwargs)
+                entry["ids"] = list(ids)
         except Exception as e:  # a template's raise_exception
             entry["error"] = str(e)
         results.append(entry)
@@ -156,7 +161,7 @@ def main():
                   COMMON)
     gemma3 = load(os.path.join(GEMMA3_DIR, "tokenizer_config.json"))
     render_family("gemma3", os.path.join(GEMMA3_DIR, "tokenizer.json"), gemma3, gemma3["chat_template"],
-                  COMMON + GEMMA3_EXTRA)
+                  COMMON + GEMMA3_EXTRA, with_ids=False)  # its tokenizer.json is not among the cached ones
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@ package dev.df11.runtime.chat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.df11.runtime.tokenizer.TestVocabularies;
+import dev.df11.runtime.tokenizer.Tokenizer;
+import dev.df11.runtime.tokenizer.Tokenizers;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +66,52 @@ class ChatTemplateReferenceTest {
                                 () -> template.renderMessages(messages, generationPrompt, variables));
                         assertTrue(e.getMessage().endsWith("raised: " + c.get("error").textValue()), e.getMessage());
                     }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /**
+     * The rendered prompts tokenized by df11's tokenizers give the ids transformers' apply_chat_template(tokenize=True)
+     * gives: special tokens in the rendering (BOS, headers, end-of-turn) become single ids, no BOS is added twice.
+     */
+    private static final Map<String, Tokenizer> TOKENIZERS = new java.util.HashMap<>();
+
+    /** Each real tokenizer is loaded once (they take a second or more each). */
+    private static synchronized Tokenizer tokenizer(String name) throws IOException {
+        Tokenizer t = TOKENIZERS.get(name);
+        if (t == null) {
+            t = Tokenizers.load(TestVocabularies.huggingFace(name), null);
+            TOKENIZERS.put(name, t);
+        }
+        return t;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> renderedPromptsTokenizeLikeTransformers() throws IOException {
+        Map<String, String> tokenizerOf = Map.of("llama3", "llama3", "llama3-instruct", "llama3", "qwen3", "qwen3",
+                "mistral", "mistral");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String family : FAMILIES) {
+            if (!tokenizerOf.containsKey(family)) {
+                continue;
+            }
+            JsonNode expected = JSON.readTree(familyDir(family).resolve("expected.json").toFile());
+            ChatTemplate template = ChatTemplate.load(familyDir(family)).orElseThrow();
+            for (JsonNode c : expected.get("cases")) {
+                if (!c.has("ids")) {
+                    continue;
+                }
+                tests.add(DynamicTest.dynamicTest(family + ": " + c.get("name").textValue(), () -> {
+                    Tokenizer tokenizer = tokenizer(tokenizerOf.get(family));
+                    List<Map<String, Object>> messages = JSON.convertValue(c.get("messages"), new TypeReference<>() { });
+                    Map<String, Object> variables = c.has("variables")
+                            ? JSON.convertValue(c.get("variables"), new TypeReference<>() { }) : Map.of();
+                    String text = template.renderMessages(messages, c.get("add_generation_prompt").booleanValue(),
+                            variables);
+                    int[] ids = JSON.convertValue(c.get("ids"), int[].class);
+                    assertArrayEquals(ids, tokenizer.encode(text, false));
                 }));
             }
         }
