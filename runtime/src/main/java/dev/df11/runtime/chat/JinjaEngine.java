@@ -36,6 +36,7 @@ final class JinjaEngine {
                 .withFailOnUnknownTokens(false)
                 .withNestedInterpretationEnabled(false)  // message text is data, never template code
                 .withElResolver(resolver())
+                .withInterperterFactory(PythonOutputInterpreter.FACTORY)  // True/False, lists and dicts as Python prints them
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withEvaluateMapKeys(true)
                         .withUsePyishObjectMapper(true)

@@ -55,7 +55,7 @@ final class PythonJsonFilter implements Filter {
                 || value instanceof Byte || value instanceof BigInteger) {
             out.append(value);
         } else if (value instanceof Number n) {
-            out.append(pythonFloat(n));
+            out.append(pythonFloat(n instanceof BigDecimal b ? b.doubleValue() : n.doubleValue()));
         } else if (value instanceof CharSequence || value instanceof Character) {
             string(out, value.toString());
         } else if (value instanceof Map<?, ?> map) {
@@ -101,8 +101,7 @@ final class PythonJsonFilter implements Filter {
     }
 
     /** Python's float repr: shortest round-trip digits, as Java's but with Python's exponent form. */
-    private static String pythonFloat(Number n) {
-        double d = n instanceof BigDecimal b ? b.doubleValue() : n.doubleValue();
+    static String pythonFloat(double d) {
         if (Double.isNaN(d)) {
             return "NaN";
         }

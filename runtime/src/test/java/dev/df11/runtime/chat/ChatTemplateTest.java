@@ -92,7 +92,7 @@ class ChatTemplateTest {
         ChatTemplate t = ChatTemplate.of("{{ m.lstrip('\\n') }}|{{ m.rstrip('\\n') }}|{{ m.strip() }}|"
                 + "{{ m.startswith('\\nA') }}|{{ m.endswith('b\\n') }}|{{ m.split('|')|length }}|"
                 + "{{ m.split('x')[-1] }}", Map.of(), "test");
-        assertEquals("A x b\n|\nA x b|A x b|true|true|1| b\n",
+        assertEquals("A x b\n|\nA x b|A x b|True|True|1| b\n",
                 t.render(List.of(ChatMessage.user("unused")), false, Map.of("m", "\nA x b\n")));
     }
 
@@ -122,5 +122,14 @@ class ChatTemplateTest {
                 + "{\n  \"a\": [\n    1,\n    2.5,\n    1e-05,\n    1e+16,\n    123456789.125,\n    true,\n    null,\n"
                 + "    \"\u00e9\\u0001\"\n  ],\n  \"b\": {},\n  \"c\": []\n}",
                 t.render(List.of(ChatMessage.user("u")), false, Map.of("x", x)));
+    }
+
+    /** Expected: what Jinja2 in transformers prints for the same template and values. */
+    @Test
+    void printedValuesLookAsPythonPrintsThem() {
+        ChatTemplate t = ChatTemplate.of("{{ true }}|{{ [1, 'a', true, none, 2.5, 1e-05] }}|"
+                + "{{ {'k': \"it's\", 'n': none} }}|{{ x }}|{{ 1.0 }}", Map.of(), "test");
+        assertEquals("True|[1, 'a', True, None, 2.5, 1e-05]|{'k': \"it's\", 'n': None}|[False, 'q\"\\'', 3]|1.0",
+                t.render(List.of(ChatMessage.user("u")), false, Map.of("x", List.of(false, "q\"'", 3))));
     }
 }
