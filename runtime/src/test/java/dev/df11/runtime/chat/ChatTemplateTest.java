@@ -132,4 +132,19 @@ class ChatTemplateTest {
         assertEquals("True|[1, 'a', True, None, 2.5, 1e-05]|{'k': \"it's\", 'n': None}|[False, 'q\"\\'', 3]|1.0",
                 t.render(List.of(ChatMessage.user("u")), false, Map.of("x", List.of(false, "q\"'", 3))));
     }
+
+    /** Expected strings: Python's datetime(2026, 12, 6, 17, 5, 9).strftime(...) (Llama 3.1 prints "%d %b %Y"). */
+    @Test
+    void strftimeFormatsAsPython() {
+        java.time.ZonedDateTime t = java.time.ZonedDateTime.of(2026, 12, 6, 17, 5, 9, 0, java.time.ZoneOffset.UTC);
+        assertEquals("06 Dec 2026", TemplateFunctions.strftime(t, "%d %b %Y"));
+        assertEquals("2026-12-06 17:05:09", TemplateFunctions.strftime(t, "%Y-%m-%d %H:%M:%S"));
+        assertEquals("Sunday, December 06", TemplateFunctions.strftime(t, "%A, %B %d"));
+    }
+
+    @Test
+    void strftimeNowIsAvailableToTemplates() {
+        ChatTemplate t = ChatTemplate.of("{{ strftime_now('%Y') }}", Map.of(), "test");
+        assertEquals(String.valueOf(java.time.Year.now().getValue()), t.render(List.of(ChatMessage.user("u")), false));
+    }
 }
