@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@code eos_token}, ...), the same globals ({@code raise_exception}, {@code strftime_now}) and the same whitespace
  * rules ({@code trim_blocks}, {@code lstrip_blocks}). {@link JinjaEngine} bridges where the Jinja engine (HubSpot's
  * Jinjava) differs from Python's Jinja2; a construct it cannot render is an error naming the template file, never a
- * silently different prompt.
+ * silently different prompt. Immutable; {@link #render} may be called from several threads at once.
  */
 public final class ChatTemplate {
 

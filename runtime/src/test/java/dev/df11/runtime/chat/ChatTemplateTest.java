@@ -147,4 +147,19 @@ class ChatTemplateTest {
         ChatTemplate t = ChatTemplate.of("{{ strftime_now('%Y') }}", Map.of(), "test");
         assertEquals(String.valueOf(java.time.Year.now().getValue()), t.render(List.of(ChatMessage.user("u")), false));
     }
+
+    @Test
+    void rangeIsNotCutShort() {
+        ChatTemplate t = ChatTemplate.of("{{ range(5000)|list|length }}", Map.of(), "test");
+        assertEquals("5000", t.render(List.of(ChatMessage.user("u")), false));
+    }
+
+    @Test
+    void templateWritingAHugeOutputIsRefused() {
+        ChatTemplate t = ChatTemplate.of("{% for i in range(10000) %}{% for j in range(1000) %}{{ x }}"
+                + "{% endfor %}{% endfor %}", Map.of(), "hostile");
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> t.render(List.of(ChatMessage.user("u")), false, Map.of("x", "x".repeat(4096))));
+        assertTrue(e.getMessage().startsWith("hostile: "), e.getMessage());
+    }
 }
