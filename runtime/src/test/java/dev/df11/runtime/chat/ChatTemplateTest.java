@@ -40,6 +40,22 @@ class ChatTemplateTest {
     }
 
     @Test
+    void processorChatTemplateJsonIsTheLastResort() throws IOException {
+        config("{\"bos_token\": \"<bos>\"}");
+        Files.writeString(dir.resolve("chat_template.json"), "{\"chat_template\": \"{{ bos_token }}P\"}");
+        ChatTemplate t = ChatTemplate.load(dir).orElseThrow();
+        assertEquals("<bos>P", t.render(List.of(ChatMessage.user("a")), false));
+        assertTrue(t.source().endsWith("chat_template.json (chat_template)"), t.source());
+    }
+
+    @Test
+    void malformedProcessorChatTemplateJsonIsAnError() throws IOException {
+        Files.writeString(dir.resolve("chat_template.json"), "{\"chat_template\": 3}");
+        ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir));
+        assertTrue(e.getMessage().contains("chat_template.json"), e.getMessage());
+    }
+
+    @Test
     void namedTemplateListUsesDefault() throws IOException {
         config("{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"T\"}, "
                 + "{\"name\": \"default\", \"template\": \"D{{ messages|length }}\"}]}");
