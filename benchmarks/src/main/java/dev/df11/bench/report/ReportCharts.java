@@ -8,6 +8,7 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
@@ -16,6 +17,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
@@ -27,6 +29,8 @@ import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,18 +103,24 @@ public final class ReportCharts {
         JFreeChart chart = barChart(title, "GB/s", decode, Figure::subject, Figure::backend, true);
         CategoryPlot plot = chart.getCategoryPlot();
         float[] dash = {6f, 4f};
+        // Labels at the right, middle and left of their lines, so that close ceilings do not print over each other.
+        RectangleAnchor[] anchors = {RectangleAnchor.TOP_RIGHT, RectangleAnchor.TOP, RectangleAnchor.TOP_LEFT};
+        TextAnchor[] texts = {TextAnchor.BOTTOM_RIGHT, TextAnchor.BOTTOM_CENTER, TextAnchor.BOTTOM_LEFT};
+        int n = 0;
         for (Figure c : ceilings) {
             ValueMarker marker = new ValueMarker(c.median(), new Color(200, 30, 30), new BasicStroke(1.5f,
                     BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
             marker.setLabel(String.format(Locale.ROOT, "copy, %s: %,.0f GB/s", c.backend(), c.median()));
             marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-            marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+            marker.setLabelAnchor(anchors[n % anchors.length]);
+            marker.setLabelTextAnchor(texts[n % texts.length]);
+            marker.setLabelOffset(new RectangleInsets(2, 6, 2, 6));
+            n++;
             plot.addRangeMarker(marker);
         }
         if (!ceilings.isEmpty() && plot.getRangeAxis() instanceof LogAxis axis) {
             double top = ceilings.stream().mapToDouble(Figure::median).max().orElseThrow();
-            axis.setUpperBound(Math.max(axis.getUpperBound(), top * 1.5));
+            axis.setUpperBound(Math.max(axis.getUpperBound(), top * 3));
         } else if (!ceilings.isEmpty()) {
             double top = ceilings.stream().mapToDouble(Figure::median).max().orElseThrow();
             plot.getRangeAxis().setUpperBound(Math.max(plot.getRangeAxis().getUpperBound(), top * 1.1));
@@ -145,8 +155,7 @@ public final class ReportCharts {
         domain.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         domain.setMaximumCategoryLabelLines(3);
         if (logIfWide && wide(figures)) {
-            LogAxis log = new LogAxis(unit + " (log scale)");
-            log.setSmallestValue(smallest(figures) / 2);
+            LogAxis log = logAxis(unit, figures);
             log.setLowerBound(smallest(figures) / 2);
             log.setUpperBound(largest(figures) * 2);
             plot.setRangeAxis(log);
@@ -175,12 +184,21 @@ public final class ReportCharts {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         plot.setRenderer(renderer);
         if (logIfWide && wide(figures)) {
-            LogAxis log = new LogAxis(yLabel + " (log scale)");
-            log.setSmallestValue(smallest(figures) / 2);
-            plot.setRangeAxis(log);
+            plot.setRangeAxis(logAxis(yLabel, figures));
         }
         ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
         charts.add(new Chart(suite, file, title, chart));
+    }
+
+    /** A base-10 axis with a tick per decade, labelled 1, 10, 100 rather than 10^2. */
+    private static LogAxis logAxis(String label, List<Figure> figures) {
+        LogAxis log = new LogAxis(label + " (log scale)");
+        log.setSmallestValue(smallest(figures) / 2);
+        log.setTickUnit(new NumberTickUnit(1));
+        log.setNumberFormatOverride(new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        log.setMinorTickCount(9);
+        log.setMinorTickMarksVisible(true);
+        return log;
     }
 
     private static void style(JFreeChart chart) {
