@@ -71,7 +71,9 @@ public final class ResultReader {
         try {
             root = JSON.readTree(file.toFile());
         } catch (JacksonException e) {
-            throw new ReportException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
+            // Jackson's message carries a "[Source: ...]" location that says nothing here; the line number does.
+            String why = e.getOriginalMessage().replaceAll(" ?\\(start marker at \\[Source:.*?\\]\\)", "");
+            throw new ReportException(file + ": not valid JSON (" + why + " at line "
                     + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")", e);
         } catch (IOException e) {
             throw new ReportException(file + ": cannot read: " + e.getMessage(), e);

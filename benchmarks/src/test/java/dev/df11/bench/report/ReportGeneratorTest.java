@@ -32,9 +32,15 @@ class ReportGeneratorTest {
     private static final List<String> EVERY_CHART = List.of("decode.png", "matvec.png", "generation.png",
             "batch.png", "memory.png", "context-memory.png", "codec-size.png", "codec-speed.png");
 
+    /** The report of the whole small set, rendered once for the tests that only read it. */
+    @TempDir
+    static Path shared;
+    private static Path html;
+
     @BeforeAll
-    static void headless() {
+    static void renderTheSmallSet() throws URISyntaxException {
         System.setProperty("java.awt.headless", "true");
+        html = render(shared, small());
     }
 
     static Path small() throws URISyntaxException {
@@ -46,8 +52,8 @@ class ReportGeneratorTest {
     }
 
     @Test
-    void smallRunProducesAValidPageWithEveryChart(@TempDir Path out) throws Exception {
-        Path html = render(out, small());
+    void smallRunProducesAValidPageWithEveryChart() throws Exception {
+        Path out = shared;
 
         Document page = Jsoup.parse(html.toFile());
         assertEquals("test report", page.title());
@@ -76,8 +82,8 @@ class ReportGeneratorTest {
     }
 
     @Test
-    void everySectionHasATableInBothRenderings(@TempDir Path out) throws Exception {
-        render(out, small());
+    void everySectionHasATableInBothRenderings() throws Exception {
+        Path out = shared;
         Document page = Jsoup.parse(out.resolve(ReportWriter.HTML).toFile());
         String markdown = Files.readString(out.resolve(ReportWriter.MARKDOWN));
         for (Suite suite : List.of(Suite.DECODE, Suite.MATVEC, Suite.GENERATION, Suite.BATCH, Suite.MEMORY,
@@ -116,16 +122,16 @@ class ReportGeneratorTest {
     }
 
     @Test
-    void offloadSectionGivesDf11AgainstBf16Offloaded(@TempDir Path out) throws Exception {
-        render(out, small());
+    void offloadSectionGivesDf11AgainstBf16Offloaded() throws Exception {
+        Path out = shared;
         String markdown = Files.readString(out.resolve(ReportWriter.MARKDOWN));
         assertTrue(markdown.contains("| TornadoVM PTX | llama-3.1-8b | 34.39 | 82.04 | 3.48 | 9.88× | 0.42× |"),
                 markdown);
     }
 
     @Test
-    void missingBackendYieldsItsLine(@TempDir Path out) throws Exception {
-        Path html = render(out, small());
+    void missingBackendYieldsItsLine() throws Exception {
+        Path out = shared;
         Document page = Jsoup.parse(html.toFile());
         List<String> lines = page.select("p.absent").eachText();
         assertTrue(lines.contains("not present: TornadoVM SPIR-V (not in the bundle's TornadoVM SDK)"), lines.toString());
@@ -159,8 +165,7 @@ class ReportGeneratorTest {
         String hostile = Files.readString(small().resolve("tornado-ptx-decode.json"))
                 .replace("v3f-exponent-plane", "<script>alert(1)</script>");
         Path file = Files.writeString(dir.resolve("hostile.json"), hostile);
-        Path html = render(dir.resolve("out"), file);
-        Document page = Jsoup.parse(html.toFile());
+        Document page = Jsoup.parse(render(dir.resolve("out"), file).toFile());
         assertTrue(page.select("script").isEmpty());
         assertTrue(page.select("td").eachText().contains("<script>alert(1)</script>"));
     }
