@@ -93,7 +93,8 @@ final class ReportSections {
         header.addAll(List.of("median", "spread", "unit", "file"));
         List<List<String>> rows = new ArrayList<>();
         for (Figure f : figures) {
-            List<String> row = new ArrayList<>(List.of(f.backend(), f.subject(), f.series()));
+            List<String> row = new ArrayList<>(List.of(f.backend().isEmpty() ? "—" : f.backend(), f.subject(),
+                    f.series()));
             if (x) {
                 row.add(String.format(Locale.ROOT, "%,.0f", f.x()));
             }
