@@ -67,8 +67,8 @@ public final class ReportCharts {
                 + " shape", "tokens/s", f -> f.subject() + " · " + f.backend(), Figure::series, true);
         lines(charts, results, Suite.BATCH, "batch.png", "Tokens/s against batch size (tokens per forward pass)",
                 "batch size", "tokens/s", true);
-        bars(charts, results, Suite.MEMORY, "memory.png", "Device memory of each generation mode", "GiB",
-                f -> f.subject() + " · " + f.backend(), Figure::series, false);
+        bars(charts, results, Suite.MEMORY, "memory.png", "Memory of each generation mode", "GiB",
+                f -> f.subject() + " · " + f.backend(), Figure::series, true);
         lines(charts, results, Suite.CONTEXT_MEMORY, "context-memory.png", "Device memory against context length",
                 "context (tokens)", "GiB", false);
         bars(charts, results, Suite.CODEC_SIZE, "codec-size.png", "Compressed size, % of BF16 (lower is better)",

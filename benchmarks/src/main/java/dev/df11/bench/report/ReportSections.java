@@ -30,7 +30,7 @@ final class ReportSections {
             Suite.GENERATION, "generate-bench (kernel lab) or GenerationBenchmark (JMH)",
             Suite.BATCH, "GenerationBenchmark (JMH: generate is batch 1, prompt 32 tokens per forward pass) or a"
                     + " generate-bench report whose modes carry \"batch\"",
-            Suite.MEMORY, "generate-bench (device memory of each mode)",
+            Suite.MEMORY, "generate-bench (device memory of each mode) or GenerationBenchmark (JMH; resident weights)",
             Suite.CONTEXT_MEMORY, "a context-memory report (issue 14 item 4: the longest context beside BF16 and"
                     + " DF11 weights, measured on a GPU; docs/benchmark-report.md gives the format)",
             Suite.CODEC_SIZE, "CodecSizes (dev.df11.bench.codec.CodecSizes) or decode-bench's compression ratio",

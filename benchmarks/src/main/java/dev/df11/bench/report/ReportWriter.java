@@ -2,6 +2,7 @@ package dev.df11.bench.report;
 
 import org.jfree.chart.ChartUtils;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.DocumentType;
 import org.jsoup.nodes.Element;
 
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class ReportWriter {
 
     static String html(ResultSet results, String title, String generatedBy, List<ReportSections.Section> sections) {
         Document doc = Document.createShell("");
+        doc.prependChild(new DocumentType("html", "", ""));
         doc.title(title);
         doc.head().prependElement("meta").attr("charset", "utf-8");
         doc.head().appendElement("style").appendText("""

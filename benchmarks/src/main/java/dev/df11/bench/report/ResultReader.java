@@ -194,6 +194,10 @@ public final class ResultReader {
                     if (method.equals("generate")) {
                         add(Suite.GENERATION, cpu, shape, mode, s, "tokens/s", 1, src);
                         add(Suite.BATCH, cpu, shape, mode, s, "tokens/s", 1, src);
+                        if (run.path("secondaryMetrics").has("residentWeightBytes")) {   // runs since 2026-12-06
+                            add(Suite.MEMORY, cpu, shape + ", " + mode, "resident weights (with decode buffers)",
+                                    jmh(src, run, where, "residentWeightBytes", 1 / GIB), "GiB", 0, src);
+                        }
                     } else {
                         // 32 prompt tokens of one sequence in one forward pass (GenerationBenchmark.PROMPT_BATCH)
                         add(Suite.BATCH, cpu, shape, mode, s, "tokens/s", 32, src);

@@ -56,7 +56,9 @@ class ReportGeneratorTest {
         Path out = shared;
 
         Document page = Jsoup.parse(html.toFile());
+        assertEquals("html", page.documentType().name());
         assertEquals("test report", page.title());
+        assertEquals(List.of("test report"), page.select("h1").eachText());
         List<Element> images = page.select("img");
         assertEquals(EVERY_CHART.size(), images.size(), "one inline chart per suite");
         for (Element img : images) {
@@ -110,6 +112,10 @@ class ReportGeneratorTest {
                 "DF11 resident")).findFirst().orElseThrow();
         assertEquals(930, prompt.median(), 1e-9);
         assertEquals("tokens/s", prompt.unit());
+        Figure memory = find(results, Suite.MEMORY, "CPU, all cores", "stories15M, DF11 resident",
+                "resident weights (with decode buffers)");
+        assertEquals(22808772.0 / (1 << 30), memory.median(), 1e-12);   // each iteration's value, not JMH's sum
+        assertEquals("GiB", memory.unit());
     }
 
     @Test
