@@ -9,8 +9,8 @@ cd "$root"
 exec scripts/bench-report.sh --render-only --out benchmarks/report \
   --title "df11 benchmark report: NVIDIA H100 (2026-11-27) and the development CPU" \
   benchmarks/report/environment-h100-2026-11-27.json \
-  $r/cpu-vm-20261126T2325Z.json $r/cpu-vm-20261126T2348Z-codec-quiet.json \
-  $r/cpu-vm-20261126T2350Z-generation-quiet.json $r/cpu-vm-20261206T1701Z-codec-sizes.json \
+  $r/cpu-vm-20261126T2325Z.json $r/cpu-vm-20261206T1710Z-generation-memory.json \
+  $r/cpu-vm-20261126T2348Z-codec-quiet.json $r/cpu-vm-20261126T2350Z-generation-quiet.json $r/cpu-vm-20261206T1701Z-codec-sizes.json \
   $planes/final-ocl-bf16-device.json $planes/final-ocl-df11-device.json \
   $planes/final1b-bf16-device.json $planes/final1b-df11-device.json $planes/final1b-bf16-host.json \
   $planes/matvec-planes-ptx.json \
