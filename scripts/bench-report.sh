@@ -164,33 +164,24 @@ else
 fi
 
 # ---- the machine, the software, what was missing ----
-json_string() { local s="$1"; s="${s//\\/\\\\}"; s="${s//\"/\\\"}"; s="${s//$'\t'/ }"; s="${s//$'\n'/ }"; printf '"%s"' "$s"; }
-{
-  echo '{ "benchmark": "environment", "machine": {'
-  echo "  \"date\": $(json_string "$(date -u +%Y-%m-%dT%H:%MZ)"),"
-  echo "  \"CPU\": $(json_string "$(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(nproc) cores)"),"
-  echo "  \"memory\": $(json_string "$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"),"
-  echo "  \"OS\": $(json_string "$(uname -sr)"),"
-  echo "  \"java\": $(json_string "$(java -version 2>&1 | head -1)"),"
-  echo "  \"df11 commit\": $(json_string "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"),"
-  if [ -n "$bundle" ]; then
-    echo "  \"TornadoVM\": $(json_string "$(ls "$bundle/tornado-sdk/share/java/tornado" | sed -n 's/^tornado-runtime-\(.*\)\.jar$/\1/p' | head -1)"),"
-  fi
-  if command -v nvidia-smi >/dev/null; then
-    echo "  \"GPU\": $(json_string "$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1)"),"
-  fi
-  echo "  \"load before the run\": $(json_string "$load_before (1, 5, 15 min)")"
-  echo '}, "absent": ['
-  sep=""
-  for a in "${absent[@]}"; do
-    printf '%s  {"backend": %s, "reason": %s}\n' "$sep" "$(json_string "${a%%|*}")" "$(json_string "${a#*|}")"
-    sep=","
-  done
-  echo '], "notes": ['
-  sep=""
-  for n in ${notes[@]+"${notes[@]}"}; do printf '%s  %s\n' "$sep" "$(json_string "$n")"; sep=","; done
-  echo '] }'
-} > "$results/environment.json"
+env_args=(
+  --machine "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+  --machine "CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(nproc) cores)"
+  --machine "memory=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+  --machine "OS=$(uname -sr)"
+  --machine "java=$(java -version 2>&1 | head -1)"
+  --machine "df11 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
+  --machine "load before the run=$load_before (1, 5, 15 min)"
+)
+if [ -n "$bundle" ]; then
+  env_args+=(--machine "TornadoVM=$(ls "$bundle/tornado-sdk/share/java/tornado" | sed -n 's/^tornado-runtime-\(.*\)\.jar$/\1/p' | head -1)")
+fi
+if command -v nvidia-smi >/dev/null; then
+  env_args+=(--machine "GPU=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1)")
+fi
+for a in "${absent[@]}"; do env_args+=(--absent "$a"); done
+for n in ${notes[@]+"${notes[@]}"}; do env_args+=(--note "$n"); done
+java -cp "$jar" dev.df11.bench.report.EnvironmentCommand --out "$results/environment.json" "${env_args[@]}"
 
 generated_by="Run by scripts/bench-report.sh$($full && echo ' --full') on $(date -u +%Y-%m-%d)."
 render "$results"
