@@ -66,6 +66,9 @@ final class ReportSections {
                 continue;
             }
             List<String> paragraphs = new ArrayList<>();
+            if (chart.isPresent()) {
+                paragraphs.add("The chart shows medians; the table gives each figure's spread and its file.");
+            }
             if (suite == Suite.DECODE) {
                 paragraphs.add("GB/s of BF16 output (two bytes per weight, also for kernels that write only the"
                         + " exponents); the device copy counts bytes read + written. Spread: p10 .. best run for"

@@ -177,6 +177,30 @@ class ReportGeneratorTest {
     }
 
     @Test
+    void realResultFilesOfTheH100AndCpuRunsAreRead() {
+        // the checked-in raw results (surefire runs in the module folder): every format as the drivers wrote it
+        Path results = Path.of("results");
+        ResultSet set = ResultReader.read(List.of(results.resolve("cpu-vm-20261126T2348Z-codec-quiet.json"),
+                results.resolve("cpu-vm-20261206T1710Z-generation-memory.json"),
+                results.resolve("gpu/h100-2026-11-27-planes/matvec-planes-ptx.json"),
+                results.resolve("gpu/h100-2026-11-27-triples")));
+        assertEquals(920.1, find(set, Suite.DECODE, "TornadoVM PTX", "v3f-exponent-plane", "").median(), 0.05);
+        assertEquals(959.8, find(set, Suite.DECODE, "TornadoVM OpenCL", "v3f-exponent-plane", "").median(), 0.05);
+        assertEquals(496.7, find(set, Suite.DECODE, "CUDA (official DFloat11)", "official DFloat11 kernel", "")
+                .median(), 0.05);
+        assertEquals(34.39, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-3.1-8b", "DF11 resident").median(),
+                0.005);
+        assertEquals(3.48, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-3.1-8b", "BF16 offloaded").median(),
+                0.005);
+        assertEquals(10.18, find(set, Suite.MEMORY, "TornadoVM PTX", "llama-3.1-8b, DF11 resident",
+                "accounted by the backend").median(), 0.005);
+        assertEquals(21.75, find(set, Suite.MEMORY, "CPU, all cores", "stories15M, DF11 resident",
+                "resident weights (with decode buffers)").median() * 1024, 0.005);   // MiB
+        assertEquals(1.33, find(set, Suite.DECODE, "CPU, 1 thread", "CPU decoder, gaussian16M", "").median(), 0.005);
+        assertFalse(set.figures(Suite.MATVEC).isEmpty());
+    }
+
+    @Test
     void tornadoDeviceStringsNameTheirBackend() {
         assertEquals("TornadoVM PTX", ResultReader.tornadoBackend("NVIDIA H100 80GB HBM3 (PTX, PTX)"));
         assertEquals("TornadoVM OpenCL", ResultReader.tornadoBackend("NVIDIA H100 80GB HBM3 (NVIDIA CUDA, OPENCL)"));
