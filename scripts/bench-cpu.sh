@@ -4,6 +4,7 @@
 # Suites: DF11 encode/decode with zstd 3/19 side by side (codec), matrix-vector vs plain memory read, and
 # generation tokens/s on stories15M in BF16 and DF11. Extra arguments go to JMH (e.g. -f 2 for more forks).
 # Run it on a quiet machine: JMH measures wall time, so other load shows up as noise.
+# For every backend at once and the HTML/Markdown report with charts: scripts/bench-report.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/jdk.sh"

@@ -6,6 +6,7 @@ import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.inference.ProcessMemory;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,7 +59,22 @@ public class GenerationBenchmark {
     @Param({"0"})
     public int threads;
 
+    /**
+     * Resident weight bytes (the store's plus the decode buffers) and the decode buffers alone, as JMH secondary
+     * metrics, so that the memory lands in JMH's JSON beside the tokens/s. EVENTS counters are reported as their value
+     * at the end of each iteration, not as a rate (JMH's own table shows their sum over the iterations; the report
+     * reads each iteration's value); the benchmark methods assign (not add) a value fixed at setup.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Memory {
+        public long residentWeightBytes;
+        public long decodeBufferBytes;
+    }
+
     private Path scratch;
+    private long residentWeightBytes;
+    private long decodeBufferBytes;
     private ForwardPass forward;
     private int position;
     private int token = 1;
@@ -71,13 +87,17 @@ public class GenerationBenchmark {
         WeightStore weights = WeightStores.open(BenchModels.resolve(model, scratch),
                 new WeightStores.Df11Options(threadCount));
         forward = new ForwardPass(new CpuBackend(threadCount, prefetch), weights, CONTEXT, PROMPT_BATCH);
+        residentWeightBytes = forward.residentWeightBytes();
+        decodeBufferBytes = forward.decodeBufferBytes();
         for (int i = 0; i < PROMPT_BATCH; i++) {
             promptTokens[i] = 1 + (i * 7919) % (weights.config().vocabSize() - 1);
         }
     }
 
     @Benchmark
-    public float generate() {
+    public float generate(Memory memory) {
+        memory.residentWeightBytes = residentWeightBytes;
+        memory.decodeBufferBytes = decodeBufferBytes;
         if (position == CONTEXT) {
             position = 0;
         }
@@ -88,7 +108,9 @@ public class GenerationBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(PROMPT_BATCH)
-    public float prompt() {
+    public float prompt(Memory memory) {
+        memory.residentWeightBytes = residentWeightBytes;
+        memory.decodeBufferBytes = decodeBufferBytes;
         return forward.forward(promptTokens, 0)[0];
     }
 

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# One command, one report: runs the benchmark suites on every backend this machine has, then renders the report
+# (report.html, self-contained; report.md, its Markdown twin; charts/*.png) from the JSON the suites wrote.
+# A backend that is missing is not a failure: the report says "not present: BACKEND (reason)".
+#
+#   scripts/bench-report.sh [--full] [--out DIR] [--bundle DIR] [--official-dfloat11 PATH] [--shape SHAPE]
+#   scripts/bench-report.sh --render-only --out DIR RESULT.json|FOLDER ...    # a run made elsewhere
+#
+#   --out DIR                 where the results (DIR/results/*.json) and the report go
+#                             (default benchmarks/target/report-<UTC time>)
+#   --full                    the real sizes (JMH defaults; 128M-element decode tensor, every matrix-vector shape,
+#                             generation on --shape); default: a quick run at small sizes, for a look, not for numbers
+#   --bundle DIR              a df11 bundle (scripts/bundle.sh) whose bin/decode-bench, matvec-bench and
+#                             generate-bench run the TornadoVM suites; default: built from $TORNADO_SDK when it is set
+#   --official-dfloat11 PATH  a checkout or install of LeanModels/DFloat11 (never copied here): its decode.cu is timed
+#                             on the same unit by benchmarks/gpu/official_decode_baseline.py (needs python3 with
+#                             torch, cupy and safetensors, and a CUDA GPU)
+#   --shape SHAPE             generate-bench's synthetic shape for the TornadoVM generation suite (default: tiny
+#                             quick, llama-3.1-8b with --full)
+#   --title TEXT              the page title
+#   --render-only             run nothing; render the given result files and folders into --out
+#
+# Suites: CPU (JMH, Vector API; 1 thread and all cores): DF11 decode/encode beside zstd, exact sizes (CodecSizes),
+# matrix-vector against a plain memory read, stories15M generation in BF16 and DF11. TornadoVM OpenCL and PTX (each
+# backend the SDK lists): decode-bench, matvec-bench, generate-bench (one mode per process). The official DFloat11
+# kernel with --official-dfloat11. docs/benchmark-report.md describes the result formats and the report.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/lib/jdk.sh"
+cd "$root"
+
+full=false; out=""; bundle="${DF11_BUNDLE:-}"; official=""; shape=""; render_only=false
+title="df11 benchmark report"
+inputs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --full) full=true; shift;;
+    --out) out="$2"; shift 2;;
+    --bundle) bundle="$2"; shift 2;;
+    --official-dfloat11) official="$2"; shift 2;;
+    --shape) shape="$2"; shift 2;;
+    --title) title="$2"; shift 2;;
+    --render-only) render_only=true; shift;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -*) echo "bench-report: unknown option $1 (see --help)" >&2; exit 2;;
+    *) inputs+=("$1"); shift;;
+  esac
+done
+fail() { echo "bench-report: $*" >&2; exit 1; }
+out="${out:-benchmarks/target/report-$(date -u +%Y%m%dT%H%MZ)}"
+if ! $render_only && [ ${#inputs[@]} -gt 0 ]; then
+  fail "result files are rendered only with --render-only (got ${inputs[*]})"
+fi
+
+echo "bench-report: building benchmarks/target/benchmarks.jar" >&2
+mvn -B -q -ntp package -DskipTests -pl benchmarks -am
+jar=benchmarks/target/benchmarks.jar
+java_flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
+
+render() {
+  java "${java_flags[@]}" -cp "$jar" dev.df11.bench.report.ReportCommand --out "$out" --title "$title" \
+    ${generated_by:+--generated-by "$generated_by"} "$@" 2> >(grep -v "^WARNING: Using incubator modules" >&2)
+}
+
+if $render_only; then
+  [ ${#inputs[@]} -gt 0 ] || fail "--render-only needs result files or folders"
+  render "${inputs[@]}"
+  exit 0
+fi
+
+results="$out/results"
+mkdir -p "$results"
+absent=()     # "backend|reason"
+notes=()
+
+# ---- CPU: always ----
+export DF11_STORIES15M_DIR="${DF11_STORIES15M_DIR:-$("$root/scripts/fetch-stories15M.sh" --print-dir)}"
+if $full; then
+  jmh_quick=(); codec_data=(); matvec_shapes=()
+else
+  jmh_quick=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
+  codec_data=(-p data=gaussian16M)
+  matvec_shapes=(-p shape=2048x2048)
+  notes+=("Quick run (no --full): JMH 1 warm-up + 3 measured iterations of 1 s, one data set and one matrix shape; for a look at the pipeline, not for numbers to quote.")
+fi
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+jmh() {  # NAME PATTERN [JMH options]
+  local name="$1"; shift
+  echo "bench-report: CPU suite $name" >&2
+  java -jar "$jar" "$@" ${jmh_quick[@]+"${jmh_quick[@]}"} -rf json -rff "$results/cpu-$name.json" \
+    > "$results/cpu-$name.txt" 2>&1 || fail "the CPU suite $name failed; its output: $results/cpu-$name.txt"
+}
+jmh decode 'dev.df11.bench.codec.Df11DecodeBenchmark' ${codec_data[@]+"${codec_data[@]}"}
+jmh encode 'dev.df11.bench.codec.Df11EncodeBenchmark' ${codec_data[@]+"${codec_data[@]}"}
+jmh zstd 'dev.df11.bench.codec.ZstdBaselineBenchmark' ${codec_data[@]+"${codec_data[@]}"}
+jmh matvec 'dev.df11.bench.runtime.MatVecBandwidthBenchmark' -p threads=1,"$(nproc)" ${matvec_shapes[@]+"${matvec_shapes[@]}"}
+jmh generation 'dev.df11.bench.runtime.GenerationBenchmark'
+echo "bench-report: codec sizes" >&2
+if $full; then sizes=(gaussian16M stories15M); else sizes=(gaussian16M); fi
+java "${java_flags[@]}" -cp "$jar" dev.df11.bench.codec.CodecSizes "$results/codec-sizes.json" "${sizes[@]}" \
+  2> >(grep -v "^WARNING: Using incubator modules" >&2)
+
+# ---- TornadoVM: OpenCL and PTX, where a bundle or an SDK is there ----
+if [ -z "$bundle" ] && [ -n "${TORNADO_SDK:-}" ]; then
+  echo "bench-report: building a bundle from TORNADO_SDK=$TORNADO_SDK" >&2
+  mvn -B -q -ntp package -DskipTests -pl runtime,tornado-kernels,kernel-lab -am
+  scripts/bundle.sh --out dist/df11-bundle
+  bundle=dist/df11-bundle
+fi
+unit_dir=""
+if [ -z "$bundle" ]; then
+  absent+=("TornadoVM OpenCL|TORNADO_SDK not set and no --bundle" "TornadoVM PTX|TORNADO_SDK not set and no --bundle")
+else
+  [ -x "$bundle/bin/decode-bench" ] || fail "$bundle is not a df11 bundle with the benchmark launchers (bin/decode-bench); build one with scripts/bundle.sh"
+  backends=$(sed -n 's/^tornado.backends *= *//p' "$bundle/tornado-sdk/etc/tornado.backend" 2>/dev/null || true)
+  backends="${backends:-opencl-backend}"
+  IFS=, read -r -a backend_list <<< "$backends"
+  for want in opencl-backend ptx-backend; do
+    case ",$backends," in *",$want,"*) ;; *)
+      absent+=("TornadoVM $( [ $want = ptx-backend ] && echo PTX || echo OpenCL)|not in the bundle's TornadoVM SDK (etc/tornado.backend: $backends)");;
+    esac
+  done
+  if $full; then
+    dec=(--elements 134217728 --reps 50); mv=(); gen=(--shape "${shape:-llama-3.1-8b}" --tokens 32 --prompt-tokens 4 --runs 3 --warmup 1)
+  else
+    dec=(--elements 4194304 --reps 10); mv=(--shapes 4096x4096 --configs 128:2 --reps 10)
+    gen=(--shape "${shape:-tiny}" --tokens 8 --prompt-tokens 4 --runs 2 --warmup 1)
+  fi
+  for i in "${!backend_list[@]}"; do
+    b="${backend_list[$i]// /}"
+    echo "bench-report: TornadoVM $b (device $i:0)" >&2
+    extra=()
+    [ -z "$unit_dir" ] && { unit_dir="$out/unit"; extra=(--write-unit "$unit_dir"); }
+    "$bundle/bin/decode-bench" --device "$i:0" "${dec[@]}" ${extra[@]+"${extra[@]}"} --out "$results/tornado-$b-decode.json" \
+      > "$results/tornado-$b-decode.txt" 2>&1 || fail "decode-bench on $b failed; its output: $results/tornado-$b-decode.txt"
+    "$bundle/bin/matvec-bench" --device "$i:0" ${mv[@]+"${mv[@]}"} --out "$results/tornado-$b-matvec.json" \
+      > "$results/tornado-$b-matvec.txt" 2>&1 || fail "matvec-bench on $b failed; its output: $results/tornado-$b-matvec.txt"
+    for mode in bf16-device df11-device bf16-host; do   # one mode per process: clean device-memory numbers
+      "$bundle/bin/generate-bench" --device "$i:0" "${gen[@]}" --work-dir "$out/models" --modes "$mode" \
+        --out "$results/tornado-$b-generate-$mode.json" > "$results/tornado-$b-generate-$mode.txt" 2>&1 \
+        || fail "generate-bench $mode on $b failed; its output: $results/tornado-$b-generate-$mode.txt"
+    done
+  done
+fi
+
+# ---- peers ----
+absent+=("PyTorch/cuBLAS BF16 step|no driver for it in this repository yet")
+if [ -z "$official" ]; then
+  absent+=("official DFloat11 CUDA kernel|no --official-dfloat11 PATH given")
+else
+  kernel=$(find "$official" -name decode.cu -print -quit 2>/dev/null || true)
+  if [ -z "$kernel" ]; then
+    absent+=("official DFloat11 CUDA kernel|no decode.cu under $official")
+  elif [ -z "$unit_dir" ]; then
+    absent+=("official DFloat11 CUDA kernel|needs decode-bench (TornadoVM) to write the unit both decoders read")
+  elif ! python3 -c 'import torch, cupy, safetensors; assert torch.cuda.is_available()' 2>/dev/null; then
+    absent+=("official DFloat11 CUDA kernel|python3 with torch, cupy and safetensors on a CUDA GPU is not there")
+  else
+    echo "bench-report: official DFloat11 kernel ($kernel)" >&2
+    python3 benchmarks/gpu/official_decode_baseline.py --kernel "$kernel" --unit "$unit_dir/unit.safetensors" \
+      --name bench --reference bench.original --json "$results/official.json" > "$results/official.txt" 2>&1 \
+      || fail "the official baseline failed; its output: $results/official.txt"
+  fi
+fi
+
+# ---- the machine, the software, what was missing ----
+env_args=(
+  --machine "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+  --machine "CPU=$(lscpu | sed -n 's/^Model name: *//p' | head -1) ($(nproc) cores)"
+  --machine "memory=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+  --machine "OS=$(uname -sr)"
+  --machine "java=$(java -version 2>&1 | head -1)"
+  --machine "df11 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
+  --machine "load before the run=$load_before (1, 5, 15 min)"
+)
+if [ -n "$bundle" ]; then
+  env_args+=(--machine "TornadoVM=$(ls "$bundle/tornado-sdk/share/java/tornado" | sed -n 's/^tornado-runtime-\(.*\)\.jar$/\1/p' | head -1)")
+fi
+if command -v nvidia-smi >/dev/null; then
+  env_args+=(--machine "GPU=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1)")
+fi
+for a in "${absent[@]}"; do env_args+=(--absent "$a"); done
+for n in ${notes[@]+"${notes[@]}"}; do env_args+=(--note "$n"); done
+java -cp "$jar" dev.df11.bench.report.EnvironmentCommand --out "$results/environment.json" "${env_args[@]}"
+
+generated_by="Run by scripts/bench-report.sh$($full && echo ' --full') on $(date -u +%Y-%m-%d)."
+render "$results"
