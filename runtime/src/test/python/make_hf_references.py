@@ -39,7 +39,7 @@ import traceback
 
 import torch
 import transformers
-from transformers import AutoModelForCausalLM, LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config
+from transformers import AutoModelForCausalLM, Gemma3TextConfig, LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config
 from transformers.models.llama.modeling_llama import LlamaForCausalLM, LlamaRotaryEmbedding
 
 PROMPT = [1, 17, 42, 99, 5, 63, 120, 7, 200, 31]
@@ -53,6 +53,8 @@ def f32(x):
 
 def make_config(cls, kw, rope):
     """A config of class cls with the rope settings given in the transformers-5 form (falls back to legacy kwargs)."""
+    if "full_attention" in rope:   # per-layer-type rope parameters (Gemma 3): transformers 5 takes them as they are
+        return cls(**kw, rope_parameters={k: dict(v) for k, v in rope.items()})
     cfg = cls(**kw, rope_parameters=dict(rope))
     rp = getattr(cfg, "rope_parameters", None)
     if not isinstance(rp, dict) or rp.get("rope_theta") != rope["rope_theta"]:
@@ -70,6 +72,8 @@ def legacy_rope(rope):
 
 def legacy_config_of(saved):
     """A transformers-5 config.json rewritten to the legacy keys."""
+    if saved.get("model_type") == "gemma3_text":
+        return legacy_gemma3_config_of(saved)
     legacy = {}
     for key, value in saved.items():
         if key == "rope_parameters":
@@ -82,6 +86,32 @@ def legacy_config_of(saved):
         elif key == "dtype":
             legacy["torch_dtype"] = value
         elif key == "layer_types":
+            continue
+        else:
+            legacy[key] = value
+    return legacy
+
+
+def legacy_gemma3_config_of(saved):
+    """A Gemma 3 config as transformers 4 wrote it: rope_theta and rope_scaling of the global layers,
+    rope_local_base_freq of the sliding ones, and sliding_window_pattern (every n-th layer global) for layer_types."""
+    legacy = {}
+    for key, value in saved.items():
+        if key == "rope_parameters":
+            theta, scaling = legacy_rope(value["full_attention"])
+            legacy["rope_theta"] = theta
+            legacy["rope_scaling"] = scaling
+            local = value["sliding_attention"]
+            assert local.get("rope_type", "default") == "default", "transformers 4 had no scaling of local layers"
+            legacy["rope_local_base_freq"] = local["rope_theta"]
+        elif key == "dtype":
+            legacy["torch_dtype"] = value
+        elif key == "layer_types":
+            pattern = value.index("full_attention") + 1
+            expected = ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(len(value))]
+            assert value == expected, f"layer_types {value} is not every {pattern}-th layer global"
+            legacy["sliding_window_pattern"] = pattern
+        elif key == "_sliding_window_pattern":
             continue
         else:
             legacy[key] = value
@@ -214,6 +244,30 @@ def model_specs():
                                               head_dim=16, max_position_embeddings=128, rms_norm_eps=1e-5,
                                               tie_word_embeddings=True),
          dict(rope_type="yarn", rope_theta=10000.0, factor=4.0, original_max_position_embeddings=32)),
+        # Gemma 3: sqrt(hidden) embedding scale (96: not a power of two), (1 + w) norms, q/k norms, four norms a
+        # layer, GELU (tanh), query_pre_attn_scalar unlike head_dim, head_dim unlike hidden / heads, every third
+        # (second) layer global with its own rope (linear-scaled in the first), windows shorter than the sequence,
+        # attention and final soft-capping in the first, none in the second.
+        ("gemma3-tied", Gemma3TextConfig, dict(bos_token_id=2, eos_token_id=1, pad_token_id=0, vocab_size=256,
+                                               hidden_size=96, intermediate_size=160, num_hidden_layers=4,
+                                               num_attention_heads=4, num_key_value_heads=2, head_dim=32,
+                                               query_pre_attn_scalar=24, max_position_embeddings=256,
+                                               rms_norm_eps=1e-6, tie_word_embeddings=True, sliding_window=6,
+                                               layer_types=["sliding_attention", "sliding_attention",
+                                                            "full_attention", "sliding_attention"],
+                                               attn_logit_softcapping=50.0, final_logit_softcapping=30.0),
+         dict(full_attention=dict(rope_type="linear", rope_theta=1000000.0, factor=4.0),
+              sliding_attention=dict(rope_type="default", rope_theta=10000.0))),
+        ("gemma3-untied", Gemma3TextConfig, dict(bos_token_id=2, eos_token_id=1, pad_token_id=0, vocab_size=320,
+                                                 hidden_size=64, intermediate_size=128, num_hidden_layers=4,
+                                                 num_attention_heads=4, num_key_value_heads=1, head_dim=16,
+                                                 query_pre_attn_scalar=20, max_position_embeddings=256,
+                                                 rms_norm_eps=1e-6, tie_word_embeddings=False, sliding_window=5,
+                                                 layer_types=["sliding_attention", "full_attention",
+                                                              "sliding_attention", "full_attention"],
+                                                 attn_logit_softcapping=None, final_logit_softcapping=None),
+         dict(full_attention=dict(rope_type="default", rope_theta=1000000.0),
+              sliding_attention=dict(rope_type="default", rope_theta=10000.0))),
         ("llama-longrope-untied", LlamaConfig, dict(common, vocab_size=256, hidden_size=64, intermediate_size=128,
                                                     num_hidden_layers=2, num_attention_heads=4,
                                                     num_key_value_heads=2, head_dim=16,
@@ -241,6 +295,8 @@ def make_model(root, seed, name, cls, kw, rope):
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(cfg)
     init_weights(model, seed, kw["hidden_size"])
+    if name.startswith("gemma3"):
+        assert not isinstance(cfg.rope_parameters.get("full_attention"), type(None)), cfg.rope_parameters
     model = model.to(torch.bfloat16)
     model.save_pretrained(folder)
     gen_cfg = os.path.join(folder, "generation_config.json")
