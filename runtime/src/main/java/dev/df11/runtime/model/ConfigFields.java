@@ -23,7 +23,10 @@ final class ConfigFields {
             "rope_theta", "rope_scaling", "rope_parameters", "original_max_position_embeddings", "hidden_act",
             "attention_bias", "mlp_bias", "use_mrope", "partial_rotary_factor", "tie_word_embeddings", "dtype",
             "torch_dtype", "bos_token_id", "eos_token_id", "sliding_window", "use_sliding_window",
-            "max_window_layers", "layer_types", "quantization_config", "dfloat11_config", "text_config");
+            "max_window_layers", "layer_types", "quantization_config", "dfloat11_config", "text_config",
+            // Gemma 3
+            "hidden_activation", "query_pre_attn_scalar", "attn_logit_softcapping", "final_logit_softcapping",
+            "use_bidirectional_attention", "sliding_window_pattern", "rope_local_base_freq");
 
     /**
      * Fields that do not change inference: identification, training-only settings (dropout, initialisation,

@@ -16,7 +16,10 @@ import java.util.Map;
  * @param slidingWindow   window of the sliding-attention layers in positions (the query's own included), 0 when no
  *                        layer slides
  * @param qkvBias         q, k and v projections carry biases (Qwen2)
- * @param qkNorm          every query and key head is RMS-normalised before rotary (Qwen3)
+ * @param qkNorm          every query and key head is RMS-normalised before rotary (Qwen3, Gemma 3)
+ * @param queryPreAttnScalar attention scores are scaled by {@code 1 / sqrt(queryPreAttnScalar)}: {@code head_dim},
+ *                        or Gemma 3's {@code query_pre_attn_scalar}
+ * @param finalLogitSoftcap logits become {@code cap * tanh(logit / cap)}; 0 for none
  * @param bosTokenId      beginning-of-sequence id, -1 if the config names none
  * @param eosTokenIds     ids that end generation (config's {@code eos_token_id}, one or a list)
  * @param df11            config carries {@code dfloat11_config}: the weights are DF11-compressed
@@ -39,6 +42,8 @@ public record ModelConfig(
         boolean tiedEmbeddings,
         boolean qkvBias,
         boolean qkNorm,
+        double queryPreAttnScalar,
+        double finalLogitSoftcap,
         int bosTokenId,
         List<Integer> eosTokenIds,
         boolean df11) {
@@ -62,6 +67,16 @@ public record ModelConfig(
             throw new UnsupportedModelException("sliding_window = " + slidingWindow + " but layer_types "
                     + (slidingWindow > 0 ? "has no" : "has") + " sliding_attention layer");
         }
+    }
+
+    /** Whether this is Gemma 3's block (see {@link Architecture#GEMMA3}). */
+    public boolean gemma() {
+        return architecture == Architecture.GEMMA3;
+    }
+
+    /** What attention scores are multiplied with before the softmax, in float32 as transformers applies it. */
+    public float attentionScale() {
+        return (float) (1.0 / Math.sqrt(queryPreAttnScalar));
     }
 
     /** Width of the concatenated query heads. */

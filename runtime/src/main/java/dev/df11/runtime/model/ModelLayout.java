@@ -50,6 +50,16 @@ public final class ModelLayout {
         return layerPrefix(layer) + "post_attention_layernorm.weight";
     }
 
+    /** Gemma 3's norm of the hidden state before the feed-forward (its post_attention_layernorm follows attention). */
+    public static String preFeedForwardNorm(int layer) {
+        return layerPrefix(layer) + "pre_feedforward_layernorm.weight";
+    }
+
+    /** Gemma 3's norm of the feed-forward's output before it joins the residual stream. */
+    public static String postFeedForwardNorm(int layer) {
+        return layerPrefix(layer) + "post_feedforward_layernorm.weight";
+    }
+
     /** Qwen3's per-head query norm. */
     public static String queryNorm(int layer) {
         return layerPrefix(layer) + "self_attn.q_norm.weight";
@@ -95,6 +105,12 @@ public final class ModelLayout {
         String suffix = tensorName.replaceFirst("^model\\.layers\\.\\d+\\.", "");
         return switch (suffix) {
             case "input_layernorm.weight", "post_attention_layernorm.weight" -> config.hiddenSize();
+            case "pre_feedforward_layernorm.weight", "post_feedforward_layernorm.weight" -> {
+                if (!config.gemma()) {
+                    throw new IllegalArgumentException("not a vector of this layout: " + tensorName);
+                }
+                yield config.hiddenSize();
+            }
             case "self_attn.q_norm.weight", "self_attn.k_norm.weight" -> config.headDim();
             case "self_attn.q_proj.bias" -> config.queryDim();
             case "self_attn.k_proj.bias", "self_attn.v_proj.bias" -> config.kvDim();
@@ -169,6 +185,10 @@ public final class ModelLayout {
         for (int layer = 0; layer < config.layerCount(); layer++) {
             names.add(inputNorm(layer));
             names.add(postAttentionNorm(layer));
+            if (config.gemma()) {
+                names.add(preFeedForwardNorm(layer));
+                names.add(postFeedForwardNorm(layer));
+            }
             if (config.qkNorm()) {
                 names.add(queryNorm(layer));
                 names.add(keyNorm(layer));
