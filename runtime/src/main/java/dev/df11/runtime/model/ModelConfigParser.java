@@ -146,7 +146,7 @@ public final class ModelConfigParser {
         Map<LayerType, RopeParameters> byLayerType = new EnumMap<>(LayerType.class);
         RopeParameters mainRope = rope.read(byLayerType);
         if (gemma) {
-            localRope(byLayerType);
+            localRope(byLayerType, mainRope);
         }
         AttentionLayout attention = attentionLayout(architecture, layers);
 
@@ -262,7 +262,8 @@ public final class ModelConfigParser {
      * plain rope, while {@code rope_theta} / {@code rope_scaling} belong to the global layers. When both are present
      * they must agree.
      */
-    private void localRope(Map<LayerType, RopeParameters> byLayerType) {
+    private void localRope(Map<LayerType, RopeParameters> byLayerType, RopeParameters global) {
+        byLayerType.putIfAbsent(LayerType.FULL_ATTENTION, global);     // both generations give the same config
         boolean hasLocal = node.hasNonNull("rope_local_base_freq");
         double local = optionalDouble(node, prefix + "rope_local_base_freq", "rope_local_base_freq",
                 GEMMA3_LOCAL_ROPE_THETA);
