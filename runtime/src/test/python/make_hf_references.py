@@ -39,7 +39,8 @@ import traceback
 
 import torch
 import transformers
-from transformers import AutoModelForCausalLM, Gemma3TextConfig, LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config
+from transformers import (AutoModelForCausalLM, Gemma3Config, Gemma3ForConditionalGeneration, Gemma3TextConfig,
+                          LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config)
 from transformers.models.llama.modeling_llama import LlamaForCausalLM, LlamaRotaryEmbedding
 
 PROMPT = [1, 17, 42, 99, 5, 63, 120, 7, 200, 31]
@@ -74,6 +75,10 @@ def legacy_config_of(saved):
     """A transformers-5 config.json rewritten to the legacy keys."""
     if saved.get("model_type") == "gemma3_text":
         return legacy_gemma3_config_of(saved)
+    if saved.get("model_type") == "gemma3":
+        legacy = {("torch_dtype" if k == "dtype" else k): v for k, v in saved.items()}
+        legacy["text_config"] = legacy_gemma3_config_of(saved["text_config"])
+        return legacy
     legacy = {}
     for key, value in saved.items():
         if key == "rope_parameters":
@@ -207,8 +212,10 @@ def init_weights(model, seed, hidden):
                 p.copy_(1.0 + 0.2 * torch.randn(p.shape, generator=gen))
             elif name.endswith(".bias"):
                 p.copy_(0.3 * torch.randn(p.shape, generator=gen))
+            elif p.dim() < 2:   # vision tower vectors (the runtime does not read them)
+                p.copy_(0.02 * torch.randn(p.shape, generator=gen))
             else:
-                p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(p.shape[1]))
+                p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(p[0].numel()))
 
 
 def model_specs():
@@ -276,10 +283,36 @@ def model_specs():
          dict(rope_type="longrope", rope_theta=10000.0, original_max_position_embeddings=64,
               long_factor=[1.0, 1.5, 2.0, 3.0, 4.5, 6.0, 8.0, 11.0],
               short_factor=[1.0, 1.02, 1.05, 1.1, 1.2, 1.35, 1.5, 1.8])),
+        ("gemma3-multimodal-untied", Gemma3Multimodal(
+            bos_token_id=2, eos_token_id=1, pad_token_id=0, vocab_size=288, hidden_size=64, intermediate_size=96,
+            num_hidden_layers=3, num_attention_heads=2, num_key_value_heads=1, head_dim=32,
+            query_pre_attn_scalar=32, max_position_embeddings=256, rms_norm_eps=1e-6, sliding_window=7,
+            layer_types=["sliding_attention", "full_attention", "sliding_attention"]),
+         dict(kw=None), dict(full_attention=dict(rope_type="default", rope_theta=1000000.0),
+                             sliding_attention=dict(rope_type="default", rope_theta=10000.0))),
     ]
 
 
+class Gemma3Multimodal:
+    """Gemma3ForConditionalGeneration, the layout of the official Gemma 3 checkpoints: the language model's config
+    under text_config, its tensors under the language-model prefix, beside a (tiny) SigLIP vision tower."""
+
+    def __init__(self, **text):
+        self.text = text
+
+    def __call__(self, rope_parameters):
+        vision = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                      image_size=28, patch_size=14)
+        return Gemma3Config(text_config=dict(self.text, rope_parameters=rope_parameters), vision_config=vision,
+                            mm_tokens_per_image=4, image_token_index=self.text["vocab_size"] - 1,
+                            boi_token_index=self.text["vocab_size"] - 3, eoi_token_index=self.text["vocab_size"] - 2)
+
+
 def load_fp32(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        if json.load(f).get("model_type") == "gemma3":
+            return Gemma3ForConditionalGeneration.from_pretrained(folder, dtype=torch.float32,
+                                                                  attn_implementation="eager")
     try:
         return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
     except TypeError:
@@ -291,12 +324,17 @@ def make_model(root, seed, name, cls, kw, rope):
     os.makedirs(folder, exist_ok=True)
     if rope.get("rope_type") == "longrope":
         kw = dict(kw, original_max_position_embeddings=rope["original_max_position_embeddings"])
-    cfg = make_config(cls, kw, rope)
     torch.manual_seed(seed)
-    model = AutoModelForCausalLM.from_config(cfg)
+    if isinstance(cls, Gemma3Multimodal):
+        cfg = cls(rope)
+        cfg.text_config.tie_word_embeddings = False
+        cfg.tie_word_embeddings = False
+        model = Gemma3ForConditionalGeneration(cfg)
+        kw = cls.text
+    else:
+        cfg = make_config(cls, kw, rope)
+        model = AutoModelForCausalLM.from_config(cfg)
     init_weights(model, seed, kw["hidden_size"])
-    if name.startswith("gemma3"):
-        assert not isinstance(cfg.rope_parameters.get("full_attention"), type(None)), cfg.rope_parameters
     model = model.to(torch.bfloat16)
     model.save_pretrained(folder)
     gen_cfg = os.path.join(folder, "generation_config.json")

@@ -46,6 +46,13 @@ final class ConfigFields {
             "suppress_tokens", "begin_suppress_tokens", "tf_legacy_loss", "use_bfloat16", "embd_pdrop",
             "resid_pdrop", "hidden_dropout", "hidden_dropout_prob", "attention_probs_dropout_prob");
 
+    /**
+     * Top-level fields of a multimodal Gemma 3 config ({@code model_type} "gemma3"), which only the vision tower and
+     * image tokens use: the runtime reads the language model in {@code text_config} and skips the vision tower.
+     */
+    static final Set<String> GEMMA3_MULTIMODAL = Set.of("vision_config", "boi_token_index", "eoi_token_index",
+            "image_token_index", "mm_tokens_per_image");
+
     private ConfigFields() {
     }
 
@@ -54,10 +61,15 @@ final class ConfigFields {
      * with "_" ({@code _name_or_path}, {@code _attn_implementation}) are transformers' bookkeeping.
      */
     static void checkKnown(JsonNode object, String prefix, String source) {
+        checkKnown(object, prefix, source, Set.of());
+    }
+
+    /** As {@link #checkKnown(JsonNode, String, String)}, also accepting {@code alsoKnown}. */
+    static void checkKnown(JsonNode object, String prefix, String source, Set<String> alsoKnown) {
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String name = field.getKey();
-            if (name.startsWith("_") || READ.contains(name) || NO_EFFECT.contains(name)) {
+            if (name.startsWith("_") || READ.contains(name) || NO_EFFECT.contains(name) || alsoKnown.contains(name)) {
                 continue;
             }
             String value = field.getValue().toString();

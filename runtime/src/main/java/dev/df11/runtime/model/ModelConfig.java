@@ -22,6 +22,8 @@ import java.util.Map;
  * @param finalLogitSoftcap logits become {@code cap * tanh(logit / cap)}; 0 for none
  * @param bosTokenId      beginning-of-sequence id, -1 if the config names none
  * @param eosTokenIds     ids that end generation (config's {@code eos_token_id}, one or a list)
+ * @param multimodal      the config is a multimodal Gemma 3 one ({@code model_type} "gemma3"): the language model's
+ *                        tensors carry its prefix beside a vision tower the runtime skips
  * @param df11            config carries {@code dfloat11_config}: the weights are DF11-compressed
  */
 public record ModelConfig(
@@ -46,6 +48,7 @@ public record ModelConfig(
         double finalLogitSoftcap,
         int bosTokenId,
         List<Integer> eosTokenIds,
+        boolean multimodal,
         boolean df11) {
 
     public ModelConfig {

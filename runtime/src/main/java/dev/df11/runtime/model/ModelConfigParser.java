@@ -75,7 +75,9 @@ public final class ModelConfigParser {
     }
 
     private ModelConfig parse() {
-        ConfigFields.checkKnown(root, "", source);
+        boolean multimodal = node != root && root.hasNonNull("model_type")
+                && root.get("model_type").asText().equals("gemma3");
+        ConfigFields.checkKnown(root, "", source, multimodal ? ConfigFields.GEMMA3_MULTIMODAL : Set.of());
         if (node != root) {
             ConfigFields.checkKnown(node, prefix, source);
         }
@@ -83,6 +85,10 @@ public final class ModelConfigParser {
         Architecture architecture = Architecture.fromModelType(modelType).orElseThrow(() -> unsupported(
                 "model_type", "'" + modelType + "'", "llama, mistral, qwen2, qwen3 or gemma3_text"));
         boolean gemma = architecture == Architecture.GEMMA3;
+        if (multimodal && !gemma) {
+            throw unsupported("model_type", "'" + modelType + "'", "gemma3_text in the text_config of a gemma3 "
+                    + "config");
+        }
 
         refuseIfPresent(root, "", "quantization_config", "quantized checkpoints are not supported");
         refuseIfPresent(node, prefix, "quantization_config", "quantized checkpoints are not supported");
@@ -92,6 +98,13 @@ public final class ModelConfigParser {
         }
         checkActivation(gemma);
         GemmaFields gemmaFields = gemmaFields(gemma);
+        if (multimodal && gemmaFields.finalSoftcap() > 0) {
+            // Gemma3ForCausalLM caps its logits, transformers' Gemma3ForConditionalGeneration does not: which one
+            // the checkpoint means is unclear (the official configs set null), so refuse rather than guess.
+            throw unsupported("final_logit_softcapping", String.valueOf(gemmaFields.finalSoftcap()),
+                    "null in a multimodal gemma3 config (transformers' Gemma3ForConditionalGeneration does not "
+                            + "apply it, its Gemma3ForCausalLM does)");
+        }
         double partialRotary = optionalDouble(node, prefix + "partial_rotary_factor", "partial_rotary_factor", 1.0);
         if (partialRotary != 1.0) {
             throw unsupported("partial_rotary_factor", String.valueOf(partialRotary), "1.0");
@@ -172,6 +185,7 @@ public final class ModelConfigParser {
                 gemmaFields.finalSoftcap(),
                 tokenField("bos_token_id") != null ? nonNegativeInt(tokenHolder("bos_token_id"), "bos_token_id") : -1,
                 eosTokenIds(),
+                multimodal,
                 root.has("dfloat11_config"));
     }
 
