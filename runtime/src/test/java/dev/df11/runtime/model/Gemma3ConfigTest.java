@@ -175,6 +175,58 @@ class Gemma3ConfigTest {
         assertRefused(c, "hidden_activation", "gemma3_text");
     }
 
+    /** The multimodal Gemma 3 4B config: the language model under text_config, vision fields at the top. */
+    private static ObjectNode multimodal() throws Exception {
+        ObjectNode text = tree(GEMMA3_V5);
+        text.remove(List.of("architectures", "dtype", "transformers_version"));
+        ObjectNode root = tree("""
+                {"architectures": ["Gemma3ForConditionalGeneration"], "boi_token_index": 255999, "dtype": "bfloat16",
+                 "eoi_token_index": 256000, "image_token_index": 262144, "initializer_range": 0.02,
+                 "mm_tokens_per_image": 256, "model_type": "gemma3", "transformers_version": "5.18.0",
+                 "vision_config": {"hidden_size": 1152, "model_type": "siglip_vision_model"}}""");
+        root.set("text_config", text);
+        return root;
+    }
+
+    @Test
+    void multimodalConfigReadsTheLanguageModel() throws Exception {
+        ModelConfig config = ModelConfigParser.parse(multimodal(), "gemma3");
+        assertTrue(config.multimodal());
+        ModelConfig text = ModelConfigParser.parse(tree(GEMMA3_V5), "gemma3");
+        assertTrue(!text.multimodal());
+        assertEquals(text.layerTypes(), config.layerTypes());
+        assertEquals(text.ropeByLayerType(), config.ropeByLayerType());
+        assertEquals(text.queryPreAttnScalar(), config.queryPreAttnScalar());
+    }
+
+    @Test
+    void multimodalConfigWithAnUnknownTopLevelFieldIsRefused() throws Exception {
+        ObjectNode c = multimodal();
+        c.put("audio_config", 1);
+        assertRefused(c, "audio_config = 1", "not a field df11 understands");
+    }
+
+    @Test
+    void visionFieldsOutsideAGemma3ConfigAreRefused() throws Exception {
+        ObjectNode c = tree(GEMMA3_V5);
+        c.put("mm_tokens_per_image", 256);
+        assertRefused(c, "mm_tokens_per_image = 256", "not a field df11 understands");
+    }
+
+    @Test
+    void multimodalConfigAroundAnotherFamilyIsRefused() throws Exception {
+        ObjectNode c = multimodal();
+        c.set("text_config", tree(BadConfigTest.LLAMA_31_V5));
+        assertRefused(c, "text_config.model_type = 'llama'", "gemma3_text in the text_config of a gemma3 config");
+    }
+
+    @Test
+    void multimodalFinalSoftcappingIsRefused() throws Exception {
+        ObjectNode c = multimodal();
+        ((ObjectNode) c.get("text_config")).put("final_logit_softcapping", 30.0);
+        assertRefused(c, "text_config.final_logit_softcapping = 30.0", "Gemma3ForConditionalGeneration");
+    }
+
     @Test
     void llamaKeepsItsDefaults() throws Exception {
         ModelConfig config = ModelConfigParser.parse(tree(BadConfigTest.LLAMA_31_V5), "llama");

@@ -53,6 +53,33 @@ class Gemma3ReferenceTest {
         assertReferenceNeeds("gemma3-untied", config -> config.put("sliding_window", 64));
     }
 
+    /** The DF11 copy of a multimodal folder compresses the language model's matrices under their prefix. */
+    @Test
+    void theMultimodalDf11CopyCompressesTheLanguageModel() throws IOException {
+        HfReferences.requireAvailable();
+        Path df11 = dev.df11.runtime.testmodels.TestModels.compress(
+                HfReferences.modelFolder("gemma3-multimodal-untied", ConfigGeneration.TRANSFORMERS_5));
+        ObjectNode config = (ObjectNode) JSON.readTree(df11.resolve("config.json").toFile());
+        var patterns = new java.util.TreeSet<String>();
+        config.get("dfloat11_config").get("pattern_dict").fieldNames().forEachRemaining(patterns::add);
+        assertTrue(patterns.equals(java.util.Set.of("language_model\\.model\\.layers\\.\\d+",
+                "language_model\\.model\\.embed_tokens", "language_model\\.lm_head")), patterns.toString());
+    }
+
+    /** A multimodal folder whose language model is not under a known prefix is refused naming what was looked for. */
+    @Test
+    void multimodalFolderWithoutTheLanguageModelPrefixIsRefused() throws IOException {
+        HfReferences.requireAvailable();
+        Path dir = HfReferences.modelFolder("gemma3-multimodal-untied", ConfigGeneration.TRANSFORMERS_5);
+        Path textOnly = HfReferences.modelFolder("gemma3-untied", ConfigGeneration.TRANSFORMERS_5);
+        Files.copy(textOnly.resolve("model.safetensors"), dir.resolve("model.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String message = assertThrows(dev.df11.runtime.weights.WeightFormatException.class,
+                () -> WeightStores.open(dir, WeightStores.Df11Options.defaults())).getMessage();
+        assertTrue(message.contains("language_model.model.embed_tokens.weight"), message);
+        assertTrue(message.contains(dir.toString()), message);
+    }
+
     @Test
     void aBackendWithOnlyTheLlamaBlockRefusesGemma3BeforeLoading() throws IOException {
         LlamaOnlyBackend backend = new LlamaOnlyBackend();
