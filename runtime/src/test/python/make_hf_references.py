@@ -3,12 +3,13 @@
 
 Transformers itself is the reference: this script builds tiny random-weight models of every family df11 runs
 (Llama 2 style, Llama 3.1 with llama3 rope, Mistral with a sliding window shorter than the test sequence, Qwen2,
-Qwen3, and Llama with yarn and longrope scaling), saves them with ``save_pretrained`` in BF16, reloads them in
-float32 with eager attention, and records the greedy ids and every step's logits. It also records, for each rope
+Qwen3, Llama with yarn and longrope scaling, Gemma 3 text tied and untied, and a multimodal Gemma 3 with a tiny
+vision tower), saves them with ``save_pretrained`` in BF16, reloads them in float32 with eager attention, and records the greedy ids and every step's logits. It also records, for each rope
 type (default, linear, dynamic, llama3, yarn, longrope), the inverse frequencies and attention scaling that
 transformers' rotary embedding computes.
 
-Run it where torch and transformers are installed (no network is needed), then unpack the result into the test
+Run it where torch and transformers are installed (no network is needed; on the team machine
+``/work/pyenv/bin/python`` has transformers 5.18 and torch 2.13 CPU, a run takes seconds), then unpack the result into the test
 resources::
 
     python3 runtime/src/test/python/make_hf_references.py /tmp/out
