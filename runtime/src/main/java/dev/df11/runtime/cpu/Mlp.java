@@ -45,6 +45,6 @@ final class Mlp {
     /** PyTorch's {@code gelu(x, approximate="tanh")}: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
     static float geluTanh(float x) {
         float inner = SQRT_2_OVER_PI * (x + 0.044715f * x * x * x);
-        return 0.5f * x * (1f + (float) Math.tanh(inner));
+        return 0.5f * x * (1f + (float) StrictMath.tanh(inner));
     }
 }

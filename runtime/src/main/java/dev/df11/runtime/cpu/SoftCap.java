@@ -1,7 +1,9 @@
 package dev.df11.runtime.cpu;
 
 /**
- * Gemma's soft-capping of the final logits, {@code cap * tanh(x / cap)}: squeezes them into {@code (-cap, cap)}, in float32 steps as transformers computes it (divide, tanh, multiply).
+ * Gemma's soft-capping of the final logits, {@code cap * tanh(x / cap)}: squeezes them into {@code (-cap, cap)},
+ * in float32 steps as transformers computes it (divide, tanh, multiply), with StrictMath like the rest of the
+ * backend so that the same logits come out on any JVM.
  */
 final class SoftCap {
 
@@ -19,6 +21,6 @@ final class SoftCap {
     }
 
     static float cap(float value, float cap) {
-        return (float) Math.tanh(value / cap) * cap;
+        return (float) StrictMath.tanh(value / cap) * cap;
     }
 }
