@@ -3,8 +3,8 @@
 
 Transformers itself is the reference: this script builds tiny random-weight models of every family df11 runs
 (Llama 2 style, Llama 3.1 with llama3 rope, Mistral with a sliding window shorter than the test sequence, Qwen2,
-Qwen3, Llama with yarn and longrope scaling, Gemma 3 text tied and untied, and a multimodal Gemma 3 with a tiny
-vision tower), saves them with ``save_pretrained`` in BF16, reloads them in float32 with eager attention, and records the greedy ids and every step's logits. It also records, for each rope
+Qwen3, Llama with yarn and longrope scaling, Gemma 3 text tied and untied, a multimodal Gemma 3 with a tiny
+vision tower, Phi-3 with partial rotary and longrope, and a tied Phi-3 with a window), saves them with ``save_pretrained`` in BF16, reloads them in float32 with eager attention, and records the greedy ids and every step's logits. It also records, for each rope
 type (default, linear, dynamic, llama3, yarn, longrope), the inverse frequencies and attention scaling that
 transformers' rotary embedding computes.
 
@@ -41,7 +41,7 @@ import traceback
 import torch
 import transformers
 from transformers import (AutoModelForCausalLM, Gemma3Config, Gemma3ForConditionalGeneration, Gemma3TextConfig,
-                          LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config)
+                          LlamaConfig, MistralConfig, Phi3Config, Qwen2Config, Qwen3Config)
 from transformers.models.llama.modeling_llama import LlamaForCausalLM, LlamaRotaryEmbedding
 
 PROMPT = [1, 17, 42, 99, 5, 63, 120, 7, 200, 31]
@@ -291,6 +291,23 @@ def model_specs():
             layer_types=["sliding_attention", "full_attention", "sliding_attention"]),
          dict(kw=None), dict(full_attention=dict(rope_type="default", rope_theta=1000000.0),
                              sliding_attention=dict(rope_type="default", rope_theta=10000.0))),
+        # Phi-3: fused qkv_proj and gate_up_proj; partial rotary (half of each head) with longrope in the first,
+        # full rotary and a window shorter than the sequence in the second.
+        ("phi3-longrope-partial-untied", Phi3Config, dict(bos_token_id=1, eos_token_id=2, pad_token_id=0,
+                                                          vocab_size=256, hidden_size=96, intermediate_size=128,
+                                                          num_hidden_layers=3, num_attention_heads=4,
+                                                          num_key_value_heads=2, max_position_embeddings=256,
+                                                          rms_norm_eps=1e-5, tie_word_embeddings=False,
+                                                          partial_rotary_factor=0.5, sliding_window=None),
+         dict(rope_type="longrope", rope_theta=10000.0, original_max_position_embeddings=64,
+              long_factor=[1.0, 1.5, 2.0, 3.0, 4.5, 6.0],
+              short_factor=[1.0, 1.05, 1.1, 1.2, 1.3, 1.45], partial_rotary_factor=0.5)),
+        ("phi3-window-tied", Phi3Config, dict(bos_token_id=1, eos_token_id=2, pad_token_id=0, vocab_size=320,
+                                              hidden_size=64, intermediate_size=160, num_hidden_layers=2,
+                                              num_attention_heads=4, num_key_value_heads=4,
+                                              max_position_embeddings=128, rms_norm_eps=1e-5,
+                                              tie_word_embeddings=True, sliding_window=9),
+         dict(rope_type="default", rope_theta=10000.0)),
     ]
 
 

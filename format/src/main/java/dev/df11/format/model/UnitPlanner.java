@@ -15,13 +15,18 @@ import java.util.regex.Pattern;
 /**
  * Decides which matrices of a BF16 folder form DF11 units.
  *
- * <p>Automatic (Llama, Mistral, Qwen2/3 and other Llama-family names): every {@code model.layers.N} with
- * {@code self_attn.q_proj, k_proj, v_proj, o_proj, mlp.gate_proj, up_proj, down_proj} (in that order) is a unit, and
+ * <p>Automatic (Llama, Mistral, Qwen2/3, Gemma 3 and other Llama-family names): every {@code model.layers.N} with
+ * {@code self_attn.q_proj, k_proj, v_proj, o_proj, mlp.gate_proj, up_proj, down_proj} (in that order) is a unit
+ * (Phi-3: {@code self_attn.qkv_proj, o_proj, mlp.gate_up_proj, down_proj}), and
  * {@code model.embed_tokens} and {@code lm_head} are single-matrix units when present (lm_head only when the
  * embeddings are not tied). Explicit: a pattern_dict; a unit is every module name that fully matches a pattern and
  * has all of the listed {@code <attr>.weight} tensors (or {@code .weight} itself for an empty list).
  */
 public final class UnitPlanner {
+
+    /** Matrices of a Phi-3 decoder layer (q/k/v and gate/up fused), in module order. */
+    public static final List<String> FUSED_LAYER_ATTRS = List.of("self_attn.qkv_proj", "self_attn.o_proj",
+            "mlp.gate_up_proj", "mlp.down_proj");
 
     /** Matrices of a Llama-family decoder layer, in the official stream order. */
     public static final List<String> LLAMA_LAYER_ATTRS = List.of("self_attn.q_proj", "self_attn.k_proj",
@@ -53,7 +58,7 @@ public final class UnitPlanner {
             }
         }
         String modelRegex = Pattern.quote(prefix.model());
-        Pattern layerQ = Pattern.compile("(" + modelRegex + "layers\\.\\d+)\\.self_attn\\.q_proj\\.weight");
+        Pattern layerQ = Pattern.compile("(" + modelRegex + "layers\\.\\d+)\\.self_attn\\.(q|qkv)_proj\\.weight");
         List<UnitPlan> units = new ArrayList<>();
         Map<String, List<String>> dict = new LinkedHashMap<>();
         TreeSet<String> layers = new TreeSet<>(NaturalOrder.INSTANCE);
@@ -63,11 +68,14 @@ public final class UnitPlanner {
                 layers.add(m.group(1));
             }
         }
+        // Phi-3 fuses q/k/v and gate/up: its layers hold qkv_proj where the others hold q_proj.
+        boolean fused = !layers.isEmpty() && dir.contains(layers.first() + ".self_attn.qkv_proj.weight");
+        List<String> attrs = fused ? FUSED_LAYER_ATTRS : LLAMA_LAYER_ATTRS;
         for (String layer : layers) {
-            units.add(unitWithAttrs(dir, layer, LLAMA_LAYER_ATTRS, true));
+            units.add(unitWithAttrs(dir, layer, attrs, true));
         }
         if (!layers.isEmpty()) {
-            dict.put(dotted(prefix.model()) + "layers\\.\\d+", LLAMA_LAYER_ATTRS);
+            dict.put(dotted(prefix.model()) + "layers\\.\\d+", attrs);
         }
         if (dir.contains(prefix.model() + "embed_tokens.weight")) {
             units.add(single(dir, prefix.model() + "embed_tokens"));

@@ -45,9 +45,17 @@ final class Attention {
     void forward(int layer, UnitWeights weights, LayerVectors vectors, int startPos, int batch) {
         int qDim = config.queryDim();
         int kvDim = config.kvDim();
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.q_proj")), act.normed, batch, act.query);
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.k_proj")), act.normed, batch, act.key);
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.v_proj")), act.normed, batch, act.value);
+        if (config.fusedProjections()) {
+            FusedProjections.queryKeyValue(matMul, weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.qkv_proj")),
+                    act, batch, qDim, kvDim);
+        } else {
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.q_proj")), act.normed, batch,
+                    act.query);
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.k_proj")), act.normed, batch,
+                    act.key);
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.v_proj")), act.normed, batch,
+                    act.value);
+        }
         for (int b = 0; b < batch; b++) {
             if (vectors.queryBias() != null) {
                 VectorMath.add(vectors.queryBias(), 0, act.query, b * qDim, qDim);

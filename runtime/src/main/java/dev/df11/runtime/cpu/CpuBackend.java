@@ -109,7 +109,7 @@ public final class CpuBackend implements Backend, HostDecoding {
         RotaryEmbedding[] byLayer = new RotaryEmbedding[config.layerCount()];
         for (int layer = 0; layer < byLayer.length; layer++) {
             byLayer[layer] = tables.computeIfAbsent(config.ropeFor(layer),
-                    rope -> new RotaryEmbedding(rope, config.headDim(), contextLength));
+                    rope -> new RotaryEmbedding(rope, config.headDim(), config.rotaryDim(), contextLength));
         }
         return byLayer;
     }
@@ -193,7 +193,7 @@ public final class CpuBackend implements Backend, HostDecoding {
     @Override
     public long workingBytes() {
         long floats = act.hidden.length + act.normed.length + act.query.length + act.key.length + act.value.length
-                + act.attention.length + act.projected.length + act.gate.length + act.up.length;
+                + act.attention.length + act.projected.length + act.gate.length + act.up.length + act.fused.length;
         return floats * Float.BYTES + cache.bytes();
     }
 

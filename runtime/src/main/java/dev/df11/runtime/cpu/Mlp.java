@@ -21,8 +21,14 @@ final class Mlp {
     }
 
     void forward(int layer, UnitWeights weights, int batch) {
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "mlp.gate_proj")), act.normed, batch, act.gate);
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "mlp.up_proj")), act.normed, batch, act.up);
+        if (config.fusedProjections()) {
+            FusedProjections.gateUp(matMul, weights.matrix(ModelLayout.layerMatrix(layer, "mlp.gate_up_proj")), act,
+                    batch, config.intermediateSize());
+        } else {
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "mlp.gate_proj")), act.normed, batch,
+                    act.gate);
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "mlp.up_proj")), act.normed, batch, act.up);
+        }
         int n = batch * config.intermediateSize();
         float[] gate = act.gate;
         float[] up = act.up;

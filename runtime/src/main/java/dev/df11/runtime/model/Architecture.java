@@ -23,7 +23,12 @@ public enum Architecture {
      * GELU (tanh) MLP, query scale from {@code query_pre_attn_scalar}, interleaved sliding and global layers with
      * their own rope, optional soft-capping of attention scores and final logits.
      */
-    GEMMA3("gemma3_text");
+    GEMMA3("gemma3_text"),
+    /**
+     * Phi-3 and Phi-4 ({@code model_type} "phi3"): the q, k and v projections fused in {@code qkv_proj}, gate and
+     * up in {@code gate_up_proj}, rotary on the first {@code partial_rotary_factor} of each head, often longrope.
+     */
+    PHI3("phi3");
 
     private final String modelType;
 

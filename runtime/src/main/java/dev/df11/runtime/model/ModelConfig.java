@@ -7,6 +7,8 @@ import java.util.Map;
  * The shape of a Llama-family decoder, read from a Hugging Face {@code config.json} by {@link ModelConfigParser}.
  *
  * @param headDim         size of one attention head (explicit {@code head_dim}, else hidden / heads)
+ * @param rotaryDim       leading values of each head that rotary rotates: {@code head_dim} times Phi-3's
+ *                        {@code partial_rotary_factor} (rounded down as transformers does), else {@code head_dim}
  * @param maxPositions    {@code max_position_embeddings}: the longest context the runtime serves
  * @param rope            the rotary embedding (theta and rope type) of full-attention layers, and of every layer
  *                        unless {@code ropeByLayerType} says otherwise
@@ -34,6 +36,7 @@ public record ModelConfig(
         int headCount,
         int kvHeadCount,
         int headDim,
+        int rotaryDim,
         int vocabSize,
         int maxPositions,
         float rmsNormEps,
@@ -62,6 +65,10 @@ public record ModelConfig(
         if (headDim % 2 != 0) {
             throw new UnsupportedModelException("head_dim " + headDim + " is odd; rotary needs pairs");
         }
+        if (rotaryDim <= 0 || rotaryDim > headDim || rotaryDim % 2 != 0) {
+            throw new UnsupportedModelException("partial_rotary_factor gives " + rotaryDim + " rotary values of a "
+                    + headDim + "-value head; rotary needs an even number between 2 and head_dim");
+        }
         if (layerTypes.size() != layerCount) {
             throw new UnsupportedModelException("layer_types has " + layerTypes.size() + " entries for "
                     + layerCount + " layers (num_hidden_layers)");
@@ -70,6 +77,11 @@ public record ModelConfig(
             throw new UnsupportedModelException("sliding_window = " + slidingWindow + " but layer_types "
                     + (slidingWindow > 0 ? "has no" : "has") + " sliding_attention layer");
         }
+    }
+
+    /** Whether q/k/v and gate/up are fused matrices, {@code qkv_proj} and {@code gate_up_proj} (Phi-3). */
+    public boolean fusedProjections() {
+        return architecture == Architecture.PHI3;
     }
 
     /** Whether this is Gemma 3's block (see {@link Architecture#GEMMA3}). */
@@ -153,7 +165,7 @@ public record ModelConfig(
             context = requested;
         }
         for (int layer = 0; layer < layerCount; layer++) {
-            ropeFor(layer).inverseFrequencies(headDim, context);   // throws where the rope type cannot serve it
+            ropeFor(layer).inverseFrequencies(rotaryDim, context);   // throws where the rope type cannot serve it
         }
         return context;
     }

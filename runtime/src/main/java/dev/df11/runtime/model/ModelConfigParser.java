@@ -83,7 +83,7 @@ public final class ModelConfigParser {
         }
         String modelType = requiredText("model_type");
         Architecture architecture = Architecture.fromModelType(modelType).orElseThrow(() -> unsupported(
-                "model_type", "'" + modelType + "'", "llama, mistral, qwen2, qwen3 or gemma3_text"));
+                "model_type", "'" + modelType + "'", "llama, mistral, qwen2, qwen3, gemma3_text or phi3"));
         boolean gemma = architecture == Architecture.GEMMA3;
         if (multimodal && !gemma) {
             throw unsupported("model_type", "'" + modelType + "'", "gemma3_text in the text_config of a gemma3 "
@@ -105,10 +105,7 @@ public final class ModelConfigParser {
                     "null in a multimodal gemma3 config (transformers' Gemma3ForConditionalGeneration does not "
                             + "apply it, its Gemma3ForCausalLM does)");
         }
-        double partialRotary = optionalDouble(node, prefix + "partial_rotary_factor", "partial_rotary_factor", 1.0);
-        if (partialRotary != 1.0) {
-            throw unsupported("partial_rotary_factor", String.valueOf(partialRotary), "1.0");
-        }
+        double partialRotary = partialRotaryFactor(architecture);
         if (optionalBoolean("mlp_bias", false)) {
             throw unsupported("mlp_bias", "true", "false");
         }
@@ -155,7 +152,9 @@ public final class ModelConfigParser {
                     + " rounds to 0 in float32; it must be a small positive number (e.g. 1e-5 or 1e-6)");
         }
 
-        RopeReader rope = new RopeReader(source, node, prefix, headDim, maxPositions);
+        // transformers: rotary_dim = int(head_dim * partial_rotary_factor)
+        int rotaryDim = (int) (headDim * partialRotary);
+        RopeReader rope = new RopeReader(source, node, prefix, rotaryDim, maxPositions, partialRotary);
         Map<LayerType, RopeParameters> byLayerType = new EnumMap<>(LayerType.class);
         RopeParameters mainRope = rope.read(byLayerType);
         if (gemma) {
@@ -171,6 +170,7 @@ public final class ModelConfigParser {
                 heads,
                 kvHeads,
                 headDim,
+                rotaryDim,
                 positiveInt("vocab_size"),
                 maxPositions,
                 (float) eps,
@@ -190,6 +190,26 @@ public final class ModelConfigParser {
     }
 
     private record AttentionLayout(List<LayerType> types, int window) {
+    }
+
+    /**
+     * {@code partial_rotary_factor}: at the top level (both generations), or only inside a flat
+     * {@code rope_parameters}; in (0, 1] for Phi-3, 1 for the others (whose attention rotates whole heads).
+     */
+    private double partialRotaryFactor(Architecture architecture) {
+        double factor = optionalDouble(node, prefix + "partial_rotary_factor", "partial_rotary_factor", 1.0);
+        JsonNode params = node.get("rope_parameters");
+        if (!node.hasNonNull("partial_rotary_factor") && params != null && params.hasNonNull("partial_rotary_factor")
+                && params.get("partial_rotary_factor").isNumber()) {
+            factor = params.get("partial_rotary_factor").asDouble();
+        }
+        if (architecture != Architecture.PHI3 && factor != 1.0) {
+            throw unsupported("partial_rotary_factor", String.valueOf(factor), "1.0 (partial rotary is Phi-3's)");
+        }
+        if (!(factor > 0 && factor <= 1)) {
+            throw unsupported("partial_rotary_factor", String.valueOf(factor), "a number in (0, 1]");
+        }
+        return factor;
     }
 
     /** Gemma 3's own settings; for other families the fields must be absent (or null). */

@@ -14,6 +14,10 @@ public final class ModelLayout {
             "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
             "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj");
 
+    /** The four matrices of a Phi-3 decoder layer (q/k/v and gate/up fused), in module order. */
+    public static final List<String> FUSED_LAYER_MATRICES = List.of(
+            "self_attn.qkv_proj", "self_attn.o_proj", "mlp.gate_up_proj", "mlp.down_proj");
+
     public static final String EMBEDDING = "model.embed_tokens.weight";
     public static final String FINAL_NORM = "model.norm.weight";
     public static final String OUTPUT = "lm_head.weight";
@@ -48,6 +52,12 @@ public final class ModelLayout {
 
     public static String postAttentionNorm(int layer) {
         return layerPrefix(layer) + "post_attention_layernorm.weight";
+    }
+
+    /** Full weight names of a layer's matrices for this config's family, in DFloat11 unit order. */
+    public List<String> layerMatrixNames(int layer) {
+        List<String> matrices = config.fusedProjections() ? FUSED_LAYER_MATRICES : LAYER_MATRICES;
+        return matrices.stream().map(m -> layerMatrix(layer, m)).toList();
     }
 
     /** Gemma 3's norm of the hidden state before the feed-forward (its post_attention_layernorm follows attention). */
@@ -91,6 +101,8 @@ public final class ModelLayout {
             case "self_attn.q_proj.weight" -> new int[] {config.queryDim(), hidden};
             case "self_attn.k_proj.weight", "self_attn.v_proj.weight" -> new int[] {config.kvDim(), hidden};
             case "self_attn.o_proj.weight" -> new int[] {hidden, config.queryDim()};
+            case "self_attn.qkv_proj.weight" -> new int[] {config.queryDim() + 2 * config.kvDim(), hidden};
+            case "mlp.gate_up_proj.weight" -> new int[] {2 * config.intermediateSize(), hidden};
             case "mlp.gate_proj.weight", "mlp.up_proj.weight" -> new int[] {config.intermediateSize(), hidden};
             case "mlp.down_proj.weight" -> new int[] {hidden, config.intermediateSize()};
             default -> throw new IllegalArgumentException("not a matrix of this layout: " + weightName);
@@ -133,7 +145,7 @@ public final class ModelLayout {
             expected.add(OUTPUT);
         }
         for (int layer = 0; layer < config.layerCount(); layer++) {
-            expected.addAll(layerMatrices(layer));
+            expected.addAll(layerMatrixNames(layer));
         }
         int highestLayer = -1;
         for (String name : new java.util.TreeSet<>(present)) {
