@@ -154,6 +154,11 @@ public final class ModelConfigParser {
 
         // transformers: rotary_dim = int(head_dim * partial_rotary_factor)
         int rotaryDim = (int) (headDim * partialRotary);
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0) {
+            throw new UnsupportedModelException(source + ": " + prefix + "partial_rotary_factor = " + partialRotary
+                    + " gives " + rotaryDim + " rotary values of a " + headDim + "-value head; rotary needs an "
+                    + "even, positive number");
+        }
         RopeReader rope = new RopeReader(source, node, prefix, rotaryDim, maxPositions, partialRotary);
         Map<LayerType, RopeParameters> byLayerType = new EnumMap<>(LayerType.class);
         RopeParameters mainRope = rope.read(byLayerType);

@@ -237,8 +237,10 @@ final class RopeReader {
     private List<Double> factors(JsonNode block, String path, String field) {
         JsonNode list = present(block.get(field));
         if (list == null || !list.isArray() || list.size() != headDim / 2) {
-            throw new UnsupportedModelException(source + ": " + path + "." + field + " must list head_dim / 2 = "
-                    + headDim / 2 + " factors, got " + (list == null ? "none" : list.size() + ": " + abbreviate(list)));
+            String rotary = partialFactor == 1.0 ? "head_dim"
+                    : "the rotary part of head_dim (partial_rotary_factor " + partialFactor + ")";
+            throw new UnsupportedModelException(source + ": " + path + "." + field + " must list " + rotary
+                    + " / 2 = " + headDim / 2 + " factors, got " + (list == null ? "none" : list.size() + ": " + abbreviate(list)));
         }
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
