@@ -96,7 +96,7 @@ class Gemma3ReferenceTest {
     }
 
     /** With the config changed by {@code edit}, the CPU logits leave the reference by far more than the tolerance. */
-    private static void assertReferenceNeeds(String model, java.util.function.Consumer<ObjectNode> edit)
+    static void assertReferenceNeeds(String model, java.util.function.Consumer<ObjectNode> edit)
             throws IOException {
         HfReferences.requireAvailable();
         Reference reference = HfReferences.reference(model);
@@ -123,7 +123,7 @@ class Gemma3ReferenceTest {
     }
 
     /** A backend with the interface's default refusals that only records whether it was loaded. */
-    private static final class LlamaOnlyBackend implements Backend {
+    static final class LlamaOnlyBackend implements Backend {
         boolean loaded;
 
         @Override
