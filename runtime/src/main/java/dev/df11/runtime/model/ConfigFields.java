@@ -26,7 +26,9 @@ final class ConfigFields {
             "max_window_layers", "layer_types", "quantization_config", "dfloat11_config", "text_config",
             // Gemma 3
             "hidden_activation", "query_pre_attn_scalar", "attn_logit_softcapping", "final_logit_softcapping",
-            "use_bidirectional_attention", "sliding_window_pattern", "rope_local_base_freq");
+            "use_bidirectional_attention", "sliding_window_pattern", "rope_local_base_freq",
+            // Phi-4-mini's remote-code fields, accepted at their neutral values only
+            "lm_head_bias", "full_attn_mod", "interpolate_factor");
 
     /**
      * Fields that do not change inference: identification, training-only settings (dropout, initialisation,

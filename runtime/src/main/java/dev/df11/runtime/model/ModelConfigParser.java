@@ -106,6 +106,7 @@ public final class ModelConfigParser {
                             + "apply it, its Gemma3ForCausalLM does)");
         }
         double partialRotary = partialRotaryFactor(architecture);
+        checkPhi4MiniFields();
         if (optionalBoolean("mlp_bias", false)) {
             throw unsupported("mlp_bias", "true", "false");
         }
@@ -274,6 +275,23 @@ public final class ModelConfigParser {
         // official configs set it to null). The reference models carry a value to hold the runtime to that.
         softcap("attn_logit_softcapping");
         return new GemmaFields(scalar, softcap("final_logit_softcapping"));
+    }
+
+    /**
+     * Phi-4-mini's config carries fields of its remote modelling code that transformers' Phi-3 never reads; they
+     * are accepted where they change nothing there either (no output bias, every layer full attention modulo 1,
+     * no rope interpolation) and refused otherwise.
+     */
+    private void checkPhi4MiniFields() {
+        if (optionalBoolean("lm_head_bias", false)) {
+            throw unsupported("lm_head_bias", "true", "false");
+        }
+        for (String field : List.of("full_attn_mod", "interpolate_factor")) {
+            double value = optionalDouble(node, prefix + field, field, 1);
+            if (value != 1) {
+                throw unsupported(field, String.valueOf(value), "1");
+            }
+        }
     }
 
     /** A soft-capping value: null (none) or a positive number. */

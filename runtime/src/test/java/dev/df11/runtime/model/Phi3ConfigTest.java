@@ -110,6 +110,29 @@ class Phi3ConfigTest {
     }
 
     @Test
+    void phi4MiniRemoteCodeFieldsAtTheirNeutralValuesAreAccepted() throws Exception {
+        ObjectNode c = tree(PHI3_V5);
+        c.put("lm_head_bias", false);
+        c.put("full_attn_mod", 1);
+        c.put("interpolate_factor", 1);
+        assertEquals(ModelConfigParser.parse(tree(PHI3_V5), "phi"), ModelConfigParser.parse(c, "phi"));
+    }
+
+    @Test
+    void lmHeadBiasIsRefused() throws Exception {
+        ObjectNode c = tree(PHI3_V5);
+        c.put("lm_head_bias", true);
+        assertRefused(c, "lm_head_bias = true");
+    }
+
+    @Test
+    void interpolationFactorOtherThanOneIsRefused() throws Exception {
+        ObjectNode c = tree(PHI3_V5);
+        c.put("interpolate_factor", 2);
+        assertRefused(c, "interpolate_factor = 2.0");
+    }
+
+    @Test
     void partialRotaryOutsidePhi3IsRefused() throws Exception {
         ObjectNode c = tree(BadConfigTest.LLAMA_31_V5);
         c.put("partial_rotary_factor", 0.5);
