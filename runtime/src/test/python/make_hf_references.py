@@ -3,12 +3,13 @@
 
 Transformers itself is the reference: this script builds tiny random-weight models of every family df11 runs
 (Llama 2 style, Llama 3.1 with llama3 rope, Mistral with a sliding window shorter than the test sequence, Qwen2,
-Qwen3, and Llama with yarn and longrope scaling), saves them with ``save_pretrained`` in BF16, reloads them in
-float32 with eager attention, and records the greedy ids and every step's logits. It also records, for each rope
+Qwen3, Llama with yarn and longrope scaling, Gemma 3 text tied and untied, a multimodal Gemma 3 with a tiny
+vision tower, Phi-3 with partial rotary and longrope, and a tied Phi-3 with a window), saves them with ``save_pretrained`` in BF16, reloads them in float32 with eager attention, and records the greedy ids and every step's logits. It also records, for each rope
 type (default, linear, dynamic, llama3, yarn, longrope), the inverse frequencies and attention scaling that
 transformers' rotary embedding computes.
 
-Run it where torch and transformers are installed (no network is needed), then unpack the result into the test
+Run it where torch and transformers are installed (no network is needed; on the team machine
+``/work/pyenv/bin/python`` has transformers 5.18 and torch 2.13 CPU, a run takes seconds), then unpack the result into the test
 resources::
 
     python3 runtime/src/test/python/make_hf_references.py /tmp/out
@@ -39,7 +40,8 @@ import traceback
 
 import torch
 import transformers
-from transformers import AutoModelForCausalLM, LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config
+from transformers import (AutoModelForCausalLM, Gemma3Config, Gemma3ForConditionalGeneration, Gemma3TextConfig,
+                          LlamaConfig, MistralConfig, Phi3Config, Qwen2Config, Qwen3Config)
 from transformers.models.llama.modeling_llama import LlamaForCausalLM, LlamaRotaryEmbedding
 
 PROMPT = [1, 17, 42, 99, 5, 63, 120, 7, 200, 31]
@@ -53,6 +55,8 @@ def f32(x):
 
 def make_config(cls, kw, rope):
     """A config of class cls with the rope settings given in the transformers-5 form (falls back to legacy kwargs)."""
+    if "full_attention" in rope:   # per-layer-type rope parameters (Gemma 3): transformers 5 takes them as they are
+        return cls(**kw, rope_parameters={k: dict(v) for k, v in rope.items()})
     cfg = cls(**kw, rope_parameters=dict(rope))
     rp = getattr(cfg, "rope_parameters", None)
     if not isinstance(rp, dict) or rp.get("rope_theta") != rope["rope_theta"]:
@@ -70,6 +74,12 @@ def legacy_rope(rope):
 
 def legacy_config_of(saved):
     """A transformers-5 config.json rewritten to the legacy keys."""
+    if saved.get("model_type") == "gemma3_text":
+        return legacy_gemma3_config_of(saved)
+    if saved.get("model_type") == "gemma3":
+        legacy = {("torch_dtype" if k == "dtype" else k): v for k, v in saved.items()}
+        legacy["text_config"] = legacy_gemma3_config_of(saved["text_config"])
+        return legacy
     legacy = {}
     for key, value in saved.items():
         if key == "rope_parameters":
@@ -82,6 +92,32 @@ def legacy_config_of(saved):
         elif key == "dtype":
             legacy["torch_dtype"] = value
         elif key == "layer_types":
+            continue
+        else:
+            legacy[key] = value
+    return legacy
+
+
+def legacy_gemma3_config_of(saved):
+    """A Gemma 3 config as transformers 4 wrote it: rope_theta and rope_scaling of the global layers,
+    rope_local_base_freq of the sliding ones, and sliding_window_pattern (every n-th layer global) for layer_types."""
+    legacy = {}
+    for key, value in saved.items():
+        if key == "rope_parameters":
+            theta, scaling = legacy_rope(value["full_attention"])
+            legacy["rope_theta"] = theta
+            legacy["rope_scaling"] = scaling
+            local = value["sliding_attention"]
+            assert local.get("rope_type", "default") == "default", "transformers 4 had no scaling of local layers"
+            legacy["rope_local_base_freq"] = local["rope_theta"]
+        elif key == "dtype":
+            legacy["torch_dtype"] = value
+        elif key == "layer_types":
+            pattern = value.index("full_attention") + 1
+            expected = ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(len(value))]
+            assert value == expected, f"layer_types {value} is not every {pattern}-th layer global"
+            legacy["sliding_window_pattern"] = pattern
+        elif key == "_sliding_window_pattern":
             continue
         else:
             legacy[key] = value
@@ -177,8 +213,10 @@ def init_weights(model, seed, hidden):
                 p.copy_(1.0 + 0.2 * torch.randn(p.shape, generator=gen))
             elif name.endswith(".bias"):
                 p.copy_(0.3 * torch.randn(p.shape, generator=gen))
+            elif p.dim() < 2:   # vision tower vectors (the runtime does not read them)
+                p.copy_(0.02 * torch.randn(p.shape, generator=gen))
             else:
-                p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(p.shape[1]))
+                p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(p[0].numel()))
 
 
 def model_specs():
@@ -214,6 +252,30 @@ def model_specs():
                                               head_dim=16, max_position_embeddings=128, rms_norm_eps=1e-5,
                                               tie_word_embeddings=True),
          dict(rope_type="yarn", rope_theta=10000.0, factor=4.0, original_max_position_embeddings=32)),
+        # Gemma 3: sqrt(hidden) embedding scale (96: not a power of two), (1 + w) norms, q/k norms, four norms a
+        # layer, GELU (tanh), query_pre_attn_scalar unlike head_dim, head_dim unlike hidden / heads, every third
+        # (second) layer global with its own rope (linear-scaled in the first), windows shorter than the sequence,
+        # attention and final soft-capping in the first, none in the second.
+        ("gemma3-tied", Gemma3TextConfig, dict(bos_token_id=2, eos_token_id=1, pad_token_id=0, vocab_size=256,
+                                               hidden_size=96, intermediate_size=160, num_hidden_layers=4,
+                                               num_attention_heads=4, num_key_value_heads=2, head_dim=32,
+                                               query_pre_attn_scalar=24, max_position_embeddings=256,
+                                               rms_norm_eps=1e-6, tie_word_embeddings=True, sliding_window=6,
+                                               layer_types=["sliding_attention", "sliding_attention",
+                                                            "full_attention", "sliding_attention"],
+                                               attn_logit_softcapping=50.0, final_logit_softcapping=30.0),
+         dict(full_attention=dict(rope_type="linear", rope_theta=1000000.0, factor=4.0),
+              sliding_attention=dict(rope_type="default", rope_theta=10000.0))),
+        ("gemma3-untied", Gemma3TextConfig, dict(bos_token_id=2, eos_token_id=1, pad_token_id=0, vocab_size=320,
+                                                 hidden_size=64, intermediate_size=128, num_hidden_layers=4,
+                                                 num_attention_heads=4, num_key_value_heads=1, head_dim=16,
+                                                 query_pre_attn_scalar=20, max_position_embeddings=256,
+                                                 rms_norm_eps=1e-6, tie_word_embeddings=False, sliding_window=5,
+                                                 layer_types=["sliding_attention", "full_attention",
+                                                              "sliding_attention", "full_attention"],
+                                                 attn_logit_softcapping=None, final_logit_softcapping=None),
+         dict(full_attention=dict(rope_type="default", rope_theta=1000000.0),
+              sliding_attention=dict(rope_type="default", rope_theta=10000.0))),
         ("llama-longrope-untied", LlamaConfig, dict(common, vocab_size=256, hidden_size=64, intermediate_size=128,
                                                     num_hidden_layers=2, num_attention_heads=4,
                                                     num_key_value_heads=2, head_dim=16,
@@ -222,10 +284,53 @@ def model_specs():
          dict(rope_type="longrope", rope_theta=10000.0, original_max_position_embeddings=64,
               long_factor=[1.0, 1.5, 2.0, 3.0, 4.5, 6.0, 8.0, 11.0],
               short_factor=[1.0, 1.02, 1.05, 1.1, 1.2, 1.35, 1.5, 1.8])),
+        ("gemma3-multimodal-untied", Gemma3Multimodal(
+            bos_token_id=2, eos_token_id=1, pad_token_id=0, vocab_size=288, hidden_size=64, intermediate_size=96,
+            num_hidden_layers=3, num_attention_heads=2, num_key_value_heads=1, head_dim=32,
+            query_pre_attn_scalar=32, max_position_embeddings=256, rms_norm_eps=1e-6, sliding_window=7,
+            layer_types=["sliding_attention", "full_attention", "sliding_attention"]),
+         dict(kw=None), dict(full_attention=dict(rope_type="default", rope_theta=1000000.0),
+                             sliding_attention=dict(rope_type="default", rope_theta=10000.0))),
+        # Phi-3: fused qkv_proj and gate_up_proj; partial rotary (half of each head) with longrope in the first,
+        # full rotary and a window shorter than the sequence in the second.
+        ("phi3-longrope-partial-untied", Phi3Config, dict(bos_token_id=1, eos_token_id=2, pad_token_id=0,
+                                                          vocab_size=256, hidden_size=96, intermediate_size=128,
+                                                          num_hidden_layers=3, num_attention_heads=4,
+                                                          num_key_value_heads=2, max_position_embeddings=256,
+                                                          rms_norm_eps=1e-5, tie_word_embeddings=False,
+                                                          partial_rotary_factor=0.5, sliding_window=None),
+         dict(rope_type="longrope", rope_theta=10000.0, original_max_position_embeddings=64,
+              long_factor=[1.0, 1.5, 2.0, 3.0, 4.5, 6.0],
+              short_factor=[1.0, 1.05, 1.1, 1.2, 1.3, 1.45], partial_rotary_factor=0.5)),
+        ("phi3-window-tied", Phi3Config, dict(bos_token_id=1, eos_token_id=2, pad_token_id=0, vocab_size=320,
+                                              hidden_size=64, intermediate_size=160, num_hidden_layers=2,
+                                              num_attention_heads=4, num_key_value_heads=4,
+                                              max_position_embeddings=128, rms_norm_eps=1e-5,
+                                              tie_word_embeddings=True, sliding_window=9),
+         dict(rope_type="default", rope_theta=10000.0)),
     ]
 
 
+class Gemma3Multimodal:
+    """Gemma3ForConditionalGeneration, the layout of the official Gemma 3 checkpoints: the language model's config
+    under text_config, its tensors under the language-model prefix, beside a (tiny) SigLIP vision tower."""
+
+    def __init__(self, **text):
+        self.text = text
+
+    def __call__(self, rope_parameters):
+        vision = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                      image_size=28, patch_size=14)
+        return Gemma3Config(text_config=dict(self.text, rope_parameters=rope_parameters), vision_config=vision,
+                            mm_tokens_per_image=4, image_token_index=self.text["vocab_size"] - 1,
+                            boi_token_index=self.text["vocab_size"] - 3, eoi_token_index=self.text["vocab_size"] - 2)
+
+
 def load_fp32(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        if json.load(f).get("model_type") == "gemma3":
+            return Gemma3ForConditionalGeneration.from_pretrained(folder, dtype=torch.float32,
+                                                                  attn_implementation="eager")
     try:
         return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
     except TypeError:
@@ -237,9 +342,16 @@ def make_model(root, seed, name, cls, kw, rope):
     os.makedirs(folder, exist_ok=True)
     if rope.get("rope_type") == "longrope":
         kw = dict(kw, original_max_position_embeddings=rope["original_max_position_embeddings"])
-    cfg = make_config(cls, kw, rope)
     torch.manual_seed(seed)
-    model = AutoModelForCausalLM.from_config(cfg)
+    if isinstance(cls, Gemma3Multimodal):
+        cfg = cls(rope)
+        cfg.text_config.tie_word_embeddings = False
+        cfg.tie_word_embeddings = False
+        model = Gemma3ForConditionalGeneration(cfg)
+        kw = cls.text
+    else:
+        cfg = make_config(cls, kw, rope)
+        model = AutoModelForCausalLM.from_config(cfg)
     init_weights(model, seed, kw["hidden_size"])
     model = model.to(torch.bfloat16)
     model.save_pretrained(folder)

@@ -15,49 +15,79 @@ import java.util.regex.Pattern;
 /**
  * Decides which matrices of a BF16 folder form DF11 units.
  *
- * <p>Automatic (Llama, Mistral, Qwen2/3 and other Llama-family names): every {@code model.layers.N} with
- * {@code self_attn.q_proj, k_proj, v_proj, o_proj, mlp.gate_proj, up_proj, down_proj} (in that order) is a unit, and
+ * <p>Automatic (Llama, Mistral, Qwen2/3, Gemma 3 and other Llama-family names): every {@code model.layers.N} with
+ * {@code self_attn.q_proj, k_proj, v_proj, o_proj, mlp.gate_proj, up_proj, down_proj} (in that order) is a unit
+ * (Phi-3: {@code self_attn.qkv_proj, o_proj, mlp.gate_up_proj, down_proj}), and
  * {@code model.embed_tokens} and {@code lm_head} are single-matrix units when present (lm_head only when the
  * embeddings are not tied). Explicit: a pattern_dict; a unit is every module name that fully matches a pattern and
  * has all of the listed {@code <attr>.weight} tensors (or {@code .weight} itself for an empty list).
  */
 public final class UnitPlanner {
 
+    /** Matrices of a Phi-3 decoder layer (q/k/v and gate/up fused), in module order. */
+    public static final List<String> FUSED_LAYER_ATTRS = List.of("self_attn.qkv_proj", "self_attn.o_proj",
+            "mlp.gate_up_proj", "mlp.down_proj");
+
     /** Matrices of a Llama-family decoder layer, in the official stream order. */
     public static final List<String> LLAMA_LAYER_ATTRS = List.of("self_attn.q_proj", "self_attn.k_proj",
             "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj");
 
-    private static final String LAYER_PATTERN = "model\\.layers\\.\\d+";
-    private static final Pattern LAYER_Q = Pattern.compile("(model\\.layers\\.\\d+)\\.self_attn\\.q_proj\\.weight");
+    /**
+     * Where the decoder's modules live: plain causal LMs ({@code model.*}, {@code lm_head}), and the language model
+     * of a multimodal checkpoint such as Gemma 3's ({@code language_model.model.*} and
+     * {@code language_model.lm_head} as the official checkpoints and transformers 5 write it, or
+     * {@code model.language_model.*} and {@code lm_head} as transformers 4.52+ did). Tensors outside the prefix (a
+     * vision tower) stay plain.
+     */
+    private record Prefix(String model, String lmHead) {
+    }
+
+    private static final List<Prefix> PREFIXES = List.of(new Prefix("model.", "lm_head"),
+            new Prefix("language_model.model.", "language_model.lm_head"),
+            new Prefix("model.language_model.", "lm_head"));
 
     private UnitPlanner() { }
 
-    /** Units of a Llama-family model. */
+    /** Units of a Llama-family model (or of the language model of a multimodal one). */
     public static CompressionPlan auto(SafetensorsDirectory dir, JsonNode config) throws Df11ModelException {
+        Prefix prefix = PREFIXES.get(0);
+        for (Prefix candidate : PREFIXES) {
+            if (dir.contains(candidate.model() + "embed_tokens.weight")) {
+                prefix = candidate;
+                break;
+            }
+        }
+        String modelRegex = Pattern.quote(prefix.model());
+        Pattern layerQ = Pattern.compile("(" + modelRegex + "layers\\.\\d+)\\.self_attn\\.(q|qkv)_proj\\.weight");
         List<UnitPlan> units = new ArrayList<>();
         Map<String, List<String>> dict = new LinkedHashMap<>();
         TreeSet<String> layers = new TreeSet<>(NaturalOrder.INSTANCE);
         for (String name : dir.tensorNames()) {
-            Matcher m = LAYER_Q.matcher(name);
+            Matcher m = layerQ.matcher(name);
             if (m.matches()) {
                 layers.add(m.group(1));
             }
         }
+        // Phi-3 fuses q/k/v and gate/up: its layers hold qkv_proj where the others hold q_proj.
+        boolean fused = !layers.isEmpty() && dir.contains(layers.first() + ".self_attn.qkv_proj.weight");
+        List<String> attrs = fused ? FUSED_LAYER_ATTRS : LLAMA_LAYER_ATTRS;
         for (String layer : layers) {
-            units.add(unitWithAttrs(dir, layer, LLAMA_LAYER_ATTRS, true));
+            units.add(unitWithAttrs(dir, layer, attrs, true));
         }
         if (!layers.isEmpty()) {
-            dict.put(LAYER_PATTERN, LLAMA_LAYER_ATTRS);
+            dict.put(dotted(prefix.model()) + "layers\\.\\d+", attrs);
         }
-        if (dir.contains("model.embed_tokens.weight")) {
-            units.add(single(dir, "model.embed_tokens"));
-            dict.put("model\\.embed_tokens", List.of());
+        if (dir.contains(prefix.model() + "embed_tokens.weight")) {
+            units.add(single(dir, prefix.model() + "embed_tokens"));
+            dict.put(dotted(prefix.model()) + "embed_tokens", List.of());
         }
-        JsonNode tie = config.get("tie_word_embeddings");
+        JsonNode text = config.get("text_config");
+        JsonNode tie = text != null && text.hasNonNull("tie_word_embeddings") ? text.get("tie_word_embeddings")
+                : config.get("tie_word_embeddings");
         boolean tied = tie != null && tie.asBoolean(false);
-        if (dir.contains("lm_head.weight") && !tied) {
-            units.add(single(dir, "lm_head"));
-            dict.put("lm_head", List.of());
+        if (dir.contains(prefix.lmHead() + ".weight") && !tied) {
+            units.add(single(dir, prefix.lmHead()));
+            dict.put(dotted(prefix.lmHead()), List.of());
         }
         units.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.unit(), b.unit()));
         if (units.isEmpty()) {
@@ -108,6 +138,11 @@ public final class UnitPlanner {
         }
         units.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.unit(), b.unit()));
         return new CompressionPlan(patternDict, units);
+    }
+
+    /** A module name as the official pattern_dict writes it: dots escaped. */
+    private static String dotted(String name) {
+        return name.replace(".", "\\.");
     }
 
     private static UnitPlan single(SafetensorsDirectory dir, String module) throws Df11ModelException {

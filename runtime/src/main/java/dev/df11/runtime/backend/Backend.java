@@ -53,9 +53,22 @@ public interface Backend extends AutoCloseable {
      * Why this backend cannot run {@code config} with a context of {@code contextLength} positions, or empty when it
      * can. The default names what only the CPU backend implements: a sliding window shorter than the context (a
      * window as long as the context masks nothing) and rotary parameters that differ by layer type. A backend that
-     * implements them overrides this.
+     * implements them overrides this. Gemma 3 (its own block) and Phi-3 (fused projections, partial rotary) are
+     * refused too.
      */
     default Optional<String> unsupported(ModelConfig config, int contextLength) {
+        if (config.fusedProjections() || config.rotaryDim() != config.headDim()) {
+            return Optional.of("model_type " + config.architecture().modelType() + " needs fused qkv_proj and "
+                    + "gate_up_proj" + (config.rotaryDim() != config.headDim() ? " and partial rotary ("
+                    + config.rotaryDim() + " of " + config.headDim() + " values a head)" : "") + ", and backend '"
+                    + name() + "' implements only the Llama block; use --backend cpu");
+        }
+        if (config.gemma()) {
+            return Optional.of("model_type " + config.architecture().modelType() + " needs Gemma 3's block "
+                    + "(embedding scale, (1 + w) norms, norms around each sublayer's output, GELU (tanh) MLP, "
+                    + "query_pre_attn_scalar, soft-capping) and backend '" + name() + "' implements only the "
+                    + "Llama block; use --backend cpu");
+        }
         if (config.windowSlidesWithin(contextLength)) {
             return Optional.of("sliding_window = " + config.slidingWindow() + " is shorter than the context of "
                     + contextLength + " tokens and backend '" + name() + "' has no windowed attention; use "

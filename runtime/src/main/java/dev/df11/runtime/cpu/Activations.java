@@ -22,6 +22,8 @@ final class Activations {
     final float[] projected;
     final float[] gate;
     final float[] up;
+    /** Output of a fused projection (Phi-3's qkv_proj or gate_up_proj) before it is split; empty otherwise. */
+    final float[] fused;
 
     Activations(ModelConfig config, int maxBatch) {
         this.maxBatch = maxBatch;
@@ -34,5 +36,7 @@ final class Activations {
         projected = new float[maxBatch * config.hiddenSize()];
         gate = new float[maxBatch * config.intermediateSize()];
         up = new float[maxBatch * config.intermediateSize()];
+        fused = new float[config.fusedProjections()
+                ? maxBatch * Math.max(config.queryDim() + 2 * config.kvDim(), 2 * config.intermediateSize()) : 0];
     }
 }

@@ -9,7 +9,7 @@ import dev.df11.runtime.weights.UnitWeights;
  * (plus Qwen2 biases, plus Qwen3 per-head norms), rotate queries and keys with the layer's rotary tables, append keys
  * and values to the cache, attend each query head over the earlier positions (all of them, or in a sliding-attention
  * layer the last {@code sliding_window} ones, its own included, as transformers masks them), and project the
- * concatenated heads back to the hidden size. Reads {@code normed}, writes {@code projected}.
+ * concatenated heads back to the hidden size. Scores are scaled by {@link ModelConfig#attentionScale}. Reads {@code normed}, writes {@code projected}.
  */
 final class Attention {
 
@@ -37,7 +37,7 @@ final class Attention {
         this.rotaryByLayer = rotaryByLayer.clone();
         this.cache = cache;
         this.headNorm = new RmsNorm(config.rmsNormEps());
-        this.scale = (float) (1.0 / Math.sqrt(config.headDim()));
+        this.scale = config.attentionScale();
         this.scores = ThreadLocal.withInitial(() -> new float[cache.contextLength()]);
     }
 
@@ -45,9 +45,17 @@ final class Attention {
     void forward(int layer, UnitWeights weights, LayerVectors vectors, int startPos, int batch) {
         int qDim = config.queryDim();
         int kvDim = config.kvDim();
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.q_proj")), act.normed, batch, act.query);
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.k_proj")), act.normed, batch, act.key);
-        matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.v_proj")), act.normed, batch, act.value);
+        if (config.fusedProjections()) {
+            FusedProjections.queryKeyValue(matMul, weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.qkv_proj")),
+                    act, batch, qDim, kvDim);
+        } else {
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.q_proj")), act.normed, batch,
+                    act.query);
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.k_proj")), act.normed, batch,
+                    act.key);
+            matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.v_proj")), act.normed, batch,
+                    act.value);
+        }
         for (int b = 0; b < batch; b++) {
             if (vectors.queryBias() != null) {
                 VectorMath.add(vectors.queryBias(), 0, act.query, b * qDim, qDim);

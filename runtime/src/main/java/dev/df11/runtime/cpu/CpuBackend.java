@@ -38,6 +38,9 @@ public final class CpuBackend implements Backend, HostDecoding {
     private Attention.LayerVectors[] layerVectors;
     private float[][] inputNorms;
     private float[][] postAttentionNorms;
+    /** Gemma 3's norms around the feed-forward; null for the other families. */
+    private float[][] preFeedForwardNorms;
+    private float[][] postFeedForwardNorms;
     private int batch;
 
     /** A backend using {@code threads} threads (the caller's plus a fixed pool), decoding each unit when needed. */
@@ -71,23 +74,31 @@ public final class CpuBackend implements Backend, HostDecoding {
         this.cache = new KvCache(config.layerCount(), contextLength, config.kvDim());
         this.norm = new RmsNorm(config.rmsNormEps());
         MatMul matMul = new MatMul(loop);
-        this.embedding = new Embedding(config.hiddenSize());
+        this.embedding = new Embedding(config.hiddenSize(), config.gemma() ? (float) Math.sqrt(config.hiddenSize()) : 1f);
         this.attention = new Attention(config, matMul, loop, act, rotaryByLayer(config, contextLength), cache);
         this.mlp = new Mlp(config, matMul, act);
-        this.head = new OutputHead(config, norm, floats(ModelLayout.FINAL_NORM), matMul);
+        this.head = new OutputHead(config, norm, normWeight(ModelLayout.FINAL_NORM), matMul);
         int layers = config.layerCount();
         this.inputNorms = new float[layers][];
         this.postAttentionNorms = new float[layers][];
         this.layerVectors = new Attention.LayerVectors[layers];
+        if (config.gemma()) {
+            this.preFeedForwardNorms = new float[layers][];
+            this.postFeedForwardNorms = new float[layers][];
+        }
         for (int layer = 0; layer < layers; layer++) {
-            inputNorms[layer] = floats(ModelLayout.inputNorm(layer));
-            postAttentionNorms[layer] = floats(ModelLayout.postAttentionNorm(layer));
+            inputNorms[layer] = normWeight(ModelLayout.inputNorm(layer));
+            postAttentionNorms[layer] = normWeight(ModelLayout.postAttentionNorm(layer));
+            if (config.gemma()) {
+                preFeedForwardNorms[layer] = normWeight(ModelLayout.preFeedForwardNorm(layer));
+                postFeedForwardNorms[layer] = normWeight(ModelLayout.postFeedForwardNorm(layer));
+            }
             layerVectors[layer] = new Attention.LayerVectors(
                     config.qkvBias() ? floats(ModelLayout.bias(layer, "q_proj")) : null,
                     config.qkvBias() ? floats(ModelLayout.bias(layer, "k_proj")) : null,
                     config.qkvBias() ? floats(ModelLayout.bias(layer, "v_proj")) : null,
-                    config.qkNorm() ? floats(ModelLayout.queryNorm(layer)) : null,
-                    config.qkNorm() ? floats(ModelLayout.keyNorm(layer)) : null);
+                    config.qkNorm() ? normWeight(ModelLayout.queryNorm(layer)) : null,
+                    config.qkNorm() ? normWeight(ModelLayout.keyNorm(layer)) : null);
         }
         this.host = new HostWeights(weights, threads, prefetch);
     }
@@ -98,7 +109,7 @@ public final class CpuBackend implements Backend, HostDecoding {
         RotaryEmbedding[] byLayer = new RotaryEmbedding[config.layerCount()];
         for (int layer = 0; layer < byLayer.length; layer++) {
             byLayer[layer] = tables.computeIfAbsent(config.ropeFor(layer),
-                    rope -> new RotaryEmbedding(rope, config.headDim(), contextLength));
+                    rope -> new RotaryEmbedding(rope, config.headDim(), config.rotaryDim(), contextLength));
         }
         return byLayer;
     }
@@ -111,7 +122,21 @@ public final class CpuBackend implements Backend, HostDecoding {
         return out;
     }
 
-    /** Windowed attention and per-layer rotary tables are implemented here. */
+    /**
+     * The multiplier of an RMSNorm: the stored weight, or for Gemma 3, which stores it as an offset from one,
+     * {@code 1 + w} (added in float32, as transformers does before multiplying).
+     */
+    private float[] normWeight(String vectorName) {
+        float[] weight = floats(vectorName);
+        if (config.gemma()) {
+            for (int i = 0; i < weight.length; i++) {
+                weight[i] = 1f + weight[i];
+            }
+        }
+        return weight;
+    }
+
+    /** Windowed attention, per-layer rotary tables and every family's block are implemented here. */
     @Override
     public Optional<String> unsupported(ModelConfig config, int contextLength) {
         return Optional.empty();
@@ -134,9 +159,19 @@ public final class CpuBackend implements Backend, HostDecoding {
         int dim = config.hiddenSize();
         norm.apply(act.hidden, act.normed, batch, dim, inputNorms[layer]);
         attention.forward(layer, unitWeights, layerVectors[layer], startPos, batch);
-        VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
-        norm.apply(act.hidden, act.normed, batch, dim, postAttentionNorms[layer]);
-        mlp.forward(layer, unitWeights, batch);
+        if (preFeedForwardNorms == null) {
+            VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
+            norm.apply(act.hidden, act.normed, batch, dim, postAttentionNorms[layer]);
+            mlp.forward(layer, unitWeights, batch);
+        } else {
+            // Gemma 3 normalises each sublayer's output before it joins the residual stream, and the MLP's input
+            // with a norm of its own.
+            norm.apply(act.projected, act.projected, batch, dim, postAttentionNorms[layer]);
+            VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
+            norm.apply(act.hidden, act.normed, batch, dim, preFeedForwardNorms[layer]);
+            mlp.forward(layer, unitWeights, batch);
+            norm.apply(act.projected, act.projected, batch, dim, postFeedForwardNorms[layer]);
+        }
         VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
     }
 
@@ -152,12 +187,13 @@ public final class CpuBackend implements Backend, HostDecoding {
         for (int band = 0; band < host.outputBands().size(); band++) {
             head.logits(host.outputBand(band), out);
         }
+        SoftCap.apply(out, 0, config.vocabSize(), (float) config.finalLogitSoftcap());
     }
 
     @Override
     public long workingBytes() {
         long floats = act.hidden.length + act.normed.length + act.query.length + act.key.length + act.value.length
-                + act.attention.length + act.projected.length + act.gate.length + act.up.length;
+                + act.attention.length + act.projected.length + act.gate.length + act.up.length + act.fused.length;
         return floats * Float.BYTES + cache.bytes();
     }
 

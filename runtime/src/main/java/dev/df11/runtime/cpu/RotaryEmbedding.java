@@ -17,9 +17,13 @@ final class RotaryEmbedding {
     private final float[] cos;
     private final float[] sin;
 
-    RotaryEmbedding(RopeParameters rope, int headDim, int contextLength) {
+    /**
+     * Rotates the first {@code rotaryDim} values of each {@code headDim}-value head (all of them but in Phi-3's
+     * partial rotary), pairing value i with value i + rotaryDim/2, as transformers' rotate_half on the rotary part.
+     */
+    RotaryEmbedding(RopeParameters rope, int headDim, int rotaryDim, int contextLength) {
         this.headDim = headDim;
-        RotaryAngles angles = RotaryAngles.of(rope, headDim, contextLength);
+        RotaryAngles angles = RotaryAngles.of(rope, rotaryDim, contextLength);
         this.half = angles.half();
         this.cos = angles.cos();
         this.sin = angles.sin();

@@ -23,7 +23,12 @@ final class ConfigFields {
             "rope_theta", "rope_scaling", "rope_parameters", "original_max_position_embeddings", "hidden_act",
             "attention_bias", "mlp_bias", "use_mrope", "partial_rotary_factor", "tie_word_embeddings", "dtype",
             "torch_dtype", "bos_token_id", "eos_token_id", "sliding_window", "use_sliding_window",
-            "max_window_layers", "layer_types", "quantization_config", "dfloat11_config", "text_config");
+            "max_window_layers", "layer_types", "quantization_config", "dfloat11_config", "text_config",
+            // Gemma 3
+            "hidden_activation", "query_pre_attn_scalar", "attn_logit_softcapping", "final_logit_softcapping",
+            "use_bidirectional_attention", "sliding_window_pattern", "rope_local_base_freq",
+            // Phi-4-mini's remote-code fields, accepted at their neutral values only
+            "lm_head_bias", "full_attn_mod", "interpolate_factor");
 
     /**
      * Fields that do not change inference: identification, training-only settings (dropout, initialisation,
@@ -43,6 +48,13 @@ final class ConfigFields {
             "suppress_tokens", "begin_suppress_tokens", "tf_legacy_loss", "use_bfloat16", "embd_pdrop",
             "resid_pdrop", "hidden_dropout", "hidden_dropout_prob", "attention_probs_dropout_prob");
 
+    /**
+     * Top-level fields of a multimodal Gemma 3 config ({@code model_type} "gemma3"), which only the vision tower and
+     * image tokens use: the runtime reads the language model in {@code text_config} and skips the vision tower.
+     */
+    static final Set<String> GEMMA3_MULTIMODAL = Set.of("vision_config", "boi_token_index", "eoi_token_index",
+            "image_token_index", "mm_tokens_per_image");
+
     private ConfigFields() {
     }
 
@@ -51,10 +63,15 @@ final class ConfigFields {
      * with "_" ({@code _name_or_path}, {@code _attn_implementation}) are transformers' bookkeeping.
      */
     static void checkKnown(JsonNode object, String prefix, String source) {
+        checkKnown(object, prefix, source, Set.of());
+    }
+
+    /** As {@link #checkKnown(JsonNode, String, String)}, also accepting {@code alsoKnown}. */
+    static void checkKnown(JsonNode object, String prefix, String source, Set<String> alsoKnown) {
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String name = field.getKey();
-            if (name.startsWith("_") || READ.contains(name) || NO_EFFECT.contains(name)) {
+            if (name.startsWith("_") || READ.contains(name) || NO_EFFECT.contains(name) || alsoKnown.contains(name)) {
                 continue;
             }
             String value = field.getValue().toString();

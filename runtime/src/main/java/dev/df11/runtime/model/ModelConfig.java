@@ -7,6 +7,8 @@ import java.util.Map;
  * The shape of a Llama-family decoder, read from a Hugging Face {@code config.json} by {@link ModelConfigParser}.
  *
  * @param headDim         size of one attention head (explicit {@code head_dim}, else hidden / heads)
+ * @param rotaryDim       leading values of each head that rotary rotates: {@code head_dim} times Phi-3's
+ *                        {@code partial_rotary_factor} (rounded down as transformers does), else {@code head_dim}
  * @param maxPositions    {@code max_position_embeddings}: the longest context the runtime serves
  * @param rope            the rotary embedding (theta and rope type) of full-attention layers, and of every layer
  *                        unless {@code ropeByLayerType} says otherwise
@@ -16,9 +18,14 @@ import java.util.Map;
  * @param slidingWindow   window of the sliding-attention layers in positions (the query's own included), 0 when no
  *                        layer slides
  * @param qkvBias         q, k and v projections carry biases (Qwen2)
- * @param qkNorm          every query and key head is RMS-normalised before rotary (Qwen3)
+ * @param qkNorm          every query and key head is RMS-normalised before rotary (Qwen3, Gemma 3)
+ * @param queryPreAttnScalar attention scores are scaled by {@code 1 / sqrt(queryPreAttnScalar)}: {@code head_dim},
+ *                        or Gemma 3's {@code query_pre_attn_scalar}
+ * @param finalLogitSoftcap logits become {@code cap * tanh(logit / cap)}; 0 for none
  * @param bosTokenId      beginning-of-sequence id, -1 if the config names none
  * @param eosTokenIds     ids that end generation (config's {@code eos_token_id}, one or a list)
+ * @param multimodal      the config is a multimodal Gemma 3 one ({@code model_type} "gemma3"): the language model's
+ *                        tensors carry its prefix beside a vision tower the runtime skips
  * @param df11            config carries {@code dfloat11_config}: the weights are DF11-compressed
  */
 public record ModelConfig(
@@ -29,6 +36,7 @@ public record ModelConfig(
         int headCount,
         int kvHeadCount,
         int headDim,
+        int rotaryDim,
         int vocabSize,
         int maxPositions,
         float rmsNormEps,
@@ -39,8 +47,11 @@ public record ModelConfig(
         boolean tiedEmbeddings,
         boolean qkvBias,
         boolean qkNorm,
+        double queryPreAttnScalar,
+        double finalLogitSoftcap,
         int bosTokenId,
         List<Integer> eosTokenIds,
+        boolean multimodal,
         boolean df11) {
 
     public ModelConfig {
@@ -54,6 +65,10 @@ public record ModelConfig(
         if (headDim % 2 != 0) {
             throw new UnsupportedModelException("head_dim " + headDim + " is odd; rotary needs pairs");
         }
+        if (rotaryDim <= 0 || rotaryDim > headDim || rotaryDim % 2 != 0) {
+            throw new UnsupportedModelException("partial_rotary_factor gives " + rotaryDim + " rotary values of a "
+                    + headDim + "-value head; rotary needs an even number between 2 and head_dim");
+        }
         if (layerTypes.size() != layerCount) {
             throw new UnsupportedModelException("layer_types has " + layerTypes.size() + " entries for "
                     + layerCount + " layers (num_hidden_layers)");
@@ -62,6 +77,21 @@ public record ModelConfig(
             throw new UnsupportedModelException("sliding_window = " + slidingWindow + " but layer_types "
                     + (slidingWindow > 0 ? "has no" : "has") + " sliding_attention layer");
         }
+    }
+
+    /** Whether q/k/v and gate/up are fused matrices, {@code qkv_proj} and {@code gate_up_proj} (Phi-3). */
+    public boolean fusedProjections() {
+        return architecture == Architecture.PHI3;
+    }
+
+    /** Whether this is Gemma 3's block (see {@link Architecture#GEMMA3}). */
+    public boolean gemma() {
+        return architecture == Architecture.GEMMA3;
+    }
+
+    /** What attention scores are multiplied with before the softmax, in float32 as transformers applies it. */
+    public float attentionScale() {
+        return (float) (1.0 / Math.sqrt(queryPreAttnScalar));
     }
 
     /** Width of the concatenated query heads. */
@@ -135,7 +165,7 @@ public record ModelConfig(
             context = requested;
         }
         for (int layer = 0; layer < layerCount; layer++) {
-            ropeFor(layer).inverseFrequencies(headDim, context);   // throws where the rope type cannot serve it
+            ropeFor(layer).inverseFrequencies(rotaryDim, context);   // throws where the rope type cannot serve it
         }
         return context;
     }

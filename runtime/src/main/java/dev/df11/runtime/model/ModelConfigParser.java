@@ -75,13 +75,20 @@ public final class ModelConfigParser {
     }
 
     private ModelConfig parse() {
-        ConfigFields.checkKnown(root, "", source);
+        boolean multimodal = node != root && root.hasNonNull("model_type")
+                && root.get("model_type").asText().equals("gemma3");
+        ConfigFields.checkKnown(root, "", source, multimodal ? ConfigFields.GEMMA3_MULTIMODAL : Set.of());
         if (node != root) {
             ConfigFields.checkKnown(node, prefix, source);
         }
         String modelType = requiredText("model_type");
         Architecture architecture = Architecture.fromModelType(modelType).orElseThrow(() -> unsupported(
-                "model_type", "'" + modelType + "'", "llama, mistral, qwen2 or qwen3"));
+                "model_type", "'" + modelType + "'", "llama, mistral, qwen2, qwen3, gemma3_text or phi3"));
+        boolean gemma = architecture == Architecture.GEMMA3;
+        if (multimodal && !gemma) {
+            throw unsupported("model_type", "'" + modelType + "'", "gemma3_text in the text_config of a gemma3 "
+                    + "config");
+        }
 
         refuseIfPresent(root, "", "quantization_config", "quantized checkpoints are not supported");
         refuseIfPresent(node, prefix, "quantization_config", "quantized checkpoints are not supported");
@@ -89,14 +96,17 @@ public final class ModelConfigParser {
         if (node != root) {
             checkDtype(node, prefix);
         }
-        String activation = optionalText("hidden_act", "silu");
-        if (!activation.equals("silu")) {
-            throw unsupported("hidden_act", "'" + activation + "'", "silu");
+        checkActivation(gemma);
+        GemmaFields gemmaFields = gemmaFields(gemma);
+        if (multimodal && gemmaFields.finalSoftcap() > 0) {
+            // Gemma3ForCausalLM caps its logits, transformers' Gemma3ForConditionalGeneration does not: which one
+            // the checkpoint means is unclear (the official configs set null), so refuse rather than guess.
+            throw unsupported("final_logit_softcapping", String.valueOf(gemmaFields.finalSoftcap()),
+                    "null in a multimodal gemma3 config (transformers' Gemma3ForConditionalGeneration does not "
+                            + "apply it, its Gemma3ForCausalLM does)");
         }
-        double partialRotary = optionalDouble(node, prefix + "partial_rotary_factor", "partial_rotary_factor", 1.0);
-        if (partialRotary != 1.0) {
-            throw unsupported("partial_rotary_factor", String.valueOf(partialRotary), "1.0");
-        }
+        double partialRotary = partialRotaryFactor(architecture);
+        checkPhi4MiniFields();
         if (optionalBoolean("mlp_bias", false)) {
             throw unsupported("mlp_bias", "true", "false");
         }
@@ -143,9 +153,19 @@ public final class ModelConfigParser {
                     + " rounds to 0 in float32; it must be a small positive number (e.g. 1e-5 or 1e-6)");
         }
 
-        RopeReader rope = new RopeReader(source, node, prefix, headDim, maxPositions);
+        // transformers: rotary_dim = int(head_dim * partial_rotary_factor)
+        int rotaryDim = (int) (headDim * partialRotary);
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0) {
+            throw new UnsupportedModelException(source + ": " + prefix + "partial_rotary_factor = " + partialRotary
+                    + " gives " + rotaryDim + " rotary values of a " + headDim + "-value head; rotary needs an "
+                    + "even, positive number");
+        }
+        RopeReader rope = new RopeReader(source, node, prefix, rotaryDim, maxPositions, partialRotary);
         Map<LayerType, RopeParameters> byLayerType = new EnumMap<>(LayerType.class);
         RopeParameters mainRope = rope.read(byLayerType);
+        if (gemma) {
+            localRope(byLayerType, mainRope);
+        }
         AttentionLayout attention = attentionLayout(architecture, layers);
 
         return new ModelConfig(
@@ -156,6 +176,7 @@ public final class ModelConfigParser {
                 heads,
                 kvHeads,
                 headDim,
+                rotaryDim,
                 positiveInt("vocab_size"),
                 maxPositions,
                 (float) eps,
@@ -163,15 +184,157 @@ public final class ModelConfigParser {
                 byLayerType,
                 attention.types(),
                 attention.window(),
-                tiedEmbeddings(),
+                tiedEmbeddings(gemma),
                 architecture == Architecture.QWEN2,
-                architecture == Architecture.QWEN3,
+                architecture == Architecture.QWEN3 || gemma,
+                gemma ? gemmaFields.queryPreAttnScalar() : headDim,
+                gemmaFields.finalSoftcap(),
                 tokenField("bos_token_id") != null ? nonNegativeInt(tokenHolder("bos_token_id"), "bos_token_id") : -1,
                 eosTokenIds(),
+                multimodal,
                 root.has("dfloat11_config"));
     }
 
     private record AttentionLayout(List<LayerType> types, int window) {
+    }
+
+    /**
+     * {@code partial_rotary_factor}: at the top level (both generations), or only inside a flat
+     * {@code rope_parameters}; in (0, 1] for Phi-3, 1 for the others (whose attention rotates whole heads).
+     */
+    private double partialRotaryFactor(Architecture architecture) {
+        double factor = optionalDouble(node, prefix + "partial_rotary_factor", "partial_rotary_factor", 1.0);
+        JsonNode params = node.get("rope_parameters");
+        if (!node.hasNonNull("partial_rotary_factor") && params != null && params.hasNonNull("partial_rotary_factor")
+                && params.get("partial_rotary_factor").isNumber()) {
+            factor = params.get("partial_rotary_factor").asDouble();
+        }
+        if (architecture != Architecture.PHI3 && factor != 1.0) {
+            throw unsupported("partial_rotary_factor", String.valueOf(factor), "1.0 (partial rotary is Phi-3's)");
+        }
+        if (!(factor > 0 && factor <= 1)) {
+            throw unsupported("partial_rotary_factor", String.valueOf(factor), "a number in (0, 1]");
+        }
+        return factor;
+    }
+
+    /** Gemma 3's own settings; for other families the fields must be absent (or null). */
+    private record GemmaFields(double queryPreAttnScalar, double finalSoftcap) {
+    }
+
+    /** transformers' Gemma3TextConfig defaults, used when a Gemma 3 config leaves the field out. */
+    private static final double GEMMA3_QUERY_PRE_ATTN_SCALAR = 256;
+    private static final int GEMMA3_SLIDING_WINDOW_PATTERN = 6;
+    private static final double GEMMA3_LOCAL_ROPE_THETA = 10000.0;
+
+    /**
+     * The MLP activation: SiLU for the Llama-like families ({@code hidden_act}), GELU with the tanh approximation
+     * for Gemma 3 ({@code hidden_activation}, which transformers' Gemma 3 reads; a legacy {@code hidden_act} must
+     * agree).
+     */
+    private void checkActivation(boolean gemma) {
+        if (gemma) {
+            for (String field : List.of("hidden_activation", "hidden_act")) {
+                String activation = optionalText(field, "gelu_pytorch_tanh");
+                if (!activation.equals("gelu_pytorch_tanh")) {
+                    throw unsupported(field, "'" + activation + "'", "gelu_pytorch_tanh for gemma3_text");
+                }
+            }
+            return;
+        }
+        String activation = optionalText("hidden_act", "silu");
+        if (!activation.equals("silu")) {
+            throw unsupported("hidden_act", "'" + activation + "'", "silu");
+        }
+        refuseForFamily("hidden_activation");
+    }
+
+    private GemmaFields gemmaFields(boolean gemma) {
+        if (!gemma) {
+            for (String field : List.of("query_pre_attn_scalar", "attn_logit_softcapping", "final_logit_softcapping",
+                    "sliding_window_pattern", "rope_local_base_freq")) {
+                refuseForFamily(field);
+            }
+            if (optionalBoolean("use_bidirectional_attention", false)) {
+                throw unsupported("use_bidirectional_attention", "true", "false");
+            }
+            return new GemmaFields(0, 0);
+        }
+        if (optionalBoolean("use_bidirectional_attention", false)) {
+            throw unsupported("use_bidirectional_attention", "true", "false (bidirectional attention is for "
+                    + "embedding models, not generation)");
+        }
+        double scalar = optionalDouble(node, prefix + "query_pre_attn_scalar", "query_pre_attn_scalar",
+                GEMMA3_QUERY_PRE_ATTN_SCALAR);
+        if (!(scalar > 0)) {
+            throw new UnsupportedModelException(source + ": " + prefix + "query_pre_attn_scalar = " + scalar
+                    + " must be positive");
+        }
+        // Checked, not applied: transformers' Gemma 3 attention (5.18, as 4.x) never passes attn_logit_softcapping
+        // to its attention function, so a Gemma 3 checkpoint's scores are not capped whatever the field says (the
+        // official configs set it to null). The reference models carry a value to hold the runtime to that.
+        softcap("attn_logit_softcapping");
+        return new GemmaFields(scalar, softcap("final_logit_softcapping"));
+    }
+
+    /**
+     * Phi-4-mini's config carries fields of its remote modelling code that transformers' Phi-3 never reads; they
+     * are accepted where they change nothing there either (no output bias, every layer full attention modulo 1,
+     * no rope interpolation) and refused otherwise.
+     */
+    private void checkPhi4MiniFields() {
+        if (optionalBoolean("lm_head_bias", false)) {
+            throw unsupported("lm_head_bias", "true", "false");
+        }
+        for (String field : List.of("full_attn_mod", "interpolate_factor")) {
+            double value = optionalDouble(node, prefix + field, field, 1);
+            if (value != 1) {
+                throw unsupported(field, String.valueOf(value), "1");
+            }
+        }
+    }
+
+    /** A soft-capping value: null (none) or a positive number. */
+    private double softcap(String field) {
+        double cap = optionalDouble(node, prefix + field, field, 0);
+        if (node.hasNonNull(field) && !(cap > 0)) {
+            throw new UnsupportedModelException(source + ": " + prefix + field + " = " + cap
+                    + " must be a positive number or null (no soft-capping)");
+        }
+        return cap;
+    }
+
+    /** A field another family reads: present (non-null) in this one's config, it would be ignored, so refuse. */
+    private void refuseForFamily(String field) {
+        if (node.hasNonNull(field)) {
+            throw new UnsupportedModelException(source + ": " + prefix + field + " = " + node.get(field)
+                    + " belongs to gemma3_text, not to model_type " + node.get("model_type") + "; the runtime "
+                    + "refuses rather than ignore it");
+        }
+    }
+
+    /**
+     * Gemma 3's sliding layers rotate with their own theta: transformers 5 names it in
+     * {@code rope_parameters.sliding_attention}, transformers 4 in {@code rope_local_base_freq} (default 10000),
+     * plain rope, while {@code rope_theta} / {@code rope_scaling} belong to the global layers. When both are present
+     * they must agree.
+     */
+    private void localRope(Map<LayerType, RopeParameters> byLayerType, RopeParameters global) {
+        byLayerType.putIfAbsent(LayerType.FULL_ATTENTION, global);     // both generations give the same config
+        boolean hasLocal = node.hasNonNull("rope_local_base_freq");
+        double local = optionalDouble(node, prefix + "rope_local_base_freq", "rope_local_base_freq",
+                GEMMA3_LOCAL_ROPE_THETA);
+        if (!(local > 0) || Double.isInfinite(local)) {
+            throw new UnsupportedModelException(source + ": " + prefix + "rope_local_base_freq = " + local
+                    + " must be a positive number");
+        }
+        RopeParameters keyed = byLayerType.get(LayerType.SLIDING_ATTENTION);
+        if (keyed == null) {
+            byLayerType.put(LayerType.SLIDING_ATTENTION, RopeParameters.plain(local));
+        } else if (hasLocal && !keyed.equals(RopeParameters.plain(local))) {
+            throw new UnsupportedModelException(source + ": " + prefix + "rope_local_base_freq = " + local
+                    + " disagrees with " + prefix + "rope_parameters.sliding_attention");
+        }
     }
 
     /**
@@ -195,6 +358,7 @@ public final class ModelConfigParser {
             window = windowNode.asInt();
         }
         boolean qwen = architecture == Architecture.QWEN2 || architecture == Architecture.QWEN3;
+        boolean gemma = architecture == Architecture.GEMMA3;
         boolean useWindow = qwen ? optionalBoolean("use_sliding_window", false) : hasWindow;
         if (qwen && useWindow && !hasWindow) {
             throw new UnsupportedModelException(source + ": " + prefix + "use_sliding_window is true but "
@@ -216,6 +380,13 @@ public final class ModelConfigParser {
                 }
                 types.add(type);
             }
+        } else if (gemma) {
+            // transformers 4: every sliding_window_pattern-th layer is global, the others slide.
+            int pattern = node.hasNonNull("sliding_window_pattern") ? positiveInt("sliding_window_pattern")
+                    : GEMMA3_SLIDING_WINDOW_PATTERN;
+            for (int i = 0; i < layers; i++) {
+                types.add((i + 1) % pattern != 0 ? LayerType.SLIDING_ATTENTION : LayerType.FULL_ATTENTION);
+            }
         } else {
             int firstSliding = layers;
             if (useWindow) {
@@ -235,13 +406,14 @@ public final class ModelConfigParser {
         return new AttentionLayout(types, window);
     }
 
-    private boolean tiedEmbeddings() {
+    /** {@code tie_word_embeddings}, whose transformers default is true for Gemma 3 and false for the others. */
+    private boolean tiedEmbeddings(boolean gemma) {
         if (node.hasNonNull("tie_word_embeddings")) {
             return optionalBoolean("tie_word_embeddings", false);
         }
         JsonNode top = root.get("tie_word_embeddings");
         if (top == null || top.isNull()) {
-            return false;
+            return gemma;
         }
         if (!top.isBoolean()) {
             throw new UnsupportedModelException(source + ": tie_word_embeddings must be true or false, got " + top);

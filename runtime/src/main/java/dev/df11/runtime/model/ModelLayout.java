@@ -14,6 +14,10 @@ public final class ModelLayout {
             "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
             "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj");
 
+    /** The four matrices of a Phi-3 decoder layer (q/k/v and gate/up fused), in module order. */
+    public static final List<String> FUSED_LAYER_MATRICES = List.of(
+            "self_attn.qkv_proj", "self_attn.o_proj", "mlp.gate_up_proj", "mlp.down_proj");
+
     public static final String EMBEDDING = "model.embed_tokens.weight";
     public static final String FINAL_NORM = "model.norm.weight";
     public static final String OUTPUT = "lm_head.weight";
@@ -50,6 +54,22 @@ public final class ModelLayout {
         return layerPrefix(layer) + "post_attention_layernorm.weight";
     }
 
+    /** Full weight names of a layer's matrices for this config's family, in DFloat11 unit order. */
+    public List<String> layerMatrixNames(int layer) {
+        List<String> matrices = config.fusedProjections() ? FUSED_LAYER_MATRICES : LAYER_MATRICES;
+        return matrices.stream().map(m -> layerMatrix(layer, m)).toList();
+    }
+
+    /** Gemma 3's norm of the hidden state before the feed-forward (its post_attention_layernorm follows attention). */
+    public static String preFeedForwardNorm(int layer) {
+        return layerPrefix(layer) + "pre_feedforward_layernorm.weight";
+    }
+
+    /** Gemma 3's norm of the feed-forward's output before it joins the residual stream. */
+    public static String postFeedForwardNorm(int layer) {
+        return layerPrefix(layer) + "post_feedforward_layernorm.weight";
+    }
+
     /** Qwen3's per-head query norm. */
     public static String queryNorm(int layer) {
         return layerPrefix(layer) + "self_attn.q_norm.weight";
@@ -81,6 +101,8 @@ public final class ModelLayout {
             case "self_attn.q_proj.weight" -> new int[] {config.queryDim(), hidden};
             case "self_attn.k_proj.weight", "self_attn.v_proj.weight" -> new int[] {config.kvDim(), hidden};
             case "self_attn.o_proj.weight" -> new int[] {hidden, config.queryDim()};
+            case "self_attn.qkv_proj.weight" -> new int[] {config.queryDim() + 2 * config.kvDim(), hidden};
+            case "mlp.gate_up_proj.weight" -> new int[] {2 * config.intermediateSize(), hidden};
             case "mlp.gate_proj.weight", "mlp.up_proj.weight" -> new int[] {config.intermediateSize(), hidden};
             case "mlp.down_proj.weight" -> new int[] {hidden, config.intermediateSize()};
             default -> throw new IllegalArgumentException("not a matrix of this layout: " + weightName);
@@ -95,6 +117,12 @@ public final class ModelLayout {
         String suffix = tensorName.replaceFirst("^model\\.layers\\.\\d+\\.", "");
         return switch (suffix) {
             case "input_layernorm.weight", "post_attention_layernorm.weight" -> config.hiddenSize();
+            case "pre_feedforward_layernorm.weight", "post_feedforward_layernorm.weight" -> {
+                if (!config.gemma()) {
+                    throw new IllegalArgumentException("not a vector of this layout: " + tensorName);
+                }
+                yield config.hiddenSize();
+            }
             case "self_attn.q_norm.weight", "self_attn.k_norm.weight" -> config.headDim();
             case "self_attn.q_proj.bias" -> config.queryDim();
             case "self_attn.k_proj.bias", "self_attn.v_proj.bias" -> config.kvDim();
@@ -117,7 +145,7 @@ public final class ModelLayout {
             expected.add(OUTPUT);
         }
         for (int layer = 0; layer < config.layerCount(); layer++) {
-            expected.addAll(layerMatrices(layer));
+            expected.addAll(layerMatrixNames(layer));
         }
         int highestLayer = -1;
         for (String name : new java.util.TreeSet<>(present)) {
@@ -169,6 +197,10 @@ public final class ModelLayout {
         for (int layer = 0; layer < config.layerCount(); layer++) {
             names.add(inputNorm(layer));
             names.add(postAttentionNorm(layer));
+            if (config.gemma()) {
+                names.add(preFeedForwardNorm(layer));
+                names.add(postFeedForwardNorm(layer));
+            }
             if (config.qkNorm()) {
                 names.add(queryNorm(layer));
                 names.add(keyNorm(layer));

@@ -36,7 +36,15 @@ final class RopeReader {
     private final int headDim;
     private final int maxPositions;
 
-    RopeReader(String source, JsonNode node, String prefix, int headDim, int maxPositions) {
+    private final double partialFactor;
+
+    /**
+     * @param headDim       the values of a head that rotate (the rotary dimension)
+     * @param partialFactor the config's {@code partial_rotary_factor}, which every rope block that names one must
+     *                      repeat
+     */
+    RopeReader(String source, JsonNode node, String prefix, int headDim, int maxPositions, double partialFactor) {
+        this.partialFactor = partialFactor;
         this.source = source;
         this.node = node;
         this.prefix = prefix;
@@ -139,9 +147,10 @@ final class RopeReader {
             }
         }
         JsonNode partial = present(block.get("partial_rotary_factor"));
-        if (partial != null && (!partial.isNumber() || partial.asDouble() != 1.0)) {
+        if (partial != null && (!partial.isNumber() || partial.asDouble() != partialFactor)) {
             throw new UnsupportedModelException(source + ": " + path + ".partial_rotary_factor = " + partial
-                    + " is not supported (supported: 1.0)");
+                    + " is not supported (supported: " + partialFactor + (partialFactor == 1.0 ? ""
+                    : ", the top-level partial_rotary_factor") + ")");
         }
         JsonNode thetaNode = present(block.get("rope_theta"));
         double theta = thetaNode == null ? fallbackTheta : theta(thetaNode, path + ".rope_theta");
@@ -228,8 +237,10 @@ final class RopeReader {
     private List<Double> factors(JsonNode block, String path, String field) {
         JsonNode list = present(block.get(field));
         if (list == null || !list.isArray() || list.size() != headDim / 2) {
-            throw new UnsupportedModelException(source + ": " + path + "." + field + " must list head_dim / 2 = "
-                    + headDim / 2 + " factors, got " + (list == null ? "none" : list.size() + ": " + abbreviate(list)));
+            String rotary = partialFactor == 1.0 ? "head_dim"
+                    : "the rotary part of head_dim (partial_rotary_factor " + partialFactor + ")";
+            throw new UnsupportedModelException(source + ": " + path + "." + field + " must list " + rotary
+                    + " / 2 = " + headDim / 2 + " factors, got " + (list == null ? "none" : list.size() + ": " + abbreviate(list)));
         }
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {

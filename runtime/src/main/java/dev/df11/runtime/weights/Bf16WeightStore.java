@@ -31,7 +31,7 @@ public final class Bf16WeightStore implements WeightStore {
         this.plain = new PlainUnits(layout, source);
         this.embedding = plain.unit("model.embed_tokens", List.of(ModelLayout.EMBEDDING));
         for (int layer = 0; layer < config.layerCount(); layer++) {
-            layers.add(plain.unit("model.layers." + layer, ModelLayout.layerMatrices(layer)));
+            layers.add(plain.unit("model.layers." + layer, layout.layerMatrixNames(layer)));
         }
         this.output = config.tiedEmbeddings() ? embedding : plain.unit("lm_head", List.of(ModelLayout.OUTPUT));
         for (String name : layout.vectorTensors()) {

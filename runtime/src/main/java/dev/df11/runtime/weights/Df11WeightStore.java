@@ -41,7 +41,7 @@ public final class Df11WeightStore implements WeightStore {
         this.decoder = new Df11Decoder(options.decodeThreads());
         this.embedding = group("model.embed_tokens", List.of(ModelLayout.EMBEDDING));
         for (int layer = 0; layer < config.layerCount(); layer++) {
-            layers.add(group("model.layers." + layer, ModelLayout.layerMatrices(layer)));
+            layers.add(group("model.layers." + layer, layout.layerMatrixNames(layer)));
         }
         this.output = config.tiedEmbeddings() ? embedding : group("lm_head", List.of(ModelLayout.OUTPUT));
         for (String name : layout.vectorTensors()) {

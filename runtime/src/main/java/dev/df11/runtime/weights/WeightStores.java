@@ -27,6 +27,12 @@ public final class WeightStores {
         if (config.df11()) {
             Df11ModelWeights compressed = Df11ModelWeights.open(modelDir);
             try {
+                if (config.multimodal()) {
+                    LanguageModelNames names = LanguageModelNames.require(compressed.weightNames(),
+                            compressed.location());
+                    notice(compressed.location(), names.skippedCount(compressed.weightNames()));
+                    return new Df11WeightStore(config, new RenamedCompressedWeights(compressed, names), options);
+                }
                 return new Df11WeightStore(config, compressed, options);
             } catch (RuntimeException e) {
                 compressed.close();
@@ -35,10 +41,23 @@ public final class WeightStores {
         }
         SafetensorsTensorSource source = SafetensorsTensorSource.open(modelDir);
         try {
+            if (config.multimodal()) {
+                LanguageModelNames names = LanguageModelNames.require(source.names(), source.location());
+                notice(source.location(), names.skippedCount(source.names()));
+                return new Bf16WeightStore(config, new RenamedTensorSource(source, names));
+            }
             return new Bf16WeightStore(config, source);
         } catch (RuntimeException e) {
             source.close();
             throw e;
+        }
+    }
+
+    /** Says on stderr that a multimodal folder's vision tower is not loaded (the output stays the generated text). */
+    private static void notice(String location, long skipped) {
+        if (skipped > 0) {
+            System.err.println("note: " + location + ": the " + skipped + " tensors of the vision tower and the "
+                    + "multimodal projector are skipped; only the language model runs (text in, text out)");
         }
     }
 }

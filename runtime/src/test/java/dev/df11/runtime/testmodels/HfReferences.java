@@ -45,7 +45,8 @@ public final class HfReferences {
 
     /** The reference models make_hf_references.py writes. */
     public static final List<String> MODELS = List.of("llama2-tied", "llama31-untied", "mistral-window8",
-            "qwen2-tied", "qwen3-untied", "llama-yarn-tied", "llama-longrope-untied");
+            "qwen2-tied", "qwen3-untied", "llama-yarn-tied", "llama-longrope-untied", "gemma3-tied",
+            "gemma3-untied", "gemma3-multimodal-untied", "phi3-longrope-partial-untied", "phi3-window-tied");
 
     /** Whether the reference data is in the test resources. */
     public static boolean available() {
