@@ -14,8 +14,8 @@ import static dev.df11.runtime.cpu.Bf16Lanes.LANES;
  * {@code y = x W^T} for a BF16 weight matrix W ({@code rows x cols}) and a batch of fp32 activation rows x
  * ({@code batch x cols}, packed), giving {@code batch x rows} (packed). Rows of W are spread over the
  * {@link ParallelLoop}; each weight row is streamed from memory once and, while it sits in cache, multiplied with
- * every activation row (four at a time). Sums are fp32 in a fixed order, so a given W and x always give the
- * same bits. Not thread-safe: one instance per forward pass (it keeps a scratch buffer).
+ * every activation row (four at a time). Sums are fp32 in a fixed order per activation row, the same whatever the
+ * batch, so a given weight row and activation row always give the same bits, alone or in any batch. Not thread-safe: one instance per forward pass (it keeps a scratch buffer).
  */
 public final class MatMul {
 
@@ -98,7 +98,13 @@ public final class MatMul {
         return sum;
     }
 
-    /** One weight row with four consecutive deinterleaved activation rows; writes out[o], out[o+stride], ... */
+    /**
+     * One weight row with four consecutive deinterleaved activation rows; writes out[o], out[o+stride], ...
+     * Each activation row gets exactly the operations {@link #dot1} would give it, in the same order (four
+     * accumulators over pairs of chunks, the same final sum, the same scalar tail), so a row's result does not
+     * depend on how many rows share the batch or where it sits in it: batch invariance, which serving relies on
+     * (a request's tokens are the same alone or beside others). Only the weight loads and widening are shared.
+     */
     private static void dot4(MemorySegment w, long rowByte, int cols, float[] xs, int xOffset,
                              float[] out, int o, int stride) {
         int whole = cols - cols % CHUNK;
@@ -106,27 +112,52 @@ public final class MatMul {
         int x1 = xOffset + cols;
         int x2 = xOffset + 2 * cols;
         int x3 = xOffset + 3 * cols;
-        FloatVector a0 = FloatVector.zero(FLOATS);
-        FloatVector a1 = FloatVector.zero(FLOATS);
-        FloatVector a2 = FloatVector.zero(FLOATS);
-        FloatVector a3 = FloatVector.zero(FLOATS);
-        for (int c = 0; c < whole; c += CHUNK) {
-            IntVector p = Bf16Lanes.load(w, rowByte + 2L * c);
-            FloatVector even = Bf16Lanes.even(p);
-            FloatVector odd = Bf16Lanes.odd(p);
-            a0 = odd.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x0 + c), a0));
-            a1 = odd.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x1 + c), a1));
-            a2 = odd.fma(FloatVector.fromArray(FLOATS, xs, x2 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x2 + c), a2));
-            a3 = odd.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x3 + c), a3));
+        FloatVector a00 = FloatVector.zero(FLOATS), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int c = 0;
+        for (; c + 2 * CHUNK <= whole; c += 2 * CHUNK) {
+            IntVector p0 = Bf16Lanes.load(w, rowByte + 2L * c);
+            IntVector p1 = Bf16Lanes.load(w, rowByte + 2L * (c + CHUNK));
+            FloatVector e0 = Bf16Lanes.even(p0);
+            FloatVector o0 = Bf16Lanes.odd(p0);
+            FloatVector e1 = Bf16Lanes.even(p1);
+            FloatVector o1 = Bf16Lanes.odd(p1);
+            a00 = e0.fma(FloatVector.fromArray(FLOATS, xs, x0 + c), a00);
+            a01 = o0.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + LANES), a01);
+            a02 = e1.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + CHUNK), a02);
+            a03 = o1.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + CHUNK + LANES), a03);
+            a10 = e0.fma(FloatVector.fromArray(FLOATS, xs, x1 + c), a10);
+            a11 = o0.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + LANES), a11);
+            a12 = e1.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + CHUNK), a12);
+            a13 = o1.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + CHUNK + LANES), a13);
+            a20 = e0.fma(FloatVector.fromArray(FLOATS, xs, x2 + c), a20);
+            a21 = o0.fma(FloatVector.fromArray(FLOATS, xs, x2 + c + LANES), a21);
+            a22 = e1.fma(FloatVector.fromArray(FLOATS, xs, x2 + c + CHUNK), a22);
+            a23 = o1.fma(FloatVector.fromArray(FLOATS, xs, x2 + c + CHUNK + LANES), a23);
+            a30 = e0.fma(FloatVector.fromArray(FLOATS, xs, x3 + c), a30);
+            a31 = o0.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + LANES), a31);
+            a32 = e1.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + CHUNK), a32);
+            a33 = o1.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + CHUNK + LANES), a33);
         }
-        float s0 = Bf16Lanes.sumLanes(a0);
-        float s1 = Bf16Lanes.sumLanes(a1);
-        float s2 = Bf16Lanes.sumLanes(a2);
-        float s3 = Bf16Lanes.sumLanes(a3);
+        for (; c < whole; c += CHUNK) {
+            IntVector p = Bf16Lanes.load(w, rowByte + 2L * c);
+            FloatVector e = Bf16Lanes.even(p);
+            FloatVector od = Bf16Lanes.odd(p);
+            a00 = e.fma(FloatVector.fromArray(FLOATS, xs, x0 + c), a00);
+            a01 = od.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + LANES), a01);
+            a10 = e.fma(FloatVector.fromArray(FLOATS, xs, x1 + c), a10);
+            a11 = od.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + LANES), a11);
+            a20 = e.fma(FloatVector.fromArray(FLOATS, xs, x2 + c), a20);
+            a21 = od.fma(FloatVector.fromArray(FLOATS, xs, x2 + c + LANES), a21);
+            a30 = e.fma(FloatVector.fromArray(FLOATS, xs, x3 + c), a30);
+            a31 = od.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + LANES), a31);
+        }
+        float s0 = Bf16Lanes.sumLanes(a00.add(a01).add(a02.add(a03)));
+        float s1 = Bf16Lanes.sumLanes(a10.add(a11).add(a12.add(a13)));
+        float s2 = Bf16Lanes.sumLanes(a20.add(a21).add(a22.add(a23)));
+        float s3 = Bf16Lanes.sumLanes(a30.add(a31).add(a32.add(a33)));
         for (int k = whole; k < cols; k++) {
             float weight = Bf16Lanes.get(w, rowByte / 2 + k);
             s0 += weight * xs[x0 + k];
