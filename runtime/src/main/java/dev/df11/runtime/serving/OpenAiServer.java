@@ -402,10 +402,11 @@ public final class OpenAiServer implements AutoCloseable {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             return new Outcome(200, tokens[0], end[0]);
-        } catch (IOException | UncheckedIOException e) {
-            // The client went away: stop generating for it and free its cache.
+        } catch (IOException | RuntimeException e) {
+            // A write failed: the client went away (Helidon reports a closed connection with its own unchecked
+            // exceptions). Stop generating for it and free its cache.
             sequence.cancel();
-            return new Outcome(499, tokens[0], "client disconnected");
+            return new Outcome(499, tokens[0], "client disconnected (" + e.getClass().getSimpleName() + ")");
         }
     }
 
