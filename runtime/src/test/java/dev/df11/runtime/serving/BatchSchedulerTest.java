@@ -212,4 +212,80 @@ class BatchSchedulerTest {
             }
         }
     }
+
+    /**
+     * A backend that cannot batch sequences (as the TornadoVM backend, which holds one KV cache) serves them one
+     * after another on its own cache, with the same tokens as alone.
+     */
+    @Test
+    void aBackendWithoutSequenceBatchingServesOneSequenceAtATime() throws Exception {
+        Path dir = TestModels.stories15MDf11();
+        Tokenizer tokenizer = Tokenizers.load(dir, null);
+        int[][] prompts = {tokenizer.encode(PROMPTS[1], true), tokenizer.encode(PROMPTS[3], true)};
+        int[][] alone = new int[prompts.length][];
+        try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(2));
+             ForwardPass forward = new ForwardPass(new CpuBackend(2), weights, CONTEXT, 16)) {
+            for (int i = 0; i < prompts.length; i++) {
+                alone[i] = new Generator(forward).generate(prompts[i], GenerationSettings.greedy(15), token -> { })
+                        .generatedTokens();
+            }
+        }
+        try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(2));
+             ForwardPass forward = new ForwardPass(new OneCacheBackend(new CpuBackend(2)), weights, CONTEXT, 16);
+             BatchScheduler scheduler = new BatchScheduler(weights, forward.backend(), forward, CONTEXT, 8, 64,
+                     1L << 30)) {
+            assertEquals(1, scheduler.maxBatch());
+            Collector[] collectors = {new Collector(), new Collector()};
+            for (int i = 0; i < prompts.length; i++) {
+                scheduler.submit(prompts[i], GenerationSettings.greedy(15), collectors[i]);
+            }
+            for (int i = 0; i < prompts.length; i++) {
+                assertEquals(FinishReason.LENGTH, collectors[i].end.get(60, TimeUnit.SECONDS));
+                assertArrayEquals(alone[i], collectors[i].ids(), "prompt " + i);
+            }
+        }
+    }
+
+    /** Hides {@link dev.df11.runtime.backend.SequenceBatching}: only the plain Backend calls. */
+    private record OneCacheBackend(dev.df11.runtime.backend.Backend inner) implements dev.df11.runtime.backend.Backend {
+        @Override
+        public String name() {
+            return "one-cache";
+        }
+
+        @Override
+        public void load(WeightStore weights, int contextLength, int maxBatch) {
+            inner.load(weights, contextLength, maxBatch);
+        }
+
+        @Override
+        public void embed(java.lang.foreign.MemorySegment bf16Rows, int count) {
+            inner.embed(bf16Rows, count);
+        }
+
+        @Override
+        public void block(int layer, int startPos) {
+            inner.block(layer, startPos);
+        }
+
+        @Override
+        public void finalNorm() {
+            inner.finalNorm();
+        }
+
+        @Override
+        public void logits(float[] out) {
+            inner.logits(out);
+        }
+
+        @Override
+        public long workingBytes() {
+            return inner.workingBytes();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
 }
