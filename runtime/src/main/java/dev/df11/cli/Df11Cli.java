@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ImportLlama2cCommand.class,
                 GenerateCommand.class,
                 ServeCommand.class,
+                ChatCommand.class,
                 DevicesCommand.class,
                 SyntheticCommand.class,
         })

@@ -10,6 +10,9 @@ import dev.df11.format.model.Df11Model;
 import dev.df11.format.model.Df11ModelException;
 import dev.df11.format.model.ModelFolder;
 import dev.df11.format.model.ProgressListener;
+import dev.df11.runtime.chat.ChatMessage;
+import dev.df11.runtime.chat.ChatTemplate;
+import dev.df11.runtime.chat.GenerationDefaults;
 import dev.df11.runtime.inference.Backends;
 import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.inference.GenerationResult;
@@ -25,12 +28,17 @@ import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -58,20 +66,16 @@ public final class GenerateCommand extends Df11Command {
         int[] ids;
     }
 
-    @Option(names = "--max-tokens", defaultValue = "256", converter = WholeNumberConverter.class,
-            description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
-    long maxTokens;
+    @Mixin
+    SamplingOptions samplingOptions = new SamplingOptions();
 
-    @Option(names = "--temperature", defaultValue = "0", description = "Sampling temperature; 0 = greedy (default).")
-    float temperature;
+    @Option(names = "--chat", description = "Render --prompt as one user turn with the model's chat template "
+            + "(chat_template.jinja or tokenizer_config.json's chat_template) and the generation prompt.")
+    boolean chat;
 
-    @Option(names = "--top-p", defaultValue = "0.9", description = "Nucleus sampling mass, more than 0 and at most 1 "
-            + "(default: ${DEFAULT-VALUE}); used only when --temperature is above 0.")
-    float topP;
-
-    @Option(names = "--seed", description = "Sampling seed (default: random, printed); used only when --temperature "
-            + "is above 0.")
-    Long seed;
+    @Option(names = "--system", paramLabel = "TEXT", description = "With --chat: a system message before the user "
+            + "turn.")
+    String system;
 
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -109,15 +113,22 @@ public final class GenerateCommand extends Df11Command {
     boolean check;
 
     private static final int DEFAULT_CONTEXT_CAP = 2048;
+    private static final long DEFAULT_MAX_TOKENS = 256;
+
+    private SamplingOptions.Resolved resolved;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     protected int run() throws Exception {
         // Every option is checked before anything is printed: an error must not run onto the echoed prompt.
         int threadCount = ThreadsOption.resolve("--threads", threads);
-        GenerateOptionChecks.check(maxTokens, temperature, topP, batch, context);
-        boolean sampling = temperature > 0;
-        long samplingSeed = !sampling ? 0 : seed != null ? seed : System.nanoTime();
+        GenerateOptionChecks.check(0, 0, 1, batch, context);
+        checkChatOptions();
+        GenerationDefaults defaults = GenerationDefaults.load(model);
+        resolved = samplingOptions.resolve(defaults, DEFAULT_MAX_TOKENS, new int[0]);
+        boolean sampling = resolved.sampling();
+        long samplingSeed = resolved.seed();
+        long maxTokens = resolved.maxTokens();
         if (check) {
             checkWeights(threadCount);
         }
@@ -139,12 +150,20 @@ public final class GenerateCommand extends Df11Command {
             weights.close();
             throw e;
         }
-        GenerationSettings settings = new GenerationSettings((int) Math.min(maxTokens, Integer.MAX_VALUE), temperature,
-                topP, samplingSeed);
+        GenerationSettings settings = resolved.settings(promptIds.length, defaults);
+        if (tokenizer != null) {
+            Set<Integer> stops = new LinkedHashSet<>(settings.stopTokenIds());
+            Arrays.stream(tokenizer.eosIds()).forEach(stops::add);
+            settings = settings.withStopTokens(stops);
+        }
         try (forward) {
             if (warmup) {
                 new Generator(forward).generate(promptIds, GenerationSettings.greedy((int) Math.min(4, maxTokens)),
                         token -> { });
+            }
+            if (!json && !resolved.fromModel().isEmpty()) {
+                err().println("generation_config.json: " + resolved.fromModel());
+                err().flush();
             }
             TextStream stream = json ? null : new TextStream(tokenizer, promptIds);
             GenerationResult result;
@@ -214,6 +233,9 @@ public final class GenerateCommand extends Df11Command {
         if (prompt.ids != null) {
             return prompt.ids;
         }
+        if (prompt.text != null && chat) {
+            return tokenizer.encode(chatPrompt(), false);   // the template writes BOS itself, as transformers
+        }
         if (prompt.text != null) {
             return tokenizer.encode(prompt.text, tokenizer.addsBosByDefault());
         }
@@ -222,6 +244,30 @@ public final class GenerateCommand extends Df11Command {
             throw new IllegalArgumentException(model + ": the model names no BOS token; give --prompt or --prompt-ids");
         }
         return new int[] {bos};
+    }
+
+    private void checkChatOptions() {
+        if (system != null && !chat) {
+            throw new IllegalArgumentException("--system is for --chat: add --chat to render the prompt with the "
+                    + "model's chat template");
+        }
+        if (chat && prompt.text == null) {
+            throw new IllegalArgumentException("--chat needs --prompt TEXT (the user's message); --prompt-ids are "
+                    + "already token ids");
+        }
+    }
+
+    /** --chat: the system message (if any) and the user's turn, rendered with the generation prompt. */
+    private String chatPrompt() {
+        ChatTemplate template = ChatTemplate.load(model).orElseThrow(() -> new IllegalArgumentException(model
+                + " has no chat template (looked for " + ChatTemplate.filesLookedFor(model) + "): leave out --chat "
+                + "to use the prompt as plain text"));
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) {
+            messages.add(ChatMessage.system(system));
+        }
+        messages.add(ChatMessage.user(prompt.text));
+        return template.render(messages, true);
     }
 
     /** Prints the prompt and then each generated token as text (or ids when there is no tokenizer). */
@@ -265,8 +311,9 @@ public final class GenerateCommand extends Df11Command {
                 ? "context limit reached (" + forward.contextLength() + " tokens; raise it with --context)"
                 : r.stopReason().description();
         err.printf("stopped: %s%n", stop);
-        if (temperature > 0) {
-            err.printf("sampling: temperature %s, top-p %s, seed %d%n", temperature, topP, samplingSeed);
+        if (resolved.sampling()) {
+            err.printf("sampling: temperature %s, top-p %s, top-k %s, seed %d%n", resolved.temperature(),
+                    resolved.topP(), resolved.topK() == 0 ? "off" : resolved.topK(), samplingSeed);
         }
         err.printf(Locale.ROOT, "prompt:     %d tokens in %s (%.1f tokens/s)%n", r.promptTokens().length,
                 Sizes.seconds(r.promptNanos()), r.promptTokensPerSecond());
@@ -298,12 +345,14 @@ public final class GenerateCommand extends Df11Command {
         root.put("backend", forward.backend().name());
         root.put("threads", threadCount);
         root.put("context", forward.contextLength());
-        root.put("temperature", temperature);
+        root.put("temperature", resolved.temperature());
         if (sampling) {
-            root.put("top_p", topP);
+            root.put("top_p", resolved.topP());
+            root.put("top_k", resolved.topK());
             root.put("seed", samplingSeed);
         } else {
             root.putNull("top_p");
+            root.putNull("top_k");
             root.putNull("seed");
         }
         Arrays.stream(r.promptTokens()).forEach(root.putArray("prompt_ids")::add);

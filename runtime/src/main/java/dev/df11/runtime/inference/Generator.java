@@ -20,16 +20,32 @@ public final class Generator {
     }
 
     public GenerationResult generate(int[] prompt, GenerationSettings settings, GenerationListener listener) {
+        return generate(prompt, 0, settings, listener);
+    }
+
+    /**
+     * Continues a sequence whose first {@code startPosition} tokens are already in the KV cache (a chat's earlier
+     * turns): runs {@code prompt} at positions {@code startPosition..}, then generates. With {@code startPosition}
+     * 0 this is {@link #generate(int[], GenerationSettings, GenerationListener)}. After it returns, the cache holds
+     * positions {@code 0 .. startPosition + prompt.length + result.generationForwards()}: the prompt and every
+     * generated token except the last one (which was sampled but never run).
+     */
+    public GenerationResult generate(int[] prompt, int startPosition, GenerationSettings settings,
+                                     GenerationListener listener) {
         validatePrompt(prompt);
+        if (startPosition < 0 || startPosition + (long) prompt.length > forward.contextLength()) {
+            throw new IllegalArgumentException("the prompt of " + prompt.length + " tokens at position "
+                    + startPosition + " does not fit the context of " + forward.contextLength());
+        }
         Sampler sampler = settings.sampler();
         DecodeStats statsBefore = forward.decodeStats();
         long embeddingBefore = forward.embeddingLookupNanos();
 
         long start = System.nanoTime();
-        float[] logits = forward.forward(prompt, 0);
+        float[] logits = forward.forward(prompt, startPosition);
         long promptNanos = System.nanoTime() - start;
 
-        int position = prompt.length;
+        int position = startPosition + prompt.length;
         int[] generated = new int[Math.min(settings.maxTokens(), forward.contextLength())];
         int count = 0;
         int forwards = 0;
@@ -40,7 +56,7 @@ public final class Generator {
             int token = sampler.sample(logits);
             // A generated BOS opens a new document: llama2.c's TinyStories models end a story that way, never with
             // EOS, so it ends the sequence too.
-            if (config.isEos(token) || token == config.bosTokenId()) {
+            if (config.isEos(token) || token == config.bosTokenId() || settings.stopTokenIds().contains(token)) {
                 stop = StopReason.END_OF_SEQUENCE;
                 break;
             }

@@ -73,4 +73,29 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new Sampler(1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Sampler(1, 1.5f, 0));
     }
+
+    @Test
+    void topKKeepsOnlyTheKMostLikelyTokens() {
+        float[] logits = {0f, 3f, 2.9f, 2.8f, 1f};
+        Sampler sampler = new Sampler(5f, 1f, 2, 42);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            seen.add(sampler.sample(logits));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(1, 2), seen);
+    }
+
+    @Test
+    void topKOfOneIsGreedy() {
+        float[] logits = {0.5f, 0.1f, 0.9f, 0.89f};
+        Sampler sampler = new Sampler(10f, 0.5f, 1, 7);
+        for (int i = 0; i < 200; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(2, sampler.sample(logits));
+        }
+    }
+
+    @Test
+    void negativeTopKIsRejected() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Sampler(1f, 1f, -1, 0));
+    }
 }

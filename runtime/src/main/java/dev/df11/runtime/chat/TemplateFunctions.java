@@ -1,0 +1,28 @@
+package dev.df11.runtime.chat;
+
+import com.hubspot.jinjava.objects.date.StrftimeFormatter;
+
+import java.time.ZonedDateTime;
+
+/** The globals transformers adds to every chat template's environment. */
+public final class TemplateFunctions {
+
+    private TemplateFunctions() {
+    }
+
+    /** {@code raise_exception(message)}: the template refuses the conversation. */
+    public static Object raiseException(Object message) {
+        throw new RaisedException(String.valueOf(message));
+    }
+
+    /** {@code strftime_now(format)}: the local date and time in Python's strftime format. */
+    public static String strftimeNow(String format) {
+        return StrftimeFormatter.format(ZonedDateTime.now(), format);
+    }
+
+    static final class RaisedException extends RuntimeException {
+        RaisedException(String message) {
+            super(message);
+        }
+    }
+}
