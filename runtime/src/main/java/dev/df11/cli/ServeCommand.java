@@ -2,7 +2,6 @@ package dev.df11.cli;
 
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.model.ModelConfigParser;
-import dev.df11.runtime.serving.ChatRenderer;
 import dev.df11.runtime.serving.ModelServer;
 import dev.df11.runtime.serving.OpenAiServer;
 import picocli.CommandLine.Command;
@@ -95,12 +94,11 @@ public final class ServeCommand extends Df11Command {
         int contextLength = GenerateOptionChecks.contextLength(context, config, model.resolve("config.json"),
                 DEFAULT_CONTEXT_CAP, "cpu".equals(backend));
         String id = modelName != null ? modelName : model.toAbsolutePath().normalize().getFileName().toString();
-        ChatRenderer chat = ChatTemplates.forModel(model);
         PrintStream console = System.err;
         ModelServer server = ModelServer.start(new ModelServer.Options(model, id, backend, device, threadCount,
                 prefetch, contextLength, (int) maxBatch, (int) maxQueue, host, port, key,
                 new OpenAiServer.Limits(maxRequestBytes, OpenAiServer.Limits.DEFAULT.maxHeaderBytes(),
-                        OpenAiServer.Limits.DEFAULT.maxRequestLineBytes()), 0), chat, console);
+                        OpenAiServer.Limits.DEFAULT.maxRequestLineBytes()), 0), console);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.println("serve: shutting down (running requests get " + shutdownGrace + " s to finish)");
@@ -112,8 +110,6 @@ public final class ServeCommand extends Df11Command {
         out().println("serving " + id + " (" + backend + ", context " + contextLength + ") on http://" + host + ":"
                 + server.port() + "/v1" + (key != null ? " (API key required)" : ""));
         out().println(server.summary());
-        out().println(chat == null ? "no chat template in " + model + ": /v1/chat/completions answers 400"
-                : "chat template: loaded");
         out().flush();
         stopped.await();
         return 0;

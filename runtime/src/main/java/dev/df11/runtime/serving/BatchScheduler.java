@@ -392,7 +392,7 @@ public final class BatchScheduler implements AutoCloseable {
         }
         int token = s.sampler.sample(logits);
         // As in Generator: a generated BOS opens a new document (llama2.c's TinyStories models end stories that way).
-        if (config.isEos(token) || token == config.bosTokenId()) {
+        if (config.isEos(token) || token == config.bosTokenId() || s.settings.stopTokenIds().contains(token)) {
             end(s, FinishReason.STOP, null);
             return;
         }

@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code tools}) are refused rather than ignored; the rest (penalties, {@code user}, ...) are ignored.
  */
 record CompletionRequest(boolean chat, String prompt, List<ChatRenderer.Message> messages, int[] promptIds,
-                         Integer maxTokens, float temperature, float topP, long seed, List<String> stop,
+                         Integer maxTokens, Float temperature, Float topP, long seed, List<String> stop,
                          boolean stream, boolean includeUsage) {
 
     static final int MAX_STOP_SEQUENCES = 4;
@@ -77,12 +77,9 @@ record CompletionRequest(boolean chat, String prompt, List<ChatRenderer.Message>
 
         Integer maxTokens = optionalInt(root, chat && root.hasNonNull("max_completion_tokens")
                 ? "max_completion_tokens" : "max_tokens", 1, Integer.MAX_VALUE);
-        if (maxTokens == null && !chat) {
-            maxTokens = null;   // the caller applies OpenAI's default of 16 for completions, capped by the context
-        }
-        float temperature = (float) optionalNumber(root, "temperature", 0, 2, 1);
-        float topP = (float) optionalNumber(root, "top_p", 0, 1, 1);
-        if (topP == 0) {
+        Float temperature = optionalNumber(root, "temperature", 0, 2);
+        Float topP = optionalNumber(root, "top_p", 0, 1);
+        if (topP != null && topP == 0) {
             throw ApiException.invalid("top_p", "'top_p' must be above 0 and at most 1, got 0");
         }
         long seed;
@@ -108,9 +105,16 @@ record CompletionRequest(boolean chat, String prompt, List<ChatRenderer.Message>
                 stream, includeUsage);
     }
 
-    /** The sampling settings for a generation of {@code maxTokens} tokens. */
-    GenerationSettings settings(int maxTokens) {
-        return new GenerationSettings(maxTokens, temperature, temperature == 0 ? 1 : topP, seed);
+    /**
+     * The sampling settings for a generation of {@code maxTokens} tokens: the request's temperature and top_p where
+     * it gives them, else the model's defaults; generation also ends at {@code stopTokenIds}.
+     */
+    GenerationSettings settings(int maxTokens, SamplingDefaults defaults, java.util.Set<Integer> stopTokenIds) {
+        float t = temperature != null ? temperature : defaults.temperature();
+        float p = topP != null ? topP : defaults.topP();
+        // top_k is not an OpenAI parameter: the model's own applies only while the request leaves sampling to it.
+        int k = temperature == null && topP == null ? defaults.topK() : 0;
+        return new GenerationSettings(maxTokens, t, t == 0 ? 1 : p, seed, t == 0 ? 0 : k, stopTokenIds);
     }
 
     private static List<ChatRenderer.Message> messages(JsonNode node) {
@@ -206,16 +210,16 @@ record CompletionRequest(boolean chat, String prompt, List<ChatRenderer.Message>
         return (int) n.asLong();
     }
 
-    private static double optionalNumber(JsonNode root, String field, double min, double max, double absent) {
+    private static Float optionalNumber(JsonNode root, String field, double min, double max) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
-            return absent;
+            return null;
         }
         if (!n.isNumber() || !(n.asDouble() >= min && n.asDouble() <= max)) {
             throw ApiException.invalid(field, "'" + field + "' must be a number from " + min + " to " + max
                     + ", got " + n);
         }
-        return n.asDouble();
+        return (float) n.asDouble();
     }
 
     private static boolean optionalBoolean(JsonNode root, String field) {

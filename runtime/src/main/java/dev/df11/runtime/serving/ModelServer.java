@@ -3,6 +3,9 @@ package dev.df11.runtime.serving;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.SequenceBatching;
+import dev.df11.runtime.chat.ChatMessage;
+import dev.df11.runtime.chat.ChatTemplate;
+import dev.df11.runtime.chat.GenerationDefaults;
 import dev.df11.runtime.inference.Backends;
 import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.tokenizer.Tokenizer;
@@ -15,6 +18,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * A model folder served over HTTP: opens the weights and tokenizer, loads the backend, computes the KV cache budget,
@@ -49,9 +55,16 @@ public final class ModelServer implements AutoCloseable {
         this.summary = summary;
     }
 
-    /** Loads and starts; {@code chat} is the model's chat template or null. */
-    public static ModelServer start(Options o, ChatRenderer chat, PrintStream log) throws IOException {
+    /**
+     * Loads and starts. The model's chat template (if any) formats chat requests; its generation_config.json (if
+     * any) gives the end tokens of every generation and the sampling of requests that do not set it.
+     */
+    public static ModelServer start(Options o, PrintStream log) throws IOException {
         Tokenizer tokenizer = loadTokenizer(o.model());
+        ChatRenderer chat = ChatTemplate.load(o.model()).map(ModelServer::renderer).orElse(null);
+        GenerationDefaults defaults = GenerationDefaults.load(o.model());
+        Set<Integer> stopTokenIds = new LinkedHashSet<>(defaults.eosTokenIds());
+        Arrays.stream(tokenizer.eosIds()).forEach(stopTokenIds::add);
         WeightStore weights = WeightStores.open(o.model(), new WeightStores.Df11Options(o.threads()));
         ForwardPass forward;
         try {
@@ -99,14 +112,22 @@ public final class ModelServer implements AutoCloseable {
         }
         OpenAiServer server;
         try {
-            server = new OpenAiServer(scheduler, tokenizer, o.modelId(), chat, o.apiKey(), o.host(), o.port(),
-                    o.limits(), log);
+            server = new OpenAiServer(scheduler, tokenizer, o.modelId(), chat, SamplingDefaults.of(defaults),
+                    stopTokenIds, o.apiKey(), o.host(), o.port(), o.limits(), log);
         } catch (RuntimeException | Error e) {
             scheduler.close();
             forward.close();
             throw e;
         }
-        return new ModelServer(scheduler, server, forward, summary);
+        return new ModelServer(scheduler, server, forward, summary + (chat == null ? "; no chat template ("
+                + ChatTemplate.filesLookedFor(o.model()) + "): /v1/chat/completions answers 400" : "; chat template: "
+                + "loaded"));
+    }
+
+    /** Chat requests through the model's template, with the assistant's turn opened. */
+    private static ChatRenderer renderer(ChatTemplate template) {
+        return messages -> template.render(messages.stream()
+                .map(m -> new ChatMessage(m.role(), m.content())).toList(), true);
     }
 
     private static Tokenizer loadTokenizer(Path model) throws IOException {
@@ -125,7 +146,7 @@ public final class ModelServer implements AutoCloseable {
         return scheduler;
     }
 
-    /** One line on the KV budget and batch size, for the console. */
+    /** One line on the KV budget, batch size and chat template, for the console. */
     public String summary() {
         return summary;
     }

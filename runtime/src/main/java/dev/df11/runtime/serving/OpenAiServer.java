@@ -51,6 +51,8 @@ public final class OpenAiServer implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final String modelId;
     private final ChatRenderer chat;
+    private final SamplingDefaults sampling;
+    private final java.util.Set<Integer> stopTokenIds;
     private final byte[] apiKey;
     private final PrintStream log;
     private final long created = Instant.now().getEpochSecond();
@@ -60,16 +62,22 @@ public final class OpenAiServer implements AutoCloseable {
     /**
      * Starts serving on {@code host:port} (port 0: any free port, see {@link #port}).
      *
-     * @param chat   the model's chat template, or null when it has none (chat requests then get 400)
-     * @param apiKey the bearer key every /v1 request must carry, or null for none
-     * @param log    where the one line per request goes
+     * @param chat         the model's chat template, or null when it has none (chat requests then get 400)
+     * @param sampling     temperature, top_p and top_k for requests that do not give them
+     * @param stopTokenIds tokens that end every generation besides the model config's end-of-sequence ids (e.g.
+     *                     every eos_token_id of generation_config.json)
+     * @param apiKey       the bearer key every /v1 request must carry, or null for none
+     * @param log          where the one line per request goes
      */
     public OpenAiServer(BatchScheduler scheduler, Tokenizer tokenizer, String modelId, ChatRenderer chat,
-                        String apiKey, String host, int port, Limits limits, PrintStream log) {
+                        SamplingDefaults sampling, java.util.Set<Integer> stopTokenIds, String apiKey, String host,
+                        int port, Limits limits, PrintStream log) {
         this.scheduler = scheduler;
         this.tokenizer = tokenizer;
         this.modelId = modelId;
         this.chat = chat;
+        this.sampling = sampling;
+        this.stopTokenIds = java.util.Set.copyOf(stopTokenIds);
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.log = log;
         this.server = WebServer.builder()
@@ -194,7 +202,7 @@ public final class OpenAiServer implements AutoCloseable {
             Exchange exchange = new Exchange();
             ServedSequence sequence;
             try {
-                sequence = scheduler.submit(prompt, request.settings(maxTokens), exchange);
+                sequence = scheduler.submit(prompt, request.settings(maxTokens, sampling, stopTokenIds), exchange);
             } catch (QueueFullException e) {
                 res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
                 throw new ApiException(429, "rate_limit_error", null, "queue_full", e.getMessage());

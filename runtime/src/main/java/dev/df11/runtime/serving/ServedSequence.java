@@ -31,7 +31,7 @@ public final class ServedSequence {
     ServedSequence(int[] prompt, GenerationSettings settings, SequenceListener listener, int contextLength) {
         this.prompt = prompt.clone();
         this.settings = settings;
-        this.sampler = new Sampler(settings.temperature(), settings.topP(), settings.seed());
+        this.sampler = new Sampler(settings.temperature(), settings.topP(), settings.topK(), settings.seed());
         this.listener = listener;
         this.positions = (int) Math.min(contextLength,
                 Math.max(prompt.length, (long) prompt.length + settings.maxTokens() - 1));

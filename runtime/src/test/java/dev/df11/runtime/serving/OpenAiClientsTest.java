@@ -40,7 +40,7 @@ class OpenAiClientsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.start(KEY, 8, 64, OpenAiServer.Limits.DEFAULT, null);
+        server = TestServers.start(KEY, 8, 64, OpenAiServer.Limits.DEFAULT);
         openAi = OpenAIOkHttpClient.builder().baseUrl(TestServers.base(server) + "/v1").apiKey(KEY).maxRetries(0)
                 .build();
     }

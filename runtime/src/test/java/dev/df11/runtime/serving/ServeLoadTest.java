@@ -37,7 +37,7 @@ class ServeLoadTest {
 
     @Test
     void thirtyTwoClientsGetCompleteAnswersEqualToSingleRequests() throws Exception {
-        try (ModelServer server = TestServers.start(null, 16, 256, OpenAiServer.Limits.DEFAULT, null);
+        try (ModelServer server = TestServers.start(null, 16, 256, OpenAiServer.Limits.DEFAULT);
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String[] alone = new String[PROMPTS.length];

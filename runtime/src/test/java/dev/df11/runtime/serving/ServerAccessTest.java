@@ -22,7 +22,7 @@ class ServerAccessTest {
 
     @Test
     void missingApiKeyIs401() throws Exception {
-        try (ModelServer server = TestServers.start("s3cret", 4, 16, OpenAiServer.Limits.DEFAULT, null)) {
+        try (ModelServer server = TestServers.start("s3cret", 4, 16, OpenAiServer.Limits.DEFAULT)) {
             HttpResponse<String> response = post(server, "/v1/completions", REQUEST);
             assertEquals(401, response.statusCode());
             assertEquals("invalid_api_key", JSON.readTree(response.body()).get("error").get("code").asText());
@@ -32,7 +32,7 @@ class ServerAccessTest {
 
     @Test
     void wrongApiKeyIs401() throws Exception {
-        try (ModelServer server = TestServers.start("s3cret", 4, 16, OpenAiServer.Limits.DEFAULT, null)) {
+        try (ModelServer server = TestServers.start("s3cret", 4, 16, OpenAiServer.Limits.DEFAULT)) {
             assertEquals(401, post(server, "/v1/completions", REQUEST, "Authorization", "Bearer s3cre").statusCode());
             assertEquals(401, post(server, "/v1/completions", REQUEST, "Authorization", "s3cret").statusCode());
         }
@@ -40,7 +40,7 @@ class ServerAccessTest {
 
     @Test
     void rightApiKeyIsServed() throws Exception {
-        try (ModelServer server = TestServers.start("s3cret", 4, 16, OpenAiServer.Limits.DEFAULT, null)) {
+        try (ModelServer server = TestServers.start("s3cret", 4, 16, OpenAiServer.Limits.DEFAULT)) {
             assertEquals(200, post(server, "/v1/completions", REQUEST, "Authorization", "Bearer s3cret").statusCode());
             assertEquals(200, TestServers.get(server, "/health").statusCode());
         }
@@ -49,7 +49,7 @@ class ServerAccessTest {
     /** One sequence running, one waiting with --max-queue 1: the third request gets 429 with Retry-After. */
     @Test
     void fullQueueIs429WithRetryAfter() throws Exception {
-        try (ModelServer server = TestServers.start(null, 1, 1, OpenAiServer.Limits.DEFAULT, null)) {
+        try (ModelServer server = TestServers.start(null, 1, 1, OpenAiServer.Limits.DEFAULT)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String slow = "{\"model\": \"" + MODEL + "\", \"prompt\": \"Once\", \"max_tokens\": 60, \"temperature\": 0}";
             CompletableFuture<HttpResponse<String>> running = http.sendAsync(request(server, slow),
@@ -73,7 +73,7 @@ class ServerAccessTest {
      */
     @Test
     void shutdownLetsRunningRequestsFinish() throws Exception {
-        ModelServer server = TestServers.start(null, 4, 16, OpenAiServer.Limits.DEFAULT, null);
+        ModelServer server = TestServers.start(null, 4, 16, OpenAiServer.Limits.DEFAULT);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String body = "{\"model\": \"" + MODEL + "\", \"prompt\": \"Once\", \"max_tokens\": 40, \"temperature\": 0}";
         CompletableFuture<HttpResponse<String>> running = http.sendAsync(request(server, body),
@@ -89,7 +89,7 @@ class ServerAccessTest {
     /** With no grace, a running stream ends with finish_reason "abort" and [DONE], never cut off mid-way. */
     @Test
     void shutdownWithoutGraceEndsStreamsWithAbort() throws Exception {
-        ModelServer server = TestServers.start(null, 4, 16, OpenAiServer.Limits.DEFAULT, null);
+        ModelServer server = TestServers.start(null, 4, 16, OpenAiServer.Limits.DEFAULT);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String body = "{\"model\": \"" + MODEL + "\", \"prompt\": \"Once\", \"max_tokens\": 250, \"temperature\": 0, "
                 + "\"stream\": true}";

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 
 /** Servers on loopback for the serving tests: stories15M (DF11), any free port, two compute threads. */
 final class TestServers {
@@ -20,15 +21,19 @@ final class TestServers {
     private TestServers() {
     }
 
-    static ModelServer start(String apiKey, int maxBatch, int maxQueue, OpenAiServer.Limits limits,
-                             ChatRenderer chat) throws IOException {
-        return ModelServer.start(new ModelServer.Options(TestModels.stories15MDf11(), MODEL, "cpu", null, 2, false,
-                CONTEXT, maxBatch, maxQueue, "127.0.0.1", 0, apiKey, limits, 0), chat,
-                new PrintStream(OutputStream.nullOutputStream()));
+    static ModelServer start(String apiKey, int maxBatch, int maxQueue, OpenAiServer.Limits limits)
+            throws IOException {
+        return start(TestModels.stories15MDf11(), MODEL, apiKey, maxBatch, maxQueue, limits);
+    }
+
+    static ModelServer start(Path model, String id, String apiKey, int maxBatch, int maxQueue,
+                             OpenAiServer.Limits limits) throws IOException {
+        return ModelServer.start(new ModelServer.Options(model, id, "cpu", null, 2, false, CONTEXT, maxBatch,
+                maxQueue, "127.0.0.1", 0, apiKey, limits, 0), new PrintStream(OutputStream.nullOutputStream()));
     }
 
     static ModelServer start() throws IOException {
-        return start(null, 8, 64, OpenAiServer.Limits.DEFAULT, null);
+        return start(null, 8, 64, OpenAiServer.Limits.DEFAULT);
     }
 
     static String base(ModelServer server) {
