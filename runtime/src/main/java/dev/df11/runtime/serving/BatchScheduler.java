@@ -52,6 +52,8 @@ public final class BatchScheduler implements AutoCloseable {
     private boolean stopping;
     private volatile boolean abortRunning;
     private final Thread thread;
+    /** Logits of a step's sampled rows, reused (a step samples at most maxBatch sequences). */
+    private float[][] logits = new float[0][];
 
     /**
      * @param backend       a loaded backend: with {@link SequenceBatching} sequences share steps, else they run one
@@ -362,7 +364,9 @@ public final class BatchScheduler implements AutoCloseable {
                 logitRows.add(row - 1);
             }
         }
-        float[][] logits = new float[sampling.size()][config.vocabSize()];
+        if (logits.length < sampling.size()) {
+            logits = new float[Math.max(sampling.size(), maxBatch)][config.vocabSize()];
+        }
         MemorySegment embeddings = weights.embeddingRows(tokens);
         long start = System.nanoTime();
         batching.forwardRows(embeddings, rows, caches, positions,

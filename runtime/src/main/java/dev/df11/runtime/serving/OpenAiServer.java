@@ -58,6 +58,9 @@ public final class OpenAiServer implements AutoCloseable {
     private final long created = Instant.now().getEpochSecond();
     private final WebServer server;
     private volatile boolean shuttingDown;
+    /** Completion requests being answered, so that shutdown lets their last events out before closing. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private static final long DRAIN_NANOS = 10_000_000_000L;
 
     /**
      * Starts serving on {@code host:port} (port 0: any free port, see {@link #port}).
@@ -114,6 +117,16 @@ public final class OpenAiServer implements AutoCloseable {
     public void shutdown(Duration grace) {
         shuttingDown = true;
         scheduler.shutdown(grace);
+        // Every sequence has ended now; give the request threads a moment to write their last event and [DONE].
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         server.stop();
     }
 
@@ -169,6 +182,15 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void completions(ServerRequest req, ServerResponse res, boolean isChat) {
+        inFlight.incrementAndGet();
+        try {
+            answer(req, res, isChat);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(ServerRequest req, ServerResponse res, boolean isChat) {
         long start = System.nanoTime();
         String id = (isChat ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         String endpoint = isChat ? "chat" : "completions";

@@ -68,7 +68,7 @@ class BatchSchedulerTest {
         Path dir = TestModels.stories15MDf11();
         Tokenizer tokenizer = Tokenizers.load(dir, null);
         int[][] prompts = Arrays.stream(PROMPTS).map(p -> tokenizer.encode(p, true)).toArray(int[][]::new);
-        int[] maxTokens = {30, 12, 40, 25, 33, 18};
+        int[] maxTokens = {16, 6, 20, 12, 18, 9};
         int[][] alone = new int[prompts.length][];
         try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(2));
              ForwardPass forward = new ForwardPass(new CpuBackend(2), weights, CONTEXT, 16)) {
