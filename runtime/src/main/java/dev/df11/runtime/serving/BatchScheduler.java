@@ -106,9 +106,10 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /**
-     * Queues a sequence. The prompt must be non-empty, within the vocabulary and shorter than the context (the
-     * caller checks and answers 400 otherwise).
+     * Queues a sequence.
      *
+     * @throws IllegalArgumentException an empty prompt, one longer than the context, or a token id outside the
+     *                                  model's vocabulary
      * @throws QueueFullException    when {@code maxQueue} sequences wait already
      * @throws IllegalStateException when the scheduler is shutting down
      */
@@ -117,6 +118,13 @@ public final class BatchScheduler implements AutoCloseable {
         if (prompt.length == 0 || prompt.length > contextLength) {
             throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens does not fit the context of "
                     + contextLength);
+        }
+        // Checked here, not in the step: one bad id would fail the step of every sequence beside it.
+        for (int token : prompt) {
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("prompt token id " + token + " is outside the model's vocabulary"
+                        + " 0.." + (config.vocabSize() - 1));
+            }
         }
         ServedSequence sequence = new ServedSequence(prompt, settings, listener, contextLength);
         lock.lock();

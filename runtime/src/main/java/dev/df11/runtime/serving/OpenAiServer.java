@@ -230,6 +230,8 @@ public final class OpenAiServer implements AutoCloseable {
                 throw new ApiException(429, "rate_limit_error", null, "queue_full", e.getMessage());
             } catch (IllegalStateException e) {
                 throw new ApiException(503, "server_error", null, "shutting_down", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(isChat ? "messages" : "prompt", e.getMessage());
             }
             Outcome outcome = request.stream()
                     ? stream(res, request, id, sequence, exchange)
@@ -238,7 +240,11 @@ public final class OpenAiServer implements AutoCloseable {
                     System.nanoTime() - start, outcome.finish, request.stream());
         } catch (ApiException e) {
             sendError(res, e);
-            logLine(id, endpoint, e.status, 0, 0, -1, System.nanoTime() - start, e.getMessage(), false);
+            logLine(id, endpoint, e.status, 0, 0, -1, System.nanoTime() - start, "error: " + e.getMessage(), false);
+        } catch (RuntimeException e) {
+            // A failure of ours, not the request's: an OpenAI-style 500 rather than the server's bare one.
+            sendError(res, new ApiException(500, "server_error", null, null, "internal error: " + e));
+            logLine(id, endpoint, 500, 0, 0, -1, System.nanoTime() - start, "error: " + e, false);
         }
     }
 

@@ -213,6 +213,24 @@ class BatchSchedulerTest {
         }
     }
 
+    /** Bad prompts are refused at submit, before they could fail a step shared with other sequences. */
+    @Test
+    void promptsThatCannotRunAreRefusedAtSubmit() throws Exception {
+        Path dir = TestModels.stories15MDf11();
+        try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(2));
+             ForwardPass forward = new ForwardPass(new CpuBackend(1), weights, 32, 8);
+             BatchScheduler scheduler = new BatchScheduler(weights, forward.backend(), forward, 32, 4, 8, 1L << 30)) {
+            GenerationSettings greedy = GenerationSettings.greedy(4);
+            assertThrows(IllegalArgumentException.class, () -> scheduler.submit(new int[] {1, 32000}, greedy,
+                    new Collector()));
+            assertThrows(IllegalArgumentException.class, () -> scheduler.submit(new int[] {1, -1}, greedy,
+                    new Collector()));
+            assertThrows(IllegalArgumentException.class, () -> scheduler.submit(new int[0], greedy, new Collector()));
+            assertThrows(IllegalArgumentException.class, () -> scheduler.submit(new int[33], greedy, new Collector()));
+            assertEquals(0, scheduler.queued());
+        }
+    }
+
     /**
      * A backend that cannot batch sequences (as the TornadoVM backend, which holds one KV cache) serves them one
      * after another on its own cache, with the same tokens as alone.
