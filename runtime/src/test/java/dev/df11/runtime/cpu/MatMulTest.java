@@ -50,7 +50,7 @@ class MatMulTest {
 
     /**
      * Batch invariance: each activation row of a batch gets exactly the bits it gets alone, whatever the batch
-     * size and its place in the batch (rows in groups of four take another kernel than the rest), so that serving
+     * size and its place in the batch (rows in pairs take another kernel than a row left over), so that serving
      * gives a request the same greedy tokens alone or beside others. Column counts cover whole chunk pairs, a
      * single chunk and scalar tails.
      */
