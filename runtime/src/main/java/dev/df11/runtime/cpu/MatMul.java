@@ -105,7 +105,8 @@ public final class MatMul {
      * rows share the batch or where it sits in it: batch invariance, which serving relies on (a request's tokens
      * are the same alone or beside others). Only the weight loads and widening are shared. Two rows, not four: four
      * rows of four accumulators each ran about 10% slower on AVX-512 than the old one-accumulator four-row kernel,
-     * two rows as fast (CPU time, batches of 16 and 64 on a 2048 x 2048 matrix).
+     * two rows as fast (CPU time, batches of 16 and 64 on a 2048 x 2048 matrix; benchmarks/results/
+     * cpu-vm-20261206T1727Z-matmul-batch-ab.txt).
      */
     private static void dot2(MemorySegment w, long rowByte, int cols, float[] xs, int xOffset,
                              float[] out, int o, int stride) {
