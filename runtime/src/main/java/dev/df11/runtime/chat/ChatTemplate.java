@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@code eos_token}, ...), the same globals ({@code raise_exception}, {@code strftime_now}) and the same whitespace
  * rules ({@code trim_blocks}, {@code lstrip_blocks}). {@link JinjaEngine} bridges where the Jinja engine (HubSpot's
  * Jinjava) differs from Python's Jinja2; a construct it cannot render is an error naming the template file, never a
- * silently different prompt.
+ * silently different prompt. Immutable; {@link #render} may be called from several threads at once.
  */
 public final class ChatTemplate {
 
@@ -54,7 +54,8 @@ public final class ChatTemplate {
     /**
      * The chat template of a model folder: {@code chat_template.jinja} if present (as transformers prefers it), else
      * {@code tokenizer_config.json}'s {@code chat_template} (a string, or a list of named templates of which the one
-     * named {@code default} is used). Empty when the folder has neither.
+     * named {@code default} is used), else the processor's {@code chat_template.json}. Empty when the folder has
+     * none of them. Special tokens always come from {@code tokenizer_config.json}.
      *
      * @throws ChatTemplateException a file that exists but cannot be read as a template (malformed JSON, a
      *                               {@code chat_template} of the wrong type, a template that does not parse)
@@ -83,17 +84,33 @@ public final class ChatTemplate {
             }
             return Optional.of(new ChatTemplate(jinjaFile.toString(), text, tokens));
         }
-        if (config == null || !config.has("chat_template") || config.get("chat_template").isNull()) {
-            return Optional.empty();
+        if (config != null && config.has("chat_template") && !config.get("chat_template").isNull()) {
+            String text = templateText(config.get("chat_template"), configFile);
+            return Optional.of(new ChatTemplate(configFile + " (chat_template)", text, tokens));
         }
-        String text = templateText(config.get("chat_template"), configFile);
-        return Optional.of(new ChatTemplate(configFile + " (chat_template)", text, tokens));
+        // Multimodal checkpoints (e.g. Gemma 3) may keep it only in the processor's chat_template.json.
+        Path processorFile = modelDir.resolve("chat_template.json");
+        if (Files.isRegularFile(processorFile)) {
+            JsonNode processor;
+            try {
+                processor = JSON.readTree(processorFile.toFile());
+            } catch (IOException e) {
+                throw new ChatTemplateException(processorFile + ": cannot read it as JSON: " + e.getMessage(), e);
+            }
+            if (processor == null || !processor.isObject() || !processor.path("chat_template").isTextual()) {
+                throw new ChatTemplateException(processorFile + ": expected a JSON object with a string "
+                        + "chat_template");
+            }
+            return Optional.of(new ChatTemplate(processorFile + " (chat_template)",
+                    processor.get("chat_template").textValue(), tokens));
+        }
+        return Optional.empty();
     }
 
     /** The files {@link #load} looks at, for messages that say a model has no template. */
     public static String filesLookedFor(Path modelDir) {
-        return modelDir.resolve("chat_template.jinja") + " or the chat_template of "
-                + modelDir.resolve("tokenizer_config.json");
+        return modelDir.resolve("chat_template.jinja") + ", the chat_template of "
+                + modelDir.resolve("tokenizer_config.json") + " or " + modelDir.resolve("chat_template.json");
     }
 
     private static String templateText(JsonNode node, Path configFile) {

@@ -49,7 +49,9 @@ final class Jinja2Syntax {
                 i = endRaw;
                 continue;
             }
-            out.append(template, open, open + 2).append(rewriteExpression(inside)).append(close);
+            // A macro's or call block's signature is read by the tag itself, not as an expression: left alone.
+            String rewritten = kind == '%' && isSignatureTag(inside) ? inside : rewriteExpression(inside);
+            out.append(template, open, open + 2).append(rewritten).append(close);
             i = end + 2;
         }
         return out.toString();
@@ -98,6 +100,11 @@ final class Jinja2Syntax {
             i++;
         }
         return s.length();
+    }
+
+    private static boolean isSignatureTag(String inside) {
+        String tag = inside.strip().replaceFirst("^[-+]", "").strip();
+        return tag.startsWith("macro ") || tag.startsWith("call ") || tag.startsWith("call(");
     }
 
     private static boolean isRawStart(String inside) {

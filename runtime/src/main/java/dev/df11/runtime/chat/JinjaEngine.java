@@ -23,6 +23,12 @@ import java.util.stream.Collectors;
  */
 final class JinjaEngine {
 
+    /** Largest rendering accepted, in characters (far beyond any model's context). */
+    static final long MAX_OUTPUT_CHARS = 32L << 20;
+
+    /** Longest range() Jinjava builds (it silently shortens longer ones, so keep this far beyond any use). */
+    static final int RANGE_LIMIT = 1 << 24;
+
     private static final Jinjava JINJAVA = create();
 
     private JinjaEngine() {
@@ -34,6 +40,11 @@ final class JinjaEngine {
                 .withLstripBlocks(true)
                 .withKeepTrailingNewline(true)  // Jinja2 drops one trailing newline of the source, not of the output: see render
                 .withFailOnUnknownTokens(false)
+                // A prompt is at most a context of tokens: a template writing more is broken or hostile.
+                .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                .withMaxStringLength(MAX_OUTPUT_CHARS)
+                // Jinjava cuts range() at 1000 items without an error; Python does not cut it at all.
+                .withRangeLimit(RANGE_LIMIT)
                 .withNestedInterpretationEnabled(false)  // message text is data, never template code
                 .withElResolver(resolver())
                 .withInterperterFactory(PythonOutputInterpreter.FACTORY)  // True/False, lists and dicts as Python prints them

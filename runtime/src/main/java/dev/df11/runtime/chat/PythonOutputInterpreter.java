@@ -41,7 +41,7 @@ final class PythonOutputInterpreter extends JinjavaInterpreter {
     @Override
     public String getAsString(Object value) {
         if (value instanceof Boolean || value instanceof Double || value instanceof Float
-                || value instanceof Map<?, ?> || value instanceof Collection<?>) {
+                || value instanceof Map<?, ?> || value instanceof Collection<?> || value instanceof Map.Entry<?, ?>) {
             return str(value);
         }
         return super.getAsString(value);
@@ -79,6 +79,9 @@ final class PythonOutputInterpreter extends JinjavaInterpreter {
                 }
             }
             return out.append('}').toString();
+        }
+        if (value instanceof Map.Entry<?, ?> pair) {         // dictsort and items() give pairs: Python tuples
+            return "(" + repr(pair.getKey()) + ", " + repr(pair.getValue()) + ")";
         }
         if (value instanceof Collection<?> list) {
             StringBuilder out = new StringBuilder("[");

@@ -5,6 +5,7 @@ import jinjava.javax.el.ELResolver;
 
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,11 @@ final class PythonStringMethods extends ELResolver {
                     : args.length == 1 && args[0] instanceof String sep && !sep.isEmpty() ? split(s, sep) : null;
             case "upper" -> args.length == 0 ? s.toUpperCase(Locale.ROOT) : null;
             case "lower" -> args.length == 0 ? s.toLowerCase(Locale.ROOT) : null;
+            case "title" -> args.length == 0 ? title(s) : null;
+            case "capitalize" -> args.length == 0 && !s.isEmpty()
+                    ? s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT)
+                    : args.length == 0 ? s : null;
+            case "join" -> args.length == 1 && args[0] instanceof Collection<?> items ? join(s, items) : null;
             case "replace" -> args.length == 2 && args[0] instanceof String a && args[1] instanceof String b
                     ? s.replace(a, b) : null;
             default -> null;
@@ -42,6 +48,36 @@ final class PythonStringMethods extends ELResolver {
             context.setPropertyResolved(true);
         }
         return result;
+    }
+
+    /** Python's {@code str.title}: a letter after a non-letter is upper case, every other letter lower case. */
+    private static String title(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        boolean previousCased = false;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            out.appendCodePoint(previousCased ? Character.toLowerCase(c) : Character.toTitleCase(c));
+            previousCased = Character.isLetter(c);
+            i += Character.charCount(c);
+        }
+        return out.toString();
+    }
+
+    /** Python's {@code sep.join(items)}: every item must be a string (Python raises a TypeError otherwise). */
+    private static String join(String separator, Collection<?> items) {
+        StringBuilder out = new StringBuilder();
+        boolean first = true;
+        for (Object item : items) {
+            if (!(item instanceof CharSequence text)) {
+                throw new IllegalArgumentException("str.join: sequence item is not a string: " + item);
+            }
+            if (!first) {
+                out.append(separator);
+            }
+            out.append(text);
+            first = false;
+        }
+        return out.toString();
     }
 
     /** Characters to strip: Python's default (whitespace) when none are given. */

@@ -3,6 +3,7 @@ package dev.df11.runtime.chat;
 import com.hubspot.jinjava.objects.date.StrftimeFormatter;
 
 import java.time.ZonedDateTime;
+import java.util.Locale;
 
 /** The globals transformers adds to every chat template's environment. */
 public final class TemplateFunctions {
@@ -17,7 +18,12 @@ public final class TemplateFunctions {
 
     /** {@code strftime_now(format)}: the local date and time in Python's strftime format. */
     public static String strftimeNow(String format) {
-        return StrftimeFormatter.format(ZonedDateTime.now(), format);
+        return strftime(ZonedDateTime.now(), format);
+    }
+
+    /** Python's {@code time.strftime} in the C locale (English names), as transformers' process formats it. */
+    static String strftime(ZonedDateTime time, String format) {
+        return StrftimeFormatter.format(time, format, Locale.US);
     }
 
     static final class RaisedException extends RuntimeException {

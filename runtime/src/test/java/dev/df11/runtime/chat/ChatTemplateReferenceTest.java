@@ -131,4 +131,22 @@ class ChatTemplateReferenceTest {
         assertTrue(e.getMessage().startsWith("model/tokenizer_config.json (chat_template): "), e.getMessage());
         assertTrue(e.getMessage().contains("messages[::2]"), e.getMessage());
     }
+
+    /** One template rendered from several threads at once (a server's requests) gives every thread the same text. */
+    @Test
+    void rendersFromSeveralThreadsAtOnce() throws Exception {
+        ChatTemplate template = ChatTemplate.load(familyDir("qwen3")).orElseThrow();
+        List<ChatMessage> conversation = List.of(ChatMessage.system("s"), ChatMessage.user("q1"),
+                ChatMessage.assistant("<think>\nr\n</think>\n\na1"), ChatMessage.user("q2"));
+        String expected = template.render(conversation, true);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                results.add(pool.submit(() -> template.render(conversation, true)));
+            }
+            for (var r : results) {
+                assertEquals(expected, r.get());
+            }
+        }
+    }
 }

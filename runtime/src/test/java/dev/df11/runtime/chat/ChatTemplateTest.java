@@ -40,6 +40,22 @@ class ChatTemplateTest {
     }
 
     @Test
+    void processorChatTemplateJsonIsTheLastResort() throws IOException {
+        config("{\"bos_token\": \"<bos>\"}");
+        Files.writeString(dir.resolve("chat_template.json"), "{\"chat_template\": \"{{ bos_token }}P\"}");
+        ChatTemplate t = ChatTemplate.load(dir).orElseThrow();
+        assertEquals("<bos>P", t.render(List.of(ChatMessage.user("a")), false));
+        assertTrue(t.source().endsWith("chat_template.json (chat_template)"), t.source());
+    }
+
+    @Test
+    void malformedProcessorChatTemplateJsonIsAnError() throws IOException {
+        Files.writeString(dir.resolve("chat_template.json"), "{\"chat_template\": 3}");
+        ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> ChatTemplate.load(dir));
+        assertTrue(e.getMessage().contains("chat_template.json"), e.getMessage());
+    }
+
+    @Test
     void namedTemplateListUsesDefault() throws IOException {
         config("{\"chat_template\": [{\"name\": \"tool_use\", \"template\": \"T\"}, "
                 + "{\"name\": \"default\", \"template\": \"D{{ messages|length }}\"}]}");
@@ -131,5 +147,35 @@ class ChatTemplateTest {
                 + "{{ {'k': \"it's\", 'n': none} }}|{{ x }}|{{ 1.0 }}", Map.of(), "test");
         assertEquals("True|[1, 'a', True, None, 2.5, 1e-05]|{'k': \"it's\", 'n': None}|[False, 'q\"\\'', 3]|1.0",
                 t.render(List.of(ChatMessage.user("u")), false, Map.of("x", List.of(false, "q\"'", 3))));
+    }
+
+    /** Expected strings: Python's datetime(2026, 12, 6, 17, 5, 9).strftime(...) (Llama 3.1 prints "%d %b %Y"). */
+    @Test
+    void strftimeFormatsAsPython() {
+        java.time.ZonedDateTime t = java.time.ZonedDateTime.of(2026, 12, 6, 17, 5, 9, 0, java.time.ZoneOffset.UTC);
+        assertEquals("06 Dec 2026", TemplateFunctions.strftime(t, "%d %b %Y"));
+        assertEquals("2026-12-06 17:05:09", TemplateFunctions.strftime(t, "%Y-%m-%d %H:%M:%S"));
+        assertEquals("Sunday, December 06", TemplateFunctions.strftime(t, "%A, %B %d"));
+    }
+
+    @Test
+    void strftimeNowIsAvailableToTemplates() {
+        ChatTemplate t = ChatTemplate.of("{{ strftime_now('%Y') }}", Map.of(), "test");
+        assertEquals(String.valueOf(java.time.Year.now().getValue()), t.render(List.of(ChatMessage.user("u")), false));
+    }
+
+    @Test
+    void rangeIsNotCutShort() {
+        ChatTemplate t = ChatTemplate.of("{{ range(5000)|list|length }}", Map.of(), "test");
+        assertEquals("5000", t.render(List.of(ChatMessage.user("u")), false));
+    }
+
+    @Test
+    void templateWritingAHugeOutputIsRefused() {
+        ChatTemplate t = ChatTemplate.of("{% for i in range(10000) %}{% for j in range(1000) %}{{ x }}"
+                + "{% endfor %}{% endfor %}", Map.of(), "hostile");
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> t.render(List.of(ChatMessage.user("u")), false, Map.of("x", "x".repeat(4096))));
+        assertTrue(e.getMessage().startsWith("hostile: "), e.getMessage());
     }
 }
