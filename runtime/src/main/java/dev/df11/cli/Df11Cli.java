@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 ImportLlama2cCommand.class,
                 GenerateCommand.class,
+                ServeCommand.class,
                 ChatCommand.class,
                 DevicesCommand.class,
                 SyntheticCommand.class,

@@ -41,8 +41,24 @@ final class Attention {
         this.scores = ThreadLocal.withInitial(() -> new float[cache.contextLength()]);
     }
 
-    /** Attention for {@code batch} tokens at positions {@code startPos, startPos+1, ...}. */
+    /** Attention for {@code batch} tokens of one sequence at positions {@code startPos, startPos+1, ...}. */
     void forward(int layer, UnitWeights weights, LayerVectors vectors, int startPos, int batch) {
+        KvCache[] caches = new KvCache[batch];
+        int[] positions = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            caches[b] = cache;
+            positions[b] = startPos + b;
+        }
+        forwardRows(layer, weights, vectors, caches, positions, batch);
+    }
+
+    /**
+     * Attention for {@code batch} rows that may belong to different sequences (serving): row b is the token at
+     * {@code positions[b]} of the sequence whose cache is {@code caches[b]}. Rows of one sequence come in position
+     * order, so a row attends to the keys of the rows before it. Each row's arithmetic is the same as alone.
+     */
+    void forwardRows(int layer, UnitWeights weights, LayerVectors vectors, KvCache[] caches, int[] positions,
+                     int batch) {
         int qDim = config.queryDim();
         int kvDim = config.kvDim();
         if (config.fusedProjections()) {
@@ -66,14 +82,15 @@ final class Attention {
                 normalizeHeads(act.query, b * qDim, config.headCount(), vectors.queryNorm());
                 normalizeHeads(act.key, b * kvDim, config.kvHeadCount(), vectors.keyNorm());
             }
-            int position = startPos + b;
+            int position = positions[b];
             RotaryEmbedding rotary = rotaryByLayer[layer];
             rotary.rotate(act.query, b * qDim, config.headCount(), position);
             rotary.rotate(act.key, b * kvDim, config.kvHeadCount(), position);
-            cache.store(layer, position, act.key, b * kvDim, act.value, b * kvDim);
+            caches[b].store(layer, position, act.key, b * kvDim, act.value, b * kvDim);
         }
         int heads = config.headCount();
-        loop.forEach(batch * heads, task -> attendHead(layer, task / heads, task % heads, startPos));
+        loop.forEach(batch * heads, task -> attendHead(layer, task / heads, task % heads, caches[task / heads],
+                positions[task / heads]));
         matMul.multiply(weights.matrix(ModelLayout.layerMatrix(layer, "self_attn.o_proj")), act.attention, batch,
                 act.projected);
     }
@@ -85,11 +102,13 @@ final class Attention {
         }
     }
 
-    /** One query head of one token attending over the positions its layer's window allows, up to its own. */
-    private void attendHead(int layer, int b, int head, int startPos) {
+    /**
+     * One query head of row b (at {@code position} of the sequence {@code cache} holds) over the positions its
+     * layer's window allows, up to its own.
+     */
+    private void attendHead(int layer, int b, int head, KvCache cache, int position) {
         int dim = config.headDim();
         int kvDim = config.kvDim();
-        int position = startPos + b;
         int window = config.attentionWindow(layer);
         int first = window > 0 ? Math.max(0, position - window + 1) : 0;
         int query = b * config.queryDim() + head * dim;

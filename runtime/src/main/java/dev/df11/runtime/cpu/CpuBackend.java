@@ -3,6 +3,8 @@ package dev.df11.runtime.cpu;
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.DecodeStats;
 import dev.df11.runtime.backend.HostDecoding;
+import dev.df11.runtime.backend.SequenceBatching;
+import dev.df11.runtime.backend.SequenceCache;
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.model.ModelLayout;
 import dev.df11.runtime.model.RopeParameters;
@@ -13,14 +15,17 @@ import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The pure-Java backend: fp32 arithmetic on BF16 weights with the Vector API over all cores. It owns where the
  * weights of a step live ({@link HostWeights}, created in {@link #load}): compressed units are decoded on the host
  * into buffers sized for the largest layer, the output projection in bands of rows, and the time that takes is
- * reported through {@link HostDecoding}. It is the reference every other backend is compared with.
+ * reported through {@link HostDecoding}. It is the reference every other backend is compared with. It also runs
+ * steps over rows of several sequences, each with its own KV cache ({@link SequenceBatching}, for serving): every
+ * layer's weights are decoded once per step and multiplied with all rows in one pass.
  */
-public final class CpuBackend implements Backend, HostDecoding {
+public final class CpuBackend implements Backend, HostDecoding, SequenceBatching {
 
     private final ParallelLoop loop;
     private final int threads;
@@ -42,6 +47,7 @@ public final class CpuBackend implements Backend, HostDecoding {
     private float[][] preFeedForwardNorms;
     private float[][] postFeedForwardNorms;
     private int batch;
+    private int contextLength;
 
     /** A backend using {@code threads} threads (the caller's plus a fixed pool), decoding each unit when needed. */
     public CpuBackend(int threads) {
@@ -71,6 +77,7 @@ public final class CpuBackend implements Backend, HostDecoding {
         this.weights = weights;
         this.config = weights.config();
         this.act = new Activations(config, maxBatch);
+        this.contextLength = contextLength;
         this.cache = new KvCache(config.layerCount(), contextLength, config.kvDim());
         this.norm = new RmsNorm(config.rmsNormEps());
         MatMul matMul = new MatMul(loop);
@@ -155,10 +162,15 @@ public final class CpuBackend implements Backend, HostDecoding {
     @Override
     public void block(int layer, int startPos) {
         requireLoaded();
+        runBlock(layer, unitWeights -> attention.forward(layer, unitWeights, layerVectors[layer], startPos, batch));
+    }
+
+    /** One decoder block over the current batch; {@code attend} runs the attention, reading normed, writing projected. */
+    private void runBlock(int layer, Consumer<UnitWeights> attend) {
         UnitWeights unitWeights = host.layer(layer);
         int dim = config.hiddenSize();
         norm.apply(act.hidden, act.normed, batch, dim, inputNorms[layer]);
-        attention.forward(layer, unitWeights, layerVectors[layer], startPos, batch);
+        attend.accept(unitWeights);
         if (preFeedForwardNorms == null) {
             VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
             norm.apply(act.hidden, act.normed, batch, dim, postAttentionNorms[layer]);
@@ -173,6 +185,79 @@ public final class CpuBackend implements Backend, HostDecoding {
             norm.apply(act.projected, act.projected, batch, dim, postFeedForwardNorms[layer]);
         }
         VectorMath.add(act.projected, 0, act.hidden, 0, batch * dim);
+    }
+
+    @Override
+    public int maxRows() {
+        requireLoaded();
+        return act.maxBatch;
+    }
+
+    @Override
+    public long sequenceCacheBytes(int positions) {
+        return 2L * config.layerCount() * positions * config.kvDim() * Float.BYTES;
+    }
+
+    @Override
+    public SequenceCache newSequenceCache(int positions) {
+        requireLoaded();
+        if (positions < 1 || positions > contextLength) {
+            throw new IllegalArgumentException("a sequence cache of " + positions + " positions, expected 1.."
+                    + contextLength + " (the loaded context)");
+        }
+        return new CpuSequenceCache(new KvCache(config.layerCount(), positions, config.kvDim()));
+    }
+
+    @Override
+    public void forwardRows(MemorySegment bf16Rows, int count, SequenceCache[] caches, int[] positions,
+                            int[] logitRows, float[][] logits) {
+        requireLoaded();
+        if (count <= 0 || count > act.maxBatch || caches.length < count || positions.length < count
+                || logits.length < logitRows.length) {
+            throw new IllegalArgumentException("a step of " + count + " rows (" + caches.length + " caches, "
+                    + positions.length + " positions, " + logits.length + " logit arrays), expected 1.."
+                    + act.maxBatch + " rows");
+        }
+        KvCache[] kv = new KvCache[count];
+        for (int i = 0; i < count; i++) {
+            if (!(caches[i] instanceof CpuSequenceCache(KvCache own))) {
+                throw new IllegalArgumentException("row " + i + ": a cache this backend did not make");
+            }
+            kv[i] = own;
+        }
+        for (int row : logitRows) {
+            if (row < 0 || row >= count) {
+                throw new IllegalArgumentException("logits asked for row " + row + " of a step of " + count);
+            }
+        }
+        embedding.load(bf16Rows, count, act.hidden);
+        batch = count;
+        for (int layer = 0; layer < config.layerCount(); layer++) {
+            int l = layer;
+            runBlock(layer, unitWeights -> attention.forwardRows(l, unitWeights, layerVectors[l], kv, positions, count));
+        }
+        if (logitRows.length > 0) {
+            head.normalizeRows(act.hidden, logitRows);
+            for (int band = 0; band < host.outputBands().size(); band++) {
+                head.logitsRows(host.outputBand(band), logits, logitRows.length);
+            }
+            for (int i = 0; i < logitRows.length; i++) {
+                SoftCap.apply(logits[i], 0, config.vocabSize(), (float) config.finalLogitSoftcap());
+            }
+        }
+    }
+
+    /** One sequence's KV cache (serving). */
+    private record CpuSequenceCache(KvCache cache) implements SequenceCache {
+        @Override
+        public int positions() {
+            return cache.contextLength();
+        }
+
+        @Override
+        public long bytes() {
+            return cache.bytes();
+        }
     }
 
     @Override

@@ -14,8 +14,8 @@ import static dev.df11.runtime.cpu.Bf16Lanes.LANES;
  * {@code y = x W^T} for a BF16 weight matrix W ({@code rows x cols}) and a batch of fp32 activation rows x
  * ({@code batch x cols}, packed), giving {@code batch x rows} (packed). Rows of W are spread over the
  * {@link ParallelLoop}; each weight row is streamed from memory once and, while it sits in cache, multiplied with
- * every activation row (four at a time). Sums are fp32 in a fixed order, so a given W and x always give the
- * same bits. Not thread-safe: one instance per forward pass (it keeps a scratch buffer).
+ * every activation row (two at a time). Sums are fp32 in a fixed order per activation row, the same whatever the
+ * batch, so a given weight row and activation row always give the same bits, alone or in any batch. Not thread-safe: one instance per forward pass (it keeps a scratch buffer).
  */
 public final class MatMul {
 
@@ -60,8 +60,8 @@ public final class MatMul {
         for (int r = start; r < end; r++) {
             long rowByte = 2L * r * cols;
             int b = 0;
-            for (; b + 4 <= batch; b += 4) {
-                dot4(data, rowByte, cols, xs, b * cols, out, b * rows + r, rows);
+            for (; b + 2 <= batch; b += 2) {
+                dot2(data, rowByte, cols, xs, b * cols, out, b * rows + r, rows);
             }
             for (; b < batch; b++) {
                 out[b * rows + r] = dot1(data, rowByte, cols, xs, b * cols);
@@ -98,45 +98,57 @@ public final class MatMul {
         return sum;
     }
 
-    /** One weight row with four consecutive deinterleaved activation rows; writes out[o], out[o+stride], ... */
-    private static void dot4(MemorySegment w, long rowByte, int cols, float[] xs, int xOffset,
+    /**
+     * One weight row with two consecutive deinterleaved activation rows; writes out[o] and out[o+stride]. Each
+     * activation row gets exactly the operations {@link #dot1} would give it, in the same order (four accumulators
+     * over pairs of chunks, the same final sum, the same scalar tail), so a row's result does not depend on how many
+     * rows share the batch or where it sits in it: batch invariance, which serving relies on (a request's tokens
+     * are the same alone or beside others). Only the weight loads and widening are shared. Two rows, not four: four
+     * rows of four accumulators each ran about 10% slower on AVX-512 than the old one-accumulator four-row kernel,
+     * two rows as fast (CPU time, batches of 16 and 64 on a 2048 x 2048 matrix; benchmarks/results/
+     * cpu-vm-20261206T1727Z-matmul-batch-ab.txt).
+     */
+    private static void dot2(MemorySegment w, long rowByte, int cols, float[] xs, int xOffset,
                              float[] out, int o, int stride) {
         int whole = cols - cols % CHUNK;
         int x0 = xOffset;
         int x1 = xOffset + cols;
-        int x2 = xOffset + 2 * cols;
-        int x3 = xOffset + 3 * cols;
-        FloatVector a0 = FloatVector.zero(FLOATS);
-        FloatVector a1 = FloatVector.zero(FLOATS);
-        FloatVector a2 = FloatVector.zero(FLOATS);
-        FloatVector a3 = FloatVector.zero(FLOATS);
-        for (int c = 0; c < whole; c += CHUNK) {
-            IntVector p = Bf16Lanes.load(w, rowByte + 2L * c);
-            FloatVector even = Bf16Lanes.even(p);
-            FloatVector odd = Bf16Lanes.odd(p);
-            a0 = odd.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x0 + c), a0));
-            a1 = odd.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x1 + c), a1));
-            a2 = odd.fma(FloatVector.fromArray(FLOATS, xs, x2 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x2 + c), a2));
-            a3 = odd.fma(FloatVector.fromArray(FLOATS, xs, x3 + c + LANES),
-                    even.fma(FloatVector.fromArray(FLOATS, xs, x3 + c), a3));
+        FloatVector a00 = FloatVector.zero(FLOATS), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        int c = 0;
+        for (; c + 2 * CHUNK <= whole; c += 2 * CHUNK) {
+            IntVector p0 = Bf16Lanes.load(w, rowByte + 2L * c);
+            IntVector p1 = Bf16Lanes.load(w, rowByte + 2L * (c + CHUNK));
+            FloatVector e0 = Bf16Lanes.even(p0);
+            FloatVector o0 = Bf16Lanes.odd(p0);
+            FloatVector e1 = Bf16Lanes.even(p1);
+            FloatVector o1 = Bf16Lanes.odd(p1);
+            a00 = e0.fma(FloatVector.fromArray(FLOATS, xs, x0 + c), a00);
+            a01 = o0.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + LANES), a01);
+            a02 = e1.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + CHUNK), a02);
+            a03 = o1.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + CHUNK + LANES), a03);
+            a10 = e0.fma(FloatVector.fromArray(FLOATS, xs, x1 + c), a10);
+            a11 = o0.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + LANES), a11);
+            a12 = e1.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + CHUNK), a12);
+            a13 = o1.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + CHUNK + LANES), a13);
         }
-        float s0 = Bf16Lanes.sumLanes(a0);
-        float s1 = Bf16Lanes.sumLanes(a1);
-        float s2 = Bf16Lanes.sumLanes(a2);
-        float s3 = Bf16Lanes.sumLanes(a3);
+        for (; c < whole; c += CHUNK) {
+            IntVector p = Bf16Lanes.load(w, rowByte + 2L * c);
+            FloatVector e = Bf16Lanes.even(p);
+            FloatVector od = Bf16Lanes.odd(p);
+            a00 = e.fma(FloatVector.fromArray(FLOATS, xs, x0 + c), a00);
+            a01 = od.fma(FloatVector.fromArray(FLOATS, xs, x0 + c + LANES), a01);
+            a10 = e.fma(FloatVector.fromArray(FLOATS, xs, x1 + c), a10);
+            a11 = od.fma(FloatVector.fromArray(FLOATS, xs, x1 + c + LANES), a11);
+        }
+        float s0 = Bf16Lanes.sumLanes(a00.add(a01).add(a02.add(a03)));
+        float s1 = Bf16Lanes.sumLanes(a10.add(a11).add(a12.add(a13)));
         for (int k = whole; k < cols; k++) {
             float weight = Bf16Lanes.get(w, rowByte / 2 + k);
             s0 += weight * xs[x0 + k];
             s1 += weight * xs[x1 + k];
-            s2 += weight * xs[x2 + k];
-            s3 += weight * xs[x3 + k];
         }
         out[o] = s0;
         out[o + stride] = s1;
-        out[o + 2 * stride] = s2;
-        out[o + 3 * stride] = s3;
     }
 }

@@ -19,6 +19,9 @@ final class OutputHead {
     private final MatMul matMul;
     private final float[] lastRow;
     private final float[] band;
+    /** Several sequences' normalised rows (serving), grown as needed. */
+    private float[] lastRows = new float[0];
+    private float[] bandRows = new float[0];
 
     OutputHead(ModelConfig config, RmsNorm norm, float[] normWeight, MatMul matMul) {
         this.config = config;
@@ -46,5 +49,37 @@ final class OutputHead {
         }
         matMul.multiply(rows, lastRow, 1, band);
         System.arraycopy(band, 0, logits, slot.firstRow(), rows.rows());
+    }
+
+    /** Normalises rows {@code rows[0..]} of {@code hidden} (one per sequence of a served batch), as {@link #normalize}. */
+    void normalizeRows(float[] hidden, int[] rows) {
+        int dim = config.hiddenSize();
+        if (lastRows.length < rows.length * dim) {
+            lastRows = new float[rows.length * dim];
+        }
+        for (int j = 0; j < rows.length; j++) {
+            norm.applyRow(hidden, rows[j] * dim, lastRows, j * dim, dim, normWeight);
+        }
+    }
+
+    /**
+     * As {@link #logits}, for the first {@code count} rows {@link #normalizeRows} prepared: the band's rows are
+     * multiplied with all of them in one pass, and row j's logits land in {@code logits[j]}.
+     */
+    void logitsRows(UnitWeights weights, float[][] logits, int count) {
+        MatrixSlot slot = weights.unit().slot(outputMatrix);
+        Bf16Matrix rows = weights.matrix(outputMatrix);
+        int n = rows.rows();
+        if (bandRows.length < count * n) {
+            bandRows = new float[count * n];
+        }
+        matMul.multiply(rows, lastRows, count, bandRows);
+        for (int j = 0; j < count; j++) {
+            if (slot.firstRow() + n > logits[j].length) {
+                throw new IllegalArgumentException("output rows " + slot.firstRow() + ".." + (slot.firstRow() + n)
+                        + " do not fit " + logits[j].length + " logits");
+            }
+            System.arraycopy(bandRows, j * n, logits[j], slot.firstRow(), n);
+        }
     }
 }

@@ -48,6 +48,35 @@ class MatMulTest {
         }
     }
 
+    /**
+     * Batch invariance: each activation row of a batch gets exactly the bits it gets alone, whatever the batch
+     * size and its place in the batch (rows in pairs take another kernel than a row left over), so that serving
+     * gives a request the same greedy tokens alone or beside others. Column counts cover whole chunk pairs, a
+     * single chunk and scalar tails.
+     */
+    @Property(tries = 80)
+    void eachRowGetsTheSameBitsAloneOrInAnyBatch(@ForAll @IntRange(min = 1, max = 24) int rows,
+                                                 @ForAll @IntRange(min = 1, max = 300) int cols,
+                                                 @ForAll @IntRange(min = 2, max = 11) int batch,
+                                                 @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Bf16Matrix w = randomMatrix(rows, cols, random);
+        float[] x = randomFloats(batch * cols, random);
+        float[] together = new float[batch * rows];
+        try (ParallelLoop loop = new ParallelLoop(2)) {
+            MatMul matMul = new MatMul(loop);
+            matMul.multiply(w, x, batch, together);
+            for (int b = 0; b < batch; b++) {
+                float[] alone = new float[rows];
+                matMul.multiply(w, java.util.Arrays.copyOfRange(x, b * cols, (b + 1) * cols), 1, alone);
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(Float.floatToRawIntBits(alone[r]), Float.floatToRawIntBits(together[b * rows + r]),
+                            "row " + r + " of batch member " + b + " of " + batch + " (" + cols + " columns)");
+                }
+            }
+        }
+    }
+
     @Test
     void sameBitsOnOneOrTwoThreads() {
         SplittableRandom random = new SplittableRandom(7);
