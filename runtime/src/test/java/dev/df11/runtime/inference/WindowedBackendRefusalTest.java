@@ -1,5 +1,6 @@
 package dev.df11.runtime.inference;
 
+import dev.df11.runtime.testmodels.DefaultsBackend;
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.model.UnsupportedModelException;
 import dev.df11.runtime.testmodels.RandomModelWriter;
@@ -10,7 +11,6 @@ import dev.df11.runtime.weights.WeightStores;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,50 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a context the window covers (where the window masks nothing).
  */
 class WindowedBackendRefusalTest {
-
-    /** A backend with the interface's defaults that only records whether it was loaded. */
-    private static final class DefaultsBackend implements Backend {
-        boolean loaded;
-
-        @Override
-        public String name() {
-            return "device";
-        }
-
-        @Override
-        public void load(WeightStore weights, int contextLength, int maxBatch) {
-            loaded = true;
-        }
-
-        @Override
-        public void embed(MemorySegment bf16Rows, int count) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void block(int layer, int startPos) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void finalNorm() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void logits(float[] out) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long workingBytes() {
-            return 0;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private static WeightStore windowedModel() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("windowed"), Flavor.MISTRAL_WINDOWED, 1);
@@ -83,7 +39,7 @@ class WindowedBackendRefusalTest {
                     + RandomModelWriter.WINDOW) && message.contains("--backend cpu")
                     && message.contains("--context " + RandomModelWriter.WINDOW), message);
         }
-        assertFalse(backend.loaded, "the backend loaded a model it cannot run");
+        assertFalse(backend.loaded(), "the backend loaded a model it cannot run");
     }
 
     @Test
@@ -91,6 +47,6 @@ class WindowedBackendRefusalTest {
         DefaultsBackend backend = new DefaultsBackend();
         WeightStore weights = windowedModel();
         new ForwardPass(backend, weights, RandomModelWriter.WINDOW, 1).close();
-        assertTrue(backend.loaded);
+        assertTrue(backend.loaded());
     }
 }

@@ -1,5 +1,6 @@
 package dev.df11.runtime.reference;
 
+import dev.df11.runtime.testmodels.DefaultsBackend;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.runtime.inference.ForwardPass;
@@ -57,7 +58,7 @@ class Phi3ReferenceTest {
 
     @Test
     void aBackendWithOnlyTheLlamaBlockRefusesPhi3BeforeLoading() throws IOException {
-        Gemma3ReferenceTest.LlamaOnlyBackend backend = new Gemma3ReferenceTest.LlamaOnlyBackend();
+        DefaultsBackend backend = new DefaultsBackend();
         Path dir = HfReferences.modelFolder("phi3-longrope-partial-untied", ConfigGeneration.TRANSFORMERS_5);
         WeightStore weights = WeightStores.open(dir, WeightStores.Df11Options.defaults());
         try (weights) {
@@ -66,6 +67,6 @@ class Phi3ReferenceTest {
             assertTrue(message.contains("fused qkv_proj and gate_up_proj and partial rotary (12 of 24"), message);
             assertTrue(message.contains("--backend cpu"), message);
         }
-        assertFalse(backend.loaded, "the backend loaded a model it cannot run");
+        assertFalse(backend.loaded(), "the backend loaded a model it cannot run");
     }
 }
