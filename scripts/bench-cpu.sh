@@ -8,6 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/jdk.sh"
+source "$root/scripts/lib/machine.sh"
 cd "$root"
 
 export DF11_STORIES15M_DIR="${DF11_STORIES15M_DIR:-$("$root/scripts/fetch-stories15M.sh" --print-dir)}"
@@ -16,11 +17,7 @@ mvn -B -q -ntp package -DskipTests -pl benchmarks -am
 mkdir -p benchmarks/results
 stamp="cpu-$(hostname -s)-$(date -u +%Y%m%dT%H%MZ)"
 {
-  echo "date:    $(date -u)"
-  echo "cpu:     $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores)"
-  echo "memory:  $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
-  echo "java:    $(java -version 2>&1 | head -1)"
-  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the run"
+  df11_machine_note
 } | tee "benchmarks/results/$stamp.txt"
 
 java -jar benchmarks/target/benchmarks.jar \
