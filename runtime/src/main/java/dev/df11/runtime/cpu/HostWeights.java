@@ -126,7 +126,7 @@ public final class HostWeights implements AutoCloseable {
             matrices.put(slot.name(), new Bf16Matrix(slot.name(), slot.rows(), slot.cols(),
                     decoded.asSlice(2 * slot.elementOffset(), 2 * slot.elementCount())));
         }
-        return new DecodedUnitWeights(unit, matrices);
+        return UnitWeights.of(unit, matrices);
     }
 
     /** Bytes of the decode buffers (0 when no unit is compressed). */
@@ -144,17 +144,6 @@ public final class HostWeights implements AutoCloseable {
     public void close() {
         if (buffers != null) {
             buffers.close();
-        }
-    }
-
-    private record DecodedUnitWeights(WeightUnit unit, Map<String, Bf16Matrix> matrices) implements UnitWeights {
-        @Override
-        public Bf16Matrix matrix(String weightName) {
-            Bf16Matrix matrix = matrices.get(weightName);
-            if (matrix == null) {
-                throw new IllegalArgumentException("unit " + unit.name() + " holds no matrix " + weightName);
-            }
-            return matrix;
         }
     }
 }

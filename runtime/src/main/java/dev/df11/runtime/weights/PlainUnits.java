@@ -32,7 +32,7 @@ final class PlainUnits {
             offset += matrix.elementCount();
         }
         WeightUnit unit = new WeightUnit(unitName, slots, null);
-        byUnit.put(unitName, new MappedUnitWeights(unit, Map.copyOf(matrices)));
+        byUnit.put(unitName, UnitWeights.of(unit, Map.copyOf(matrices)));
         return unit;
     }
 
@@ -42,16 +42,5 @@ final class PlainUnits {
             throw new IllegalArgumentException(source.location() + ": no plain unit " + unit.name());
         }
         return weights;
-    }
-
-    private record MappedUnitWeights(WeightUnit unit, Map<String, Bf16Matrix> matrices) implements UnitWeights {
-        @Override
-        public Bf16Matrix matrix(String weightName) {
-            Bf16Matrix matrix = matrices.get(weightName);
-            if (matrix == null) {
-                throw new IllegalArgumentException("unit " + unit.name() + " holds no matrix " + weightName);
-            }
-            return matrix;
-        }
     }
 }
