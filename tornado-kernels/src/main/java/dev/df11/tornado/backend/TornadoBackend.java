@@ -73,7 +73,7 @@ public final class TornadoBackend implements Backend {
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
         this.act = new Activations(shape);
         try {
-            this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement());
+            this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeMode());
         } catch (OutOfMemoryError e) {
             if (HostMemory.isOffHeap(e)) {   // the estimate checked before allocating was short: say so clearly too
                 throw HostMemory.explain(e, "the device arrays of this model");

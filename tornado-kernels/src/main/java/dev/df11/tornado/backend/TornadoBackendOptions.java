@@ -2,6 +2,9 @@ package dev.df11.tornado.backend;
 
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.Bf16Placement;
+import dev.df11.tornado.forward.weights.DecodeMode;
+
+import java.util.Objects;
 
 /**
  * How the TornadoVM backend runs a model.
@@ -16,9 +19,10 @@ import dev.df11.tornado.forward.weights.Bf16Placement;
  *                     (each ends in a host synchronisation) per token ({@link #DEFAULT_LAYERS_PER_GRAPH})
  * @param profile      record per-kernel device times ({@link TornadoBackend#profile()}); for diagnosis only, it
  *                     synchronises after every kernel
+ * @param decodeMode   how DF11 units are decoded on the device (the logits are the same bit for bit either way)
  */
 public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, KernelTuning tuning,
-        boolean cudaGraphs, int layersPerGraph, boolean profile) {
+        boolean cudaGraphs, int layersPerGraph, boolean profile, DecodeMode decodeMode) {
 
     /**
      * Decoder layers per task graph by default. Every graph execution ends in a host synchronisation, and the GPU
@@ -30,43 +34,52 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
      */
     public static final int DEFAULT_LAYERS_PER_GRAPH = 8;
 
+    /** How DF11 units are decoded unless asked otherwise. */
+    public static final DecodeMode DEFAULT_DECODE_MODE = DecodeMode.FUSED;
+
     public TornadoBackendOptions {
         if (layersPerGraph < 1) {
             throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
         }
+        Objects.requireNonNull(decodeMode, "decodeMode");
     }
 
     /**
      * The default device, BF16 resident, the device's work-group sizes from the tuning table, CUDA graphs where the
      * device runs PTX (each graph's launches replay as one CUDA graph, fewer launch gaps),
-     * {@link #DEFAULT_LAYERS_PER_GRAPH} layers per graph.
+     * {@link #DEFAULT_LAYERS_PER_GRAPH} layers per graph, DF11 units decoded {@link #DEFAULT_DECODE_MODE}.
      */
     public static TornadoBackendOptions defaults() {
-        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, null, true, DEFAULT_LAYERS_PER_GRAPH, false);
+        return new TornadoBackendOptions(null, Bf16Placement.DEVICE, null, true, DEFAULT_LAYERS_PER_GRAPH, false,
+                DEFAULT_DECODE_MODE);
     }
 
     public TornadoBackendOptions withDevice(String spec) {
-        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph, profile);
+        return new TornadoBackendOptions(spec, bf16Placement, tuning, cudaGraphs, layersPerGraph, profile, decodeMode);
     }
 
     public TornadoBackendOptions withPlacement(Bf16Placement placement) {
-        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph, profile);
+        return new TornadoBackendOptions(device, placement, tuning, cudaGraphs, layersPerGraph, profile, decodeMode);
     }
 
     public TornadoBackendOptions withCudaGraphs(boolean enabled) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, profile);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, enabled, layersPerGraph, profile, decodeMode);
     }
 
     public TornadoBackendOptions withTuning(KernelTuning sizes) {
-        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, profile);
+        return new TornadoBackendOptions(device, bf16Placement, sizes, cudaGraphs, layersPerGraph, profile, decodeMode);
     }
 
 
     public TornadoBackendOptions withLayersPerGraph(int layers) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers, profile);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layers, profile, decodeMode);
+    }
+
+    public TornadoBackendOptions withDecodeMode(DecodeMode mode) {
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, profile, mode);
     }
 
     public TornadoBackendOptions withProfile(boolean enabled) {
-        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, enabled);
+        return new TornadoBackendOptions(device, bf16Placement, tuning, cudaGraphs, layersPerGraph, enabled, decodeMode);
     }
 }

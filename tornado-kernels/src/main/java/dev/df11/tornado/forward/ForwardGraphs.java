@@ -1,5 +1,6 @@
 package dev.df11.tornado.forward;
 
+import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceLayer;
 import dev.df11.tornado.forward.weights.DeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
@@ -112,7 +113,7 @@ public final class ForwardGraphs {
     }
 
     private void countDecode(String name, String task, DeviceUnit unit) {
-        if (unit.compressed()) {
+        if (unit.usesDecodeBuffer()) {
             bytesByTask.put(name + "." + task, 2L * unit.decodedElements());
         }
     }
@@ -140,7 +141,7 @@ public final class ForwardGraphs {
         List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.normed, act.scales, act.qkv,
                 act.attention,
                 act.gateUp, act.mlp, act.scores, act.rotary.cos(), act.rotary.sin()));
-        if (layers.stream().anyMatch(l -> l.unit().compressed())) {
+        if (layers.stream().anyMatch(l -> l.unit().usesDecodeBuffer())) {
             uses.add(decodeBuffer);
         }
         TaskGraph graph = chain.join(new TaskGraph(name), true, uses.toArray());
@@ -165,7 +166,6 @@ public final class ForwardGraphs {
         graph = unit.addDecode(graph, name, tag + "decode", decodeBuffer, grids);
         countDecode(name, tag + "decode", unit);
 
-        WeightPlanes w = unit.planes(decodeBuffer);
         int dim = shape.hidden();
         int qkvWidth = shape.qkvWidth();
         int inter = shape.intermediate();
@@ -174,7 +174,7 @@ public final class ForwardGraphs {
         float eps = shape.eps();
 
         graph = rmsNorm(graph, name, tag + "attnNorm", layer.inputNorm());
-        graph = matVec(graph, name, tag + "qkv", w, layer.offsets().qkv(), qkvWidth, dim, act.normed, act.qkv, 0, 0);
+        graph = matVec(graph, name, tag + "qkv", unit, layer.offsets().qkv(), qkvWidth, dim, act.normed, act.qkv, 0, 0);
         if (layer.qkvBias() != null) {
             graph = task(graph, name, tag + "qkvBias", items(batch * qkvWidth),
                     g -> g.task(tag + "qkvBias", ElementwiseKernels::addBias, new KernelContext(), act.qkv,
@@ -194,15 +194,15 @@ public final class ForwardGraphs {
                         layer.keyCache(), layer.valueCache(), act.scores, act.attention, shape.heads(),
                         shape.kvHeads(), shape.headDim(), shape.contextLength(), shape.attentionScale(), qkvWidth,
                         act.batch));
-        graph = matVec(graph, name, tag + "o", w, layer.offsets().output(), dim, shape.queryDim(), act.attention,
+        graph = matVec(graph, name, tag + "o", unit, layer.offsets().output(), dim, shape.queryDim(), act.attention,
                 act.hidden, 1, 0);
         graph = rmsNorm(graph, name, tag + "mlpNorm", layer.postAttentionNorm());
-        graph = matVec(graph, name, tag + "gateUp", w, layer.offsets().gateUp(), 2 * inter, dim, act.normed,
+        graph = matVec(graph, name, tag + "gateUp", unit, layer.offsets().gateUp(), 2 * inter, dim, act.normed,
                 act.gateUp, 0, 0);
         graph = task(graph, name, tag + "swiglu", items(batch * inter),
                 g -> g.task(tag + "swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp,
                         inter, act.batch));
-        graph = matVec(graph, name, tag + "down", w, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1, 0);
+        graph = matVec(graph, name, tag + "down", unit, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1, 0);
         return graph;
     }
 
@@ -210,7 +210,7 @@ public final class ForwardGraphs {
         String name = prefix + "output";
         DeviceUnit unit = weights.output();
         List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.normed, act.scales));
-        if (unit.compressed()) {
+        if (unit.usesDecodeBuffer()) {
             uses.add(decodeBuffer);
         }
         TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
@@ -219,17 +219,30 @@ public final class ForwardGraphs {
         graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
         countDecode(name, "decode", unit);
         graph = rmsNorm(graph, name, "finalNorm", weights.finalNorm());
-        graph = matVec(graph, name, "logits", unit.planes(decodeBuffer), weights.outputOffset(), shape.vocab(),
+        graph = matVec(graph, name, "logits", unit, weights.outputOffset(), shape.vocab(),
                 shape.hidden(), act.normed, act.logits, 0, 1);
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
     }
 
-    private TaskGraph matVec(TaskGraph graph, String name, String task, WeightPlanes weights, int offset, int rows,
+    /**
+     * Adds {@code out (+)= W x} for the {@code rows x cols} matrix at element {@code offset} of {@code unit}: the
+     * fused decode-and-multiply kernel for a fused DF11 unit, the planes kernel otherwise (a BF16 unit, or a DF11
+     * unit its decode task has expanded into {@link #decodeBuffer}). Both run the same launch and the same
+     * dot-product code, so the result does not depend on which.
+     */
+    private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
         grids.addWorkerGrid(name + "." + task, groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
         bytesByTask.put(name + "." + task, 2L * rows * cols);
+        if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
+            CompressedDeviceUnit.FusedMatrix m = compressed.fusedMatrix(offset, rows, cols);
+            return graph.task(task, FusedMatVecKernels::matVecFused, new KernelContext(), m.codeWords(), m.tables(),
+                    m.chunkStarts(), m.chunkBase(), m.signMantissa(), offset, rows, cols, x, out, accumulate,
+                    lastOnly, launch.rows(), act.batch, act.scales);
+        }
+        WeightPlanes weights = unit.planes(decodeBuffer);
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
                 weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), act.batch,
                 act.scales);

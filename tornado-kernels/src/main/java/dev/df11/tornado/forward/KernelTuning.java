@@ -117,14 +117,26 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                 family.get("elementwise").asInt(), rules);
     }
 
-    /** The launch for a {@code rows x cols} product: the first rule that covers the shape, else the default. */
+    /**
+     * The launch for a {@code rows x cols} product: the first rule that covers the shape, else the default, with its
+     * rows per group halved while they hold more weights than the fused kernel's stage
+     * ({@link FusedMatVecKernels#STAGE_ELEMENTS}). Every matrix-vector kernel takes this one launch: a row's
+     * work-items and their stride set the order its products are added in, so BF16, exact DF11 and fused DF11 add
+     * them in the same order only with the same launch.
+     */
     public MatVecLaunch matVecLaunch(int rows, int cols) {
+        MatVecLaunch chosen = new MatVecLaunch(matVec, matVecRows);
         for (ShapeRule rule : byShape) {
             if (rule.covers(rows, cols)) {
-                return rule.launch();
+                chosen = rule.launch();
+                break;
             }
         }
-        return new MatVecLaunch(matVec, matVecRows);
+        int perGroup = chosen.rows();
+        while (perGroup > 1 && (long) perGroup * cols > FusedMatVecKernels.STAGE_ELEMENTS) {
+            perGroup /= 2;
+        }
+        return perGroup == chosen.rows() ? chosen : new MatVecLaunch(chosen.local(), perGroup);
     }
 
     /** These sizes with {@code local} work-items per matrix-vector group serving {@code rows} rows, for every shape. */

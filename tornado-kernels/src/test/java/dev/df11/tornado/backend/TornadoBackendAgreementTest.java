@@ -1,6 +1,7 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.runtime.cpu.CpuBackend;
+import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.runtime.model.UnsupportedModelException;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
@@ -81,6 +82,25 @@ class TornadoBackendAgreementTest {
         for (int step = 0; step < perBlock.logits().size(); step++) {
             assertArrayEquals(bits(perBlock.logits().get(step)), bits(grouped.logits().get(step)),
                     "one graph for both layers changed the logits at step " + step);
+        }
+    }
+
+    /** The fused decode-and-multiply kernels and the two-phase decode give the same logits, bit for bit. */
+    @Test
+    void fusedAndExactDecodeGiveTheSameBits() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("modes"), RandomModelWriter.Flavor.LLAMA3_UNTIED, 13);
+        Path df11Dir = TestModels.compress(dir);
+        var options = new WeightStores.Df11Options(2);
+        Generation fused = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()
+                .withDecodeMode(DecodeMode.FUSED), null), WeightStores.open(df11Dir, options), PROMPT, STEPS,
+                CONTEXT, MAX_BATCH);
+        Generation exact = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()
+                .withDecodeMode(DecodeMode.EXACT), null), WeightStores.open(df11Dir, options), PROMPT, STEPS,
+                CONTEXT, MAX_BATCH);
+        assertArrayEquals(exact.tokens(), fused.tokens());
+        for (int step = 0; step < exact.logits().size(); step++) {
+            assertArrayEquals(bits(exact.logits().get(step)), bits(fused.logits().get(step)),
+                    "fused decoding changed the logits at step " + step);
         }
     }
 

@@ -7,6 +7,8 @@ import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.tornado.api.DecodeTask;
 import dev.df11.tornado.api.Df11Tasks;
+import dev.df11.tornado.decode.PackedInputs;
+import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.tornado.forward.WeightPlanes;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -14,21 +16,37 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
+import java.util.List;
+
 /**
- * A DF11 unit kept compressed on the device, decoded through the DF11 embedding API ({@link Df11Tasks}): the decode
- * tasks added to a graph move the compressed arrays on the first execution only, and every execution of the graph
- * starts by decoding the whole unit's exponents into the shared exponent plane (v3f). The kernels then read the
- * weights from that plane and from the unit's own sign/mantissa bytes, which stay resident: no BF16 copy of the unit
- * ever exists on the device, and the shared buffer is a byte per weight. The task's per-block consistency flags stay
- * on the device until {@link #verify} is asked to look at them.
+ * A DF11 unit kept compressed on the device, in one of two {@link DecodeMode}s.
+ *
+ * <p>{@link DecodeMode#EXACT}: decoded through the DF11 embedding API ({@link Df11Tasks}): the decode tasks added to
+ * a graph move the compressed arrays on the first execution only, and every execution of the graph starts by
+ * decoding the whole unit's exponents into the shared exponent plane (v3f). The kernels then read the weights from
+ * that plane and from the unit's own sign/mantissa bytes, which stay resident. The task's per-block consistency flags
+ * stay on the device until {@link #verify} is asked to look at them.
+ *
+ * <p>{@link DecodeMode#FUSED}: no decode task and no shared plane; each matrix-vector product decodes its rows itself
+ * ({@link dev.df11.tornado.forward.FusedMatVecKernels}) from the stream, the tables and the sign/mantissa bytes, with
+ * the chunk index {@link ChunkStarts} made (and the stream checked) on the host when the unit is created.
+ *
+ * <p>Either way no BF16 copy of the unit ever exists on the device.
  */
 public final class CompressedDeviceUnit implements DeviceUnit {
 
     private final CompressedUnit unit;
+    private final ChunkStarts chunks;
     private DecodeTask task;
 
-    private CompressedDeviceUnit(CompressedUnit unit) {
+    private CompressedDeviceUnit(CompressedUnit unit, ChunkStarts chunks) {
         this.unit = unit;
+        this.chunks = chunks;
+    }
+
+    /** The arrays a fused matrix-vector task reads for one matrix of this unit. */
+    public record FusedMatrix(IntArray codeWords, IntArray tables, IntArray chunkStarts, int chunkBase,
+            IntArray signMantissa) {
     }
 
     /**
@@ -36,20 +54,77 @@ public final class CompressedDeviceUnit implements DeviceUnit {
      * DF11 unit is decoded on the device, whatever range of it {@code unit} (for example a band of output rows)
      * covers.
      */
-    public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed) {
+    public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, DecodeMode mode) {
         CompressedUnit arrays = CompressedUnit.of(compressed);
         if (arrays.elements() < unit.source().to()) {
             throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
                     + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
         }
-        return new CompressedDeviceUnit(arrays);
+        ChunkStarts chunks = fusable(unit, compressed, mode) ? ChunkStarts.of(compressed, matrices(unit)) : null;
+        return new CompressedDeviceUnit(arrays, chunks);
+    }
+
+    /**
+     * Whether {@code unit} runs fused in {@code mode}: its stream fits 32-bit chunk starts and every row fits the
+     * fused kernel's stage; otherwise it is decoded exactly (same products, one more pass over memory).
+     */
+    static boolean fusable(WeightUnit unit, Df11Unit compressed, DecodeMode mode) {
+        return mode == DecodeMode.FUSED && ChunkStarts.fits(compressed)
+                && unit.matrices().stream().allMatch(s -> s.cols() <= FusedMatVecKernels.STAGE_ELEMENTS
+                        && (s.cols() & 3) == 0);
+    }
+
+    /** The unit's matrices where they lie in the whole DF11 unit. */
+    static List<ChunkStarts.Matrix> matrices(WeightUnit unit) {
+        return unit.matrices().stream()
+                .map(s -> new ChunkStarts.Matrix(LayerOffsets.bufferOffset(unit, s), s.rows(), s.cols()))
+                .toList();
+    }
+
+    /** Whether this unit's products decode their own exponents ({@link DecodeMode#FUSED}). */
+    public boolean fused() {
+        return chunks != null;
+    }
+
+    /**
+     * What a fused product of the {@code rows x cols} matrix at element {@code offset} reads. The rows may run over
+     * several consecutive matrices of the same width (q|k|v, gate|up).
+     *
+     * @throws IllegalStateException    when the unit is not fused
+     * @throws IllegalArgumentException when no indexed matrices cover those rows
+     */
+    public FusedMatrix fusedMatrix(int offset, int rows, int cols) {
+        if (chunks == null) {
+            throw new IllegalStateException("unit " + unit.name() + " is not fused");
+        }
+        ChunkStarts.Span first = chunks.spanAt(offset);
+        long covered = 0;
+        long at = offset;
+        ChunkStarts.Span span = first;
+        while (span != null && span.cols() == cols && covered < rows) {
+            covered += span.rows();
+            at = span.end();
+            span = chunks.spanAt(at);
+        }
+        if (first == null || covered < rows) {
+            throw new IllegalArgumentException("unit " + unit.name() + ": no indexed matrices of " + cols
+                    + " columns cover " + rows + " rows from element " + offset);
+        }
+        PackedInputs packed = unit.packedInputs();
+        return new FusedMatrix(packed.codeWords(), packed.tables(), chunks.starts(), first.base(),
+                unit.signMantissaWords());
     }
 
     /**
      * Off-heap host bytes of {@code unit}'s kernel-ready arrays ({@link CompressedUnit}), from its sizes alone: the
      * packed tables, the padded stream and sign/mantissa words, the positions and the gaps.
      */
-    static long hostBytes(Df11Unit unit) {
+    static long hostBytes(WeightUnit weights, Df11Unit unit, DecodeMode mode) {
+        long index = fusable(weights, unit, mode) ? ChunkStarts.bytes(matrices(weights)) : 0;
+        return index + hostBytes(unit);
+    }
+
+    private static long hostBytes(Df11Unit unit) {
         long tables = (unit.luts().byteSize() / 256 - 1 + 2) * 256L * Integer.BYTES;
         long stream = Math.max((long) unit.blockCount() * Df11Layout.BYTES_PER_BLOCK + 16,
                 unit.encodedExponent().byteSize()) + 3;
@@ -63,13 +138,13 @@ public final class CompressedDeviceUnit implements DeviceUnit {
     }
 
     @Override
-    public boolean compressed() {
-        return true;
+    public boolean usesDecodeBuffer() {
+        return !fused();
     }
 
     @Override
     public int decodedElements() {
-        return unit.elements();
+        return fused() ? 0 : unit.elements();
     }
 
     @Override
@@ -77,15 +152,26 @@ public final class CompressedDeviceUnit implements DeviceUnit {
         return new WeightPlanes(exponentBuffer, unit.signMantissaWords());
     }
 
-    /** The sign/mantissa bytes the kernels read, once; the decode tasks move the other compressed arrays. */
+    /**
+     * The arrays the kernels read, once: the sign/mantissa bytes (exact: the decode tasks move the other compressed
+     * arrays), or everything a fused product reads.
+     */
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
+        if (fused()) {
+            PackedInputs packed = unit.packedInputs();
+            return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.signMantissaWords(),
+                    packed.codeWords(), packed.tables(), chunks.starts());
+        }
         return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.signMantissaWords());
     }
 
     @Override
     public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray exponentBuffer,
             GridScheduler grids) {
+        if (fused()) {
+            return graph;
+        }
         if (task != null) {
             throw new IllegalStateException("unit " + unit.name() + " already decodes in " + task.id());
         }
@@ -101,6 +187,9 @@ public final class CompressedDeviceUnit implements DeviceUnit {
      * @throws Df11FormatException naming the unit and block when a block's codes disagree with its positions
      */
     public void verify(TornadoExecutionResult result) {
+        if (fused()) {
+            return;   // the chunk index walked and checked every code on the host
+        }
         if (task == null) {
             throw new IllegalStateException("unit " + unit.name() + " has no decode task");
         }
@@ -109,7 +198,17 @@ public final class CompressedDeviceUnit implements DeviceUnit {
 
     @Override
     public long deviceBytes() {
+        if (fused()) {
+            PackedInputs packed = unit.packedInputs();
+            return unit.signMantissaWords().getNumBytesOfSegment() + packed.codeWords().getNumBytesOfSegment()
+                    + packed.tables().getNumBytesOfSegment() + chunks.starts().getNumBytesOfSegment();
+        }
         // The unit's arrays, plus per block a status flag and two boundary quads.
         return unit.deviceBytes() + 12L * unit.blocks();
+    }
+
+    /** Device bytes of the fused index ({@link ChunkStarts}); 0 for an exact unit. */
+    public long chunkIndexBytes() {
+        return fused() ? chunks.starts().getNumBytesOfSegment() : 0;
     }
 }

@@ -17,8 +17,8 @@ public sealed interface DeviceUnit permits PlainDeviceUnit, CompressedDeviceUnit
     /** The unit's name, for messages. */
     String name();
 
-    /** Whether this unit is decoded into the shared decode buffer. */
-    boolean compressed();
+    /** Whether this unit is decoded into the shared decode buffer (a DF11 unit in {@link DecodeMode#EXACT}). */
+    boolean usesDecodeBuffer();
 
     /** Elements the decode buffer needs for this unit (0 for plain units). */
     int decodedElements();

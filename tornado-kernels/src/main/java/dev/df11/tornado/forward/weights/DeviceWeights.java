@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
- * norm. DF11 units stay compressed (decoded on the device each step, by v3f); plain BF16 units are split into the two weight planes
+ * norm. DF11 units stay compressed (decoded on the device each step, inside the products or by v3f:
+ * {@link DecodeMode}); plain BF16 units are split into the two weight planes
  * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
  *
  * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed
@@ -31,15 +32,16 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Builds the device arrays of {@code store}'s model for {@code shape}. */
-    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement) {
+    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement,
+            DecodeMode decodeMode) {
         ModelConfig config = store.config();
-        HostMemory.require(hostBytes(store, shape), "the " + store.kind() + " weights and KV cache of this model ("
+        HostMemory.require(hostBytes(store, shape, decodeMode), "the " + store.kind() + " weights and KV cache of this model ("
                 + config.layerCount() + " layers, context " + shape.contextLength() + ")");
         List<DeviceLayer> layers = new ArrayList<>();
         int decode = 0;
         for (int layer = 0; layer < config.layerCount(); layer++) {
             WeightUnit unit = store.layerUnit(layer);
-            DeviceUnit device = deviceUnit(store, unit, placement);
+            DeviceUnit device = deviceUnit(store, unit, placement, decodeMode);
             decode = Math.max(decode, device.decodedElements());
             layers.add(new DeviceLayer(device, LayerOffsets.of(unit, layer, shape),
                     floats(store, ModelLayout.inputNorm(layer)),
@@ -52,7 +54,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     new FloatArray(shape.contextLength() * shape.kvDim())));
         }
         WeightUnit outputUnit = store.outputUnit();
-        DeviceUnit output = deviceUnit(store, outputUnit, placement);
+        DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode);
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
@@ -77,10 +79,11 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
         return (int) start;
     }
 
-    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement) {
+    private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement,
+            DecodeMode decodeMode) {
         Optional<Df11Unit> compressed = store.compressed(unit);
         if (compressed.isPresent()) {
-            return CompressedDeviceUnit.of(unit, compressed.get());
+            return CompressedDeviceUnit.of(unit, compressed.get(), decodeMode);
         }
         return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
     }
@@ -90,7 +93,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
      * DF11 unit its kernel-ready arrays, per plain unit its two planes, and the KV cache. Computed from the sizes
      * alone, before anything is allocated.
      */
-    static long hostBytes(WeightStore store, ForwardShape shape) {
+    static long hostBytes(WeightStore store, ForwardShape shape, DecodeMode decodeMode) {
         long total = 2L * store.config().layerCount() * shape.contextLength() * shape.kvDim() * Float.BYTES;
         List<WeightUnit> units = new ArrayList<>();
         for (int layer = 0; layer < store.config().layerCount(); layer++) {
@@ -99,7 +102,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
         units.add(store.outputUnit());
         for (WeightUnit unit : units) {
             Optional<Df11Unit> compressed = store.compressed(unit);
-            total += compressed.isPresent() ? CompressedDeviceUnit.hostBytes(compressed.get())
+            total += compressed.isPresent() ? CompressedDeviceUnit.hostBytes(unit, compressed.get(), decodeMode)
                     : 2L * Integer.BYTES * WeightPlanes.wordsFor(PlainDeviceUnit.elements(unit));
         }
         return total;

@@ -46,7 +46,7 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
     }
 
     @Override
-    public boolean compressed() {
+    public boolean usesDecodeBuffer() {
         return false;
     }
 

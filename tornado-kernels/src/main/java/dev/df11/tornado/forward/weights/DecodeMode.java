@@ -1,0 +1,47 @@
+package dev.df11.tornado.forward.weights;
+
+/**
+ * How the device reads a DF11 unit's weights. Both give the same products bit for bit (the same dot-product code in
+ * the same order), so the logits do not depend on the mode.
+ */
+public enum DecodeMode {
+
+    /**
+     * Exponents decoded inside the matrix-vector kernels ({@link dev.df11.tornado.forward.FusedMatVecKernels}): no
+     * decoded weight reaches global memory, no shared decode buffer. Needs a per-chunk index of the stream made at
+     * load time ({@link ChunkStarts}, 0.5 bit per weight) and rows of at most
+     * {@link dev.df11.tornado.forward.FusedMatVecKernels#STAGE_ELEMENTS} weights; a unit that does not qualify is
+     * decoded {@link #EXACT}ly instead.
+     */
+    FUSED("fused"),
+    /**
+     * Each block's unit decoded in full into a shared exponent plane (v3f) right before the block runs; the kernels
+     * then read the plane. The two-phase path of the embedding API.
+     */
+    EXACT("exact");
+
+    private final String id;
+
+    DecodeMode(String id) {
+        this.id = id;
+    }
+
+    /** The name used on the command line. */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * The mode called {@code id}.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static DecodeMode parse(String id) {
+        for (DecodeMode mode : values()) {
+            if (mode.id.equals(id)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("unknown decode mode '" + id + "'; expected fused or exact");
+    }
+}
