@@ -80,6 +80,9 @@ public final class ChatCommand extends Df11Command {
             description = "Prompt tokens per forward pass, at least 1 (default: ${DEFAULT-VALUE}).")
     long batch;
 
+    @Mixin
+    DecodeModeOption decodeMode = new DecodeModeOption();
+
     @Option(names = "--prefetch", description = "DF11: decode the next unit on a background thread.")
     boolean prefetch;
 
@@ -109,7 +112,8 @@ public final class ChatCommand extends Df11Command {
                     DEFAULT_CONTEXT_CAP, "cpu".equals(backend));
             JsonNode configJson = JSON.readTree(model.resolve("config.json").toFile());
             tokenizer = Tokenizers.load(model, configJson);
-            forward = new ForwardPass(Backends.create(backend, threadCount, device, prefetch), weights, contextLength,
+            forward = new ForwardPass(
+                    Backends.create(backend, threadCount, device, prefetch, decodeMode.value()), weights, contextLength,
                     (int) Math.min(batch, contextLength));
         } catch (Exception | Error e) {
             weights.close();

@@ -103,6 +103,9 @@ public final class GenerateCommand extends Df11Command {
             description = "Prompt tokens per forward pass, at least 1 (default: ${DEFAULT-VALUE}).")
     long batch;
 
+    @Mixin
+    DecodeModeOption decodeMode = new DecodeModeOption();
+
     @Option(names = "--prefetch", description = "DF11: decode the next unit on a background thread while the "
             + "current one computes (a second decode buffer).")
     boolean prefetch;
@@ -150,7 +153,8 @@ public final class GenerateCommand extends Df11Command {
             promptIds = promptIds(tokenizer, config);
             GenerateOptionChecks.checkPrompt(promptIds, prompt.ids != null ? "--prompt-ids"
                     : prompt.text != null ? "--prompt" : "the default prompt (BOS)", config, contextLength);
-            forward = new ForwardPass(Backends.create(backend, threadCount, device, prefetch), weights, contextLength,
+            forward = new ForwardPass(
+                    Backends.create(backend, threadCount, device, prefetch, decodeMode.value()), weights, contextLength,
                     (int) Math.min(batch, contextLength));
         } catch (Exception | Error e) {
             weights.close();

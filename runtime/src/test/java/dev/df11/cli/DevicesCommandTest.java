@@ -31,4 +31,13 @@ class DevicesCommandTest {
         assertTrue(device.err().contains("has no devices to choose from"), device.toString());
         assertTrue(!device.err().contains("\tat "), "no stack trace: " + device);
     }
+
+    @Test
+    void decodeModeOnTheCpuBackendIsAMessage() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", TestModels.stories15M(), "--decode-mode", "fused",
+                "--max-tokens", "1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--decode-mode applies to --backend tornado"), run.toString());
+        assertTrue(!run.out().contains("Once"), "refused before the prompt is echoed: " + run);
+    }
 }

@@ -13,6 +13,7 @@ import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.Bf16Placement;
+import dev.df11.tornado.forward.weights.DecodeMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +57,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
     /** How the weights are held. */
     enum Mode {
         BF16_DEVICE("bf16-device", "BF16 resident on the device"),
-        DF11_DEVICE("df11-device", "DF11 resident, decoded per block"),
+        DF11_DEVICE("df11-device", "DF11 resident, decoded inside the products (fused)"),
+        DF11_EXACT("df11-exact", "DF11 resident, each block decoded into a buffer first (exact)"),
         BF16_HOST("bf16-host", "BF16 in host memory, copied per block");
 
         final String id;
@@ -70,7 +72,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         static Mode parse(String id) {
             return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("unknown mode '" + id + "'; known: bf16-device, df11-device,"
-                            + " bf16-host"));
+                            + " df11-exact, bf16-host"));
         }
     }
 
@@ -88,7 +90,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
     @Option(names = "--df11", description = "Use this DF11 folder instead of a synthetic one (needs --bf16).")
     Path df11;
 
-    @Option(names = "--modes", split = ",", defaultValue = "bf16-device,df11-device,bf16-host",
+    @Option(names = "--modes", split = ",", defaultValue = "bf16-device,df11-device,df11-exact,bf16-host",
             description = "Modes to run, in order (default: ${DEFAULT-VALUE}). For clean peak-memory numbers run one"
                     + " mode per process.")
     List<String> modes;
@@ -225,14 +227,16 @@ public final class GenerateBenchmark implements Callable<Integer> {
     }
 
     private ModeResult run(Mode mode, BenchModels models, TornadoDevice target, int hostThreads) throws IOException {
-        Path dir = mode == Mode.DF11_DEVICE ? models.df11() : models.bf16();
+        boolean df11 = mode == Mode.DF11_DEVICE || mode == Mode.DF11_EXACT;
+        Path dir = df11 ? models.df11() : models.bf16();
         WeightStore store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads));
         TornadoBackendOptions options = TornadoBackendOptions.defaults()
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
                 .withCudaGraphs(cudaGraphs && !profile)
                 .withLayersPerGraph(layersPerGraph)
                 .withProfile(profile)
-                .withTuning(tuning(target));
+                .withTuning(tuning(target))
+                .withDecodeMode(mode == Mode.DF11_EXACT ? DecodeMode.EXACT : DecodeMode.FUSED);
         TornadoBackend backend = new TornadoBackend(options, target);
         long start = System.nanoTime();
         try (ForwardPass forward = new ForwardPass(backend, store, context, 1)) {
@@ -266,6 +270,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             result.steps = new Timings(mode.id + " token", stepNanos);
             result.deviceBytes = backend.deviceBytes();
             result.decodeBufferBytes = backend.decodeBufferBytes();
+            result.fusedIndexBytes = backend.fusedIndexBytes();
             result.workingBytes = backend.workingBytes();
             result.storeKind = store.kind();
             result.layersPerGraph = backend.layersPerGraph();
@@ -338,6 +343,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         int[] tokens;
         long deviceBytes;
         long decodeBufferBytes;
+        long fusedIndexBytes;
         long workingBytes;
         OptionalLong processBytes = OptionalLong.empty();
         OptionalLong deviceUsedBytes = OptionalLong.empty();
@@ -378,6 +384,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             node.put("first_run_seconds", firstRunNanos / 1e9);
             node.put("device_bytes_accounted", deviceBytes);
             node.put("decode_buffer_bytes", decodeBufferBytes);
+            node.put("fused_index_bytes", fusedIndexBytes);
             node.put("activations_and_kv_bytes", workingBytes);
             if (processBytes.isPresent()) {
                 node.put("nvidia_smi_process_bytes", processBytes.getAsLong());

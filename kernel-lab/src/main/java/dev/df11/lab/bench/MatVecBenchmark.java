@@ -1,5 +1,11 @@
 package dev.df11.lab.bench;
 
+import dev.df11.tornado.forward.weights.ChunkStarts;
+import dev.df11.tornado.forward.FusedMatVecKernels;
+import dev.df11.tornado.decode.PackedInputs;
+import dev.df11.tornado.api.CompressedUnit;
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.codec.Df11Encoder;
 import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.Bf16Scales;
@@ -33,8 +39,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 /**
- * Device time of the forward pass's BF16 matrix-vector kernel on the matrix shapes of a model, for several launch
- * configurations (work-group size, rows per group), beside a device copy of the same bytes as the bandwidth ceiling.
+ * Device time of the forward pass's matrix-vector kernels on the matrix shapes of a model, for several launch
+ * configurations (work-group size, rows per group): the planes kernel on BF16 weights and, where the launch fits its
+ * stage, the fused DF11 kernel on the same weights compressed (checked bit for bit against the planes kernel of the
+ * same launch), beside a device copy of the BF16 bytes as the bandwidth ceiling.
  * Each configuration's output is checked against a host reference (fp64 sums of the same BF16 weights), so a fast
  * but wrong configuration is reported as such. GB/s count the weight bytes read (activations are cached re-reads).
  *
@@ -102,18 +110,30 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 x.set(i, (float) random.nextGaussian());
             }
             double[] reference = reference(bf16, rows, cols, x);
+            Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode(shape, List.of(bf16));
+            CompressedUnit compressed = CompressedUnit.of(unit);
+            ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
             for (String config : configs) {
                 String[] lr = config.split(":");
                 int local = Integer.parseInt(lr[0].trim());
                 int rowsPerGroup = Integer.parseInt(lr[1].trim());
-                BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup, target);
+                FloatArray planesOut = new FloatArray(rows);
+                BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup, target,
+                        planesOut);
                 allExact &= row.check().startsWith("ok");
                 report.add(row);
+                if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
+                    BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, x, reference, local,
+                            rowsPerGroup, target, planesOut);
+                    allExact &= fused.check().startsWith("ok");
+                    report.add(fused);
+                }
             }
             report.add(timeCopy(shape, bf16, target));
         }
         report.print(System.out);
-        System.out.println("GB/s: matrix-vector rows count the weight bytes read; copy rows count read + write.");
+        System.out.println("GB/s: matrix-vector rows count the weight bytes read (BF16 planes: 2 per weight; fused:"
+                + " the compressed bytes); copy rows count read + write.");
         if (out != null) {
             report.write(out);
             System.out.println("wrote " + out);
@@ -122,8 +142,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     private BenchmarkReport.Row time(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
-            double[] reference, int local, int rowsPerGroup, TornadoDevice target) throws Exception {
-        FloatArray output = new FloatArray(rows);
+            double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray output)
+            throws Exception {
         IntArray batch = new IntArray(2);
         batch.set(ForwardKernels.START, 0);
         batch.set(ForwardKernels.COUNT, 1);
@@ -147,6 +167,53 @@ public final class MatVecBenchmark implements Callable<Integer> {
             plan.freeDeviceMemory();
             return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup, "matVec " + local
                     + " work-items, " + rowsPerGroup + " rows per group", 2L * rows * cols,
+                    timed.kernel(), timed.wall(), check);
+        }
+    }
+
+    /**
+     * The fused DF11 kernel on the same matrix and launch: checked against the reference and, bit for bit, against the
+     * planes kernel's output {@code planesOut} of the same launch. Bytes counted: the compressed bytes it reads (the
+     * matrix's code stream, sign/mantissa bytes and chunk index), so its GB/s compare with the copy ceiling; weights
+     * per second are in the description's weight count over the median time.
+     */
+    private BenchmarkReport.Row timeFused(String shape, CompressedUnit unit, ChunkStarts chunks, int rows, int cols,
+            FloatArray x, double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut)
+            throws Exception {
+        FloatArray output = new FloatArray(rows);
+        IntArray batch = new IntArray(2);
+        batch.set(ForwardKernels.START, 0);
+        batch.set(ForwardKernels.COUNT, 1);
+        FloatArray scales = Bf16Scales.table();
+        PackedInputs packed = unit.packedInputs();
+        String graphName = "mvf_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.codeWords(), packed.tables(),
+                        chunks.starts(), unit.signMantissaWords(), x, batch, scales)
+                .task("mv", FusedMatVecKernels::matVecFused, new KernelContext(), packed.codeWords(), packed.tables(),
+                        chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols, x, output, 0, 0, rowsPerGroup,
+                        batch, scales)
+                .transferToHost(DataTransferMode.UNDER_DEMAND, output);
+        GridScheduler grids = new GridScheduler(graphName + ".mv",
+                Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
+        long weightsCount = (long) rows * cols;
+        long compressedBytes = packed.codeWords().getNumBytesOfSegment() + weightsCount
+                + chunks.starts().getNumBytesOfSegment();
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
+            TornadoExecutionResult result = plan.execute();
+            result.transferToHost(output);
+            String check = check(output, reference);
+            for (int r = 0; r < rows && check.startsWith("ok"); r++) {
+                if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
+                    check = "NOT BIT-EXACT vs planes kernel at row " + r;
+                }
+            }
+            PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
+            plan.freeDeviceMemory();
+            return new BenchmarkReport.Row(shape + " fused " + local + ":" + rowsPerGroup, "matVecFused (DF11) "
+                    + local + " work-items, " + rowsPerGroup + " rows per group, " + weightsCount + " weights in "
+                    + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount + ")", compressedBytes,
                     timed.kernel(), timed.wall(), check);
         }
     }

@@ -42,4 +42,18 @@ public interface BackendProvider {
         }
         return create(threads);
     }
+
+    /**
+     * As {@link #create(int, String)}, decoding DF11 units in the named mode ({@code null}: the backend's default).
+     * Only backends that decode on a device have modes; the others refuse any.
+     *
+     * @throws IllegalArgumentException for a mode this backend does not know, naming the ones it does
+     */
+    default Backend create(int threads, String device, String decodeMode) {
+        if (decodeMode != null) {
+            throw new IllegalArgumentException("--decode-mode: backend '" + name() + "' has no decode modes (only"
+                    + " --backend tornado does)");
+        }
+        return create(threads, device);
+    }
 }

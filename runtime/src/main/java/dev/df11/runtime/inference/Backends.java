@@ -63,11 +63,23 @@ public final class Backends {
      * its device has no host decode to overlap and ignores it.
      */
     public static Backend create(String name, int threads, String device, boolean prefetch) {
+        return create(name, threads, device, prefetch, null);
+    }
+
+    /**
+     * As {@link #create(String, int, String, boolean)}, with the DF11 decode mode of a backend that decodes on its
+     * device ({@code null}: its default; the CPU backend has none and refuses one).
+     */
+    public static Backend create(String name, int threads, String device, boolean prefetch, String decodeMode) {
         BackendProvider provider = provider(name);
         if (provider instanceof CpuProvider cpu) {
+            if (decodeMode != null) {
+                throw new IllegalArgumentException("--decode-mode applies to --backend tornado; the CPU backend"
+                        + " decodes DF11 units on the host (drop --decode-mode " + decodeMode + ")");
+            }
             return cpu.create(threads, device, prefetch);
         }
-        return provider.create(threads, device);
+        return provider.create(threads, device, decodeMode);
     }
 
     /** The provider of the named kind, checked to be able to run here. */

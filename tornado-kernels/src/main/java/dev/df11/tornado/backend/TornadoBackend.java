@@ -9,6 +9,7 @@ import dev.df11.tornado.forward.ForwardPlan;
 import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.ForwardShape;
 import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
@@ -192,6 +193,21 @@ public final class TornadoBackend implements Backend {
     public long decodeBufferBytes() {
         requireLoaded();
         return graphs.decodeBuffer() == null ? 0 : graphs.decodeBuffer().getNumBytesOfSegment();
+    }
+
+    /**
+     * Device bytes of the fused kernels' chunk index ({@link dev.df11.tornado.forward.weights.ChunkStarts}), the
+     * only device data DF11's fused mode adds to the official arrays; 0 when no unit runs fused.
+     */
+    public long fusedIndexBytes() {
+        requireLoaded();
+        long bytes = deviceWeights.output() instanceof CompressedDeviceUnit c ? c.chunkIndexBytes() : 0;
+        for (var layer : deviceWeights.layers()) {
+            if (layer.unit() instanceof CompressedDeviceUnit c) {
+                bytes += c.chunkIndexBytes();
+            }
+        }
+        return bytes;
     }
 
     private void requireLoaded() {

@@ -1,5 +1,6 @@
 package dev.df11.tornado.backend;
 
+import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.BackendProvider;
 
@@ -46,8 +47,21 @@ public final class TornadoBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(int threads, String device) {
+        return create(threads, device, null);
+    }
+
+    @Override
+    public Backend create(int threads, String device, String decodeMode) {
+        DecodeMode mode = TornadoBackendOptions.DEFAULT_DECODE_MODE;
+        if (decodeMode != null) {
+            try {
+                mode = DecodeMode.parse(decodeMode);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--decode-mode: " + e.getMessage(), e);
+            }
+        }
         TornadoRuntimeCheck.require();
-        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device);
+        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device).withDecodeMode(mode);
         return new TornadoBackend(options, DeviceSelection.select(device));
     }
 }
