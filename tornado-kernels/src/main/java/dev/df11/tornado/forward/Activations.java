@@ -88,8 +88,8 @@ public final class Activations {
     /** Device bytes of these buffers. */
     public long bytes() {
         long total = 0;
-        List<TornadoNativeArray> arrays = new ArrayList<>(List.of(batch, embeddingRows, hidden, normed, qkv, attention, gateUp, mlp,
-                scores, logits, scales));
+        List<TornadoNativeArray> arrays = new ArrayList<>(List.of(batch, embeddingRows, hidden, normed, qkv,
+                attention, gateUp, mlp, scores, logits, scales));
         if (projected != null) {
             arrays.add(projected);
         }

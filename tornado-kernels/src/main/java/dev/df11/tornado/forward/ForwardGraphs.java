@@ -29,8 +29,8 @@ import java.util.function.UnaryOperator;
  * nine launches for a Llama layer); the last graph applies the final norm, projects the last token onto the
  * vocabulary, and copies the logits to the host. Gemma 3 adds the embedding scale, normalises each sublayer's output
  * before it joins the residual stream (a norm and an add each), gates with GELU (tanh) instead of SiLU, and caps the
- * logits; each layer attends within its own window and rotates with its own rope table. Activations pass between graphs on the device
- * ({@link SharedChain}).
+ * logits; each layer attends within its own window and rotates with its own rope table. Activations pass between
+ * graphs on the device ({@link SharedChain}).
  */
 public final class ForwardGraphs {
 

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The TornadoVM backend against the CPU backend on tiny random models of every family switch the runtime knows
  * (grouped KV heads, Qwen2 biases with tied embeddings, Qwen3 per-head norms with an explicit head size, Llama 3.1
- * rope scaling with an untied head, Mistral with a window of 3 positions): the same greedy tokens, logits within fp32 reduction differences, and the DF11
- * copy of the model giving bit-identical logits to its BF16 source on the device.
+ * rope scaling with an untied head, Mistral with a window of 3 positions): the same greedy tokens, logits within fp32
+ * reduction differences, and the DF11 copy of the model giving bit-identical logits to its BF16 source on the device.
  */
 class TornadoBackendAgreementTest {
 
