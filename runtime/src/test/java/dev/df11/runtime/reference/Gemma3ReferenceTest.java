@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Gemma 3 beyond {@link TransformersAgreementTest}'s agreement: the references see what makes Gemma 3 different
  * (a runtime without final soft-capping or without the global layers' own rope would not match them), and a backend
- * with only the Llama block (the TornadoVM one) refuses the family before it loads anything.
+ * with only the Llama block (one keeping {@code Backend}'s default refusals) refuses the family before it loads
+ * anything.
  */
 class Gemma3ReferenceTest {
 

@@ -1,6 +1,7 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.runtime.backend.Backend;
+import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.tornado.forward.Activations;
 import dev.df11.tornado.forward.ForwardGraphs;
@@ -17,6 +18,7 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Optional;
 
 /**
  * The forward pass on a TornadoVM device (OpenCL or PTX). {@link #load} copies the model to device arrays (DF11 units
@@ -64,6 +66,17 @@ public final class TornadoBackend implements Backend {
         }
         TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
         return KernelTuning.forDevice(target.getPhysicalDevice().getDeviceName());
+    }
+
+    /**
+     * Every block the config parser accepts runs on the device: the Llama block with Qwen2 biases and Qwen3 head
+     * norms, Phi-3's fused projections and partial rotary, Gemma 3's block, sliding windows per layer and rope tables
+     * per layer type. What the device cannot hold (int-indexed buffers, the memory cap) is refused in {@link #load}
+     * with a message naming it.
+     */
+    @Override
+    public Optional<String> unsupported(ModelConfig config, int contextLength) {
+        return Optional.empty();
     }
 
     @Override

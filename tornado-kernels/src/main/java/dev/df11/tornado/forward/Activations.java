@@ -2,8 +2,14 @@ package dev.df11.tornado.forward;
 
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
+import dev.df11.runtime.model.RopeParameters;
+
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The buffers of one forward step that live on the device and pass from graph to graph, allocated once for the
@@ -34,8 +40,15 @@ public final class Activations {
     public final FloatArray logits;
     /** BF16 widening table ({@link Bf16Scales}). */
     public final FloatArray scales;
-    /** Rotary cosines and sines for every position. */
-    public final RotaryTables rotary;
+    /**
+     * Gemma 3's sublayer output, normalised in place before it joins the residual stream, {@code maxBatch x hidden};
+     * null for the other families, whose projections add straight into {@link #hidden}.
+     */
+    public final FloatArray projected;
+    /** Rotary cosines and sines for every position, one table per distinct rope of the layers. */
+    public final List<RotaryTables> rotaryTables;
+    /** Each layer's table, an element of {@link #rotaryTables}. */
+    private final List<RotaryTables> rotaryByLayer;
 
     public Activations(ForwardShape shape) {
         int b = shape.maxBatch();
@@ -50,14 +63,41 @@ public final class Activations {
         scores = new FloatArray(b * shape.heads() * shape.contextLength());
         logits = new FloatArray(shape.vocab());
         scales = Bf16Scales.table();
-        rotary = RotaryTables.of(shape.config(), shape.contextLength());
+        projected = shape.config().gemma() ? new FloatArray(b * shape.hidden()) : null;
+        // As the CPU backend: one table per distinct set of rope parameters (Gemma 3's local and global layers).
+        Map<RopeParameters, RotaryTables> tables = new HashMap<>();
+        rotaryByLayer = new ArrayList<>();
+        for (int layer = 0; layer < shape.layers(); layer++) {
+            rotaryByLayer.add(tables.computeIfAbsent(shape.config().ropeFor(layer),
+                    rope -> RotaryTables.of(shape.config(), rope, shape.contextLength())));
+        }
+        List<RotaryTables> distinct = new ArrayList<>();
+        for (RotaryTables table : rotaryByLayer) {
+            if (distinct.stream().noneMatch(t -> t == table)) {
+                distinct.add(table);
+            }
+        }
+        rotaryTables = List.copyOf(distinct);
+    }
+
+    /** The rotary table layer {@code layer} rotates with. */
+    public RotaryTables rotary(int layer) {
+        return rotaryByLayer.get(layer);
     }
 
     /** Device bytes of these buffers. */
     public long bytes() {
         long total = 0;
-        for (var array : List.of(batch, embeddingRows, hidden, normed, qkv, attention, gateUp, mlp, scores, logits, scales,
-                rotary.cos(), rotary.sin())) {
+        List<TornadoNativeArray> arrays = new ArrayList<>(List.of(batch, embeddingRows, hidden, normed, qkv,
+                attention, gateUp, mlp, scores, logits, scales));
+        if (projected != null) {
+            arrays.add(projected);
+        }
+        for (RotaryTables table : rotaryTables) {
+            arrays.add(table.cos());
+            arrays.add(table.sin());
+        }
+        for (TornadoNativeArray array : arrays) {
             total += array.getNumBytesOfSegment();
         }
         return total;

@@ -8,7 +8,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * Causal self-attention over a key/value cache that lives on the device (filled by
  * {@link RotaryKernels#rotateAndCache}): {@link #attend} computes, for every query head of every token, the softmax of
- * its scaled dot products with all keys up to its own position and the weighted sum of the values. Query heads share
+ * its scaled dot products with the keys up to its own position (all of them, or in a sliding-window layer the last
+ * {@code window}, its own included, as transformers masks them) and the weighted sum of the values. Query heads share
  * key/value heads in groups (GQA): head h reads key/value head {@code h / (heads / kvHeads)}.
  */
 public final class AttentionKernels {
@@ -24,12 +25,14 @@ public final class AttentionKernels {
      * @param queries     rotated queries, token b's heads from {@code b * tokenStride}
      * @param scores      scratch, {@code maxBatch * heads * contextLength} floats
      * @param output      {@code count x heads x headDim}, packed
-     * @param scale       {@code 1 / sqrt(headDim)}
+     * @param window      positions a query attends to, its own included: the layer's sliding window, or
+     *                    {@code contextLength} for a layer that attends to every earlier position
+     * @param scale       {@code 1 / sqrt(headDim)}, or Gemma 3's {@code 1 / sqrt(query_pre_attn_scalar)}
      * @param tokenStride floats between two tokens' queries
      */
     public static void attend(KernelContext context, FloatArray queries, FloatArray keyCache, FloatArray valueCache,
-            FloatArray scores, FloatArray output, int heads, int kvHeads, int headDim, int contextLength, float scale,
-            int tokenStride, IntArray batch) {
+            FloatArray scores, FloatArray output, int heads, int kvHeads, int headDim, int contextLength, int window,
+            float scale, int tokenStride, IntArray batch) {
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
         int group = context.groupIdx;
         int lane = context.localIdx;
@@ -46,9 +49,12 @@ public final class AttentionKernels {
         int kvOffset = (head / (heads / kvHeads)) * headDim;
         int query = token * tokenStride + head * headDim;
         int row = group * contextLength;
+        // The first key the window keeps, computed without a branch (values assigned in branches are what TornadoVM
+        // 5.2 miscompiles); 0 for full attention, whose window is the whole context, and for groups past the batch.
+        int first = TornadoMath.max(0, last + 1 - window);
 
         float max = -3.4028235e38f;
-        for (int t = lane; t <= last; t += size) {
+        for (int t = first + lane; t <= last; t += size) {
             int key = t * kvDim + kvOffset;
             float dot = 0.0f;
             for (int d = 0; d < headDim; d++) {
@@ -70,7 +76,7 @@ public final class AttentionKernels {
         context.localBarrier();
 
         float sum = 0.0f;
-        for (int t = lane; t <= last; t += size) {
+        for (int t = first + lane; t <= last; t += size) {
             float e = TornadoMath.exp(scores.get(row + t) - rowMax);
             scores.set(row + t, e);
             sum += e;
@@ -91,7 +97,7 @@ public final class AttentionKernels {
             int result = (token * heads + head) * headDim;
             for (int d = lane; d < headDim; d += size) {
                 float acc = 0.0f;
-                for (int t = 0; t <= last; t++) {
+                for (int t = first; t <= last; t++) {
                     float weight = scores.get(row + t) * inverse;
                     acc += weight * valueCache.get(t * kvDim + kvOffset + d);
                 }

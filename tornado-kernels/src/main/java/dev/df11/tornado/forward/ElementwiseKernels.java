@@ -50,4 +50,53 @@ public final class ElementwiseKernels {
             output.set(id, g / (1.0f + TornadoMath.exp(-g)) * gateUp.get(gate + width));
         }
     }
+    /**
+     * Multiplies the batch's {@code count x width} values of {@code vec} by {@code factor} (Gemma 3's embedding scale,
+     * the float32 {@code sqrt(hidden)}, as the CPU backend multiplies the widened rows).
+     */
+    public static void scaleRows(KernelContext context, FloatArray vec, float factor, int width, IntArray batch) {
+        int id = context.globalIdx;
+        if (id < batch.get(ForwardKernels.COUNT) * width) {
+            vec.set(id, vec.get(id) * factor);
+        }
+    }
+
+    /**
+     * Adds the batch's {@code count x width} values of {@code addend} to {@code sum}: Gemma 3's normalised sublayer
+     * outputs joining the residual stream.
+     */
+    public static void addRows(KernelContext context, FloatArray addend, FloatArray sum, int width, IntArray batch) {
+        int id = context.globalIdx;
+        if (id < batch.get(ForwardKernels.COUNT) * width) {
+            sum.set(id, sum.get(id) + addend.get(id));
+        }
+    }
+
+    /**
+     * Gemma 3's gated feed-forward activation, {@code output = gelu(gate) * up} with PyTorch's tanh approximation
+     * {@code gelu(g) = 0.5 g (1 + tanh(sqrt(2/pi) (g + 0.044715 g^3)))}, in the float32 steps of the CPU backend;
+     * rows laid out as for {@link #swiGlu}.
+     */
+    public static void geluTanhGate(KernelContext context, FloatArray gateUp, FloatArray output, int width,
+            IntArray batch) {
+        int id = context.globalIdx;
+        if (id < batch.get(ForwardKernels.COUNT) * width) {
+            int token = id / width;
+            int gate = id + token * width;
+            float g = gateUp.get(gate);
+            float inner = 0.7978845608028654f * (g + 0.044715f * g * g * g);
+            output.set(id, 0.5f * g * (1.0f + TornadoMath.tanh(inner)) * gateUp.get(gate + width));
+        }
+    }
+
+    /**
+     * Gemma's final logit soft-capping, {@code cap * tanh(x / cap)} on each of {@code vocabulary} logits in place
+     * (divide, tanh, multiply, as transformers computes it).
+     */
+    public static void softCap(KernelContext context, FloatArray logits, float cap, int vocabulary) {
+        int id = context.globalIdx;
+        if (id < vocabulary) {
+            logits.set(id, TornadoMath.tanh(logits.get(id) / cap) * cap);
+        }
+    }
 }

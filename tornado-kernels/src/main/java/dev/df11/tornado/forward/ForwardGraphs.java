@@ -28,8 +28,10 @@ import java.util.function.UnaryOperator;
  * rotary embedding fused with the KV-cache append, attention, the output projection added to the residual stream,
  * the post-attention RMSNorm, the gate|up projection, SwiGLU, and the down projection added to the residual stream:
  * nine launches for a Llama layer); the last graph applies the final norm, projects the last token onto the
- * vocabulary, and copies the logits to the host. Activations pass between graphs on the device
- * ({@link SharedChain}).
+ * vocabulary, and copies the logits to the host. Gemma 3 adds the embedding scale, normalises each sublayer's output
+ * before it joins the residual stream (a norm and an add each), gates with GELU (tanh) instead of SiLU, and caps the
+ * logits; each layer attends within its own window and rotates with its own rope table. Activations pass between
+ * graphs on the device ({@link SharedChain}).
  */
 public final class ForwardGraphs {
 
@@ -132,6 +134,13 @@ public final class ForwardGraphs {
         graph = task(graph, name, "widen", items(shape.maxBatch() * shape.hidden()),
                 g -> g.task("widen", ElementwiseKernels::widenRows, new KernelContext(), act.embeddingRows, act.hidden,
                         shape.hidden(), act.batch, act.scales));
+        if (shape.config().gemma()) {
+            // Gemma 3 scales the embedding by sqrt(hidden), a float32 constant, as the CPU backend does.
+            float factor = (float) Math.sqrt(shape.hidden());
+            graph = task(graph, name, "embedScale", items(shape.maxBatch() * shape.hidden()),
+                    g -> g.task("embedScale", ElementwiseKernels::scaleRows, new KernelContext(), act.hidden, factor,
+                            shape.hidden(), act.batch));
+        }
         return chain.handOn(graph);
     }
 
@@ -140,19 +149,26 @@ public final class ForwardGraphs {
         String name = prefix + "layers" + first + (layers.size() > 1 ? "_" + (first + layers.size() - 1) : "");
         List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.normed, act.scales, act.qkv,
                 act.attention,
-                act.gateUp, act.mlp, act.scores, act.rotary.cos(), act.rotary.sin()));
+                act.gateUp, act.mlp, act.scores));
+        for (RotaryTables table : act.rotaryTables) {
+            uses.add(table.cos());
+            uses.add(table.sin());
+        }
+        if (act.projected != null) {
+            uses.add(act.projected);
+        }
         if (layers.stream().anyMatch(l -> l.unit().usesDecodeBuffer())) {
             uses.add(decodeBuffer);
         }
         TaskGraph graph = chain.join(new TaskGraph(name), true, uses.toArray());
         for (int i = 0; i < layers.size(); i++) {
-            graph = layer(graph, name, "l" + (first + i) + "_", layers.get(i));
+            graph = layer(graph, name, "l" + (first + i) + "_", first + i, layers.get(i));
         }
         return chain.handOn(graph);
     }
 
-    /** Adds one decoder layer's transfers and tasks (named {@code tag + task}) to {@code graph}. */
-    private TaskGraph layer(TaskGraph graph, String name, String tag, DeviceLayer layer) {
+    /** Adds decoder layer {@code index}'s transfers and tasks (named {@code tag + task}) to {@code graph}. */
+    private TaskGraph layer(TaskGraph graph, String name, String tag, int index, DeviceLayer layer) {
         DeviceUnit unit = layer.unit();
         graph = unit.addTransfers(graph)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.inputNorm(), layer.postAttentionNorm(),
@@ -162,6 +178,11 @@ public final class ForwardGraphs {
         }
         if (layer.qkNorm() != null) {
             graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.qkNorm());
+        }
+        boolean gemma = layer.preFeedForwardNorm() != null;
+        if (gemma) {
+            graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.preFeedForwardNorm(),
+                    layer.postFeedForwardNorm());
         }
         graph = unit.addDecode(graph, name, tag + "decode", decodeBuffer, grids);
         countDecode(name, tag + "decode", unit);
@@ -185,24 +206,53 @@ public final class ForwardGraphs {
                     g -> g.task(tag + "qkNorm", NormKernels::rmsNorm, new KernelContext(), act.qkv, act.qkv,
                             layer.qkNorm(), shape.headDim(), rotated, qkvWidth, eps, act.batch));
         }
-        graph = task(graph, name, tag + "rope", items(batch * rotated * shape.headDim() / 2),
-                g -> g.task(tag + "rope", RotaryKernels::rotateAndCache, new KernelContext(), act.qkv,
-                        shape.heads(), shape.kvHeads(), shape.headDim(), qkvWidth, act.rotary.cos(),
-                        act.rotary.sin(), layer.keyCache(), layer.valueCache(), act.batch));
+        RotaryTables rotary = act.rotary(index);
+        int rotaryDim = shape.config().rotaryDim();
+        if (rotaryDim == shape.headDim()) {
+            graph = task(graph, name, tag + "rope", items(batch * rotated * shape.headDim() / 2),
+                    g -> g.task(tag + "rope", RotaryKernels::rotateAndCache, new KernelContext(), act.qkv,
+                            shape.heads(), shape.kvHeads(), shape.headDim(), qkvWidth, rotary.cos(),
+                            rotary.sin(), layer.keyCache(), layer.valueCache(), act.batch));
+        } else {
+            graph = task(graph, name, tag + "rope", items(batch * rotated * shape.headDim() / 2),
+                    g -> g.task(tag + "rope", RotaryKernels::rotatePartAndCache, new KernelContext(), act.qkv,
+                            shape.heads(), shape.kvHeads(), shape.headDim(), rotaryDim, qkvWidth, rotary.cos(),
+                            rotary.sin(), layer.keyCache(), layer.valueCache(), act.batch));
+        }
+        int window = shape.attentionWindow(index);
         graph = task(graph, name, tag + "attend", groups(batch * shape.heads(), tuning.attention()),
                 g -> g.task(tag + "attend", AttentionKernels::attend, new KernelContext(), act.qkv,
                         layer.keyCache(), layer.valueCache(), act.scores, act.attention, shape.heads(),
-                        shape.kvHeads(), shape.headDim(), shape.contextLength(), shape.attentionScale(), qkvWidth,
-                        act.batch));
-        graph = matVec(graph, name, tag + "o", unit, layer.offsets().output(), dim, shape.queryDim(), act.attention,
-                act.hidden, 1, 0);
-        graph = rmsNorm(graph, name, tag + "mlpNorm", layer.postAttentionNorm());
+                        shape.kvHeads(), shape.headDim(), shape.contextLength(), window, shape.attentionScale(),
+                        qkvWidth, act.batch));
+        if (!gemma) {
+            graph = matVec(graph, name, tag + "o", unit, layer.offsets().output(), dim, shape.queryDim(), act.attention,
+                    act.hidden, 1, 0);
+            graph = rmsNorm(graph, name, tag + "mlpNorm", layer.postAttentionNorm());
+        } else {
+            // Gemma 3: the attention's output is normalised before it joins the residual stream, and the
+            // feed-forward's input has a norm of its own.
+            graph = matVec(graph, name, tag + "o", unit, layer.offsets().output(), dim, shape.queryDim(), act.attention,
+                    act.projected, 0, 0);
+            graph = normAndAdd(graph, name, tag + "postAttn", layer.postAttentionNorm());
+            graph = rmsNorm(graph, name, tag + "mlpNorm", layer.preFeedForwardNorm());
+        }
         graph = matVec(graph, name, tag + "gateUp", unit, layer.offsets().gateUp(), 2 * inter, dim, act.normed,
                 act.gateUp, 0, 0);
-        graph = task(graph, name, tag + "swiglu", items(batch * inter),
-                g -> g.task(tag + "swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp,
-                        inter, act.batch));
-        graph = matVec(graph, name, tag + "down", unit, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1, 0);
+        if (!gemma) {
+            graph = task(graph, name, tag + "swiglu", items(batch * inter),
+                    g -> g.task(tag + "swiglu", ElementwiseKernels::swiGlu, new KernelContext(), act.gateUp, act.mlp,
+                            inter, act.batch));
+            graph = matVec(graph, name, tag + "down", unit, layer.offsets().down(), dim, inter, act.mlp, act.hidden, 1,
+                    0);
+        } else {
+            graph = task(graph, name, tag + "gelu", items(batch * inter),
+                    g -> g.task(tag + "gelu", ElementwiseKernels::geluTanhGate, new KernelContext(), act.gateUp,
+                            act.mlp, inter, act.batch));
+            graph = matVec(graph, name, tag + "down", unit, layer.offsets().down(), dim, inter, act.mlp, act.projected,
+                    0, 0);
+            graph = normAndAdd(graph, name, tag + "postMlp", layer.postFeedForwardNorm());
+        }
         return graph;
     }
 
@@ -221,6 +271,12 @@ public final class ForwardGraphs {
         graph = rmsNorm(graph, name, "finalNorm", weights.finalNorm());
         graph = matVec(graph, name, "logits", unit, weights.outputOffset(), shape.vocab(),
                 shape.hidden(), act.normed, act.logits, 0, 1);
+        float cap = (float) shape.config().finalLogitSoftcap();
+        if (cap != 0f) {
+            graph = task(graph, name, "softCap", items(shape.vocab()),
+                    g -> g.task("softCap", ElementwiseKernels::softCap, new KernelContext(), act.logits, cap,
+                            shape.vocab()));
+        }
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
     }
 
@@ -259,6 +315,20 @@ public final class ForwardGraphs {
         return task(graph, name, task, groups(shape.maxBatch(), tuning.norm()),
                 g -> g.task(task, NormKernels::rmsNorm, new KernelContext(), act.hidden, act.normed, weight, dim, 1,
                         dim, shape.eps(), act.batch));
+    }
+
+    /**
+     * Gemma 3's sublayer output joining the residual stream: {@code act.projected} RMS-normalised in place with
+     * {@code weight}, then added to {@code act.hidden} (two launches, the CPU backend's two float32 steps).
+     */
+    private TaskGraph normAndAdd(TaskGraph graph, String name, String task, FloatArray weight) {
+        int dim = shape.hidden();
+        graph = task(graph, name, task + "Norm", groups(shape.maxBatch(), tuning.norm()),
+                g -> g.task(task + "Norm", NormKernels::rmsNorm, new KernelContext(), act.projected, act.projected,
+                        weight, dim, 1, dim, shape.eps(), act.batch));
+        return task(graph, name, task + "Add", items(shape.maxBatch() * dim),
+                g -> g.task(task + "Add", ElementwiseKernels::addRows, new KernelContext(), act.projected, act.hidden,
+                        dim, act.batch));
     }
 
     private TaskGraph task(TaskGraph graph, String name, String task, WorkerGrid grid,

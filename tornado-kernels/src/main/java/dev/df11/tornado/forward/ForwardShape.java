@@ -74,8 +74,20 @@ public record ForwardShape(ModelConfig config, int contextLength, int maxBatch) 
         return config.rmsNormEps();
     }
 
-    /** The attention score scale {@code 1 / sqrt(headDim)}, rounded as the CPU backend rounds it. */
+    /**
+     * The attention score scale, {@code 1 / sqrt(headDim)} or Gemma 3's {@code 1 / sqrt(query_pre_attn_scalar)}: the
+     * config's, which the CPU backend uses too.
+     */
     public float attentionScale() {
-        return (float) (1.0 / Math.sqrt(config.headDim()));
+        return config.attentionScale();
+    }
+
+    /**
+     * Positions a query of decoder layer {@code layer} attends to, its own included: the layer's sliding window where
+     * it is shorter than the context, else the whole context (the kernel's "no window").
+     */
+    public int attentionWindow(int layer) {
+        int window = config.attentionWindow(layer);
+        return window > 0 && window < contextLength ? window : contextLength;
     }
 }

@@ -2,7 +2,6 @@ package dev.df11.tornado.backend;
 
 import dev.df11.runtime.cpu.CpuBackend;
 import dev.df11.tornado.forward.weights.DecodeMode;
-import dev.df11.runtime.model.UnsupportedModelException;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStores;
@@ -15,14 +14,13 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The TornadoVM backend against the CPU backend on tiny random models of every family switch the runtime knows
  * (grouped KV heads, Qwen2 biases with tied embeddings, Qwen3 per-head norms with an explicit head size, Llama 3.1
- * rope scaling with an untied head): the same greedy tokens, logits within fp32 reduction differences, and the DF11
- * copy of the model giving bit-identical logits to its BF16 source on the device.
+ * rope scaling with an untied head, Mistral with a window of 3 positions): the same greedy tokens, logits within fp32
+ * reduction differences, and the DF11 copy of the model giving bit-identical logits to its BF16 source on the device.
  */
 class TornadoBackendAgreementTest {
 
@@ -38,9 +36,9 @@ class TornadoBackendAgreementTest {
     private static final int CONTEXT = 64;
     private static final int MAX_BATCH = 4;
 
-    /** Every flavor the device runs; windowed attention is refused (next test). */
+    /** Every flavor (the families beyond the Llama block: {@link TornadoFamiliesAgreementTest}). */
     @ParameterizedTest
-    @EnumSource(value = RandomModelWriter.Flavor.class, names = "MISTRAL_WINDOWED", mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(RandomModelWriter.Flavor.class)
     void agreesWithCpuAndDf11IsBitIdentical(RandomModelWriter.Flavor flavor) throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder(flavor.name()), flavor, 11);
         var options = new WeightStores.Df11Options(2);
@@ -102,17 +100,6 @@ class TornadoBackendAgreementTest {
             assertArrayEquals(bits(exact.logits().get(step)), bits(fused.logits().get(step)),
                     "fused decoding changed the logits at step " + step);
         }
-    }
-
-    /** A window shorter than the context is refused before anything is loaded, naming the window and what to do. */
-    @Test
-    void aWindowShorterThanTheContextIsRefused() throws IOException {
-        Path dir = RandomModelWriter.write(TestModels.newFolder("windowed"), RandomModelWriter.Flavor.MISTRAL_WINDOWED,
-                11);
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> Generation.run(tornado(),
-                WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, STEPS, CONTEXT, MAX_BATCH));
-        assertTrue(e.getMessage().contains("sliding_window") && e.getMessage().contains("--backend cpu"),
-                e.getMessage());
     }
 
     static TornadoBackend tornado() {

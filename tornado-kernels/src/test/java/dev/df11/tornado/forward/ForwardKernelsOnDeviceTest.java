@@ -224,6 +224,17 @@ class ForwardKernelsOnDeviceTest {
 
     @Test
     void attentionWithGroupedHeadsMatchesReference() {
+        checkAttention(12);
+    }
+
+    /** A window of 3 at positions 5..7: each query attends to its own key and the two before it, nothing earlier. */
+    @Test
+    void attentionWithinASlidingWindowMatchesReference() {
+        checkAttention(3);
+    }
+
+    /** {@link AttentionKernels#attend} with {@code window} (the whole context: full attention) against fp64. */
+    private static void checkAttention(int window) {
         Inputs random = new Inputs(5);
         int heads = 4;
         int kvHeads = 2;
@@ -259,9 +270,10 @@ class ForwardKernelsOnDeviceTest {
             for (int h = 0; h < heads; h++) {
                 int kvOffset = (h / (heads / kvHeads)) * headDim;
                 int q = b * stride + h * headDim;
+                int first = Math.max(0, position - window + 1);
                 double[] weights = new double[position + 1];
                 double max = Double.NEGATIVE_INFINITY;
-                for (int t = 0; t <= position; t++) {
+                for (int t = first; t <= position; t++) {
                     double dot = 0;
                     for (int d = 0; d < headDim; d++) {
                         dot += (double) qkv.get(q + d) * k[t * kvDim + kvOffset + d];
@@ -270,13 +282,13 @@ class ForwardKernelsOnDeviceTest {
                     max = Math.max(max, weights[t]);
                 }
                 double sum = 0;
-                for (int t = 0; t <= position; t++) {
+                for (int t = first; t <= position; t++) {
                     weights[t] = Math.exp(weights[t] - max);
                     sum += weights[t];
                 }
                 for (int d = 0; d < headDim; d++) {
                     double acc = 0;
-                    for (int t = 0; t <= position; t++) {
+                    for (int t = first; t <= position; t++) {
                         acc += weights[t] / sum * v[t * kvDim + kvOffset + d];
                     }
                     expected[(b * heads + h) * headDim + d] = acc;
@@ -284,9 +296,9 @@ class ForwardKernelsOnDeviceTest {
             }
         }
         SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), qkv, keyCache, valueCache,
-                scores, out, heads, kvHeads, headDim, context, scale, stride, step),
+                scores, out, heads, kvHeads, headDim, context, window, scale, stride, step),
                 Grids.groups(maxBatch * heads, LOCAL), in(qkv, keyCache, valueCache, scores, out, step), out);
-        assertClose(expected, out, count * qDim, "attend");
+        assertClose(expected, out, count * qDim, "attend, window " + window);
     }
 
     @Test
@@ -317,5 +329,125 @@ class ForwardKernelsOnDeviceTest {
         SingleTask.run(g -> g.task("k", ElementwiseKernels::swiGlu, new KernelContext(), gateUp, out, width, step),
                 Grids.items(4 * width, LOCAL), in(gateUp, out, step), out);
         assertClose(expected, out, count * width, "swiGlu");
+    }
+    /**
+     * Phi-3's partial rotary: 10 of a 16-value head rotate (pairs i, i + 5 with 5 angles a position), the other 6
+     * pass unchanged; keys reach the cache rotated part and pass-through part alike, values whole.
+     */
+    @Test
+    void rotatePartAndCacheTurnsOnlyTheRotaryPartAndCachesWholeHeads() {
+        Inputs random = new Inputs(7);
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 16;
+        int rotaryDim = 10;
+        int rotaryHalf = rotaryDim / 2;
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        int stride = qDim + 2 * kvDim;
+        int context = 12;
+        int start = 5;
+        int count = 3;
+        FloatArray qkv = random.floats(4 * stride, 1.0);
+        FloatArray angles = random.floats(context * rotaryHalf, 3.0);
+        FloatArray cos = new FloatArray(context * rotaryHalf);
+        FloatArray sin = new FloatArray(context * rotaryHalf);
+        for (int i = 0; i < context * rotaryHalf; i++) {
+            cos.set(i, (float) Math.cos(angles.get(i)));
+            sin.set(i, (float) Math.sin(angles.get(i)));
+        }
+        FloatArray keyCache = random.floats(context * kvDim, 1.0);
+        FloatArray valueCache = random.floats(context * kvDim, 1.0);
+        double[] expected = new double[4 * stride];
+        double[] keys = new double[context * kvDim];
+        double[] values = new double[context * kvDim];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = qkv.get(i);
+        }
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = keyCache.get(i);
+            values[i] = valueCache.get(i);
+        }
+        for (int b = 0; b < count; b++) {
+            for (int h = 0; h < heads + kvHeads; h++) {
+                int base = b * stride + h * headDim;
+                for (int i = 0; i < rotaryHalf; i++) {
+                    double c = cos.get((start + b) * rotaryHalf + i);
+                    double s = sin.get((start + b) * rotaryHalf + i);
+                    double x1 = qkv.get(base + i);
+                    double x2 = qkv.get(base + rotaryHalf + i);
+                    expected[base + i] = x1 * c - x2 * s;
+                    expected[base + rotaryHalf + i] = x2 * c + x1 * s;
+                }
+            }
+            for (int j = 0; j < kvDim; j++) {
+                keys[(start + b) * kvDim + j] = expected[b * stride + qDim + j];
+                values[(start + b) * kvDim + j] = qkv.get(b * stride + qDim + kvDim + j);
+            }
+        }
+        IntArray step = Inputs.step(start, count);
+        SingleTask.run(g -> g.task("k", RotaryKernels::rotatePartAndCache, new KernelContext(), qkv, heads, kvHeads,
+                headDim, rotaryDim, stride, cos, sin, keyCache, valueCache, step),
+                Grids.items(4 * (heads + kvHeads) * headDim / 2, LOCAL), in(qkv, cos, sin, keyCache, valueCache, step),
+                qkv, keyCache, valueCache);
+        assertClose(expected, qkv, 4 * stride, "partially rotated q|k|v");
+        assertClose(keys, keyCache, keys.length, "key cache");
+        assertClose(values, valueCache, values.length, "value cache");
+    }
+
+    /** Gemma 3's elementwise steps: the embedding scale, adding a sublayer's output, the GELU (tanh) gate. */
+    @Test
+    void scaleAddAndGeluTanhGateMatchReference() {
+        Inputs random = new Inputs(8);
+        int width = 100;
+        int count = 3;
+        IntArray step = Inputs.step(0, count);
+        FloatArray vec = random.floats(4 * width, 1.0);
+        double[] scaled = new double[count * width];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = vec.get(i) * 9.797959;
+        }
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::scaleRows, new KernelContext(), vec, 9.797959f, width,
+                step), Grids.items(4 * width, LOCAL), in(vec, step), vec);
+        assertClose(scaled, vec, count * width, "scaleRows");
+
+        FloatArray addend = random.floats(4 * width, 1.0);
+        double[] sum = new double[count * width];
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = (double) vec.get(i) + addend.get(i);
+        }
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::addRows, new KernelContext(), addend, vec, width, step),
+                Grids.items(4 * width, LOCAL), in(addend, vec, step), vec);
+        assertClose(sum, vec, count * width, "addRows");
+
+        FloatArray gateUp = random.floats(4 * 2 * width, 3.0);
+        FloatArray out = new FloatArray(4 * width);
+        double[] expected = new double[count * width];
+        for (int b = 0; b < count; b++) {
+            for (int j = 0; j < width; j++) {
+                double g = gateUp.get(b * 2 * width + j);
+                double gelu = 0.5 * g * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (g + 0.044715 * g * g * g)));
+                expected[b * width + j] = gelu * gateUp.get(b * 2 * width + width + j);
+            }
+        }
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::geluTanhGate, new KernelContext(), gateUp, out, width,
+                step), Grids.items(4 * width, LOCAL), in(gateUp, out, step), out);
+        assertClose(expected, out, count * width, "geluTanhGate");
+    }
+
+    /** Soft-capping squeezes large logits towards the cap and leaves small ones almost unchanged. */
+    @Test
+    void softCapMatchesReference() {
+        Inputs random = new Inputs(9);
+        int vocabulary = 300;
+        float cap = 30f;
+        FloatArray logits = random.floats(vocabulary, 40.0);
+        double[] expected = new double[vocabulary];
+        for (int i = 0; i < vocabulary; i++) {
+            expected[i] = cap * Math.tanh(logits.get(i) / cap);
+        }
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::softCap, new KernelContext(), logits, cap, vocabulary),
+                Grids.items(vocabulary, LOCAL), in(logits), logits);
+        assertClose(expected, logits, vocabulary, "softCap");
     }
 }

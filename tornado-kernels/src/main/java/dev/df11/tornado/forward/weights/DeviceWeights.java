@@ -44,12 +44,14 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
             DeviceUnit device = deviceUnit(store, unit, placement, decodeMode);
             decode = Math.max(decode, device.decodedElements());
             layers.add(new DeviceLayer(device, LayerOffsets.of(unit, layer, shape),
-                    floats(store, ModelLayout.inputNorm(layer)),
-                    floats(store, ModelLayout.postAttentionNorm(layer)),
+                    norm(store, ModelLayout.inputNorm(layer)),
+                    norm(store, ModelLayout.postAttentionNorm(layer)),
                     config.qkvBias() ? concat(floats(store, ModelLayout.bias(layer, "q_proj")),
                             floats(store, ModelLayout.bias(layer, "k_proj")),
                             floats(store, ModelLayout.bias(layer, "v_proj"))) : null,
                     config.qkNorm() ? headNorms(store, layer, shape) : null,
+                    config.gemma() ? norm(store, ModelLayout.preFeedForwardNorm(layer)) : null,
+                    config.gemma() ? norm(store, ModelLayout.postFeedForwardNorm(layer)) : null,
                     new FloatArray(shape.contextLength() * shape.kvDim()),
                     new FloatArray(shape.contextLength() * shape.kvDim())));
         }
@@ -58,7 +60,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
-                floats(store, ModelLayout.FINAL_NORM), decode);
+                norm(store, ModelLayout.FINAL_NORM), decode);
     }
 
     /**
@@ -119,14 +121,28 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
         return out;
     }
 
+    /**
+     * The multiplier of an RMSNorm: the stored weight, or for Gemma 3, which stores it as an offset from one,
+     * {@code 1 + w} added in float32 (as transformers and the CPU backend do).
+     */
+    static FloatArray norm(WeightStore store, String name) {
+        FloatArray weight = floats(store, name);
+        if (store.config().gemma()) {
+            for (int i = 0; i < weight.getSize(); i++) {
+                weight.set(i, 1f + weight.get(i));
+            }
+        }
+        return weight;
+    }
+
     private static FloatArray concat(FloatArray... parts) {
         return FloatArray.concat(parts);
     }
 
-    /** Qwen3's query-head norm once per query head, then the key-head norm once per key head. */
+    /** Qwen3's (Gemma 3's) query-head norm once per query head, then the key-head norm once per key head. */
     private static FloatArray headNorms(WeightStore store, int layer, ForwardShape shape) {
-        FloatArray query = floats(store, ModelLayout.queryNorm(layer));
-        FloatArray key = floats(store, ModelLayout.keyNorm(layer));
+        FloatArray query = norm(store, ModelLayout.queryNorm(layer));
+        FloatArray key = norm(store, ModelLayout.keyNorm(layer));
         int dim = shape.headDim();
         FloatArray out = new FloatArray((shape.heads() + shape.kvHeads()) * dim);
         for (int h = 0; h < shape.heads() + shape.kvHeads(); h++) {

@@ -10,11 +10,22 @@ import dev.df11.tornado.forward.ForwardShape;
  * Where a decoder layer's matrices start in its unit's BF16 buffer (element offsets). The device pass multiplies by
  * q|k|v in one launch and by gate|up in another, so it needs each group stored consecutively in the unit, as the
  * official DFloat11 layout and our BF16 copies store them (q, k, v, o, gate, up, down); anything else is rejected
- * with the unit's name rather than computed wrongly.
+ * with the unit's name rather than computed wrongly. Phi-3's fused {@code qkv_proj} (query rows, then key rows, then
+ * value rows) and {@code gate_up_proj} (gate rows, then up rows) are that layout already, one matrix each.
  */
 public record LayerOffsets(int qkv, int output, int gateUp, int down) {
 
     public static LayerOffsets of(WeightUnit unit, int layer, ForwardShape shape) {
+        if (shape.config().fusedProjections()) {
+            long qkv = offset(unit, layer, "self_attn.qkv_proj", shape.qkvWidth(), shape.hidden());
+            long o = offset(unit, layer, "self_attn.o_proj", shape.hidden(), shape.queryDim());
+            long gateUp = offset(unit, layer, "mlp.gate_up_proj", 2 * shape.intermediate(), shape.hidden());
+            long down = offset(unit, layer, "mlp.down_proj", shape.hidden(), shape.intermediate());
+            requireIntIndexed(unit, Math.max(Math.max(qkv + (long) shape.qkvWidth() * shape.hidden(),
+                    o + (long) shape.hidden() * shape.queryDim()), Math.max(gateUp + 2L * shape.intermediate()
+                    * shape.hidden(), down + (long) shape.hidden() * shape.intermediate())));
+            return new LayerOffsets((int) qkv, (int) o, (int) gateUp, (int) down);
+        }
         long q = offset(unit, layer, "self_attn.q_proj", shape.queryDim(), shape.hidden());
         long k = offset(unit, layer, "self_attn.k_proj", shape.kvDim(), shape.hidden());
         long v = offset(unit, layer, "self_attn.v_proj", shape.kvDim(), shape.hidden());
@@ -32,11 +43,15 @@ public record LayerOffsets(int qkv, int output, int gateUp, int down) {
             throw new UnsupportedModelException("unit " + unit.name() + " does not store gate_proj and up_proj"
                     + " consecutively (offsets " + gate + ", " + up + "); the TornadoVM backend needs them so");
         }
-        if (down + (long) shape.hidden() * shape.intermediate() > Integer.MAX_VALUE) {
+        requireIntIndexed(unit, down + (long) shape.hidden() * shape.intermediate());
+        return new LayerOffsets((int) q, (int) o, (int) gate, (int) down);
+    }
+
+    private static void requireIntIndexed(WeightUnit unit, long end) {
+        if (end > Integer.MAX_VALUE) {
             throw new UnsupportedModelException("unit " + unit.name() + " reaches past element 2^31 - 1; the"
                     + " TornadoVM backend indexes a unit's buffer with int");
         }
-        return new LayerOffsets((int) q, (int) o, (int) gate, (int) down);
     }
 
     private static long offset(WeightUnit unit, int layer, String matrix, int rows, int cols) {
