@@ -2,6 +2,7 @@ package dev.df11.lab.bench;
 
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
+import dev.df11.lab.fused.FusedTripleKernels;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.format.codec.Df11Unit;
@@ -123,10 +124,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 allExact &= row.check().startsWith("ok");
                 report.add(row);
                 if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
-                    BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, x, reference, local,
-                            rowsPerGroup, target, planesOut);
-                    allExact &= fused.check().startsWith("ok");
-                    report.add(fused);
+                    for (boolean triples : new boolean[] {false, true}) {
+                        BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, x, reference,
+                                local, rowsPerGroup, target, planesOut, triples);
+                        allExact &= fused.check().startsWith("ok");
+                        report.add(fused);
+                    }
                 }
             }
             report.add(timeCopy(shape, bf16, target));
@@ -178,22 +181,28 @@ public final class MatVecBenchmark implements Callable<Integer> {
      * per second are in the description's weight count over the median time.
      */
     private BenchmarkReport.Row timeFused(String shape, CompressedUnit unit, ChunkStarts chunks, int rows, int cols,
-            FloatArray x, double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut)
-            throws Exception {
+            FloatArray x, double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut,
+            boolean triples) throws Exception {
         FloatArray output = new FloatArray(rows);
         IntArray batch = new IntArray(2);
         batch.set(ForwardKernels.START, 0);
         batch.set(ForwardKernels.COUNT, 1);
         FloatArray scales = Bf16Scales.table();
         PackedInputs packed = unit.packedInputs();
-        String graphName = "mvf_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        String graphName = "mvf" + (triples ? "3_" : "_") + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.codeWords(), packed.tables(),
-                        chunks.starts(), unit.signMantissaWords(), x, batch, scales)
-                .task("mv", FusedMatVecKernels::matVecFused, new KernelContext(), packed.codeWords(), packed.tables(),
-                        chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols, x, output, 0, 0, rowsPerGroup,
-                        batch, scales)
-                .transferToHost(DataTransferMode.UNDER_DEMAND, output);
+                        packed.triples(), chunks.starts(), unit.signMantissaWords(), x, batch, scales);
+        if (triples) {
+            graph = graph.task("mv", FusedTripleKernels::matVecFusedTriples, new KernelContext(), packed.codeWords(),
+                    packed.tables(), packed.triples(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols, x,
+                    output, 0, 0, rowsPerGroup, batch, scales);
+        } else {
+            graph = graph.task("mv", FusedMatVecKernels::matVecFused, new KernelContext(), packed.codeWords(),
+                    packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols, x, output, 0, 0,
+                    rowsPerGroup, batch, scales);
+        }
+        graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
                 Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
         long weightsCount = (long) rows * cols;
@@ -211,7 +220,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
             }
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
-            return new BenchmarkReport.Row(shape + " fused " + local + ":" + rowsPerGroup, "matVecFused (DF11) "
+            String kernel = triples ? "fused3" : "fused";
+            return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup, kernel + " (DF11) "
                     + local + " work-items, " + rowsPerGroup + " rows per group, " + weightsCount + " weights in "
                     + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount + ")", compressedBytes,
                     timed.kernel(), timed.wall(), check);
