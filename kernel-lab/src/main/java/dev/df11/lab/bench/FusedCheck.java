@@ -1,0 +1,153 @@
+package dev.df11.lab.bench;
+
+import dev.df11.format.codec.Df11Encoder;
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.lab.fused.FusedTripleKernels;
+import dev.df11.lab.fused.FusedVariantKernels;
+import dev.df11.tornado.api.CompressedUnit;
+import dev.df11.tornado.backend.TornadoSettings;
+import dev.df11.tornado.decode.PackedInputs;
+import dev.df11.tornado.device.TornadoDevices;
+import dev.df11.tornado.forward.Bf16Scales;
+import dev.df11.tornado.forward.FusedMatVecKernels;
+import dev.df11.tornado.forward.Grids;
+import dev.df11.tornado.forward.MatVecKernels;
+import dev.df11.tornado.forward.WeightPlanes;
+import dev.df11.tornado.forward.weights.ChunkStarts;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * Bit-exactness of the fused kernel and its lab variants on a device, against the planes kernel of the same launch:
+ * the check to run first on a backend the tests do not cover (PoCL is what the tests use). Prints one line per
+ * variant and matrix: "ok" or the first rows that differ. Exit status 0 when everything matched.
+ *
+ * <pre>
+ * DF11_CLASSPATH=lib/df11-kernel-lab.jar DF11_MAIN=dev.df11.lab.bench.FusedCheck bin/df11 --device 1:0
+ * </pre>
+ */
+@Command(name = "fused-check", mixinStandardHelpOptions = true,
+        description = "Bit-exactness of the fused matrix-vector kernels against the planes kernel on a device.")
+public final class FusedCheck implements Callable<Integer> {
+
+    @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
+    String device;
+
+    private static final String[] VARIANTS = {"product", "triples", "nestedChild", "flatLoop"};
+
+    public static void main(String[] args) {
+        TornadoSettings.raiseDefaults();
+        System.exit(new CommandLine(new FusedCheck()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TornadoDevice target = device == null ? TornadoExecutionPlan.DEFAULT_DEVICE : TornadoDevices.select(device);
+        System.out.println("device: " + TornadoDevices.describe(target));
+        int[][] shapes = {{37, 1108}, {64, 4096}, {16, 14336}};
+        List<MemorySegment> matrices = new ArrayList<>();
+        for (int m = 0; m < shapes.length; m++) {
+            matrices.add(GaussianBf16.generate(m + 1, shapes[m][0] * shapes[m][1], 0.02));
+        }
+        Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode("check", matrices);
+        CompressedUnit arrays = CompressedUnit.of(unit);
+        PackedInputs packed = arrays.packedInputs();
+        List<ChunkStarts.Matrix> spans = new ArrayList<>();
+        long bytes = 0;
+        for (int m = 0; m < shapes.length; m++) {
+            spans.add(new ChunkStarts.Matrix(unit.matrixStart(m), shapes[m][0], shapes[m][1]));
+            bytes += matrices.get(m).byteSize();
+        }
+        MemorySegment all = MemorySegment.ofArray(new byte[(int) bytes]);
+        long at = 0;
+        for (MemorySegment m : matrices) {
+            MemorySegment.copy(m, 0, all, at, m.byteSize());
+            at += m.byteSize();
+        }
+        WeightPlanes planes = WeightPlanes.split(all);
+        ChunkStarts chunks = ChunkStarts.of(unit, spans);
+        FloatArray scales = Bf16Scales.table();
+        boolean allOk = true;
+        SplittableRandom random = new SplittableRandom(3);
+        for (int m = 0; m < shapes.length; m++) {
+            int rows = shapes[m][0];
+            int cols = shapes[m][1];
+            int offset = (int) unit.matrixStart(m);
+            int base = chunks.spans().get(m).base();
+            int perGroup = Math.max(1, Math.min(2, FusedMatVecKernels.STAGE_ELEMENTS / cols));
+            FloatArray x = new FloatArray(2 * cols);
+            for (int i = 0; i < x.getSize(); i++) {
+                x.set(i, (float) random.nextGaussian());
+            }
+            IntArray batch = IntArray.fromElements(0, 2);
+            List<FloatArray> outs = new ArrayList<>();
+            String name = "check" + m;
+            TaskGraph graph = new TaskGraph(name).transferToDevice(DataTransferMode.EVERY_EXECUTION,
+                    planes.exponents(), planes.signMantissa(), packed.codeWords(), packed.tables(), packed.triples(),
+                    chunks.starts(), arrays.signMantissaWords(), x, batch, scales);
+            FloatArray reference = new FloatArray(2 * rows);
+            graph = graph.task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                    planes.signMantissa(), offset, rows, cols, x, reference, 0, 0, perGroup, batch, scales);
+            GridScheduler grids = new GridScheduler();
+            grids.addWorkerGrid(name + ".planes", Grids.groups((rows + perGroup - 1) / perGroup, 128));
+            for (String v : VARIANTS) {
+                FloatArray out = new FloatArray(2 * rows);
+                outs.add(out);
+                graph = switch (v) {
+                    case "product" -> graph.task(v, FusedMatVecKernels::matVecFused, new KernelContext(),
+                            packed.codeWords(), packed.tables(), chunks.starts(), base, arrays.signMantissaWords(),
+                            offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
+                    case "triples" -> graph.task(v, FusedTripleKernels::matVecFusedTriples, new KernelContext(),
+                            packed.codeWords(), packed.tables(), packed.triples(), chunks.starts(), base,
+                            arrays.signMantissaWords(), offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
+                    case "nestedChild" -> graph.task(v, FusedVariantKernels::nestedChild, new KernelContext(),
+                            packed.codeWords(), packed.tables(), chunks.starts(), base, arrays.signMantissaWords(),
+                            offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
+                    default -> graph.task(v, FusedVariantKernels::flatLoop, new KernelContext(),
+                            packed.codeWords(), packed.tables(), chunks.starts(), base, arrays.signMantissaWords(),
+                            offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
+                };
+                grids.addWorkerGrid(name + "." + v, Grids.groups((rows + perGroup - 1) / perGroup, 128));
+            }
+            graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, reference);
+            for (FloatArray out : outs) {
+                graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+            }
+            try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+                plan.withGridScheduler(grids).withDevice(target).execute();
+            }
+            for (int v = 0; v < VARIANTS.length; v++) {
+                FloatArray out = outs.get(v);
+                List<String> bad = new ArrayList<>();
+                int badCount = 0;
+                for (int i = 0; i < out.getSize(); i++) {
+                    if (Float.floatToRawIntBits(out.get(i)) != Float.floatToRawIntBits(reference.get(i))) {
+                        badCount++;
+                        if (bad.size() < 4) {
+                            bad.add(i + ": " + out.get(i) + " vs " + reference.get(i));
+                        }
+                    }
+                }
+                allOk &= badCount == 0;
+                System.out.printf("%-12s [%d, %d] %s%n", VARIANTS[v], rows, cols,
+                        badCount == 0 ? "ok" : badCount + " of " + out.getSize() + " differ, e.g. " + bad);
+            }
+        }
+        return allOk ? 0 : 2;
+    }
+}
