@@ -12,8 +12,13 @@ import java.util.List;
  */
 public final class Activations {
 
-    /** {@code [startPos, count]} of the current batch (see {@link ForwardKernels}). */
+    /** {@code [startPos, count, then each row's first cache row and position]} of the current step ({@link ForwardKernels}). */
     public final IntArray batch;
+    /**
+     * The rows whose logits the step returns, in the layout of a batch array's first two ints: {@code [0, n, row 0,
+     * ..., row n-1]} (one int per row from {@link ForwardKernels#ROWS}); the output graph gathers them.
+     */
+    public final IntArray outputRows;
     /** BF16 embedding rows of the batch, two per int ({@link Bf16Words}), written by the host. */
     public final IntArray embeddingRows;
     /** The residual stream, {@code maxBatch x hidden}. */
@@ -30,7 +35,7 @@ public final class Activations {
     public final FloatArray mlp;
     /** Attention score scratch, {@code maxBatch x heads x context}. */
     public final FloatArray scores;
-    /** Output logits of the last token. */
+    /** Output logits of the rows {@link #outputRows} names, {@code logitRows x vocab}. */
     public final FloatArray logits;
     /** BF16 widening table ({@link Bf16Scales}). */
     public final FloatArray scales;
@@ -39,7 +44,8 @@ public final class Activations {
 
     public Activations(ForwardShape shape) {
         int b = shape.maxBatch();
-        batch = IntArray.fromElements(0, 0);
+        batch = new IntArray(ForwardKernels.batchInts(b));
+        outputRows = new IntArray(ForwardKernels.ROWS + shape.logitRows());
         embeddingRows = new IntArray(Bf16Words.wordsFor((long) b * shape.hidden()));
         hidden = new FloatArray(b * shape.hidden());
         normed = new FloatArray(b * shape.hidden());
@@ -48,7 +54,7 @@ public final class Activations {
         gateUp = new FloatArray(b * 2 * shape.intermediate());
         mlp = new FloatArray(b * shape.intermediate());
         scores = new FloatArray(b * shape.heads() * shape.contextLength());
-        logits = new FloatArray(shape.vocab());
+        logits = new FloatArray(shape.logitRows() * shape.vocab());
         scales = Bf16Scales.table();
         rotary = RotaryTables.of(shape.config(), shape.contextLength());
     }
@@ -56,7 +62,7 @@ public final class Activations {
     /** Device bytes of these buffers. */
     public long bytes() {
         long total = 0;
-        for (var array : List.of(batch, embeddingRows, hidden, normed, qkv, attention, gateUp, mlp, scores, logits, scales,
+        for (var array : List.of(batch, outputRows, embeddingRows, hidden, normed, qkv, attention, gateUp, mlp, scores, logits, scales,
                 rotary.cos(), rotary.sin())) {
             total += array.getNumBytesOfSegment();
         }
