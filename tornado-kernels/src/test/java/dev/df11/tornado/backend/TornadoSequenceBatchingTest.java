@@ -1,6 +1,5 @@
 package dev.df11.tornado.backend;
 
-import dev.df11.runtime.backend.SequenceCache;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStore;
@@ -16,8 +15,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Batched generation on the TornadoVM backend (PoCL): rows of several sequences, each in its own KV-cache slot at its
@@ -97,41 +94,6 @@ class TornadoSequenceBatchingTest {
                     new int[] {40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50}, 16, 0)), ROWS);
             RowSchedule.Result reused = RowSchedule.run(backend, weights, shortOne, ROWS).getFirst();
             assertSameBits(fresh, reused, "the short sequence in a slot the long one used");
-        }
-    }
-
-    /** Slots are counted: one more cache than slots is refused with a message, a released slot can be taken again. */
-    @Test
-    void slotsAreLimitedAndReleasedSlotsAreReused() throws IOException {
-        Path dir = RandomModelWriter.write(TestModels.newFolder("batched-slots"), RandomModelWriter.Flavor.QWEN2, 23);
-        try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(2));
-             TornadoBackend backend = slots(2)) {
-            backend.load(weights, CONTEXT, ROWS);
-            SequenceCache a = backend.newSequenceCache(CONTEXT);
-            SequenceCache b = backend.newSequenceCache(10);
-            IllegalStateException full = assertThrows(IllegalStateException.class,
-                    () -> backend.newSequenceCache(CONTEXT));
-            assertTrue(full.getMessage().contains("all 2 KV-cache slots"), full.getMessage());
-            assertThrows(IllegalStateException.class, () -> backend.embed(weights.embeddingRows(new int[] {1}), 1),
-                    "the single-sequence calls must not write into slot 0 while a served sequence holds it");
-            a.release();
-            a.release();   // twice does nothing
-            SequenceCache c = backend.newSequenceCache(CONTEXT);
-            IllegalArgumentException released = assertThrows(IllegalArgumentException.class,
-                    () -> backend.forwardRows(weights.embeddingRows(new int[] {1}), 1, new SequenceCache[] {a},
-                            new int[] {0}, new int[] {0}, new float[1][weights.config().vocabSize()]));
-            assertTrue(released.getMessage().contains("released"), released.getMessage());
-            IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
-                    () -> backend.forwardRows(weights.embeddingRows(new int[] {1}), 1, new SequenceCache[] {b},
-                            new int[] {10}, new int[0], new float[0][]));
-            assertTrue(beyond.getMessage().contains("position 10"), beyond.getMessage());
-            IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
-                    () -> backend.forwardRows(weights.embeddingRows(new int[] {1, 2, 3}), 3,
-                            new SequenceCache[] {b, b, c}, new int[] {0, 1, 0}, new int[] {0, 1, 2},
-                            new float[3][weights.config().vocabSize()]));
-            assertTrue(tooMany.getMessage().contains("at most 2"), tooMany.getMessage());
-            b.release();
-            c.release();
         }
     }
 
