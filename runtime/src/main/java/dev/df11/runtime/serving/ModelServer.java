@@ -105,7 +105,7 @@ public final class ModelServer implements AutoCloseable {
                 summary = String.format("KV cache budget: %.1f MiB = %.1f sequences of the full context (%d tokens, "
                                 + "%.1f KiB per token); up to %d sequences per step (--max-batch), %d rows per step",
                         budget / 1048576.0, (double) budget / full, o.context(),
-                        batching.sequenceCacheBytes(1) / 1024.0, o.maxBatch(), batching.maxRows())
+                        full / (double) o.context() / 1024.0, o.maxBatch(), batching.maxRows())
                         + (slots ? String.format("; backend %s holds %d sequence slots%s", backend.name(),
                         batching.maxSequences(), batching.maxSequences() < o.maxBatch()
                                 ? " (fewer than --max-batch: no more fit its memory)" : "") : "");
