@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code df11 serve}: an OpenAI-compatible HTTP server for a BF16 or DF11 model folder, with continuous batching on
- * the CPU backend. Runs until SIGTERM or Ctrl-C, then shuts down gracefully.
+ * the CPU and TornadoVM backends. Runs until SIGTERM or Ctrl-C, then shuts down gracefully.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve a BF16 or DF11 model folder over an OpenAI-compatible HTTP API (/v1/completions, "
@@ -28,8 +28,9 @@ public final class ServeCommand extends Df11Command {
             + "(default: the folder's name).")
     String modelName;
 
-    @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}); only the "
-            + "CPU backend batches sequences, others serve one at a time.")
+    @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}); cpu and "
+            + "tornado batch sequences (tornado in --max-batch device KV slots, fewer if they do not fit), others "
+            + "serve one at a time.")
     String backend;
 
     @Option(names = "--device", paramLabel = "<id>", description = "Device of the backend, as `df11 devices` lists it.")

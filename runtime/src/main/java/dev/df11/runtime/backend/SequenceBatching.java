@@ -16,10 +16,34 @@ public interface SequenceBatching {
     /** Most rows one {@link #forwardRows} call takes (the {@code maxBatch} given to {@link Backend#load}). */
     int maxRows();
 
+    /**
+     * Called before {@link Backend#load} by a caller that will run up to {@code sequences} sequences at once (the
+     * server's {@code --max-batch}). A backend whose KV storage is a fixed number of sequence slots allocated at load
+     * (the TornadoVM backend: one region of device memory per layer) sizes it for that many, or fewer where they do
+     * not fit its memory ({@link #maxSequences()} says how many it got); a backend that makes caches on demand
+     * ignores it.
+     */
+    default void reserveSequences(int sequences) {
+    }
+
+    /**
+     * Sequences whose caches can exist at once: the slot count of a backend with fixed KV slots (known after
+     * {@link Backend#load}), {@link Integer#MAX_VALUE} for one that makes caches on demand (only the caller's memory
+     * budget limits those). {@link #newSequenceCache} refuses more.
+     */
+    default int maxSequences() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Bytes a cache for {@code positions} positions takes (to plan a memory budget before creating any). */
     long sequenceCacheBytes(int positions);
 
-    /** A new, empty KV cache for one sequence of up to {@code positions} tokens (at most the loaded context). */
+    /**
+     * A new, empty KV cache for one sequence of up to {@code positions} tokens (at most the loaded context). The caller
+     * {@link SequenceCache#release() releases} it when the sequence ends, which frees a fixed slot for the next one.
+     *
+     * @throws IllegalStateException when {@link #maxSequences()} caches are in use already
+     */
     SequenceCache newSequenceCache(int positions);
 
     /**

@@ -24,8 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * and sequences still in their prompt contribute as many prompt tokens as the step has rows left (prompt processing
  * is batched too, in chunks). The backend makes each layer's weights available once per step for all rows.
  *
- * <p>With a backend that cannot batch sequences ({@link SequenceBatching} missing, e.g. the TornadoVM backend, which
- * holds one KV cache), sequences run one after another on that one cache: {@code maxBatch} is 1.
+ * <p>With a backend that cannot batch sequences ({@link SequenceBatching} missing), sequences run one after another
+ * on the backend's one cache: {@code maxBatch} is 1. A backend with a fixed number of KV slots (the TornadoVM backend,
+ * {@link SequenceBatching#maxSequences()}) runs at most that many at once, and a sequence's slot is released when it
+ * ends.
  *
  * <p>A sequence's tokens do not depend on what runs beside it: the backend guarantees each row's bits are the same
  * in any batch, and each sequence samples with its own seeded sampler.
@@ -76,7 +78,8 @@ public final class BatchScheduler implements AutoCloseable {
         }
         this.single = single;
         this.contextLength = contextLength;
-        this.maxBatch = batching == null ? 1 : Math.min(maxBatch, batching.maxRows());
+        this.maxBatch = batching == null ? 1
+                : Math.min(maxBatch, Math.min(batching.maxRows(), batching.maxSequences()));
         this.maxQueue = maxQueue;
         this.kvBudgetBytes = kvBudgetBytes;
         stats.budget(kvBudgetBytes);
@@ -273,7 +276,7 @@ public final class BatchScheduler implements AutoCloseable {
             if (next.settings.maxTokens() == 0) {
                 running.remove(next);
                 kvBytesInUse -= bytes;
-                next.cache = null;
+                release(next);
                 next.listener.onEnd(FinishReason.LENGTH, null);
             }
         }
@@ -306,13 +309,21 @@ public final class BatchScheduler implements AutoCloseable {
                 return;
             }
             kvBytesInUse -= s.reservedBytes;
-            s.cache = null;
+            release(s);
             stats.active(running.size(), kvBytesInUse);
         } finally {
             lock.unlock();
         }
         stats.finished(reason);
         s.listener.onEnd(reason, error);
+    }
+
+    /** Gives a sequence's cache back to the backend (a fixed slot becomes free for the next sequence). */
+    private static void release(ServedSequence s) {
+        if (s.cache != null) {
+            s.cache.release();
+            s.cache = null;
+        }
     }
 
     private void failAll(Throwable e) {

@@ -69,6 +69,9 @@ public final class ModelServer implements AutoCloseable {
         ForwardPass forward;
         try {
             Backend backend = Backends.create(o.backend(), o.threads(), o.device(), o.prefetch());
+            if (backend instanceof SequenceBatching batching) {
+                batching.reserveSequences(o.maxBatch());
+            }
             int rows = backend instanceof SequenceBatching ? Math.max(o.maxBatch(), MIN_STEP_ROWS)
                     : Math.min(MIN_STEP_ROWS, o.context());
             forward = new ForwardPass(backend, weights, o.context(), rows);
@@ -83,7 +86,11 @@ public final class ModelServer implements AutoCloseable {
             long budget = o.kvBudgetBytes();
             if (backend instanceof SequenceBatching batching) {
                 long full = batching.sequenceCacheBytes(o.context());
-                if (budget == 0) {
+                boolean slots = batching.maxSequences() != Integer.MAX_VALUE;
+                if (budget == 0 && slots) {
+                    // Fixed slots were allocated (on the device) at load: the budget is what they hold.
+                    budget = batching.maxSequences() * full;
+                } else if (budget == 0) {
                     System.gc();
                     Runtime rt = Runtime.getRuntime();
                     long headroom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -98,7 +105,10 @@ public final class ModelServer implements AutoCloseable {
                 summary = String.format("KV cache budget: %.1f MiB = %.1f sequences of the full context (%d tokens, "
                                 + "%.1f KiB per token); up to %d sequences per step (--max-batch), %d rows per step",
                         budget / 1048576.0, (double) budget / full, o.context(),
-                        batching.sequenceCacheBytes(1) / 1024.0, o.maxBatch(), batching.maxRows());
+                        full / (double) o.context() / 1024.0, o.maxBatch(), batching.maxRows())
+                        + (slots ? String.format("; backend %s holds %d sequence slots%s", backend.name(),
+                        batching.maxSequences(), batching.maxSequences() < o.maxBatch()
+                                ? " (fewer than --max-batch: no more fit its memory)" : "") : "");
             } else {
                 budget = Long.MAX_VALUE;
                 summary = "backend " + backend.name() + " holds one KV cache: sequences are served one after another"

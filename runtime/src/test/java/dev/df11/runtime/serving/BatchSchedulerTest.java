@@ -232,8 +232,8 @@ class BatchSchedulerTest {
     }
 
     /**
-     * A backend that cannot batch sequences (as the TornadoVM backend, which holds one KV cache) serves them one
-     * after another on its own cache, with the same tokens as alone.
+     * A backend that cannot batch sequences (one that holds a single KV cache) serves them one after another on its
+     * own cache, with the same tokens as alone.
      */
     @Test
     void aBackendWithoutSequenceBatchingServesOneSequenceAtATime() throws Exception {
@@ -264,11 +264,130 @@ class BatchSchedulerTest {
         }
     }
 
-    /** Hides {@link dev.df11.runtime.backend.SequenceBatching}: only the plain Backend calls. */
-    private record OneCacheBackend(dev.df11.runtime.backend.Backend inner) implements dev.df11.runtime.backend.Backend {
+    /**
+     * A backend with a fixed number of KV slots (as the TornadoVM backend): the scheduler runs at most that many
+     * sequences at once whatever {@code maxBatch} says, releases each sequence's cache when it ends (so later
+     * sequences get a slot), and the tokens are still those each gives alone.
+     */
+    @Test
+    void aBackendWithFixedSlotsRunsAtMostThatManyAndGetsEverySlotBack() throws Exception {
+        Path dir = TestModels.stories15MDf11();
+        Tokenizer tokenizer = Tokenizers.load(dir, null);
+        int[][] prompts = Arrays.stream(PROMPTS).map(p -> tokenizer.encode(p, true)).toArray(int[][]::new);
+        int[][] alone = new int[prompts.length][];
+        try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(2));
+             ForwardPass forward = new ForwardPass(new CpuBackend(2), weights, CONTEXT, 16)) {
+            for (int i = 0; i < prompts.length; i++) {
+                alone[i] = new Generator(forward).generate(prompts[i], GenerationSettings.greedy(8), token -> { })
+                        .generatedTokens();
+            }
+        }
+        TwoSlotBackend slots = new TwoSlotBackend(new CpuBackend(2));
+        try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(2));
+             ForwardPass forward = new ForwardPass(slots, weights, CONTEXT, 8);
+             BatchScheduler scheduler = new BatchScheduler(weights, slots, forward, CONTEXT, 8, 64, 1L << 30)) {
+            assertEquals(2, scheduler.maxBatch());
+            Collector[] collectors = new Collector[prompts.length];
+            for (int i = 0; i < prompts.length; i++) {
+                collectors[i] = new Collector();
+                scheduler.submit(prompts[i], GenerationSettings.greedy(8), collectors[i]);
+            }
+            for (int i = 0; i < prompts.length; i++) {
+                assertEquals(FinishReason.LENGTH, collectors[i].end.get(60, TimeUnit.SECONDS));
+                assertArrayEquals(alone[i], collectors[i].ids(), "prompt " + i);
+            }
+            assertEquals(0, slots.inUse.get(), "every ended sequence released its cache");
+            assertEquals(prompts.length, slots.made.get());
+        }
+    }
+
+    /** A CPU backend limited to two sequence caches at a time, counting the caches made and released. */
+    private static final class TwoSlotBackend extends ForwardingBackend
+            implements dev.df11.runtime.backend.SequenceBatching {
+        private final CpuBackend cpu;
+        final java.util.concurrent.atomic.AtomicInteger inUse = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+
+        TwoSlotBackend(CpuBackend cpu) {
+            super(cpu);
+            this.cpu = cpu;
+        }
+
+        @Override
+        public int maxSequences() {
+            return 2;
+        }
+
+        @Override
+        public int maxRows() {
+            return cpu.maxRows();
+        }
+
+        @Override
+        public long sequenceCacheBytes(int positions) {
+            return cpu.sequenceCacheBytes(positions);
+        }
+
+        @Override
+        public dev.df11.runtime.backend.SequenceCache newSequenceCache(int positions) {
+            if (inUse.incrementAndGet() > 2) {
+                throw new IllegalStateException("a third cache while two are in use");
+            }
+            made.incrementAndGet();
+            dev.df11.runtime.backend.SequenceCache inner = cpu.newSequenceCache(positions);
+            return new Counted(inner);
+        }
+
+        @Override
+        public void forwardRows(java.lang.foreign.MemorySegment bf16Rows, int count,
+                                dev.df11.runtime.backend.SequenceCache[] caches, int[] positions, int[] logitRows,
+                                float[][] logits) {
+            dev.df11.runtime.backend.SequenceCache[] inner = new dev.df11.runtime.backend.SequenceCache[count];
+            for (int i = 0; i < count; i++) {
+                inner[i] = ((Counted) caches[i]).inner;
+            }
+            cpu.forwardRows(bf16Rows, count, inner, positions, logitRows, logits);
+        }
+
+        private final class Counted implements dev.df11.runtime.backend.SequenceCache {
+            final dev.df11.runtime.backend.SequenceCache inner;
+            boolean released;
+
+            Counted(dev.df11.runtime.backend.SequenceCache inner) {
+                this.inner = inner;
+            }
+
+            @Override
+            public int positions() {
+                return inner.positions();
+            }
+
+            @Override
+            public long bytes() {
+                return inner.bytes();
+            }
+
+            @Override
+            public void release() {
+                if (!released) {
+                    released = true;
+                    inUse.decrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** The plain Backend calls of another backend. */
+    private static class ForwardingBackend implements dev.df11.runtime.backend.Backend {
+        private final dev.df11.runtime.backend.Backend inner;
+
+        ForwardingBackend(dev.df11.runtime.backend.Backend inner) {
+            this.inner = inner;
+        }
+
         @Override
         public String name() {
-            return "one-cache";
+            return inner.name();
         }
 
         @Override
@@ -304,6 +423,18 @@ class BatchSchedulerTest {
         @Override
         public void close() {
             inner.close();
+        }
+    }
+
+    /** Hides {@link dev.df11.runtime.backend.SequenceBatching}: only the plain Backend calls. */
+    private static final class OneCacheBackend extends ForwardingBackend {
+        OneCacheBackend(dev.df11.runtime.backend.Backend inner) {
+            super(inner);
+        }
+
+        @Override
+        public String name() {
+            return "one-cache";
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.df11.tornado.backend;
 
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.model.ModelConfig;
+import dev.df11.runtime.backend.SequenceBatching;
+import dev.df11.runtime.backend.SequenceCache;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.tornado.forward.Activations;
 import dev.df11.tornado.forward.ForwardGraphs;
@@ -27,8 +29,14 @@ import java.util.Optional;
  * its unit's exponents into one shared exponent plane on the device right before its kernels use it, so only one
  * decoded unit ever exists. Nothing is decoded on the host (apart from the embedding rows the weight store looks up),
  * so this backend allocates no host decode buffers.
+ *
+ * <p>It also runs steps over rows of several sequences ({@link SequenceBatching}, for serving): each layer's KV cache
+ * holds a fixed number of sequence slots, sized at load for {@link #reserveSequences} sequences (or as many as fit its
+ * memory), and every row of a step carries its own slot and position to the device, so rows of different sequences
+ * (decoding rows and prompt chunks alike) share one step and each DF11 unit is decoded once for all of them. The plain
+ * {@link Backend} calls run one sequence in slot 0.
  */
-public final class TornadoBackend implements Backend {
+public final class TornadoBackend implements Backend, SequenceBatching {
 
     private final TornadoBackendOptions options;
     private final TornadoDevice device;
@@ -41,6 +49,10 @@ public final class TornadoBackend implements Backend {
     private int nextLayer = -1;
     private boolean normed;
     private boolean projected;
+    /** Slots asked for before load ({@link #reserveSequences}). */
+    private int requestedSequences = 1;
+    /** Which KV-cache slots a live {@link Slot} holds. */
+    private boolean[] leased;
 
     /** A backend on {@code device} (null: TornadoVM's default device). */
     public TornadoBackend(TornadoBackendOptions options, TornadoDevice device) {
@@ -84,7 +96,11 @@ public final class TornadoBackend implements Backend {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
-        this.shape = new ForwardShape(weights.config(), contextLength, maxBatch);
+        ForwardShape asked = new ForwardShape(weights.config(), contextLength, maxBatch, requestedSequences);
+        int sequences = requestedSequences == 1 ? 1 : DeviceWeights.sequencesThatFit(weights, asked, deviceMemory(),
+                options.decodeMode());
+        this.shape = new ForwardShape(weights.config(), contextLength, maxBatch, sequences);
+        this.leased = new boolean[sequences];
         this.act = new Activations(shape);
         try {
             this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeMode());
@@ -99,18 +115,20 @@ public final class TornadoBackend implements Backend {
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs(), options.profile());
     }
 
+    /** The memory TornadoVM may use on this backend's device: the device's global memory or the cap, if lower. */
+    private long deviceMemory() {
+        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
+        return Math.min(target.getMaxGlobalMemory(), TornadoSettings.bytes());
+    }
+
     @Override
     public void embed(MemorySegment bf16Rows, int count) {
         requireLoaded();
-        if (count < 1 || count > shape.maxBatch()) {
-            throw new IllegalArgumentException("batch of " + count + " tokens, expected 1.." + shape.maxBatch());
+        if (slotZeroLeased()) {
+            throw new IllegalStateException("KV-cache slot 0, which the single-sequence calls use, is held by a "
+                    + "served sequence; release its cache first");
         }
-        long bytes = 2L * count * shape.hidden();
-        if (bf16Rows.byteSize() != bytes) {
-            throw new IllegalArgumentException(count + " embedding rows of " + shape.hidden() + " BF16 values need "
-                    + bytes + " bytes, got " + bf16Rows.byteSize());
-        }
-        MemorySegment.copy(bf16Rows, 0, act.embeddingRows.getSegment(), 0, bytes);
+        copyEmbeddings(bf16Rows, count);
         this.count = count;
         this.nextLayer = 0;
         this.normed = false;
@@ -131,6 +149,10 @@ public final class TornadoBackend implements Backend {
             }
             act.batch.set(ForwardKernels.START, startPos);
             act.batch.set(ForwardKernels.COUNT, count);
+            for (int row = 0; row < count; row++) {
+                act.batch.set(ForwardKernels.ROWS + 2 * row, 0);
+                act.batch.set(ForwardKernels.ROWS + 2 * row + 1, startPos + row);
+            }
             plan.embed();
         } else if (startPos != act.batch.get(ForwardKernels.START)) {
             throw new IllegalArgumentException("block " + layer + " at position " + startPos + ", but the batch"
@@ -164,10 +186,189 @@ public final class TornadoBackend implements Backend {
             throw new IllegalArgumentException("logits need " + shape.vocab() + " floats, got " + out.length);
         }
         if (!projected) {
+            act.outputRows.set(ForwardKernels.COUNT, 1);
+            act.outputRows.set(ForwardKernels.ROWS, count - 1);
             plan.output();
             projected = true;
         }
         MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, 0, shape.vocab());
+    }
+
+    private synchronized boolean slotZeroLeased() {
+        return leased[0];
+    }
+
+    private void copyEmbeddings(MemorySegment bf16Rows, int count) {
+        if (count < 1 || count > shape.maxBatch()) {
+            throw new IllegalArgumentException("batch of " + count + " tokens, expected 1.." + shape.maxBatch());
+        }
+        long bytes = 2L * count * shape.hidden();
+        if (bf16Rows.byteSize() != bytes) {
+            throw new IllegalArgumentException(count + " embedding rows of " + shape.hidden() + " BF16 values need "
+                    + bytes + " bytes, got " + bf16Rows.byteSize());
+        }
+        MemorySegment.copy(bf16Rows, 0, act.embeddingRows.getSegment(), 0, bytes);
+    }
+
+    @Override
+    public void reserveSequences(int sequences) {
+        if (plan != null) {
+            throw new IllegalStateException("reserveSequences must come before TornadoBackend.load");
+        }
+        if (sequences < 1) {
+            throw new IllegalArgumentException("sequences must be >= 1, got " + sequences);
+        }
+        this.requestedSequences = sequences;
+    }
+
+    @Override
+    public int maxSequences() {
+        requireLoaded();
+        return shape.sequences();
+    }
+
+    @Override
+    public int maxRows() {
+        requireLoaded();
+        return shape.maxBatch();
+    }
+
+    /** A slot holds the whole context whatever {@code positions} is: the slots are fixed at load. */
+    @Override
+    public long sequenceCacheBytes(int positions) {
+        requireLoaded();
+        return 2L * shape.layers() * shape.contextLength() * shape.kvDim() * Float.BYTES;
+    }
+
+    @Override
+    public synchronized SequenceCache newSequenceCache(int positions) {
+        requireLoaded();
+        if (positions < 1 || positions > shape.contextLength()) {
+            throw new IllegalArgumentException("a sequence cache of " + positions + " positions, expected 1.."
+                    + shape.contextLength() + " (the loaded context)");
+        }
+        for (int slot = 0; slot < leased.length; slot++) {
+            if (!leased[slot]) {
+                leased[slot] = true;
+                return new Slot(slot, positions);
+            }
+        }
+        throw new IllegalStateException("all " + leased.length + " KV-cache slots of backend 'tornado' are in use; "
+                + "release a sequence's cache first (the slot count was fixed at load: maxSequences())");
+    }
+
+    /**
+     * One step over rows of several sequences, each at its own slot and position (see {@link SequenceBatching}):
+     * the rows' slots and positions go to the device in the batch array, every layer graph runs once, and the output
+     * graph gathers, normalises and projects only the rows in {@code logitRows}.
+     */
+    @Override
+    public void forwardRows(MemorySegment bf16Rows, int count, SequenceCache[] caches, int[] positions,
+            int[] logitRows, float[][] logits) {
+        requireLoaded();
+        if (count < 1 || count > shape.maxBatch() || caches.length < count || positions.length < count
+                || logits.length < logitRows.length) {
+            throw new IllegalArgumentException("a step of " + count + " rows (" + caches.length + " caches, "
+                    + positions.length + " positions, " + logits.length + " logit arrays), expected 1.."
+                    + shape.maxBatch() + " rows");
+        }
+        if (logitRows.length > shape.logitRows()) {
+            throw new IllegalArgumentException("logits of " + logitRows.length + " rows asked for, at most "
+                    + shape.logitRows() + " (one per sequence slot) per step");
+        }
+        for (int i = 0; i < count; i++) {
+            if (!(caches[i] instanceof Slot slot) || slot.owner() != this) {
+                throw new IllegalArgumentException("row " + i + ": a cache this backend did not make");
+            }
+            if (!slot.live()) {
+                throw new IllegalArgumentException("row " + i + ": its cache (slot " + slot.index + ") was released");
+            }
+            if (positions[i] < 0 || positions[i] >= slot.positions) {
+                throw new IllegalArgumentException("row " + i + ": position " + positions[i] + " outside its cache of "
+                        + slot.positions + " positions");
+            }
+            if (i > 0 && caches[i - 1] == slot && positions[i] != positions[i - 1] + 1) {
+                throw new IllegalArgumentException("row " + i + ": position " + positions[i] + " after position "
+                        + positions[i - 1] + " of the same sequence; a sequence's rows must be consecutive positions");
+            }
+        }
+        for (int j = 0; j < logitRows.length; j++) {
+            if (logitRows[j] < 0 || logitRows[j] >= count) {
+                throw new IllegalArgumentException("logits asked for row " + logitRows[j] + " of a step of " + count);
+            }
+            if (logits[j].length < shape.vocab()) {
+                throw new IllegalArgumentException("logits need " + shape.vocab() + " floats, got " + logits[j].length);
+            }
+        }
+        copyEmbeddings(bf16Rows, count);
+        act.batch.set(ForwardKernels.START, positions[0]);
+        act.batch.set(ForwardKernels.COUNT, count);
+        for (int i = 0; i < count; i++) {
+            act.batch.set(ForwardKernels.ROWS + 2 * i, ((Slot) caches[i]).index * shape.contextLength());
+            act.batch.set(ForwardKernels.ROWS + 2 * i + 1, positions[i]);
+        }
+        // The plain calls' state no longer describes the device's activations.
+        this.nextLayer = -1;
+        this.normed = false;
+        this.projected = false;
+        plan.embed();
+        for (int layer = 0; layer < shape.layers(); layer++) {
+            plan.layer(layer);
+        }
+        if (logitRows.length == 0) {
+            return;
+        }
+        act.outputRows.set(ForwardKernels.COUNT, logitRows.length);
+        for (int j = 0; j < logitRows.length; j++) {
+            act.outputRows.set(ForwardKernels.ROWS + j, logitRows[j]);
+        }
+        plan.output();
+        for (int j = 0; j < logitRows.length; j++) {
+            MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, (long) j * shape.vocab() * Float.BYTES,
+                    logits[j], 0, shape.vocab());
+        }
+    }
+
+    /** A sequence's KV-cache slot; released when its sequence ends. */
+    private final class Slot implements SequenceCache {
+        private final int index;
+        private final int positions;
+        private boolean released;
+
+        Slot(int index, int positions) {
+            this.index = index;
+            this.positions = positions;
+        }
+
+        TornadoBackend owner() {
+            return TornadoBackend.this;
+        }
+
+        boolean live() {
+            synchronized (TornadoBackend.this) {
+                return !released;
+            }
+        }
+
+        @Override
+        public int positions() {
+            return positions;
+        }
+
+        @Override
+        public long bytes() {
+            return sequenceCacheBytes(positions);
+        }
+
+        @Override
+        public void release() {
+            synchronized (TornadoBackend.this) {
+                if (!released) {
+                    released = true;
+                    leased[index] = false;
+                }
+            }
+        }
     }
 
     @Override

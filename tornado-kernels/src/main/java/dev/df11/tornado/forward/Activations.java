@@ -18,8 +18,13 @@ import java.util.Map;
  */
 public final class Activations {
 
-    /** {@code [startPos, count]} of the current batch (see {@link ForwardKernels}). */
+    /** {@code [startPos, count, then each row's first cache row and position]} of the current step ({@link ForwardKernels}). */
     public final IntArray batch;
+    /**
+     * The rows whose logits the step returns, in the layout of a batch array's first two ints: {@code [0, n, row 0,
+     * ..., row n-1]} (one int per row from {@link ForwardKernels#ROWS}); the output graph gathers them.
+     */
+    public final IntArray outputRows;
     /** BF16 embedding rows of the batch, two per int ({@link Bf16Words}), written by the host. */
     public final IntArray embeddingRows;
     /** The residual stream, {@code maxBatch x hidden}. */
@@ -36,7 +41,7 @@ public final class Activations {
     public final FloatArray mlp;
     /** Attention score scratch, {@code maxBatch x heads x context}. */
     public final FloatArray scores;
-    /** Output logits of the last token. */
+    /** Output logits of the rows {@link #outputRows} names, {@code logitRows x vocab}. */
     public final FloatArray logits;
     /** BF16 widening table ({@link Bf16Scales}). */
     public final FloatArray scales;
@@ -52,7 +57,8 @@ public final class Activations {
 
     public Activations(ForwardShape shape) {
         int b = shape.maxBatch();
-        batch = IntArray.fromElements(0, 0);
+        batch = new IntArray(ForwardKernels.batchInts(b));
+        outputRows = new IntArray(ForwardKernels.ROWS + shape.logitRows());
         embeddingRows = new IntArray(Bf16Words.wordsFor((long) b * shape.hidden()));
         hidden = new FloatArray(b * shape.hidden());
         normed = new FloatArray(b * shape.hidden());
@@ -61,7 +67,7 @@ public final class Activations {
         gateUp = new FloatArray(b * 2 * shape.intermediate());
         mlp = new FloatArray(b * shape.intermediate());
         scores = new FloatArray(b * shape.heads() * shape.contextLength());
-        logits = new FloatArray(shape.vocab());
+        logits = new FloatArray(shape.logitRows() * shape.vocab());
         scales = Bf16Scales.table();
         projected = shape.config().gemma() ? new FloatArray(b * shape.hidden()) : null;
         // As the CPU backend: one table per distinct set of rope parameters (Gemma 3's local and global layers).
@@ -88,7 +94,7 @@ public final class Activations {
     /** Device bytes of these buffers. */
     public long bytes() {
         long total = 0;
-        List<TornadoNativeArray> arrays = new ArrayList<>(List.of(batch, embeddingRows, hidden, normed, qkv,
+        List<TornadoNativeArray> arrays = new ArrayList<>(List.of(batch, outputRows, embeddingRows, hidden, normed, qkv,
                 attention, gateUp, mlp, scores, logits, scales));
         if (projected != null) {
             arrays.add(projected);

@@ -8,9 +8,14 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * Causal self-attention over a key/value cache that lives on the device (filled by
  * {@link RotaryKernels#rotateAndCache}): {@link #attend} computes, for every query head of every token, the softmax of
- * its scaled dot products with the keys up to its own position (all of them, or in a sliding-window layer the last
- * {@code window}, its own included, as transformers masks them) and the weighted sum of the values. Query heads share
- * key/value heads in groups (GQA): head h reads key/value head {@code h / (heads / kvHeads)}.
+ * its scaled dot products with the keys of its own sequence's cache slot up to its own position (all of them, or in a
+ * sliding-window layer the last {@code window}, its own included, as transformers masks them) and the weighted sum
+ * of the values. Query heads share key/value heads in groups (GQA): head h reads key/value head
+ * {@code h / (heads / kvHeads)}.
+ *
+ * <p>Batch invariance: a (token, head) pair is one work-group whose arithmetic depends only on its own query, slot,
+ * position and the local size, never on the other rows of the step, so a row's output is the same bits alone or
+ * beside other sequences' rows.
  */
 public final class AttentionKernels {
 
@@ -23,6 +28,7 @@ public final class AttentionKernels {
      * per group (so any context length works); the maximum and the sum of exponentials are reduced in local memory.
      *
      * @param queries     rotated queries, token b's heads from {@code b * tokenStride}
+     * @param keyCache    {@code slots x contextLength x kvDim}; token b reads the slot the batch array names
      * @param scores      scratch, {@code maxBatch * heads * contextLength} floats
      * @param output      {@code count x heads x headDim}, packed
      * @param window      positions a query attends to, its own included: the layer's sliding window, or
@@ -43,10 +49,12 @@ public final class AttentionKernels {
         // uniform one, crashes PoCL's work-group compiler at work-group sizes above 64.
         int last = -1;
         if (token < batch.get(ForwardKernels.COUNT)) {
-            last = batch.get(ForwardKernels.START) + token;
+            last = batch.get(ForwardKernels.ROWS + 2 * token + 1);
         }
         int kvDim = kvHeads * headDim;
-        int kvOffset = (head / (heads / kvHeads)) * headDim;
+        // The token's slot: its first cache row (groups exist for every row of the largest batch, so the read is
+        // in bounds; past the batch it is unused).
+        int kvOffset = batch.get(ForwardKernels.ROWS + 2 * token) * kvDim + (head / (heads / kvHeads)) * headDim;
         int query = token * tokenStride + head * headDim;
         int row = group * contextLength;
         // The first key the window keeps, computed without a branch (values assigned in branches are what TornadoVM

@@ -27,6 +27,19 @@ public final class ElementwiseKernels {
         }
     }
 
+    /**
+     * Copies the rows {@code select} names ({@code [_, n, row 0, ..., row n-1]}, {@link Activations#outputRows}) of
+     * {@code input} ({@code width} floats each) to rows 0..n-1 of {@code output}: the rows whose logits a step returns.
+     */
+    public static void gatherRows(KernelContext context, FloatArray input, FloatArray output, int width,
+            IntArray select) {
+        int id = context.globalIdx;
+        if (id < select.get(ForwardKernels.COUNT) * width) {
+            int row = id / width;
+            output.set(id, input.get(select.get(ForwardKernels.ROWS + row) * width + id - row * width));
+        }
+    }
+
     /** Adds a bias of {@code width} values to each token's row of {@code vec} (Qwen2's q, k, v biases). */
     public static void addBias(KernelContext context, FloatArray vec, FloatArray bias, int width, IntArray batch) {
         int id = context.globalIdx;

@@ -27,11 +27,12 @@ import java.util.function.UnaryOperator;
  * DF11 unit's exponents into the shared exponent plane if it is compressed, then the input RMSNorm, the q|k|v projection, biases and per-head norms where the model has them,
  * rotary embedding fused with the KV-cache append, attention, the output projection added to the residual stream,
  * the post-attention RMSNorm, the gate|up projection, SwiGLU, and the down projection added to the residual stream:
- * nine launches for a Llama layer); the last graph applies the final norm, projects the last token onto the
- * vocabulary, and copies the logits to the host. Gemma 3 adds the embedding scale, normalises each sublayer's output
- * before it joins the residual stream (a norm and an add each), gates with GELU (tanh) instead of SiLU, and caps the
- * logits; each layer attends within its own window and rotates with its own rope table. Activations pass between
- * graphs on the device ({@link SharedChain}).
+ * nine launches for a Llama layer); the last graph gathers the rows whose logits the step returns (the last token,
+ * or each sampling sequence's last row when rows of several sequences share the step), applies the final norm,
+ * projects them onto the vocabulary, and copies the logits to the host. Gemma 3 adds the embedding scale, normalises
+ * each sublayer's output before it joins the residual stream (a norm and an add each), gates with GELU (tanh) instead
+ * of SiLU, and caps the logits; each layer attends within its own window and rotates with its own rope table.
+ * Activations pass between graphs on the device ({@link SharedChain}).
  */
 public final class ForwardGraphs {
 
@@ -259,23 +260,34 @@ public final class ForwardGraphs {
     private TaskGraph output(DeviceWeights weights) {
         String name = prefix + "output";
         DeviceUnit unit = weights.output();
-        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.normed, act.scales));
+        List<Object> uses = new ArrayList<>(List.of(act.hidden, act.normed, act.scales));
         if (unit.usesDecodeBuffer()) {
             uses.add(decodeBuffer);
         }
         TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
         graph = unit.addTransfers(graph)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm());
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm())
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, act.outputRows);
         graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
         countDecode(name, "decode", unit);
-        graph = rmsNorm(graph, name, "finalNorm", weights.finalNorm());
+        // Only the rows whose logits are asked for are normalised and projected: gathered into act.normed, then
+        // normalised in place (the same arithmetic per row as normalising them where they were).
+        int dim = shape.hidden();
+        int selected = shape.logitRows();
+        graph = task(graph, name, "gather", items(selected * dim),
+                g -> g.task("gather", ElementwiseKernels::gatherRows, new KernelContext(), act.hidden, act.normed,
+                        dim, act.outputRows));
+        graph = task(graph, name, "finalNorm", groups(selected, tuning.norm()),
+                g -> g.task("finalNorm", NormKernels::rmsNorm, new KernelContext(), act.normed, act.normed,
+                        weights.finalNorm(), dim, 1, dim, shape.eps(), act.outputRows));
         graph = matVec(graph, name, "logits", unit, weights.outputOffset(), shape.vocab(),
-                shape.hidden(), act.normed, act.logits, 0, 1);
+                dim, act.normed, act.logits, 0, 0, act.outputRows);
         float cap = (float) shape.config().finalLogitSoftcap();
         if (cap != 0f) {
-            graph = task(graph, name, "softCap", items(shape.vocab()),
+            int logits = selected * shape.vocab();
+            graph = task(graph, name, "softCap", items(logits),
                     g -> g.task("softCap", ElementwiseKernels::softCap, new KernelContext(), act.logits, cap,
-                            shape.vocab()));
+                            logits));
         }
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
     }
@@ -288,6 +300,12 @@ public final class ForwardGraphs {
      */
     private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly) {
+        return matVec(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, act.batch);
+    }
+
+    /** As above, over the rows {@code batch} counts (the output projection: the gathered rows, {@code act.outputRows}). */
+    private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
+            int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
         grids.addWorkerGrid(name + "." + task, groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
@@ -296,11 +314,11 @@ public final class ForwardGraphs {
             CompressedDeviceUnit.FusedMatrix m = compressed.fusedMatrix(offset, rows, cols);
             return graph.task(task, FusedMatVecKernels::matVecFused, new KernelContext(), m.codeWords(), m.tables(),
                     m.chunkStarts(), m.chunkBase(), m.signMantissa(), offset, rows, cols, x, out, accumulate,
-                    lastOnly, launch.rows(), act.batch, act.scales);
+                    lastOnly, launch.rows(), batch, act.scales);
         }
         WeightPlanes weights = unit.planes(decodeBuffer);
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
-                weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), act.batch,
+                weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), batch,
                 act.scales);
     }
 

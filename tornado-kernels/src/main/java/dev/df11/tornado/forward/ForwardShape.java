@@ -8,25 +8,43 @@ import dev.df11.runtime.model.ModelConfig;
  * (queries, then keys, then values), and its gate|up projections one row of {@code 2 * intermediate} floats, because
  * the unit stores those matrices consecutively and one launch over the stacked rows computes them all.
  *
+ * <p>The KV cache of each layer holds {@code sequences} slots of {@code contextLength} positions each (slot s's
+ * position p is cache row {@code s * contextLength + p}); a step's rows may belong to different slots (serving).
+ *
  * @param config        the model
- * @param contextLength positions the KV cache holds
- * @param maxBatch      tokens one step may carry
+ * @param contextLength positions each KV-cache slot holds
+ * @param maxBatch      rows (tokens) one step may carry, of one sequence or of several
+ * @param sequences     KV-cache slots: sequences whose caches exist at once (1 outside serving)
  */
-public record ForwardShape(ModelConfig config, int contextLength, int maxBatch) {
+public record ForwardShape(ModelConfig config, int contextLength, int maxBatch, int sequences) {
 
     public ForwardShape {
-        if (contextLength < 1 || maxBatch < 1 || maxBatch > contextLength) {
-            throw new IllegalArgumentException("context " + contextLength + " and batch " + maxBatch
-                    + " must satisfy 1 <= batch <= context");
+        if (contextLength < 1 || maxBatch < 1 || sequences < 1) {
+            throw new IllegalArgumentException("context " + contextLength + ", batch " + maxBatch + " and sequence"
+                    + " slots " + sequences + " must all be >= 1");
         }
         if (config.layerCount() < 1) {
             throw new IllegalArgumentException("a model without decoder layers has nothing to run");
         }
         // Every device buffer is indexed by int: check the largest products once, here.
         Math.multiplyExact(maxBatch, Math.multiplyExact(config.headCount(), contextLength));
-        Math.multiplyExact(contextLength, config.kvDim());
+        Math.multiplyExact(Math.multiplyExact(sequences, contextLength), config.kvDim());
+        Math.multiplyExact(Math.min(maxBatch, sequences), config.vocabSize());
         Math.multiplyExact(maxBatch, 2 * config.intermediateSize());
         Math.multiplyExact(config.vocabSize(), config.hiddenSize());
+    }
+
+    /** One KV-cache slot: a single sequence of up to {@code contextLength} tokens, batches of up to maxBatch. */
+    public ForwardShape(ModelConfig config, int contextLength, int maxBatch) {
+        this(config, contextLength, maxBatch, 1);
+    }
+
+    /**
+     * Rows whose logits one step can return: one per sequence at most (a sequence samples after its last row), and
+     * no more than a step's rows.
+     */
+    public int logitRows() {
+        return Math.min(maxBatch, sequences);
     }
 
     public int hidden() {

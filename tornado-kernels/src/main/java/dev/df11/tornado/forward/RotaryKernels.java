@@ -18,10 +18,11 @@ public final class RotaryKernels {
 
     /**
      * Rotates the query and key heads of the batch's fused q|k|v rows (token b's row starts at
-     * {@code b * tokenStride}; its query heads and key heads are consecutive) for position {@code batch[0] + b}, and
-     * appends the rotated keys and the values to the KV cache ({@code context x kvDim}, row {@code batch[0] + b}) in
-     * the same pass: the work-item of a key-head pair also writes that pair of the key and of the value to the cache,
-     * which saves a separate copy launch.
+     * {@code b * tokenStride}; its query heads and key heads are consecutive) for token b's own position (from the
+     * batch array, {@link ForwardKernels}), and appends the rotated keys and the values to the KV cache
+     * ({@code slots x context x kvDim}, cache row = token b's slot's first row + its position) in the same pass: the
+     * work-item of a key-head pair also writes that pair of the key and of the value to the cache, which saves a
+     * separate copy launch.
      *
      * <p>Launch: one work-item per rotated pair of the largest batch ({@code maxBatch * (heads + kvHeads) * headDim /
      * 2}, rounded up to the local size).
@@ -37,7 +38,7 @@ public final class RotaryKernels {
             int rest = id - token * perToken;
             int head = rest / half;
             int i = rest - head * half;
-            int position = batch.get(ForwardKernels.START) + token;
+            int position = batch.get(ForwardKernels.ROWS + 2 * token + 1);
             int table = position * half + i;
             float c = cosines.get(table);
             float s = sines.get(table);
@@ -50,7 +51,8 @@ public final class RotaryKernels {
             qkv.set(base + half + i, r2);
             if (head >= heads) {
                 int kvDim = kvHeads * headDim;
-                int slot = position * kvDim + (head - heads) * headDim + i;
+                int slot = (batch.get(ForwardKernels.ROWS + 2 * token) + position) * kvDim
+                        + (head - heads) * headDim + i;
                 keyCache.set(slot, r1);
                 keyCache.set(slot + half, r2);
                 int value = base + kvDim;

@@ -301,6 +301,122 @@ class ForwardKernelsOnDeviceTest {
         assertClose(expected, out, count * qDim, "attend, window " + window);
     }
 
+    /**
+     * Rows of different sequences in one step: row 0 in slot 1 at position 4, rows 1 and 2 a prompt chunk of slot 0
+     * at positions 2 and 3 (row 2 attends to row 1's key). Each row's key and value land at its own slot and position,
+     * attention reads only its own slot up to its own position (the caches start full of other values: another
+     * slot's or a later position's data would show), and the gathered rows are the ones asked for.
+     */
+    @Test
+    void rowsOfDifferentSlotsRotateIntoAndAttendOverTheirOwnSlot() {
+        Inputs random = new Inputs(8);
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 8;
+        int half = headDim / 2;
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        int stride = qDim + 2 * kvDim;
+        int context = 6;
+        int slots = 2;
+        int maxBatch = 4;
+        int[] firstRows = {context, 0, 0};
+        int[] positions = {4, 2, 3};
+        int count = positions.length;
+        float scale = (float) (1 / Math.sqrt(headDim));
+        FloatArray qkv = random.floats(maxBatch * stride, 1.0);
+        FloatArray angles = random.floats(context * half, 3.0);
+        FloatArray cos = new FloatArray(context * half);
+        FloatArray sin = new FloatArray(context * half);
+        for (int i = 0; i < context * half; i++) {
+            cos.set(i, (float) Math.cos(angles.get(i)));
+            sin.set(i, (float) Math.sin(angles.get(i)));
+        }
+        FloatArray keyCache = random.floats(slots * context * kvDim, 1.0);
+        FloatArray valueCache = random.floats(slots * context * kvDim, 1.0);
+        double[] rotated = new double[maxBatch * stride];
+        double[] keys = new double[slots * context * kvDim];
+        double[] values = new double[slots * context * kvDim];
+        for (int i = 0; i < rotated.length; i++) {
+            rotated[i] = qkv.get(i);
+        }
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = keyCache.get(i);
+            values[i] = valueCache.get(i);
+        }
+        for (int b = 0; b < count; b++) {
+            for (int h = 0; h < heads + kvHeads; h++) {
+                int base = b * stride + h * headDim;
+                for (int i = 0; i < half; i++) {
+                    double c = cos.get(positions[b] * half + i);
+                    double s = sin.get(positions[b] * half + i);
+                    double x1 = qkv.get(base + i);
+                    double x2 = qkv.get(base + half + i);
+                    rotated[base + i] = x1 * c - x2 * s;
+                    rotated[base + half + i] = x2 * c + x1 * s;
+                }
+            }
+            for (int j = 0; j < kvDim; j++) {
+                keys[(firstRows[b] + positions[b]) * kvDim + j] = rotated[b * stride + qDim + j];
+                values[(firstRows[b] + positions[b]) * kvDim + j] = qkv.get(b * stride + qDim + kvDim + j);
+            }
+        }
+        double[] expected = new double[count * qDim];
+        for (int b = 0; b < count; b++) {
+            for (int h = 0; h < heads; h++) {
+                int kv = (h / (heads / kvHeads)) * headDim;
+                double[] weights = new double[positions[b] + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int t = 0; t <= positions[b]; t++) {
+                    double dot = 0;
+                    for (int d = 0; d < headDim; d++) {
+                        dot += rotated[b * stride + h * headDim + d] * keys[(firstRows[b] + t) * kvDim + kv + d];
+                    }
+                    weights[t] = dot * scale;
+                    max = Math.max(max, weights[t]);
+                }
+                double sum = 0;
+                for (int t = 0; t <= positions[b]; t++) {
+                    weights[t] = Math.exp(weights[t] - max);
+                    sum += weights[t];
+                }
+                for (int d = 0; d < headDim; d++) {
+                    double acc = 0;
+                    for (int t = 0; t <= positions[b]; t++) {
+                        acc += weights[t] / sum * values[(firstRows[b] + t) * kvDim + kv + d];
+                    }
+                    expected[(b * heads + h) * headDim + d] = acc;
+                }
+            }
+        }
+        IntArray batch = Inputs.rows(firstRows, positions);
+        SingleTask.run(g -> g.task("k", RotaryKernels::rotateAndCache, new KernelContext(), qkv, heads, kvHeads,
+                headDim, stride, cos, sin, keyCache, valueCache, batch), Grids.items(maxBatch * (heads + kvHeads)
+                * half, LOCAL), in(qkv, cos, sin, keyCache, valueCache, batch), qkv, keyCache, valueCache);
+        assertClose(rotated, qkv, count * stride, "rotated q|k|v");
+        assertClose(keys, keyCache, keys.length, "key cache slots");
+        assertClose(values, valueCache, values.length, "value cache slots");
+
+        FloatArray scores = new FloatArray(maxBatch * heads * context);
+        FloatArray out = new FloatArray(maxBatch * qDim);
+        SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), qkv, keyCache, valueCache,
+                scores, out, heads, kvHeads, headDim, context, context, scale, stride, batch),
+                Grids.groups(maxBatch * heads, LOCAL), in(qkv, keyCache, valueCache, scores, out, batch), out);
+        assertClose(expected, out, count * qDim, "attention over each row's own slot");
+
+        FloatArray gathered = new FloatArray(2 * qDim);
+        IntArray select = new IntArray(ForwardKernels.ROWS + 2);
+        select.set(ForwardKernels.COUNT, 2);
+        select.set(ForwardKernels.ROWS, 2);
+        select.set(ForwardKernels.ROWS + 1, 0);
+        SingleTask.run(g -> g.task("k", ElementwiseKernels::gatherRows, new KernelContext(), out, gathered, qDim,
+                select), Grids.items(2 * qDim, LOCAL), in(out, gathered, select), gathered);
+        for (int i = 0; i < qDim; i++) {
+            assertEquals(out.get(2 * qDim + i), gathered.get(i), "gathered row 0 is row 2");
+            assertEquals(out.get(i), gathered.get(qDim + i), "gathered row 1 is row 0");
+        }
+    }
+
     @Test
     void addBiasAndSwiGluMatchReference() {
         Inputs random = new Inputs(6);

@@ -39,8 +39,32 @@ final class Inputs {
         return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
     }
 
+    /**
+     * A batch array ({@link ForwardKernels}) of {@code count} rows of one sequence in slot 0 at positions
+     * {@code startPos...}, with room for {@link #MAX_ROWS} rows (kernels launched for more rows than the batch read
+     * the unused rows' entries).
+     */
     static IntArray step(int startPos, int count) {
-        return IntArray.fromElements(startPos, count);
+        int[] slots = new int[count];
+        int[] positions = new int[count];
+        for (int r = 0; r < count; r++) {
+            positions[r] = startPos + r;
+        }
+        return rows(slots, positions);
+    }
+
+    static final int MAX_ROWS = 16;
+
+    /** A batch array whose row r starts at cache row {@code firstCacheRows[r]} and sits at {@code positions[r]}. */
+    static IntArray rows(int[] firstCacheRows, int[] positions) {
+        IntArray batch = new IntArray(ForwardKernels.batchInts(MAX_ROWS));
+        batch.set(ForwardKernels.START, positions.length == 0 ? 0 : positions[0]);
+        batch.set(ForwardKernels.COUNT, positions.length);
+        for (int r = 0; r < positions.length; r++) {
+            batch.set(ForwardKernels.ROWS + 2 * r, firstCacheRows[r]);
+            batch.set(ForwardKernels.ROWS + 2 * r + 1, positions[r]);
+        }
+        return batch;
     }
 
     static float bf16ToFloat(short bits) {

@@ -36,7 +36,8 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
             DecodeMode decodeMode) {
         ModelConfig config = store.config();
         HostMemory.require(hostBytes(store, shape, decodeMode), "the " + store.kind() + " weights and KV cache of this model ("
-                + config.layerCount() + " layers, context " + shape.contextLength() + ")");
+                + config.layerCount() + " layers, context " + shape.contextLength() + ", " + shape.sequences()
+                + " sequence slot" + (shape.sequences() == 1 ? "" : "s") + ")");
         List<DeviceLayer> layers = new ArrayList<>();
         int decode = 0;
         for (int layer = 0; layer < config.layerCount(); layer++) {
@@ -52,8 +53,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     config.qkNorm() ? headNorms(store, layer, shape) : null,
                     config.gemma() ? norm(store, ModelLayout.preFeedForwardNorm(layer)) : null,
                     config.gemma() ? norm(store, ModelLayout.postFeedForwardNorm(layer)) : null,
-                    new FloatArray(shape.contextLength() * shape.kvDim()),
-                    new FloatArray(shape.contextLength() * shape.kvDim())));
+                    new FloatArray(cacheFloats(shape)), new FloatArray(cacheFloats(shape))));
         }
         WeightUnit outputUnit = store.outputUnit();
         DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode);
@@ -96,7 +96,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
      * alone, before anything is allocated.
      */
     static long hostBytes(WeightStore store, ForwardShape shape, DecodeMode decodeMode) {
-        long total = 2L * store.config().layerCount() * shape.contextLength() * shape.kvDim() * Float.BYTES;
+        long total = 2L * store.config().layerCount() * cacheFloats(shape) * Float.BYTES;
         List<WeightUnit> units = new ArrayList<>();
         for (int layer = 0; layer < store.config().layerCount(); layer++) {
             units.add(store.layerUnit(layer));
@@ -108,6 +108,35 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     : 2L * Integer.BYTES * WeightPlanes.wordsFor(PlainDeviceUnit.elements(unit));
         }
         return total;
+    }
+
+    /**
+     * Share of the device memory the KV slots may not take: room for the activations and the shared decode buffer,
+     * which are not known before the graphs are built.
+     */
+    static final double DEVICE_RESERVE = 0.1;
+
+    /**
+     * How many of {@code shape.sequences()} KV-cache slots fit: the weights' arrays (as {@link #hostBytes} counts
+     * them) plus the slots must fit the off-heap host memory left (TornadoVM keeps a host copy of every device
+     * array) and {@code deviceBytes} less {@link #DEVICE_RESERVE} of it; and each layer's cache must be indexable by
+     * int. At least 1: a model that does not fit with one slot fails on loading with the usual message.
+     */
+    public static int sequencesThatFit(WeightStore store, ForwardShape shape, long deviceBytes,
+            DecodeMode decodeMode) {
+        ForwardShape one = new ForwardShape(shape.config(), shape.contextLength(), shape.maxBatch(), 1);
+        long slot = 2L * store.config().layerCount() * cacheFloats(one) * Float.BYTES;
+        long weights = hostBytes(store, one, decodeMode) - slot;
+        long byHost = (HostMemory.available() - weights) / slot;
+        long byDevice = ((long) (deviceBytes * (1 - DEVICE_RESERVE)) - weights) / slot;
+        long byIndex = Integer.MAX_VALUE / ((long) shape.contextLength() * shape.kvDim());
+        long fit = Math.min(shape.sequences(), Math.min(byIndex, Math.min(byHost, byDevice)));
+        return (int) Math.max(1, fit);
+    }
+
+    /** Floats of one layer's key (or value) cache: {@code sequences} slots of {@code context x kvDim}. */
+    private static int cacheFloats(ForwardShape shape) {
+        return shape.sequences() * shape.contextLength() * shape.kvDim();   // checked to fit an int by ForwardShape
     }
 
     /** A BF16 vector of the store widened to fp32. */

@@ -33,6 +33,11 @@ public final class HostMemory {
         }
     }
 
+    /** Off-heap bytes still free under the JVM's limit. */
+    public static long available() {
+        return Math.max(0, offHeapLimit() - offHeapUsed());
+    }
+
     /** The message for an off-heap {@code OutOfMemoryError} that slipped past {@link #require}. */
     public static InsufficientHostMemoryException explain(OutOfMemoryError e, String what) {
         return new InsufficientHostMemoryException(what, -1, Math.max(0, offHeapLimit() - offHeapUsed()),
