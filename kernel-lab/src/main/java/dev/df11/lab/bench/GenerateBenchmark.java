@@ -75,7 +75,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
     }
 
     @Option(names = "--shape", defaultValue = "llama-3.2-1b",
-            description = "Synthetic model shape: llama-3.2-1b, llama-3.1-8b or tiny (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic model shape: llama-3.2-1b, llama-3.1-8b, llama-44b or tiny (default: ${DEFAULT-VALUE}).")
     String shape;
 
     @Option(names = "--work-dir", defaultValue = "bench-models",
