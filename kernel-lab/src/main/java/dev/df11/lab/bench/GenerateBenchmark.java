@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.runtime.inference.ForwardPass;
+import dev.df11.runtime.synthetic.SyntheticDf11Weights;
+import dev.df11.runtime.synthetic.SyntheticShape;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 import dev.df11.tornado.backend.TornadoSettings;
@@ -82,6 +84,17 @@ public final class GenerateBenchmark implements Callable<Integer> {
             description = "Where the synthetic BF16 and DF11 folders are written once (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    @Option(names = "--in-memory", description = "Make the DF11 model of --shape in memory instead of writing"
+            + " folders: each unit's deterministic weights synthesized and compressed (all cores) as the store opens,"
+            + " no BF16 copy kept, nothing written to disk (for llama-44b: 88 GB of BF16 would not fit a 64 GB disk)."
+            + " df11-device mode only; raise the heap (DF11_HEAP) for large shapes, see --distinct-layers.")
+    boolean inMemory;
+
+    @Option(names = "--distinct-layers", description = "With --in-memory: layers synthesized separately; layer l"
+            + " reuses layer l mod N's compressed arrays on the host (each layer still gets its own device arrays)."
+            + " Default: as many as fit 60%% of the heap (all layers when they do).")
+    Integer distinctLayers;
+
     @Option(names = "--bf16", description = "Use this BF16 folder instead of a synthetic one (needs --df11).")
     Path bf16;
 
@@ -144,6 +157,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "JSON report file.")
     Path out;
 
+    /** The in-memory model with --in-memory, else null. */
+    private SyntheticDf11Weights memory;
+
     public static void main(String[] args) {
         TornadoSettings.raiseDefaults();   // before anything starts TornadoVM
         System.exit(new CommandLine(new GenerateBenchmark()).execute(args));
@@ -161,7 +177,10 @@ public final class GenerateBenchmark implements Callable<Integer> {
         }
         int hostThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         BenchModels models;
-        if (bf16 != null || df11 != null) {
+        if (inMemory) {
+            memory = inMemoryWeights(hostThreads);
+            models = null;
+        } else if (bf16 != null || df11 != null) {
             if (bf16 == null || df11 == null) {
                 throw new IllegalArgumentException("--bf16 and --df11 go together");
             }
@@ -173,8 +192,19 @@ public final class GenerateBenchmark implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "generate");
-        report.put("model_bf16", models.bf16().toString());
-        report.put("model_df11", models.df11().toString());
+        if (memory != null) {
+            report.put("shape", SyntheticShape.byId(shape).id());
+            report.put("model_df11", memory.location());
+            report.put("in_memory", true);
+            report.put("distinct_layers", memory.distinctLayers());
+            report.put("layers", memory.config().layerCount());
+        } else {
+            if (bf16 == null) {
+                report.put("shape", SyntheticShape.byId(shape).id());
+            }
+            report.put("model_bf16", models.bf16().toString());
+            report.put("model_df11", models.df11().toString());
+        }
         report.put("device", target == null ? "default" : TornadoDevices.describe(target));
         report.put("prompt_tokens", promptTokens);
         report.put("tokens", tokens);
@@ -200,6 +230,10 @@ public final class GenerateBenchmark implements Callable<Integer> {
             results.add(result.toJson(json));
             System.err.printf("%s: %.2f tokens/s (median of %d runs)%n", mode.id, result.tokensPerSecond(), runs);
         }
+        if (memory != null) {
+            report.put("synthesized_weights", memory.synthesizedWeights());
+            report.put("synthesis_seconds", memory.synthesisSeconds());
+        }
         boolean agree = measured.stream().allMatch(r -> Arrays.equals(r.tokens, measured.get(0).tokens));
         report.put("greedy_tokens_agree", agree);
         print(measured, agree);
@@ -224,9 +258,46 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 matVecRows != null ? matVecRows : gpu.matVecRows());
     }
 
+    /**
+     * The in-memory DF11 model of {@code --shape} (nothing made yet), after checking the options and that its units
+     * fit the heap.
+     */
+    private SyntheticDf11Weights inMemoryWeights(int hostThreads) {
+        if (bf16 != null || df11 != null) {
+            throw new IllegalArgumentException("--in-memory makes the model of --shape; it does not read --bf16/--df11");
+        }
+        for (String id : modes) {
+            if (Mode.parse(id.trim()) != Mode.DF11_DEVICE) {
+                throw new IllegalArgumentException("--in-memory makes DF11 weights only: run it with --modes"
+                        + " df11-device (mode " + id.trim() + " needs BF16 folders; the BF16 offload baseline of a"
+                        + " model that does not fit is benchmarks/gpu/torch_offload_peer.py)");
+            }
+        }
+        SyntheticShape synthetic = SyntheticShape.byId(shape);
+        long heap = Runtime.getRuntime().maxMemory();
+        int distinct = distinctLayers != null ? distinctLayers
+                : SyntheticDf11Weights.distinctLayersFitting(synthetic, (long) (0.6 * heap));
+        SyntheticDf11Weights weights = SyntheticDf11Weights.of(synthetic, 0, distinct, hostThreads, System.err);
+        if (weights.heapEstimate() > heap) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--in-memory %s with %d distinct layers"
+                    + " needs about %.1f GiB of heap, the JVM has %.1f GiB: raise it (bundle launchers: DF11_HEAP,"
+                    + " e.g. DF11_HEAP=%dg) or give fewer --distinct-layers", synthetic.id(), distinct,
+                    weights.heapEstimate() / 1073741824.0, heap / 1073741824.0,
+                    (long) Math.ceil(weights.heapEstimate() / 1073741824.0 * 1.25)));
+        }
+        System.err.printf(Locale.ROOT, "%s in memory: %d distinct of %d layers (host heap %.1f GiB)%n",
+                synthetic.id(), distinct, weights.config().layerCount(), heap / 1073741824.0);
+        return weights;
+    }
+
     private ModeResult run(Mode mode, BenchModels models, TornadoDevice target, int hostThreads) throws IOException {
-        Path dir = mode == Mode.DF11_DEVICE ? models.df11() : models.bf16();
-        WeightStore store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads));
+        WeightStore store;
+        if (memory != null) {
+            store = memory.store();
+        } else {
+            Path dir = mode == Mode.DF11_DEVICE ? models.df11() : models.bf16();
+            store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads));
+        }
         TornadoBackendOptions options = TornadoBackendOptions.defaults()
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
                 .withCudaGraphs(cudaGraphs && !profile)

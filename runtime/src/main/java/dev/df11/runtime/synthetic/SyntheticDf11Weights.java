@@ -94,13 +94,34 @@ public final class SyntheticDf11Weights implements CompressedWeights {
      * matrix layout), {@code threads} at a time per unit; progress goes to {@code log} (may be null).
      */
     public static WeightStore store(SyntheticShape shape, long seed, int distinctLayers, int threads, PrintStream log) {
-        SyntheticDf11Weights weights = new SyntheticDf11Weights(shape, seed, distinctLayers, threads, log);
-        return new Df11WeightStore(weights.config(), weights, new WeightStores.Df11Options(threads));
+        return of(shape, seed, distinctLayers, threads, log).store();
     }
 
-    /** The weights alone, for tests and for callers that build their own store. */
+    /** The weights alone (nothing made yet), for tests and for callers that read the synthesis statistics. */
     public static SyntheticDf11Weights of(SyntheticShape shape, long seed, int distinctLayers, int threads) {
-        return new SyntheticDf11Weights(shape, seed, distinctLayers, threads, null);
+        return of(shape, seed, distinctLayers, threads, null);
+    }
+
+    /** Like {@link #of(SyntheticShape, long, int, int)}, telling {@code log} (may be null) of each unit made. */
+    public static SyntheticDf11Weights of(SyntheticShape shape, long seed, int distinctLayers, int threads,
+                                          PrintStream log) {
+        return new SyntheticDf11Weights(shape, seed, distinctLayers, threads, log);
+    }
+
+    /** A DF11 store over these weights (making every unit now, as the store reads their layouts). */
+    public WeightStore store() {
+        return new Df11WeightStore(config(), this, new WeightStores.Df11Options(threads));
+    }
+
+    /**
+     * Heap bytes the units of this model take once made, with the BF16 of the largest unit being compressed, by
+     * {@link #DF11_BYTES_PER_WEIGHT} (an estimate, for a clear refusal before minutes of work).
+     */
+    public long heapEstimate() {
+        long layer = layerElements(shape);
+        long table = (long) shape.vocab * shape.hidden;
+        return (long) (DF11_BYTES_PER_WEIGHT * (layer * distinctLayers + table * (shape.tiedEmbeddings ? 1 : 2))
+                + 2.0 * Math.max(layer, table));
     }
 
     /**
