@@ -153,6 +153,30 @@ class ReportGeneratorTest {
         assertTrue(results.environments().get("torch-offload-peer.json").get("host to device").contains("pinned"));
     }
 
+    /**
+     * What the new tools wrote, unedited (src/test/resources/report/tools): context-bench and generate-bench
+     * --in-memory on PoCL, the PyTorch peers' --device cpu dry runs. The report reads each and renders them.
+     */
+    @Test
+    void outputsOfContextBenchInMemoryGenerationAndThePeersAreReadAsWritten(@TempDir Path out) throws Exception {
+        Path tools = Path.of(Objects.requireNonNull(ReportGeneratorTest.class.getResource("/report/tools")).toURI());
+        ResultSet results = ResultReader.read(List.of(tools));
+        List<Figure> context = results.figures(Suite.CONTEXT_MEMORY);
+        assertEquals(4, context.size());
+        Figure longestDf11 = context.stream().filter(f -> f.series().equals("DF11 weights") && f.x() == 624)
+                .findFirst().orElseThrow();
+        assertEquals(612504.0 / (1 << 30), longestDf11.median(), 1e-12);
+        assertEquals("TornadoVM OpenCL", longestDf11.backend());
+        Figure inMemory = find(results, Suite.GENERATION, "TornadoVM (default)", "tiny", "DF11 resident");
+        assertEquals(130.5746436642457, inMemory.median(), 1e-9);
+        assertEquals("PyTorch on cpu", find(results, Suite.GENERATION, "PyTorch on cpu", "tiny",
+                ResultReader.TORCH_OFFLOADED).backend());
+        render(out, tools);
+        String markdown = Files.readString(out.resolve(ReportWriter.MARKDOWN));
+        assertTrue(markdown.contains("](charts/context-memory.png)"), markdown);
+        assertTrue(markdown.contains("longest context that ran within the budget, DF11 weights: 624 tokens"), markdown);
+    }
+
     @Test
     void aTorchPeerDryRunOnTheCpuIsNotACudaFigure(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("dry.json");
