@@ -55,6 +55,7 @@ public final class SyntheticDf11Weights implements CompressedWeights {
     private final Map<String, Location> locations = new HashMap<>();
     private final Map<String, Df11Unit> made = new HashMap<>();
     private final Source plain;
+    private final Df11Encoder encoder;
     private long synthesizedWeights;
     private long synthesisNanos;
 
@@ -87,6 +88,7 @@ public final class SyntheticDf11Weights implements CompressedWeights {
             members.add(tensor);
         }
         this.plain = new Source(ones);
+        this.encoder = new Df11Encoder(threads);
     }
 
     /**
@@ -230,7 +232,7 @@ public final class SyntheticDf11Weights implements CompressedWeights {
         } finally {
             pool.shutdown();
         }
-        Df11Unit unit = new Df11Encoder(threads).encode(unitName, matrices);
+        Df11Unit unit = encoder.encode(unitName, matrices);
         long nanos = System.nanoTime() - start;
         synthesizedWeights += elements;
         synthesisNanos += nanos;
