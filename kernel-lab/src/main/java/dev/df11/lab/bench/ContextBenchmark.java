@@ -204,7 +204,7 @@ public final class ContextBenchmark implements Callable<Integer> {
         TornadoDevice target = device == null ? null : TornadoDevices.select(device);
         TornadoDevice physical = target != null ? target : TornadoExecutionPlan.DEFAULT_DEVICE;
         ObjectMapper json = new ObjectMapper();
-        ObjectNode report = json.createObjectNode();
+        report = json.createObjectNode();
         report.put("benchmark", "context-memory");
         report.put("device", TornadoDevices.describe(physical));
         report.put("shape", synthetic.id());
@@ -232,16 +232,33 @@ public final class ContextBenchmark implements Callable<Integer> {
             detail.put("mode", mode.id);
             int found = search(mode, opener, target, points, detail, json);
             longest.put(mode.weights, found);
+            save();
             System.out.printf(Locale.ROOT, "%s: longest context %d%n", mode.id, found);
         }
         if (out != null) {
-            if (out.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-            }
-            json.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), report);
             System.out.println("wrote " + out);
         }
         return 0;
+    }
+
+    /** The report so far. */
+    private ObjectNode report;
+
+    /**
+     * Writes the report as it stands (after every finished load, and before a load expected to fail), so a process
+     * that dies while the device runs out of memory leaves what it measured.
+     */
+    private void save() throws IOException {
+        if (out == null) {
+            return;
+        }
+        if (out.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+        }
+        Path partial = out.resolveSibling(out.getFileName() + ".tmp");
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), report);
+        Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Opens a fresh store for one load. */
@@ -272,6 +289,7 @@ public final class ContextBenchmark implements Callable<Integer> {
             return 0;
         }
         points.add(probed.toJson(json, mode.weights));
+        save();
         long free = budget != null ? budget - probed.total()
                 : probed.nvidiaUsed().isPresent() ? deviceTotal(target) - probed.nvidiaUsed().getAsLong() - reserve
                 : deviceTotal(target) - probed.total() - reserve;
@@ -297,6 +315,8 @@ public final class ContextBenchmark implements Callable<Integer> {
             return probed.context();
         }
         points.add(best.toJson(json, mode.weights));
+        ((ObjectNode) report.get("longest_context")).put(mode.weights, best.context());
+        save();
         detail.set("longest", best.toJson(json, mode.weights));
         if (failure != null) {
             detail.put("failed_before", failure);
@@ -311,6 +331,9 @@ public final class ContextBenchmark implements Callable<Integer> {
                 next.put("fails", needed > budget);
                 next.put("how", "by the backend's accounting against --device-memory-budget (not run)");
             } else {
+                next.put("fails", true);
+                next.put("how", "the process ended while loading it (ran out of device memory)");
+                save();
                 try {
                     Load ran = load(mode, opener, target, larger, 1);
                     next.put("fails", false);
