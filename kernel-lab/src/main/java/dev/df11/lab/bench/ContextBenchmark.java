@@ -186,6 +186,9 @@ public final class ContextBenchmark implements Callable<Integer> {
             throw new IllegalArgumentException("need --probe-context, --granularity, --steps, --tries >= 1,"
                     + " --max-context >= 0, --reserve >= 0 and a positive --device-memory-budget");
         }
+        if (distinctLayers != null && !inMemory) {
+            throw new IllegalArgumentException("--distinct-layers goes with --in-memory");
+        }
         int hostThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         List<Mode> order = modes.stream().map(Mode::parse).toList();
         SyntheticShape synthetic = SyntheticShape.byId(shape);
@@ -195,9 +198,7 @@ public final class ContextBenchmark implements Callable<Integer> {
             if (order.contains(Mode.BF16_DEVICE)) {
                 throw new IllegalArgumentException("--in-memory makes DF11 weights only: use --modes df11-device");
             }
-            memory = SyntheticDf11Weights.of(synthetic, 0, distinctLayers != null ? distinctLayers
-                    : SyntheticDf11Weights.distinctLayersFitting(synthetic,
-                    (long) (0.6 * Runtime.getRuntime().maxMemory())), hostThreads, System.err);
+            memory = BenchModels.inMemory(shape, distinctLayers, hostThreads, System.err);
         } else {
             models = BenchModels.synthetic(shape, workDir, hostThreads, System.err);
         }

@@ -176,6 +176,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
                     + " prompt-tokens + tokens <= context");
         }
         int hostThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (distinctLayers != null && !inMemory) {
+            throw new IllegalArgumentException("--distinct-layers goes with --in-memory");
+        }
         BenchModels models;
         if (inMemory) {
             memory = inMemoryWeights(hostThreads);
@@ -267,27 +270,14 @@ public final class GenerateBenchmark implements Callable<Integer> {
             throw new IllegalArgumentException("--in-memory makes the model of --shape; it does not read --bf16/--df11");
         }
         for (String id : modes) {
-            if (Mode.parse(id.trim()) != Mode.DF11_DEVICE) {
+            Mode mode = Mode.parse(id.trim());
+            if (mode == Mode.BF16_DEVICE || mode == Mode.BF16_HOST) {
                 throw new IllegalArgumentException("--in-memory makes DF11 weights only: run it with --modes"
                         + " df11-device (mode " + id.trim() + " needs BF16 folders; the BF16 offload baseline of a"
                         + " model that does not fit is benchmarks/gpu/torch_offload_peer.py)");
             }
         }
-        SyntheticShape synthetic = SyntheticShape.byId(shape);
-        long heap = Runtime.getRuntime().maxMemory();
-        int distinct = distinctLayers != null ? distinctLayers
-                : SyntheticDf11Weights.distinctLayersFitting(synthetic, (long) (0.6 * heap));
-        SyntheticDf11Weights weights = SyntheticDf11Weights.of(synthetic, 0, distinct, hostThreads, System.err);
-        if (weights.heapEstimate() > heap) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "--in-memory %s with %d distinct layers"
-                    + " needs about %.1f GiB of heap, the JVM has %.1f GiB: raise it (bundle launchers: DF11_HEAP,"
-                    + " e.g. DF11_HEAP=%dg) or give fewer --distinct-layers", synthetic.id(), distinct,
-                    weights.heapEstimate() / 1073741824.0, heap / 1073741824.0,
-                    (long) Math.ceil(weights.heapEstimate() / 1073741824.0 * 1.25)));
-        }
-        System.err.printf(Locale.ROOT, "%s in memory: %d distinct of %d layers (host heap %.1f GiB)%n",
-                synthetic.id(), distinct, weights.config().layerCount(), heap / 1073741824.0);
-        return weights;
+        return BenchModels.inMemory(shape, distinctLayers, hostThreads, System.err);
     }
 
     private ModeResult run(Mode mode, BenchModels models, TornadoDevice target, int hostThreads) throws IOException {

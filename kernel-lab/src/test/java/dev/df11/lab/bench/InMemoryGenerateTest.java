@@ -50,4 +50,20 @@ class InMemoryGenerateTest {
         assertNotEquals(0, code);
         assertTrue(!dir.resolve("x.json").toFile().exists());
     }
+
+    @Test
+    void aHeapTooSmallForTheDistinctLayersIsRefusedNamingDf11Heap() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> BenchModels.inMemory("llama-44b", 48, 2, System.err));
+        assertTrue(e.getMessage().contains("DF11_HEAP=") && e.getMessage().contains("48 distinct layers"),
+                e.getMessage());
+    }
+
+    @Test
+    void distinctLayersWithoutInMemoryIsRefused(@TempDir Path dir) {
+        int code = new CommandLine(new GenerateBenchmark()).execute("--shape", "tiny", "--distinct-layers", "1",
+                "--work-dir", dir.resolve("models").toString());
+        assertNotEquals(0, code);
+        assertTrue(!dir.resolve("models").toFile().exists(), "refused before writing any model");
+    }
 }
