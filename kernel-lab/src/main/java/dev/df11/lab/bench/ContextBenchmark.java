@@ -1,5 +1,6 @@
 package dev.df11.lab.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -235,11 +236,39 @@ public final class ContextBenchmark implements Callable<Integer> {
             longest.put(mode.weights, found);
             save();
             System.out.printf(Locale.ROOT, "%s: longest context %d%n", mode.id, found);
+            print(mode, detail);
         }
         if (out != null) {
             System.out.println("wrote " + out);
         }
         return 0;
+    }
+
+    /** The loads of a mode, device memory by part in MiB. */
+    private static void print(Mode mode, ObjectNode detail) {
+        if (!detail.has("longest")) {
+            System.out.println("  " + detail.path("result").asText());
+            return;
+        }
+        printLoad(mode.id, detail.get("longest"));
+        if (detail.has("one_granularity_more")) {
+            System.out.println("  one granularity more (" + detail.get("one_granularity_more").get("context")
+                    + "): " + (detail.get("one_granularity_more").get("fails").asBoolean() ? "fails" : "also ran")
+                    + ", " + detail.get("one_granularity_more").get("how").asText());
+        }
+    }
+
+    /** One line of device memory by part. */
+    private static void printLoad(String mode, JsonNode load) {
+        System.out.printf(Locale.ROOT, "  %-12s context %8d: weights %9.1f MiB, decode buffer %8.1f MiB, KV cache"
+                        + " %9.1f MiB, activations %7.1f MiB, total %9.1f MiB; step %.2f ms (median)%n", mode,
+                load.get("context").asInt(), mib(load, "weights_bytes"), mib(load, "decode_buffer_bytes"),
+                mib(load, "kv_cache_bytes"), mib(load, "activations_bytes"), mib(load, "device_bytes"),
+                load.path("step_ms_median").asDouble(Double.NaN));
+    }
+
+    private static double mib(JsonNode load, String field) {
+        return load.get(field).asLong() / 1048576.0;
     }
 
     /** The report so far. */
@@ -385,6 +414,7 @@ public final class ContextBenchmark implements Callable<Integer> {
 
     /** Loads at {@code context}, runs one untimed and {@code timed} timed steps at the last position. */
     private Load load(Mode mode, Opener opener, TornadoDevice target, int context, int timed) throws IOException {
+        releaseOffHeap();
         System.err.printf("%s: loading with context %d ...%n", mode.id, context);
         TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults()
                 .withPlacement(Bf16Placement.DEVICE).withCudaGraphs(cudaGraphs).withLayersPerGraph(layersPerGraph),
@@ -406,6 +436,43 @@ public final class ContextBenchmark implements Callable<Integer> {
             return new Load(context, weights, decode, kv, activations, GpuMemoryProbe.deviceUsedBytes(0),
                     timed > 0 ? new Timings(mode.id + " step", nanos) : null);
         }
+    }
+
+    /** Off-heap bytes in use when the first load started. */
+    private long offHeapBaseline = -1;
+
+    /**
+     * Waits until the previous load's off-heap arrays are gone. TornadoVM's host copies are freed by the garbage
+     * collector's cleaners only once unreachable, while the backend checks the off-heap limit before it allocates
+     * anything: without this, the second load of a large model would be refused for memory the first one no longer
+     * uses.
+     */
+    private void releaseOffHeap() {
+        long used = offHeapUsed();
+        if (offHeapBaseline < 0) {
+            offHeapBaseline = used;
+            return;
+        }
+        for (int attempt = 1; attempt <= 20 && used > offHeapBaseline + (64L << 20); attempt++) {
+            System.gc();
+            try {
+                Thread.sleep(50L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            used = offHeapUsed();
+        }
+    }
+
+    private static long offHeapUsed() {
+        for (java.lang.management.BufferPoolMXBean pool
+                : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
     }
 
     /** Sizes like 2GB, 512MB, 64KiB or plain bytes. */
