@@ -15,21 +15,26 @@
 #   --official-dfloat11 PATH  a checkout or install of LeanModels/DFloat11 (never copied here): its decode.cu is timed
 #                             on the same unit by benchmarks/gpu/official_decode_baseline.py (needs python3 with
 #                             torch, cupy and safetensors, and a CUDA GPU)
-#   --shape SHAPE             generate-bench's synthetic shape for the TornadoVM generation suite (default: tiny
-#                             quick, llama-3.1-8b with --full)
+#   --shape SHAPE             generate-bench's synthetic shape for the TornadoVM generation suite, context-bench
+#                             and the PyTorch peers (default: tiny quick, llama-3.1-8b with --full)
+#   --big-shape SHAPE         also the model that does not fit (issue 14 item 3), e.g. llama-44b: DF11 resident made
+#                             in memory (generate-bench --in-memory, context-bench --in-memory) on PTX, and the PyTorch
+#                             BF16 offload peer of the same shape (needs ~90 GB of host RAM; DF11_HEAP, see the docs)
 #   --title TEXT              the page title
 #   --render-only             run nothing; render the given result files and folders into --out
 #
 # Suites: CPU (JMH, Vector API; 1 thread and all cores): DF11 decode/encode beside zstd, exact sizes (CodecSizes),
 # matrix-vector against a plain memory read, stories15M generation in BF16 and DF11. TornadoVM OpenCL and PTX (each
-# backend the SDK lists): decode-bench, matvec-bench, generate-bench (one mode per process). The official DFloat11
-# kernel with --official-dfloat11. docs/benchmark-report.md describes the result formats and the report.
+# backend the SDK lists): decode-bench, matvec-bench, generate-bench and context-bench (one mode per process). The
+# PyTorch/cuBLAS peers (benchmarks/gpu/torch_step_peer.py, torch_offload_peer.py) where python3 has CUDA torch. The
+# official DFloat11 kernel with --official-dfloat11. docs/benchmark-report.md describes the result formats and the
+# report.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/jdk.sh"
 cd "$root"
 
-full=false; out=""; bundle="${DF11_BUNDLE:-}"; official=""; shape=""; render_only=false
+full=false; out=""; bundle="${DF11_BUNDLE:-}"; official=""; shape=""; big_shape=""; render_only=false
 title="df11 benchmark report"
 inputs=()
 while [ $# -gt 0 ]; do
@@ -39,9 +44,10 @@ while [ $# -gt 0 ]; do
     --bundle) bundle="$2"; shift 2;;
     --official-dfloat11) official="$2"; shift 2;;
     --shape) shape="$2"; shift 2;;
+    --big-shape) big_shape="$2"; shift 2;;
     --title) title="$2"; shift 2;;
     --render-only) render_only=true; shift;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0;;
     -*) echo "bench-report: unknown option $1 (see --help)" >&2; exit 2;;
     *) inputs+=("$1"); shift;;
   esac
@@ -122,9 +128,11 @@ else
   done
   if $full; then
     dec=(--elements 134217728 --reps 50); mv=(); gen=(--shape "${shape:-llama-3.1-8b}" --tokens 32 --prompt-tokens 4 --runs 3 --warmup 1)
+    ctx=(--shape "${shape:-llama-3.1-8b}")
   else
     dec=(--elements 4194304 --reps 10); mv=(--shapes 4096x4096 --configs 128:2 --reps 10)
     gen=(--shape "${shape:-tiny}" --tokens 8 --prompt-tokens 4 --runs 2 --warmup 1)
+    ctx=(--shape "${shape:-tiny}" --probe-context 64 --max-context 4096 --steps 1)
   fi
   for i in "${!backend_list[@]}"; do
     b="${backend_list[$i]// /}"
@@ -139,12 +147,38 @@ else
       "$bundle/bin/generate-bench" --device "$i:0" "${gen[@]}" --work-dir "$out/models" --modes "$mode" \
         --out "$results/tornado-$b-generate-$mode.json" > "$results/tornado-$b-generate-$mode.txt" 2>&1 \
         || fail "generate-bench $mode on $b failed; its output: $results/tornado-$b-generate-$mode.txt"
+      [ "$mode" = bf16-host ] && continue   # context under a budget: the resident modes
+      "$bundle/bin/context-bench" --device "$i:0" "${ctx[@]}" --work-dir "$out/models" --modes "$mode" \
+        --out "$results/tornado-$b-context-$mode.json" > "$results/tornado-$b-context-$mode.txt" 2>&1 \
+        || fail "context-bench $mode on $b failed; its output: $results/tornado-$b-context-$mode.txt"
     done
+    if [ -n "$big_shape" ] && [ "$b" = ptx-backend ]; then   # the model that does not fit: DF11 made in memory
+      echo "bench-report: $big_shape DF11 resident (in memory) on $b" >&2
+      DF11_HEAP="${DF11_HEAP:-32g}" "$bundle/bin/generate-bench" --device "$i:0" --shape "$big_shape" --in-memory --modes df11-device \
+        --tokens 16 --prompt-tokens 4 --runs 3 --warmup 1 --out "$results/tornado-$b-generate-$big_shape-df11-device.json" \
+        > "$results/tornado-$b-generate-$big_shape.txt" 2>&1 \
+        || fail "generate-bench --in-memory $big_shape failed; its output: $results/tornado-$b-generate-$big_shape.txt"
+      DF11_HEAP="${DF11_HEAP:-32g}" "$bundle/bin/context-bench" --device "$i:0" --shape "$big_shape" --in-memory \
+        --modes df11-device --out "$results/tornado-$b-context-$big_shape-df11-device.json" \
+        > "$results/tornado-$b-context-$big_shape.txt" 2>&1 \
+        || fail "context-bench --in-memory $big_shape failed; its output: $results/tornado-$b-context-$big_shape.txt"
+    fi
   done
 fi
 
 # ---- peers ----
-absent+=("PyTorch/cuBLAS BF16 step|no driver for it in this repository yet")
+if ! python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
+  absent+=("PyTorch/cuBLAS BF16 step|python3 with a CUDA build of torch on a GPU is not there")
+else
+  peer_shape="${shape:-$($full && echo llama-3.1-8b || echo tiny)}"
+  echo "bench-report: PyTorch peers ($peer_shape)" >&2
+  python3 benchmarks/gpu/torch_step_peer.py --shape "$peer_shape" --out "$results/torch-step-$peer_shape.json" \
+    > "$results/torch-step-$peer_shape.txt" 2>&1 || fail "the PyTorch step peer failed; its output: $results/torch-step-$peer_shape.txt"
+  for s in "$peer_shape" ${big_shape:+"$big_shape"}; do
+    python3 benchmarks/gpu/torch_offload_peer.py --shape "$s" --out "$results/torch-offload-$s.json" \
+      > "$results/torch-offload-$s.txt" 2>&1 || fail "the PyTorch offload peer failed; its output: $results/torch-offload-$s.txt"
+  done
+fi
 if [ -z "$official" ]; then
   absent+=("official DFloat11 CUDA kernel|no --official-dfloat11 PATH given")
 else

@@ -129,7 +129,15 @@ cat > "$out/bin/matvec-bench" <<'LAUNCHER'
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.MatVecBenchmark exec "$here/df11" "$@"
 LAUNCHER
-chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench" "$out/bin/matvec-bench"
+cat > "$out/bin/context-bench" <<'LAUNCHER'
+#!/usr/bin/env bash
+# The context-under-a-memory-budget benchmark (dev.df11.lab.bench.ContextBenchmark, from the kernel lab): the longest context
+# whose KV cache fits beside BF16 or DF11 weights, found by loading and running; --help lists its options.
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.ContextBenchmark exec "$here/df11" "$@"
+LAUNCHER
+chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench" "$out/bin/matvec-bench" \
+  "$out/bin/context-bench"
 
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)" >&2

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 public final class SyntheticCommand extends Df11Command {
 
     @Option(names = "--shape", required = true, paramLabel = "<shape>",
-            description = "llama-3.2-1b, llama-3.1-8b or tiny.")
+            description = "llama-3.2-1b, llama-3.1-8b, llama-44b or tiny.")
     String shape;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")

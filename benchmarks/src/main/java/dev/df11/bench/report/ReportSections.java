@@ -27,10 +27,12 @@ final class ReportSections {
                     + " baseline (benchmarks/gpu/official_decode_baseline.py)",
             Suite.DECODE_CEILING, "decode-bench's copy kernel or the official baseline's torch copy",
             Suite.MATVEC, "matvec-bench (kernel lab) or MatVecBandwidthBenchmark (JMH)",
-            Suite.GENERATION, "generate-bench (kernel lab) or GenerationBenchmark (JMH)",
+            Suite.GENERATION, "generate-bench (kernel lab), GenerationBenchmark (JMH) or the PyTorch peers"
+                    + " (benchmarks/gpu/torch_step_peer.py, torch_offload_peer.py)",
             Suite.BATCH, "GenerationBenchmark (JMH: generate is batch 1, prompt 32 tokens per forward pass) or a"
                     + " generate-bench report whose modes carry \"batch\"",
-            Suite.MEMORY, "generate-bench (device memory of each mode) or GenerationBenchmark (JMH; resident weights)",
+            Suite.MEMORY, "generate-bench (device memory of each mode), GenerationBenchmark (JMH; resident weights)"
+                    + " or the PyTorch peers (torch.cuda.max_memory_allocated)",
             Suite.CONTEXT_MEMORY, "a context-memory report (issue 14 item 4: the longest context beside BF16 and"
                     + " DF11 weights, measured on a GPU; docs/benchmark-report.md gives the format)",
             Suite.CODEC_SIZE, "CodecSizes (dev.df11.bench.codec.CodecSizes) or decode-bench's compression ratio",
@@ -110,10 +112,17 @@ final class ReportSections {
         return new Table(header, rows);
     }
 
-    /** DF11 resident against BF16 resident and BF16 offloaded, per backend and shape, by median tokens/s. */
+    /**
+     * DF11 resident against BF16 resident and BF16 offloaded, per backend and shape, by median tokens/s; beside them
+     * the PyTorch peers of the same shape (a real offload: pinned host memory, double-buffered device blocks).
+     */
     private static Section offload(ResultSet results) {
         Map<String, Map<String, Figure>> byRun = new LinkedHashMap<>();
+        Map<String, Map<String, Figure>> torch = new LinkedHashMap<>();
         for (Figure f : results.figures(Suite.GENERATION)) {
+            if (f.backend().equals(ResultReader.TORCH)) {
+                torch.computeIfAbsent(f.subject(), k -> new LinkedHashMap<>()).put(f.series(), f);
+            }
             byRun.computeIfAbsent(f.backend() + "\u0000" + f.subject(), k -> new LinkedHashMap<>()).put(f.series(), f);
         }
         List<List<String>> rows = new ArrayList<>();
@@ -124,10 +133,14 @@ final class ReportSections {
             }
             Figure bf16 = modes.get("BF16 resident");
             Figure host = modes.get("BF16 offloaded");
+            Map<String, Figure> peers = torch.getOrDefault(df11.subject(), Map.of());
+            Figure peerResident = peers.get(ResultReader.TORCH_RESIDENT);
+            Figure peerOffload = peers.get(ResultReader.TORCH_OFFLOADED);
             rows.add(List.of(df11.backend(), df11.subject(), number(df11.median()),
                     bf16 == null ? "—" : number(bf16.median()), host == null ? "—" : number(host.median()),
-                    host == null ? "—" : String.format(Locale.ROOT, "%.2f×", df11.median() / host.median()),
-                    bf16 == null ? "—" : String.format(Locale.ROOT, "%.2f×", df11.median() / bf16.median())));
+                    ratio(df11, host), ratio(df11, bf16),
+                    peerResident == null ? "—" : number(peerResident.median()),
+                    peerOffload == null ? "—" : number(peerOffload.median()), ratio(df11, peerOffload)));
         }
         String title = "DF11 resident against BF16 offloaded";
         if (rows.isEmpty()) {
@@ -136,9 +149,17 @@ final class ReportSections {
         }
         return new Section(title, List.of("Median tokens/s. \"BF16 offloaded\" is generate-bench's bf16-host mode;"
                 + " a model whose BF16 weights do not fit on the device (issue 14 item 3) appears here as its own"
-                + " shape when its report is among the inputs."), Optional.empty(),
+                + " shape when its report is among the inputs. The PyTorch columns are the peers of the same shape"
+                + " (benchmarks/gpu/torch_step_peer.py: BF16 resident, CUDA graph; torch_offload_peer.py: BF16 in"
+                + " pinned host memory, copied per block into a double-buffered device area while the previous"
+                + " block computes)."), Optional.empty(),
                 Optional.of(new Table(List.of("backend", "shape", "DF11 resident", "BF16 resident", "BF16 offloaded",
-                        "DF11 / offloaded", "DF11 / BF16 resident"), rows)));
+                        "DF11 / offloaded", "DF11 / BF16 resident", "PyTorch BF16 resident",
+                        "PyTorch BF16 offloaded", "DF11 / PyTorch offloaded"), rows)));
+    }
+
+    private static String ratio(Figure a, Figure b) {
+        return b == null ? "—" : String.format(Locale.ROOT, "%.2f×", a.median() / b.median());
     }
 
     private static Section environment(ResultSet results) {

@@ -96,9 +96,11 @@ public final class ResultReader {
                 case "decode" -> readDecode(src, root);
                 case "codec-sizes" -> readCodecSizes(src, root);
                 case "context-memory" -> readContextMemory(src, root);
+                case "torch-step-peer" -> readTorchPeer(src, root, false);
+                case "torch-offload-peer" -> readTorchPeer(src, root, true);
                 case "environment" -> readEnvironment(src, root);
                 default -> throw new ReportException(file + ": unknown \"benchmark\": \"" + kind + "\" (known: generate,"
-                        + " matvec, decode, codec-sizes, context-memory, environment)");
+                        + " matvec, decode, codec-sizes, context-memory, torch-step-peer, torch-offload-peer, environment)");
             }
         } else if (root.isObject() && root.has("kernels") && root.has("elements")) {
             readDecode(src, root);   // decode-bench writes no "benchmark" key
@@ -382,6 +384,55 @@ public final class ResultReader {
             case "bf16-host" -> "BF16 offloaded";
             default -> id;
         };
+    }
+
+    // ---- the PyTorch peers (benchmarks/gpu/torch_step_peer.py, torch_offload_peer.py) ----
+
+    /** The backend name of the PyTorch peers' figures. */
+    static final String TORCH = "CUDA (PyTorch/cuBLAS)";
+    /** Their modes, beside generate-bench's. */
+    static final String TORCH_RESIDENT = "BF16 resident (PyTorch)";
+    static final String TORCH_OFFLOADED = "BF16 offloaded (PyTorch)";
+
+    /**
+     * A PyTorch peer's step: steps (tokens) per second by median, slowest and fastest step, and its device memory.
+     * A dry run on the CPU ("device": "cpu") is read under its own backend name, never as a CUDA figure.
+     */
+    private void readTorchPeer(Source src, JsonNode root, boolean offload) {
+        String shape = src.text(root, "the report", "shape");
+        String device = src.text(root, "the report", "device");
+        String backend = device.startsWith("cuda") ? TORCH : "PyTorch on " + device;
+        JsonNode machine = root.path("machine");
+        results.environment(src.name(), "device", machine.hasNonNull("gpu") ? machine.get("gpu").asText() : device);
+        machine.properties().forEach(e -> {
+            if (!e.getKey().equals("gpu")) {
+                results.environment(src.name(), e.getKey(), e.getValue().asText());
+            }
+        });
+        String rate = offload ? "tokens_per_second_" : "steps_per_second_";
+        Stats s = new Stats(src.number(root, "the report", rate + "median"), src.number(root, "the report",
+                rate + "min"), src.number(root, "the report", rate + "max"));
+        String mode = offload ? TORCH_OFFLOADED : TORCH_RESIDENT;
+        add(Suite.GENERATION, backend, shape, mode, s, "tokens/s", 1, src);
+        add(Suite.BATCH, backend, shape, mode, s, "tokens/s", 1, src);
+        String peak = offload ? "device_max_memory_allocated_bytes" : "device_memory_allocated_bytes";
+        if (root.hasNonNull(peak)) {
+            double gib = src.number(root, "the report", peak) / GIB;
+            add(Suite.MEMORY, backend, shape + ", " + mode, "torch.cuda.max_memory_allocated",
+                    new Stats(gib, gib, gib), "GiB", 0, src);
+        }
+        if (offload) {
+            JsonNode copy = src.field(root, "the report", "copy_only");
+            results.environment(src.name(), "host to device", String.format(Locale.ROOT, "%.1f GB/s during the"
+                    + " step, %.1f GB/s copying alone; %s host memory", src.number(root, "the report",
+                    "h2d_gbps_median"), src.number(copy, "copy_only", "h2d_gbps_median"),
+                    root.path("pinned").asBoolean() ? "pinned" : "pageable (not the baseline)"));
+        } else {
+            JsonNode copy = src.field(root, "the report", "device_copy");
+            double gbps = src.number(copy, "device_copy", "gbps_read_plus_write_median");
+            results.environment(src.name(), "weights read", String.format(Locale.ROOT, "%.0f GB/s (device copy:"
+                    + " %.0f GB/s read + write)", src.number(root, "the report", "weights_gbps_median"), gbps));
+        }
     }
 
     // ---- the official DFloat11 kernel (benchmarks/gpu/official_decode_baseline.py) ----

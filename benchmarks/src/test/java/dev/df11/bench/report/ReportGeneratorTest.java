@@ -131,8 +131,69 @@ class ReportGeneratorTest {
     void offloadSectionGivesDf11AgainstBf16Offloaded() throws Exception {
         Path out = shared;
         String markdown = Files.readString(out.resolve(ReportWriter.MARKDOWN));
-        assertTrue(markdown.contains("| TornadoVM PTX | llama-3.1-8b | 34.39 | 82.04 | 3.48 | 9.88× | 0.42× |"),
-                markdown);
+        assertTrue(markdown.contains("| TornadoVM PTX | llama-3.1-8b | 34.39 | 82.04 | 3.48 | 9.88× | 0.42× | 169.5"
+                + " | 3.13 | 11.00× |"), markdown);
+    }
+
+    @Test
+    void torchPeersAreGenerationAndMemoryFiguresOfTheirOwnBackend() throws Exception {
+        ResultSet results = ResultReader.read(List.of(small().resolve("torch-step-peer.json"),
+                small().resolve("torch-offload-peer.json")));
+        Figure resident = find(results, Suite.GENERATION, ResultReader.TORCH, "llama-3.1-8b",
+                ResultReader.TORCH_RESIDENT);
+        assertEquals(169.49, resident.median(), 1e-9);
+        assertEquals(163.93, resident.low(), 1e-9);
+        assertEquals(170.94, resident.high(), 1e-9);
+        Figure offloaded = find(results, Suite.GENERATION, ResultReader.TORCH, "llama-3.1-8b",
+                ResultReader.TORCH_OFFLOADED);
+        assertEquals(3.125, offloaded.median(), 1e-9);
+        Figure memory = find(results, Suite.MEMORY, ResultReader.TORCH, "llama-3.1-8b, "
+                + ResultReader.TORCH_OFFLOADED, "torch.cuda.max_memory_allocated");
+        assertEquals(2200000000.0 / (1 << 30), memory.median(), 1e-12);
+        assertTrue(results.environments().get("torch-offload-peer.json").get("host to device").contains("pinned"));
+    }
+
+    /**
+     * What the new tools wrote, unedited (src/test/resources/report/tools): context-bench and generate-bench
+     * --in-memory on PoCL, the PyTorch peers' --device cpu dry runs. The report reads each and renders them.
+     */
+    @Test
+    void outputsOfContextBenchInMemoryGenerationAndThePeersAreReadAsWritten(@TempDir Path out) throws Exception {
+        Path tools = Path.of(Objects.requireNonNull(ReportGeneratorTest.class.getResource("/report/tools")).toURI());
+        ResultSet results = ResultReader.read(List.of(tools));
+        List<Figure> context = results.figures(Suite.CONTEXT_MEMORY);
+        assertEquals(4, context.size());
+        Figure longestDf11 = context.stream().filter(f -> f.series().equals("DF11 weights") && f.x() == 624)
+                .findFirst().orElseThrow();
+        assertEquals(612504.0 / (1 << 30), longestDf11.median(), 1e-12);
+        assertEquals("TornadoVM OpenCL", longestDf11.backend());
+        Figure inMemory = find(results, Suite.GENERATION, "TornadoVM (default)", "tiny", "DF11 resident");
+        assertEquals(130.5746436642457, inMemory.median(), 1e-9);
+        assertEquals("PyTorch on cpu", find(results, Suite.GENERATION, "PyTorch on cpu", "tiny",
+                ResultReader.TORCH_OFFLOADED).backend());
+        render(out, tools);
+        String markdown = Files.readString(out.resolve(ReportWriter.MARKDOWN));
+        assertTrue(markdown.contains("](charts/context-memory.png)"), markdown);
+        assertTrue(markdown.contains("longest context that ran within the budget, DF11 weights: 624 tokens"), markdown);
+    }
+
+    @Test
+    void aTorchPeerDryRunOnTheCpuIsNotACudaFigure(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("dry.json");
+        Files.writeString(file, Files.readString(small().resolve("torch-offload-peer.json"))
+                .replace("\"device\": \"cuda\"", "\"device\": \"cpu\""));
+        ResultSet results = ResultReader.read(List.of(file));
+        assertEquals("PyTorch on cpu", results.figures(Suite.GENERATION).get(0).backend());
+    }
+
+    @Test
+    void torchPeerWithoutItsRateNamesTheFileAndTheField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("peer.json");
+        Files.writeString(file, Files.readString(small().resolve("torch-step-peer.json"))
+                .replace("\"steps_per_second_median\"", "\"renamed\""));
+        ReportException e = assertThrows(ReportException.class, () -> ResultReader.read(List.of(file)));
+        assertTrue(e.getMessage().contains("peer.json") && e.getMessage().contains("steps_per_second_median"),
+                e.getMessage());
     }
 
     @Test

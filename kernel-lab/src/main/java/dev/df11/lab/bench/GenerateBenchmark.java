@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.df11.runtime.inference.ForwardPass;
+import dev.df11.runtime.synthetic.SyntheticDf11Weights;
+import dev.df11.runtime.synthetic.SyntheticShape;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 import dev.df11.tornado.backend.TornadoSettings;
@@ -77,12 +79,23 @@ public final class GenerateBenchmark implements Callable<Integer> {
     }
 
     @Option(names = "--shape", defaultValue = "llama-3.2-1b",
-            description = "Synthetic model shape: llama-3.2-1b, llama-3.1-8b or tiny (default: ${DEFAULT-VALUE}).")
+            description = "Synthetic model shape: llama-3.2-1b, llama-3.1-8b, llama-44b or tiny (default: ${DEFAULT-VALUE}).")
     String shape;
 
     @Option(names = "--work-dir", defaultValue = "bench-models",
             description = "Where the synthetic BF16 and DF11 folders are written once (default: ${DEFAULT-VALUE}).")
     Path workDir;
+
+    @Option(names = "--in-memory", description = "Make the DF11 model of --shape in memory instead of writing"
+            + " folders: each unit's deterministic weights synthesized and compressed (all cores) as the store opens,"
+            + " no BF16 copy kept, nothing written to disk (for llama-44b: 88 GB of BF16 would not fit a 64 GB disk)."
+            + " df11-device mode only; raise the heap (DF11_HEAP) for large shapes, see --distinct-layers.")
+    boolean inMemory;
+
+    @Option(names = "--distinct-layers", description = "With --in-memory: layers synthesized separately; layer l"
+            + " reuses layer l mod N's compressed arrays on the host (each layer still gets its own device arrays)."
+            + " Default: as many as fit 60%% of the heap (all layers when they do).")
+    Integer distinctLayers;
 
     @Option(names = "--bf16", description = "Use this BF16 folder instead of a synthetic one (needs --df11).")
     Path bf16;
@@ -146,6 +159,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "JSON report file.")
     Path out;
 
+    /** The in-memory model with --in-memory, else null. */
+    private SyntheticDf11Weights memory;
+
     public static void main(String[] args) {
         TornadoSettings.raiseDefaults();   // before anything starts TornadoVM
         System.exit(new CommandLine(new GenerateBenchmark()).execute(args));
@@ -162,8 +178,14 @@ public final class GenerateBenchmark implements Callable<Integer> {
                     + " prompt-tokens + tokens <= context");
         }
         int hostThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (distinctLayers != null && !inMemory) {
+            throw new IllegalArgumentException("--distinct-layers goes with --in-memory");
+        }
         BenchModels models;
-        if (bf16 != null || df11 != null) {
+        if (inMemory) {
+            memory = inMemoryWeights(hostThreads);
+            models = null;
+        } else if (bf16 != null || df11 != null) {
             if (bf16 == null || df11 == null) {
                 throw new IllegalArgumentException("--bf16 and --df11 go together");
             }
@@ -175,8 +197,19 @@ public final class GenerateBenchmark implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "generate");
-        report.put("model_bf16", models.bf16().toString());
-        report.put("model_df11", models.df11().toString());
+        if (memory != null) {
+            report.put("shape", SyntheticShape.byId(shape).id());
+            report.put("model_df11", memory.location());
+            report.put("in_memory", true);
+            report.put("distinct_layers", memory.distinctLayers());
+            report.put("layers", memory.config().layerCount());
+        } else {
+            if (bf16 == null) {
+                report.put("shape", SyntheticShape.byId(shape).id());
+            }
+            report.put("model_bf16", models.bf16().toString());
+            report.put("model_df11", models.df11().toString());
+        }
         report.put("device", target == null ? "default" : TornadoDevices.describe(target));
         report.put("prompt_tokens", promptTokens);
         report.put("tokens", tokens);
@@ -202,6 +235,10 @@ public final class GenerateBenchmark implements Callable<Integer> {
             results.add(result.toJson(json));
             System.err.printf("%s: %.2f tokens/s (median of %d runs)%n", mode.id, result.tokensPerSecond(), runs);
         }
+        if (memory != null) {
+            report.put("synthesized_weights", memory.synthesizedWeights());
+            report.put("synthesis_seconds", memory.synthesisSeconds());
+        }
         boolean agree = measured.stream().allMatch(r -> Arrays.equals(r.tokens, measured.get(0).tokens));
         report.put("greedy_tokens_agree", agree);
         print(measured, agree);
@@ -226,10 +263,34 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 matVecRows != null ? matVecRows : gpu.matVecRows());
     }
 
+    /**
+     * The in-memory DF11 model of {@code --shape} (nothing made yet), after checking the options and that its units
+     * fit the heap.
+     */
+    private SyntheticDf11Weights inMemoryWeights(int hostThreads) {
+        if (bf16 != null || df11 != null) {
+            throw new IllegalArgumentException("--in-memory makes the model of --shape; it does not read --bf16/--df11");
+        }
+        for (String id : modes) {
+            Mode mode = Mode.parse(id.trim());
+            if (mode == Mode.BF16_DEVICE || mode == Mode.BF16_HOST) {
+                throw new IllegalArgumentException("--in-memory makes DF11 weights only: run it with --modes"
+                        + " df11-device (mode " + id.trim() + " needs BF16 folders; the BF16 offload baseline of a"
+                        + " model that does not fit is benchmarks/gpu/torch_offload_peer.py)");
+            }
+        }
+        return BenchModels.inMemory(shape, distinctLayers, hostThreads, System.err);
+    }
+
     private ModeResult run(Mode mode, BenchModels models, TornadoDevice target, int hostThreads) throws IOException {
         boolean df11 = mode == Mode.DF11_DEVICE || mode == Mode.DF11_EXACT;
-        Path dir = df11 ? models.df11() : models.bf16();
-        WeightStore store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads));
+        WeightStore store;
+        if (memory != null) {
+            store = memory.store();
+        } else {
+            Path dir = df11 ? models.df11() : models.bf16();
+            store = WeightStores.open(dir, new WeightStores.Df11Options(hostThreads));
+        }
         TornadoBackendOptions options = TornadoBackendOptions.defaults()
                 .withPlacement(mode == Mode.BF16_HOST ? Bf16Placement.HOST : Bf16Placement.DEVICE)
                 .withCudaGraphs(cudaGraphs && !profile)

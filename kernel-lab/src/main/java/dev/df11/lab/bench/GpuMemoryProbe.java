@@ -41,6 +41,13 @@ final class GpuMemoryProbe {
         return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(mebibytes(lines.get(0)));
     }
 
+    /** Total memory of GPU {@code index}, if nvidia-smi answers. */
+    static OptionalLong deviceTotalBytes(int index) {
+        List<String> lines = query("--query-gpu=memory.total", "--format=csv,noheader,nounits", "-i",
+                Integer.toString(index));
+        return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(mebibytes(lines.get(0)));
+    }
+
     private static long mebibytes(String field) {
         try {
             return Long.parseLong(field.trim()) << 20;

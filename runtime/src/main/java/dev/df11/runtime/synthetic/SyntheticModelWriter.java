@@ -140,7 +140,12 @@ public final class SyntheticModelWriter {
 
     private static void writeConfig(SyntheticShape s, long seed, Path file) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode c = json.createObjectNode();
+        WriteFailures.writeString(file, json.writeValueAsString(config(s, seed)) + "\n");
+    }
+
+    /** The config.json of a shape's folder (also the config of {@link SyntheticDf11Weights}, which writes none). */
+    static ObjectNode config(SyntheticShape s, long seed) {
+        ObjectNode c = new ObjectMapper().createObjectNode();
         c.putArray("architectures").add("LlamaForCausalLM");
         c.put("model_type", "llama");
         c.put("hidden_size", s.hidden);
@@ -175,6 +180,6 @@ public final class SyntheticModelWriter {
         provenance.put("shape", s.id);
         provenance.put("seed", seed);
         provenance.put("weight_std", WEIGHT_STD);
-        WriteFailures.writeString(file, json.writeValueAsString(c) + "\n");
+        return c;
     }
 }
