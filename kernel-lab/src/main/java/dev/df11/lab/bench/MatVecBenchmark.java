@@ -3,6 +3,7 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.fused.FusedTripleKernels;
+import dev.df11.lab.fused.FusedVariantKernels;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.format.codec.Df11Unit;
@@ -64,6 +65,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
             description = "LOCAL:ROWS launch configurations (work-items per group : rows per group).")
     List<String> configs;
 
+    @Option(names = "--fused", split = ",", defaultValue = "product",
+            description = "Fused DF11 kernels to time beside the planes kernel: product (the forward pass's), and the"
+                    + " lab's triples, nestedChild, flatLoop (default: ${DEFAULT-VALUE}; none: an empty value).")
+    List<String> fusedVariants;
+
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
 
@@ -124,9 +130,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 allExact &= row.check().startsWith("ok");
                 report.add(row);
                 if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
-                    for (boolean triples : new boolean[] {false, true}) {
+                    for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
+                            .toList()) {
                         BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, x, reference,
-                                local, rowsPerGroup, target, planesOut, triples);
+                                local, rowsPerGroup, target, planesOut, variant);
                         allExact &= fused.check().startsWith("ok");
                         report.add(fused);
                     }
@@ -182,26 +189,33 @@ public final class MatVecBenchmark implements Callable<Integer> {
      */
     private BenchmarkReport.Row timeFused(String shape, CompressedUnit unit, ChunkStarts chunks, int rows, int cols,
             FloatArray x, double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut,
-            boolean triples) throws Exception {
+            String variant) throws Exception {
         FloatArray output = new FloatArray(rows);
         IntArray batch = new IntArray(2);
         batch.set(ForwardKernels.START, 0);
         batch.set(ForwardKernels.COUNT, 1);
         FloatArray scales = Bf16Scales.table();
         PackedInputs packed = unit.packedInputs();
-        String graphName = "mvf" + (triples ? "3_" : "_") + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        String graphName = "mvf" + variant + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.codeWords(), packed.tables(),
                         packed.triples(), chunks.starts(), unit.signMantissaWords(), x, batch, scales);
-        if (triples) {
-            graph = graph.task("mv", FusedTripleKernels::matVecFusedTriples, new KernelContext(), packed.codeWords(),
-                    packed.tables(), packed.triples(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols, x,
-                    output, 0, 0, rowsPerGroup, batch, scales);
-        } else {
-            graph = graph.task("mv", FusedMatVecKernels::matVecFused, new KernelContext(), packed.codeWords(),
-                    packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols, x, output, 0, 0,
-                    rowsPerGroup, batch, scales);
-        }
+        graph = switch (variant) {
+            case "triples" -> graph.task("mv", FusedTripleKernels::matVecFusedTriples, new KernelContext(),
+                    packed.codeWords(), packed.tables(), packed.triples(), chunks.starts(), 0,
+                    unit.signMantissaWords(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, batch, scales);
+            case "nestedChild" -> graph.task("mv", FusedVariantKernels::nestedChild, new KernelContext(),
+                    packed.codeWords(), packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols,
+                    x, output, 0, 0, rowsPerGroup, batch, scales);
+            case "flatLoop" -> graph.task("mv", FusedVariantKernels::flatLoop, new KernelContext(),
+                    packed.codeWords(), packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols,
+                    x, output, 0, 0, rowsPerGroup, batch, scales);
+            case "product" -> graph.task("mv", FusedMatVecKernels::matVecFused, new KernelContext(),
+                    packed.codeWords(), packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols,
+                    x, output, 0, 0, rowsPerGroup, batch, scales);
+            default -> throw new IllegalArgumentException("unknown fused variant '" + variant
+                    + "'; known: product, triples, nestedChild, flatLoop");
+        };
         graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
                 Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
@@ -220,7 +234,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             }
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
-            String kernel = triples ? "fused3" : "fused";
+            String kernel = "fused-" + variant;
             return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup, kernel + " (DF11) "
                     + local + " work-items, " + rowsPerGroup + " rows per group, " + weightsCount + " weights in "
                     + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount + ")", compressedBytes,
