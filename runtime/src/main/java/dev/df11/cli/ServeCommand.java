@@ -5,6 +5,7 @@ import dev.df11.runtime.model.ModelConfigParser;
 import dev.df11.runtime.serving.ModelServer;
 import dev.df11.runtime.serving.OpenAiServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -64,6 +65,9 @@ public final class ServeCommand extends Df11Command {
             + " (default: all cores).")
     Integer threads;
 
+    @Mixin
+    DecodeModeOption decodeMode = new DecodeModeOption();
+
     @Option(names = "--prefetch", description = "DF11: decode the next unit on a background thread.")
     boolean prefetch;
 
@@ -97,7 +101,7 @@ public final class ServeCommand extends Df11Command {
         String id = modelName != null ? modelName : model.toAbsolutePath().normalize().getFileName().toString();
         PrintStream console = System.err;
         ModelServer server = ModelServer.start(new ModelServer.Options(model, id, backend, device, threadCount,
-                prefetch, contextLength, (int) maxBatch, (int) maxQueue, host, port, key,
+                prefetch, decodeMode.value(), contextLength, (int) maxBatch, (int) maxQueue, host, port, key,
                 new OpenAiServer.Limits(maxRequestBytes, OpenAiServer.Limits.DEFAULT.maxHeaderBytes(),
                         OpenAiServer.Limits.DEFAULT.maxRequestLineBytes()), 0), console);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -39,7 +39,7 @@ public final class ModelServer implements AutoCloseable {
      *                      half the heap left after loading
      */
     public record Options(Path model, String modelId, String backend, String device, int threads, boolean prefetch,
-                          int context, int maxBatch, int maxQueue, String host, int port, String apiKey,
+                          String decodeMode, int context, int maxBatch, int maxQueue, String host, int port, String apiKey,
                           OpenAiServer.Limits limits, long kvBudgetBytes) {
     }
 
@@ -68,7 +68,7 @@ public final class ModelServer implements AutoCloseable {
         WeightStore weights = WeightStores.open(o.model(), new WeightStores.Df11Options(o.threads()));
         ForwardPass forward;
         try {
-            Backend backend = Backends.create(o.backend(), o.threads(), o.device(), o.prefetch());
+            Backend backend = Backends.create(o.backend(), o.threads(), o.device(), o.prefetch(), o.decodeMode());
             if (backend instanceof SequenceBatching batching) {
                 batching.reserveSequences(o.maxBatch());
             }

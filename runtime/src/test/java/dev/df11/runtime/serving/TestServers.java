@@ -28,7 +28,7 @@ final class TestServers {
 
     static ModelServer start(Path model, String id, String apiKey, int maxBatch, int maxQueue,
                              OpenAiServer.Limits limits) throws IOException {
-        return ModelServer.start(new ModelServer.Options(model, id, "cpu", null, 2, false, CONTEXT, maxBatch,
+        return ModelServer.start(new ModelServer.Options(model, id, "cpu", null, 2, false, null, CONTEXT, maxBatch,
                 maxQueue, "127.0.0.1", 0, apiKey, limits, 0), new PrintStream(OutputStream.nullOutputStream()));
     }
 

@@ -42,7 +42,7 @@ class ServeOnDeviceTest {
     @Test
     void concurrentCompletionsShareStepsInTwoDeviceSlotsAndGetTheirAloneText() throws Exception {
         ModelServer server = ModelServer.start(new ModelServer.Options(TestModels.stories15MDf11(), "stories15M",
-                "tornado", null, 2, false, 128, 2, 16, "127.0.0.1", 0, null, OpenAiServer.Limits.DEFAULT, 0),
+                "tornado", null, 2, false, null, 128, 2, 16, "127.0.0.1", 0, null, OpenAiServer.Limits.DEFAULT, 0),
                 new PrintStream(OutputStream.nullOutputStream()));
         try {
             assertTrue(server.summary().contains("backend tornado holds 2 sequence slots"), server.summary());
