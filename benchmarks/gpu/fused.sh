@@ -1,38 +1,57 @@
 #!/usr/bin/env bash
 # The fused DF11 matrix-vector kernel on the GPU (issue 17), all in one machine session:
 #   benchmarks/gpu/fused.sh BUNDLE OUT [SHAPE] [what...]
-#   what: matvec   matvec-bench on SHAPE's matrices (planes kernel, fused kernel checked bit for bit, device copy)
-#         gen      generate-bench on SHAPE, modes bf16-device, df11-device (fused), df11-exact in one process
-#         peer     the PyTorch/cuBLAS BF16 step on SHAPE (benchmarks/gpu/torch_step_peer.py), when present
-# PTX backend (device 1:0), CUDA graphs on. Logs and JSON land in OUT.
+#   what: check    fused-check: every fused variant against the planes kernel, bit for bit, on PTX (1:0) and
+#                  NVIDIA OpenCL (0:0)
+#         matvec   matvec-bench on SHAPE's matrices: planes kernel, fused variants (checked bit for bit), device copy
+#         gen      generate-bench on SHAPE, modes bf16-device, df11-device (fused), df11-exact in one process; on PTX
+#                  unless check found the product's fused kernel wrong there and right on OpenCL
+#         peer     the PyTorch/cuBLAS BF16 step on SHAPE (torch_step_peer.py)
+#         offload  the PyTorch pinned-memory offload baseline on SHAPE (torch_offload_peer.py)
+# CUDA graphs on (PTX). Logs and JSON land in OUT.
 set -u
 bundle=$1 out=$2 shape=${3:-llama-3.1-8b}
 shift 3 2>/dev/null || shift $#
-what=("$@"); [ ${#what[@]} -eq 0 ] && what=(matvec gen)
+what=("$@"); [ ${#what[@]} -eq 0 ] && what=(check matvec peer gen)
 here=$(cd "$(dirname "$0")" && pwd)
 work=${DF11_BENCH_WORK:-/tmp/df11-bench-models}
 mkdir -p "$out"
 case "$shape" in
-  llama-3.1-8b) shapes=6144x4096,4096x4096,28672x4096,4096x14336,128256x4096;;
-  llama-3.2-1b) shapes=3072x2048,2048x2048,16384x2048,2048x8192,128256x2048;;
+  llama-3.1-8b) shapes=6144x4096,28672x4096,4096x14336,128256x4096;;
+  llama-3.2-1b) shapes=3072x2048,16384x2048,2048x8192,128256x2048;;
   *) shapes=;;
 esac
+product_ok() { [ -f "$1" ] && ! grep -E "^product" "$1" | grep -qv " ok$" && grep -q "^product" "$1"; }
 for w in "${what[@]}"; do
   case "$w" in
+    check)
+      for d in 1:0 0:0; do
+        (cd "$out" && DF11_MAIN=dev.df11.lab.bench.FusedCheck "$bundle/bin/df11" --device $d) 2>&1 \
+          | grep -v WARNING > "$out/check-${d%%:*}.log"
+        cat "$out/check-${d%%:*}.log"
+      done;;
     matvec)
-      [ -n "$shapes" ] && "$bundle/bin/matvec-bench" --device 1:0 --shapes "$shapes" \
-        --configs 128:2,128:1,256:4,256:8,64:1 --out "$out/matvec-$shape.json" > "$out/matvec-$shape.log" 2>&1
-      grep -vE "^WARNING" "$out/matvec-$shape.log" | tail -40;;
+      [ -n "$shapes" ] && (cd "$out" && "$bundle/bin/matvec-bench" --device 1:0 --shapes "$shapes" --configs 128:2 \
+        --fused product,triples,nestedChild,flatLoop --reps 30 --out "$out/matvec-$shape.json") \
+        > "$out/matvec-$shape.log" 2>&1
+      grep -vE "^WARNING" "$out/matvec-$shape.log" | tail -30;;
     gen)
-      "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 1:0 --prompt-tokens 4 \
-        --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-exact \
-        --out "$out/generate-$shape.json" > "$out/generate-$shape.log" 2>&1
-      grep -vE "^WARNING" "$out/generate-$shape.log" | tail -25;;
+      device=1:0
+      if [ -f "$out/check-1.log" ] && ! product_ok "$out/check-1.log" && product_ok "$out/check-0.log"; then
+        device=0:0; echo "gen: the fused kernel is wrong on PTX and right on OpenCL: generating on OpenCL (0:0)"
+      fi
+      (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device $device \
+        --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-exact \
+        --out "$out/generate-$shape.json") > "$out/generate-$shape.log" 2>&1
+      grep -vE "^WARNING" "$out/generate-$shape.log" | tail -8;;
     peer)
-      if [ -f "$here/torch_step_peer.py" ]; then
-        python3 "$here/torch_step_peer.py" --shape "$shape" --out "$out/peer-$shape.json" > "$out/peer-$shape.log" 2>&1
-        tail -15 "$out/peer-$shape.log"
-      fi;;
+      python3 "$here/torch_step_peer.py" --shape "$shape" --out "$out/torch-step-$shape.json" \
+        > "$out/torch-step-$shape.log" 2>&1
+      tail -6 "$out/torch-step-$shape.log";;
+    offload)
+      python3 "$here/torch_offload_peer.py" --shape "$shape" --out "$out/torch-offload-$shape.json" \
+        > "$out/torch-offload-$shape.log" 2>&1
+      tail -6 "$out/torch-offload-$shape.log";;
     *) echo "unknown: $w" >&2; exit 2;;
   esac
 done
