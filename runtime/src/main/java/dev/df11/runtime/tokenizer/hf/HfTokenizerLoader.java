@@ -8,7 +8,6 @@ import dev.df11.runtime.tokenizer.bpe.ByteTokens;
 import dev.df11.runtime.tokenizer.bpe.MergeTable;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,7 +77,7 @@ public final class HfTokenizerLoader {
         boolean[] addedById = new boolean[vocabSize];
         vocab.forEach((piece, id) -> bytesById[id] = decoding.bytes(piece));
         for (AddedTokens.AddedToken token : added) {
-            bytesById[token.id()] = token.content().getBytes(StandardCharsets.UTF_8);
+            bytesById[token.id()] = decoding.addedTokenBytes(token.content());
             addedById[token.id()] = true;
         }
 
@@ -190,14 +189,22 @@ public final class HfTokenizerLoader {
         return table;
     }
 
+    /**
+     * The ids of {@code <0x00>..<0xFF>}, -1 where the vocabulary lacks one: Gemma 1/2 have no {@code <0x09>}
+     * (a tab is its own piece), and Hugging Face then gives a character needing a missing byte the unknown token.
+     * A vocabulary with none of them is not a byte-fallback vocabulary but a broken file.
+     */
     private static int[] byteFallbackIds(Map<String, Integer> vocab, HfJson json) throws InvalidTokenizerException {
         int[] ids = new int[256];
+        boolean any = false;
         for (int b = 0; b < 256; b++) {
             Integer id = vocab.get(ByteTokens.name(b));
-            if (id == null) {
-                throw json.error("model.byte_fallback", "is true but model.vocab lacks " + ByteTokens.name(b));
-            }
-            ids[b] = id;
+            ids[b] = id == null ? -1 : id;
+            any |= id != null;
+        }
+        if (!any) {
+            throw json.error("model.byte_fallback", "is true but model.vocab lacks every byte piece "
+                    + ByteTokens.name(0) + ".." + ByteTokens.name(255));
         }
         return ids;
     }
