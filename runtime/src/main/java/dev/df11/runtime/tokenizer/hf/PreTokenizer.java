@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * A {@code tokenizer.json} pre-tokenizer: cuts normalized text into words, each merged by BPE on its own. Supported
  * types: {@code Sequence}, {@code Split} (behaviour {@code Isolated}, {@code Removed}, {@code MergedWithPrevious}
- * or {@code MergedWithNext}, not inverted), {@code ByteLevel}, {@code Metaspace}, {@code Digits}.
+ * or {@code MergedWithNext}, inverted or not), {@code ByteLevel}, {@code Metaspace}, {@code Digits}.
  */
 interface PreTokenizer {
 
@@ -48,14 +48,13 @@ interface PreTokenizer {
             }
             case "Split" -> {
                 String behavior = json.text(node, "behavior", path);
-                if (json.optionalBoolean(node, "invert", path, false)) {
-                    throw json.unsupported(path + ".invert", node.get("invert"), "false");
-                }
+                boolean invert = json.optionalBoolean(node, "invert", path, false);
                 Pattern pattern = HfPatterns.parse(json.object(node, "pattern", path), path + ".pattern", json);
                 yield switch (behavior) {
+                    // Isolated makes every stretch a piece, matched or not: inverting changes nothing.
                     case "Isolated" -> (pieces, atTextStart) -> splitIsolated(pieces, pattern);
                     case "Removed", "MergedWithPrevious", "MergedWithNext" ->
-                            (pieces, atTextStart) -> split(pieces, pattern, behavior);
+                            (pieces, atTextStart) -> split(pieces, pattern, behavior, invert);
                     default -> throw json.unsupported(path + ".behavior", node.get("behavior"),
                             "Isolated, Removed, MergedWithPrevious, MergedWithNext");
                 };
@@ -117,9 +116,10 @@ interface PreTokenizer {
      * Hugging Face's {@code Split} behaviours other than {@code Isolated}, as its {@code NormalizedString::split}
      * does them: {@code Removed} drops the matches; {@code MergedWithPrevious} appends a match to the stretch before
      * it, {@code MergedWithNext} prepends it to the stretch after it; a match that follows (precedes) another match
-     * directly stays a piece of its own, as there.
+     * directly stays a piece of its own, as there. {@code invert} swaps the roles of matches and the text between
+     * them (cl100k-style files keep the regex's matches with an inverted {@code Removed}).
      */
-    static List<String> split(List<String> pieces, Pattern pattern, String behavior) {
+    static List<String> split(List<String> pieces, Pattern pattern, String behavior, boolean invert) {
         List<String> out = new ArrayList<>();
         for (String piece : pieces) {
             // The piece as alternating stretches: [text, isMatch] in order, empty stretches left out.
@@ -133,15 +133,15 @@ interface PreTokenizer {
                 }
                 if (m.start() > last) {
                     parts.add(piece.substring(last, m.start()));
-                    matched.add(false);
+                    matched.add(invert);
                 }
                 parts.add(piece.substring(m.start(), m.end()));
-                matched.add(true);
+                matched.add(!invert);
                 last = m.end();
             }
             if (last < piece.length()) {
                 parts.add(piece.substring(last));
-                matched.add(false);
+                matched.add(invert);
             }
             switch (behavior) {
                 case "Removed" -> {

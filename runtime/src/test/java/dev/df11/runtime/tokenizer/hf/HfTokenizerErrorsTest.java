@@ -107,7 +107,6 @@ class HfTokenizerErrorsTest {
             normalizer      | {"type": "Replace", "pattern": {"Bad": 1}, "content": "x"}             | normalizer.pattern
             pre_tokenizer   | {"type": "Whitespace"}                                                 | pre_tokenizer.type
             pre_tokenizer   | {"type": "Split", "pattern": {"Regex": "a"}, "behavior": "Contiguous"} | pre_tokenizer.behavior
-            pre_tokenizer   | {"type": "Split", "pattern": {"Regex": "a"}, "behavior": "Isolated", "invert": true} | pre_tokenizer.invert
             pre_tokenizer   | {"type": "Split", "pattern": {"Regex": "(a"}, "behavior": "Isolated"}  | pre_tokenizer.pattern.Regex
             pre_tokenizer   | {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "sometimes"} | pre_tokenizer.prepend_scheme
             pre_tokenizer   | {"type": "Metaspace", "replacement": "__"}                              | pre_tokenizer.replacement

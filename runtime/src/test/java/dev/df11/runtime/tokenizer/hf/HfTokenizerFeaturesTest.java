@@ -228,14 +228,20 @@ class HfTokenizerFeaturesTest {
     @Test
     void splitBehavioursCutLikeHuggingFace() {
         Pattern dash = Pattern.compile("-");
-        assertEquals(List.of("a", "b", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "Removed"));
-        assertEquals(List.of("a"), PreTokenizer.split(List.of("-a-"), dash, "Removed"));
-        assertEquals(List.of(), PreTokenizer.split(List.of("--"), dash, "Removed"));
-        assertEquals(List.of("a-", "-", "b-", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithPrevious"));
-        assertEquals(List.of("-", "a-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithPrevious"));
-        assertEquals(List.of("-", "-"), PreTokenizer.split(List.of("--"), dash, "MergedWithPrevious"));
-        assertEquals(List.of("a", "-", "-b", "-c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithNext"));
-        assertEquals(List.of("-a", "-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithNext"));
-        assertEquals(List.of("-", "-"), PreTokenizer.split(List.of("--"), dash, "MergedWithNext"));
+        assertEquals(List.of("a", "b", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "Removed", false));
+        assertEquals(List.of("a"), PreTokenizer.split(List.of("-a-"), dash, "Removed", false));
+        assertEquals(List.of(), PreTokenizer.split(List.of("--"), dash, "Removed", false));
+        assertEquals(List.of("a-", "-", "b-", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithPrevious", false));
+        assertEquals(List.of("-", "a-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithPrevious", false));
+        assertEquals(List.of("-", "-"), PreTokenizer.split(List.of("--"), dash, "MergedWithPrevious", false));
+        assertEquals(List.of("a", "-", "-b", "-c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithNext", false));
+        assertEquals(List.of("-a", "-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithNext", false));
+        assertEquals(List.of("-", "-"), PreTokenizer.split(List.of("--"), dash, "MergedWithNext", false));
+        // invert: the text between matches plays the matches' part
+        assertEquals(List.of("-", "-", "-"), PreTokenizer.split(List.of("a--b-c"), dash, "Removed", true));
+        assertEquals(List.of("a", "-", "-b", "-c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithPrevious", true));
+        assertEquals(List.of("-a", "-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithPrevious", true));
+        assertEquals(List.of("a-", "-", "b-", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithNext", true));
+        assertEquals(List.of("-", "a-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithNext", true));
     }
 }
