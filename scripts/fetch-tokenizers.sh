@@ -18,8 +18,9 @@
 #                                           the BPE Phi-4's tokenizer is built on (Phi-4 adds its own special
 #                                           tokens, <|im_start|>, <|im_sep|>, ...), not Phi-4's own file.
 #
-# No npm package found carries Phi-3's or Phi-4's own tokenizer.json (checked: @lenml/tokenizer-phi3, -phi4, -phi,
-# -phi2, -phi35 do not exist; none of the registry's tokenizer packages listed in /work/.library names Phi).
+# No npm package found carries Phi-3's or Phi-4's own tokenizer.json (@lenml/tokenizer-phi3, -phi4, -phi, -phi2 and
+# -phi35 do not exist, and no other tokenizer package on the registry names Phi). Phi-3's vocabulary is Llama 2's
+# SentencePiece BPE with added chat tokens, the kind the mistral entry exercises.
 #
 #   scripts/fetch-tokenizers.sh              fetch if needed, print what is there
 #   scripts/fetch-tokenizers.sh --print-dir  fetch if needed, print only the folder (for scripts)

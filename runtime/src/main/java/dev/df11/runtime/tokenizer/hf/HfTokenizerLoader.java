@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a Hugging Face {@code tokenizer.json} whose model is BPE: SentencePiece-style (Llama 2, Mistral: byte
- * fallback, "▁" word marker) or byte-level (Llama 3, Qwen: GPT-2 byte alphabet, regex pre-tokenizer). Merges may be
+ * Reads a Hugging Face {@code tokenizer.json} whose model is BPE: SentencePiece-style (Llama 2, Mistral, Gemma, Phi-3:
+ * byte fallback, "▁" word marker) or byte-level (Llama 3, Qwen, cl100k / Phi-4: GPT-2 byte alphabet, regex
+ * pre-tokenizer). Merges may be
  * written {@code "a b"} or {@code ["a", "b"]}. Anything else is refused with an {@link InvalidTokenizerException}
  * that names the field, rather than tokenized differently from the reference.
  */
