@@ -83,7 +83,19 @@ public final class HfTokenizerLoader {
         }
 
         var special = SpecialTokenIds.resolve(root, file, config, vocab, added, vocabSize);
-        return new HfTokenizer(file, normalizer, preTokenizer, bpe, new AddedTokens(added), bytesById, addedById,
+        // Like Hugging Face: raw-matched tokens are cut out of the input first, normalized ones out of each
+        // normalized stretch between them, matched by their normalized content.
+        List<AddedTokens.AddedToken> raw = new ArrayList<>();
+        List<AddedTokens.AddedToken> normalizedTokens = new ArrayList<>();
+        for (AddedTokens.AddedToken token : added) {
+            if (token.normalized() && normalizer != Normalizer.IDENTITY) {
+                normalizedTokens.add(token.matchedAs(normalizer.apply(token.content())));
+            } else {
+                raw.add(token);
+            }
+        }
+        return new HfTokenizer(file, normalizer, preTokenizer, bpe, new AddedTokens(raw),
+                new AddedTokens(normalizedTokens), bytesById, addedById,
                 decoding.stripLeadingSpaces(), special.bos(), special.eos(), special.addBosByDefault());
     }
 
@@ -147,11 +159,13 @@ public final class HfTokenizerLoader {
             if (id < 0 || id > MAX_TOKEN_ID) {
                 throw json.error(path + ".id", id + " is outside [0, " + MAX_TOKEN_ID + "]");
             }
-            tokens.add(new AddedTokens.AddedToken(id, json.text(token, "content", path),
-                    json.optionalBoolean(token, "special", path, false),
+            boolean special = json.optionalBoolean(token, "special", path, false);
+            // Hugging Face's files always spell "normalized"; where it is missing, its AddedToken::from default.
+            tokens.add(new AddedTokens.AddedToken(id, json.text(token, "content", path), special,
                     json.optionalBoolean(token, "lstrip", path, false),
                     json.optionalBoolean(token, "rstrip", path, false),
-                    json.optionalBoolean(token, "single_word", path, false)));
+                    json.optionalBoolean(token, "single_word", path, false),
+                    json.optionalBoolean(token, "normalized", path, !special)));
         }
         return tokens;
     }

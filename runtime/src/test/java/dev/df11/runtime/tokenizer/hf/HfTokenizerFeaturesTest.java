@@ -244,4 +244,44 @@ class HfTokenizerFeaturesTest {
         assertEquals(List.of("a-", "-", "b-", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithNext", true));
         assertEquals(List.of("-", "a-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithNext", true));
     }
+
+    /**
+     * Added tokens with {@code normalized: true} are found in the normalized text by their normalized content ("a b"
+     * as "a▁b", so the raw "a▁b" matches it too); with false only in the raw input. Expected ids are Hugging Face
+     * tokenizers 0.23's for the same file.
+     */
+    private String withAddedTokens(boolean normalized) throws IOException {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode added = root.putArray("added_tokens");
+        added.addObject().put("id", 8).put("content", "<x>").put("special", false).put("normalized", normalized);
+        added.addObject().put("id", 9).put("content", "a b").put("special", false).put("normalized", normalized);
+        root.putObject("normalizer").put("type", "Replace").put("content", "▁").putObject("pattern").put("String", " ");
+        ArrayNode decoders = root.putObject("decoder").put("type", "Sequence").putArray("decoders");
+        decoders.addObject().put("type", "Replace").put("content", " ").putObject("pattern").put("String", "▁");
+        decoders.addObject().put("type", "Fuse");
+        ObjectNode model = root.putObject("model").put("type", "BPE").put("unk_token", "<unk>").put("fuse_unk", true);
+        model.putObject("vocab").put("<unk>", 0).put("▁", 1).put("a", 2).put("b", 3).put("<", 4).put("x", 5)
+                .put(">", 6).put("▁a", 7);
+        model.putArray("merges").add("▁ a");
+        return MAPPER.writeValueAsString(root);
+    }
+
+    @Test
+    void normalizedAddedTokensAreMatchedInTheNormalizedText() throws IOException {
+        Tokenizer tokenizer = load(withAddedTokens(true));
+        assertArrayEquals(new int[] {9}, tokenizer.encode("a b", false));
+        assertArrayEquals(new int[] {3, 1, 9, 8}, tokenizer.encode("b a b<x>", false));
+        assertArrayEquals(new int[] {9}, tokenizer.encode("a▁b", false));
+        assertArrayEquals(new int[] {1, 9, 1}, tokenizer.encode(" a b ", false));
+        assertEquals("b a b<x>", tokenizer.decode(new int[] {3, 1, 9, 8}));
+    }
+
+    @Test
+    void unnormalizedAddedTokensAreMatchedInTheRawInputOnly() throws IOException {
+        Tokenizer tokenizer = load(withAddedTokens(false));
+        assertArrayEquals(new int[] {9}, tokenizer.encode("a b", false));
+        assertArrayEquals(new int[] {3, 1, 9, 8}, tokenizer.encode("b a b<x>", false));
+        assertArrayEquals(new int[] {2, 1, 3}, tokenizer.encode("a▁b", false));
+        assertArrayEquals(new int[] {1, 9, 1}, tokenizer.encode(" a b ", false));
+    }
 }
