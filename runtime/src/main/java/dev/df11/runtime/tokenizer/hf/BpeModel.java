@@ -18,12 +18,12 @@ final class BpeModel {
     private final MergeTable merges;
     private final int unkId;
     private final boolean fuseUnk;
-    private final int[] byteFallbackIds; // null unless byte_fallback and all 256 byte tokens exist
+    private final int[] byteFallbackIds; // null unless byte_fallback; -1 for a byte token the vocabulary lacks
     private final boolean ignoreMerges;
 
     /**
      * @param unkId           the unknown token's id, or -1
-     * @param byteFallbackIds the ids of {@code <0x00>..<0xFF>}, or null
+     * @param byteFallbackIds the ids of {@code <0x00>..<0xFF>} (-1 where missing), or null
      * @param ignoreMerges    whether a word that is itself in the vocabulary is taken whole (Llama 3)
      */
     BpeModel(Map<String, Integer> vocab, MergeTable merges, int unkId, boolean fuseUnk, int[] byteFallbackIds,
@@ -58,7 +58,7 @@ final class BpeModel {
             if (id != null) {
                 symbols[count++] = id;
                 previousWasUnk = false;
-            } else if (byteFallbackIds != null) {
+            } else if (byteFallbackIds != null && hasByteTokens(character)) {
                 for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
                     symbols[count++] = byteFallbackIds[b & 0xFF];
                 }
@@ -71,5 +71,15 @@ final class BpeModel {
             }
         }
         BpeMerger.merge(symbols, count, merges, out);
+    }
+
+    /** Like Hugging Face: a character falls back to bytes only if every one of its bytes has a token, else unk. */
+    private boolean hasByteTokens(String character) {
+        for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
+            if (byteFallbackIds[b & 0xFF] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

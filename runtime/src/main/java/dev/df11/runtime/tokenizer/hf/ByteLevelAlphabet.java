@@ -43,6 +43,17 @@ final class ByteLevelAlphabet {
         return new String(chars);
     }
 
+    /** Whether every character of {@code text} is in the alphabet. */
+    static boolean covers(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= CHAR_TO_BYTE.length || CHAR_TO_BYTE[c] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * The bytes a byte-level piece stands for. A character outside the alphabet (which a well-formed vocabulary does
      * not contain) is kept as its own UTF-8, so nothing is silently lost.

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A Hugging Face {@code tokenizer.json} BPE tokenizer (built by {@link HfTokenizerLoader}). Encoding runs Hugging
  * Face's pipeline: added tokens are cut out of the input first, then each stretch of text between them is normalized,
- * pre-tokenized into words, and each word merged by BPE. The file's {@code post_processor} is not applied: whether a
+ * the added tokens marked {@code normalized} are cut out of that, and the rest is pre-tokenized into words, each
+ * merged by BPE. The file's {@code post_processor} is not applied: whether a
  * BOS goes in front is the caller's choice ({@code addBos}, see {@link #addsBosByDefault()}).
  *
  * <p>Decoding: added tokens give their text verbatim (except BOS and EOS, which give none); ids inside
@@ -22,7 +23,8 @@ public final class HfTokenizer implements Tokenizer {
     private final Normalizer normalizer;
     private final PreTokenizer preTokenizer;
     private final BpeModel model;
-    private final AddedTokens addedTokens;
+    private final AddedTokens addedTokens;           // matched in the raw input
+    private final AddedTokens normalizedAddedTokens; // matched in the normalized text between those
     private final byte[][] bytesById;      // null for ids that are in neither the vocabulary nor the added tokens
     private final boolean[] addedById;
     private final int stripLeadingSpaces;
@@ -31,13 +33,14 @@ public final class HfTokenizer implements Tokenizer {
     private final boolean addBosByDefault;
 
     HfTokenizer(Path file, Normalizer normalizer, PreTokenizer preTokenizer, BpeModel model, AddedTokens addedTokens,
-                byte[][] bytesById, boolean[] addedById, int stripLeadingSpaces, int bos, int[] eos,
+                AddedTokens normalizedAddedTokens, byte[][] bytesById, boolean[] addedById, int stripLeadingSpaces, int bos, int[] eos,
                 boolean addBosByDefault) {
         this.file = file;
         this.normalizer = normalizer;
         this.preTokenizer = preTokenizer;
         this.model = model;
         this.addedTokens = addedTokens;
+        this.normalizedAddedTokens = normalizedAddedTokens;
         this.bytesById = bytesById;
         this.addedById = addedById;
         this.stripLeadingSpaces = stripLeadingSpaces;
@@ -83,11 +86,15 @@ public final class HfTokenizer implements Tokenizer {
                 continue;
             }
             String normalized = normalizer.apply(segment.text());
-            if (normalized.isEmpty()) {
-                continue;
-            }
-            for (String word : preTokenizer.apply(List.of(normalized), segment.atTextStart())) {
-                model.encodeWord(word, out);
+            for (AddedTokens.Segment piece : normalizedAddedTokens.split(normalized)) {
+                if (piece.tokenId() >= 0) {
+                    out.add(piece.tokenId());
+                    continue;
+                }
+                boolean atTextStart = segment.atTextStart() && piece.atTextStart();
+                for (String word : preTokenizer.apply(List.of(piece.text()), atTextStart)) {
+                    model.encodeWord(word, out);
+                }
             }
         }
         return out.toArray();

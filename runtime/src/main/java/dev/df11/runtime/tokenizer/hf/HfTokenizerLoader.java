@@ -8,7 +8,6 @@ import dev.df11.runtime.tokenizer.bpe.ByteTokens;
 import dev.df11.runtime.tokenizer.bpe.MergeTable;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a Hugging Face {@code tokenizer.json} whose model is BPE: SentencePiece-style (Llama 2, Mistral: byte
- * fallback, "▁" word marker) or byte-level (Llama 3, Qwen: GPT-2 byte alphabet, regex pre-tokenizer). Merges may be
+ * Reads a Hugging Face {@code tokenizer.json} whose model is BPE: SentencePiece-style (Llama 2, Mistral, Gemma, Phi-3:
+ * byte fallback, "▁" word marker) or byte-level (Llama 3, Qwen, cl100k / Phi-4: GPT-2 byte alphabet, regex
+ * pre-tokenizer). Merges may be
  * written {@code "a b"} or {@code ["a", "b"]}. Anything else is refused with an {@link InvalidTokenizerException}
  * that names the field, rather than tokenized differently from the reference.
  */
@@ -78,12 +78,24 @@ public final class HfTokenizerLoader {
         boolean[] addedById = new boolean[vocabSize];
         vocab.forEach((piece, id) -> bytesById[id] = decoding.bytes(piece));
         for (AddedTokens.AddedToken token : added) {
-            bytesById[token.id()] = token.content().getBytes(StandardCharsets.UTF_8);
+            bytesById[token.id()] = decoding.addedTokenBytes(token.content());
             addedById[token.id()] = true;
         }
 
         var special = SpecialTokenIds.resolve(root, file, config, vocab, added, vocabSize);
-        return new HfTokenizer(file, normalizer, preTokenizer, bpe, new AddedTokens(added), bytesById, addedById,
+        // Like Hugging Face: raw-matched tokens are cut out of the input first, normalized ones out of each
+        // normalized stretch between them, matched by their normalized content.
+        List<AddedTokens.AddedToken> raw = new ArrayList<>();
+        List<AddedTokens.AddedToken> normalizedTokens = new ArrayList<>();
+        for (AddedTokens.AddedToken token : added) {
+            if (token.normalized() && normalizer != Normalizer.IDENTITY) {
+                normalizedTokens.add(token.matchedAs(normalizer.apply(token.content())));
+            } else {
+                raw.add(token);
+            }
+        }
+        return new HfTokenizer(file, normalizer, preTokenizer, bpe, new AddedTokens(raw),
+                new AddedTokens(normalizedTokens), bytesById, addedById,
                 decoding.stripLeadingSpaces(), special.bos(), special.eos(), special.addBosByDefault());
     }
 
@@ -147,11 +159,13 @@ public final class HfTokenizerLoader {
             if (id < 0 || id > MAX_TOKEN_ID) {
                 throw json.error(path + ".id", id + " is outside [0, " + MAX_TOKEN_ID + "]");
             }
-            tokens.add(new AddedTokens.AddedToken(id, json.text(token, "content", path),
-                    json.optionalBoolean(token, "special", path, false),
+            boolean special = json.optionalBoolean(token, "special", path, false);
+            // Hugging Face's files always spell "normalized"; where it is missing, its AddedToken::from default.
+            tokens.add(new AddedTokens.AddedToken(id, json.text(token, "content", path), special,
                     json.optionalBoolean(token, "lstrip", path, false),
                     json.optionalBoolean(token, "rstrip", path, false),
-                    json.optionalBoolean(token, "single_word", path, false)));
+                    json.optionalBoolean(token, "single_word", path, false),
+                    json.optionalBoolean(token, "normalized", path, !special)));
         }
         return tokens;
     }
@@ -190,14 +204,22 @@ public final class HfTokenizerLoader {
         return table;
     }
 
+    /**
+     * The ids of {@code <0x00>..<0xFF>}, -1 where the vocabulary lacks one: Gemma 1/2 have no {@code <0x09>}
+     * (a tab is its own piece), and Hugging Face then gives a character needing a missing byte the unknown token.
+     * A vocabulary with none of them is not a byte-fallback vocabulary but a broken file.
+     */
     private static int[] byteFallbackIds(Map<String, Integer> vocab, HfJson json) throws InvalidTokenizerException {
         int[] ids = new int[256];
+        boolean any = false;
         for (int b = 0; b < 256; b++) {
             Integer id = vocab.get(ByteTokens.name(b));
-            if (id == null) {
-                throw json.error("model.byte_fallback", "is true but model.vocab lacks " + ByteTokens.name(b));
-            }
-            ids[b] = id;
+            ids[b] = id == null ? -1 : id;
+            any |= id != null;
+        }
+        if (!any) {
+            throw json.error("model.byte_fallback", "is true but model.vocab lacks every byte piece "
+                    + ByteTokens.name(0) + ".." + ByteTokens.name(255));
         }
         return ids;
     }

@@ -42,6 +42,18 @@ record PieceDecoding(boolean byteLevel, String marker, boolean byteFallback, int
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The bytes of an added token. Hugging Face runs added tokens through the decoder like any piece (Gemma's
+     * added "▁▁" decodes to two spaces), except that a byte-level decoder keeps a token verbatim when any of its
+     * characters is outside GPT-2's alphabet.
+     */
+    byte[] addedTokenBytes(String content) {
+        if (byteLevel && !ByteLevelAlphabet.covers(content)) {
+            return content.getBytes(StandardCharsets.UTF_8);
+        }
+        return bytes(content);
+    }
+
     static PieceDecoding parse(JsonNode node, String path, HfJson json) throws InvalidTokenizerException {
         if (node == null || node.isNull()) {
             return RAW;

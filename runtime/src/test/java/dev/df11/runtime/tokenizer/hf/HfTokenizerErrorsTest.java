@@ -92,7 +92,7 @@ class HfTokenizerErrorsTest {
             model.vocab["b"]            | {"type": "BPE", "vocab": {"a": 0, "b": 0}, "merges": []}  | reuses id 0
             model.vocab                 | {"type": "BPE", "vocab": {}, "merges": []}                | is empty
             model.unk_token             | {"type": "BPE", "vocab": {"a": 0}, "merges": [], "unk_token": "<unk>"} | not in model.vocab
-            model.byte_fallback         | {"type": "BPE", "vocab": {"a": 0}, "merges": [], "byte_fallback": true} | lacks <0x00>
+            model.byte_fallback         | {"type": "BPE", "vocab": {"a": 0}, "merges": [], "byte_fallback": true} | lacks every byte piece <0x00>..<0xFF>
             model.continuing_subword_prefix | {"type": "BPE", "vocab": {"a": 0}, "merges": [], "continuing_subword_prefix": "##"} | ##
             model.dropout               | {"type": "BPE", "vocab": {"a": 0}, "merges": [], "dropout": 0.1} | 0.1
             """)
@@ -106,8 +106,7 @@ class HfTokenizerErrorsTest {
             normalizer      | {"type": "Sequence", "normalizers": [{"type": "NFC"}, {"type": "Strip"}]} | normalizer.normalizers[1].type
             normalizer      | {"type": "Replace", "pattern": {"Bad": 1}, "content": "x"}             | normalizer.pattern
             pre_tokenizer   | {"type": "Whitespace"}                                                 | pre_tokenizer.type
-            pre_tokenizer   | {"type": "Split", "pattern": {"Regex": "a"}, "behavior": "Removed"}    | pre_tokenizer.behavior
-            pre_tokenizer   | {"type": "Split", "pattern": {"Regex": "a"}, "behavior": "Isolated", "invert": true} | pre_tokenizer.invert
+            pre_tokenizer   | {"type": "Split", "pattern": {"Regex": "a"}, "behavior": "Contiguous"} | pre_tokenizer.behavior
             pre_tokenizer   | {"type": "Split", "pattern": {"Regex": "(a"}, "behavior": "Isolated"}  | pre_tokenizer.pattern.Regex
             pre_tokenizer   | {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "sometimes"} | pre_tokenizer.prepend_scheme
             pre_tokenizer   | {"type": "Metaspace", "replacement": "__"}                              | pre_tokenizer.replacement

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -174,5 +176,112 @@ class HfTokenizerFeaturesTest {
     void loadPrefersTokenizerJsonOverTokenizerBin() throws IOException {
         Files.write(dir.resolve("tokenizer.bin"), new byte[] {1, 2, 3}); // would be refused if it were read
         assertTrue(load(METASPACE) instanceof HfTokenizer);
+    }
+
+    /**
+     * Gemma's pipeline in small: " " becomes "▁" before a Split on " " (MergedWithPrevious), byte fallback with one
+     * byte token missing (Gemma 1/2 lack {@code <0x09>}), and a non-special added token "▁▁". Expected ids and
+     * texts are what Hugging Face's tokenizers 0.23 gives for the same file.
+     */
+    private String gemmaLike() throws IOException {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.putArray("added_tokens").addObject().put("id", 3).put("content", "▁▁").put("special", false)
+                .put("normalized", false);
+        root.putObject("normalizer").put("type", "Replace").put("content", "▁").putObject("pattern").put("String", " ");
+        ObjectNode split = root.putObject("pre_tokenizer").put("type", "Split").put("behavior", "MergedWithPrevious")
+                .put("invert", false);
+        split.putObject("pattern").put("String", " ");
+        ArrayNode decoders = root.putObject("decoder").put("type", "Sequence").putArray("decoders");
+        decoders.addObject().put("type", "Replace").put("content", " ").putObject("pattern").put("String", "▁");
+        decoders.addObject().put("type", "ByteFallback");
+        decoders.addObject().put("type", "Fuse");
+        ObjectNode model = root.putObject("model").put("type", "BPE").put("unk_token", "<unk>").put("fuse_unk", true)
+                .put("byte_fallback", true);
+        ObjectNode vocab = model.putObject("vocab").put("<unk>", 0).put("▁", 1).put("a", 2).put("▁▁", 3);
+        for (int b = 0; b < 256; b++) {
+            if (b != 0x09) {
+                vocab.put(String.format("<0x%02X>", b), vocab.size());
+            }
+        }
+        model.putArray("merges").addArray().add("▁").add("▁");
+        return MAPPER.writeValueAsString(root);
+    }
+
+    @Test
+    void byteFallbackGivesTheUnknownTokenWhereAByteTokenIsMissing() throws IOException {
+        Tokenizer tokenizer = load(gemmaLike());
+        assertArrayEquals(new int[] {2, 0, 2}, tokenizer.encode("a\t\ta", false)); // fused unk, as in HF
+        assertArrayEquals(new int[] {198, 172, 0}, tokenizer.encode("é\t", false)); // <0xC3> <0xA9> <unk>
+        assertArrayEquals(new int[] {2, 13}, tokenizer.encode("a\n", false));
+        assertEquals("é", tokenizer.decode(new int[] {198, 172}));
+    }
+
+    @Test
+    void addedTokensDecodeThroughTheDecoderLikePieces() throws IOException {
+        Tokenizer tokenizer = load(gemmaLike());
+        assertArrayEquals(new int[] {2, 3, 2}, tokenizer.encode("a  a", false));
+        assertEquals("a  a", tokenizer.decode(new int[] {2, 3, 2}));
+        assertEquals("  ", tokenizer.decode(new int[] {3})); // "▁▁" is two spaces, not the marker itself
+    }
+
+    /** Each Split behaviour against Hugging Face's {@code pre_tokenizers.Split("-", behavior)} on the same inputs. */
+    @Test
+    void splitBehavioursCutLikeHuggingFace() {
+        Pattern dash = Pattern.compile("-");
+        assertEquals(List.of("a", "b", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "Removed", false));
+        assertEquals(List.of("a"), PreTokenizer.split(List.of("-a-"), dash, "Removed", false));
+        assertEquals(List.of(), PreTokenizer.split(List.of("--"), dash, "Removed", false));
+        assertEquals(List.of("a-", "-", "b-", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithPrevious", false));
+        assertEquals(List.of("-", "a-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithPrevious", false));
+        assertEquals(List.of("-", "-"), PreTokenizer.split(List.of("--"), dash, "MergedWithPrevious", false));
+        assertEquals(List.of("a", "-", "-b", "-c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithNext", false));
+        assertEquals(List.of("-a", "-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithNext", false));
+        assertEquals(List.of("-", "-"), PreTokenizer.split(List.of("--"), dash, "MergedWithNext", false));
+        // invert: the text between matches plays the matches' part
+        assertEquals(List.of("-", "-", "-"), PreTokenizer.split(List.of("a--b-c"), dash, "Removed", true));
+        assertEquals(List.of("a", "-", "-b", "-c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithPrevious", true));
+        assertEquals(List.of("-a", "-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithPrevious", true));
+        assertEquals(List.of("a-", "-", "b-", "c"), PreTokenizer.split(List.of("a--b-c"), dash, "MergedWithNext", true));
+        assertEquals(List.of("-", "a-"), PreTokenizer.split(List.of("-a-"), dash, "MergedWithNext", true));
+    }
+
+    /**
+     * Added tokens with {@code normalized: true} are found in the normalized text by their normalized content ("a b"
+     * as "a▁b", so the raw "a▁b" matches it too); with false only in the raw input. Expected ids are Hugging Face
+     * tokenizers 0.23's for the same file.
+     */
+    private String withAddedTokens(boolean normalized) throws IOException {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode added = root.putArray("added_tokens");
+        added.addObject().put("id", 8).put("content", "<x>").put("special", false).put("normalized", normalized);
+        added.addObject().put("id", 9).put("content", "a b").put("special", false).put("normalized", normalized);
+        root.putObject("normalizer").put("type", "Replace").put("content", "▁").putObject("pattern").put("String", " ");
+        ArrayNode decoders = root.putObject("decoder").put("type", "Sequence").putArray("decoders");
+        decoders.addObject().put("type", "Replace").put("content", " ").putObject("pattern").put("String", "▁");
+        decoders.addObject().put("type", "Fuse");
+        ObjectNode model = root.putObject("model").put("type", "BPE").put("unk_token", "<unk>").put("fuse_unk", true);
+        model.putObject("vocab").put("<unk>", 0).put("▁", 1).put("a", 2).put("b", 3).put("<", 4).put("x", 5)
+                .put(">", 6).put("▁a", 7);
+        model.putArray("merges").add("▁ a");
+        return MAPPER.writeValueAsString(root);
+    }
+
+    @Test
+    void normalizedAddedTokensAreMatchedInTheNormalizedText() throws IOException {
+        Tokenizer tokenizer = load(withAddedTokens(true));
+        assertArrayEquals(new int[] {9}, tokenizer.encode("a b", false));
+        assertArrayEquals(new int[] {3, 1, 9, 8}, tokenizer.encode("b a b<x>", false));
+        assertArrayEquals(new int[] {9}, tokenizer.encode("a▁b", false));
+        assertArrayEquals(new int[] {1, 9, 1}, tokenizer.encode(" a b ", false));
+        assertEquals("b a b<x>", tokenizer.decode(new int[] {3, 1, 9, 8}));
+    }
+
+    @Test
+    void unnormalizedAddedTokensAreMatchedInTheRawInputOnly() throws IOException {
+        Tokenizer tokenizer = load(withAddedTokens(false));
+        assertArrayEquals(new int[] {9}, tokenizer.encode("a b", false));
+        assertArrayEquals(new int[] {3, 1, 9, 8}, tokenizer.encode("b a b<x>", false));
+        assertArrayEquals(new int[] {2, 1, 3}, tokenizer.encode("a▁b", false));
+        assertArrayEquals(new int[] {1, 9, 1}, tokenizer.encode(" a b ", false));
     }
 }
