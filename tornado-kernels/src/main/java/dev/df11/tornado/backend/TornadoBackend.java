@@ -13,9 +13,11 @@ import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.ForwardShape;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
+import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 import java.lang.foreign.MemorySegment;
@@ -96,6 +98,8 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
+        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
+        requireDecodeModeWorksOn(options.decodeMode(), target.getTornadoVMBackend());
         ForwardShape asked = new ForwardShape(weights.config(), contextLength, maxBatch, requestedSequences);
         int sequences = requestedSequences == 1 ? 1 : DeviceWeights.sequencesThatFit(weights, asked, deviceMemory(),
                 options.decodeMode());
@@ -422,6 +426,21 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             }
         }
         return bytes;
+    }
+
+    /**
+     * Refuses {@link DecodeMode#FUSED} on TornadoVM's PTX backend, before anything is uploaded: TornadoVM 5.2.0
+     * compiles the fused kernel wrongly there (every output differs from the planes kernel's on an H100, and large
+     * matrices end in an illegal-address error; PoCL and NVIDIA's OpenCL compute it right; KERNEL-NOTES.md).
+     *
+     * @throws IllegalArgumentException naming the option and what to use instead
+     */
+    static void requireDecodeModeWorksOn(DecodeMode mode, TornadoVMBackendType backend) {
+        if (mode == DecodeMode.FUSED && backend == TornadoVMBackendType.PTX) {
+            throw new IllegalArgumentException("--decode-mode fused does not run on TornadoVM's PTX backend: TornadoVM"
+                    + " 5.2 compiles the fused kernel wrongly there (wrong products, measured on an H100). Use"
+                    + " --decode-mode exact (the default) or an OpenCL device (`df11 devices` lists them)");
+        }
     }
 
     private void requireLoaded() {
