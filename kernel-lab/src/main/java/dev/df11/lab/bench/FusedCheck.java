@@ -35,7 +35,9 @@ import java.util.concurrent.Callable;
 /**
  * Bit-exactness of the fused kernel and its lab variants on a device, against the planes kernel of the same launch:
  * the check to run first on a backend the tests do not cover (PoCL is what the tests use). Prints one line per
- * variant and matrix: "ok" or the first rows that differ. Exit status 0 when everything matched.
+ * variant and matrix: "ok" or the first rows that differ. Two halves bisect a failure: {@code decodeToPlane} (the
+ * fused decode alone, compared with the exponent plane int by int) and {@code stageFromPlane} (the product phase
+ * alone, on a stage filled from the plane). Exit status 0 when everything matched.
  *
  * <pre>
  * DF11_CLASSPATH=lib/df11-kernel-lab.jar DF11_MAIN=dev.df11.lab.bench.FusedCheck bin/df11 --device 1:0
@@ -48,7 +50,7 @@ public final class FusedCheck implements Callable<Integer> {
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
 
-    private static final String[] VARIANTS = {"product", "triples", "nestedChild", "flatLoop"};
+    private static final String[] VARIANTS = {"product", "triples", "nestedChild", "flatLoop", "stageFromPlane"};
 
     public static void main(String[] args) {
         TornadoSettings.raiseDefaults();
@@ -115,6 +117,9 @@ public final class FusedCheck implements Callable<Integer> {
                     case "triples" -> graph.task(v, FusedTripleKernels::matVecFusedTriples, new KernelContext(),
                             packed.codeWords(), packed.tables(), packed.triples(), chunks.starts(), base,
                             arrays.signMantissaWords(), offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
+                    case "stageFromPlane" -> graph.task(v, FusedVariantKernels::stageFromPlane, new KernelContext(),
+                            planes.exponents(), packed.tables(), arrays.signMantissaWords(), offset, rows, cols, x,
+                            out, 0, 0, perGroup, batch, scales);
                     case "nestedChild" -> graph.task(v, FusedVariantKernels::nestedChild, new KernelContext(),
                             packed.codeWords(), packed.tables(), chunks.starts(), base, arrays.signMantissaWords(),
                             offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
@@ -124,13 +129,32 @@ public final class FusedCheck implements Callable<Integer> {
                 };
                 grids.addWorkerGrid(name + "." + v, Grids.groups((rows + perGroup - 1) / perGroup, 128));
             }
-            graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, reference);
+            IntArray decoded = new IntArray(planes.exponents().getSize());
+            graph = graph.task("decode", FusedVariantKernels::decodeToPlane, new KernelContext(), packed.codeWords(),
+                    packed.tables(), chunks.starts(), base, arrays.signMantissaWords(), offset, rows, cols, decoded,
+                    perGroup);
+            grids.addWorkerGrid(name + ".decode", Grids.groups((rows + perGroup - 1) / perGroup, 128));
+            graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, reference, decoded);
             for (FloatArray out : outs) {
                 graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
             }
             try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
                 plan.withGridScheduler(grids).withDevice(target).execute();
             }
+            int wrongInts = 0;
+            List<String> wrong = new ArrayList<>();
+            for (int q = offset / 4; q < (offset + rows * cols) / 4; q++) {
+                if (decoded.get(q) != planes.exponents().get(q)) {
+                    wrongInts++;
+                    if (wrong.size() < 4) {
+                        wrong.add("int " + (q - offset / 4) + ": " + Integer.toHexString(decoded.get(q)) + " vs "
+                                + Integer.toHexString(planes.exponents().get(q)));
+                    }
+                }
+            }
+            allOk &= wrongInts == 0;
+            System.out.printf("%-14s [%d, %d] %s%n", "decodeToPlane", rows, cols, wrongInts == 0 ? "ok"
+                    : wrongInts + " of " + rows * cols / 4 + " exponent ints differ, e.g. " + wrong);
             for (int v = 0; v < VARIANTS.length; v++) {
                 FloatArray out = outs.get(v);
                 List<String> bad = new ArrayList<>();
@@ -144,7 +168,7 @@ public final class FusedCheck implements Callable<Integer> {
                     }
                 }
                 allOk &= badCount == 0;
-                System.out.printf("%-12s [%d, %d] %s%n", VARIANTS[v], rows, cols,
+                System.out.printf("%-14s [%d, %d] %s%n", VARIANTS[v], rows, cols,
                         badCount == 0 ? "ok" : badCount + " of " + out.getSize() + " differ, e.g. " + bad);
             }
         }
