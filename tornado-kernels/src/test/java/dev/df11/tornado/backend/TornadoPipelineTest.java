@@ -1,0 +1,89 @@
+package dev.df11.tornado.backend;
+
+import dev.df11.runtime.testmodels.RandomModelWriter;
+import dev.df11.runtime.testmodels.TestModels;
+import dev.df11.runtime.weights.WeightStores;
+import dev.df11.tornado.forward.weights.MemoryPlan;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+
+import static dev.df11.tornado.backend.TornadoBackendAgreementTest.bits;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A model split across two execution plans on the same (PoCL) device, the residual stream handed from one plan to the
+ * next through the host: the same greedy tokens and bit-identical logits as one plan, in BF16 and DF11.
+ */
+class TornadoPipelineTest {
+
+    private static final int[] PROMPT = {3, 17, 42, 5, 88, 9};
+    private static final int STEPS = 8;
+    private static final int CONTEXT = 32;
+    private static final int MAX_BATCH = 4;
+
+    private static TornadoBackend twoPlans(TornadoBackendOptions options) {
+        return new TornadoBackend(options, Collections.nCopies(2, (TornadoDevice) null), null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RandomModelWriter.Flavor.class, names = {"LLAMA3_UNTIED", "QWEN3"})
+    void twoPlansGiveTheBitsOfOne(RandomModelWriter.Flavor flavor) throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-" + flavor), flavor, 21);
+        Path df11 = TestModels.compress(dir);
+        var options = new WeightStores.Df11Options(2);
+        for (Path model : List.of(dir, df11)) {
+            Generation one = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(model, options),
+                    PROMPT, STEPS, CONTEXT, MAX_BATCH);
+            TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults());
+            Generation two = Generation.run(pipeline, WeightStores.open(model, options), PROMPT, STEPS,
+                    CONTEXT, MAX_BATCH);
+            String what = flavor + (model == dir ? " BF16" : " DF11");
+            assertArrayEquals(one.tokens(), two.tokens(), what + ": greedy tokens");
+            assertEquals(one.logits().size(), two.logits().size());
+            for (int step = 0; step < one.logits().size(); step++) {
+                assertArrayEquals(bits(one.logits().get(step)), bits(two.logits().get(step)),
+                        what + ": two plans changed the logits at step " + step);
+            }
+        }
+    }
+
+    /** The split every two-device plan of a 2-layer model makes: one block each, the output unit on the second. */
+    @Test
+    void eachPlanHoldsOneBlockAndTheLastTheOutput() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-plan"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 22);
+        TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults());
+        Generation.run(pipeline, WeightStores.open(TestModels.compress(dir), new WeightStores.Df11Options(2)), PROMPT, 1,
+                CONTEXT, MAX_BATCH);
+        MemoryPlan plan = pipeline.memoryPlan();
+        assertEquals(2, plan.devices().size());
+        assertEquals(0, plan.devices().get(0).firstLayer());
+        assertEquals(1, plan.devices().get(0).endLayer());
+        assertEquals(1, plan.devices().get(1).firstLayer());
+        assertEquals(RandomModelWriter.LAYERS, plan.devices().get(1).endLayer());
+        assertTrue(plan.devices().get(1).output());
+        assertTrue(plan.devices().get(0).decodeBuffer() > 0, "DF11 blocks decode on the first device");
+    }
+
+    /** A budget the model does not fit is refused at load, before anything is allocated. */
+    @Test
+    void aPlanThatDoesNotFitIsRefusedAtLoad() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-small"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 23);
+        TornadoBackend pipeline = new TornadoBackend(TornadoBackendOptions.defaults(),
+                Collections.nCopies(2, (TornadoDevice) null), List.of(16L << 10, 16L << 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(pipeline,
+                WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));
+        assertTrue(e.getMessage().contains("does not fit 2 devices at a context of " + CONTEXT), e.getMessage());
+    }
+}
