@@ -2,6 +2,7 @@ package dev.df11.tornado.backend;
 
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
+import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 import dev.df11.tornado.forward.weights.MemoryPlan;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,5 +86,59 @@ class TornadoPipelineTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(pipeline,
                 WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));
         assertTrue(e.getMessage().contains("does not fit 2 devices at a context of " + CONTEXT), e.getMessage());
+    }
+
+    /**
+     * Rows of several sequences in one step (serving) through two plans: each sequence's tokens and logits are the
+     * bits one plan gives, the KV-cache slots of each stage holding its own blocks' keys and values.
+     */
+    @Test
+    void sequencesBatchedThroughTwoPlansGiveTheBitsOfOne() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-rows"), RandomModelWriter.Flavor.QWEN2, 24);
+        List<RowSchedule.Sequence> schedule = List.of(
+                new RowSchedule.Sequence(new int[] {3, 17, 42, 5, 88, 9, 21}, 6, 0),
+                new RowSchedule.Sequence(new int[] {60, 2, 33}, 4, 1),
+                new RowSchedule.Sequence(new int[] {11, 12, 13}, 5, 3));
+        var options = new WeightStores.Df11Options(2);
+        List<RowSchedule.Result> one;
+        try (WeightStore weights = WeightStores.open(dir, options);
+             TornadoBackend backend = TornadoBackendAgreementTest.tornado()) {
+            backend.reserveSequences(3);
+            backend.load(weights, CONTEXT, 6);
+            one = RowSchedule.run(backend, weights, schedule, 6);
+        }
+        try (WeightStore weights = WeightStores.open(dir, options);
+             TornadoBackend backend = twoPlans(TornadoBackendOptions.defaults())) {
+            backend.reserveSequences(3);
+            backend.load(weights, CONTEXT, 6);
+            assertEquals(3, backend.maxSequences());
+            List<RowSchedule.Result> two = RowSchedule.run(backend, weights, schedule, 6);
+            for (int s = 0; s < schedule.size(); s++) {
+                assertArrayEquals(one.get(s).tokens(), two.get(s).tokens(), "sequence " + s + ": tokens");
+                for (int step = 0; step < one.get(s).logits().size(); step++) {
+                    assertArrayEquals(bits(one.get(s).logits().get(step)), bits(two.get(s).logits().get(step)),
+                            "sequence " + s + ": logits at step " + step);
+                }
+            }
+        }
+    }
+
+    @Test
+    void devicesListWithAnEmptyEntryIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeviceSelection.selectAll("0:0,,0:0"));
+        assertTrue(e.getMessage().contains("--devices '0:0,,0:0' has an empty entry"), e.getMessage());
+    }
+
+    @Test
+    void devicesListNamingAMissingDeviceListsTheDevices() {
+        var e = assertThrows(dev.df11.runtime.backend.BackendUnavailableException.class,
+                () -> DeviceSelection.selectAll("0:0,7:9"));
+        assertTrue(e.getMessage().contains("no TornadoVM device '7:9'. Devices:"), e.getMessage());
+    }
+
+    @Test
+    void devicesListGivesOneDevicePerEntryInOrder() {
+        assertEquals(3, DeviceSelection.selectAll("0:0, 0:0,0:0").size());
     }
 }
