@@ -159,15 +159,18 @@ public record MemoryPlan(List<Placement> devices) {
     static MemoryPlan place(ModelBytes bytes, int context, List<Device> devices) {
         int n = devices.size();
         int layers = bytes.layers();
-        long largestDecode = bytes.outputDecode;
+        long largestDecode = 0;
         for (long d : bytes.layerDecode) {
             largestDecode = Math.max(largestDecode, d);
         }
-        // Memory left for blocks on each device once its fixed share is counted (the decode buffer at its largest).
+        // Memory left for blocks on each device once its fixed share is counted (the decode buffer at its largest:
+        // the largest block's, and on the last device the output unit's if that is larger).
         double[] free = new double[n];
         double totalFree = 0;
         for (int d = 0; d < n; d++) {
-            long fixed = bytes.activations(context) + largestDecode + (d == n - 1 ? bytes.outputWeights : 0);
+            boolean last = d == n - 1;
+            long fixed = bytes.activations(context) + (last ? Math.max(largestDecode, bytes.outputDecode)
+                    + bytes.outputWeights : largestDecode);
             free[d] = Math.max(0, devices.get(d).bytes() - fixed);
             totalFree += free[d];
         }
