@@ -139,12 +139,12 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
-        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
         for (TornadoDevice each : devices) {
             requireDecodeModeWorksOn(options.decodeMode(),
                     (each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE).getTornadoVMBackend());
         }
         ForwardShape asked = new ForwardShape(weights.config(), contextLength, maxBatch, requestedSequences);
+        // A pipeline's slots are counted against all its devices' memory; its memory plan then checks each device.
         long memory = 0;
         for (int d = 0; d < devices.size(); d++) {
             memory += deviceMemory(d);
@@ -560,7 +560,10 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         return graphs.layersPerGraph();
     }
 
-    /** Per-kernel device times, when the options asked to profile; null otherwise. */
+    /**
+     * Per-kernel device times, when the options asked to profile; null otherwise. A pipeline reports its first
+     * device's plan.
+     */
     public ForwardProfile profile() {
         requireLoaded();
         return plan.profile();
