@@ -63,8 +63,8 @@ class TornadoPipelineTest {
         Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-plan"),
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 22);
         TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults());
-        Generation.run(pipeline, WeightStores.open(TestModels.compress(dir), new WeightStores.Df11Options(2)), PROMPT, 1,
-                CONTEXT, MAX_BATCH);
+        Generation.run(pipeline, WeightStores.open(TestModels.compress(dir), new WeightStores.Df11Options(2)), PROMPT,
+                1, CONTEXT, MAX_BATCH);
         MemoryPlan plan = pipeline.memoryPlan();
         assertEquals(2, plan.devices().size());
         assertEquals(0, plan.devices().get(0).firstLayer());

@@ -120,7 +120,10 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         return hostBytes(store, shape, decodeMode, 0, store.config().layerCount());
     }
 
-    /** {@link #hostBytes(WeightStore, ForwardShape, DecodeMode)} of layers {@code first .. end - 1} (and the output unit if last). */
+    /**
+     * {@link #hostBytes(WeightStore, ForwardShape, DecodeMode)} of layers {@code first .. end - 1}, and of the output
+     * unit when {@code end} is the last layer.
+     */
     static long hostBytes(WeightStore store, ForwardShape shape, DecodeMode decodeMode, int first, int end) {
         long total = 2L * (end - first) * cacheFloats(shape) * Float.BYTES;
         List<WeightUnit> units = new ArrayList<>();

@@ -243,7 +243,8 @@ public record MemoryPlan(List<Placement> devices) {
             }
         }
         message.append("\n").append(more != null ? "It would fit " + more + " at this context."
-                : "No number of devices of " + gib(smallest) + " holds it at this context (tried up to one device per block).");
+                : "No number of devices of " + gib(smallest) + " holds it at this context (tried up to one device"
+                        + " per block).");
         int low = 0;
         int high = context - 1;
         while (low < high) {   // the longest context below the asked one that fits these devices
