@@ -40,4 +40,30 @@ class DevicesCommandTest {
         assertTrue(run.err().contains("--decode-mode applies to --backend tornado"), run.toString());
         assertTrue(!run.out().contains("Once"), "refused before the prompt is echoed: " + run);
     }
+
+    @Test
+    void devicesOnTheCpuBackendIsAMessage() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", TestModels.stories15M(), "--devices", "0:0,0:1",
+                "--max-tokens", "1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--devices runs a pipeline over TornadoVM devices: add --backend tornado"),
+                run.toString());
+        assertTrue(!run.out().contains("Once"), "refused before the prompt is echoed: " + run);
+    }
+
+    @Test
+    void deviceAndDevicesTogetherIsAMessage() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", TestModels.stories15M(), "--backend", "tornado", "--device",
+                "0:0", "--devices", "0:0,0:1", "--max-tokens", "1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--device and --devices both given"), run.toString());
+    }
+
+    @Test
+    void devicesNamingOneDeviceIsAMessage() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", TestModels.stories15M(), "--backend", "tornado", "--devices",
+                "0:0", "--max-tokens", "1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("names one device; give two or more"), run.toString());
+    }
 }

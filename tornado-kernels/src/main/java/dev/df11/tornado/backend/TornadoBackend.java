@@ -16,12 +16,16 @@ import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
+import dev.df11.tornado.forward.weights.MemoryPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,6 +46,16 @@ public final class TornadoBackend implements Backend, SequenceBatching {
 
     private final TornadoBackendOptions options;
     private final TornadoDevice device;
+    /**
+     * The devices of a pipeline, in order (several: {@link TornadoBackendOptions#device} lists them); null entries
+     * are TornadoVM's default device. One entry: the single-device backend.
+     */
+    private final List<TornadoDevice> devices;
+    /** Per-device memory to plan with instead of the devices' own (tests); null: the devices' memory. */
+    private final List<Long> budgets;
+    /** The pipeline's stages, one per device; the fields below are the first stage's. */
+    private List<Stage> stages;
+    private MemoryPlan memoryPlan;
     private ForwardShape shape;
     private Activations act;
     private DeviceWeights deviceWeights;
@@ -58,9 +72,32 @@ public final class TornadoBackend implements Backend, SequenceBatching {
 
     /** A backend on {@code device} (null: TornadoVM's default device). */
     public TornadoBackend(TornadoBackendOptions options, TornadoDevice device) {
+        this(options, Collections.singletonList(device), null);
+    }
+
+    /**
+     * A pipeline over {@code devices} (null entries: TornadoVM's default device; the same device may appear more
+     * than once, each entry getting an execution plan of its own): consecutive decoder blocks on each, placed by a
+     * {@link MemoryPlan} over {@code budgets} bytes per device, or the devices' own memory when null.
+     */
+    TornadoBackend(TornadoBackendOptions options, List<TornadoDevice> devices, List<Long> budgets) {
         TornadoSettings.raiseDefaults();
+        if (devices.isEmpty() || (budgets != null && budgets.size() != devices.size())) {
+            throw new IllegalArgumentException(devices.size() + " devices and " + (budgets == null ? "no"
+                    : budgets.size()) + " memory budgets; expected at least one device and one budget each");
+        }
         this.options = options;
-        this.device = device;
+        this.devices = new ArrayList<>(devices);
+        this.budgets = budgets == null ? null : List.copyOf(budgets);
+        this.device = devices.get(0);
+    }
+
+    /**
+     * One device's part of the pipeline: decoder layers {@code first .. end - 1} with their own activations, weights,
+     * graphs and execution plan bound to {@code device}.
+     */
+    private record Stage(int first, int end, TornadoDevice device, Activations act, DeviceWeights weights,
+            ForwardGraphs graphs, ForwardPlan plan) {
     }
 
     @Override
@@ -75,10 +112,14 @@ public final class TornadoBackend implements Backend, SequenceBatching {
 
     /** The sizes the options give, else the tuning table's entry for this backend's device. */
     KernelTuning tuning() {
+        return tuning(device);
+    }
+
+    private KernelTuning tuning(TornadoDevice each) {
         if (options.tuning() != null) {
             return options.tuning();
         }
-        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
+        TornadoDevice target = each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE;
         return KernelTuning.forDevice(target.getPhysicalDevice().getDeviceName());
     }
 
@@ -98,13 +139,24 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
-        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
-        requireDecodeModeWorksOn(options.decodeMode(), target.getTornadoVMBackend());
+        for (TornadoDevice each : devices) {
+            requireDecodeModeWorksOn(options.decodeMode(),
+                    (each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE).getTornadoVMBackend());
+        }
         ForwardShape asked = new ForwardShape(weights.config(), contextLength, maxBatch, requestedSequences);
-        int sequences = requestedSequences == 1 ? 1 : DeviceWeights.sequencesThatFit(weights, asked, deviceMemory(),
+        // A pipeline's slots are counted against all its devices' memory; its memory plan then checks each device.
+        long memory = 0;
+        for (int d = 0; d < devices.size(); d++) {
+            memory += deviceMemory(d);
+        }
+        int sequences = requestedSequences == 1 ? 1 : DeviceWeights.sequencesThatFit(weights, asked, memory,
                 options.decodeMode());
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch, sequences);
         this.leased = new boolean[sequences];
+        if (devices.size() > 1) {
+            loadPipeline(weights);
+            return;
+        }
         this.act = new Activations(shape);
         try {
             this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeMode());
@@ -117,12 +169,117 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         this.graphs = ForwardGraphs.build(shape, act, deviceWeights, tuning(), options.layersPerGraph());
         TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
         this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs(), options.profile());
+        this.stages = List.of(new Stage(0, shape.layers(), device, act, deviceWeights, graphs, plan));
+    }
+
+    /**
+     * Loads a pipeline: plans the devices' memory first (printing it, and refusing a plan that does not fit before
+     * anything is allocated), then builds each stage's weights, graphs and execution plan on its device.
+     */
+    private void loadPipeline(WeightStore weights) {
+        List<MemoryPlan.Device> planned = new ArrayList<>();
+        for (int d = 0; d < devices.size(); d++) {
+            planned.add(new MemoryPlan.Device(deviceName(d), deviceMemory(d)));
+        }
+        MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, shape, options.decodeMode());
+        this.memoryPlan = MemoryPlan.of(bytes, shape.contextLength(), planned);
+        System.err.print("tornado: memory plan over " + devices.size() + " devices (context "
+                + shape.contextLength() + ")\n" + memoryPlan.table());
+        List<Stage> built = new ArrayList<>();
+        try {
+            for (int d = 0; d < devices.size(); d++) {
+                MemoryPlan.Placement placement = memoryPlan.devices().get(d);
+                Activations stageAct = new Activations(shape);
+                DeviceWeights stageWeights;
+                try {
+                    stageWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeMode(),
+                            placement.firstLayer(), placement.endLayer());
+                } catch (OutOfMemoryError e) {
+                    if (HostMemory.isOffHeap(e)) {
+                        throw HostMemory.explain(e, "the device arrays of layers " + placement.firstLayer() + ".."
+                                + (placement.endLayer() - 1));
+                    }
+                    throw e;
+                }
+                TornadoDevice stageDevice = devices.get(d);
+                ForwardGraphs stageGraphs = ForwardGraphs.build(shape, stageAct, stageWeights,
+                        tuning(stageDevice), options.layersPerGraph());
+                TornadoSettings.require(deviceBytes(stageWeights, stageGraphs, stageAct));
+                ForwardPlan stagePlan = new ForwardPlan(stageGraphs, stageWeights, stageDevice, options.cudaGraphs(),
+                        options.profile());
+                built.add(new Stage(placement.firstLayer(), placement.endLayer(), stageDevice, stageAct,
+                        stageWeights, stageGraphs, stagePlan));
+            }
+        } catch (RuntimeException | Error e) {
+            for (Stage stage : built) {
+                stage.plan().close();
+            }
+            throw e;
+        }
+        this.stages = List.copyOf(built);
+        Stage first = stages.get(0);
+        this.act = first.act();
+        this.deviceWeights = first.weights();
+        this.graphs = first.graphs();
+        this.plan = first.plan();
+    }
+
+    private String deviceName(int index) {
+        TornadoDevice each = devices.get(index);
+        String spec = options.device() != null && options.device().contains(",")
+                ? options.device().split(",")[index].trim() : null;
+        return (spec != null ? spec : "#" + index) + " ("
+                + (each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE).getPhysicalDevice().getDeviceName()
+                + ")";
     }
 
     /** The memory TornadoVM may use on this backend's device: the device's global memory or the cap, if lower. */
     private long deviceMemory() {
-        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
+        return deviceMemory(0);
+    }
+
+    /** The memory to plan with on device {@code index}: its budget, else its global memory or the cap, if lower. */
+    private long deviceMemory(int index) {
+        if (budgets != null) {
+            return budgets.get(index);
+        }
+        TornadoDevice each = devices.get(index);
+        TornadoDevice target = each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE;
         return Math.min(target.getMaxGlobalMemory(), TornadoSettings.bytes());
+    }
+
+    /** The memory plan of a pipeline over several devices, once loaded (kept after close); null for one device. */
+    public MemoryPlan memoryPlan() {
+        return memoryPlan;
+    }
+
+    private Stage last() {
+        return stages.get(stages.size() - 1);
+    }
+
+    /**
+     * Runs decoder layer {@code layer} on its stage for a step of {@code rows} rows. At a stage's first layer (after
+     * the first stage) the residual stream rows and the batch array pass from the previous stage's host copy, which
+     * its last graph has just filled, to this stage's, which its first graph moves to its device: TornadoVM 5.2 has
+     * no device-to-device copy between execution plans.
+     */
+    private void runLayer(int layer, int rows) {
+        for (int s = 0; s < stages.size(); s++) {
+            Stage stage = stages.get(s);
+            if (layer < stage.first() || layer >= stage.end()) {
+                continue;
+            }
+            if (s > 0 && layer == stage.first()) {
+                Activations from = stages.get(s - 1).act();
+                MemorySegment.copy(from.hidden.getSegment(), 0, stage.act().hidden.getSegment(), 0,
+                        (long) rows * shape.hidden() * Float.BYTES);
+                MemorySegment.copy(from.batch.getSegment(), 0, stage.act().batch.getSegment(), 0,
+                        from.batch.getSegment().byteSize());
+            }
+            stage.plan().layer(layer - stage.first());
+            return;
+        }
+        throw new IllegalArgumentException("layer " + layer + " outside 0.." + (shape.layers() - 1));
     }
 
     @Override
@@ -162,7 +319,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             throw new IllegalArgumentException("block " + layer + " at position " + startPos + ", but the batch"
                     + " started at " + act.batch.get(ForwardKernels.START));
         }
-        plan.layer(layer);
+        runLayer(layer, count);
         nextLayer++;
     }
 
@@ -189,13 +346,14 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (out.length < shape.vocab()) {
             throw new IllegalArgumentException("logits need " + shape.vocab() + " floats, got " + out.length);
         }
+        Activations output = last().act();
         if (!projected) {
-            act.outputRows.set(ForwardKernels.COUNT, 1);
-            act.outputRows.set(ForwardKernels.ROWS, count - 1);
-            plan.output();
+            output.outputRows.set(ForwardKernels.COUNT, 1);
+            output.outputRows.set(ForwardKernels.ROWS, count - 1);
+            last().plan().output();
             projected = true;
         }
-        MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, 0, shape.vocab());
+        MemorySegment.copy(output.logits.getSegment(), ValueLayout.JAVA_FLOAT, 0, out, 0, shape.vocab());
     }
 
     private synchronized boolean slotZeroLeased() {
@@ -317,19 +475,20 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         this.projected = false;
         plan.embed();
         for (int layer = 0; layer < shape.layers(); layer++) {
-            plan.layer(layer);
+            runLayer(layer, count);
         }
         if (logitRows.length == 0) {
             return;
         }
-        act.outputRows.set(ForwardKernels.COUNT, logitRows.length);
+        Activations output = last().act();
+        output.outputRows.set(ForwardKernels.COUNT, logitRows.length);
         for (int j = 0; j < logitRows.length; j++) {
-            act.outputRows.set(ForwardKernels.ROWS + j, logitRows[j]);
+            output.outputRows.set(ForwardKernels.ROWS + j, logitRows[j]);
         }
-        plan.output();
+        last().plan().output();
         for (int j = 0; j < logitRows.length; j++) {
-            MemorySegment.copy(act.logits.getSegment(), ValueLayout.JAVA_FLOAT, (long) j * shape.vocab() * Float.BYTES,
-                    logits[j], 0, shape.vocab());
+            MemorySegment.copy(output.logits.getSegment(), ValueLayout.JAVA_FLOAT,
+                    (long) j * shape.vocab() * Float.BYTES, logits[j], 0, shape.vocab());
         }
     }
 
@@ -378,16 +537,16 @@ public final class TornadoBackend implements Backend, SequenceBatching {
     @Override
     public long workingBytes() {
         requireLoaded();
-        return act.bytes() + deviceWeights.cacheBytes();
+        return stages.stream().mapToLong(s -> s.act().bytes() + s.weights().cacheBytes()).sum();
     }
 
     /**
-     * Device bytes this backend allocated in all: weights as stored on the device (compressed for DF11 units), the
-     * shared decode buffer, activations and KV cache.
+     * Device bytes this backend allocated in all (over every device of a pipeline): weights as stored on the device
+     * (compressed for DF11 units), the shared decode buffer, activations and KV cache.
      */
     public long deviceBytes() {
         requireLoaded();
-        return deviceBytes(deviceWeights, graphs, act);
+        return stages.stream().mapToLong(s -> deviceBytes(s.weights(), s.graphs(), s.act())).sum();
     }
 
     private static long deviceBytes(DeviceWeights weights, ForwardGraphs graphs, Activations act) {
@@ -401,7 +560,10 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         return graphs.layersPerGraph();
     }
 
-    /** Per-kernel device times, when the options asked to profile; null otherwise. */
+    /**
+     * Per-kernel device times, when the options asked to profile; null otherwise. A pipeline reports its first
+     * device's plan.
+     */
     public ForwardProfile profile() {
         requireLoaded();
         return plan.profile();
@@ -410,7 +572,8 @@ public final class TornadoBackend implements Backend, SequenceBatching {
     /** Bytes of the shared DF11 decode buffer (0 when no unit is compressed). */
     public long decodeBufferBytes() {
         requireLoaded();
-        return graphs.decodeBuffer() == null ? 0 : graphs.decodeBuffer().getNumBytesOfSegment();
+        return stages.stream().mapToLong(s -> s.graphs().decodeBuffer() == null ? 0
+                : s.graphs().decodeBuffer().getNumBytesOfSegment()).sum();
     }
 
     /**
@@ -419,10 +582,12 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      */
     public long fusedIndexBytes() {
         requireLoaded();
-        long bytes = deviceWeights.output() instanceof CompressedDeviceUnit c ? c.chunkIndexBytes() : 0;
-        for (var layer : deviceWeights.layers()) {
-            if (layer.unit() instanceof CompressedDeviceUnit c) {
-                bytes += c.chunkIndexBytes();
+        long bytes = last().weights().output() instanceof CompressedDeviceUnit c ? c.chunkIndexBytes() : 0;
+        for (Stage stage : stages) {
+            for (var layer : stage.weights().layers()) {
+                if (layer.unit() instanceof CompressedDeviceUnit c) {
+                    bytes += c.chunkIndexBytes();
+                }
             }
         }
         return bytes;
@@ -452,8 +617,18 @@ public final class TornadoBackend implements Backend, SequenceBatching {
     @Override
     public void close() {
         if (plan != null) {
-            plan.close();
+            RuntimeException failure = null;
+            for (Stage stage : stages) {
+                try {
+                    stage.plan().close();
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure;
+                }
+            }
             plan = null;
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 }

@@ -10,7 +10,9 @@ import java.util.Objects;
  * How the TornadoVM backend runs a model.
  *
  * @param device       TornadoVM device as {@code backend:device} ({@code tornado --devices} numbering) or a plain
- *                     device index of backend 0; null for TornadoVM's default device
+ *                     device index of backend 0; null for TornadoVM's default device; several, comma-separated
+ *                     ({@code B:D,B:D,...}), for a pipeline of consecutive decoder blocks over those devices
+ *                     ({@link dev.df11.tornado.forward.weights.MemoryPlan})
  * @param bf16Placement where plain BF16 units live (DF11 units always stay compressed on the device)
  * @param tuning       work-group sizes; null: the tuning table's entry for the device
                      ({@link KernelTuning#forDevice}), chosen when the model is loaded

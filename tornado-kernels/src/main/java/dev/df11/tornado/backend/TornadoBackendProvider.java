@@ -62,6 +62,9 @@ public final class TornadoBackendProvider implements BackendProvider {
         }
         TornadoRuntimeCheck.require();
         TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device).withDecodeMode(mode);
+        if (device != null && device.contains(",")) {
+            return new TornadoBackend(options, DeviceSelection.selectAll(device), null);
+        }
         return new TornadoBackend(options, DeviceSelection.select(device));
     }
 }

@@ -60,13 +60,20 @@ public final class ForwardGraphs {
         this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
         this.decodeBuffer = decodeBuffer;
-        graphs.add(embedding().snapshot());
+        boolean firstStage = weights.firstLayer() == 0;
+        boolean lastStage = weights.output() != null;
+        if (firstStage) {
+            graphs.add(embedding().snapshot());
+        }
         List<DeviceLayer> layers = weights.layers();
         for (int first = 0; first < layers.size(); first += layersPerGraph) {
-            graphs.add(layers(first, layers.subList(first, Math.min(layers.size(), first + layersPerGraph)))
-                    .snapshot());
+            int end = Math.min(layers.size(), first + layersPerGraph);
+            graphs.add(layers(weights.firstLayer() + first, layers.subList(first, end), !firstStage && first == 0,
+                    !lastStage && end == layers.size()).snapshot());
         }
-        graphs.add(output(weights).snapshot());
+        if (lastStage) {
+            graphs.add(output(weights).snapshot());
+        }
     }
 
     /**
@@ -145,8 +152,13 @@ public final class ForwardGraphs {
         return chain.handOn(graph);
     }
 
-    /** One graph running {@code layers}, the first of which is decoder layer {@code first}. */
-    private TaskGraph layers(int first, List<DeviceLayer> layers) {
+    /**
+     * One graph running {@code layers}, the first of which is decoder layer {@code first}. On a pipeline stage after
+     * the first ({@code fromHost}) the stage's first graph takes the batch and the residual stream from the host on
+     * every execution; on a stage before the last ({@code toHost}) the stage's last graph copies the residual stream
+     * to the host, for the next stage ({@link dev.df11.tornado.forward.weights.MemoryPlan}).
+     */
+    private TaskGraph layers(int first, List<DeviceLayer> layers, boolean fromHost, boolean toHost) {
         String name = prefix + "layers" + first + (layers.size() > 1 ? "_" + (first + layers.size() - 1) : "");
         List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.normed, act.scales, act.qkv,
                 act.attention,
@@ -161,9 +173,18 @@ public final class ForwardGraphs {
         if (layers.stream().anyMatch(l -> l.unit().usesDecodeBuffer())) {
             uses.add(decodeBuffer);
         }
-        TaskGraph graph = chain.join(new TaskGraph(name), true, uses.toArray());
+        TaskGraph graph = new TaskGraph(name);
+        if (fromHost) {
+            graph = graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, act.batch, act.hidden);
+            chain.adopt(act.batch);
+            chain.adopt(act.hidden);
+        }
+        graph = chain.join(graph, !toHost, uses.toArray());
         for (int i = 0; i < layers.size(); i++) {
             graph = layer(graph, name, "l" + (first + i) + "_", first + i, layers.get(i));
+        }
+        if (toHost) {
+            return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.hidden);
         }
         return chain.handOn(graph);
     }

@@ -30,6 +30,9 @@ public final class ForwardPlan implements AutoCloseable {
     private final List<List<CompressedDeviceUnit>> decoded = new ArrayList<>();
     private final boolean[] checked;
     private final ForwardProfile profile;
+    /** Whether this plan starts the model (has the embedding graph) and ends it (has the output graph). */
+    private final boolean embedding;
+    private final boolean output;
 
     /**
      * @param device     where to run, or null for TornadoVM's default device
@@ -40,7 +43,11 @@ public final class ForwardPlan implements AutoCloseable {
             boolean profile) {
         this.layers = weights.layers().size();
         this.layersPerGraph = graphs.layersPerGraph();
-        decoded.add(List.of());
+        this.embedding = weights.firstLayer() == 0;
+        this.output = weights.output() != null;
+        if (embedding) {
+            decoded.add(List.of());
+        }
         for (int first = 0; first < layers; first += layersPerGraph) {
             List<CompressedDeviceUnit> units = new ArrayList<>();
             for (int layer = first; layer < Math.min(layers, first + layersPerGraph); layer++) {
@@ -50,7 +57,9 @@ public final class ForwardPlan implements AutoCloseable {
             }
             decoded.add(units);
         }
-        decoded.add(weights.output() instanceof CompressedDeviceUnit unit ? List.of(unit) : List.of());
+        if (output) {
+            decoded.add(weights.output() instanceof CompressedDeviceUnit unit ? List.of(unit) : List.of());
+        }
         this.checked = new boolean[decoded.size()];
         TornadoExecutionPlan created = new TornadoExecutionPlan(graphs.graphs().toArray(new ImmutableTaskGraph[0]));
         if (device != null) {
@@ -75,24 +84,32 @@ public final class ForwardPlan implements AutoCloseable {
 
     /** Runs the embedding graph (the host has filled the batch and embedding rows). */
     public void embed() {
+        if (!embedding) {
+            throw new IllegalStateException("this plan is a pipeline stage after the first: it has no embedding graph");
+        }
         run(0);
     }
 
     /**
-     * Runs decoder layer {@code layer}: its graph runs when the first layer of the graph is asked for, and the
-     * graph's other layers then have nothing left to do (nothing can observe a layer between two of them).
+     * Runs decoder layer {@code layer} of this plan's layers (counted from the plan's first layer, which is the
+     * model's layer {@code DeviceWeights.firstLayer()}): its graph runs when the first layer of the graph is asked
+     * for, and the graph's other layers then have nothing left to do (nothing can observe a layer between two of
+     * them). On a pipeline stage before the last, the residual stream is on the host once the plan's last layer ran.
      */
     public void layer(int layer) {
         if (layer < 0 || layer >= layers) {
             throw new IllegalArgumentException("layer " + layer + " outside 0.." + (layers - 1));
         }
         if (layer % layersPerGraph == 0) {
-            run(1 + layer / layersPerGraph);
+            run((embedding ? 1 : 0) + layer / layersPerGraph);
         }
     }
 
     /** Runs the output graph; the logits are on the host afterwards. */
     public void output() {
+        if (!output) {
+            throw new IllegalStateException("this plan is a pipeline stage before the last: it has no output graph");
+        }
         run(decoded.size() - 1);
         if (profile != null) {
             profile.endStep();

@@ -8,7 +8,6 @@ import dev.df11.runtime.weights.MatrixSlot;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightUnit;
 import dev.df11.tornado.forward.ForwardShape;
-import dev.df11.tornado.forward.WeightPlanes;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 import java.lang.foreign.MemorySegment;
@@ -24,23 +23,42 @@ import java.util.Optional;
  * {@link DecodeMode}); plain BF16 units are split into the two weight planes
  * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
  *
+ * @param firstLayer           the model's index of {@code layers.get(0)}: 0, or where a pipeline stage starts
+ *                             ({@link MemoryPlan})
+ * @param output               the output unit, or null on a pipeline stage before the last (then
+ *                             {@code outputMatrix} and {@code finalNorm} are null too)
  * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed
  */
-public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String outputMatrix, int outputOffset,
-        FloatArray finalNorm, int decodeBufferElements) {
+public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit output, String outputMatrix,
+        int outputOffset, FloatArray finalNorm, int decodeBufferElements) {
 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Builds the device arrays of {@code store}'s model for {@code shape}. */
     public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement,
             DecodeMode decodeMode) {
+        return of(store, shape, placement, decodeMode, 0, store.config().layerCount());
+    }
+
+    /**
+     * Builds the device arrays of decoder layers {@code first .. end - 1} of {@code store}'s model, plus the output
+     * unit and final norm when {@code end} is the last layer: one stage of a pipeline over several devices.
+     */
+    public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement,
+            DecodeMode decodeMode, int first, int end) {
         ModelConfig config = store.config();
-        HostMemory.require(hostBytes(store, shape, decodeMode), "the " + store.kind() + " weights and KV cache of this model ("
-                + config.layerCount() + " layers, context " + shape.contextLength() + ", " + shape.sequences()
-                + " sequence slot" + (shape.sequences() == 1 ? "" : "s") + ")");
+        if (first < 0 || end <= first || end > config.layerCount()) {
+            throw new IllegalArgumentException("layers " + first + ".." + (end - 1) + " outside the model's 0.."
+                    + (config.layerCount() - 1));
+        }
+        boolean whole = first == 0 && end == config.layerCount();
+        HostMemory.require(hostBytes(store, shape, decodeMode, first, end), "the " + store.kind()
+                + " weights and KV cache of this model (" + (whole ? config.layerCount() + " layers"
+                : "layers " + first + ".." + (end - 1)) + ", context " + shape.contextLength() + ", "
+                + shape.sequences() + " sequence slot" + (shape.sequences() == 1 ? "" : "s") + ")");
         List<DeviceLayer> layers = new ArrayList<>();
         int decode = 0;
-        for (int layer = 0; layer < config.layerCount(); layer++) {
+        for (int layer = first; layer < end; layer++) {
             WeightUnit unit = store.layerUnit(layer);
             DeviceUnit device = deviceUnit(store, unit, placement, decodeMode);
             decode = Math.max(decode, device.decodedElements());
@@ -55,11 +73,14 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
                     config.gemma() ? norm(store, ModelLayout.postFeedForwardNorm(layer)) : null,
                     new FloatArray(cacheFloats(shape)), new FloatArray(cacheFloats(shape))));
         }
+        if (end < config.layerCount()) {
+            return new DeviceWeights(first, layers, null, null, 0, null, decode);
+        }
         WeightUnit outputUnit = store.outputUnit();
         DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode);
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
-        return new DeviceWeights(layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
+        return new DeviceWeights(first, layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
                 norm(store, ModelLayout.FINAL_NORM), decode);
     }
 
@@ -96,16 +117,24 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
      * alone, before anything is allocated.
      */
     static long hostBytes(WeightStore store, ForwardShape shape, DecodeMode decodeMode) {
-        long total = 2L * store.config().layerCount() * cacheFloats(shape) * Float.BYTES;
+        return hostBytes(store, shape, decodeMode, 0, store.config().layerCount());
+    }
+
+    /**
+     * {@link #hostBytes(WeightStore, ForwardShape, DecodeMode)} of layers {@code first .. end - 1}, and of the output
+     * unit when {@code end} is the last layer.
+     */
+    static long hostBytes(WeightStore store, ForwardShape shape, DecodeMode decodeMode, int first, int end) {
+        long total = 2L * (end - first) * cacheFloats(shape) * Float.BYTES;
         List<WeightUnit> units = new ArrayList<>();
-        for (int layer = 0; layer < store.config().layerCount(); layer++) {
+        for (int layer = first; layer < end; layer++) {
             units.add(store.layerUnit(layer));
         }
-        units.add(store.outputUnit());
+        if (end == store.config().layerCount()) {
+            units.add(store.outputUnit());
+        }
         for (WeightUnit unit : units) {
-            Optional<Df11Unit> compressed = store.compressed(unit);
-            total += compressed.isPresent() ? CompressedDeviceUnit.hostBytes(unit, compressed.get(), decodeMode)
-                    : 2L * Integer.BYTES * WeightPlanes.wordsFor(PlainDeviceUnit.elements(unit));
+            total += MemoryPlan.unitBytes(store, unit, decodeMode);
         }
         return total;
     }
@@ -185,7 +214,7 @@ public record DeviceWeights(List<DeviceLayer> layers, DeviceUnit output, String 
 
     /** Device bytes of all weights (compressed arrays for DF11 units), vectors and KV caches. */
     public long bytes() {
-        long total = output.deviceBytes() + finalNorm.getNumBytesOfSegment();
+        long total = output == null ? 0 : output.deviceBytes() + finalNorm.getNumBytesOfSegment();
         for (DeviceLayer layer : layers) {
             total += layer.unit().deviceBytes() + layer.ownBytes();
         }

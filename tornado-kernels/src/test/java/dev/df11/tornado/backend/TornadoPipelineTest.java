@@ -1,0 +1,177 @@
+package dev.df11.tornado.backend;
+
+import dev.df11.runtime.testmodels.RandomModelWriter;
+import dev.df11.runtime.testmodels.TestModels;
+import dev.df11.runtime.weights.WeightStore;
+import dev.df11.runtime.weights.WeightStores;
+import dev.df11.tornado.forward.weights.MemoryPlan;
+import org.junit.jupiter.api.Test;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import static dev.df11.tornado.backend.TornadoBackendAgreementTest.bits;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A model split across two execution plans on the same (PoCL) device, the residual stream handed from one plan to the
+ * next through the host: the same greedy tokens and bit-identical logits as one plan, in BF16 and DF11.
+ */
+class TornadoPipelineTest {
+
+    private static final int[] PROMPT = {3, 17, 42, 5, 88, 9};
+    private static final int STEPS = 8;
+    private static final int CONTEXT = 32;
+    private static final int MAX_BATCH = 4;
+
+    private static TornadoBackend twoPlans(TornadoBackendOptions options) {
+        return new TornadoBackend(options, Collections.nCopies(2, (TornadoDevice) null), null);
+    }
+
+    @Test
+    void twoPlansGiveTheBitsOfOne() throws IOException {
+        RandomModelWriter.Flavor flavor = RandomModelWriter.Flavor.LLAMA3_UNTIED;
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-" + flavor), flavor, 21);
+        Path df11 = TestModels.compress(dir);
+        var options = new WeightStores.Df11Options(2);
+        for (Path model : List.of(dir, df11)) {
+            Generation one = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(model, options),
+                    PROMPT, STEPS, CONTEXT, MAX_BATCH);
+            TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults());
+            Generation two = Generation.run(pipeline, WeightStores.open(model, options), PROMPT, STEPS,
+                    CONTEXT, MAX_BATCH);
+            String what = flavor + (model == dir ? " BF16" : " DF11");
+            assertArrayEquals(one.tokens(), two.tokens(), what + ": greedy tokens");
+            assertEquals(one.logits().size(), two.logits().size());
+            for (int step = 0; step < one.logits().size(); step++) {
+                assertArrayEquals(bits(one.logits().get(step)), bits(two.logits().get(step)),
+                        what + ": two plans changed the logits at step " + step);
+            }
+        }
+    }
+
+    /** The split every two-device plan of a 2-layer model makes: one block each, the output unit on the second. */
+    @Test
+    void eachPlanHoldsOneBlockAndTheLastTheOutput() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-plan"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 22);
+        TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults());
+        Generation.run(pipeline, WeightStores.open(TestModels.compress(dir), new WeightStores.Df11Options(2)), PROMPT,
+                1, CONTEXT, MAX_BATCH);
+        MemoryPlan plan = pipeline.memoryPlan();
+        assertEquals(2, plan.devices().size());
+        assertEquals(0, plan.devices().get(0).firstLayer());
+        assertEquals(1, plan.devices().get(0).endLayer());
+        assertEquals(1, plan.devices().get(1).firstLayer());
+        assertEquals(RandomModelWriter.LAYERS, plan.devices().get(1).endLayer());
+        assertTrue(plan.devices().get(1).output());
+        assertTrue(plan.devices().get(0).decodeBuffer() > 0, "DF11 blocks decode on the first device");
+    }
+
+    /** A budget the model does not fit is refused at load, before anything is allocated. */
+    @Test
+    void aPlanThatDoesNotFitIsRefusedAtLoad() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-small"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 23);
+        TornadoBackend pipeline = new TornadoBackend(TornadoBackendOptions.defaults(),
+                Collections.nCopies(2, (TornadoDevice) null), List.of(16L << 10, 16L << 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(pipeline,
+                WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));
+        assertTrue(e.getMessage().contains("does not fit 2 devices at a context of " + CONTEXT), e.getMessage());
+    }
+
+    /**
+     * Rows of several sequences in one step (serving) through two plans: each sequence's tokens and logits are the
+     * bits one plan gives, the KV-cache slots of each stage holding its own blocks' keys and values.
+     */
+    @Test
+    void sequencesBatchedThroughTwoPlansGiveTheBitsOfOne() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-rows"), RandomModelWriter.Flavor.QWEN2, 24);
+        List<RowSchedule.Sequence> schedule = List.of(
+                new RowSchedule.Sequence(new int[] {3, 17, 42, 5, 88, 9, 21}, 6, 0),
+                new RowSchedule.Sequence(new int[] {60, 2, 33}, 4, 1),
+                new RowSchedule.Sequence(new int[] {11, 12, 13}, 5, 3));
+        var options = new WeightStores.Df11Options(2);
+        List<RowSchedule.Result> one;
+        try (WeightStore weights = WeightStores.open(dir, options);
+             TornadoBackend backend = TornadoBackendAgreementTest.tornado()) {
+            backend.reserveSequences(3);
+            backend.load(weights, CONTEXT, 6);
+            one = RowSchedule.run(backend, weights, schedule, 6);
+        }
+        try (WeightStore weights = WeightStores.open(dir, options);
+             TornadoBackend backend = twoPlans(TornadoBackendOptions.defaults())) {
+            backend.reserveSequences(3);
+            backend.load(weights, CONTEXT, 6);
+            assertEquals(3, backend.maxSequences());
+            List<RowSchedule.Result> two = RowSchedule.run(backend, weights, schedule, 6);
+            for (int s = 0; s < schedule.size(); s++) {
+                assertArrayEquals(one.get(s).tokens(), two.get(s).tokens(), "sequence " + s + ": tokens");
+                for (int step = 0; step < one.get(s).logits().size(); step++) {
+                    assertArrayEquals(bits(one.get(s).logits().get(step)), bits(two.get(s).logits().get(step)),
+                            "sequence " + s + ": logits at step " + step);
+                }
+            }
+        }
+    }
+
+    @Test
+    void devicesListWithAnEmptyEntryIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeviceSelection.selectAll("0:0,,0:0"));
+        assertTrue(e.getMessage().contains("--devices '0:0,,0:0' has an empty entry"), e.getMessage());
+    }
+
+    @Test
+    void devicesListNamingAMissingDeviceListsTheDevices() {
+        var e = assertThrows(dev.df11.runtime.backend.BackendUnavailableException.class,
+                () -> DeviceSelection.selectAll("0:0,7:9"));
+        assertTrue(e.getMessage().contains("no TornadoVM device '7:9'. Devices:"), e.getMessage());
+    }
+
+    @Test
+    void devicesListGivesOneDevicePerEntryInOrder() {
+        assertEquals(3, DeviceSelection.selectAll("0:0, 0:0,0:0").size());
+    }
+
+    /**
+     * stories15M (6 blocks) over three plans with budgets that give them 1, 3 and 2 blocks: a middle stage, which
+     * takes the residual stream from the host and hands it back, and stages of several blocks; one plan's bits.
+     */
+    @Test
+    void threeUnevenPlansGiveTheBitsOfOne() throws IOException {
+        Path dir = TestModels.stories15MDf11();
+        var options = new WeightStores.Df11Options(2);
+        int[] prompt = {1, 9038, 2501, 263, 931, 29892};   // BOS "Once upon a time,"
+        List<Long> budgets;
+        try (WeightStore weights = WeightStores.open(dir, options)) {
+            MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights,
+                    new dev.df11.tornado.forward.ForwardShape(weights.config(), CONTEXT, MAX_BATCH),
+                    TornadoBackendOptions.DEFAULT_DECODE_MODE);
+            long decode = Arrays.stream(bytes.layerDecode()).max().orElseThrow();
+            long block = Arrays.stream(bytes.layerWeights()).max().orElseThrow() + bytes.cachePerPosition() * CONTEXT;
+            long fixed = bytes.activationsFixed() + bytes.activationsPerPosition() * CONTEXT + block / 5;
+            budgets = List.of(fixed + decode + block, fixed + decode + 3 * block,
+                    fixed + Math.max(decode, bytes.outputDecode()) + 2 * block + bytes.outputWeights());
+        }
+        Generation one = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(dir, options),
+                prompt, STEPS, CONTEXT, MAX_BATCH);
+        TornadoBackend three = new TornadoBackend(TornadoBackendOptions.defaults(),
+                Collections.nCopies(3, (TornadoDevice) null), budgets);
+        Generation split = Generation.run(three, WeightStores.open(dir, options), prompt, STEPS, CONTEXT, MAX_BATCH);
+        int[] layers = three.memoryPlan().devices().stream().mapToInt(MemoryPlan.Placement::layers).toArray();
+        assertArrayEquals(new int[] {1, 3, 2}, layers, three.memoryPlan().table());
+        assertArrayEquals(one.tokens(), split.tokens(), "greedy tokens");
+        for (int step = 0; step < one.logits().size(); step++) {
+            assertArrayEquals(bits(one.logits().get(step)), bits(split.logits().get(step)),
+                    "three plans changed the logits at step " + step);
+        }
+    }
+}
