@@ -2,7 +2,7 @@ package dev.df11.lab.bench;
 
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
-import dev.df11.lab.fused.FusedTripleKernels;
+import dev.df11.lab.fused.FusedVariants;
 import dev.df11.lab.fused.FusedVariantKernels;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.tornado.backend.TornadoSettings;
@@ -50,7 +50,7 @@ public final class FusedCheck implements Callable<Integer> {
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
 
-    private static final String[] VARIANTS = {"product", "triples", "nestedChild", "flatLoop", "stageFromPlane"};
+    private static final String[] VARIANTS = FusedVariants.NAMES.toArray(new String[0]);
 
     public static void main(String[] args) {
         TornadoSettings.raiseDefaults();
@@ -110,23 +110,8 @@ public final class FusedCheck implements Callable<Integer> {
             for (String v : VARIANTS) {
                 FloatArray out = new FloatArray(2 * rows);
                 outs.add(out);
-                graph = switch (v) {
-                    case "product" -> graph.task(v, FusedMatVecKernels::matVecFused, new KernelContext(),
-                            packed.codeWords(), packed.tables(), chunks.starts(), base, arrays.signMantissaWords(),
-                            offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
-                    case "triples" -> graph.task(v, FusedTripleKernels::matVecFusedTriples, new KernelContext(),
-                            packed.codeWords(), packed.tables(), packed.triples(), chunks.starts(), base,
-                            arrays.signMantissaWords(), offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
-                    case "stageFromPlane" -> graph.task(v, FusedVariantKernels::stageFromPlane, new KernelContext(),
-                            planes.exponents(), packed.tables(), arrays.signMantissaWords(), offset, rows, cols, x,
-                            out, 0, 0, perGroup, batch, scales);
-                    case "nestedChild" -> graph.task(v, FusedVariantKernels::nestedChild, new KernelContext(),
-                            packed.codeWords(), packed.tables(), chunks.starts(), base, arrays.signMantissaWords(),
-                            offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
-                    default -> graph.task(v, FusedVariantKernels::flatLoop, new KernelContext(),
-                            packed.codeWords(), packed.tables(), chunks.starts(), base, arrays.signMantissaWords(),
-                            offset, rows, cols, x, out, 0, 0, perGroup, batch, scales);
-                };
+                graph = FusedVariants.addTask(graph, v, v, arrays, chunks.starts(), base, planes.exponents(), offset,
+                        rows, cols, x, out, perGroup, batch, scales);
                 grids.addWorkerGrid(name + "." + v, Grids.groups((rows + perGroup - 1) / perGroup, 128));
             }
             IntArray decoded = new IntArray(planes.exponents().getSize());

@@ -2,8 +2,7 @@ package dev.df11.lab.bench;
 
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
-import dev.df11.lab.fused.FusedTripleKernels;
-import dev.df11.lab.fused.FusedVariantKernels;
+import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.format.codec.Df11Unit;
@@ -200,22 +199,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.codeWords(), packed.tables(),
                         packed.triples(), chunks.starts(), unit.signMantissaWords(), x, batch, scales);
-        graph = switch (variant) {
-            case "triples" -> graph.task("mv", FusedTripleKernels::matVecFusedTriples, new KernelContext(),
-                    packed.codeWords(), packed.tables(), packed.triples(), chunks.starts(), 0,
-                    unit.signMantissaWords(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, batch, scales);
-            case "nestedChild" -> graph.task("mv", FusedVariantKernels::nestedChild, new KernelContext(),
-                    packed.codeWords(), packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols,
-                    x, output, 0, 0, rowsPerGroup, batch, scales);
-            case "flatLoop" -> graph.task("mv", FusedVariantKernels::flatLoop, new KernelContext(),
-                    packed.codeWords(), packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols,
-                    x, output, 0, 0, rowsPerGroup, batch, scales);
-            case "product" -> graph.task("mv", FusedMatVecKernels::matVecFused, new KernelContext(),
-                    packed.codeWords(), packed.tables(), chunks.starts(), 0, unit.signMantissaWords(), 0, rows, cols,
-                    x, output, 0, 0, rowsPerGroup, batch, scales);
-            default -> throw new IllegalArgumentException("unknown fused variant '" + variant
-                    + "'; known: product, triples, nestedChild, flatLoop");
-        };
+        graph = FusedVariants.addTask(graph, "mv", variant, unit, chunks.starts(), 0, null, 0, rows, cols, x,
+                output, rowsPerGroup, batch, scales);
         graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
                 Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));

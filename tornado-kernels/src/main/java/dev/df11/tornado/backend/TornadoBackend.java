@@ -119,8 +119,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (options.tuning() != null) {
             return options.tuning();
         }
-        TornadoDevice target = each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE;
-        return KernelTuning.forDevice(target.getPhysicalDevice().getDeviceName());
+        return KernelTuning.forDevice(orDefault(each).getPhysicalDevice().getDeviceName());
     }
 
     /**
@@ -140,8 +139,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
         for (TornadoDevice each : devices) {
-            requireDecodeModeWorksOn(options.decodeMode(),
-                    (each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE).getTornadoVMBackend());
+            requireDecodeModeWorksOn(options.decodeMode(), orDefault(each).getTornadoVMBackend());
         }
         ForwardShape asked = new ForwardShape(weights.config(), contextLength, maxBatch, requestedSequences);
         // A pipeline's slots are counted against all its devices' memory; its memory plan then checks each device.
@@ -229,7 +227,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         String spec = options.device() != null && options.device().contains(",")
                 ? options.device().split(",")[index].trim() : null;
         return (spec != null ? spec : "#" + index) + " ("
-                + (each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE).getPhysicalDevice().getDeviceName()
+                + orDefault(each).getPhysicalDevice().getDeviceName()
                 + ")";
     }
 
@@ -243,9 +241,12 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (budgets != null) {
             return budgets.get(index);
         }
-        TornadoDevice each = devices.get(index);
-        TornadoDevice target = each != null ? each : TornadoExecutionPlan.DEFAULT_DEVICE;
-        return Math.min(target.getMaxGlobalMemory(), TornadoSettings.bytes());
+        return Math.min(orDefault(devices.get(index)).getMaxGlobalMemory(), TornadoSettings.bytes());
+    }
+
+    /** {@code device}, or TornadoVM's default device for null (the backend's "no device given"). */
+    private static TornadoDevice orDefault(TornadoDevice device) {
+        return device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
     }
 
     /** The memory plan of a pipeline over several devices, once loaded (kept after close); null for one device. */
