@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
  * the check to run first on a backend the tests do not cover (PoCL is what the tests use). Prints one line per
  * variant and matrix: "ok" or the first rows that differ. Two halves bisect a failure: {@code decodeToPlane} (the
  * fused decode alone, compared with the exponent plane int by int) and {@code stageFromPlane} (the product phase
- * alone, on a stage filled from the plane). Exit status 0 when everything matched.
+ * alone, on a stage filled from the plane). {@code batchInvariant}: the planes kernel gives each token of a batch the
+ * bits it gives that token alone (the batch runs a tile of {@link MatVecKernels#TILE} tokens, then two alone). Exit
+ * status 0 when everything matched.
  *
  * <pre>
  * DF11_CLASSPATH=lib/df11-kernel-lab.jar DF11_MAIN=dev.df11.lab.bench.FusedCheck bin/df11 --device 1:0
@@ -49,6 +51,9 @@ public final class FusedCheck implements Callable<Integer> {
 
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
+
+    /** Tokens per batch: a tile of {@link MatVecKernels#TILE} and two alone. */
+    private static final int TOKENS = MatVecKernels.TILE + 2;
 
     private static final String[] VARIANTS = FusedVariants.NAMES.toArray(new String[0]);
 
@@ -92,23 +97,41 @@ public final class FusedCheck implements Callable<Integer> {
             int offset = (int) unit.matrixStart(m);
             int base = chunks.spans().get(m).base();
             int perGroup = Math.max(1, Math.min(2, FusedMatVecKernels.STAGE_ELEMENTS / cols));
-            FloatArray x = new FloatArray(2 * cols);
+            FloatArray x = new FloatArray(TOKENS * cols);
             for (int i = 0; i < x.getSize(); i++) {
                 x.set(i, (float) random.nextGaussian());
             }
-            IntArray batch = IntArray.fromElements(0, 2);
+            IntArray batch = IntArray.fromElements(0, TOKENS);
+            IntArray one = IntArray.fromElements(0, 1);
+            List<FloatArray> tokenInputs = new ArrayList<>();
+            List<FloatArray> alone = new ArrayList<>();
+            for (int t = 0; t < TOKENS; t++) {
+                FloatArray xt = new FloatArray(cols);
+                for (int i = 0; i < cols; i++) {
+                    xt.set(i, x.get(t * cols + i));
+                }
+                tokenInputs.add(xt);
+                alone.add(new FloatArray(rows));
+            }
             List<FloatArray> outs = new ArrayList<>();
             String name = "check" + m;
             TaskGraph graph = new TaskGraph(name).transferToDevice(DataTransferMode.EVERY_EXECUTION,
                     planes.exponents(), planes.signMantissa(), packed.codeWords(), packed.tables(), packed.triples(),
-                    chunks.starts(), arrays.signMantissaWords(), x, batch, scales);
-            FloatArray reference = new FloatArray(2 * rows);
+                    chunks.starts(), arrays.signMantissaWords(), x, batch, scales, one)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, tokenInputs.toArray());
+            FloatArray reference = new FloatArray(TOKENS * rows);
             graph = graph.task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                     planes.signMantissa(), offset, rows, cols, x, reference, 0, 0, perGroup, batch, scales);
             GridScheduler grids = new GridScheduler();
             grids.addWorkerGrid(name + ".planes", Grids.groups((rows + perGroup - 1) / perGroup, 128));
+            for (int t = 0; t < TOKENS; t++) {
+                graph = graph.task("alone" + t, MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                        planes.signMantissa(), offset, rows, cols, tokenInputs.get(t), alone.get(t), 0, 0, perGroup,
+                        one, scales);
+                grids.addWorkerGrid(name + ".alone" + t, Grids.groups((rows + perGroup - 1) / perGroup, 128));
+            }
             for (String v : VARIANTS) {
-                FloatArray out = new FloatArray(2 * rows);
+                FloatArray out = new FloatArray(TOKENS * rows);
                 outs.add(out);
                 graph = FusedVariants.addTask(graph, v, v, arrays, chunks.starts(), base, planes.exponents(), offset,
                         rows, cols, x, out, perGroup, batch, scales);
@@ -119,7 +142,8 @@ public final class FusedCheck implements Callable<Integer> {
                     packed.tables(), chunks.starts(), base, arrays.signMantissaWords(), offset, rows, cols, decoded,
                     perGroup);
             grids.addWorkerGrid(name + ".decode", Grids.groups((rows + perGroup - 1) / perGroup, 128));
-            graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, reference, decoded);
+            graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, reference, decoded)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, alone.toArray());
             for (FloatArray out : outs) {
                 graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
             }
@@ -140,6 +164,23 @@ public final class FusedCheck implements Callable<Integer> {
             allOk &= wrongInts == 0;
             System.out.printf("%-14s [%d, %d] %s%n", "decodeToPlane", rows, cols, wrongInts == 0 ? "ok"
                     : wrongInts + " of " + rows * cols / 4 + " exponent ints differ, e.g. " + wrong);
+            int differ = 0;
+            String example = "";
+            for (int t = 0; t < TOKENS; t++) {
+                for (int r = 0; r < rows; r++) {
+                    float inBatch = reference.get(t * rows + r);
+                    if (Float.floatToRawIntBits(alone.get(t).get(r)) != Float.floatToRawIntBits(inBatch)) {
+                        if (differ++ == 0) {
+                            example = "token " + t + " row " + r + ": " + alone.get(t).get(r) + " alone, " + inBatch
+                                    + " in the batch";
+                        }
+                    }
+                }
+            }
+            allOk &= differ == 0;
+            System.out.printf("%-14s [%d, %d] %s%n", "batchInvariant", rows, cols, differ == 0 ? "ok"
+                    : differ + " of " + TOKENS * rows + " planes-kernel outputs differ alone and in a batch of "
+                    + TOKENS + ", e.g. " + example);
             for (int v = 0; v < VARIANTS.length; v++) {
                 FloatArray out = outs.get(v);
                 List<String> bad = new ArrayList<>();

@@ -69,6 +69,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     + " lab's triples, nestedChild, flatLoop (default: ${DEFAULT-VALUE}; none: an empty value).")
     List<String> fusedVariants;
 
+    @Option(names = "--batch", defaultValue = "1", description = "Activation vectors per launch (tokens of a batch:"
+            + " the kernels take them MatVecKernels.TILE at a time, then one at a time; default: ${DEFAULT-VALUE}).")
+    int batch;
+
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
 
@@ -95,12 +99,16 @@ public final class MatVecBenchmark implements Callable<Integer> {
             }
             new KernelTuning.MatVecLaunch(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()));
         }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
         TornadoDevice target = device == null ? TornadoExecutionPlan.DEFAULT_DEVICE : TornadoDevices.select(device);
         BenchmarkReport report = new BenchmarkReport();
         report.put("benchmark", "matvec");
         report.put("device", TornadoDevices.describe(target));
         report.put("warmup", warmup);
         report.put("reps", reps);
+        report.put("batch", batch);
         boolean allExact = true;
         long seed = 1;
         for (String shape : shapes) {
@@ -110,9 +118,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
             WeightPlanes.checkAligned("shape " + shape, 0, cols);
             MemorySegment bf16 = GaussianBf16.generate(seed++, Math.multiplyExact(rows, cols), 0.02);
             WeightPlanes weights = WeightPlanes.split(bf16);
-            FloatArray x = new FloatArray(cols);
+            FloatArray x = new FloatArray(batch * cols);
             SplittableRandom random = new SplittableRandom(seed++);
-            for (int i = 0; i < cols; i++) {
+            for (int i = 0; i < x.getSize(); i++) {
                 x.set(i, (float) random.nextGaussian());
             }
             double[] reference = reference(bf16, rows, cols, x);
@@ -123,7 +131,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 String[] lr = config.split(":");
                 int local = Integer.parseInt(lr[0].trim());
                 int rowsPerGroup = Integer.parseInt(lr[1].trim());
-                FloatArray planesOut = new FloatArray(rows);
+                FloatArray planesOut = new FloatArray(batch * rows);
                 BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup, target,
                         planesOut);
                 allExact &= row.check().startsWith("ok");
@@ -153,17 +161,15 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private BenchmarkReport.Row time(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
             double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray output)
             throws Exception {
-        IntArray batch = new IntArray(2);
-        batch.set(ForwardKernels.START, 0);
-        batch.set(ForwardKernels.COUNT, 1);
+        IntArray step = step();
         FloatArray scales = Bf16Scales.table();
         String graphName = "mv_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        batch, scales)
+                        step, scales)
                 .task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(), weights.signMantissa(),
                         0, rows, cols, x, output, 0, 0,
-                        rowsPerGroup, batch, scales)
+                        rowsPerGroup, step, scales)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
                 Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
@@ -175,7 +181,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
             return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup, "matVec " + local
-                    + " work-items, " + rowsPerGroup + " rows per group", 2L * rows * cols,
+                    + " work-items, " + rowsPerGroup + " rows per group, batch " + batch, 2L * rows * cols,
                     timed.kernel(), timed.wall(), check);
         }
     }
@@ -189,18 +195,16 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private BenchmarkReport.Row timeFused(String shape, CompressedUnit unit, ChunkStarts chunks, int rows, int cols,
             FloatArray x, double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut,
             String variant) throws Exception {
-        FloatArray output = new FloatArray(rows);
-        IntArray batch = new IntArray(2);
-        batch.set(ForwardKernels.START, 0);
-        batch.set(ForwardKernels.COUNT, 1);
+        FloatArray output = new FloatArray(batch * rows);
+        IntArray step = step();
         FloatArray scales = Bf16Scales.table();
         PackedInputs packed = unit.packedInputs();
         String graphName = "mvf" + variant + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, packed.codeWords(), packed.tables(),
-                        packed.triples(), chunks.starts(), unit.signMantissaWords(), x, batch, scales);
+                        packed.triples(), chunks.starts(), unit.signMantissaWords(), x, step, scales);
         graph = FusedVariants.addTask(graph, "mv", variant, unit, chunks.starts(), 0, null, 0, rows, cols, x,
-                output, rowsPerGroup, batch, scales);
+                output, rowsPerGroup, step, scales);
         graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
                 Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
@@ -212,7 +216,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             TornadoExecutionResult result = plan.execute();
             result.transferToHost(output);
             String check = check(output, reference);
-            for (int r = 0; r < rows && check.startsWith("ok"); r++) {
+            for (int r = 0; r < batch * rows && check.startsWith("ok"); r++) {
                 if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
                     check = "NOT BIT-EXACT vs planes kernel at row " + r;
                 }
@@ -221,7 +225,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
             plan.freeDeviceMemory();
             String kernel = "fused-" + variant;
             return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup, kernel + " (DF11) "
-                    + local + " work-items, " + rowsPerGroup + " rows per group, " + weightsCount + " weights in "
+                    + local + " work-items, " + rowsPerGroup + " rows per group, batch " + batch + ", " + weightsCount
+                    + " weights in "
                     + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount + ")", compressedBytes,
                     timed.kernel(), timed.wall(), check);
         }
@@ -246,16 +251,26 @@ public final class MatVecBenchmark implements Callable<Integer> {
         }
     }
 
-    /** W x in fp64 from the same BF16 weights, on all host cores. */
-    private static double[] reference(MemorySegment bf16, int rows, int cols, FloatArray x) {
-        double[] y = new double[rows];
-        IntStream.range(0, rows).parallel().forEach(r -> {
+    /** The batch array of a launch over {@code --batch} tokens. */
+    private IntArray step() {
+        IntArray step = new IntArray(2);
+        step.set(ForwardKernels.START, 0);
+        step.set(ForwardKernels.COUNT, batch);
+        return step;
+    }
+
+    /** W x for each token of the batch (token-major, like the kernels' output), in fp64 from the same BF16 weights. */
+    private double[] reference(MemorySegment bf16, int rows, int cols, FloatArray x) {
+        double[] y = new double[batch * rows];
+        IntStream.range(0, batch * rows).parallel().forEach(i -> {
+            int r = i % rows;
+            int xBase = i / rows * cols;
             double sum = 0;
             long base = (long) r * cols;
             for (int c = 0; c < cols; c++) {
-                sum += Float.intBitsToFloat(GaussianBf16.at(bf16, base + c) << 16) * (double) x.get(c);
+                sum += Float.intBitsToFloat(GaussianBf16.at(bf16, base + c) << 16) * (double) x.get(xBase + c);
             }
-            y[r] = sum;
+            y[i] = sum;
         });
         return y;
     }

@@ -51,7 +51,7 @@ public final class FusedMatVecKernels {
             int chunkBase, IntArray signMantissa, int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate,
             int lastOnly, int rowsPerGroup, IntArray batch, FloatArray scales) {
         float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
-        float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        float[] partial = context.allocateFloatLocalArray(MatVecKernels.TILE * ForwardKernels.MAX_LOCAL);
         int[] stage = context.allocateIntLocalArray(STAGE_INTS);
         int[] root = context.allocateIntLocalArray(ROOT);
         int lane = context.localIdx;
@@ -127,7 +127,178 @@ public final class FusedMatVecKernels {
             remaining = 0;
         }
         int unrolled = sub + remaining / step * step;
-        for (int b = first; b < count; b++) {
+        int b = first;
+        for (; b + MatVecKernels.TILE <= count; b += MatVecKernels.TILE) {
+            int xBase0 = b * cols;
+            int xBase1 = xBase0 + cols;
+            int xBase2 = xBase1 + cols;
+            int xBase3 = xBase2 + cols;
+            float sum0 = 0.0f;
+            float sum1 = 0.0f;
+            float sum2 = 0.0f;
+            float sum3 = 0.0f;
+            int lane1 = 1 * ForwardKernels.MAX_LOCAL + lane;
+            int lane2 = 2 * ForwardKernels.MAX_LOCAL + lane;
+            int lane3 = 3 * ForwardKernels.MAX_LOCAL + lane;
+            for (int k = sub; k < unrolled; k += step) {
+                int e0 = stage[stageRow + k];
+                int s0 = signMantissa.get(base + k);
+                int a0 = e0 & 0xFF;
+                int bb0 = e0 >> 8 & 0xFF;
+                int c0 = e0 >> 16 & 0xFF;
+                int d0 = e0 >> 24 & 0xFF;
+                int p0 = s0 & 0xFF;
+                int q0 = s0 >> 8 & 0xFF;
+                int r0 = s0 >> 16 & 0xFF;
+                int t0 = s0 >> 24 & 0xFF;
+                float w00 = Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]);
+                float w10 = Bf16Scales.widenPlanes(bb0, q0, table[Bf16Scales.planeIndex(bb0, q0)]);
+                float w20 = Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]);
+                float w30 = Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]);
+                int xq0 = 4 * k;
+                sum0 += w00 * x.get(xBase0 + xq0) + w10 * x.get(xBase0 + xq0 + 1) + w20 * x.get(xBase0 + xq0 + 2)
+                        + w30 * x.get(xBase0 + xq0 + 3);
+                sum1 += w00 * x.get(xBase1 + xq0) + w10 * x.get(xBase1 + xq0 + 1) + w20 * x.get(xBase1 + xq0 + 2)
+                        + w30 * x.get(xBase1 + xq0 + 3);
+                sum2 += w00 * x.get(xBase2 + xq0) + w10 * x.get(xBase2 + xq0 + 1) + w20 * x.get(xBase2 + xq0 + 2)
+                        + w30 * x.get(xBase2 + xq0 + 3);
+                sum3 += w00 * x.get(xBase3 + xq0) + w10 * x.get(xBase3 + xq0 + 1) + w20 * x.get(xBase3 + xq0 + 2)
+                        + w30 * x.get(xBase3 + xq0 + 3);
+                int e1 = stage[stageRow + k + width];
+                int s1 = signMantissa.get(base + k + width);
+                int a1 = e1 & 0xFF;
+                int bb1 = e1 >> 8 & 0xFF;
+                int c1 = e1 >> 16 & 0xFF;
+                int d1 = e1 >> 24 & 0xFF;
+                int p1 = s1 & 0xFF;
+                int q1 = s1 >> 8 & 0xFF;
+                int r1 = s1 >> 16 & 0xFF;
+                int t1 = s1 >> 24 & 0xFF;
+                float w01 = Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]);
+                float w11 = Bf16Scales.widenPlanes(bb1, q1, table[Bf16Scales.planeIndex(bb1, q1)]);
+                float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
+                float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
+                int xq1 = 4 * (k + width);
+                sum0 += w01 * x.get(xBase0 + xq1) + w11 * x.get(xBase0 + xq1 + 1) + w21 * x.get(xBase0 + xq1 + 2)
+                        + w31 * x.get(xBase0 + xq1 + 3);
+                sum1 += w01 * x.get(xBase1 + xq1) + w11 * x.get(xBase1 + xq1 + 1) + w21 * x.get(xBase1 + xq1 + 2)
+                        + w31 * x.get(xBase1 + xq1 + 3);
+                sum2 += w01 * x.get(xBase2 + xq1) + w11 * x.get(xBase2 + xq1 + 1) + w21 * x.get(xBase2 + xq1 + 2)
+                        + w31 * x.get(xBase2 + xq1 + 3);
+                sum3 += w01 * x.get(xBase3 + xq1) + w11 * x.get(xBase3 + xq1 + 1) + w21 * x.get(xBase3 + xq1 + 2)
+                        + w31 * x.get(xBase3 + xq1 + 3);
+                int e2 = stage[stageRow + k + 2 * width];
+                int s2 = signMantissa.get(base + k + 2 * width);
+                int a2 = e2 & 0xFF;
+                int bb2 = e2 >> 8 & 0xFF;
+                int c2 = e2 >> 16 & 0xFF;
+                int d2 = e2 >> 24 & 0xFF;
+                int p2 = s2 & 0xFF;
+                int q2 = s2 >> 8 & 0xFF;
+                int r2 = s2 >> 16 & 0xFF;
+                int t2 = s2 >> 24 & 0xFF;
+                float w02 = Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]);
+                float w12 = Bf16Scales.widenPlanes(bb2, q2, table[Bf16Scales.planeIndex(bb2, q2)]);
+                float w22 = Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]);
+                float w32 = Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]);
+                int xq2 = 4 * (k + 2 * width);
+                sum0 += w02 * x.get(xBase0 + xq2) + w12 * x.get(xBase0 + xq2 + 1) + w22 * x.get(xBase0 + xq2 + 2)
+                        + w32 * x.get(xBase0 + xq2 + 3);
+                sum1 += w02 * x.get(xBase1 + xq2) + w12 * x.get(xBase1 + xq2 + 1) + w22 * x.get(xBase1 + xq2 + 2)
+                        + w32 * x.get(xBase1 + xq2 + 3);
+                sum2 += w02 * x.get(xBase2 + xq2) + w12 * x.get(xBase2 + xq2 + 1) + w22 * x.get(xBase2 + xq2 + 2)
+                        + w32 * x.get(xBase2 + xq2 + 3);
+                sum3 += w02 * x.get(xBase3 + xq2) + w12 * x.get(xBase3 + xq2 + 1) + w22 * x.get(xBase3 + xq2 + 2)
+                        + w32 * x.get(xBase3 + xq2 + 3);
+                int e3 = stage[stageRow + k + 3 * width];
+                int s3 = signMantissa.get(base + k + 3 * width);
+                int a3 = e3 & 0xFF;
+                int bb3 = e3 >> 8 & 0xFF;
+                int c3 = e3 >> 16 & 0xFF;
+                int d3 = e3 >> 24 & 0xFF;
+                int p3 = s3 & 0xFF;
+                int q3 = s3 >> 8 & 0xFF;
+                int r3 = s3 >> 16 & 0xFF;
+                int t3 = s3 >> 24 & 0xFF;
+                float w03 = Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]);
+                float w13 = Bf16Scales.widenPlanes(bb3, q3, table[Bf16Scales.planeIndex(bb3, q3)]);
+                float w23 = Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]);
+                float w33 = Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]);
+                int xq3 = 4 * (k + 3 * width);
+                sum0 += w03 * x.get(xBase0 + xq3) + w13 * x.get(xBase0 + xq3 + 1) + w23 * x.get(xBase0 + xq3 + 2)
+                        + w33 * x.get(xBase0 + xq3 + 3);
+                sum1 += w03 * x.get(xBase1 + xq3) + w13 * x.get(xBase1 + xq3 + 1) + w23 * x.get(xBase1 + xq3 + 2)
+                        + w33 * x.get(xBase1 + xq3 + 3);
+                sum2 += w03 * x.get(xBase2 + xq3) + w13 * x.get(xBase2 + xq3 + 1) + w23 * x.get(xBase2 + xq3 + 2)
+                        + w33 * x.get(xBase2 + xq3 + 3);
+                sum3 += w03 * x.get(xBase3 + xq3) + w13 * x.get(xBase3 + xq3 + 1) + w23 * x.get(xBase3 + xq3 + 2)
+                        + w33 * x.get(xBase3 + xq3 + 3);
+            }
+            for (int k = unrolled; k < quads; k += width) {
+                int e = stage[stageRow + k];
+                int s = signMantissa.get(base + k);
+                int a = e & 0xFF;
+                int bb = e >> 8 & 0xFF;
+                int c = e >> 16 & 0xFF;
+                int d = e >> 24 & 0xFF;
+                int p = s & 0xFF;
+                int q = s >> 8 & 0xFF;
+                int r = s >> 16 & 0xFF;
+                int t = s >> 24 & 0xFF;
+                float w0 = Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]);
+                float w1 = Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]);
+                float w2 = Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]);
+                float w3 = Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]);
+                int xq = 4 * k;
+                sum0 += w0 * x.get(xBase0 + xq) + w1 * x.get(xBase0 + xq + 1) + w2 * x.get(xBase0 + xq + 2)
+                        + w3 * x.get(xBase0 + xq + 3);
+                sum1 += w0 * x.get(xBase1 + xq) + w1 * x.get(xBase1 + xq + 1) + w2 * x.get(xBase1 + xq + 2)
+                        + w3 * x.get(xBase1 + xq + 3);
+                sum2 += w0 * x.get(xBase2 + xq) + w1 * x.get(xBase2 + xq + 1) + w2 * x.get(xBase2 + xq + 2)
+                        + w3 * x.get(xBase2 + xq + 3);
+                sum3 += w0 * x.get(xBase3 + xq) + w1 * x.get(xBase3 + xq + 1) + w2 * x.get(xBase3 + xq + 2)
+                        + w3 * x.get(xBase3 + xq + 3);
+            }
+            partial[lane] = sum0;
+            partial[lane1] = sum1;
+            partial[lane2] = sum2;
+            partial[lane3] = sum3;
+            context.localBarrier();
+            for (int stride = width / 2; stride > 0; stride >>= 1) {
+                if (sub < stride) {
+                    partial[lane] += partial[lane + stride];
+                    partial[lane1] += partial[lane1 + stride];
+                    partial[lane2] += partial[lane2 + stride];
+                    partial[lane3] += partial[lane3 + stride];
+                }
+                context.localBarrier();
+            }
+            if (sub == 0 && limit > 0) {
+                int o = (b - first) * rows + row;
+                float value0 = partial[lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+                float value1 = partial[lane1];
+                if (accumulate == 1) {
+                    value1 = output.get(o + 1 * rows) + value1;
+                }
+                output.set(o + 1 * rows, value1);
+                float value2 = partial[lane2];
+                if (accumulate == 1) {
+                    value2 = output.get(o + 2 * rows) + value2;
+                }
+                output.set(o + 2 * rows, value2);
+                float value3 = partial[lane3];
+                if (accumulate == 1) {
+                    value3 = output.get(o + 3 * rows) + value3;
+                }
+                output.set(o + 3 * rows, value3);
+            }
+            context.localBarrier();
+        }
+        for (; b < count; b++) {
             int xBase = b * cols;
             float sum = 0.0f;
             for (int k = sub; k < unrolled; k += step) {

@@ -82,8 +82,8 @@ class ForwardKernelsOnDeviceTest {
         int rows = 37;
         int cols = 1108;   // 277 quads: 128-wide rows run the 4-quad loop once and then the tail; 32-wide rows more
         int offset = 12;
-        int maxBatch = 4;
-        int count = 3;
+        int maxBatch = 7;
+        int count = 6;   // one tile of MatVecKernels.TILE tokens, then two alone
         ShortArray weights = random.bf16(offset + rows * cols + 5, 0.05);
         WeightPlanes planes = WeightPlanes.split(weights.getSegment());
         FloatArray x = random.floats(maxBatch * cols, 1.0);
@@ -120,6 +120,45 @@ class ForwardKernelsOnDeviceTest {
             assertClose(expected, out, written, what);
             for (int i = written; i < maxBatch * rows; i++) {
                 assertEquals(start.get(i), out.get(i), what + " wrote past its rows at " + i);
+            }
+        }
+    }
+
+    @Test
+    void matVecGivesEachTokenTheSameBitsAloneOrAnywhereInABatch() {
+        Inputs random = new Inputs(11);
+        int rows = 21;
+        int cols = 1108;
+        int count = 9;   // tiles of MatVecKernels.TILE, then the rest alone
+        ShortArray weights = random.bf16(rows * cols, 0.05);
+        WeightPlanes planes = WeightPlanes.split(weights.getSegment());
+        FloatArray x = random.floats(count * cols, 1.0);
+        FloatArray scales = Bf16Scales.table();
+        FloatArray batched = new FloatArray(count * rows);
+        IntArray all = Inputs.step(0, count);
+        for (int rowsPerGroup : new int[] {1, 4}) {
+            int perGroup = rowsPerGroup;
+            int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
+            SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                    planes.signMantissa(), 0, rows, cols, x, batched, 0, 0, perGroup, all, scales),
+                    Grids.groups(groups, LOCAL), in(planes.exponents(), planes.signMantissa(), x, batched, all, scales),
+                    batched);
+            for (int b = 0; b < count; b++) {
+                FloatArray one = new FloatArray(cols);
+                for (int k = 0; k < cols; k++) {
+                    one.set(k, x.get(b * cols + k));
+                }
+                FloatArray alone = new FloatArray(rows);
+                IntArray single = Inputs.step(0, 1);
+                SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                        planes.signMantissa(), 0, rows, cols, one, alone, 0, 0, perGroup, single, scales),
+                        Grids.groups(groups, LOCAL), in(planes.exponents(), planes.signMantissa(), one, alone, single,
+                                scales), alone);
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(Float.floatToRawIntBits(alone.get(r)), Float.floatToRawIntBits(batched.get(b * rows + r)),
+                            "token " + b + " of " + count + ", row " + r + ", rows/group " + rowsPerGroup
+                                    + ": alone " + alone.get(r) + ", in the batch " + batched.get(b * rows + r));
+                }
             }
         }
     }

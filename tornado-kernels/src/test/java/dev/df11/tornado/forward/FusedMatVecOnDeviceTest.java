@@ -53,7 +53,7 @@ class FusedMatVecOnDeviceTest {
         ChunkStarts chunks = ChunkStarts.of(unit, spans);
         FloatArray scales = Bf16Scales.table();
         Inputs random = new Inputs(7);
-        int maxBatch = 3;
+        int maxBatch = 6;   // a tile of MatVecKernels.TILE tokens, then two alone
         for (int m = 0; m < SHAPES.length; m++) {
             int rows = SHAPES[m][0];
             int cols = SHAPES[m][1];
