@@ -7,7 +7,10 @@
 #                  bit), device copy
 #         gen      generate-bench on SHAPE, modes bf16-device, df11-device (exact) and df11-fused in one process, on
 #                  NVIDIA OpenCL (0:0): the fused kernel is refused on PTX (TornadoVM 5.2 compiles it wrongly there)
+#         mvbatch  matvec-bench on SHAPE's matrices on PTX (1:0), planes kernel only, batches 1, 4, 16, 64
+#         genptx   generate-bench on SHAPE on PTX (1:0): bf16-device and df11-device (exact), batch 1
 #         peer     the PyTorch/cuBLAS BF16 step on SHAPE (torch_step_peer.py)
+#         peerbatch  the same at batches of 1, 16 and 64 sequences (tokens/s = batch x steps/s)
 #         offload  the PyTorch pinned-memory offload baseline on SHAPE (torch_offload_peer.py)
 # CUDA graphs on (PTX). Logs and JSON land in OUT.
 set -u
@@ -36,6 +39,22 @@ for w in "${what[@]}"; do
         --fused product,triples,nestedChild,flatLoop --reps 30 --out "$out/matvec-$shape.json") \
         > "$out/matvec-$shape.log" 2>&1
       grep -vE "^WARNING" "$out/matvec-$shape.log" | tail -30;;
+    mvbatch)
+      [ -n "$shapes" ] && (cd "$out" && "$bundle/bin/matvec-bench" --device 1:0 --shapes "$shapes" \
+        --configs 128:1,128:2,256:8 --fused= --batch 1,4,16,64 --reps 20 --out "$out/matvec-batch-$shape.json") \
+        > "$out/matvec-batch-$shape.log" 2>&1
+      grep -vE "^WARNING" "$out/matvec-batch-$shape.log" | tail -60;;
+    genptx)
+      (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 1:0 \
+        --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device \
+        --out "$out/generate-ptx-$shape.json") > "$out/generate-ptx-$shape.log" 2>&1
+      grep -vE "^WARNING" "$out/generate-ptx-$shape.log" | tail -8;;
+    peerbatch)
+      for b in 1 16 64; do
+        python3 "$here/torch_step_peer.py" --shape "$shape" --batch $b --out "$out/torch-step-$shape-b$b.json" \
+          > "$out/torch-step-$shape-b$b.log" 2>&1
+        tail -2 "$out/torch-step-$shape-b$b.log"
+      done;;
     gen)
       (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 0:0 \
         --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \

@@ -85,17 +85,19 @@ def rms_norm(x, eps=1e-5):
 
 
 def layer_step(x, w, k_cache, v_cache, shape):
-    """One decoder layer at batch 1. x: [1, hidden]; w: dict of the layer's matrices; caches: [kv_heads, T, dim]."""
+    """One decoder layer for B sequences at one new token each. x: [B, hidden]; w: dict of the layer's matrices;
+    caches: [B, kv_heads, T, dim], or [kv_heads, T, dim] when B is 1."""
     import torch
     import torch.nn.functional as F
+    b = x.shape[0]
     h = rms_norm(x)
     qkv = F.linear(h, w["qkv"])
-    q = qkv[:, :shape.q].view(shape.kv_heads, shape.heads // shape.kv_heads, shape.head_dim)
+    q = qkv[:, :shape.q].reshape(b, shape.kv_heads, shape.heads // shape.kv_heads, shape.head_dim)
     # The new token's k and v would be written at the current position; the cache already holds T positions and
     # the step attends over them (its size, not its content, is what costs).
-    scores = torch.matmul(q, k_cache.transpose(1, 2)) * (shape.head_dim ** -0.5)     # [kv, group, T]
+    scores = torch.matmul(q, k_cache.transpose(-2, -1)) * (shape.head_dim ** -0.5)  # [B, kv, group, T]
     probs = torch.softmax(scores.float(), dim=-1).to(x.dtype)
-    attn = torch.matmul(probs, v_cache).reshape(1, shape.q)                         # [1, q]
+    attn = torch.matmul(probs, v_cache).reshape(b, shape.q)                         # [B, q]
     x = x + F.linear(attn, w["o"])
     h = rms_norm(x)
     gate_up = F.linear(h, w["gate_up"])

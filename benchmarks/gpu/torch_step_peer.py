@@ -44,10 +44,13 @@ def parse_args(argv):
                    help="largest buffer the copy ceiling allocates twice; the copy is repeated to move the weights'"
                         " bytes (default: 4 GiB)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch", type=int, default=1,
+                   help="sequences per step, one new token each, each with its own KV cache of --kv-positions"
+                        " (default: %(default)s; tokens/s = batch x steps/s)")
     p.add_argument("--out", help="write the results as JSON here")
     a = p.parse_args(argv)
-    if a.warmup < 0 or a.runs < 1 or a.kv_positions < 1 or a.copy_max_bytes < 2 ** 20:
-        p.error("need --warmup >= 0, --runs >= 1, --kv-positions >= 1 and --copy-max-bytes >= 1 MiB")
+    if a.warmup < 0 or a.runs < 1 or a.kv_positions < 1 or a.copy_max_bytes < 2 ** 20 or a.batch < 1:
+        p.error("need --warmup >= 0, --runs >= 1, --kv-positions >= 1, --batch >= 1 and --copy-max-bytes >= 1 MiB")
     return a
 
 
@@ -81,11 +84,11 @@ def make_weights(torch, shape, device, seed):
     return layers, rand(shape.vocab, shape.hidden)
 
 
-def check_fits(torch, shape, device, kv_positions, copy_bytes):
+def check_fits(torch, shape, device, kv_positions, copy_bytes, batch=1):
     if device.type != "cuda":
         return
     free, total = torch.cuda.mem_get_info(device)
-    need = shape.weight_bytes() + 2 * 2 * shape.layers * shape.kv * kv_positions + 2 * copy_bytes
+    need = shape.weight_bytes() + 2 * 2 * shape.layers * shape.kv * kv_positions * batch + 2 * copy_bytes
     if need > free:
         sys.exit(f"--shape {shape.name}: the weights ({shape.weight_bytes() / 2 ** 30:.1f} GiB BF16), KV cache and the"
                  f" copy buffers need {need / 2 ** 30:.1f} GiB, the GPU has {free / 2 ** 30:.1f} GiB free of"
@@ -123,17 +126,18 @@ def main(argv=None):
     device = llama_peer.pick_device(torch, a.device)
     use_graph = device.type == "cuda" and not a.no_cuda_graph
     copy_bytes = min(shape.weight_bytes(), a.copy_max_bytes)
-    check_fits(torch, shape, device, a.kv_positions, copy_bytes)
+    check_fits(torch, shape, device, a.kv_positions, copy_bytes, a.batch)
     timer = Timer(torch, device)
     print(f"torch_step_peer: {shape.name}: {shape.weight_bytes() / 1e9:.2f} GB of BF16 weights on {device}",
           file=sys.stderr)
 
     layers, lm_head = make_weights(torch, shape, device, a.seed)
-    caches = [(torch.randn(shape.kv_heads, a.kv_positions, shape.head_dim, device=device).to(torch.bfloat16),
-               torch.randn(shape.kv_heads, a.kv_positions, shape.head_dim, device=device).to(torch.bfloat16))
+    cache_shape = (a.batch, shape.kv_heads, a.kv_positions, shape.head_dim)
+    caches = [(torch.randn(cache_shape, device=device).to(torch.bfloat16),
+               torch.randn(cache_shape, device=device).to(torch.bfloat16))
               for _ in range(shape.layers)]
-    x_in = torch.randn(1, shape.hidden, device=device).to(torch.bfloat16)
-    logits = torch.empty(1, shape.vocab, device=device, dtype=torch.bfloat16)
+    x_in = torch.randn(a.batch, shape.hidden, device=device).to(torch.bfloat16)
+    logits = torch.empty(a.batch, shape.vocab, device=device, dtype=torch.bfloat16)
 
     def step():
         x = x_in
@@ -173,6 +177,7 @@ def main(argv=None):
         "dtype": "bfloat16",
         "cuda_graph": use_graph,
         "kv_positions": a.kv_positions,
+        "batch": a.batch,
         "includes": "per layer: RMSNorm, q|k|v, attention over kv_positions cached positions, o, residual, RMSNorm,"
                     " gate|up, SiLU*up, down, residual; final RMSNorm and lm_head. Not: embedding lookup, rotary"
                     " embedding, sampling.",
@@ -181,6 +186,7 @@ def main(argv=None):
         "steps_per_second_median": 1e3 / step_summary["median_ms"],
         "steps_per_second_min": 1e3 / step_summary["max_ms"],
         "steps_per_second_max": 1e3 / step_summary["min_ms"],
+        "tokens_per_second_median": a.batch * 1e3 / step_summary["median_ms"],
         "weights_gbps_median": wb / step_summary["median_ms"] / 1e6,
         "device_copy": copy,
         "warmup": a.warmup,
@@ -188,9 +194,10 @@ def main(argv=None):
         "machine": llama_peer.machine(torch, device),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    print(f"{shape.name} BF16 step ({'CUDA graph' if use_graph else 'eager'}, {device}): "
+    print(f"{shape.name} BF16 step of {a.batch} ({'CUDA graph' if use_graph else 'eager'}, {device}): "
           f"{step_summary['median_ms']:.3f} ms median ({step_summary['min_ms']:.3f}..{step_summary['max_ms']:.3f}),"
-          f" {result['steps_per_second_median']:.1f} steps/s, weights read at {result['weights_gbps_median']:.0f} GB/s;"
+          f" {result['steps_per_second_median']:.1f} steps/s ({result['tokens_per_second_median']:.0f} tokens/s),"
+          f" weights read at {result['weights_gbps_median']:.0f} GB/s;"
           f" device copy {copy['gbps_read_plus_write_median']:.0f} GB/s (read + write)")
     if a.out:
         os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)

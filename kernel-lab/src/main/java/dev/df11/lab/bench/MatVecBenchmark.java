@@ -69,9 +69,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     + " lab's triples, nestedChild, flatLoop (default: ${DEFAULT-VALUE}; none: an empty value).")
     List<String> fusedVariants;
 
-    @Option(names = "--batch", defaultValue = "1", description = "Activation vectors per launch (tokens of a batch:"
-            + " the kernels take them MatVecKernels.TILE at a time, then one at a time; default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"
+            + " or more counts (tokens of a batch: the kernels take them MatVecKernels.TILE at a time, then one at a"
+            + " time; default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    /** The batch being timed. */
+    private int batch;
 
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
@@ -99,8 +103,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
             }
             new KernelTuning.MatVecLaunch(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()));
         }
-        if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        if (batches.stream().anyMatch(b -> b < 1)) {
+            throw new IllegalArgumentException("--batch counts must be >= 1, got " + batches);
         }
         TornadoDevice target = device == null ? TornadoExecutionPlan.DEFAULT_DEVICE : TornadoDevices.select(device);
         BenchmarkReport report = new BenchmarkReport();
@@ -108,7 +112,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         report.put("device", TornadoDevices.describe(target));
         report.put("warmup", warmup);
         report.put("reps", reps);
-        report.put("batch", batch);
+        report.put("batch", batches.toString());
         boolean allExact = true;
         long seed = 1;
         for (String shape : shapes) {
@@ -118,34 +122,38 @@ public final class MatVecBenchmark implements Callable<Integer> {
             WeightPlanes.checkAligned("shape " + shape, 0, cols);
             MemorySegment bf16 = GaussianBf16.generate(seed++, Math.multiplyExact(rows, cols), 0.02);
             WeightPlanes weights = WeightPlanes.split(bf16);
-            FloatArray x = new FloatArray(batch * cols);
-            SplittableRandom random = new SplittableRandom(seed++);
-            for (int i = 0; i < x.getSize(); i++) {
-                x.set(i, (float) random.nextGaussian());
-            }
-            double[] reference = reference(bf16, rows, cols, x);
             Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode(shape, List.of(bf16));
             CompressedUnit compressed = CompressedUnit.of(unit);
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
-            for (String config : configs) {
-                String[] lr = config.split(":");
-                int local = Integer.parseInt(lr[0].trim());
-                int rowsPerGroup = Integer.parseInt(lr[1].trim());
-                FloatArray planesOut = new FloatArray(batch * rows);
-                BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup, target,
-                        planesOut);
-                allExact &= row.check().startsWith("ok");
-                report.add(row);
-                if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
-                    for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
-                            .toList()) {
-                        BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, x, reference,
-                                local, rowsPerGroup, target, planesOut, variant);
-                        allExact &= fused.check().startsWith("ok");
-                        report.add(fused);
+            for (int count : batches) {
+                batch = count;
+                FloatArray x = new FloatArray(batch * cols);
+                SplittableRandom random = new SplittableRandom(seed + count);
+                for (int i = 0; i < x.getSize(); i++) {
+                    x.set(i, (float) random.nextGaussian());
+                }
+                double[] reference = reference(bf16, rows, cols, x);
+                for (String config : configs) {
+                    String[] lr = config.split(":");
+                    int local = Integer.parseInt(lr[0].trim());
+                    int rowsPerGroup = Integer.parseInt(lr[1].trim());
+                    FloatArray planesOut = new FloatArray(batch * rows);
+                    BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup,
+                            target, planesOut);
+                    allExact &= row.check().startsWith("ok");
+                    report.add(row);
+                    if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
+                        for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
+                                .toList()) {
+                            BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, x, reference,
+                                    local, rowsPerGroup, target, planesOut, variant);
+                            allExact &= fused.check().startsWith("ok");
+                            report.add(fused);
+                        }
                     }
                 }
             }
+            seed++;
             report.add(timeCopy(shape, bf16, target));
         }
         report.print(System.out);
@@ -180,7 +188,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             String check = check(output, reference);
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
-            return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup, "matVec " + local
+            return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch, "matVec " + local
                     + " work-items, " + rowsPerGroup + " rows per group, batch " + batch, 2L * rows * cols,
                     timed.kernel(), timed.wall(), check);
         }
@@ -224,7 +232,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
             String kernel = "fused-" + variant;
-            return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup, kernel + " (DF11) "
+            return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup + " b" + batch,
+                    kernel + " (DF11) "
                     + local + " work-items, " + rowsPerGroup + " rows per group, batch " + batch + ", " + weightsCount
                     + " weights in "
                     + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount + ")", compressedBytes,
