@@ -6,6 +6,8 @@ import dev.df11.runtime.testmodels.TestModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +17,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 import static dev.df11.runtime.serving.TestServers.MODEL;
@@ -24,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Non-streaming requests whose client goes away (their sequence is cancelled at once, not run to max_tokens), and
- * non-streaming requests on connections that stay (keep-alive and pipelining still work), over raw sockets.
+ * non-streaming requests on connections that stay (keep-alive and pipelining still work), over raw sockets. The model
+ * is stories15M with a chat template added (the messages' contents, one after another), so that both endpoints
+ * generate its long greedy story (217 tokens from "Once upon a time").
  */
 class WholeAnswerDisconnectTest {
 
@@ -37,7 +43,15 @@ class WholeAnswerDisconnectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ModelServer.start(new ModelServer.Options(TestModels.stories15MDf11(), MODEL, "cpu", null, 2, false,
+        Path model = TestModels.newFolder("stories15M-chat");
+        try (var files = Files.list(TestModels.stories15MDf11())) {
+            for (Path file : files.toList()) {
+                Files.createSymbolicLink(model.resolve(file.getFileName()), file);
+            }
+        }
+        Files.writeString(model.resolve("chat_template.jinja"),
+                "{% for message in messages %}{{ message['content'] }}{% endfor %}");
+        server = ModelServer.start(new ModelServer.Options(model, MODEL, "cpu", null, 2, false,
                 null, TestServers.CONTEXT, 8, 64, "127.0.0.1", 0, null, OpenAiServer.Limits.DEFAULT, 0),
                 new PrintStream(LOG, true, StandardCharsets.UTF_8));
     }
@@ -51,15 +65,18 @@ class WholeAnswerDisconnectTest {
 
     /**
      * The client sends a non-streaming request for as many tokens as the context holds and hangs up once its
-     * sequence runs: the sequence is cancelled (its KV cache freed) long before max_tokens, and the request is logged
-     * as 499. (Before the watch, such a sequence ran to its end: finish "length" or "stop", nothing cancelled.)
+     * sequence runs: the sequence is cancelled (its KV cache freed) rather than run to its end, and the request is
+     * logged as 499. (Before the watch, such a sequence ran its whole story: finish "stop", nothing cancelled.)
      */
-    @Test
-    void nonStreamingClientThatDisconnectsCancelsItsSequence() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/completions", "/v1/chat/completions"})
+    void nonStreamingClientThatDisconnectsCancelsItsSequence(String path) throws Exception {
         double cancelledBefore = metric("df11_sequences_finished_total{finish_reason=\"cancelled\"}");
-        double tokensBefore = metric("df11_generated_tokens_total");
+        String endpoint = path.contains("chat") ? " chat 499 " : " completions 499 ";
+        long loggedBefore = LOG.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(endpoint)).count();
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write(request("/v1/completions", completion(MAX_TOKENS)));
+            socket.getOutputStream().write(request(path, path.contains("chat") ? chat(MAX_TOKENS)
+                    : completion(MAX_TOKENS)));
             socket.getOutputStream().flush();
             waitFor(() -> server.scheduler().active() > 0);
         }
@@ -68,12 +85,11 @@ class WholeAnswerDisconnectTest {
         assertEquals(0, server.scheduler().kvBytesInUse());
         assertEquals(cancelledBefore + 1, metric("df11_sequences_finished_total{finish_reason=\"cancelled\"}"),
                 "the sequence was cancelled, not run to its end");
-        double generated = metric("df11_generated_tokens_total") - tokensBefore;
-        assertTrue(generated < MAX_TOKENS, generated + " tokens generated for a client that was gone");
-        waitFor(() -> LOG.toString(StandardCharsets.UTF_8).contains("finish=client disconnected"));
-        String line = LOG.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.contains("finish=client disconnected")).findFirst().orElseThrow();
-        assertTrue(line.contains(" completions 499 "), line);
+        waitFor(() -> LOG.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(endpoint)).count()
+                > loggedBefore);
+        String line = LOG.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains(endpoint))
+                .reduce((first, last) -> last).orElseThrow(() -> new AssertionError("no 499 line in " + LOG));
+        assertTrue(line.endsWith("finish=client disconnected (connection closed)"), line);
     }
 
     /**
@@ -105,9 +121,38 @@ class WholeAnswerDisconnectTest {
                 "a client that closes after its answers cancels nothing");
     }
 
+    /**
+     * Shutdown with a kept-alive connection whose answer is out (its watch still waits for the client's next request):
+     * the server stops, and the client sees its connection closed, not left open.
+     */
+    @Test
+    void shutdownClosesAnAnsweredConnectionThatWaitsForItsNextRequest() throws Exception {
+        ModelServer own = TestServers.start();
+        boolean closed = false;
+        try (Socket socket = new Socket("127.0.0.1", own.port())) {
+            socket.setSoTimeout((int) (WAIT_NANOS / 1_000_000));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            socket.getOutputStream().write(request("/v1/completions", completion(3)));
+            socket.getOutputStream().flush();
+            assertAnswer(readResponse(in), 3);
+            own.close();
+            closed = true;
+            assertEquals(-1, in.read(), "the connection was closed at shutdown");
+        } finally {
+            if (!closed) {
+                own.close();
+            }
+        }
+    }
+
     private static String completion(int maxTokens) {
         return "{\"model\": \"" + MODEL + "\", \"prompt\": \"Once upon a time\", \"max_tokens\": " + maxTokens
                 + ", \"temperature\": 0}";
+    }
+
+    private static String chat(int maxTokens) {
+        return "{\"model\": \"" + MODEL + "\", \"messages\": [{\"role\": \"user\", \"content\": "
+                + "\"Once upon a time\"}], \"max_tokens\": " + maxTokens + ", \"temperature\": 0}";
     }
 
     private static byte[] request(String path, String body) {
