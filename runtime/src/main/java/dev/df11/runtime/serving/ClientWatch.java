@@ -7,7 +7,9 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Notices that the client of a non-streaming request closed its connection while the answer is being generated, so
@@ -25,7 +27,9 @@ import java.util.concurrent.CountDownLatch;
  * reader must not be read by two threads at once: so the request's thread, after writing its answer, waits in
  * {@link #release} until that read has returned (the client's next request has started to arrive, or it closed the
  * connection) before giving the connection back to Helidon. That is the wait Helidon's connection loop would do for
- * the next request anyway. At shutdown {@link #close} ends it at once, and the connection is closed.
+ * the next request anyway, and like that wait it ends after the listener's idle-connection timeout (Helidon's idle
+ * sweep cannot end it: it interrupts only connections that wait in Helidon's own read). At shutdown {@link #close}
+ * ends it at once. Either way the connection is closed.
  *
  * <p>The connection reaches the handler through {@link #listener()}, an HTTP/1 receive listener that Helidon calls on
  * the connection's thread with the {@link ConnectionContext} just before routing the request on that same thread.
@@ -40,6 +44,8 @@ final class ClientWatch {
 
     /** The thread waiting in the read; null for {@link #NONE}. */
     private Thread reader;
+    /** How long an answered connection may wait for the client's next request: the listener's idle timeout. */
+    private Duration idleTimeout;
     /** Counted down when the watching read has returned, or the server is closing. */
     private final CountDownLatch over = new CountDownLatch(1);
     private volatile Runnable onGone;
@@ -80,6 +86,7 @@ final class ClientWatch {
         }
         ClientWatch watch = new ClientWatch();
         watch.onGone = onGone;
+        watch.idleTimeout = connection.listenerContext().config().idleConnectionTimeout();
         watch.reader = Thread.ofVirtual().name("df11-client-watch").unstarted(() -> watch.await(data));
         watch.reader.start();
         return watch;
@@ -108,9 +115,9 @@ final class ClientWatch {
      * Waits until the watching read has returned, so that the connection's reader is Helidon's alone again: until the
      * client sends its next request or closes the connection. Call on the request's thread before returning.
      *
-     * @throws CloseConnectionException when the wait was ended by {@link #close} or an interrupt (Helidon's own
-     *                                  shutdown) while the read still runs: the connection cannot be read again, and
-     *                                  Helidon closes it quietly on this exception
+     * @throws CloseConnectionException when the wait was ended by {@link #close}, an interrupt (Helidon's own
+     *                                  shutdown) or the idle timeout while the read still runs: the connection cannot
+     *                                  be read again, and Helidon closes it quietly on this exception
      */
     void release() {
         if (reader == null) {
@@ -118,14 +125,17 @@ final class ClientWatch {
         }
         released = true;
         try {
-            over.await();
+            if (!over.await(idleTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                closing = true;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closing = true;
         }
         // A thread seen terminated has published all it did (JLS 17.4.4): what it read is Helidon's to use.
         if (closing && reader.isAlive()) {
-            throw new CloseConnectionException("the server is shutting down: connection closed after its answer");
+            throw new CloseConnectionException("connection closed after its answer: idle for "
+                    + idleTimeout + ", or the server is shutting down");
         }
     }
 

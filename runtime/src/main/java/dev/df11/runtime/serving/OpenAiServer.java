@@ -189,11 +189,14 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void completions(ServerRequest req, ServerResponse res, boolean isChat) {
-        ClientWatch watch = ClientWatch.NONE;
+        // Set by answer once it watches the connection; read here even when answer throws, since a started watch
+        // must be released before the connection goes back to Helidon.
+        ClientWatch[] watched = {ClientWatch.NONE};
         inFlight.incrementAndGet();
         try {
-            watch = answer(req, res, isChat);
+            answer(req, res, isChat, watched);
         } finally {
+            ClientWatch watch = watched[0];
             inFlight.decrementAndGet();
             // The answer is out (or the client is gone); the connection goes back to Helidon once the watch's read
             // has returned. Not counted in flight: shutdown need not wait for a client's next request.
@@ -209,17 +212,16 @@ public final class OpenAiServer implements AutoCloseable {
                 }
             }
         }
-        if (watch.gone() && !res.isSent()) {
+        if (watched[0].gone() && !res.isSent()) {
             // Nothing was written, and nothing must be: Helidon would answer a handler that sent nothing with a 500.
             // This exception is Helidon's way for a handler to end a connection quietly.
             throw new CloseConnectionException("the client closed its connection before its answer was ready");
         }
     }
 
-    /** Answers a completion request; returns the watch on its connection, to release before the handler returns. */
-    private ClientWatch answer(ServerRequest req, ServerResponse res, boolean isChat) {
+    /** Answers a completion request; puts the watch on its connection, if it starts one, in {@code watched[0]}. */
+    private void answer(ServerRequest req, ServerResponse res, boolean isChat, ClientWatch[] watched) {
         long start = System.nanoTime();
-        ClientWatch watch = ClientWatch.NONE;
         String id = (isChat ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         String endpoint = isChat ? "chat" : "completions";
         try {
@@ -264,14 +266,14 @@ public final class OpenAiServer implements AutoCloseable {
             if (!request.stream()) {
                 // Nothing is written until the answer is done: watch the connection meanwhile, so that a client that
                 // goes away cancels its sequence (and frees its cache) now rather than at max_tokens.
-                watch = ClientWatch.start(req, () -> {
+                watched[0] = ClientWatch.start(req, () -> {
                     sequence.cancel();
                     exchange.clientGone();
                 });
             }
             Outcome outcome = request.stream()
                     ? stream(res, request, id, sequence, exchange)
-                    : whole(res, request, id, sequence, exchange, watch);
+                    : whole(res, request, id, sequence, exchange, watched[0]);
             logLine(id, endpoint, outcome.status, prompt.length, outcome.tokens, exchange.firstTokenNanos - start,
                     System.nanoTime() - start, outcome.finish, request.stream());
         } catch (ApiException e) {
@@ -282,7 +284,6 @@ public final class OpenAiServer implements AutoCloseable {
             sendError(res, new ApiException(500, "server_error", null, null, "internal error: " + e));
             logLine(id, endpoint, 500, 0, 0, -1, System.nanoTime() - start, "error: " + e, false);
         }
-        return watch;
     }
 
     private int[] promptIds(CompletionRequest request) {
