@@ -7,6 +7,7 @@ import dev.df11.runtime.tokenizer.StreamingDecoder;
 import dev.df11.runtime.tokenizer.Tokenizer;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -33,9 +34,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Each request's thread submits its sequence and then waits for the tokens the scheduler hands it, decodes them,
  * applies the stop sequences and writes the response; the scheduler's thread never touches a socket. A streaming
- * client that goes away is noticed at the next write, and its sequence is cancelled (its KV cache freed before the
- * next step). Bad requests get 400 with an OpenAI error body, a full queue 429 with {@code Retry-After}, a missing or
- * wrong bearer key (with {@code --api-key}) 401.
+ * client that goes away is noticed at the next write, a non-streaming one as soon as it closes its connection
+ * ({@link ClientWatch}); either way its sequence is cancelled (its KV cache freed before the next step). Bad requests
+ * get 400 with an OpenAI error body, a full queue 429 with {@code Retry-After}, a missing or wrong bearer key (with
+ * {@code --api-key}) 401.
  */
 public final class OpenAiServer implements AutoCloseable {
 
@@ -60,6 +62,8 @@ public final class OpenAiServer implements AutoCloseable {
     private volatile boolean shuttingDown;
     /** Completion requests being answered, so that shutdown lets their last events out before closing. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** Watches of answered connections waiting for their client's next request, to end at shutdown. */
+    private final java.util.Set<ClientWatch> releasing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final long DRAIN_NANOS = 10_000_000_000L;
 
     /**
@@ -91,6 +95,7 @@ public final class OpenAiServer implements AutoCloseable {
                 .addProtocol(Http1Config.builder()
                         .maxHeadersSize(limits.maxHeaderBytes())
                         .maxPrologueLength(limits.maxRequestLineBytes())
+                        .addReceiveListener(ClientWatch.listener())
                         .build())
                 .routing(this::routes)
                 .build()
@@ -127,6 +132,8 @@ public final class OpenAiServer implements AutoCloseable {
                 break;
             }
         }
+        // Answered connections waiting for their client's next request close now, not after Helidon's grace period.
+        releasing.forEach(ClientWatch::close);
         server.stop();
     }
 
@@ -182,15 +189,38 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void completions(ServerRequest req, ServerResponse res, boolean isChat) {
+        // Set by answer once it watches the connection; read here even when answer throws, since a started watch
+        // must be released before the connection goes back to Helidon.
+        ClientWatch[] watched = {ClientWatch.NONE};
         inFlight.incrementAndGet();
         try {
-            answer(req, res, isChat);
+            answer(req, res, isChat, watched);
         } finally {
+            ClientWatch watch = watched[0];
             inFlight.decrementAndGet();
+            // The answer is out (or the client is gone); the connection goes back to Helidon once the watch's read
+            // has returned. Not counted in flight: shutdown need not wait for a client's next request.
+            if (watch != ClientWatch.NONE) {
+                releasing.add(watch);
+                if (shuttingDown) {
+                    watch.close();
+                }
+                try {
+                    watch.release();
+                } finally {
+                    releasing.remove(watch);
+                }
+            }
+        }
+        if (watched[0].gone() && !res.isSent()) {
+            // Nothing was written, and nothing must be: Helidon would answer a handler that sent nothing with a 500.
+            // This exception is Helidon's way for a handler to end a connection quietly.
+            throw new CloseConnectionException("the client closed its connection before its answer was ready");
         }
     }
 
-    private void answer(ServerRequest req, ServerResponse res, boolean isChat) {
+    /** Answers a completion request; puts the watch on its connection, if it starts one, in {@code watched[0]}. */
+    private void answer(ServerRequest req, ServerResponse res, boolean isChat, ClientWatch[] watched) {
         long start = System.nanoTime();
         String id = (isChat ? "chatcmpl-" : "cmpl-") + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         String endpoint = isChat ? "chat" : "completions";
@@ -233,9 +263,17 @@ public final class OpenAiServer implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(isChat ? "messages" : "prompt", e.getMessage());
             }
+            if (!request.stream()) {
+                // Nothing is written until the answer is done: watch the connection meanwhile, so that a client that
+                // goes away cancels its sequence (and frees its cache) now rather than at max_tokens.
+                watched[0] = ClientWatch.start(req, () -> {
+                    sequence.cancel();
+                    exchange.clientGone();
+                });
+            }
             Outcome outcome = request.stream()
                     ? stream(res, request, id, sequence, exchange)
-                    : whole(res, request, id, sequence, exchange);
+                    : whole(res, request, id, sequence, exchange, watched[0]);
             logLine(id, endpoint, outcome.status, prompt.length, outcome.tokens, exchange.firstTokenNanos - start,
                     System.nanoTime() - start, outcome.finish, request.stream());
         } catch (ApiException e) {
@@ -312,6 +350,11 @@ public final class OpenAiServer implements AutoCloseable {
             events.add(new End(reason, error));
         }
 
+        /** Wakes the request's thread at once: its client is gone (the scheduler's own end comes later, unread). */
+        void clientGone() {
+            events.add(new End(FinishReason.CANCELLED, null));
+        }
+
         Object next() {
             try {
                 return events.take();
@@ -355,10 +398,15 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private Outcome whole(ServerResponse res, CompletionRequest request, String id, ServedSequence sequence,
-                          Exchange exchange) {
+                          Exchange exchange, ClientWatch watch) {
         StringBuilder text = new StringBuilder();
         int[] tokens = {0};
         String[] end = drive(sequence, exchange, request, text::append, tokens);
+        if (watch.gone()) {
+            // The client closed its connection: the sequence was cancelled; there is no one to write to.
+            sequence.cancel();
+            return new Outcome(499, tokens[0], "client disconnected (connection closed)");
+        }
         String finish = end[0];
         if (finish.equals(FinishReason.ERROR.wire())) {
             sendError(res, new ApiException(500, "server_error", null, null, "generation failed: " + end[1]));
