@@ -29,6 +29,8 @@ import java.util.concurrent.Future;
  */
 public final class SchedulerLoad {
 
+    /** The longest prompt {@link #prompt} makes. */
+    public static final int LONGEST_PROMPT = 9;
     /** Mismatches described in a result at most (the count is always complete). */
     private static final int EXAMPLES = 3;
 
@@ -36,7 +38,7 @@ public final class SchedulerLoad {
     private final int tokens;
     private final int vocabSize;
     /** Each recorded prompt's tokens when it ran alone; written by {@link #recordAlone} only, before any level. */
-    private final Map<List<Integer>, List<Integer>> alone = new HashMap<>();
+    private final Map<List<Integer>, List<Integer>> alone;
 
     /**
      * What one round (or a level: warm-up and timed round) measured.
@@ -94,6 +96,11 @@ public final class SchedulerLoad {
      * @param vocabSize the model's vocabulary size (more than 101: prompts use ids from 100 up)
      */
     public SchedulerLoad(BatchScheduler scheduler, int tokens, int vocabSize) {
+        this(scheduler, tokens, vocabSize, Map.of());
+    }
+
+    /** As the public constructor, with prompts' tokens alone given (tests: a reference that must not match). */
+    SchedulerLoad(BatchScheduler scheduler, int tokens, int vocabSize, Map<List<Integer>, List<Integer>> alone) {
         if (tokens < 1) {
             throw new IllegalArgumentException("tokens per request must be >= 1, got " + tokens);
         }
@@ -109,10 +116,8 @@ public final class SchedulerLoad {
         this.scheduler = scheduler;
         this.tokens = tokens;
         this.vocabSize = vocabSize;
+        this.alone = new HashMap<>(alone);
     }
-
-    /** The longest prompt {@link #prompt} makes. */
-    public static final int LONGEST_PROMPT = 9;
 
     /**
      * Client {@code client}'s request {@code request}: token 1 then 1 to 8 ids from 100 up, fixed for a given
@@ -149,6 +154,11 @@ public final class SchedulerLoad {
             }
         }
         return distinct.size();
+    }
+
+    /** The tokens {@code prompt} generated alone, or null when {@link #recordAlone} did not run it. */
+    List<Integer> tokensAlone(int[] prompt) {
+        return alone.get(key(prompt));
     }
 
     /** One level: an untimed warm-up round of one request per client, then the timed round. */
