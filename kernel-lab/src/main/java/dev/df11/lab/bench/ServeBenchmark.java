@@ -270,6 +270,7 @@ public final class ServeBenchmark implements Callable<Integer> {
         node.put("total_bytes", tornado.deviceBytes());
         node.put("weights_bytes", weights);
         node.put("decode_buffer_bytes", decode);
+        node.put("fused_index_bytes", tornado.fusedIndexBytes());
         node.put("kv_cache_bytes", kv);
         node.put("kv_slots", tornado.maxSequences());
         node.put("activations_bytes", activations);
