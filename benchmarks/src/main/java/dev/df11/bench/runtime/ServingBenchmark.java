@@ -15,7 +15,7 @@ import java.util.Locale;
  * tokens); it reports aggregate generated tokens/s over the wall time, time to first token (submit to first token)
  * and per-token latency (the gaps between a sequence's tokens): median, p90, p99. One untimed round at each
  * concurrency first. Before the levels, each distinct prompt runs alone (untimed, at most {@code check-prompts} of
- * them, default all) and every later request of it must generate the same tokens (batch invariance): a mismatch
+ * them, default {@link SchedulerLoad#DEFAULT_CHECK_PROMPTS}) and every later request of it must generate the same tokens (batch invariance): a mismatch
  * is reported and the exit code is 2. The load generator is {@link SchedulerLoad}, shared with the kernel lab's
  * {@code serve-bench} (TornadoVM devices). Run by {@code scripts/bench-serving.sh}, or:
  * {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
@@ -35,7 +35,7 @@ public final class ServingBenchmark {
         int requests = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
         int context = args.length > 5 ? Integer.parseInt(args[5]) : 256;
-        int checkPrompts = args.length > 6 ? Integer.parseInt(args[6]) : Integer.MAX_VALUE;
+        int checkPrompts = args.length > 6 ? Integer.parseInt(args[6]) : SchedulerLoad.DEFAULT_CHECK_PROMPTS;
         int maxBatch = Arrays.stream(levels).max().orElse(1);
         Path scratch = Files.createTempDirectory("df11-serving-bench");
         System.out.printf(Locale.ROOT, "serving benchmark: %d tokens per request, %d requests per client, %d threads,"

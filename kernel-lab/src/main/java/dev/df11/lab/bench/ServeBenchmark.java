@@ -89,9 +89,11 @@ public final class ServeBenchmark implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int context;
 
-    @Option(names = "--check-prompts", description = "Distinct prompts run alone before the levels for the"
-            + " batch-invariance check (default: all the levels send, one per client and request; 0 checks none).")
-    Integer checkPrompts;
+    @Option(names = "--check-prompts", defaultValue = "" + SchedulerLoad.DEFAULT_CHECK_PROMPTS,
+            description = "Distinct prompts run alone before the levels for the batch-invariance check, client 0's"
+                    + " first (default: ${DEFAULT-VALUE}; with 2 requests, every prompt of clients 0 to 3, whom every"
+                    + " level from 4 up has; 0 checks none). Each costs one generation at batch 1.")
+    int checkPrompts;
 
     @Option(names = "--threads", description = "Host threads for writing, compressing and opening the models"
             + " (default: all).")
@@ -114,7 +116,6 @@ public final class ServeBenchmark implements Callable<Integer> {
         checkOptions();
         int hostThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         int maxBatch = concurrency.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        int checks = checkPrompts != null ? checkPrompts : Integer.MAX_VALUE;
         BenchModels models = bf16 != null ? new BenchModels(bf16, df11)
                 : BenchModels.synthetic(shape, workDir, hostThreads, System.err);
 
@@ -135,6 +136,7 @@ public final class ServeBenchmark implements Callable<Integer> {
         report.put("context", context);
         report.put("max_batch", maxBatch);
         report.put("host_threads", hostThreads);
+        report.put("check_prompts", checkPrompts);
         ArrayNode results = report.putArray("modes");
 
         System.out.printf(Locale.ROOT, "serve-bench: %d tokens per request, %d requests per client, context %d,"
@@ -148,7 +150,7 @@ public final class ServeBenchmark implements Callable<Integer> {
             Path dir = mode.equals("bf16") ? models.bf16() : models.df11();
             System.err.printf("%s: loading %s, compiling, running the prompts alone ...%n", mode, dir);
             ObjectNode node = results.addObject();
-            mismatches += runMode(mode, dir, maxBatch, hostThreads, checks, node, table, notes, report);
+            mismatches += runMode(mode, dir, maxBatch, hostThreads, checkPrompts, node, table, notes, report);
         }
         report.put("batch_invariant", mismatches == 0);
         System.out.println(SchedulerLoad.tableHeader());
@@ -204,7 +206,7 @@ public final class ServeBenchmark implements Callable<Integer> {
                     + SchedulerLoad.LONGEST_PROMPT + " tokens and --tokens " + tokens + ": give at least "
                     + (SchedulerLoad.LONGEST_PROMPT + tokens));
         }
-        if (checkPrompts != null && checkPrompts < 0) {
+        if (checkPrompts < 0) {
             throw new IllegalArgumentException("--check-prompts must be 0 or more");
         }
         if (threads != null && threads < 1) {

@@ -29,6 +29,12 @@ import java.util.concurrent.Future;
  */
 public final class SchedulerLoad {
 
+    /**
+     * Prompts run alone for the check unless a benchmark is told otherwise: with two requests per client, every prompt
+     * of clients 0 to 3, whom every level from 4 up has (beside 60 other clients at concurrency 64), for the cost of 8
+     * single-sequence generations (all 128 prompts of the default run would take minutes at batch 1 on an 8B model).
+     */
+    public static final int DEFAULT_CHECK_PROMPTS = 8;
     /** The longest prompt {@link #prompt} makes. */
     public static final int LONGEST_PROMPT = 9;
     /** Mismatches described in a result at most (the count is always complete). */
