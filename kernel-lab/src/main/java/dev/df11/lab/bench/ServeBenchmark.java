@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +34,8 @@ import java.util.concurrent.Callable;
  * once (untimed: it also compiles the kernels), then per concurrency an untimed warm-up round and the timed round.
  * Reports aggregate tokens/s, time to first token and per-token latency (median, p90, p99), the device memory the
  * backend accounts (weights, decode buffer, KV cache, activations), and the batch-invariance check: every request
- * must generate the tokens its prompt generated alone (exit code 2 when one does not). Prints a markdown table and
- * writes JSON.
+ * must generate the tokens its prompt generated alone (exit code 2 when one does not). Prints a markdown table (a
+ * row as each level finishes) and writes JSON after each mode ({@code "complete": false} until the last is done).
  *
  * <pre>
  * bin/serve-bench --shape llama-3.1-8b --concurrency 1,4,16,64 --out results/serve.json
@@ -142,25 +143,23 @@ public final class ServeBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "serve-bench: %d tokens per request, %d requests per client, context %d,"
                 + " max batch %d, device %s, decode mode %s%n", tokens, requests, context, maxBatch,
                 device == null ? "default" : device, report.get("decode_mode").asText());
-        List<String> table = new ArrayList<>();
+        System.out.println(SchedulerLoad.tableHeader());
         List<String> notes = new ArrayList<>();
         int mismatches = 0;
+        report.put("complete", false);
         for (String id : modes) {
             String mode = id.trim();
             Path dir = mode.equals("bf16") ? models.bf16() : models.df11();
             System.err.printf("%s: loading %s, compiling, running the prompts alone ...%n", mode, dir);
             ObjectNode node = results.addObject();
-            mismatches += runMode(mode, dir, maxBatch, hostThreads, checkPrompts, node, table, notes, report);
+            mismatches += runMode(mode, dir, maxBatch, hostThreads, checkPrompts, node, notes, report);
+            write(json, report);   // a later mode that fails leaves the finished ones on disk, marked incomplete
         }
         report.put("batch_invariant", mismatches == 0);
-        System.out.println(SchedulerLoad.tableHeader());
-        table.forEach(System.out::println);
+        report.put("complete", true);
         notes.forEach(System.out::println);
+        write(json, report);
         if (out != null) {
-            if (out.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-            }
-            json.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), report);
             System.out.println("wrote " + out);
         }
         if (mismatches > 0) {
@@ -168,6 +167,16 @@ public final class ServeBenchmark implements Callable<Integer> {
             return 2;
         }
         return 0;
+    }
+
+    private void write(ObjectMapper json, ObjectNode report) throws IOException {
+        if (out == null) {
+            return;
+        }
+        if (out.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), report);
     }
 
     /** Refuses bad options before anything is written or loaded, naming the option. */
@@ -216,7 +225,7 @@ public final class ServeBenchmark implements Callable<Integer> {
 
     /** Loads one folder, runs the levels into {@code node}; returns the requests that broke batch invariance. */
     private int runMode(String mode, Path dir, int maxBatch, int hostThreads, int checks, ObjectNode node,
-            List<String> table, List<String> notes, ObjectNode report) throws Exception {
+            List<String> notes, ObjectNode report) throws Exception {
         node.put("mode", mode);
         node.put("model", dir.toString());
         long loadStart = System.nanoTime();
@@ -248,7 +257,8 @@ public final class ServeBenchmark implements Callable<Integer> {
             for (int c : concurrency) {
                 System.err.printf("%s: concurrency %d ...%n", mode, c);
                 SchedulerLoad.Result r = load.level(c, requests);
-                table.add(SchedulerLoad.tableRow(dir.getFileName().toString(), r));
+                System.out.println(SchedulerLoad.tableRow(dir.getFileName().toString(), r));
+                System.out.flush();
                 levels.add(toJson(r, node));
                 checked += r.checked();
                 mismatches += r.mismatches();

@@ -43,6 +43,7 @@ class ServeBenchmarkTest {
         assertEquals("tiny", report.get("shape").asText());
         assertEquals("exact", report.get("decode_mode").asText());
         assertTrue(report.get("batch_invariant").asBoolean());
+        assertTrue(report.get("complete").asBoolean());
         assertEquals(2, report.get("modes").size());
         for (JsonNode mode : report.get("modes")) {
             assertEquals(2, mode.get("scheduler_max_batch").asInt(), mode.toString());
