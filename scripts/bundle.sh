@@ -136,8 +136,16 @@ cat > "$out/bin/context-bench" <<'LAUNCHER'
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.ContextBenchmark exec "$here/df11" "$@"
 LAUNCHER
+cat > "$out/bin/serve-bench" <<'LAUNCHER'
+#!/usr/bin/env bash
+# The serving benchmark (dev.df11.lab.bench.ServeBenchmark, from the kernel lab): df11 serve's continuous batching on
+# the device at several concurrencies, BF16 and DF11 side by side, with a batch-invariance check; --help lists its
+# options.
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.ServeBenchmark exec "$here/df11" "$@"
+LAUNCHER
 chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench" "$out/bin/matvec-bench" \
-  "$out/bin/context-bench"
+  "$out/bin/context-bench" "$out/bin/serve-bench"
 
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)" >&2

@@ -1,25 +1,12 @@
 package dev.df11.bench.runtime;
 
-import dev.df11.runtime.cpu.CpuBackend;
-import dev.df11.runtime.inference.ForwardPass;
-import dev.df11.runtime.inference.GenerationSettings;
-import dev.df11.runtime.serving.BatchScheduler;
-import dev.df11.runtime.serving.FinishReason;
-import dev.df11.runtime.serving.SequenceListener;
-import dev.df11.runtime.weights.WeightStore;
-import dev.df11.runtime.weights.WeightStores;
+import dev.df11.runtime.serving.SchedulerLoad;
+import dev.df11.runtime.serving.ServingEngine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The serving benchmark (not a JMH suite): drives the continuous-batching scheduler of {@code df11 serve} directly
@@ -27,10 +14,13 @@ import java.util.concurrent.Future;
  * clients each send {@code requests} greedy requests back to back ({@code tokens} tokens each, prompts of 2 to 9
  * tokens); it reports aggregate generated tokens/s over the wall time, time to first token (submit to first token)
  * and per-token latency (the gaps between a sequence's tokens): median, p90, p99. One untimed round at each
- * concurrency first. Run by {@code scripts/bench-serving.sh}, or:
+ * concurrency first. Before the levels, each distinct prompt runs alone (untimed, at most {@code check-prompts} of
+ * them, default {@link SchedulerLoad#DEFAULT_CHECK_PROMPTS}) and every later request of it must generate the same tokens (batch invariance): a mismatch
+ * is reported and the exit code is 2. The load generator is {@link SchedulerLoad}, shared with the kernel lab's
+ * {@code serve-bench} (TornadoVM devices). Run by {@code scripts/bench-serving.sh}, or:
  * {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
- * dev.df11.bench.runtime.ServingBenchmark [models] [concurrencies] [tokens] [requests] [threads] [context]}
- * with models such as {@code stories15M-bf16,stories15M-df11} or model folder paths.
+ * dev.df11.bench.runtime.ServingBenchmark [models] [concurrencies] [tokens] [requests] [threads] [context]
+ * [check-prompts]} with models such as {@code stories15M-bf16,stories15M-df11} or model folder paths.
  */
 public final class ServingBenchmark {
 
@@ -45,108 +35,46 @@ public final class ServingBenchmark {
         int requests = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
         int context = args.length > 5 ? Integer.parseInt(args[5]) : 256;
+        int checkPrompts = args.length > 6 ? Integer.parseInt(args[6]) : SchedulerLoad.DEFAULT_CHECK_PROMPTS;
         int maxBatch = Arrays.stream(levels).max().orElse(1);
         Path scratch = Files.createTempDirectory("df11-serving-bench");
         System.out.printf(Locale.ROOT, "serving benchmark: %d tokens per request, %d requests per client, %d threads,"
                 + " context %d, max batch %d%n", tokens, requests, threads, context, maxBatch);
-        System.out.println("| model | concurrency | tokens/s (aggregate) | TTFT median / p90 / p99 (ms) "
-                + "| per-token latency median / p90 / p99 (ms) | requests | wall (s) |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println(SchedulerLoad.tableHeader());
+        int mismatches = 0;
+        StringBuilder checks = new StringBuilder();
         try {
             for (String name : models) {
                 Path dir = BenchModels.resolve(name, scratch);
-                try (WeightStore weights = WeightStores.open(dir, new WeightStores.Df11Options(threads));
-                     ForwardPass forward = new ForwardPass(new CpuBackend(threads), weights, context,
-                             Math.max(64, maxBatch));
-                     BatchScheduler scheduler = new BatchScheduler(weights, forward.backend(), forward, context,
-                             maxBatch, 1 << 16, Long.MAX_VALUE)) {
+                try (ServingEngine engine = ServingEngine.open(new ServingEngine.Options(dir, "cpu", null, threads,
+                        false, null, context, maxBatch, 1 << 16, Long.MAX_VALUE))) {
+                    SchedulerLoad load = new SchedulerLoad(engine.scheduler(), tokens,
+                            engine.forward().weights().config().vocabSize());
+                    int recorded = load.recordAlone(maxBatch, requests, checkPrompts);
+                    int checked = 0;
+                    int differ = 0;
+                    StringBuilder examples = new StringBuilder();
                     for (int c : levels) {
-                        run(scheduler, c, tokens, 1);    // warm-up, untimed
-                        Result r = run(scheduler, c, tokens, requests);
-                        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %s | %s | %d | %.2f |%n", name, c,
-                                r.tokensPerSecond(), percentiles(r.ttft), percentiles(r.gaps), r.requests,
-                                r.wallNanos / 1e9);
+                        SchedulerLoad.Result r = load.level(c, requests);
+                        System.out.println(SchedulerLoad.tableRow(name, r));
                         System.out.flush();
+                        checked += r.checked();
+                        differ += r.mismatches();
+                        r.examples().forEach(e -> examples.append("  ").append(e).append('\n'));
                     }
+                    mismatches += differ;
+                    checks.append(String.format(Locale.ROOT, "batch invariance, %s: %d prompts run alone first;"
+                            + " %d requests compared, %d differ%n", name, recorded, checked, differ))
+                            .append(examples);
                 }
             }
         } finally {
             BenchModels.deleteRecursively(scratch);
         }
-    }
-
-    private record Result(long tokens, long wallNanos, int requests, List<Long> ttft, List<Long> gaps) {
-        double tokensPerSecond() {
-            return tokens * 1e9 / wallNanos;
+        System.out.print(checks);
+        if (mismatches > 0) {
+            System.out.println("FAILED: " + mismatches + " requests generated other tokens than their prompt alone");
+            System.exit(2);
         }
-    }
-
-    private static Result run(BatchScheduler scheduler, int clients, int tokens, int requests) throws Exception {
-        List<Long> ttft = Collections.synchronizedList(new ArrayList<>());
-        List<Long> gaps = Collections.synchronizedList(new ArrayList<>());
-        long[] total = {0};
-        long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> all = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                all.add(pool.submit(() -> {
-                    for (int r = 0; r < requests; r++) {
-                        int[] prompt = new int[2 + (client + r) % 8];
-                        prompt[0] = 1;
-                        for (int i = 1; i < prompt.length; i++) {
-                            prompt[i] = 100 + 37 * (client * 7 + r * 3 + i) % 5000;
-                        }
-                        long submitted = System.nanoTime();
-                        long[] last = {0};
-                        int[] count = {0};
-                        CompletableFuture<FinishReason> done = new CompletableFuture<>();
-                        scheduler.submit(prompt, GenerationSettings.greedy(tokens), new SequenceListener() {
-                            @Override
-                            public void onToken(int token) {
-                                long now = System.nanoTime();
-                                if (last[0] == 0) {
-                                    ttft.add(now - submitted);
-                                } else {
-                                    gaps.add(now - last[0]);
-                                }
-                                last[0] = now;
-                                count[0]++;
-                            }
-
-                            @Override
-                            public void onEnd(FinishReason reason, Throwable error) {
-                                done.complete(reason);
-                            }
-                        });
-                        FinishReason reason = done.get();
-                        if (reason != FinishReason.LENGTH && reason != FinishReason.STOP) {
-                            throw new IllegalStateException("a request ended with " + reason);
-                        }
-                        synchronized (total) {
-                            total[0] += count[0];
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : all) {
-                f.get();
-            }
-        }
-        return new Result(total[0], System.nanoTime() - start, clients * requests, ttft, gaps);
-    }
-
-    private static String percentiles(List<Long> nanos) {
-        if (nanos.isEmpty()) {
-            return "-";
-        }
-        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-        return String.format(Locale.ROOT, "%.1f / %.1f / %.1f", at(sorted, 0.5), at(sorted, 0.9), at(sorted, 0.99));
-    }
-
-    private static double at(long[] sorted, double q) {
-        int i = (int) Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)));
-        return sorted[i] / 1e6;
     }
 }

@@ -1,17 +1,12 @@
 package dev.df11.runtime.serving;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.df11.runtime.backend.Backend;
-import dev.df11.runtime.backend.SequenceBatching;
 import dev.df11.runtime.chat.ChatMessage;
 import dev.df11.runtime.chat.ChatTemplate;
 import dev.df11.runtime.chat.GenerationDefaults;
-import dev.df11.runtime.inference.Backends;
 import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.tokenizer.Tokenizer;
 import dev.df11.runtime.tokenizer.Tokenizers;
-import dev.df11.runtime.weights.WeightStore;
-import dev.df11.runtime.weights.WeightStores;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,16 +18,11 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * A model folder served over HTTP: opens the weights and tokenizer, loads the backend, computes the KV cache budget,
- * and starts the {@link BatchScheduler} and the {@link OpenAiServer}. What {@code df11 serve} runs, and what the
+ * A model folder served over HTTP: loads the tokenizer and a {@link ServingEngine} (weights, backend, KV cache budget,
+ * {@link BatchScheduler}) and starts the {@link OpenAiServer} on it. What {@code df11 serve} runs, and what the
  * integration tests start on loopback.
  */
 public final class ModelServer implements AutoCloseable {
-
-    /** Rows of one step at least (prompt chunks fill what decoding sequences leave). */
-    static final int MIN_STEP_ROWS = 64;
-    /** Share of the heap left after loading that running sequences' KV caches may take. */
-    static final double KV_HEAP_SHARE = 0.5;
 
     /**
      * @param kvBudgetBytes KV cache budget, or 0 to compute it: at most {@code maxBatch} full-context caches, within
@@ -65,68 +55,18 @@ public final class ModelServer implements AutoCloseable {
         GenerationDefaults defaults = GenerationDefaults.load(o.model());
         Set<Integer> stopTokenIds = new LinkedHashSet<>(defaults.eosTokenIds());
         Arrays.stream(tokenizer.eosIds()).forEach(stopTokenIds::add);
-        WeightStore weights = WeightStores.open(o.model(), new WeightStores.Df11Options(o.threads()));
-        ForwardPass forward;
-        try {
-            Backend backend = Backends.create(o.backend(), o.threads(), o.device(), o.prefetch(), o.decodeMode());
-            if (backend instanceof SequenceBatching batching) {
-                batching.reserveSequences(o.maxBatch());
-            }
-            int rows = backend instanceof SequenceBatching ? Math.max(o.maxBatch(), MIN_STEP_ROWS)
-                    : Math.min(MIN_STEP_ROWS, o.context());
-            forward = new ForwardPass(backend, weights, o.context(), rows);
-        } catch (RuntimeException | Error e) {
-            weights.close();
-            throw e;
-        }
-        BatchScheduler scheduler;
-        String summary;
-        try {
-            Backend backend = forward.backend();
-            long budget = o.kvBudgetBytes();
-            if (backend instanceof SequenceBatching batching) {
-                long full = batching.sequenceCacheBytes(o.context());
-                boolean slots = batching.maxSequences() != Integer.MAX_VALUE;
-                if (budget == 0 && slots) {
-                    // Fixed slots were allocated (on the device) at load: the budget is what they hold.
-                    budget = batching.maxSequences() * full;
-                } else if (budget == 0) {
-                    System.gc();
-                    Runtime rt = Runtime.getRuntime();
-                    long headroom = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-                    budget = Math.min((long) o.maxBatch() * full, (long) (headroom * KV_HEAP_SHARE));
-                }
-                if (budget < full) {
-                    throw new IllegalArgumentException("the KV cache of one sequence of the whole context ("
-                            + o.context() + " tokens) takes " + full + " bytes, more than the budget of " + budget
-                            + " bytes (half the heap left after loading): give a smaller --context, or more heap "
-                            + "(DF11_HEAP=16g scripts/df11 serve ...)");
-                }
-                summary = String.format("KV cache budget: %.1f MiB = %.1f sequences of the full context (%d tokens, "
-                                + "%.1f KiB per token); up to %d sequences per step (--max-batch), %d rows per step",
-                        budget / 1048576.0, (double) budget / full, o.context(),
-                        full / (double) o.context() / 1024.0, o.maxBatch(), batching.maxRows())
-                        + (slots ? String.format("; backend %s holds %d sequence slots%s", backend.name(),
-                        batching.maxSequences(), batching.maxSequences() < o.maxBatch()
-                                ? " (fewer than --max-batch: no more fit its memory)" : "") : "");
-            } else {
-                budget = Long.MAX_VALUE;
-                summary = "backend " + backend.name() + " holds one KV cache: sequences are served one after another"
-                        + " (batch size 1; --max-batch does not apply)";
-            }
-            scheduler = new BatchScheduler(weights, backend, forward, o.context(), o.maxBatch(), o.maxQueue(),
-                    budget);
-        } catch (RuntimeException | Error e) {
-            forward.close();
-            throw e;
-        }
+        ServingEngine engine = ServingEngine.open(new ServingEngine.Options(o.model(), o.backend(), o.device(),
+                o.threads(), o.prefetch(), o.decodeMode(), o.context(), o.maxBatch(), o.maxQueue(),
+                o.kvBudgetBytes()));
+        BatchScheduler scheduler = engine.scheduler();
+        ForwardPass forward = engine.forward();
+        String summary = engine.summary();
         OpenAiServer server;
         try {
             server = new OpenAiServer(scheduler, tokenizer, o.modelId(), chat, SamplingDefaults.of(defaults),
                     stopTokenIds, o.apiKey(), o.host(), o.port(), o.limits(), log);
         } catch (RuntimeException | Error e) {
-            scheduler.close();
-            forward.close();
+            engine.close();
             throw e;
         }
         return new ModelServer(scheduler, server, forward, summary + (chat == null ? "; no chat template ("
