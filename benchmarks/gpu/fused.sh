@@ -9,6 +9,8 @@
 #                  NVIDIA OpenCL (0:0): the fused kernel is refused on PTX (TornadoVM 5.2 compiles it wrongly there)
 #         mvbatch  matvec-bench on SHAPE's matrices on PTX (1:0), planes kernel only, batches 1, 4, 16, 64
 #         genptx   generate-bench on SHAPE on PTX (1:0): bf16-device and df11-device (exact), batch 1
+#         serve    serve-bench on SHAPE on PTX (1:0): BF16 and DF11 (exact) at concurrency 1, 4, 16, 64, SERVE_REQUESTS
+#                  (default 1) timed requests of 64 tokens per client
 #         peer     the PyTorch/cuBLAS BF16 step on SHAPE (torch_step_peer.py)
 #         peerbatch  the same at batches of 1, 16 and 64 sequences (tokens/s = batch x steps/s)
 #         offload  the PyTorch pinned-memory offload baseline on SHAPE (torch_offload_peer.py)
@@ -55,6 +57,11 @@ for w in "${what[@]}"; do
           > "$out/torch-step-$shape-b$b.log" 2>&1
         tail -2 "$out/torch-step-$shape-b$b.log"
       done;;
+    serve)
+      (cd "$out" && "$bundle/bin/serve-bench" --shape "$shape" --work-dir "$work" --device 1:0 \
+        --concurrency 1,4,16,64 --tokens 64 --requests ${SERVE_REQUESTS:-1} --out "$out/serve-$shape.json") \
+        > "$out/serve-$shape.log" 2>&1
+      grep -vE "^WARNING" "$out/serve-$shape.log" | tail -30;;
     gen)
       (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 0:0 \
         --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \

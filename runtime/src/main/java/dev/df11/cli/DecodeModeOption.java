@@ -5,9 +5,10 @@ import picocli.CommandLine.Option;
 /** {@code --decode-mode}: how a backend that decodes DF11 on its device does it (the TornadoVM backend). */
 public final class DecodeModeOption {
 
-    @Option(names = "--decode-mode", paramLabel = "fused|exact", description = "--backend tornado: decode DF11"
-            + " exponents inside the matrix-vector kernels (fused, the default) or each block's into a buffer first"
-            + " (exact, the two-phase path); the logits are the same bit for bit.")
+    @Option(names = "--decode-mode", paramLabel = "exact|fused", description = "--backend tornado: decode each DF11"
+            + " block's exponents into a buffer first (exact, the two-phase path; the default) or inside the"
+            + " matrix-vector kernels (fused: no decode buffer; OpenCL devices only, TornadoVM 5.2's PTX backend"
+            + " compiles it wrongly); the logits are the same bit for bit.")
     String value;
 
     /** The mode asked for, or null for the backend's default. */
