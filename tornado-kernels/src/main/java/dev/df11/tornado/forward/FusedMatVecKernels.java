@@ -156,14 +156,10 @@ public final class FusedMatVecKernels {
                 float w20 = Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]);
                 float w30 = Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]);
                 int xq0 = 4 * k;
-                sum0 += w00 * x.get(xBase0 + xq0) + w10 * x.get(xBase0 + xq0 + 1) + w20 * x.get(xBase0 + xq0 + 2)
-                        + w30 * x.get(xBase0 + xq0 + 3);
-                sum1 += w00 * x.get(xBase1 + xq0) + w10 * x.get(xBase1 + xq0 + 1) + w20 * x.get(xBase1 + xq0 + 2)
-                        + w30 * x.get(xBase1 + xq0 + 3);
-                sum2 += w00 * x.get(xBase2 + xq0) + w10 * x.get(xBase2 + xq0 + 1) + w20 * x.get(xBase2 + xq0 + 2)
-                        + w30 * x.get(xBase2 + xq0 + 3);
-                sum3 += w00 * x.get(xBase3 + xq0) + w10 * x.get(xBase3 + xq0 + 1) + w20 * x.get(xBase3 + xq0 + 2)
-                        + w30 * x.get(xBase3 + xq0 + 3);
+                sum0 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase0 + xq0);
+                sum1 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase1 + xq0);
+                sum2 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase2 + xq0);
+                sum3 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase3 + xq0);
                 int e1 = stage[stageRow + k + width];
                 int s1 = signMantissa.get(base + k + width);
                 int a1 = e1 & 0xFF;
@@ -179,14 +175,10 @@ public final class FusedMatVecKernels {
                 float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
                 float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
                 int xq1 = 4 * (k + width);
-                sum0 += w01 * x.get(xBase0 + xq1) + w11 * x.get(xBase0 + xq1 + 1) + w21 * x.get(xBase0 + xq1 + 2)
-                        + w31 * x.get(xBase0 + xq1 + 3);
-                sum1 += w01 * x.get(xBase1 + xq1) + w11 * x.get(xBase1 + xq1 + 1) + w21 * x.get(xBase1 + xq1 + 2)
-                        + w31 * x.get(xBase1 + xq1 + 3);
-                sum2 += w01 * x.get(xBase2 + xq1) + w11 * x.get(xBase2 + xq1 + 1) + w21 * x.get(xBase2 + xq1 + 2)
-                        + w31 * x.get(xBase2 + xq1 + 3);
-                sum3 += w01 * x.get(xBase3 + xq1) + w11 * x.get(xBase3 + xq1 + 1) + w21 * x.get(xBase3 + xq1 + 2)
-                        + w31 * x.get(xBase3 + xq1 + 3);
+                sum0 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase0 + xq1);
+                sum1 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase1 + xq1);
+                sum2 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase2 + xq1);
+                sum3 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase3 + xq1);
                 int e2 = stage[stageRow + k + 2 * width];
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int a2 = e2 & 0xFF;
@@ -202,14 +194,10 @@ public final class FusedMatVecKernels {
                 float w22 = Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]);
                 float w32 = Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]);
                 int xq2 = 4 * (k + 2 * width);
-                sum0 += w02 * x.get(xBase0 + xq2) + w12 * x.get(xBase0 + xq2 + 1) + w22 * x.get(xBase0 + xq2 + 2)
-                        + w32 * x.get(xBase0 + xq2 + 3);
-                sum1 += w02 * x.get(xBase1 + xq2) + w12 * x.get(xBase1 + xq2 + 1) + w22 * x.get(xBase1 + xq2 + 2)
-                        + w32 * x.get(xBase1 + xq2 + 3);
-                sum2 += w02 * x.get(xBase2 + xq2) + w12 * x.get(xBase2 + xq2 + 1) + w22 * x.get(xBase2 + xq2 + 2)
-                        + w32 * x.get(xBase2 + xq2 + 3);
-                sum3 += w02 * x.get(xBase3 + xq2) + w12 * x.get(xBase3 + xq2 + 1) + w22 * x.get(xBase3 + xq2 + 2)
-                        + w32 * x.get(xBase3 + xq2 + 3);
+                sum0 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase0 + xq2);
+                sum1 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase1 + xq2);
+                sum2 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase2 + xq2);
+                sum3 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase3 + xq2);
                 int e3 = stage[stageRow + k + 3 * width];
                 int s3 = signMantissa.get(base + k + 3 * width);
                 int a3 = e3 & 0xFF;
@@ -225,14 +213,10 @@ public final class FusedMatVecKernels {
                 float w23 = Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]);
                 float w33 = Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]);
                 int xq3 = 4 * (k + 3 * width);
-                sum0 += w03 * x.get(xBase0 + xq3) + w13 * x.get(xBase0 + xq3 + 1) + w23 * x.get(xBase0 + xq3 + 2)
-                        + w33 * x.get(xBase0 + xq3 + 3);
-                sum1 += w03 * x.get(xBase1 + xq3) + w13 * x.get(xBase1 + xq3 + 1) + w23 * x.get(xBase1 + xq3 + 2)
-                        + w33 * x.get(xBase1 + xq3 + 3);
-                sum2 += w03 * x.get(xBase2 + xq3) + w13 * x.get(xBase2 + xq3 + 1) + w23 * x.get(xBase2 + xq3 + 2)
-                        + w33 * x.get(xBase2 + xq3 + 3);
-                sum3 += w03 * x.get(xBase3 + xq3) + w13 * x.get(xBase3 + xq3 + 1) + w23 * x.get(xBase3 + xq3 + 2)
-                        + w33 * x.get(xBase3 + xq3 + 3);
+                sum0 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase0 + xq3);
+                sum1 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase1 + xq3);
+                sum2 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase2 + xq3);
+                sum3 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase3 + xq3);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
@@ -250,14 +234,10 @@ public final class FusedMatVecKernels {
                 float w2 = Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]);
                 float w3 = Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]);
                 int xq = 4 * k;
-                sum0 += w0 * x.get(xBase0 + xq) + w1 * x.get(xBase0 + xq + 1) + w2 * x.get(xBase0 + xq + 2)
-                        + w3 * x.get(xBase0 + xq + 3);
-                sum1 += w0 * x.get(xBase1 + xq) + w1 * x.get(xBase1 + xq + 1) + w2 * x.get(xBase1 + xq + 2)
-                        + w3 * x.get(xBase1 + xq + 3);
-                sum2 += w0 * x.get(xBase2 + xq) + w1 * x.get(xBase2 + xq + 1) + w2 * x.get(xBase2 + xq + 2)
-                        + w3 * x.get(xBase2 + xq + 3);
-                sum3 += w0 * x.get(xBase3 + xq) + w1 * x.get(xBase3 + xq + 1) + w2 * x.get(xBase3 + xq + 2)
-                        + w3 * x.get(xBase3 + xq + 3);
+                sum0 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase0 + xq);
+                sum1 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase1 + xq);
+                sum2 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase2 + xq);
+                sum3 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase3 + xq);
             }
             partial[lane] = sum0;
             partial[lane1] = sum1;
@@ -322,10 +302,10 @@ public final class FusedMatVecKernels {
                 int q0 = s0 >> 8 & 0xFF;
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
-                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + 1)
-                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2)
-                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3);
+                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                        Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
+                        Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
+                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -334,10 +314,10 @@ public final class FusedMatVecKernels {
                 int q1 = s1 >> 8 & 0xFF;
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
-                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + 1)
-                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2)
-                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3);
+                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                        Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
+                        Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
+                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -346,10 +326,10 @@ public final class FusedMatVecKernels {
                 int q2 = s2 >> 8 & 0xFF;
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
-                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + 1)
-                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2)
-                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3);
+                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
+                        Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
+                        Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
+                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -358,10 +338,10 @@ public final class FusedMatVecKernels {
                 int q3 = s3 >> 8 & 0xFF;
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
-                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + 1)
-                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2)
-                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3);
+                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
+                        Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
+                        Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
+                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
@@ -375,10 +355,10 @@ public final class FusedMatVecKernels {
                 int q = s >> 8 & 0xFF;
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
-                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + 1)
-                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2)
-                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3);
+                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
+                        Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
+                        Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
+                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk);
             }
             partial[lane] = sum;
             context.localBarrier();
