@@ -89,7 +89,7 @@ public final class FusedTripleKernels {
                         level -= 8;
                     }
                     int bits = (t >> 26) & 0x3F;
-                    int many = (-bits) >> 31;
+                    int many = FusedMatVecKernels.signMask(-bits);
                     int codes = (many & (((t >> 24) & 3) + 1)) | (~many & 1);
                     int used = (many & bits) | (~many & (single >> 16));
                     int exponents = (many & (t & 0xFFFFFF)) | (~many & ((single >> 7) & 0xFF));
@@ -98,7 +98,7 @@ public final class FusedTripleKernels {
                     pending = pending | ((long) exponents << (held << 3));
                     held += codes;
                     done += codes;
-                    int full = (3 - held) >> 31;
+                    int full = FusedMatVecKernels.signMask(3 - held);
                     if ((full != 0) & (stored < quads)) {
                         stage[at + stored] = (int) pending;
                     }

@@ -81,7 +81,7 @@ public final class FusedVariantKernels {
                     if ((i & 3) == 3) {
                         stage[at + (i >> 2)] = quad;
                     }
-                    quad = quad & (((i & 3) - 3) >> 31);
+                    quad = quad & FusedMatVecKernels.signMask((i & 3) - 3);
                     i++;
                 }
             }
@@ -245,7 +245,7 @@ public final class FusedVariantKernels {
                int quad = 0;
             int at = stageRow + first / 4;
             for (int i = 0; i < n; i++) {
-                int need = (valid - 32) >> 31;
+                int need = FusedMatVecKernels.signMask(valid - 32);
                 long fresh = (swap(codeWords.get(next)) & 0xFFFFFFFFL) << ((32 - valid) & 63);
                 window = window | (fresh & (long) need);
                 valid = valid + (32 & need);
@@ -261,7 +261,7 @@ public final class FusedVariantKernels {
                 if ((i & 3) == 3) {
                     stage[at + (i >> 2)] = quad;
                 }
-                quad = quad & (((i & 3) - 3) >> 31);
+                quad = quad & FusedMatVecKernels.signMask((i & 3) - 3);
             }
         }
      context.localBarrier();
@@ -588,7 +588,7 @@ public final class FusedVariantKernels {
                     if ((i & 3) == 3) {
                         stage[at + (i >> 2)] = quad;
                     }
-                    quad = quad & (((i & 3) - 3) >> 31);
+                    quad = quad & FusedMatVecKernels.signMask((i & 3) - 3);
                     i++;
                 }
             }

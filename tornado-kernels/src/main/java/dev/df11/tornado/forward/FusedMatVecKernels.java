@@ -106,7 +106,7 @@ public final class FusedMatVecKernels {
                     if ((i & 3) == 3) {
                         stage[at + (i >> 2)] = quad;
                     }
-                    quad = quad & (((i & 3) - 3) >> 31);
+                    quad = quad & signMask((i & 3) - 3);
                     i++;
                 }
             }
@@ -378,6 +378,15 @@ public final class FusedMatVecKernels {
             }
             context.localBarrier();
         }
+    }
+
+    /**
+     * -1 when {@code value} is negative, else 0, whatever a right shift fills with: TornadoVM 5.2's PTX backend
+     * compiles {@code >>} as a logical shift ({@code shr.b32}) and its OpenCL backend {@code >>>} as an arithmetic one,
+     * so no kernel may rely on how either fills the top bits. Kernel-safe.
+     */
+    public static int signMask(int value) {
+        return -((value >> 31) & 1);
     }
 
     /**
