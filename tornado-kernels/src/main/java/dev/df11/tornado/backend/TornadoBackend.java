@@ -175,12 +175,13 @@ public final class TornadoBackend implements Backend, SequenceBatching {
                 new ForwardShape(weights.config(), contextLength, maxBatch, slots), options.decodeMode());
         int sequences = sequencesByTotal(weights, contextLength, maxBatch);
         if (auto) {
-            DeviceChoice.Choice choice = DeviceChoice.choose(bytes, contextLength, candidates(), sequences);
-            this.devices = List.copyOf(devices.subList(0, choice.devices().size()));
+            List<DeviceChoice.Candidate> offered = candidates();
+            DeviceChoice.Choice choice = DeviceChoice.choose(bytes, contextLength, offered, sequences);
+            this.devices = new ArrayList<>(devices.subList(0, choice.devices().size()));   // null: the default
             this.ids = choice.devices().stream().map(DeviceChoice.Candidate::id).toList();
             sequences = Math.min(choice.sequences(), sequencesByTotal(weights, contextLength, maxBatch));
             System.err.println("tornado: --devices auto chose " + choice.ids() + (devices.size() == 1
-                    ? " (the model fits one device)" : " (the fewest of " + candidates().size()
+                    ? " (the model fits one device)" : " (the fewest of " + offered.size()
                     + " devices like the default one that hold it" + (requestedSequences > 1 ? " with "
                     + sequences + " of " + requestedSequences + " sequence slots" : "") + ")"));
         } else if (devices.size() > 1 && sequences > 1) {
