@@ -184,8 +184,9 @@ public final class TornadoBackend implements Backend, SequenceBatching {
                     ? " (the model fits one device)" : " (the fewest of " + offered.size()
                     + " devices like the default one that hold it" + (requestedSequences > 1 ? " with "
                     + sequences + " of " + requestedSequences + " sequence slots" : "") + ")"));
-        } else if (devices.size() > 1 && sequences > 1) {
-            // Slots every device's share holds, not only the devices' memory summed: blocks are placed whole.
+        } else if (sequences > 1) {
+            // Slots every device's share holds, not only the devices' memory summed: blocks are placed whole, and
+            // every device holds activations and a decode buffer besides.
             sequences = Math.max(1, DeviceChoice.sequencesThatFit(bytes, contextLength, plannedDevices(), sequences));
         }
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch, sequences);
