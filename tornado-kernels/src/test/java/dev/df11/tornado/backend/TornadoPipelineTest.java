@@ -136,6 +136,20 @@ class TornadoPipelineTest {
         assertTrue(e.getMessage().contains("no TornadoVM device '7:9'. Devices:"), e.getMessage());
     }
 
+    /** {@code --devices auto}'s candidates start with the default device, under the id `df11 devices` gives it. */
+    @Test
+    void autoCandidatesStartWithTheDefaultDeviceAndItsId() {
+        var defaultDevice = DeviceSelection.select(null);
+        List<dev.df11.tornado.device.TornadoDevices.Listed> like = dev.df11.tornado.device.TornadoDevices.like(
+                defaultDevice);
+        assertEquals(defaultDevice.getDeviceName(), like.get(0).device().getDeviceName());
+        String id = like.get(0).id();
+        assertTrue(DeviceSelection.describeAll().stream().anyMatch(line -> line.startsWith(id + " ")),
+                id + " in " + DeviceSelection.describeAll());
+        assertEquals(defaultDevice.getDeviceName(), DeviceSelection.select(id).getDeviceName());
+        assertTrue(like.stream().allMatch(l -> l.device().getDeviceType() == defaultDevice.getDeviceType()));
+    }
+
     @Test
     void devicesListGivesOneDevicePerEntryInOrder() {
         assertEquals(3, DeviceSelection.selectAll("0:0, 0:0,0:0").size());
