@@ -64,8 +64,8 @@ public final class ChatCommand extends Df11Command {
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--device", paramLabel = "<id>", description = "Device of the backend, as `df11 devices` lists it.")
-    String device;
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Option(names = "--threads", description = "Compute threads, 1 to " + ThreadsOption.MAX_THREADS
             + " (default: all cores).")
@@ -94,6 +94,7 @@ public final class ChatCommand extends Df11Command {
     protected int run() throws Exception {
         int threadCount = ThreadsOption.resolve("--threads", threads);
         GenerateOptionChecks.check(0, 0, 1, batch, context);
+        String device = deviceOptions.resolve(backend);
         Map<String, Object> variables = templateVariables(templateVars);
         GenerationDefaults defaults = GenerationDefaults.load(model);
         SamplingOptions.Resolved resolved = samplingOptions.resolve(defaults, DEFAULT_MAX_TOKENS, new int[0]);

@@ -86,15 +86,8 @@ public final class GenerateCommand extends Df11Command {
     @Option(names = "--backend", defaultValue = "cpu", description = "Backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--device", paramLabel = "<id>", description = "Device of the backend, as `df11 devices` lists it "
-            + "(default: the backend's default device).")
-    String device;
-
-    @Option(names = "--devices", paramLabel = "B:D,B:D,...", description = "--backend tornado: run the model as a "
-            + "pipeline over these devices (ids as `df11 devices` lists them, in order; consecutive decoder blocks on "
-            + "each in proportion to its memory, the output unit on the last). Prints the memory plan and refuses one "
-            + "that does not fit.")
-    String devices;
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Option(names = "--threads", description = "Compute threads, 1 to " + ThreadsOption.MAX_THREADS
             + " (default: all cores).")
@@ -127,29 +120,6 @@ public final class GenerateCommand extends Df11Command {
             + "against the checksums recorded at compress time (costs one full decode; stops on a mismatch).")
     boolean check;
 
-    /**
-     * What the backend gets as its device: {@code --device}, or {@code --devices} (a comma-separated list, which only
-     * the TornadoVM backend takes).
-     */
-    private String deviceSpec() {
-        if (devices == null) {
-            return device;
-        }
-        if (device != null) {
-            throw new IllegalArgumentException("--device and --devices both given: use --devices B:D,B:D,... for a "
-                    + "pipeline over several devices, or --device for one");
-        }
-        if (!"tornado".equals(backend)) {
-            throw new IllegalArgumentException("--devices runs a pipeline over TornadoVM devices: add --backend "
-                    + "tornado (backend '" + backend + "' runs on one device)");
-        }
-        if (devices.split(",", -1).length < 2) {
-            throw new IllegalArgumentException("--devices '" + devices + "' names one device; give two or more "
-                    + "(B:D,B:D,...), or use --device for one");
-        }
-        return devices;
-    }
-
     private static final int DEFAULT_CONTEXT_CAP = 2048;
     private static final long DEFAULT_MAX_TOKENS = 256;
 
@@ -162,7 +132,7 @@ public final class GenerateCommand extends Df11Command {
         int threadCount = ThreadsOption.resolve("--threads", threads);
         GenerateOptionChecks.check(0, 0, 1, batch, context);
         checkChatOptions();
-        String deviceSpec = deviceSpec();
+        String deviceSpec = deviceOptions.resolve(backend);
         GenerationDefaults defaults = GenerationDefaults.load(model);
         resolved = samplingOptions.resolve(defaults, DEFAULT_MAX_TOKENS, new int[0]);
         boolean sampling = resolved.sampling();

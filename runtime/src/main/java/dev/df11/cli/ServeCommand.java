@@ -34,8 +34,8 @@ public final class ServeCommand extends Df11Command {
             + "serve one at a time.")
     String backend;
 
-    @Option(names = "--device", paramLabel = "<id>", description = "Device of the backend, as `df11 devices` lists it.")
-    String device;
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: "
             + "${DEFAULT-VALUE}).")
@@ -93,6 +93,7 @@ public final class ServeCommand extends Df11Command {
                 + "give 0 to 3600 seconds");
         check(maxRequestBytes >= 1024 && maxRequestBytes <= (1L << 30), "--max-request-bytes " + maxRequestBytes
                 + " is out of range: give 1024 to 1073741824");
+        String device = deviceOptions.resolve(backend);
         String key = apiKey != null ? apiKey : System.getenv("DF11_API_KEY");
         check(key == null || !key.isBlank(), "--api-key is empty: give a key, or leave the option out");
         ModelConfig config = ModelConfigParser.read(model);

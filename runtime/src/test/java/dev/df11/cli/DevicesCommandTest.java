@@ -66,4 +66,72 @@ class DevicesCommandTest {
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().contains("names one device; give two or more"), run.toString());
     }
+
+    @Test
+    void devicesNamingOneDeviceSuggestsAuto() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", TestModels.stories15M(), "--backend", "tornado", "--devices",
+                "1:0", "--max-tokens", "1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--devices auto to let the backend choose"), run.toString());
+    }
+
+    @Test
+    void devicesAutoOnTheCpuBackendIsAMessage() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", TestModels.stories15M(), "--devices", "auto",
+                "--max-tokens", "1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--devices runs a pipeline over TornadoVM devices: add --backend tornado"),
+                run.toString());
+    }
+
+    @Test
+    void emptyDevicesIsAMessage() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", TestModels.stories15M(), "--backend", "tornado", "--devices",
+                " ", "--max-tokens", "1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--devices is empty"), run.toString());
+    }
+
+    /** chat and serve take --devices through the same option class as generate, with the same checks. */
+    @Test
+    void chatDevicesOnTheCpuBackendIsAMessage() throws Exception {
+        CliRun run = CliRun.of("chat", "--model", TestModels.stories15M(), "--devices", "0:0,0:1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--devices runs a pipeline over TornadoVM devices: add --backend tornado"),
+                run.toString());
+    }
+
+    @Test
+    void chatDeviceAndDevicesTogetherIsAMessage() throws Exception {
+        CliRun run = CliRun.of("chat", "--model", TestModels.stories15M(), "--backend", "tornado", "--device", "0:0",
+                "--devices", "auto");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--device and --devices both given"), run.toString());
+    }
+
+    @Test
+    void serveDevicesOnTheCpuBackendIsAMessage() throws Exception {
+        CliRun run = CliRun.of("serve", "--model", TestModels.stories15M(), "--port", "0", "--devices", "0:0,0:1");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--devices runs a pipeline over TornadoVM devices: add --backend tornado"),
+                run.toString());
+    }
+
+    @Test
+    void serveDevicesNamingOneDeviceIsAMessage() throws Exception {
+        CliRun run = CliRun.of("serve", "--model", TestModels.stories15M(), "--port", "0", "--backend", "tornado",
+                "--devices", "0:0");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("names one device; give two or more"), run.toString());
+    }
+
+    @Test
+    void generateChatAndServeDescribeDevicesInTheirHelp() {
+        for (String command : new String[] {"generate", "chat", "serve"}) {
+            CliRun run = CliRun.of(command, "--help");
+            assertEquals(0, run.exitCode(), run.toString());
+            assertTrue(run.out().contains("--devices=auto|B:D,B:D,..."), command + ": " + run);
+            assertTrue(run.out().contains("--device=<id>"), command + ": " + run);
+        }
+    }
 }

@@ -13,7 +13,9 @@ import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.ForwardShape;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
+import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.weights.DecodeMode;
+import dev.df11.tornado.forward.weights.DeviceChoice;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
 import dev.df11.tornado.forward.weights.MemoryPlan;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The forward pass on a TornadoVM device (OpenCL or PTX). {@link #load} copies the model to device arrays (DF11 units
@@ -50,7 +53,14 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * The devices of a pipeline, in order (several: {@link TornadoBackendOptions#device} lists them); null entries
      * are TornadoVM's default device. One entry: the single-device backend.
      */
-    private final List<TornadoDevice> devices;
+    private List<TornadoDevice> devices;
+    /** The {@code B:D} ids of {@link #devices} for messages; null: from the options' device list, else by index. */
+    private List<String> ids;
+    /**
+     * {@code --devices auto}: {@link #devices} are the candidates, of which {@link #load} keeps the fewest that hold
+     * the model ({@link DeviceChoice}).
+     */
+    private final boolean auto;
     /** Per-device memory to plan with instead of the devices' own (tests); null: the devices' memory. */
     private final List<Long> budgets;
     /** The pipeline's stages, one per device; the fields below are the first stage's. */
@@ -81,13 +91,33 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * {@link MemoryPlan} over {@code budgets} bytes per device, or the devices' own memory when null.
      */
     TornadoBackend(TornadoBackendOptions options, List<TornadoDevice> devices, List<Long> budgets) {
+        this(options, devices, null, budgets, false);
+    }
+
+    /**
+     * {@code --devices auto} over {@code candidates} (their ids in {@code ids}; the default device first): at load,
+     * the fewest leading candidates that hold the model, planned over {@code budgets} bytes each, or the devices' own
+     * memory when null.
+     */
+    static TornadoBackend auto(TornadoBackendOptions options, List<TornadoDevice> candidates, List<String> ids,
+            List<Long> budgets) {
+        return new TornadoBackend(options, candidates, ids, budgets, true);
+    }
+
+    private TornadoBackend(TornadoBackendOptions options, List<TornadoDevice> devices, List<String> ids,
+            List<Long> budgets, boolean auto) {
         TornadoSettings.raiseDefaults();
+        if (ids != null && ids.size() != devices.size()) {
+            throw new IllegalArgumentException(devices.size() + " devices and " + ids.size() + " ids");
+        }
         if (devices.isEmpty() || (budgets != null && budgets.size() != devices.size())) {
             throw new IllegalArgumentException(devices.size() + " devices and " + (budgets == null ? "no"
                     : budgets.size()) + " memory budgets; expected at least one device and one budget each");
         }
         this.options = options;
         this.devices = new ArrayList<>(devices);
+        this.ids = ids == null ? null : List.copyOf(ids);
+        this.auto = auto;
         this.budgets = budgets == null ? null : List.copyOf(budgets);
         this.device = devices.get(0);
     }
@@ -141,20 +171,31 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         for (TornadoDevice each : devices) {
             requireDecodeModeWorksOn(options.decodeMode(), orDefault(each).getTornadoVMBackend());
         }
-        ForwardShape asked = new ForwardShape(weights.config(), contextLength, maxBatch, requestedSequences);
-        // A pipeline's slots are counted against all its devices' memory; its memory plan then checks each device.
-        long memory = 0;
-        for (int d = 0; d < devices.size(); d++) {
-            memory += deviceMemory(d);
+        IntFunction<MemoryPlan.ModelBytes> bytes = slots -> MemoryPlan.ModelBytes.of(weights,
+                new ForwardShape(weights.config(), contextLength, maxBatch, slots), options.decodeMode());
+        int sequences = sequencesByTotal(weights, contextLength, maxBatch);
+        if (auto) {
+            List<DeviceChoice.Candidate> offered = candidates();
+            DeviceChoice.Choice choice = DeviceChoice.choose(bytes, contextLength, offered, sequences);
+            this.devices = new ArrayList<>(devices.subList(0, choice.devices().size()));   // null: the default
+            this.ids = choice.devices().stream().map(DeviceChoice.Candidate::id).toList();
+            sequences = Math.min(choice.sequences(), sequencesByTotal(weights, contextLength, maxBatch));
+            System.err.println("tornado: --devices auto chose " + choice.ids() + (devices.size() == 1
+                    ? " (the model fits one device)" : " (the fewest of " + offered.size()
+                    + " devices like the default one that hold it" + (requestedSequences > 1 ? " with "
+                    + sequences + " of " + requestedSequences + " sequence slots" : "") + ")"));
+        } else if (sequences > 1) {
+            // Slots every device's share holds, not only the devices' memory summed: blocks are placed whole, and
+            // every device holds activations and a decode buffer besides.
+            sequences = Math.max(1, DeviceChoice.sequencesThatFit(bytes, contextLength, plannedDevices(), sequences));
         }
-        int sequences = requestedSequences == 1 ? 1 : DeviceWeights.sequencesThatFit(weights, asked, memory,
-                options.decodeMode());
         this.shape = new ForwardShape(weights.config(), contextLength, maxBatch, sequences);
         this.leased = new boolean[sequences];
         if (devices.size() > 1) {
             loadPipeline(weights);
             return;
         }
+        planOneDevice(weights);
         this.act = new Activations(shape);
         try {
             this.deviceWeights = DeviceWeights.of(weights, shape, options.bf16Placement(), options.decodeMode());
@@ -175,12 +216,8 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * anything is allocated), then builds each stage's weights, graphs and execution plan on its device.
      */
     private void loadPipeline(WeightStore weights) {
-        List<MemoryPlan.Device> planned = new ArrayList<>();
-        for (int d = 0; d < devices.size(); d++) {
-            planned.add(new MemoryPlan.Device(deviceName(d), deviceMemory(d)));
-        }
         MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, shape, options.decodeMode());
-        this.memoryPlan = MemoryPlan.of(bytes, shape.contextLength(), planned);
+        this.memoryPlan = MemoryPlan.of(bytes, shape.contextLength(), plannedDevices());
         System.err.print("tornado: memory plan over " + devices.size() + " devices (context "
                 + shape.contextLength() + ")\n" + memoryPlan.table());
         List<Stage> built = new ArrayList<>();
@@ -222,13 +259,99 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         this.plan = first.plan();
     }
 
+    /** The KV slots asked for, fewer if the devices' memory summed (and the host's) holds fewer; 1 when serial. */
+    private int sequencesByTotal(WeightStore weights, int contextLength, int maxBatch) {
+        if (requestedSequences == 1) {
+            return 1;
+        }
+        long memory = 0;
+        for (int d = 0; d < devices.size(); d++) {
+            memory += deviceMemory(d);
+        }
+        return DeviceWeights.sequencesThatFit(weights, new ForwardShape(weights.config(), contextLength, maxBatch,
+                requestedSequences), memory, options.decodeMode());
+    }
+
+    /**
+     * One device: prints nothing and changes nothing when the model fits it, as planned by {@link MemoryPlan}; else
+     * refuses it before anything is allocated, with the plan and, when several devices like it hold the model
+     * together, the {@code --devices} list that would (or, for {@code --devices auto}, prints the plan).
+     */
+    private void planOneDevice(WeightStore weights) {
+        MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, shape, options.decodeMode());
+        try {
+            MemoryPlan one = MemoryPlan.of(bytes, shape.contextLength(), plannedDevices());
+            if (auto) {
+                this.memoryPlan = one;
+                System.err.print("tornado: memory plan on 1 device (context " + shape.contextLength() + ")\n"
+                        + one.table());
+            }
+        } catch (IllegalArgumentException e) {
+            StringBuilder message = new StringBuilder(e.getMessage());
+            if (budgets == null && TornadoSettings.bytes() < orDefault(device).getMaxGlobalMemory()) {
+                message.append(" (TornadoVM's cap -D" + TornadoSettings.PROPERTY + " is below the device's memory;"
+                        + " raising it lets the model use all of it)");
+            }
+            MemoryPlan.ModelBytes oneSlot = MemoryPlan.ModelBytes.of(weights, new ForwardShape(weights.config(),
+                    shape.contextLength(), shape.maxBatch(), 1), options.decodeMode());
+            DeviceChoice.fewestThatFit(oneSlot, shape.contextLength(), candidates()).ifPresent(fit -> message
+                    .append("\nDevices like it hold it together: run with --devices ").append(fit.ids())
+                    .append(" (or --devices auto) to place consecutive blocks on each.\n")
+                    .append(fit.plan().table()));
+            throw new IllegalArgumentException(message.toString().strip(), e);
+        }
+    }
+
+    /** The devices as the memory plan sees them: name and the memory to plan with. */
+    private List<MemoryPlan.Device> plannedDevices() {
+        List<MemoryPlan.Device> planned = new ArrayList<>();
+        for (int d = 0; d < devices.size(); d++) {
+            planned.add(new MemoryPlan.Device(deviceName(d), deviceMemory(d)));
+        }
+        return planned;
+    }
+
+    /**
+     * {@code --devices auto}'s candidates ({@link #devices} as given), or for one device the devices like it that a
+     * message may suggest; each with its id and the memory to plan with.
+     */
+    private List<DeviceChoice.Candidate> candidates() {
+        List<DeviceChoice.Candidate> candidates = new ArrayList<>();
+        if (auto) {
+            for (int d = 0; d < devices.size(); d++) {
+                candidates.add(new DeviceChoice.Candidate(deviceId(d), deviceDescription(d), deviceMemory(d)));
+            }
+            return candidates;
+        }
+        if (budgets != null) {
+            return candidates;  // planned with test budgets: no real devices to suggest
+        }
+        for (TornadoDevices.Listed listed : TornadoDevices.like(orDefault(device))) {
+            candidates.add(new DeviceChoice.Candidate(listed.id(),
+                    listed.device().getPhysicalDevice().getDeviceName(),
+                    Math.min(listed.device().getMaxGlobalMemory(), TornadoSettings.bytes())));
+        }
+        return candidates;
+    }
+
     private String deviceName(int index) {
-        TornadoDevice each = devices.get(index);
-        String spec = options.device() != null && options.device().contains(",")
-                ? options.device().split(",")[index].trim() : null;
-        return (spec != null ? spec : "#" + index) + " ("
-                + orDefault(each).getPhysicalDevice().getDeviceName()
-                + ")";
+        return deviceId(index) + " (" + deviceDescription(index) + ")";
+    }
+
+    private String deviceId(int index) {
+        if (ids != null) {
+            return ids.get(index);
+        }
+        String given = options.device();
+        if (devices.size() == 1 && budgets == null) {
+            return given != null && !given.isBlank() ? given.trim() : "default";
+        }
+        String spec = given != null && given.contains(",") ? given.split(",")[index].trim() : null;
+        return spec != null ? spec : "#" + index;
+    }
+
+    private String deviceDescription(int index) {
+        return orDefault(devices.get(index)).getPhysicalDevice().getDeviceName();
     }
 
     /** The memory TornadoVM may use on this backend's device: the device's global memory or the cap, if lower. */
@@ -249,7 +372,10 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         return device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
     }
 
-    /** The memory plan of a pipeline over several devices, once loaded (kept after close); null for one device. */
+    /**
+     * The memory plan of a pipeline over several devices, or of the one device {@code --devices auto} chose, once
+     * loaded (kept after close); null for one device named directly.
+     */
     public MemoryPlan memoryPlan() {
         return memoryPlan;
     }

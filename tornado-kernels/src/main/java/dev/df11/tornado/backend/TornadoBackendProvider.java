@@ -1,5 +1,6 @@
 package dev.df11.tornado.backend;
 
+import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.BackendProvider;
@@ -12,6 +13,12 @@ import java.util.List;
  * JVM's module path and can start, and report what is missing otherwise.
  */
 public final class TornadoBackendProvider implements BackendProvider {
+
+    /**
+     * The device string of {@code --devices auto}: the fewest GPUs like TornadoVM's default device that hold the model
+     * (one when it fits one), chosen at load by {@link dev.df11.tornado.forward.weights.DeviceChoice}.
+     */
+    public static final String AUTO = "auto";
 
     /** Created by the ServiceLoader before anything starts TornadoVM: the moment to lift its memory cap. */
     public TornadoBackendProvider() {
@@ -62,6 +69,11 @@ public final class TornadoBackendProvider implements BackendProvider {
         }
         TornadoRuntimeCheck.require();
         TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device).withDecodeMode(mode);
+        if (AUTO.equals(device)) {
+            List<TornadoDevices.Listed> like = TornadoDevices.like(DeviceSelection.select(null));
+            return TornadoBackend.auto(options, like.stream().map(TornadoDevices.Listed::device).toList(),
+                    like.stream().map(TornadoDevices.Listed::id).toList(), null);
+        }
         if (device != null && device.contains(",")) {
             return new TornadoBackend(options, DeviceSelection.selectAll(device), null);
         }

@@ -55,4 +55,34 @@ public final class TornadoDevices {
         return device.getPhysicalDevice().getDeviceName() + " (" + device.getPlatformName() + ", "
                 + device.getTornadoVMBackend() + ")";
     }
+
+    /** A device and the {@code B:D} id that names it. */
+    public record Listed(String id, TornadoDevice device) {
+    }
+
+    /**
+     * The devices like {@code device} ({@code --devices auto}'s candidates): those of its TornadoVM backend with the
+     * same type and name (the same GPU model), in index order, {@code device} itself first.
+     */
+    public static List<Listed> like(TornadoDevice device) {
+        TornadoRuntime runtime = TornadoRuntimeProvider.getTornadoRuntime();
+        int b = device.getBackendIndex();
+        TornadoBackend backend = runtime.getBackend(b);
+        String model = device.getPhysicalDevice().getDeviceName();
+        List<Listed> like = new ArrayList<>();
+        for (int d = 0; d < backend.getNumDevices(); d++) {
+            TornadoDevice other = backend.getDevice(d);
+            boolean self = other == device || other.getDeviceName().equals(device.getDeviceName());
+            if (self) {
+                like.add(0, new Listed(b + ":" + d, other));
+            } else if (other.getDeviceType() == device.getDeviceType()
+                    && other.getPhysicalDevice().getDeviceName().equals(model)) {
+                like.add(new Listed(b + ":" + d, other));
+            }
+        }
+        if (like.isEmpty() || !like.get(0).device().getDeviceName().equals(device.getDeviceName())) {
+            like.add(0, new Listed("default", device));   // not found among its backend's devices: by its role
+        }
+        return like;
+    }
 }

@@ -64,6 +64,42 @@ class ServeOnDeviceTest {
         }
     }
 
+    /**
+     * {@code df11 serve --backend tornado --devices 0:0,0:0 --max-batch 2}: the same device string the CLI passes,
+     * a pipeline of two execution plans (stages) on the PoCL device, whose KV slots each stage holds for its own
+     * blocks. Three concurrent completions (one waits for a slot) get the text each gets alone on one plan.
+     */
+    @Test
+    void completionsServedOverATwoDevicePipelineGetTheTextOfOneDevice() throws Exception {
+        List<String> alone = new ArrayList<>();
+        ModelServer one = ModelServer.start(new ModelServer.Options(TestModels.stories15MDf11(), "stories15M",
+                "tornado", null, 2, false, null, 128, 2, 16, "127.0.0.1", 0, null, OpenAiServer.Limits.DEFAULT, 0),
+                new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            for (int i = 0; i < 3; i++) {
+                alone.add(complete(one, PROMPTS[i], MAX_TOKENS[i]).join());
+            }
+        } finally {
+            one.close();
+        }
+        ModelServer server = ModelServer.start(new ModelServer.Options(TestModels.stories15MDf11(), "stories15M",
+                "tornado", "0:0,0:0", 2, false, null, 128, 2, 16, "127.0.0.1", 0, null, OpenAiServer.Limits.DEFAULT,
+                0), new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            assertTrue(server.summary().contains("backend tornado holds 2 sequence slots"), server.summary());
+            List<CompletableFuture<String>> together = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                together.add(complete(server, PROMPTS[i], MAX_TOKENS[i]));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertEquals(alone.get(i), together.get(i).join(), "prompt " + i + ": " + PROMPTS[i]);
+            }
+            assertEquals(0, server.scheduler().kvBytesInUse());
+        } finally {
+            server.close();
+        }
+    }
+
     private static CompletableFuture<String> complete(ModelServer server, String prompt, int maxTokens)
             throws Exception {
         String body = JSON.writeValueAsString(JSON.createObjectNode().put("model", "stories15M").put("prompt", prompt)

@@ -136,6 +136,20 @@ class TornadoPipelineTest {
         assertTrue(e.getMessage().contains("no TornadoVM device '7:9'. Devices:"), e.getMessage());
     }
 
+    /** {@code --devices auto}'s candidates start with the default device, under the id `df11 devices` gives it. */
+    @Test
+    void autoCandidatesStartWithTheDefaultDeviceAndItsId() {
+        var defaultDevice = DeviceSelection.select(null);
+        List<dev.df11.tornado.device.TornadoDevices.Listed> like = dev.df11.tornado.device.TornadoDevices.like(
+                defaultDevice);
+        assertEquals(defaultDevice.getDeviceName(), like.get(0).device().getDeviceName());
+        String id = like.get(0).id();
+        assertTrue(DeviceSelection.describeAll().stream().anyMatch(line -> line.startsWith(id + " ")),
+                id + " in " + DeviceSelection.describeAll());
+        assertEquals(defaultDevice.getDeviceName(), DeviceSelection.select(id).getDeviceName());
+        assertTrue(like.stream().allMatch(l -> l.device().getDeviceType() == defaultDevice.getDeviceType()));
+    }
+
     @Test
     void devicesListGivesOneDevicePerEntryInOrder() {
         assertEquals(3, DeviceSelection.selectAll("0:0, 0:0,0:0").size());
@@ -173,5 +187,114 @@ class TornadoPipelineTest {
             assertArrayEquals(bits(one.logits().get(step)), bits(split.logits().get(step)),
                     "three plans changed the logits at step " + step);
         }
+    }
+
+    /** Budgets of a two-block model where one device holds a block and the output unit, not both blocks. */
+    private static List<Long> oneBlockEach(Path model) throws IOException {
+        try (WeightStore weights = WeightStores.open(model, new WeightStores.Df11Options(2))) {
+            MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights,
+                    new dev.df11.tornado.forward.ForwardShape(weights.config(), CONTEXT, MAX_BATCH),
+                    TornadoBackendOptions.DEFAULT_DECODE_MODE);
+            long decode = Math.max(Arrays.stream(bytes.layerDecode()).max().orElseThrow(), bytes.outputDecode());
+            long block = Arrays.stream(bytes.layerWeights()).max().orElseThrow() + bytes.cachePerPosition() * CONTEXT;
+            long budget = bytes.activationsFixed() + bytes.activationsPerPosition() * CONTEXT + decode + block
+                    + bytes.outputWeights() + block / 5;
+            return List.of(budget, budget);
+        }
+    }
+
+    /** {@code --devices auto} over two candidates that each hold the model: one device, no pipeline; its plan kept. */
+    @Test
+    void autoOverDevicesThatEachHoldTheModelTakesOne() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-auto-one"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 25);
+        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults(),
+                Collections.nCopies(2, (TornadoDevice) null), List.of("0:0", "0:1"), List.of(1L << 30, 1L << 30));
+        Generation.run(auto, WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH);
+        MemoryPlan plan = auto.memoryPlan();
+        assertEquals(1, plan.devices().size(), plan.table());
+        assertTrue(plan.devices().get(0).device().name().startsWith("0:0 "), plan.table());
+        assertEquals(RandomModelWriter.LAYERS, plan.devices().get(0).layers());
+    }
+
+    /**
+     * {@code --devices auto} over three candidates of which one alone is too small and two hold the model: a pipeline
+     * of the first two, with one plan's tokens and logits.
+     */
+    @Test
+    void autoOverDevicesTooSmallAloneRunsThePipelineOfTheFewestThatHoldIt() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-auto-two"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 26);
+        var options = new WeightStores.Df11Options(2);
+        List<Long> two = oneBlockEach(dir);
+        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults(),
+                Collections.nCopies(3, (TornadoDevice) null), List.of("0:0", "0:1", "0:2"),
+                List.of(two.get(0), two.get(1), two.get(1)));
+        Generation split = Generation.run(auto, WeightStores.open(dir, options), PROMPT, STEPS, CONTEXT, MAX_BATCH);
+        MemoryPlan plan = auto.memoryPlan();
+        assertEquals(2, plan.devices().size(), plan.table());
+        assertTrue(plan.devices().get(1).device().name().startsWith("0:1 "), plan.table());
+        Generation one = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(dir, options),
+                PROMPT, STEPS, CONTEXT, MAX_BATCH);
+        assertArrayEquals(one.tokens(), split.tokens(), "greedy tokens");
+        for (int step = 0; step < one.logits().size(); step++) {
+            assertArrayEquals(bits(one.logits().get(step)), bits(split.logits().get(step)),
+                    "auto's pipeline changed the logits at step " + step);
+        }
+    }
+
+    @Test
+    void autoOverDevicesThatDoNotHoldTheModelTogetherIsRefusedAtLoad() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-auto-none"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 27);
+        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults(),
+                Collections.nCopies(2, (TornadoDevice) null), List.of("0:0", "0:1"), List.of(16L << 10, 16L << 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(auto,
+                WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));
+        assertTrue(e.getMessage().contains("--devices auto: the model does not fit the 2 devices like the default one "
+                + "(0:0,0:1) together"), e.getMessage());
+    }
+
+    /**
+     * Serving slots over a pipeline: budgets that hold two blocks' worth of one slot more on each device than the
+     * blocks need. The slots are those every device holds, not the devices' memory summed: the plan at that count
+     * fits, and one more slot would not.
+     */
+    @Test
+    void pipelineSlotsAreThoseEveryDeviceHolds() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-slots"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 28);
+        var options = new WeightStores.Df11Options(2);
+        List<Long> budgets = oneBlockEach(dir);
+        try (WeightStore weights = WeightStores.open(dir, options);
+             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults(),
+                     Collections.nCopies(2, (TornadoDevice) null), budgets)) {
+            backend.reserveSequences(64);
+            backend.load(weights, CONTEXT, MAX_BATCH);
+            int slots = backend.maxSequences();
+            assertTrue(slots >= 1 && slots < 64, "slots " + slots);
+            assertTrue(backend.memoryPlan().devices().stream().allMatch(p -> p.headroom() >= 0),
+                    backend.memoryPlan().table());
+            MemoryPlan.ModelBytes more = MemoryPlan.ModelBytes.of(weights,
+                    new dev.df11.tornado.forward.ForwardShape(weights.config(), CONTEXT, MAX_BATCH, slots + 1),
+                    TornadoBackendOptions.DEFAULT_DECODE_MODE);
+            List<MemoryPlan.Device> devices = backend.memoryPlan().devices().stream()
+                    .map(MemoryPlan.Placement::device).toList();
+            assertThrows(IllegalArgumentException.class, () -> MemoryPlan.of(more, CONTEXT, devices));
+        }
+    }
+
+    /** One device that does not hold the model: refused before anything is allocated, with the plan. */
+    @Test
+    void oneDeviceThatDoesNotHoldTheModelIsRefusedBeforeLoading() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("one-device-small"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 29);
+        TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults(),
+                Collections.singletonList((TornadoDevice) null), List.of(64L << 10));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(backend,
+                WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));
+        assertTrue(e.getMessage().contains("the model does not fit 1 device at a context of " + CONTEXT),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("device #0 ("), e.getMessage());
     }
 }
