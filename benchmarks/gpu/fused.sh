@@ -14,7 +14,8 @@
 #         peer     the PyTorch/cuBLAS BF16 step on SHAPE (torch_step_peer.py)
 #         peerbatch  the same at batches of 1, 16 and 64 sequences (tokens/s = batch x steps/s)
 #         offload  the PyTorch pinned-memory offload baseline on SHAPE (torch_offload_peer.py)
-# CUDA graphs on (PTX). Logs and JSON land in OUT.
+# CUDA graphs on (PTX). Logs and JSON land in OUT. CHECK_DEVICES (default "1:0 0:0") and PEER_BATCHES (default
+# "1 16 64") narrow check and peerbatch.
 set -u
 bundle=$1 out=$2 shape=${3:-llama-3.1-8b}
 shift 3 2>/dev/null || shift $#
@@ -30,7 +31,7 @@ esac
 for w in "${what[@]}"; do
   case "$w" in
     check)
-      for d in 1:0 0:0; do
+      for d in ${CHECK_DEVICES:-1:0 0:0}; do
         (cd "$out" && DF11_CLASSPATH="$bundle/lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.FusedCheck \
           "$bundle/bin/df11" --device $d) 2>&1 \
           | grep -v WARNING > "$out/check-${d%%:*}.log"
@@ -52,7 +53,7 @@ for w in "${what[@]}"; do
         --out "$out/generate-ptx-$shape.json") > "$out/generate-ptx-$shape.log" 2>&1
       grep -vE "^WARNING" "$out/generate-ptx-$shape.log" | tail -8;;
     peerbatch)
-      for b in 1 16 64; do
+      for b in ${PEER_BATCHES:-1 16 64}; do
         python3 "$here/torch_step_peer.py" --shape "$shape" --batch $b --out "$out/torch-step-$shape-b$b.json" \
           > "$out/torch-step-$shape-b$b.log" 2>&1
         tail -2 "$out/torch-step-$shape-b$b.log"
