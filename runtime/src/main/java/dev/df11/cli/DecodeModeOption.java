@@ -7,8 +7,7 @@ public final class DecodeModeOption {
 
     @Option(names = "--decode-mode", paramLabel = "exact|fused", description = "--backend tornado: decode each DF11"
             + " block's exponents into a buffer first (exact, the two-phase path; the default) or inside the"
-            + " matrix-vector kernels (fused: no decode buffer; OpenCL devices only, TornadoVM 5.2's PTX backend"
-            + " compiles it wrongly); the logits are the same bit for bit.")
+            + " matrix-vector kernels (fused: no decode buffer, slower); the logits are the same bit for bit.")
     String value;
 
     /** The mode asked for, or null for the backend's default. */

@@ -14,13 +14,11 @@ import dev.df11.tornado.forward.ForwardShape;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.device.TornadoDevices;
-import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.tornado.forward.weights.DeviceChoice;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
 import dev.df11.tornado.forward.weights.MemoryPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
-import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 import java.lang.foreign.MemorySegment;
@@ -167,9 +165,6 @@ public final class TornadoBackend implements Backend, SequenceBatching {
     public void load(WeightStore weights, int contextLength, int maxBatch) {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
-        }
-        for (TornadoDevice each : devices) {
-            requireDecodeModeWorksOn(options.decodeMode(), orDefault(each).getTornadoVMBackend());
         }
         IntFunction<MemoryPlan.ModelBytes> bytes = slots -> MemoryPlan.ModelBytes.of(weights,
                 new ForwardShape(weights.config(), contextLength, maxBatch, slots), options.decodeMode());
@@ -718,21 +713,6 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             }
         }
         return bytes;
-    }
-
-    /**
-     * Refuses {@link DecodeMode#FUSED} on TornadoVM's PTX backend, before anything is uploaded: TornadoVM 5.2.0
-     * compiles the fused kernel wrongly there (every output differs from the planes kernel's on an H100, and large
-     * matrices end in an illegal-address error; PoCL and NVIDIA's OpenCL compute it right; KERNEL-NOTES.md).
-     *
-     * @throws IllegalArgumentException naming the option and what to use instead
-     */
-    static void requireDecodeModeWorksOn(DecodeMode mode, TornadoVMBackendType backend) {
-        if (mode == DecodeMode.FUSED && backend == TornadoVMBackendType.PTX) {
-            throw new IllegalArgumentException("--decode-mode fused does not run on TornadoVM's PTX backend: TornadoVM"
-                    + " 5.2 compiles the fused kernel wrongly there (wrong products, measured on an H100). Use"
-                    + " --decode-mode exact (the default) or an OpenCL device (`df11 devices` lists them)");
-        }
     }
 
     private void requireLoaded() {

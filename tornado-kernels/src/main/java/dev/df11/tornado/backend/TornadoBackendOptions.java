@@ -37,8 +37,9 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
     public static final int DEFAULT_LAYERS_PER_GRAPH = 8;
 
     /**
-     * How DF11 units are decoded unless asked otherwise: exact. The fused kernels are not faster on an H100 (same
-     * tokens/s as exact on NVIDIA's OpenCL) and TornadoVM's PTX backend compiles them wrongly (KERNEL-NOTES.md).
+     * How DF11 units are decoded unless asked otherwise: exact. The fused kernel is slower than decoding a block
+     * first and running the planes kernel (3.2-3.4x the planes kernel's time on an H200 with PTX, 2.6x on NVIDIA's
+     * OpenCL; KERNEL-NOTES.md).
      */
     public static final DecodeMode DEFAULT_DECODE_MODE = DecodeMode.EXACT;
 

@@ -5,9 +5,7 @@ import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
-import dev.df11.tornado.forward.weights.DecodeMode;
 import org.junit.jupiter.api.Test;
-import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -49,14 +47,5 @@ class TornadoBackendMisuseTest {
             assertThrows(IllegalArgumentException.class, () -> backend.block(0, 16), "position past the context");
             assertThrows(IllegalStateException.class, backend::finalNorm, "final norm before the blocks");
         }
-    }
-
-    @Test
-    void fusedDecodingIsRefusedOnPtxWhereTornadoVmCompilesItWrongly() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TornadoBackend
-                .requireDecodeModeWorksOn(DecodeMode.FUSED, TornadoVMBackendType.PTX));
-        assertTrue(e.getMessage().contains("--decode-mode exact") && e.getMessage().contains("PTX"), e.getMessage());
-        TornadoBackend.requireDecodeModeWorksOn(DecodeMode.EXACT, TornadoVMBackendType.PTX);
-        TornadoBackend.requireDecodeModeWorksOn(DecodeMode.FUSED, TornadoVMBackendType.OPENCL);
     }
 }
