@@ -8,7 +8,7 @@
 #         gen      generate-bench on SHAPE, modes bf16-device, df11-device (exact) and df11-fused in one process, on
 #                  NVIDIA OpenCL (0:0): the fused kernel is refused on PTX (TornadoVM 5.2 compiles it wrongly there)
 #         mvbatch  matvec-bench on SHAPE's matrices on PTX (1:0), planes kernel only, batches 1, 4, 16, 64
-#         genptx   generate-bench on SHAPE on PTX (1:0): bf16-device and df11-device (exact), batch 1
+#         genptx   generate-bench on SHAPE on PTX (1:0): bf16-device, df11-device (exact) and df11-fused, batch 1
 #         serve    serve-bench on SHAPE on PTX (1:0): BF16 and DF11 (exact) at concurrency 1, 4, 16, 64, SERVE_REQUESTS
 #                  (default 1) timed requests of 64 tokens per client
 #         peer     the PyTorch/cuBLAS BF16 step on SHAPE (torch_step_peer.py)
@@ -49,7 +49,7 @@ for w in "${what[@]}"; do
       grep -vE "^WARNING" "$out/matvec-batch-$shape.log" | tail -60;;
     genptx)
       (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 1:0 \
-        --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device \
+        --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \
         --out "$out/generate-ptx-$shape.json") > "$out/generate-ptx-$shape.log" 2>&1
       grep -vE "^WARNING" "$out/generate-ptx-$shape.log" | tail -8;;
     peerbatch)
