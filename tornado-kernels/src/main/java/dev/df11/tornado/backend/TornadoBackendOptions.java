@@ -38,7 +38,7 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
 
     /**
      * How DF11 units are decoded unless asked otherwise: exact. The fused kernel is slower than decoding a block
-     * first and running the planes kernel (3.2-3.4x the planes kernel's time on an H200 with PTX, 2.6x on NVIDIA's
+     * first and running the planes kernel (2.6-3.7x the planes kernel's time on an H200 with PTX, 2.6x on NVIDIA's
      * OpenCL; KERNEL-NOTES.md).
      */
     public static final DecodeMode DEFAULT_DECODE_MODE = DecodeMode.EXACT;
