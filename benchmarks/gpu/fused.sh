@@ -8,6 +8,8 @@
 #         gen      generate-bench on SHAPE, modes bf16-device, df11-device (exact) and df11-fused in one process, on
 #                  NVIDIA OpenCL (0:0): the fused kernel is refused on PTX (TornadoVM 5.2 compiles it wrongly there)
 #         mvbatch  matvec-bench on SHAPE's matrices on PTX (1:0), planes kernel only, batches 1, 4, 16, 64
+#         mvquad   matvec-bench on SHAPE's matrices on PTX (1:0): the planes kernel and the lab's quad-major rung
+#                  (activations stored quad-major, bit for bit the same outputs), batches 1, 4, 16, 64
 #         genptx   generate-bench on SHAPE on PTX (1:0): bf16-device, df11-device (exact) and df11-fused, batch 1
 #         serve    serve-bench on SHAPE on PTX (1:0): BF16 and DF11 (exact) at concurrency 1, 4, 16, 64, SERVE_REQUESTS
 #                  (default 1) timed requests of 64 tokens per client
@@ -47,6 +49,11 @@ for w in "${what[@]}"; do
         --configs 128:1,128:2,256:8 --fused= --batch 1,4,16,64 --reps 20 --out "$out/matvec-batch-$shape.json") \
         > "$out/matvec-batch-$shape.log" 2>&1
       grep -vE "^WARNING" "$out/matvec-batch-$shape.log" | tail -60;;
+    mvquad)
+      [ -n "$shapes" ] && (cd "$out" && "$bundle/bin/matvec-bench" --device 1:0 --shapes "$shapes" \
+        --configs 128:2,256:8 --fused= --quad-major --batch 1,4,16,64 --reps 20 --out "$out/matvec-quad-$shape.json") \
+        > "$out/matvec-quad-$shape.log" 2>&1
+      grep -vE "^WARNING" "$out/matvec-quad-$shape.log" | tail -40;;
     genptx)
       (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 1:0 \
         --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \

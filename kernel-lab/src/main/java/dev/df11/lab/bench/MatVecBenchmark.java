@@ -3,6 +3,7 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.fused.FusedVariants;
+import dev.df11.lab.matvec.QuadMajorKernels;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.format.codec.Df11Unit;
@@ -77,6 +78,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
     /** The batch being timed. */
     private int batch;
 
+    @Option(names = "--quad-major", description = "Also time the lab's quad-major rung of the planes kernel"
+            + " (QuadMajorKernels: activations stored quad-major), checked bit for bit against the planes kernel.")
+    boolean quadMajor;
+
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
 
@@ -139,9 +144,15 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     int rowsPerGroup = Integer.parseInt(lr[1].trim());
                     FloatArray planesOut = new FloatArray(batch * rows);
                     BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup,
-                            target, planesOut);
+                            target, planesOut, null);
                     allExact &= row.check().startsWith("ok");
                     report.add(row);
+                    if (quadMajor) {
+                        BenchmarkReport.Row quad = time(shape, weights, rows, cols, quadMajorX(x, cols), reference,
+                                local, rowsPerGroup, target, new FloatArray(batch * rows), planesOut);
+                        allExact &= quad.check().startsWith("ok");
+                        report.add(quad);
+                    }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
                         for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
                                 .toList()) {
@@ -166,19 +177,27 @@ public final class MatVecBenchmark implements Callable<Integer> {
         return allExact ? 0 : 2;
     }
 
+    /**
+     * The planes kernel on the matrix and launch, checked against the reference; {@code planesOut} null: the product's
+     * kernel, writing {@code output}; else the lab's quad-major rung on {@code x} stored quad-major, checked bit for
+     * bit against the product kernel's {@code planesOut} of the same launch as well.
+     */
     private BenchmarkReport.Row time(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
-            double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray output)
-            throws Exception {
+            double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray output,
+            FloatArray planesOut) throws Exception {
         IntArray step = step();
         FloatArray scales = Bf16Scales.table();
-        String graphName = "mv_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        boolean quadMajor = planesOut != null;
+        String graphName = (quadMajor ? "mvq_" : "mv_") + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, scales)
-                .task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(), weights.signMantissa(),
-                        0, rows, cols, x, output, 0, 0,
-                        rowsPerGroup, step, scales)
-                .transferToHost(DataTransferMode.UNDER_DEMAND, output);
+                        step, scales);
+        graph = quadMajor
+                ? graph.task("mv", QuadMajorKernels::matVecQuadMajor, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales)
+                : graph.task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
+        graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
                 Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
@@ -186,11 +205,17 @@ public final class MatVecBenchmark implements Callable<Integer> {
             TornadoExecutionResult result = plan.execute();
             result.transferToHost(output);
             String check = check(output, reference);
+            for (int r = 0; quadMajor && r < batch * rows && check.startsWith("ok"); r++) {
+                if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
+                    check = "NOT BIT-EXACT vs planes kernel at output " + r;
+                }
+            }
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
-            return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch, "matVec " + local
-                    + " work-items, " + rowsPerGroup + " rows per group, batch " + batch, 2L * rows * cols,
-                    timed.kernel(), timed.wall(), check);
+            String kernel = quadMajor ? "quadMajor " : "";
+            return new BenchmarkReport.Row(shape + " " + kernel + local + ":" + rowsPerGroup + " b" + batch,
+                    (quadMajor ? "matVecQuadMajor " : "matVec ") + local + " work-items, " + rowsPerGroup
+                    + " rows per group, batch " + batch, 2L * rows * cols, timed.kernel(), timed.wall(), check);
         }
     }
 
@@ -258,6 +283,15 @@ public final class MatVecBenchmark implements Callable<Integer> {
             return new BenchmarkReport.Row(shape + " copy", "device copy of the matrix bytes (read + write)",
                     8L * words, timed.kernel(), timed.wall(), "-");
         }
+    }
+
+    /** {@code x}'s rows stored quad-major ({@link QuadMajorKernels#index}). */
+    private static FloatArray quadMajorX(FloatArray x, int cols) {
+        FloatArray quad = new FloatArray(x.getSize());
+        for (int i = 0; i < x.getSize(); i++) {
+            quad.set(i / cols * cols + QuadMajorKernels.index(i % cols, cols), x.get(i));
+        }
+        return quad;
     }
 
     /** The batch array of a launch over {@code --batch} tokens. */

@@ -1,0 +1,321 @@
+package dev.df11.lab.matvec;
+
+import dev.df11.tornado.forward.Bf16Scales;
+import dev.df11.tornado.forward.ForwardKernels;
+import dev.df11.tornado.forward.MatVecKernels;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Lab rung of the planes kernel ({@link MatVecKernels#matVec}) for activations stored quad-major: element
+ * {@code 4k + j} of a token's row at {@code j * cols / 4 + k} instead of {@code 4k + j}. The product kernel's lane
+ * {@code sub} reads {@code x[4k + j]}, floats 16 bytes apart across a warp, four L1 wavefronts per load, and at
+ * batch 64 that load path is most of its time (KERNEL-NOTES.md, "Batches"); quad-major, a warp's 32 lanes read 128 contiguous
+ * bytes. Everything else is the product kernel line for line (generated from it): the same products in the same order,
+ * so the outputs are the same bits for the same activations (checked by {@code QuadMajorKernelsOnDeviceTest} and
+ * {@code matvec-bench --layouts quadMajor}). Shipping it means the norms, attention and SwiGLU writing their outputs
+ * quad-major; measure first.
+ */
+public final class QuadMajorKernels {
+
+    private QuadMajorKernels() {
+    }
+
+    /** Element {@code c} of a quad-major row of {@code cols} (a multiple of 4): where it is stored. */
+    public static int index(int c, int cols) {
+        return (c & 3) * (cols / 4) + (c >> 2);
+    }
+
+    /** {@link MatVecKernels}' quad product with the quad's four activations {@code stride} apart. Kernel-safe. */
+    static float dot4(float w0, float w1, float w2, float w3, FloatArray x, int at, int stride) {
+        return w0 * x.get(at) + w1 * x.get(at + stride) + w2 * x.get(at + 2 * stride) + w3 * x.get(at + 3 * stride);
+    }
+
+    /** {@link MatVecKernels#matVec} (same parameters) with {@code x} quad-major, row by row. */
+    public static void matVecQuadMajor(KernelContext context, IntArray exponents, IntArray signMantissa, int offset,
+            int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup,
+            IntArray batch, FloatArray scales) {
+        float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
+        float[] partial = context.allocateFloatLocalArray(MatVecKernels.TILE * ForwardKernels.MAX_LOCAL);
+        int lane = context.localIdx;
+        int size = context.localGroupSizeX;
+        int width = size / rowsPerGroup;
+        int slot = lane / width;
+        int sub = lane - slot * width;
+        int row = context.groupIdx * rowsPerGroup + slot;
+        int limit = 0;
+        if (row < rows) {
+            limit = cols;
+        }
+        for (int i = lane; i < Bf16Scales.SIZE; i += size) {
+            table[i] = scales.get(i);
+        }
+        context.localBarrier();
+        int count = batch.get(ForwardKernels.COUNT);
+        int first = 0;
+        if (lastOnly == 1) {
+            first = count - 1;
+        }
+        int base = (offset + row * cols) / 4;
+        int quarter = cols / 4;
+        int quads = limit / 4;
+        int step = MatVecKernels.UNROLL * width;
+        int remaining = quads - sub;
+        if (remaining < 0) {
+            remaining = 0;
+        }
+        int unrolled = sub + remaining / step * step;
+        int b = first;
+        for (; b + MatVecKernels.TILE <= count; b += MatVecKernels.TILE) {
+            int xBase0 = b * cols;
+            int xBase1 = xBase0 + cols;
+            int xBase2 = xBase1 + cols;
+            int xBase3 = xBase2 + cols;
+            float sum0 = 0.0f;
+            float sum1 = 0.0f;
+            float sum2 = 0.0f;
+            float sum3 = 0.0f;
+            int lane1 = 1 * ForwardKernels.MAX_LOCAL + lane;
+            int lane2 = 2 * ForwardKernels.MAX_LOCAL + lane;
+            int lane3 = 3 * ForwardKernels.MAX_LOCAL + lane;
+            for (int k = sub; k < unrolled; k += step) {
+                int e0 = exponents.get(base + k);
+                int s0 = signMantissa.get(base + k);
+                int a0 = e0 & 0xFF;
+                int bb0 = e0 >> 8 & 0xFF;
+                int c0 = e0 >> 16 & 0xFF;
+                int d0 = e0 >> 24 & 0xFF;
+                int p0 = s0 & 0xFF;
+                int q0 = s0 >> 8 & 0xFF;
+                int r0 = s0 >> 16 & 0xFF;
+                int t0 = s0 >> 24 & 0xFF;
+                float w00 = Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]);
+                float w10 = Bf16Scales.widenPlanes(bb0, q0, table[Bf16Scales.planeIndex(bb0, q0)]);
+                float w20 = Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]);
+                float w30 = Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]);
+                int xq0 = k;
+                sum0 += QuadMajorKernels.dot4(w00, w10, w20, w30, x, xBase0 + xq0, quarter);
+                sum1 += QuadMajorKernels.dot4(w00, w10, w20, w30, x, xBase1 + xq0, quarter);
+                sum2 += QuadMajorKernels.dot4(w00, w10, w20, w30, x, xBase2 + xq0, quarter);
+                sum3 += QuadMajorKernels.dot4(w00, w10, w20, w30, x, xBase3 + xq0, quarter);
+                int e1 = exponents.get(base + k + width);
+                int s1 = signMantissa.get(base + k + width);
+                int a1 = e1 & 0xFF;
+                int bb1 = e1 >> 8 & 0xFF;
+                int c1 = e1 >> 16 & 0xFF;
+                int d1 = e1 >> 24 & 0xFF;
+                int p1 = s1 & 0xFF;
+                int q1 = s1 >> 8 & 0xFF;
+                int r1 = s1 >> 16 & 0xFF;
+                int t1 = s1 >> 24 & 0xFF;
+                float w01 = Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]);
+                float w11 = Bf16Scales.widenPlanes(bb1, q1, table[Bf16Scales.planeIndex(bb1, q1)]);
+                float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
+                float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
+                int xq1 = k + width;
+                sum0 += QuadMajorKernels.dot4(w01, w11, w21, w31, x, xBase0 + xq1, quarter);
+                sum1 += QuadMajorKernels.dot4(w01, w11, w21, w31, x, xBase1 + xq1, quarter);
+                sum2 += QuadMajorKernels.dot4(w01, w11, w21, w31, x, xBase2 + xq1, quarter);
+                sum3 += QuadMajorKernels.dot4(w01, w11, w21, w31, x, xBase3 + xq1, quarter);
+                int e2 = exponents.get(base + k + 2 * width);
+                int s2 = signMantissa.get(base + k + 2 * width);
+                int a2 = e2 & 0xFF;
+                int bb2 = e2 >> 8 & 0xFF;
+                int c2 = e2 >> 16 & 0xFF;
+                int d2 = e2 >> 24 & 0xFF;
+                int p2 = s2 & 0xFF;
+                int q2 = s2 >> 8 & 0xFF;
+                int r2 = s2 >> 16 & 0xFF;
+                int t2 = s2 >> 24 & 0xFF;
+                float w02 = Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]);
+                float w12 = Bf16Scales.widenPlanes(bb2, q2, table[Bf16Scales.planeIndex(bb2, q2)]);
+                float w22 = Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]);
+                float w32 = Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]);
+                int xq2 = k + 2 * width;
+                sum0 += QuadMajorKernels.dot4(w02, w12, w22, w32, x, xBase0 + xq2, quarter);
+                sum1 += QuadMajorKernels.dot4(w02, w12, w22, w32, x, xBase1 + xq2, quarter);
+                sum2 += QuadMajorKernels.dot4(w02, w12, w22, w32, x, xBase2 + xq2, quarter);
+                sum3 += QuadMajorKernels.dot4(w02, w12, w22, w32, x, xBase3 + xq2, quarter);
+                int e3 = exponents.get(base + k + 3 * width);
+                int s3 = signMantissa.get(base + k + 3 * width);
+                int a3 = e3 & 0xFF;
+                int bb3 = e3 >> 8 & 0xFF;
+                int c3 = e3 >> 16 & 0xFF;
+                int d3 = e3 >> 24 & 0xFF;
+                int p3 = s3 & 0xFF;
+                int q3 = s3 >> 8 & 0xFF;
+                int r3 = s3 >> 16 & 0xFF;
+                int t3 = s3 >> 24 & 0xFF;
+                float w03 = Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]);
+                float w13 = Bf16Scales.widenPlanes(bb3, q3, table[Bf16Scales.planeIndex(bb3, q3)]);
+                float w23 = Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]);
+                float w33 = Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]);
+                int xq3 = k + 3 * width;
+                sum0 += QuadMajorKernels.dot4(w03, w13, w23, w33, x, xBase0 + xq3, quarter);
+                sum1 += QuadMajorKernels.dot4(w03, w13, w23, w33, x, xBase1 + xq3, quarter);
+                sum2 += QuadMajorKernels.dot4(w03, w13, w23, w33, x, xBase2 + xq3, quarter);
+                sum3 += QuadMajorKernels.dot4(w03, w13, w23, w33, x, xBase3 + xq3, quarter);
+            }
+            for (int k = unrolled; k < quads; k += width) {
+                int e = exponents.get(base + k);
+                int s = signMantissa.get(base + k);
+                int a = e & 0xFF;
+                int bb = e >> 8 & 0xFF;
+                int c = e >> 16 & 0xFF;
+                int d = e >> 24 & 0xFF;
+                int p = s & 0xFF;
+                int q = s >> 8 & 0xFF;
+                int r = s >> 16 & 0xFF;
+                int t = s >> 24 & 0xFF;
+                float w0 = Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]);
+                float w1 = Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]);
+                float w2 = Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]);
+                float w3 = Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]);
+                int xq = k;
+                sum0 += QuadMajorKernels.dot4(w0, w1, w2, w3, x, xBase0 + xq, quarter);
+                sum1 += QuadMajorKernels.dot4(w0, w1, w2, w3, x, xBase1 + xq, quarter);
+                sum2 += QuadMajorKernels.dot4(w0, w1, w2, w3, x, xBase2 + xq, quarter);
+                sum3 += QuadMajorKernels.dot4(w0, w1, w2, w3, x, xBase3 + xq, quarter);
+            }
+            partial[lane] = sum0;
+            partial[lane1] = sum1;
+            partial[lane2] = sum2;
+            partial[lane3] = sum3;
+            context.localBarrier();
+            for (int stride = width / 2; stride > 0; stride >>= 1) {
+                if (sub < stride) {
+                    partial[lane] += partial[lane + stride];
+                    partial[lane1] += partial[lane1 + stride];
+                    partial[lane2] += partial[lane2 + stride];
+                    partial[lane3] += partial[lane3 + stride];
+                }
+                context.localBarrier();
+            }
+            if (sub == 0 && limit > 0) {
+                int o = (b - first) * rows + row;
+                float value0 = partial[lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+                float value1 = partial[lane1];
+                if (accumulate == 1) {
+                    value1 = output.get(o + 1 * rows) + value1;
+                }
+                output.set(o + 1 * rows, value1);
+                float value2 = partial[lane2];
+                if (accumulate == 1) {
+                    value2 = output.get(o + 2 * rows) + value2;
+                }
+                output.set(o + 2 * rows, value2);
+                float value3 = partial[lane3];
+                if (accumulate == 1) {
+                    value3 = output.get(o + 3 * rows) + value3;
+                }
+                output.set(o + 3 * rows, value3);
+            }
+            context.localBarrier();
+        }
+        for (; b < count; b++) {
+            int xBase = b * cols;
+            float sum = 0.0f;
+            for (int k = sub; k < unrolled; k += step) {
+                int e0 = exponents.get(base + k);
+                int s0 = signMantissa.get(base + k);
+                int e1 = exponents.get(base + k + width);
+                int s1 = signMantissa.get(base + k + width);
+                int e2 = exponents.get(base + k + 2 * width);
+                int s2 = signMantissa.get(base + k + 2 * width);
+                int e3 = exponents.get(base + k + 3 * width);
+                int s3 = signMantissa.get(base + k + 3 * width);
+                int x0 = xBase + k;
+                int x1 = xBase + k + width;
+                int x2 = xBase + k + 2 * width;
+                int x3 = xBase + k + 3 * width;
+                int a0 = e0 & 0xFF;
+                int b0 = e0 >> 8 & 0xFF;
+                int c0 = e0 >> 16 & 0xFF;
+                int d0 = e0 >> 24 & 0xFF;
+                int p0 = s0 & 0xFF;
+                int q0 = s0 >> 8 & 0xFF;
+                int r0 = s0 >> 16 & 0xFF;
+                int t0 = s0 >> 24 & 0xFF;
+                sum += QuadMajorKernels.dot4(Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                        Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
+                        Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
+                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
+                int a1 = e1 & 0xFF;
+                int b1 = e1 >> 8 & 0xFF;
+                int c1 = e1 >> 16 & 0xFF;
+                int d1 = e1 >> 24 & 0xFF;
+                int p1 = s1 & 0xFF;
+                int q1 = s1 >> 8 & 0xFF;
+                int r1 = s1 >> 16 & 0xFF;
+                int t1 = s1 >> 24 & 0xFF;
+                sum += QuadMajorKernels.dot4(Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                        Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
+                        Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
+                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
+                int a2 = e2 & 0xFF;
+                int b2 = e2 >> 8 & 0xFF;
+                int c2 = e2 >> 16 & 0xFF;
+                int d2 = e2 >> 24 & 0xFF;
+                int p2 = s2 & 0xFF;
+                int q2 = s2 >> 8 & 0xFF;
+                int r2 = s2 >> 16 & 0xFF;
+                int t2 = s2 >> 24 & 0xFF;
+                sum += QuadMajorKernels.dot4(Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
+                        Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
+                        Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
+                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
+                int a3 = e3 & 0xFF;
+                int b3 = e3 >> 8 & 0xFF;
+                int c3 = e3 >> 16 & 0xFF;
+                int d3 = e3 >> 24 & 0xFF;
+                int p3 = s3 & 0xFF;
+                int q3 = s3 >> 8 & 0xFF;
+                int r3 = s3 >> 16 & 0xFF;
+                int t3 = s3 >> 24 & 0xFF;
+                sum += QuadMajorKernels.dot4(Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
+                        Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
+                        Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
+                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
+            }
+            for (int k = unrolled; k < quads; k += width) {
+                int e = exponents.get(base + k);
+                int s = signMantissa.get(base + k);
+                int xk = xBase + k;
+                int a = e & 0xFF;
+                int bb = e >> 8 & 0xFF;
+                int c = e >> 16 & 0xFF;
+                int d = e >> 24 & 0xFF;
+                int p = s & 0xFF;
+                int q = s >> 8 & 0xFF;
+                int r = s >> 16 & 0xFF;
+                int t = s >> 24 & 0xFF;
+                sum += QuadMajorKernels.dot4(Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
+                        Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
+                        Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
+                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);
+            }
+            partial[lane] = sum;
+            context.localBarrier();
+            for (int stride = width / 2; stride > 0; stride >>= 1) {
+                if (sub < stride) {
+                    partial[lane] += partial[lane + stride];
+                }
+                context.localBarrier();
+            }
+            if (sub == 0 && limit > 0) {
+                int o = (b - first) * rows + row;
+                float value = partial[lane];
+                if (accumulate == 1) {
+                    value = output.get(o) + value;
+                }
+                output.set(o, value);
+            }
+            context.localBarrier();
+        }
+    }
+}
