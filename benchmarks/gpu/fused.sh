@@ -17,7 +17,8 @@
 #         peerbatch  the same at batches of 1, 16 and 64 sequences (tokens/s = batch x steps/s)
 #         offload  the PyTorch pinned-memory offload baseline on SHAPE (torch_offload_peer.py)
 # CUDA graphs on (PTX). Logs and JSON land in OUT. CHECK_DEVICES (default "1:0 0:0") and PEER_BATCHES (default
-# "1 16 64") narrow check and peerbatch.
+# "1 16 64") narrow check and peerbatch; MATVEC_SHAPES (ROWSxCOLS,...) and MATVEC_BATCHES (default 1,4,16,64) the
+# matrix-vector runs.
 set -u
 bundle=$1 out=$2 shape=${3:-llama-3.1-8b}
 shift 3 2>/dev/null || shift $#
@@ -30,6 +31,23 @@ case "$shape" in
   llama-3.2-1b) shapes=3072x2048,16384x2048,2048x8192,128256x2048;;
   *) shapes=;;
 esac
+shapes=${MATVEC_SHAPES:-$shapes}
+batches=${MATVEC_BATCHES:-1,4,16,64}
+# matvec NAME ARGS...: matvec-bench on SHAPE's matrices into OUT/NAME-SHAPE.{json,log}
+matvec() {
+  local name=$1; shift
+  [ -n "$shapes" ] || return 0
+  (cd "$out" && "$bundle/bin/matvec-bench" --shapes "$shapes" "$@" --out "$out/$name-$shape.json") \
+    > "$out/$name-$shape.log" 2>&1
+  grep -vE "^WARNING" "$out/$name-$shape.log" | tail -60
+}
+# generate DEVICE NAME: generate-bench on SHAPE, BF16 resident, DF11 exact and DF11 fused in one process
+generate() {
+  (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device "$1" \
+    --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \
+    --out "$out/$2-$shape.json") > "$out/$2-$shape.log" 2>&1
+  grep -vE "^WARNING" "$out/$2-$shape.log" | tail -8
+}
 for w in "${what[@]}"; do
   case "$w" in
     check)
@@ -40,25 +58,13 @@ for w in "${what[@]}"; do
         cat "$out/check-${d%%:*}.log"
       done;;
     matvec)
-      [ -n "$shapes" ] && (cd "$out" && "$bundle/bin/matvec-bench" --device 0:0 --shapes "$shapes" --configs 128:2 \
-        --fused product,triples,nestedChild,flatLoop --reps 30 --out "$out/matvec-$shape.json") \
-        > "$out/matvec-$shape.log" 2>&1
-      grep -vE "^WARNING" "$out/matvec-$shape.log" | tail -30;;
+      matvec matvec --device 0:0 --configs 128:2 --fused product,triples,nestedChild,flatLoop --reps 30;;
     mvbatch)
-      [ -n "$shapes" ] && (cd "$out" && "$bundle/bin/matvec-bench" --device 1:0 --shapes "$shapes" \
-        --configs 128:1,128:2,256:8 --fused= --batch 1,4,16,64 --reps 20 --out "$out/matvec-batch-$shape.json") \
-        > "$out/matvec-batch-$shape.log" 2>&1
-      grep -vE "^WARNING" "$out/matvec-batch-$shape.log" | tail -60;;
+      matvec matvec-batch --device 1:0 --configs 128:1,128:2,256:8 --fused= --batch "$batches" --reps 20;;
     mvquad)
-      [ -n "$shapes" ] && (cd "$out" && "$bundle/bin/matvec-bench" --device 1:0 --shapes "$shapes" \
-        --configs 128:2,256:8 --fused= --quad-major --batch 1,4,16,64 --reps 20 --out "$out/matvec-quad-$shape.json") \
-        > "$out/matvec-quad-$shape.log" 2>&1
-      grep -vE "^WARNING" "$out/matvec-quad-$shape.log" | tail -40;;
+      matvec matvec-quad --device 1:0 --configs 128:2,256:8 --fused= --quad-major --batch "$batches" --reps 20;;
     genptx)
-      (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 1:0 \
-        --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \
-        --out "$out/generate-ptx-$shape.json") > "$out/generate-ptx-$shape.log" 2>&1
-      grep -vE "^WARNING" "$out/generate-ptx-$shape.log" | tail -8;;
+      generate 1:0 generate-ptx;;
     peerbatch)
       for b in ${PEER_BATCHES:-1 16 64}; do
         python3 "$here/torch_step_peer.py" --shape "$shape" --batch $b --out "$out/torch-step-$shape-b$b.json" \
@@ -71,10 +77,7 @@ for w in "${what[@]}"; do
         > "$out/serve-$shape.log" 2>&1
       grep -vE "^WARNING" "$out/serve-$shape.log" | tail -30;;
     gen)
-      (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device 0:0 \
-        --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \
-        --out "$out/generate-$shape.json") > "$out/generate-$shape.log" 2>&1
-      grep -vE "^WARNING" "$out/generate-$shape.log" | tail -8;;
+      generate 0:0 generate;;
     peer)
       python3 "$here/torch_step_peer.py" --shape "$shape" --out "$out/torch-step-$shape.json" \
         > "$out/torch-step-$shape.log" 2>&1
