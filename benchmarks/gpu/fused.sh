@@ -6,7 +6,7 @@
 #         matvec   matvec-bench on SHAPE's matrices (NVIDIA OpenCL): planes kernel, fused variants (checked bit for
 #                  bit), device copy
 #         gen      generate-bench on SHAPE, modes bf16-device, df11-device (exact) and df11-fused in one process, on
-#                  NVIDIA OpenCL (0:0): the fused kernel is refused on PTX (TornadoVM 5.2 compiles it wrongly there)
+#                  NVIDIA OpenCL (0:0) (genptx: the same on PTX)
 #         mvbatch  matvec-bench on SHAPE's matrices on PTX (1:0), planes kernel only, batches 1, 4, 16, 64
 #         mvquad   matvec-bench on SHAPE's matrices on PTX (1:0): the planes kernel and the lab's quad-major rung
 #                  (activations stored quad-major, bit for bit the same outputs), batches 1, 4, 16, 64
