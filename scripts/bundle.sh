@@ -109,43 +109,26 @@ exec "$here/runtime/bin/java" -Xmx"$heap" -XX:MaxDirectMemorySize="$(df11_offhea
   -cp "$here/lib/df11.jar:$tornado_classpath${DF11_CLASSPATH:+:$DF11_CLASSPATH}" "${DF11_MAIN:-dev.df11.cli.Df11Cli}" \
   ${args[@]+"${args[@]}"}
 LAUNCHER
-cat > "$out/bin/decode-bench" <<'LAUNCHER'
+# lab_launcher NAME CLASS DESCRIPTION: bin/NAME runs the kernel lab's main CLASS through bin/df11.
+lab_launcher() {
+  cat > "$out/bin/$1" <<LAUNCHER
 #!/usr/bin/env bash
-# The GPU decode benchmark (dev.df11.lab.bench.DecodeBenchmark, from the kernel lab); --help lists its options.
-here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.DecodeBenchmark exec "$here/df11" "$@"
+# $3 (dev.df11.lab.bench.$2, from the kernel lab); --help lists its options.
+here=\$(cd "\$(dirname "\$(readlink -f "\$0")")" && pwd)
+DF11_CLASSPATH="\$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.$2 exec "\$here/df11" "\$@"
 LAUNCHER
-cat > "$out/bin/generate-bench" <<'LAUNCHER'
-#!/usr/bin/env bash
-# The end-to-end generation benchmark (dev.df11.lab.bench.GenerateBenchmark, from the kernel lab): BF16 resident, DF11 resident
-# decoded per block, BF16 copied per block; --help lists its options.
-here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.GenerateBenchmark exec "$here/df11" "$@"
-LAUNCHER
-cat > "$out/bin/matvec-bench" <<'LAUNCHER'
-#!/usr/bin/env bash
-# The matrix-vector kernel benchmark (dev.df11.lab.bench.MatVecBenchmark, from the kernel lab): device time per shape and launch
-# configuration beside a device copy; --help lists its options.
-here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.MatVecBenchmark exec "$here/df11" "$@"
-LAUNCHER
-cat > "$out/bin/context-bench" <<'LAUNCHER'
-#!/usr/bin/env bash
-# The context-under-a-memory-budget benchmark (dev.df11.lab.bench.ContextBenchmark, from the kernel lab): the longest context
-# whose KV cache fits beside BF16 or DF11 weights, found by loading and running; --help lists its options.
-here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.ContextBenchmark exec "$here/df11" "$@"
-LAUNCHER
-cat > "$out/bin/serve-bench" <<'LAUNCHER'
-#!/usr/bin/env bash
-# The serving benchmark (dev.df11.lab.bench.ServeBenchmark, from the kernel lab): df11 serve's continuous batching on
-# the device at several concurrencies, BF16 and DF11 side by side, with a batch-invariance check; --help lists its
-# options.
-here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-DF11_CLASSPATH="$here/../lib/df11-kernel-lab.jar" DF11_MAIN=dev.df11.lab.bench.ServeBenchmark exec "$here/df11" "$@"
-LAUNCHER
-chmod +x "$out/bin/df11" "$out/bin/decode-bench" "$out/bin/generate-bench" "$out/bin/matvec-bench" \
-  "$out/bin/context-bench" "$out/bin/serve-bench"
+  chmod +x "$out/bin/$1"
+}
+lab_launcher decode-bench DecodeBenchmark "The GPU decode benchmark"
+lab_launcher generate-bench GenerateBenchmark "The end-to-end generation benchmark: BF16 resident, DF11 resident
+# decoded per block or fused, BF16 copied per block"
+lab_launcher matvec-bench MatVecBenchmark "The matrix-vector kernel benchmark: device time per shape, launch
+# configuration and batch beside a device copy"
+lab_launcher context-bench ContextBenchmark "The context-under-a-memory-budget benchmark: the longest context whose KV
+# cache fits beside BF16 or DF11 weights, found by loading and running"
+lab_launcher serve-bench ServeBenchmark "The serving benchmark: df11 serve's continuous batching on the device at
+# several concurrencies, BF16 and DF11 side by side, with a batch-invariance check"
+chmod +x "$out/bin/df11"
 
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)" >&2
