@@ -18,6 +18,7 @@ import dev.df11.tornado.forward.weights.Bf16Placement;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
@@ -60,7 +61,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
     enum Mode {
         BF16_DEVICE("bf16-device", "BF16 resident on the device"),
         DF11_DEVICE("df11-device", "DF11 resident, each block decoded into a buffer first (exact, the default)"),
-        DF11_FUSED("df11-fused", "DF11 resident, decoded inside the products (fused; not on PTX)"),
+        DF11_FUSED("df11-fused", "DF11 resident, decoded inside the products (fused)"),
         BF16_HOST("bf16-host", "BF16 in host memory, copied per block");
 
         final String id;
@@ -82,9 +83,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
             description = "Synthetic model shape: llama-3.2-1b, llama-3.1-8b, llama-44b or tiny (default: ${DEFAULT-VALUE}).")
     String shape;
 
-    @Option(names = "--work-dir", defaultValue = "bench-models",
-            description = "Where the synthetic BF16 and DF11 folders are written once (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @Mixin
+    ModelFolderOptions folders;
 
     @Option(names = "--in-memory", description = "Make the DF11 model of --shape in memory instead of writing"
             + " folders: each unit's deterministic weights synthesized and compressed (all cores) as the store opens,"
@@ -96,12 +96,6 @@ public final class GenerateBenchmark implements Callable<Integer> {
             + " reuses layer l mod N's compressed arrays on the host (each layer still gets its own device arrays)."
             + " Default: as many as fit 60%% of the heap (all layers when they do).")
     Integer distinctLayers;
-
-    @Option(names = "--bf16", description = "Use this BF16 folder instead of a synthetic one (needs --df11).")
-    Path bf16;
-
-    @Option(names = "--df11", description = "Use this DF11 folder instead of a synthetic one (needs --bf16).")
-    Path df11;
 
     @Option(names = "--modes", split = ",", defaultValue = "bf16-device,df11-device,bf16-host",
             description = "Modes to run, in order (default: ${DEFAULT-VALUE}). For clean peak-memory numbers run one"
@@ -185,13 +179,8 @@ public final class GenerateBenchmark implements Callable<Integer> {
         if (inMemory) {
             memory = inMemoryWeights(hostThreads);
             models = null;
-        } else if (bf16 != null || df11 != null) {
-            if (bf16 == null || df11 == null) {
-                throw new IllegalArgumentException("--bf16 and --df11 go together");
-            }
-            models = new BenchModels(bf16, df11);
         } else {
-            models = BenchModels.synthetic(shape, workDir, hostThreads, System.err);
+            models = folders.resolve(shape, hostThreads, System.err);
         }
         TornadoDevice target = device == null ? null : TornadoDevices.select(device);
         ObjectMapper json = new ObjectMapper();
@@ -204,7 +193,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             report.put("distinct_layers", memory.distinctLayers());
             report.put("layers", memory.config().layerCount());
         } else {
-            if (bf16 == null) {
+            if (!folders.given()) {
                 report.put("shape", SyntheticShape.byId(shape).id());
             }
             report.put("model_bf16", models.bf16().toString());
@@ -268,7 +257,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
      * fit the heap.
      */
     private SyntheticDf11Weights inMemoryWeights(int hostThreads) {
-        if (bf16 != null || df11 != null) {
+        if (folders.given()) {
             throw new IllegalArgumentException("--in-memory makes the model of --shape; it does not read --bf16/--df11");
         }
         for (String id : modes) {

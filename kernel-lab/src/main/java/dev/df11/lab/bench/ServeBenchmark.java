@@ -13,6 +13,7 @@ import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
@@ -49,15 +50,8 @@ public final class ServeBenchmark implements Callable<Integer> {
             description = "Synthetic model shape: llama-3.2-1b, llama-3.1-8b, llama-44b or tiny (default: ${DEFAULT-VALUE}).")
     String shape;
 
-    @Option(names = "--work-dir", defaultValue = "bench-models",
-            description = "Where the synthetic BF16 and DF11 folders are written once (default: ${DEFAULT-VALUE}).")
-    Path workDir;
-
-    @Option(names = "--bf16", description = "Use this BF16 folder instead of a synthetic one (needs --df11).")
-    Path bf16;
-
-    @Option(names = "--df11", description = "Use this DF11 folder instead of a synthetic one (needs --bf16).")
-    Path df11;
+    @Mixin
+    ModelFolderOptions folders;
 
     @Option(names = "--modes", split = ",", defaultValue = "bf16,df11",
             description = "Which folders to serve, in order: bf16, df11 (default: ${DEFAULT-VALUE}).")
@@ -70,8 +64,7 @@ public final class ServeBenchmark implements Callable<Integer> {
     boolean listDevices;
 
     @Option(names = "--decode-mode", paramLabel = "exact|fused", description = "How DF11 units are decoded, as"
-            + " `df11 serve --backend tornado --decode-mode` takes it (default: the backend's, exact; fused does not"
-            + " run on PTX).")
+            + " `df11 serve --backend tornado --decode-mode` takes it (default: the backend's, exact).")
     String decodeMode;
 
     @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16,64",
@@ -117,13 +110,12 @@ public final class ServeBenchmark implements Callable<Integer> {
         checkOptions();
         int hostThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         int maxBatch = concurrency.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        BenchModels models = bf16 != null ? new BenchModels(bf16, df11)
-                : BenchModels.synthetic(shape, workDir, hostThreads, System.err);
+        BenchModels models = folders.resolve(shape, hostThreads, System.err);
 
         ObjectMapper json = new ObjectMapper();
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "serve");
-        if (bf16 == null) {
+        if (!folders.given()) {
             report.put("shape", SyntheticShape.byId(shape).id());
         }
         report.put("model_bf16", models.bf16().toString());
@@ -181,12 +173,7 @@ public final class ServeBenchmark implements Callable<Integer> {
 
     /** Refuses bad options before anything is written or loaded, naming the option. */
     private void checkOptions() {
-        if ((bf16 == null) != (df11 == null)) {
-            throw new IllegalArgumentException("--bf16 and --df11 go together");
-        }
-        if (bf16 == null) {
-            SyntheticShape.byId(shape);   // an unknown --shape is refused with the known ones
-        }
+        folders.check(shape);
         for (String id : modes) {
             if (!id.trim().equals("bf16") && !id.trim().equals("df11")) {
                 throw new IllegalArgumentException("--modes: unknown mode '" + id.trim() + "'; known: bf16, df11");
