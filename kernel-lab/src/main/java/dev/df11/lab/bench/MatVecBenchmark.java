@@ -75,9 +75,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " time; default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
-    /** The batch being timed. */
-    private int batch;
-
     @Option(names = "--quad-major", description = "Also time the lab's quad-major rung of the planes kernel"
             + " (QuadMajorKernels: activations stored quad-major), checked bit for bit against the planes kernel.")
     boolean quadMajor;
@@ -130,10 +127,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
             Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode(shape, List.of(bf16));
             CompressedUnit compressed = CompressedUnit.of(unit);
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
-            for (int count : batches) {
-                batch = count;
+            for (int batch : batches) {
                 FloatArray x = new FloatArray(batch * cols);
-                SplittableRandom random = new SplittableRandom(seed + count);
+                SplittableRandom random = new SplittableRandom(seed + batch);
                 for (int i = 0; i < x.getSize(); i++) {
                     x.set(i, (float) random.nextGaussian());
                 }
@@ -185,7 +181,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private BenchmarkReport.Row time(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
             double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray output,
             FloatArray planesOut) throws Exception {
-        IntArray step = step();
+        int batch = x.getSize() / cols;
+        IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
         boolean quadMajor = planesOut != null;
         String graphName = (quadMajor ? "mvq_" : "mv_") + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
@@ -228,8 +225,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private BenchmarkReport.Row timeFused(String shape, CompressedUnit unit, ChunkStarts chunks, int rows, int cols,
             FloatArray x, double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut,
             String variant) throws Exception {
+        int batch = x.getSize() / cols;
         FloatArray output = new FloatArray(batch * rows);
-        IntArray step = step();
+        IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
         PackedInputs packed = unit.packedInputs();
         String graphName = "mvf" + variant + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
@@ -294,8 +292,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
         return quad;
     }
 
-    /** The batch array of a launch over {@code --batch} tokens. */
-    private IntArray step() {
+    /** The batch array of a launch over {@code batch} tokens. */
+    private static IntArray step(int batch) {
         IntArray step = new IntArray(2);
         step.set(ForwardKernels.START, 0);
         step.set(ForwardKernels.COUNT, batch);
@@ -303,7 +301,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /** W x for each token of the batch (token-major, like the kernels' output), in fp64 from the same BF16 weights. */
-    private double[] reference(MemorySegment bf16, int rows, int cols, FloatArray x) {
+    private static double[] reference(MemorySegment bf16, int rows, int cols, FloatArray x) {
+        int batch = x.getSize() / cols;
         double[] y = new double[batch * rows];
         IntStream.range(0, batch * rows).parallel().forEach(i -> {
             int r = i % rows;
