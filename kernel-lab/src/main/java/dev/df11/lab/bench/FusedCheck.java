@@ -164,40 +164,34 @@ public final class FusedCheck implements Callable<Integer> {
             allOk &= wrongInts == 0;
             System.out.printf("%-14s [%d, %d] %s%n", "decodeToPlane", rows, cols, wrongInts == 0 ? "ok"
                     : wrongInts + " of " + rows * cols / 4 + " exponent ints differ, e.g. " + wrong);
-            int differ = 0;
-            String example = "";
+            FloatArray aloneRows = new FloatArray(TOKENS * rows);
             for (int t = 0; t < TOKENS; t++) {
                 for (int r = 0; r < rows; r++) {
-                    float inBatch = reference.get(t * rows + r);
-                    if (Float.floatToRawIntBits(alone.get(t).get(r)) != Float.floatToRawIntBits(inBatch)) {
-                        if (differ++ == 0) {
-                            example = "token " + t + " row " + r + ": " + alone.get(t).get(r) + " alone, " + inBatch
-                                    + " in the batch";
-                        }
-                    }
+                    aloneRows.set(t * rows + r, alone.get(t).get(r));
                 }
             }
-            allOk &= differ == 0;
-            System.out.printf("%-14s [%d, %d] %s%n", "batchInvariant", rows, cols, differ == 0 ? "ok"
-                    : differ + " of " + TOKENS * rows + " planes-kernel outputs differ alone and in a batch of "
-                    + TOKENS + ", e.g. " + example);
+            allOk &= report("batchInvariant", rows, cols, aloneRows, reference);
             for (int v = 0; v < VARIANTS.length; v++) {
-                FloatArray out = outs.get(v);
-                List<String> bad = new ArrayList<>();
-                int badCount = 0;
-                for (int i = 0; i < out.getSize(); i++) {
-                    if (Float.floatToRawIntBits(out.get(i)) != Float.floatToRawIntBits(reference.get(i))) {
-                        badCount++;
-                        if (bad.size() < 4) {
-                            bad.add(i + ": " + out.get(i) + " vs " + reference.get(i));
-                        }
-                    }
-                }
-                allOk &= badCount == 0;
-                System.out.printf("%-14s [%d, %d] %s%n", VARIANTS[v], rows, cols,
-                        badCount == 0 ? "ok" : badCount + " of " + out.getSize() + " differ, e.g. " + bad);
+                allOk &= report(VARIANTS[v], rows, cols, outs.get(v), reference);
             }
         }
         return allOk ? 0 : 2;
+    }
+
+    /** Prints {@code name}'s line: "ok" when {@code out} has {@code reference}'s bits, else the first that differ. */
+    private static boolean report(String name, int rows, int cols, FloatArray out, FloatArray reference) {
+        List<String> bad = new ArrayList<>();
+        int badCount = 0;
+        for (int i = 0; i < out.getSize(); i++) {
+            if (Float.floatToRawIntBits(out.get(i)) != Float.floatToRawIntBits(reference.get(i))) {
+                badCount++;
+                if (bad.size() < 4) {
+                    bad.add(i + ": " + out.get(i) + " vs " + reference.get(i));
+                }
+            }
+        }
+        System.out.printf("%-14s [%d, %d] %s%n", name, rows, cols,
+                badCount == 0 ? "ok" : badCount + " of " + out.getSize() + " differ, e.g. " + bad);
+        return badCount == 0;
     }
 }
