@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.df11.runtime.chat.ChatMessage;
 import dev.df11.runtime.chat.ChatTemplate;
 import dev.df11.runtime.chat.GenerationDefaults;
-import dev.df11.runtime.inference.ForwardPass;
 import dev.df11.runtime.tokenizer.Tokenizer;
 import dev.df11.runtime.tokenizer.Tokenizers;
 
@@ -33,15 +32,13 @@ public final class ModelServer implements AutoCloseable {
                           OpenAiServer.Limits limits, long kvBudgetBytes) {
     }
 
-    private final BatchScheduler scheduler;
+    private final ServingEngine engine;
     private final OpenAiServer server;
-    private final ForwardPass forward;
     private final String summary;
 
-    private ModelServer(BatchScheduler scheduler, OpenAiServer server, ForwardPass forward, String summary) {
-        this.scheduler = scheduler;
+    private ModelServer(ServingEngine engine, OpenAiServer server, String summary) {
+        this.engine = engine;
         this.server = server;
-        this.forward = forward;
         this.summary = summary;
     }
 
@@ -58,18 +55,15 @@ public final class ModelServer implements AutoCloseable {
         ServingEngine engine = ServingEngine.open(new ServingEngine.Options(o.model(), o.backend(), o.device(),
                 o.threads(), o.prefetch(), o.decodeMode(), o.context(), o.maxBatch(), o.maxQueue(),
                 o.kvBudgetBytes()));
-        BatchScheduler scheduler = engine.scheduler();
-        ForwardPass forward = engine.forward();
-        String summary = engine.summary();
         OpenAiServer server;
         try {
-            server = new OpenAiServer(scheduler, tokenizer, o.modelId(), chat, SamplingDefaults.of(defaults),
+            server = new OpenAiServer(engine.scheduler(), tokenizer, o.modelId(), chat, SamplingDefaults.of(defaults),
                     stopTokenIds, o.apiKey(), o.host(), o.port(), o.limits(), log);
         } catch (RuntimeException | Error e) {
             engine.close();
             throw e;
         }
-        return new ModelServer(scheduler, server, forward, summary + (chat == null ? "; no chat template ("
+        return new ModelServer(engine, server, engine.summary() + (chat == null ? "; no chat template ("
                 + ChatTemplate.filesLookedFor(o.model()) + "): /v1/chat/completions answers 400" : "; chat template: "
                 + "loaded"));
     }
@@ -93,7 +87,7 @@ public final class ModelServer implements AutoCloseable {
     }
 
     public BatchScheduler scheduler() {
-        return scheduler;
+        return engine.scheduler();
     }
 
     /** One line on the KV budget, batch size and chat template, for the console. */
@@ -104,7 +98,7 @@ public final class ModelServer implements AutoCloseable {
     /** Graceful shutdown (see {@link OpenAiServer#shutdown}), then the weights and backend are released. */
     public void shutdown(Duration grace) {
         server.shutdown(grace);
-        forward.close();
+        engine.close();
     }
 
     @Override
