@@ -8,8 +8,6 @@
 #         gen      generate-bench on SHAPE, modes bf16-device, df11-device (exact) and df11-fused in one process, on
 #                  NVIDIA OpenCL (0:0) (genptx: the same on PTX)
 #         mvbatch  matvec-bench on SHAPE's matrices on PTX (1:0), planes kernel only, batches 1, 4, 16, 64
-#         mvquad   matvec-bench on SHAPE's matrices on PTX (1:0): the planes kernel and the lab's quad-major rung
-#                  (activations stored quad-major, bit for bit the same outputs), batches 1, 4, 16, 64
 #         genptx   generate-bench on SHAPE on PTX (1:0): bf16-device, df11-device (exact) and df11-fused, batch 1
 #         serve    serve-bench on SHAPE on PTX (1:0): BF16 and DF11 (exact) at concurrency 1, 4, 16, 64, SERVE_REQUESTS
 #                  (default 1) timed requests of 64 tokens per client
@@ -61,8 +59,6 @@ for w in "${what[@]}"; do
       matvec matvec --device 0:0 --configs 128:2 --fused product,triples,nestedChild,flatLoop --reps 30;;
     mvbatch)
       matvec matvec-batch --device 1:0 --configs 128:1,128:2,256:8 --fused= --batch "$batches" --reps 20;;
-    mvquad)
-      matvec matvec-quad --device 1:0 --configs 128:2,256:8 --fused= --quad-major --batch "$batches" --reps 20;;
     genptx)
       generate 1:0 generate-ptx;;
     peerbatch)

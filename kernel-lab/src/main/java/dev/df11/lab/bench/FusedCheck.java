@@ -97,6 +97,9 @@ public final class FusedCheck implements Callable<Integer> {
             int offset = (int) unit.matrixStart(m);
             int base = chunks.spans().get(m).base();
             int perGroup = Math.max(1, Math.min(2, FusedMatVecKernels.STAGE_ELEMENTS / cols));
+            // Random rows, read quad-major by every kernel here (as by the product's): the planes kernel, the fused
+            // variants and each token alone (a row copied on its own is a quad-major row too) see the same values
+            // in the same places, so they compare like with like.
             FloatArray x = new FloatArray(TOKENS * cols);
             for (int i = 0; i < x.getSize(); i++) {
                 x.set(i, (float) random.nextGaussian());

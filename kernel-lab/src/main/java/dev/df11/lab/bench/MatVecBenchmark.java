@@ -3,7 +3,6 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.fused.FusedVariants;
-import dev.df11.lab.matvec.QuadMajorKernels;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.format.codec.Df11Unit;
@@ -44,7 +43,8 @@ import java.util.stream.IntStream;
  * Device time of the forward pass's matrix-vector kernels on the matrix shapes of a model, for several launch
  * configurations (work-group size, rows per group): the planes kernel on BF16 weights and, where the launch fits its
  * stage, the fused DF11 kernel on the same weights compressed (checked bit for bit against the planes kernel of the
- * same launch), beside a device copy of the BF16 bytes as the bandwidth ceiling.
+ * same launch), beside a device copy of the BF16 bytes as the bandwidth ceiling. The activations are random, stored
+ * quad-major for the kernels as the forward pass stores them ({@link MatVecKernels#quadMajor}).
  * Each configuration's output is checked against a host reference (fp64 sums of the same BF16 weights), so a fast
  * but wrong configuration is reported as such. GB/s count the weight bytes read (activations are cached re-reads).
  *
@@ -75,9 +75,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " time; default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
-    @Option(names = "--quad-major", description = "Also time the lab's quad-major rung of the planes kernel"
-            + " (QuadMajorKernels: activations stored quad-major), checked bit for bit against the planes kernel.")
-    boolean quadMajor;
 
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
@@ -134,26 +131,22 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     x.set(i, (float) random.nextGaussian());
                 }
                 double[] reference = reference(bf16, rows, cols, x);
+                // The same values, where the kernels read them.
+                FloatArray quadX = MatVecKernels.toQuadMajor(x, cols);
                 for (String config : configs) {
                     String[] lr = config.split(":");
                     int local = Integer.parseInt(lr[0].trim());
                     int rowsPerGroup = Integer.parseInt(lr[1].trim());
                     FloatArray planesOut = new FloatArray(batch * rows);
-                    BenchmarkReport.Row row = time(shape, weights, rows, cols, x, reference, local, rowsPerGroup,
-                            target, planesOut, null);
+                    BenchmarkReport.Row row = time(shape, weights, rows, cols, quadX, reference, local,
+                            rowsPerGroup, target, planesOut);
                     allExact &= row.check().startsWith("ok");
                     report.add(row);
-                    if (quadMajor) {
-                        BenchmarkReport.Row quad = time(shape, weights, rows, cols, quadMajorX(x, cols), reference,
-                                local, rowsPerGroup, target, new FloatArray(batch * rows), planesOut);
-                        allExact &= quad.check().startsWith("ok");
-                        report.add(quad);
-                    }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
                         for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
                                 .toList()) {
-                            BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, x, reference,
-                                    local, rowsPerGroup, target, planesOut, variant);
+                            BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, quadX,
+                                    reference, local, rowsPerGroup, target, planesOut, variant);
                             allExact &= fused.check().startsWith("ok");
                             report.add(fused);
                         }
@@ -174,26 +167,21 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The planes kernel on the matrix and launch, checked against the reference; {@code planesOut} null: the product's
-     * kernel, writing {@code output}; else the lab's quad-major rung on {@code x} stored quad-major, checked bit for
-     * bit against the product kernel's {@code planesOut} of the same launch as well.
+     * The planes kernel on the matrix and launch ({@code x} quad-major), writing {@code output}, checked against the
+     * reference.
      */
     private BenchmarkReport.Row time(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
-            double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray output,
-            FloatArray planesOut) throws Exception {
+            double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray output)
+            throws Exception {
         int batch = x.getSize() / cols;
         IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
-        boolean quadMajor = planesOut != null;
-        String graphName = (quadMajor ? "mvq_" : "mv_") + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        String graphName = "mv_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
                         step, scales);
-        graph = quadMajor
-                ? graph.task("mv", QuadMajorKernels::matVecQuadMajor, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales)
-                : graph.task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
+        graph = graph.task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(),
+                weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
         graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
         GridScheduler grids = new GridScheduler(graphName + ".mv",
                 Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
@@ -202,16 +190,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
             TornadoExecutionResult result = plan.execute();
             result.transferToHost(output);
             String check = check(output, reference);
-            for (int r = 0; quadMajor && r < batch * rows && check.startsWith("ok"); r++) {
-                if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
-                    check = "NOT BIT-EXACT vs planes kernel at output " + r;
-                }
-            }
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
-            String kernel = quadMajor ? "quadMajor " : "";
-            return new BenchmarkReport.Row(shape + " " + kernel + local + ":" + rowsPerGroup + " b" + batch,
-                    (quadMajor ? "matVecQuadMajor " : "matVec ") + local + " work-items, " + rowsPerGroup
+            return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch,
+                    "matVec " + local + " work-items, " + rowsPerGroup
                     + " rows per group, batch " + batch, 2L * rows * cols, timed.kernel(), timed.wall(), check);
         }
     }
@@ -283,15 +265,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
         }
     }
 
-    /** {@code x}'s rows stored quad-major ({@link QuadMajorKernels#index}). */
-    private static FloatArray quadMajorX(FloatArray x, int cols) {
-        FloatArray quad = new FloatArray(x.getSize());
-        for (int i = 0; i < x.getSize(); i++) {
-            quad.set(i / cols * cols + QuadMajorKernels.index(i % cols, cols), x.get(i));
-        }
-        return quad;
-    }
-
     /** The batch array of a launch over {@code batch} tokens. */
     private static IntArray step(int batch) {
         IntArray step = new IntArray(2);
@@ -300,7 +273,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
         return step;
     }
 
-    /** W x for each token of the batch (token-major, like the kernels' output), in fp64 from the same BF16 weights. */
+    /**
+     * W x for each token of the batch (token-major, like the kernels' output), in fp64 from the same BF16 weights and
+     * the natural-order {@code x} the kernels' quad-major input was made from.
+     */
     private static double[] reference(MemorySegment bf16, int rows, int cols, FloatArray x) {
         int batch = x.getSize() / cols;
         double[] y = new double[batch * rows];

@@ -13,7 +13,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * for finding which shapes of the decode loop TornadoVM's backends compile correctly (PoCL, NVIDIA OpenCL, PTX):
  * {@link #nestedChild} walks child tables with v3f's fixed-depth nested ifs instead of a loop; {@link #flatLoop} has
  * one loop per chunk, one code per iteration, the refill selected with masks instead of an inner loop; and two
- * halves for bisecting a backend that gets the whole wrong ({@link #stageFromPlane}, {@link #decodeToPlane}).
+ * halves for bisecting a backend that gets the whole wrong ({@link #stageFromPlane}, {@link #decodeToPlane}). All
+ * read {@code x} quad-major, as the product kernels do ({@link MatVecKernels#quadMajor}).
  */
 public final class FusedVariantKernels {
 
@@ -96,6 +97,7 @@ public final class FusedVariantKernels {
         }
         int base = (offset + row * cols) / 4;
         int quads = limit / 4;
+        int quarter = cols / 4;
         int step = MatVecKernels.UNROLL * width;
         int remaining = quads - sub;
         if (remaining < 0) {
@@ -114,10 +116,10 @@ public final class FusedVariantKernels {
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int e3 = stage[stageRow + k + 3 * width];
                 int s3 = signMantissa.get(base + k + 3 * width);
-                int x0 = xBase + 4 * k;
-                int x1 = xBase + 4 * (k + width);
-                int x2 = xBase + 4 * (k + 2 * width);
-                int x3 = xBase + 4 * (k + 3 * width);
+                int x0 = xBase + k;
+                int x1 = xBase + k + width;
+                int x2 = xBase + k + 2 * width;
+                int x3 = xBase + k + 3 * width;
                 int a0 = e0 & 0xFF;
                 int b0 = e0 >> 8 & 0xFF;
                 int c0 = e0 >> 16 & 0xFF;
@@ -127,9 +129,9 @@ public final class FusedVariantKernels {
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
-                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + 1)
-                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2)
-                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3);
+                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + quarter)
+                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3 * quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -139,9 +141,9 @@ public final class FusedVariantKernels {
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
-                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + 1)
-                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2)
-                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3);
+                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + quarter)
+                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3 * quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -151,9 +153,9 @@ public final class FusedVariantKernels {
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
-                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + 1)
-                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2)
-                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3);
+                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + quarter)
+                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3 * quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -163,14 +165,14 @@ public final class FusedVariantKernels {
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
-                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + 1)
-                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2)
-                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3);
+                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + quarter)
+                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3 * quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
                 int s = signMantissa.get(base + k);
-                int xk = xBase + 4 * k;
+                int xk = xBase + k;
                 int a = e & 0xFF;
                 int bb = e >> 8 & 0xFF;
                 int c = e >> 16 & 0xFF;
@@ -180,9 +182,9 @@ public final class FusedVariantKernels {
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
-                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + 1)
-                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2)
-                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3);
+                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + quarter)
+                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3 * quarter);
             }
             partial[lane] = sum;
             context.localBarrier();
@@ -274,6 +276,7 @@ public final class FusedVariantKernels {
         }
         int base = (offset + row * cols) / 4;
         int quads = limit / 4;
+        int quarter = cols / 4;
         int step = MatVecKernels.UNROLL * width;
         int remaining = quads - sub;
         if (remaining < 0) {
@@ -292,10 +295,10 @@ public final class FusedVariantKernels {
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int e3 = stage[stageRow + k + 3 * width];
                 int s3 = signMantissa.get(base + k + 3 * width);
-                int x0 = xBase + 4 * k;
-                int x1 = xBase + 4 * (k + width);
-                int x2 = xBase + 4 * (k + 2 * width);
-                int x3 = xBase + 4 * (k + 3 * width);
+                int x0 = xBase + k;
+                int x1 = xBase + k + width;
+                int x2 = xBase + k + 2 * width;
+                int x3 = xBase + k + 3 * width;
                 int a0 = e0 & 0xFF;
                 int b0 = e0 >> 8 & 0xFF;
                 int c0 = e0 >> 16 & 0xFF;
@@ -305,9 +308,9 @@ public final class FusedVariantKernels {
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
-                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + 1)
-                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2)
-                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3);
+                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + quarter)
+                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3 * quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -317,9 +320,9 @@ public final class FusedVariantKernels {
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
-                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + 1)
-                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2)
-                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3);
+                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + quarter)
+                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3 * quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -329,9 +332,9 @@ public final class FusedVariantKernels {
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
-                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + 1)
-                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2)
-                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3);
+                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + quarter)
+                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3 * quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -341,14 +344,14 @@ public final class FusedVariantKernels {
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
-                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + 1)
-                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2)
-                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3);
+                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + quarter)
+                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3 * quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
                 int s = signMantissa.get(base + k);
-                int xk = xBase + 4 * k;
+                int xk = xBase + k;
                 int a = e & 0xFF;
                 int bb = e >> 8 & 0xFF;
                 int c = e >> 16 & 0xFF;
@@ -358,9 +361,9 @@ public final class FusedVariantKernels {
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
-                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + 1)
-                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2)
-                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3);
+                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + quarter)
+                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3 * quarter);
             }
             partial[lane] = sum;
             context.localBarrier();
@@ -427,6 +430,7 @@ public final class FusedVariantKernels {
         }
         int base = (offset + row * cols) / 4;
         int quads = limit / 4;
+        int quarter = cols / 4;
         int step = MatVecKernels.UNROLL * width;
         int remaining = quads - sub;
         if (remaining < 0) {
@@ -445,10 +449,10 @@ public final class FusedVariantKernels {
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int e3 = stage[stageRow + k + 3 * width];
                 int s3 = signMantissa.get(base + k + 3 * width);
-                int x0 = xBase + 4 * k;
-                int x1 = xBase + 4 * (k + width);
-                int x2 = xBase + 4 * (k + 2 * width);
-                int x3 = xBase + 4 * (k + 3 * width);
+                int x0 = xBase + k;
+                int x1 = xBase + k + width;
+                int x2 = xBase + k + 2 * width;
+                int x3 = xBase + k + 3 * width;
                 int a0 = e0 & 0xFF;
                 int b0 = e0 >> 8 & 0xFF;
                 int c0 = e0 >> 16 & 0xFF;
@@ -458,9 +462,9 @@ public final class FusedVariantKernels {
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
-                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + 1)
-                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2)
-                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3);
+                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + quarter)
+                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3 * quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -470,9 +474,9 @@ public final class FusedVariantKernels {
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
-                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + 1)
-                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2)
-                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3);
+                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + quarter)
+                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3 * quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -482,9 +486,9 @@ public final class FusedVariantKernels {
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
-                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + 1)
-                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2)
-                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3);
+                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + quarter)
+                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3 * quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -494,14 +498,14 @@ public final class FusedVariantKernels {
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
-                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + 1)
-                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2)
-                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3);
+                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + quarter)
+                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3 * quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
                 int s = signMantissa.get(base + k);
-                int xk = xBase + 4 * k;
+                int xk = xBase + k;
                 int a = e & 0xFF;
                 int bb = e >> 8 & 0xFF;
                 int c = e >> 16 & 0xFF;
@@ -511,9 +515,9 @@ public final class FusedVariantKernels {
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
                 sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
-                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + 1)
-                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2)
-                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3);
+                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + quarter)
+                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3 * quarter);
             }
             partial[lane] = sum;
             context.localBarrier();

@@ -29,15 +29,18 @@ public final class Activations {
     public final IntArray embeddingRows;
     /** The residual stream, {@code maxBatch x hidden}. */
     public final FloatArray hidden;
-    /** RMS-normalised residual stream, the input of the projection that follows a norm, {@code maxBatch x hidden}. */
+    /**
+     * RMS-normalised residual stream, the input of the projection that follows a norm, {@code maxBatch x hidden},
+     * each row quad-major ({@link MatVecKernels#quadMajor}), as the matrix-vector kernels read it.
+     */
     public final FloatArray normed;
     /** Fused q|k|v rows, {@code maxBatch x qkvWidth}. */
     public final FloatArray qkv;
-    /** Concatenated attention heads, {@code maxBatch x queryDim}. */
+    /** Concatenated attention heads, {@code maxBatch x queryDim}, each row quad-major ({@link MatVecKernels#quadMajor}). */
     public final FloatArray attention;
     /** Fused gate|up rows, {@code maxBatch x 2 intermediate}. */
     public final FloatArray gateUp;
-    /** SwiGLU output, {@code maxBatch x intermediate}. */
+    /** SwiGLU output, {@code maxBatch x intermediate}, each row quad-major ({@link MatVecKernels#quadMajor}). */
     public final FloatArray mlp;
     /** Attention score scratch, {@code maxBatch x heads x context}. */
     public final FloatArray scores;

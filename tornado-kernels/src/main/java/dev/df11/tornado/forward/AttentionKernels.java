@@ -30,7 +30,8 @@ public final class AttentionKernels {
      * @param queries     rotated queries, token b's heads from {@code b * tokenStride}
      * @param keyCache    {@code slots x contextLength x kvDim}; token b reads the slot the batch array names
      * @param scores      scratch, {@code maxBatch * heads * contextLength} floats
-     * @param output      {@code count x heads x headDim}, packed
+     * @param output      {@code count x heads x headDim}, packed, each token's row of {@code heads * headDim} (a
+     *                    multiple of 4) quad-major ({@link MatVecKernels#quadMajor}): the output projection's input
      * @param window      positions a query attends to, its own included: the layer's sliding window, or
      *                    {@code contextLength} for a layer that attends to every earlier position
      * @param scale       {@code 1 / sqrt(headDim)}, or Gemma 3's {@code 1 / sqrt(query_pre_attn_scalar)}
@@ -102,14 +103,18 @@ public final class AttentionKernels {
         context.globalBarrier();
 
         if (last >= 0) {
-            int result = (token * heads + head) * headDim;
+            int queryDim = heads * headDim;
+            int quarter = queryDim / 4;
+            int rowStart = token * queryDim;
+            int column = head * headDim;
             for (int d = lane; d < headDim; d += size) {
                 float acc = 0.0f;
                 for (int t = first; t <= last; t++) {
                     float weight = scores.get(row + t) * inverse;
                     acc += weight * valueCache.get(t * kvDim + kvOffset + d);
                 }
-                output.set(result + d, acc);
+                int c = column + d;
+                output.set(rowStart + (c & 3) * quarter + (c >> 2), acc);
             }
         }
     }

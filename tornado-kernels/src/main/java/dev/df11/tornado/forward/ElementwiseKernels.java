@@ -27,19 +27,6 @@ public final class ElementwiseKernels {
         }
     }
 
-    /**
-     * Copies the rows {@code select} names ({@code [_, n, row 0, ..., row n-1]}, {@link Activations#outputRows}) of
-     * {@code input} ({@code width} floats each) to rows 0..n-1 of {@code output}: the rows whose logits a step returns.
-     */
-    public static void gatherRows(KernelContext context, FloatArray input, FloatArray output, int width,
-            IntArray select) {
-        int id = context.globalIdx;
-        if (id < select.get(ForwardKernels.COUNT) * width) {
-            int row = id / width;
-            output.set(id, input.get(select.get(ForwardKernels.ROWS + row) * width + id - row * width));
-        }
-    }
-
     /** Adds a bias of {@code width} values to each token's row of {@code vec} (Qwen2's q, k, v biases). */
     public static void addBias(KernelContext context, FloatArray vec, FloatArray bias, int width, IntArray batch) {
         int id = context.globalIdx;
@@ -52,7 +39,8 @@ public final class ElementwiseKernels {
     /**
      * SwiGLU: {@code output = silu(gate) * up} with {@code silu(g) = g / (1 + e^-g)}, where each token's row of
      * {@code gateUp} holds its {@code width} gate values and then its {@code width} up values (the fused gate|up
-     * projection), and {@code output} is packed {@code count x width}.
+     * projection), and {@code output} is packed {@code count x width} with each row quad-major
+     * ({@link MatVecKernels#quadMajor}; {@code width} a multiple of 4): the input of the down projection.
      */
     public static void swiGlu(KernelContext context, FloatArray gateUp, FloatArray output, int width, IntArray batch) {
         int id = context.globalIdx;
@@ -60,7 +48,7 @@ public final class ElementwiseKernels {
             int token = id / width;
             int gate = id + token * width;
             float g = gateUp.get(gate);
-            output.set(id, g / (1.0f + TornadoMath.exp(-g)) * gateUp.get(gate + width));
+            output.set(quadMajorAt(id, token, width), g / (1.0f + TornadoMath.exp(-g)) * gateUp.get(gate + width));
         }
     }
     /**
@@ -88,7 +76,7 @@ public final class ElementwiseKernels {
     /**
      * Gemma 3's gated feed-forward activation, {@code output = gelu(gate) * up} with PyTorch's tanh approximation
      * {@code gelu(g) = 0.5 g (1 + tanh(sqrt(2/pi) (g + 0.044715 g^3)))}, in the float32 steps of the CPU backend;
-     * rows laid out as for {@link #swiGlu}.
+     * rows laid out as for {@link #swiGlu} (the output quad-major).
      */
     public static void geluTanhGate(KernelContext context, FloatArray gateUp, FloatArray output, int width,
             IntArray batch) {
@@ -98,8 +86,15 @@ public final class ElementwiseKernels {
             int gate = id + token * width;
             float g = gateUp.get(gate);
             float inner = 0.7978845608028654f * (g + 0.044715f * g * g * g);
-            output.set(id, 0.5f * g * (1.0f + TornadoMath.tanh(inner)) * gateUp.get(gate + width));
+            output.set(quadMajorAt(id, token, width), 0.5f * g * (1.0f + TornadoMath.tanh(inner))
+                    * gateUp.get(gate + width));
         }
+    }
+
+    /** Where packed element {@code id} (of row {@code token}, {@code width} per row) goes in quad-major rows. */
+    private static int quadMajorAt(int id, int token, int width) {
+        int c = id - token * width;
+        return token * width + (c & 3) * (width / 4) + (c >> 2);
     }
 
     /**

@@ -291,16 +291,14 @@ public final class ForwardGraphs {
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, act.outputRows);
         graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
         countDecode(name, "decode", unit);
-        // Only the rows whose logits are asked for are normalised and projected: gathered into act.normed, then
-        // normalised in place (the same arithmetic per row as normalising them where they were).
+        // Only the rows whose logits are asked for are normalised and projected: the final norm reads them where
+        // they are in the residual stream (through act.outputRows) and writes them, quad-major, to rows 0..n-1 of
+        // act.normed (the same arithmetic per row as normalising them in place).
         int dim = shape.hidden();
         int selected = shape.logitRows();
-        graph = task(graph, name, "gather", items(selected * dim),
-                g -> g.task("gather", ElementwiseKernels::gatherRows, new KernelContext(), act.hidden, act.normed,
-                        dim, act.outputRows));
         graph = task(graph, name, "finalNorm", groups(selected, tuning.norm()),
-                g -> g.task("finalNorm", NormKernels::rmsNorm, new KernelContext(), act.normed, act.normed,
-                        weights.finalNorm(), dim, 1, dim, shape.eps(), act.outputRows));
+                g -> g.task("finalNorm", NormKernels::rmsNormRowsQuadMajor, new KernelContext(), act.hidden,
+                        act.normed, weights.finalNorm(), dim, shape.eps(), act.outputRows));
         graph = matVec(graph, name, "logits", unit, weights.outputOffset(), shape.vocab(),
                 dim, act.normed, act.logits, 0, 0, act.outputRows);
         float cap = (float) shape.config().finalLogitSoftcap();
@@ -344,7 +342,7 @@ public final class ForwardGraphs {
     }
 
     /**
-     * RMSNorm of the residual stream into {@code act.normed}, the input of the projection that follows. A separate
+     * RMSNorm of the residual stream into {@code act.normed} (quad-major), the input of the projection that follows. A separate
      * launch rather than fused into the projection: fused, every one of the projection's work-groups re-read the
      * norm weights and re-summed the squares, which cost the q|k|v and gate|up products a third of their bandwidth
      * (the README has the measurement).
@@ -352,7 +350,7 @@ public final class ForwardGraphs {
     private TaskGraph rmsNorm(TaskGraph graph, String name, String task, FloatArray weight) {
         int dim = shape.hidden();
         return task(graph, name, task, groups(shape.maxBatch(), tuning.norm()),
-                g -> g.task(task, NormKernels::rmsNorm, new KernelContext(), act.hidden, act.normed, weight, dim, 1,
+                g -> g.task(task, NormKernels::rmsNormQuadMajor, new KernelContext(), act.hidden, act.normed, weight,
                         dim, shape.eps(), act.batch));
     }
 

@@ -6,7 +6,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * {@code out = W x} straight from a DF11 unit: the matrix-vector product of {@link MatVecKernels#matVec} with the
- * exponents Huffman-decoded inside the kernel, so no decoded weight ever reaches global memory.
+ * exponents Huffman-decoded inside the kernel, so no decoded weight ever reaches global memory. {@code x} is read
+ * quad-major, as there ({@link MatVecKernels#quadMajor}).
  *
  * <p>A work-group serves the same rows as {@link MatVecKernels#matVec} does with the same launch. It first decodes
  * its rows' exponents into a stage in local memory, four per int exactly as the exponent plane holds them: a row is
@@ -121,6 +122,7 @@ public final class FusedMatVecKernels {
         }
         int base = (offset + row * cols) / 4;
         int quads = limit / 4;
+        int quarter = cols / 4;
         int step = MatVecKernels.UNROLL * width;
         int remaining = quads - sub;
         if (remaining < 0) {
@@ -155,11 +157,11 @@ public final class FusedMatVecKernels {
                 float w10 = Bf16Scales.widenPlanes(bb0, q0, table[Bf16Scales.planeIndex(bb0, q0)]);
                 float w20 = Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]);
                 float w30 = Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]);
-                int xq0 = 4 * k;
-                sum0 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase0 + xq0);
-                sum1 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase1 + xq0);
-                sum2 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase2 + xq0);
-                sum3 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase3 + xq0);
+                int xq0 = k;
+                sum0 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase0 + xq0, quarter);
+                sum1 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase1 + xq0, quarter);
+                sum2 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase2 + xq0, quarter);
+                sum3 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase3 + xq0, quarter);
                 int e1 = stage[stageRow + k + width];
                 int s1 = signMantissa.get(base + k + width);
                 int a1 = e1 & 0xFF;
@@ -174,11 +176,11 @@ public final class FusedMatVecKernels {
                 float w11 = Bf16Scales.widenPlanes(bb1, q1, table[Bf16Scales.planeIndex(bb1, q1)]);
                 float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
                 float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
-                int xq1 = 4 * (k + width);
-                sum0 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase0 + xq1);
-                sum1 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase1 + xq1);
-                sum2 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase2 + xq1);
-                sum3 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase3 + xq1);
+                int xq1 = k + width;
+                sum0 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase0 + xq1, quarter);
+                sum1 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase1 + xq1, quarter);
+                sum2 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase2 + xq1, quarter);
+                sum3 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase3 + xq1, quarter);
                 int e2 = stage[stageRow + k + 2 * width];
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int a2 = e2 & 0xFF;
@@ -193,11 +195,11 @@ public final class FusedMatVecKernels {
                 float w12 = Bf16Scales.widenPlanes(bb2, q2, table[Bf16Scales.planeIndex(bb2, q2)]);
                 float w22 = Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]);
                 float w32 = Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]);
-                int xq2 = 4 * (k + 2 * width);
-                sum0 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase0 + xq2);
-                sum1 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase1 + xq2);
-                sum2 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase2 + xq2);
-                sum3 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase3 + xq2);
+                int xq2 = k + 2 * width;
+                sum0 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase0 + xq2, quarter);
+                sum1 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase1 + xq2, quarter);
+                sum2 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase2 + xq2, quarter);
+                sum3 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase3 + xq2, quarter);
                 int e3 = stage[stageRow + k + 3 * width];
                 int s3 = signMantissa.get(base + k + 3 * width);
                 int a3 = e3 & 0xFF;
@@ -212,11 +214,11 @@ public final class FusedMatVecKernels {
                 float w13 = Bf16Scales.widenPlanes(bb3, q3, table[Bf16Scales.planeIndex(bb3, q3)]);
                 float w23 = Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]);
                 float w33 = Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]);
-                int xq3 = 4 * (k + 3 * width);
-                sum0 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase0 + xq3);
-                sum1 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase1 + xq3);
-                sum2 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase2 + xq3);
-                sum3 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase3 + xq3);
+                int xq3 = k + 3 * width;
+                sum0 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase0 + xq3, quarter);
+                sum1 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase1 + xq3, quarter);
+                sum2 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase2 + xq3, quarter);
+                sum3 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase3 + xq3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
@@ -233,11 +235,11 @@ public final class FusedMatVecKernels {
                 float w1 = Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]);
                 float w2 = Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]);
                 float w3 = Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]);
-                int xq = 4 * k;
-                sum0 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase0 + xq);
-                sum1 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase1 + xq);
-                sum2 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase2 + xq);
-                sum3 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase3 + xq);
+                int xq = k;
+                sum0 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase0 + xq, quarter);
+                sum1 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase1 + xq, quarter);
+                sum2 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase2 + xq, quarter);
+                sum3 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase3 + xq, quarter);
             }
             partial[lane] = sum0;
             partial[lane1] = sum1;
@@ -290,10 +292,10 @@ public final class FusedMatVecKernels {
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int e3 = stage[stageRow + k + 3 * width];
                 int s3 = signMantissa.get(base + k + 3 * width);
-                int x0 = xBase + 4 * k;
-                int x1 = xBase + 4 * (k + width);
-                int x2 = xBase + 4 * (k + 2 * width);
-                int x3 = xBase + 4 * (k + 3 * width);
+                int x0 = xBase + k;
+                int x1 = xBase + k + width;
+                int x2 = xBase + k + 2 * width;
+                int x3 = xBase + k + 3 * width;
                 int a0 = e0 & 0xFF;
                 int b0 = e0 >> 8 & 0xFF;
                 int c0 = e0 >> 16 & 0xFF;
@@ -305,7 +307,7 @@ public final class FusedMatVecKernels {
                 sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
                         Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
                         Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
-                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0);
+                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -317,7 +319,7 @@ public final class FusedMatVecKernels {
                 sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
                         Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
                         Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
-                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1);
+                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -329,7 +331,7 @@ public final class FusedMatVecKernels {
                 sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
                         Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
                         Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
-                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2);
+                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -341,12 +343,12 @@ public final class FusedMatVecKernels {
                 sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
                         Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
                         Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
-                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3);
+                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
                 int s = signMantissa.get(base + k);
-                int xk = xBase + 4 * k;
+                int xk = xBase + k;
                 int a = e & 0xFF;
                 int bb = e >> 8 & 0xFF;
                 int c = e >> 16 & 0xFF;
@@ -358,7 +360,7 @@ public final class FusedMatVecKernels {
                 sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
                         Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
                         Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
-                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk);
+                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);
             }
             partial[lane] = sum;
             context.localBarrier();

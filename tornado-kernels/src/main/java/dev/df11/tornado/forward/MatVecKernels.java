@@ -7,7 +7,11 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * {@code out = W x} for a BF16 weight matrix W ({@code rows x cols}, row-major, starting at element {@code offset}
  * of a unit held as two byte planes, {@link WeightPlanes}: exponents, and sign/mantissa bytes, four weights per int)
- * and a batch of fp32 activation rows x ({@code count x cols}, packed), accumulating in fp32.
+ * and a batch of fp32 activation rows x ({@code count x cols}, packed, each row stored quad-major: element
+ * {@code 4k + j} at {@code j * cols / 4 + k}, {@link #quadMajor}), accumulating in fp32. Quad-major, the
+ * work-items of a row that read consecutive weight quads read consecutive activations (work-item {@code sub}'s quad
+ * {@code k} reads {@code x[k]}, {@code x[k + cols / 4]}, ...), so a warp's activation loads are contiguous instead of
+ * 16 bytes apart; the products and their order are those of the natural layout.
  *
  * <p>Launch: {@code ceil(rows / rowsPerGroup)} work-groups of a power-of-two local size of at most
  * {@link ForwardKernels#MAX_LOCAL}, which {@code rowsPerGroup} (a power of two) divides: each group serves {@code
@@ -46,12 +50,46 @@ public final class MatVecKernels {
     }
 
     /**
-     * One quad's products for one token, {@code w0 x[at] + w1 x[at + 1] + w2 x[at + 2] + w3 x[at + 3]} added left to
-     * right: every path of both matrix-vector kernels adds a quad to its sum through this one expression, so a token
-     * gets the same bits in a tile or alone, fused or from the planes. Kernel-safe.
+     * Where element {@code c} of a quad-major activation row of {@code cols} values (a multiple of 4) is stored,
+     * relative to the row's start: element {@code 4k + j} at {@code j * cols / 4 + k}. The matrix-vector inputs
+     * ({@link Activations#normed}, {@link Activations#attention}, {@link Activations#mlp}) are stored so, and their
+     * writers use this index.
      */
-    static float dot4(float w0, float w1, float w2, float w3, FloatArray x, int at) {
-        return w0 * x.get(at) + w1 * x.get(at + 1) + w2 * x.get(at + 2) + w3 * x.get(at + 3);
+    public static int quadMajor(int c, int cols) {
+        return (c & 3) * (cols / 4) + (c >> 2);
+    }
+
+    /**
+     * Host side: {@code rows} (each of {@code cols} values, packed, natural order) with each row stored quad-major
+     * ({@link #quadMajor}), for building a matrix-vector kernel's input.
+     */
+    public static FloatArray toQuadMajor(FloatArray rows, int cols) {
+        FloatArray quad = new FloatArray(rows.getSize());
+        for (int i = 0; i < rows.getSize(); i++) {
+            int row = i / cols;
+            quad.set(row * cols + quadMajor(i - row * cols, cols), rows.get(i));
+        }
+        return quad;
+    }
+
+    /** Host side: the inverse of {@link #toQuadMajor}, for reading a quad-major activation buffer. */
+    public static FloatArray fromQuadMajor(FloatArray quad, int cols) {
+        FloatArray rows = new FloatArray(quad.getSize());
+        for (int i = 0; i < quad.getSize(); i++) {
+            int row = i / cols;
+            rows.set(i, quad.get(row * cols + quadMajor(i - row * cols, cols)));
+        }
+        return rows;
+    }
+
+    /**
+     * One quad's products for one token, {@code w0 x[4k] + w1 x[4k + 1] + w2 x[4k + 2] + w3 x[4k + 3]} added left to
+     * right, with the row stored quad-major: the quad's four activations are {@code stride} ({@code cols / 4}) apart
+     * from {@code at} (the row's start + k). Every path of both matrix-vector kernels adds a quad to its sum through
+     * this one expression, so a token gets the same bits in a tile or alone, fused or from the planes. Kernel-safe.
+     */
+    static float dot4(float w0, float w1, float w2, float w3, FloatArray x, int at, int stride) {
+        return w0 * x.get(at) + w1 * x.get(at + stride) + w2 * x.get(at + 2 * stride) + w3 * x.get(at + 3 * stride);
     }
 
     /**
@@ -60,7 +98,7 @@ public final class MatVecKernels {
      * @param offset       element index of W[0, 0] in the planes (a multiple of 4)
      * @param rows         rows of W (= output width)
      * @param cols         columns of W (= input width, a multiple of 4)
-     * @param x            {@code count x cols} inputs
+     * @param x            {@code count x cols} inputs, each row quad-major ({@link #quadMajor})
      * @param output       {@code count x rows} outputs
      * @param accumulate   1 to add to {@code output} (a residual connection), 0 to overwrite it
      * @param lastOnly     1 to multiply only the batch's last token, into output row 0 (the output projection: only
@@ -95,6 +133,7 @@ public final class MatVecKernels {
         }
         int base = (offset + row * cols) / 4;
         int quads = limit / 4;
+        int quarter = cols / 4;
         int step = UNROLL * width;
         int remaining = quads - sub;
         if (remaining < 0) {
@@ -129,11 +168,11 @@ public final class MatVecKernels {
                 float w10 = Bf16Scales.widenPlanes(bb0, q0, table[Bf16Scales.planeIndex(bb0, q0)]);
                 float w20 = Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]);
                 float w30 = Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]);
-                int xq0 = 4 * k;
-                sum0 += dot4(w00, w10, w20, w30, x, xBase0 + xq0);
-                sum1 += dot4(w00, w10, w20, w30, x, xBase1 + xq0);
-                sum2 += dot4(w00, w10, w20, w30, x, xBase2 + xq0);
-                sum3 += dot4(w00, w10, w20, w30, x, xBase3 + xq0);
+                int xq0 = k;
+                sum0 += dot4(w00, w10, w20, w30, x, xBase0 + xq0, quarter);
+                sum1 += dot4(w00, w10, w20, w30, x, xBase1 + xq0, quarter);
+                sum2 += dot4(w00, w10, w20, w30, x, xBase2 + xq0, quarter);
+                sum3 += dot4(w00, w10, w20, w30, x, xBase3 + xq0, quarter);
                 int e1 = exponents.get(base + k + width);
                 int s1 = signMantissa.get(base + k + width);
                 int a1 = e1 & 0xFF;
@@ -148,11 +187,11 @@ public final class MatVecKernels {
                 float w11 = Bf16Scales.widenPlanes(bb1, q1, table[Bf16Scales.planeIndex(bb1, q1)]);
                 float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
                 float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
-                int xq1 = 4 * (k + width);
-                sum0 += dot4(w01, w11, w21, w31, x, xBase0 + xq1);
-                sum1 += dot4(w01, w11, w21, w31, x, xBase1 + xq1);
-                sum2 += dot4(w01, w11, w21, w31, x, xBase2 + xq1);
-                sum3 += dot4(w01, w11, w21, w31, x, xBase3 + xq1);
+                int xq1 = k + width;
+                sum0 += dot4(w01, w11, w21, w31, x, xBase0 + xq1, quarter);
+                sum1 += dot4(w01, w11, w21, w31, x, xBase1 + xq1, quarter);
+                sum2 += dot4(w01, w11, w21, w31, x, xBase2 + xq1, quarter);
+                sum3 += dot4(w01, w11, w21, w31, x, xBase3 + xq1, quarter);
                 int e2 = exponents.get(base + k + 2 * width);
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int a2 = e2 & 0xFF;
@@ -167,11 +206,11 @@ public final class MatVecKernels {
                 float w12 = Bf16Scales.widenPlanes(bb2, q2, table[Bf16Scales.planeIndex(bb2, q2)]);
                 float w22 = Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]);
                 float w32 = Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]);
-                int xq2 = 4 * (k + 2 * width);
-                sum0 += dot4(w02, w12, w22, w32, x, xBase0 + xq2);
-                sum1 += dot4(w02, w12, w22, w32, x, xBase1 + xq2);
-                sum2 += dot4(w02, w12, w22, w32, x, xBase2 + xq2);
-                sum3 += dot4(w02, w12, w22, w32, x, xBase3 + xq2);
+                int xq2 = k + 2 * width;
+                sum0 += dot4(w02, w12, w22, w32, x, xBase0 + xq2, quarter);
+                sum1 += dot4(w02, w12, w22, w32, x, xBase1 + xq2, quarter);
+                sum2 += dot4(w02, w12, w22, w32, x, xBase2 + xq2, quarter);
+                sum3 += dot4(w02, w12, w22, w32, x, xBase3 + xq2, quarter);
                 int e3 = exponents.get(base + k + 3 * width);
                 int s3 = signMantissa.get(base + k + 3 * width);
                 int a3 = e3 & 0xFF;
@@ -186,11 +225,11 @@ public final class MatVecKernels {
                 float w13 = Bf16Scales.widenPlanes(bb3, q3, table[Bf16Scales.planeIndex(bb3, q3)]);
                 float w23 = Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]);
                 float w33 = Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]);
-                int xq3 = 4 * (k + 3 * width);
-                sum0 += dot4(w03, w13, w23, w33, x, xBase0 + xq3);
-                sum1 += dot4(w03, w13, w23, w33, x, xBase1 + xq3);
-                sum2 += dot4(w03, w13, w23, w33, x, xBase2 + xq3);
-                sum3 += dot4(w03, w13, w23, w33, x, xBase3 + xq3);
+                int xq3 = k + 3 * width;
+                sum0 += dot4(w03, w13, w23, w33, x, xBase0 + xq3, quarter);
+                sum1 += dot4(w03, w13, w23, w33, x, xBase1 + xq3, quarter);
+                sum2 += dot4(w03, w13, w23, w33, x, xBase2 + xq3, quarter);
+                sum3 += dot4(w03, w13, w23, w33, x, xBase3 + xq3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = exponents.get(base + k);
@@ -207,11 +246,11 @@ public final class MatVecKernels {
                 float w1 = Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]);
                 float w2 = Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]);
                 float w3 = Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]);
-                int xq = 4 * k;
-                sum0 += dot4(w0, w1, w2, w3, x, xBase0 + xq);
-                sum1 += dot4(w0, w1, w2, w3, x, xBase1 + xq);
-                sum2 += dot4(w0, w1, w2, w3, x, xBase2 + xq);
-                sum3 += dot4(w0, w1, w2, w3, x, xBase3 + xq);
+                int xq = k;
+                sum0 += dot4(w0, w1, w2, w3, x, xBase0 + xq, quarter);
+                sum1 += dot4(w0, w1, w2, w3, x, xBase1 + xq, quarter);
+                sum2 += dot4(w0, w1, w2, w3, x, xBase2 + xq, quarter);
+                sum3 += dot4(w0, w1, w2, w3, x, xBase3 + xq, quarter);
             }
             partial[lane] = sum0;
             partial[lane1] = sum1;
@@ -264,10 +303,10 @@ public final class MatVecKernels {
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int e3 = exponents.get(base + k + 3 * width);
                 int s3 = signMantissa.get(base + k + 3 * width);
-                int x0 = xBase + 4 * k;
-                int x1 = xBase + 4 * (k + width);
-                int x2 = xBase + 4 * (k + 2 * width);
-                int x3 = xBase + 4 * (k + 3 * width);
+                int x0 = xBase + k;
+                int x1 = xBase + k + width;
+                int x2 = xBase + k + 2 * width;
+                int x3 = xBase + k + 3 * width;
                 int a0 = e0 & 0xFF;
                 int b0 = e0 >> 8 & 0xFF;
                 int c0 = e0 >> 16 & 0xFF;
@@ -279,7 +318,7 @@ public final class MatVecKernels {
                 sum += dot4(Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
                         Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
                         Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
-                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0);
+                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -291,7 +330,7 @@ public final class MatVecKernels {
                 sum += dot4(Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
                         Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
                         Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
-                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1);
+                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -303,7 +342,7 @@ public final class MatVecKernels {
                 sum += dot4(Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
                         Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
                         Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
-                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2);
+                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -315,12 +354,12 @@ public final class MatVecKernels {
                 sum += dot4(Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
                         Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
                         Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
-                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3);
+                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = exponents.get(base + k);
                 int s = signMantissa.get(base + k);
-                int xk = xBase + 4 * k;
+                int xk = xBase + k;
                 int a = e & 0xFF;
                 int bb = e >> 8 & 0xFF;
                 int c = e >> 16 & 0xFF;
@@ -332,7 +371,7 @@ public final class MatVecKernels {
                 sum += dot4(Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
                         Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
                         Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
-                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk);
+                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);
             }
             partial[lane] = sum;
             context.localBarrier();

@@ -40,16 +40,54 @@ public final class NormKernels {
         if (group < batch.get(ForwardKernels.COUNT) * rowsPerToken) {
             active = width;
         }
-        normalizeRow(context, input, base, output, base, weight, row * width, width, active, eps);
+        normalizeRow(context, input, base, output, base, weight, row * width, width, active, eps, 1, 4);
+    }
+
+    /**
+     * {@link #rmsNorm} of the batch's hidden states (one row of {@code width} values per token, packed) into
+     * {@code output} with each row stored quad-major ({@link MatVecKernels#quadMajor}; {@code width} a multiple of 4):
+     * the input of a matrix-vector product. The same values as {@link #rmsNorm}, bit for bit, in other places.
+     */
+    public static void rmsNormQuadMajor(KernelContext context, FloatArray input, FloatArray output, FloatArray weight,
+            int width, float eps, IntArray batch) {
+        int group = context.groupIdx;
+        int base = group * width;
+        int active = 0;
+        if (group < batch.get(ForwardKernels.COUNT)) {
+            active = width;
+        }
+        normalizeRow(context, input, base, output, base, weight, 0, width, active, eps, width / 4, 1);
+    }
+
+    /**
+     * {@link #rmsNormQuadMajor} of the rows {@code select} names ({@code [_, n, row 0, ..., row n-1]},
+     * {@link Activations#outputRows}) of {@code input} into rows 0..n-1 of {@code output}: the final norm of the rows
+     * whose logits a step returns, gathered and normalised in one launch (no in-place pass over a permuted row).
+     * Launch: one group per entry {@code select} can hold.
+     */
+    public static void rmsNormRowsQuadMajor(KernelContext context, FloatArray input, FloatArray output,
+            FloatArray weight, int width, float eps, IntArray select) {
+        int group = context.groupIdx;
+        int active = 0;
+        if (group < select.get(ForwardKernels.COUNT)) {
+            active = width;
+        }
+        // In bounds for every group (select holds one entry per group); unused past n.
+        int inBase = select.get(ForwardKernels.ROWS + group) * width;
+        normalizeRow(context, input, inBase, output, group * width, weight, 0, width, active, eps, width / 4, 1);
     }
 
     /**
      * Normalises the row at {@code inBase} into {@code outBase}, touching only its first {@code active} values (0 or
      * {@code width}). Every work-item of the group reaches every barrier whatever {@code active} is: barriers inside
-     * a condition, even a uniform one, crash PoCL's work-group compiler.
+     * a condition, even a uniform one, crash PoCL's work-group compiler. Value {@code i = 4k + j} goes to
+     * {@code outBase + j * laneStride + k * quadStride}: natural with {@code (1, 4)}, quad-major with
+     * {@code (width / 4, 1)} (strides rather than a branch: values assigned in branches are what TornadoVM 5.2
+     * miscompiles).
      */
     private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output,
-            int outBase, FloatArray weight, int weightBase, int width, int active, float eps) {
+            int outBase, FloatArray weight, int weightBase, int width, int active, float eps, int laneStride,
+            int quadStride) {
         float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
         int lane = context.localIdx;
         int size = context.localGroupSizeX;
@@ -69,7 +107,8 @@ public final class NormKernels {
         float meanSquare = partial[0] / width;
         float scale = 1.0f / TornadoMath.sqrt(meanSquare + eps);
         for (int i = lane; i < active; i += size) {
-            output.set(outBase + i, input.get(inBase + i) * scale * weight.get(weightBase + i));
+            output.set(outBase + (i & 3) * laneStride + (i >> 2) * quadStride,
+                    input.get(inBase + i) * scale * weight.get(weightBase + i));
         }
     }
 }

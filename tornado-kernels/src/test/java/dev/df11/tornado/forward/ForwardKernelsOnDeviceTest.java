@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Every forward-pass kernel against a double-precision CPU reference on random inputs, on TornadoVM's default device.
  * Shapes are deliberately ragged (widths that are not multiples of the work-group size, a batch smaller than the
- * buffers, GQA with two query heads per key head, a non-zero start position) so that an indexing slip shows.
+ * buffers, GQA with two query heads per key head, a non-zero start position) so that an indexing slip shows. The
+ * matrix-vector inputs (norm, attention, SwiGLU and GELU outputs; {@code x} of a matVec) are quad-major
+ * ({@link MatVecKernels#quadMajor}): references are computed in natural order and the device's rows permuted with
+ * {@link MatVecKernels#toQuadMajor} / {@link MatVecKernels#fromQuadMajor}.
  */
 class ForwardKernelsOnDeviceTest {
 
@@ -56,8 +59,9 @@ class ForwardKernelsOnDeviceTest {
         FloatArray scales = Bf16Scales.table();
         for (int column = 0; column < cols; column++) {
             // x = unit vector e_column: output row r is exactly weight (r, column), whatever the summation order.
-            FloatArray x = new FloatArray(cols);
-            x.set(column, 1f);
+            FloatArray natural = new FloatArray(cols);
+            natural.set(column, 1f);
+            FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
             FloatArray out = new FloatArray(rows);
             SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                     planes.signMantissa(), 0, rows, cols, x, out, 0, 0, 2, step, scales),
@@ -87,6 +91,7 @@ class ForwardKernelsOnDeviceTest {
         ShortArray weights = random.bf16(offset + rows * cols + 5, 0.05);
         WeightPlanes planes = WeightPlanes.split(weights.getSegment());
         FloatArray x = random.floats(maxBatch * cols, 1.0);
+        FloatArray quadX = MatVecKernels.toQuadMajor(x, cols);
         FloatArray start = random.floats(maxBatch * rows, 1.0);
         for (int variant = 0; variant < 8; variant++) {
             int accumulate = variant % 2;
@@ -112,9 +117,9 @@ class ForwardKernelsOnDeviceTest {
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
             SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                    planes.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, step,
+                    planes.signMantissa(), offset, rows, cols, quadX, out, accumulate, lastOnly, rowsPerGroup, step,
                     scales), Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
-                    in(planes.exponents(), planes.signMantissa(), x, out, step, scales), out);
+                    in(planes.exponents(), planes.signMantissa(), quadX, out, step, scales), out);
             String what = "matVec accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group="
                     + rowsPerGroup;
             assertClose(expected, out, written, what);
@@ -200,6 +205,124 @@ class ForwardKernelsOnDeviceTest {
                     out);
             assertClose(expected, out, 4 * stride, "rmsNorm " + width + " x " + rowsPerToken);
         }
+    }
+
+    @Test
+    void rmsNormQuadMajorWritesTheNaturalNormsBitsQuadMajor() {
+        Inputs random = new Inputs(12);
+        int width = 300;
+        int count = 3;
+        float eps = 1e-5f;
+        FloatArray x = random.floats(4 * width, 2.0);
+        FloatArray weight = random.floats(width, 1.0);
+        IntArray step = Inputs.step(7, count);
+        FloatArray natural = new FloatArray(4 * width);
+        SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), x, natural, weight, width, 1,
+                width, eps, step), Grids.groups(4, LOCAL), in(x, natural, weight, step), natural);
+        FloatArray quad = random.floats(4 * width, 1.0);
+        float[] before = quad.toHeapArray();
+        SingleTask.run(g -> g.task("k", NormKernels::rmsNormQuadMajor, new KernelContext(), x, quad, weight, width,
+                eps, step), Grids.groups(4, LOCAL), in(x, quad, weight, step), quad);
+        FloatArray expected = MatVecKernels.toQuadMajor(natural, width);
+        for (int i = 0; i < count * width; i++) {
+            assertEquals(Float.floatToRawIntBits(expected.get(i)), Float.floatToRawIntBits(quad.get(i)),
+                    "quad-major norm at " + i);
+        }
+        for (int i = count * width; i < 4 * width; i++) {
+            assertEquals(before[i], quad.get(i), "rmsNormQuadMajor wrote past the batch at " + i);
+        }
+    }
+
+    /** The final norm: rows named by the selection, normalised into rows 0..n-1, quad-major. */
+    @Test
+    void rmsNormRowsQuadMajorNormalisesTheSelectedRowsInOrder() {
+        Inputs random = new Inputs(13);
+        int width = 64;
+        float eps = 1e-6f;
+        FloatArray hidden = random.floats(5 * width, 2.0);
+        FloatArray weight = random.floats(width, 1.0);
+        IntArray all = Inputs.step(0, 5);
+        FloatArray natural = new FloatArray(5 * width);
+        SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), hidden, natural, weight, width, 1,
+                width, eps, all), Grids.groups(5, LOCAL), in(hidden, natural, weight, all), natural);
+        IntArray select = new IntArray(ForwardKernels.ROWS + 3);
+        select.set(ForwardKernels.COUNT, 2);
+        select.set(ForwardKernels.ROWS, 4);
+        select.set(ForwardKernels.ROWS + 1, 1);
+        FloatArray out = random.floats(3 * width, 1.0);
+        float[] before = out.toHeapArray();
+        SingleTask.run(g -> g.task("k", NormKernels::rmsNormRowsQuadMajor, new KernelContext(), hidden, out, weight,
+                width, eps, select), Grids.groups(3, LOCAL), in(hidden, out, weight, select), out);
+        FloatArray rows = MatVecKernels.fromQuadMajor(out, width);
+        for (int i = 0; i < width; i++) {
+            assertEquals(Float.floatToRawIntBits(natural.get(4 * width + i)), Float.floatToRawIntBits(rows.get(i)),
+                    "row 0 is hidden row 4, normalised, at " + i);
+            assertEquals(Float.floatToRawIntBits(natural.get(width + i)), Float.floatToRawIntBits(rows.get(width + i)),
+                    "row 1 is hidden row 1, normalised, at " + i);
+            assertEquals(before[2 * width + i], out.get(2 * width + i), "wrote past the selection at " + i);
+        }
+    }
+
+    /**
+     * A quad-major writer composed with the matrix-vector kernel: the norm writing quad-major, then matVec reading it,
+     * gives the bits of the natural-layout norm handed to matVec in quad-major order, and both match a host fp64
+     * natural-layout norm and product.
+     */
+    @Test
+    void quadMajorNormThenMatVecGivesTheNaturalLayoutsProduct() {
+        Inputs random = new Inputs(14);
+        int cols = 1108;
+        int rows = 29;
+        int count = 5;   // a tile and one alone
+        float eps = 1e-5f;
+        FloatArray hidden = random.floats(count * cols, 2.0);
+        FloatArray weight = random.floats(cols, 1.0);
+        ShortArray weights = random.bf16(rows * cols, 0.05);
+        WeightPlanes planes = WeightPlanes.split(weights.getSegment());
+        FloatArray scales = Bf16Scales.table();
+        IntArray step = Inputs.step(0, count);
+
+        FloatArray normed = new FloatArray(count * cols);
+        SingleTask.run(g -> g.task("k", NormKernels::rmsNormQuadMajor, new KernelContext(), hidden, normed, weight,
+                cols, eps, step), Grids.groups(count, LOCAL), in(hidden, normed, weight, step), normed);
+        FloatArray product = new FloatArray(count * rows);
+        SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                planes.signMantissa(), 0, rows, cols, normed, product, 0, 0, 2, step, scales),
+                Grids.groups((rows + 1) / 2, LOCAL), in(planes.exponents(), planes.signMantissa(), normed, step,
+                        scales), product);
+
+        FloatArray natural = new FloatArray(count * cols);
+        SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), hidden, natural, weight, cols, 1,
+                cols, eps, step), Grids.groups(count, LOCAL), in(hidden, natural, weight, step), natural);
+        FloatArray permuted = MatVecKernels.toQuadMajor(natural, cols);
+        FloatArray fromNatural = new FloatArray(count * rows);
+        SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                planes.signMantissa(), 0, rows, cols, permuted, fromNatural, 0, 0, 2, step, scales),
+                Grids.groups((rows + 1) / 2, LOCAL), in(planes.exponents(), planes.signMantissa(), permuted, step,
+                        scales), fromNatural);
+
+        double[] expected = new double[count * rows];
+        for (int b = 0; b < count; b++) {
+            double squares = 0;
+            for (int c = 0; c < cols; c++) {
+                squares += (double) hidden.get(b * cols + c) * hidden.get(b * cols + c);
+            }
+            double scale = 1 / Math.sqrt(squares / cols + eps);
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += Inputs.bf16ToFloat(weights.get(r * cols + c)) * hidden.get(b * cols + c) * scale
+                            * weight.get(c);
+                }
+                expected[b * rows + r] = sum;
+            }
+        }
+        for (int i = 0; i < count * rows; i++) {
+            assertEquals(Float.floatToRawIntBits(fromNatural.get(i)), Float.floatToRawIntBits(product.get(i)),
+                    "output " + i + ": quad-major norm + matVec " + product.get(i) + ", natural norm permuted + matVec "
+                            + fromNatural.get(i));
+        }
+        assertClose(expected, product, count * rows, "quad-major norm then matVec");
     }
 
     @Test
@@ -337,14 +460,15 @@ class ForwardKernelsOnDeviceTest {
         SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), qkv, keyCache, valueCache,
                 scores, out, heads, kvHeads, headDim, context, window, scale, stride, step),
                 Grids.groups(maxBatch * heads, LOCAL), in(qkv, keyCache, valueCache, scores, out, step), out);
-        assertClose(expected, out, count * qDim, "attend, window " + window);
+        assertClose(expected, MatVecKernels.fromQuadMajor(out, qDim), count * qDim, "attend, window " + window);
     }
 
     /**
      * Rows of different sequences in one step: row 0 in slot 1 at position 4, rows 1 and 2 a prompt chunk of slot 0
      * at positions 2 and 3 (row 2 attends to row 1's key). Each row's key and value land at its own slot and position,
      * attention reads only its own slot up to its own position (the caches start full of other values: another
-     * slot's or a later position's data would show), and the gathered rows are the ones asked for.
+     * slot's or a later position's data would show). (The final norm's row selection:
+     * {@link #rmsNormRowsQuadMajorNormalisesTheSelectedRowsInOrder}.)
      */
     @Test
     void rowsOfDifferentSlotsRotateIntoAndAttendOverTheirOwnSlot() {
@@ -441,19 +565,8 @@ class ForwardKernelsOnDeviceTest {
         SingleTask.run(g -> g.task("k", AttentionKernels::attend, new KernelContext(), qkv, keyCache, valueCache,
                 scores, out, heads, kvHeads, headDim, context, context, scale, stride, batch),
                 Grids.groups(maxBatch * heads, LOCAL), in(qkv, keyCache, valueCache, scores, out, batch), out);
-        assertClose(expected, out, count * qDim, "attention over each row's own slot");
-
-        FloatArray gathered = new FloatArray(2 * qDim);
-        IntArray select = new IntArray(ForwardKernels.ROWS + 2);
-        select.set(ForwardKernels.COUNT, 2);
-        select.set(ForwardKernels.ROWS, 2);
-        select.set(ForwardKernels.ROWS + 1, 0);
-        SingleTask.run(g -> g.task("k", ElementwiseKernels::gatherRows, new KernelContext(), out, gathered, qDim,
-                select), Grids.items(2 * qDim, LOCAL), in(out, gathered, select), gathered);
-        for (int i = 0; i < qDim; i++) {
-            assertEquals(out.get(2 * qDim + i), gathered.get(i), "gathered row 0 is row 2");
-            assertEquals(out.get(i), gathered.get(qDim + i), "gathered row 1 is row 0");
-        }
+        assertClose(expected, MatVecKernels.fromQuadMajor(out, qDim), count * qDim,
+                "attention over each row's own slot");
     }
 
     @Test
@@ -483,7 +596,7 @@ class ForwardKernelsOnDeviceTest {
         }
         SingleTask.run(g -> g.task("k", ElementwiseKernels::swiGlu, new KernelContext(), gateUp, out, width, step),
                 Grids.items(4 * width, LOCAL), in(gateUp, out, step), out);
-        assertClose(expected, out, count * width, "swiGlu");
+        assertClose(expected, MatVecKernels.fromQuadMajor(out, width), count * width, "swiGlu");
     }
     /**
      * Phi-3's partial rotary: 10 of a 16-value head rotate (pairs i, i + 5 with 5 angles a position), the other 6
@@ -587,7 +700,7 @@ class ForwardKernelsOnDeviceTest {
         }
         SingleTask.run(g -> g.task("k", ElementwiseKernels::geluTanhGate, new KernelContext(), gateUp, out, width,
                 step), Grids.items(4 * width, LOCAL), in(gateUp, out, step), out);
-        assertClose(expected, out, count * width, "geluTanhGate");
+        assertClose(expected, MatVecKernels.fromQuadMajor(out, width), count * width, "geluTanhGate");
     }
 
     /** Soft-capping squeezes large logits towards the cap and leaves small ones almost unchanged. */
