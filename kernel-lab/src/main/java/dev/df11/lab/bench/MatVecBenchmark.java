@@ -2,6 +2,7 @@ package dev.df11.lab.bench;
 
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
+import dev.df11.lab.matvec.RowPairKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -75,6 +76,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " time; default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
+    @Option(names = "--row-pairs", description = "Also time the lab's row-pair rung (RowPairKernels: two rows per"
+            + " work-item) launched with half of each configuration's work-items, checked bit for bit against the"
+            + " planes kernel of the configuration.")
+    boolean rowPairs;
 
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
@@ -142,6 +147,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
                             rowsPerGroup, target, planesOut);
                     allExact &= row.check().startsWith("ok");
                     report.add(row);
+                    if (rowPairs && rowsPerGroup >= 2 && local / 2 <= RowPairKernels.MAX_LOCAL) {
+                        BenchmarkReport.Row pairs = timeRowPairs(shape, weights, rows, cols, quadX, reference, local,
+                                rowsPerGroup, target, planesOut);
+                        allExact &= pairs.check().startsWith("ok");
+                        report.add(pairs);
+                    }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
                         for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
                                 .toList()) {
@@ -195,6 +206,46 @@ public final class MatVecBenchmark implements Callable<Integer> {
             return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch,
                     "matVec " + local + " work-items, " + rowsPerGroup
                     + " rows per group, batch " + batch, 2L * rows * cols, timed.kernel(), timed.wall(), check);
+        }
+    }
+
+    /**
+     * The row-pair rung with {@code local / 2} work-items and the same rows per group: the same work-items per row as
+     * the planes kernel's launch {@code local:rowsPerGroup}, so its outputs must equal that launch's {@code planesOut}
+     * bit for bit.
+     */
+    private BenchmarkReport.Row timeRowPairs(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
+            double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut)
+            throws Exception {
+        int batch = x.getSize() / cols;
+        FloatArray output = new FloatArray(batch * rows);
+        IntArray step = step(batch);
+        FloatArray scales = Bf16Scales.table();
+        int pairLocal = local / 2;
+        String graphName = "mvp_" + rows + "_" + cols + "_" + pairLocal + "_" + rowsPerGroup;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
+                        step, scales)
+                .task("mv", RowPairKernels::matVecRowPairs, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales)
+                .transferToHost(DataTransferMode.UNDER_DEMAND, output);
+        GridScheduler grids = new GridScheduler(graphName + ".mv",
+                Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, pairLocal));
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
+            TornadoExecutionResult result = plan.execute();
+            result.transferToHost(output);
+            String check = check(output, reference);
+            for (int r = 0; r < batch * rows && check.startsWith("ok"); r++) {
+                if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
+                    check = "NOT BIT-EXACT vs planes kernel at row " + r;
+                }
+            }
+            PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
+            plan.freeDeviceMemory();
+            return new BenchmarkReport.Row(shape + " rowPairs " + pairLocal + ":" + rowsPerGroup + " b" + batch,
+                    "matVecRowPairs " + pairLocal + " work-items, " + rowsPerGroup + " rows per group, batch "
+                    + batch, 2L * rows * cols, timed.kernel(), timed.wall(), check);
         }
     }
 
