@@ -385,6 +385,223 @@ public final class FusedVariantKernels {
         }
     }
 
+    /**
+     * {@link #flatLoop} decoding two of the row's chunks at once (chunks {@code c} and {@code c + width}, one code of
+     * each per iteration), so each work-item has two independent lookup chains in flight instead of one. Only
+     * launches that give a work-item two or more chunks of a row ({@code width < cols / CHUNK}) use the second chain.
+     */
+    public static void twoChains(KernelContext context, IntArray codeWords, IntArray tables, IntArray chunkStarts,
+            int chunkBase, IntArray signMantissa, int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate,
+            int lastOnly, int rowsPerGroup, IntArray batch, FloatArray scales) {
+        float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
+        float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        int[] stage = context.allocateIntLocalArray(STAGE_INTS);
+        int[] root = context.allocateIntLocalArray(ROOT);
+        int lane = context.localIdx;
+        int size = context.localGroupSizeX;
+        int width = size / rowsPerGroup;
+        int slot = lane / width;
+        int sub = lane - slot * width;
+        int row = context.groupIdx * rowsPerGroup + slot;
+        int limit = 0;
+        if (row < rows) {
+            limit = cols;
+        }
+        for (int i = lane; i < Bf16Scales.SIZE; i += size) {
+            table[i] = scales.get(i);
+        }
+        for (int i = lane; i < ROOT; i += size) {
+            root[i] = tables.get(i);
+        }
+        context.localBarrier();
+
+        // Decode: the row's chunks, one work-item each in turn, into the row's part of the stage.
+        int chunksPerRow = (cols + CHUNK - 1) / CHUNK;
+        int rowChunks = (limit + CHUNK - 1) / CHUNK;
+        int stageRow = slot * (cols / 4);
+        for (int c = sub; c < rowChunks; c += 2 * width) {
+            // Chain A: chunk c; chain B: chunk c + width, if the row has it (else it re-reads A's start and decodes
+            // nothing it stores). One code of each per iteration: two independent lookup chains in flight.
+            int cb = c + width;
+            int nb = 0;
+            int startB = c;
+            if (cb < rowChunks) {
+                startB = cb;
+                nb = Math.min(CHUNK, cols - cb * CHUNK);
+            }
+            long bitA = chunkStarts.get(chunkBase + row * chunksPerRow + c) & 0xFFFFFFFFL;
+            long bitB = chunkStarts.get(chunkBase + row * chunksPerRow + startB) & 0xFFFFFFFFL;
+            int na = Math.min(CHUNK, cols - c * CHUNK);
+            int wordA = (int) (bitA >> 5);
+            int wordB = (int) (bitB >> 5);
+            long windowA = ((long) swap(codeWords.get(wordA)) << 32) << (int) (bitA & 31);
+            long windowB = ((long) swap(codeWords.get(wordB)) << 32) << (int) (bitB & 31);
+            int validA = 32 - (int) (bitA & 31);
+            int validB = 32 - (int) (bitB & 31);
+            int nextA = wordA + 1;
+            int nextB = wordB + 1;
+            int quadA = 0;
+            int quadB = 0;
+            int atA = stageRow + c * CHUNK / 4;
+            int atB = stageRow + startB * CHUNK / 4;
+            for (int i = 0; i < na; i++) {
+                int needA = FusedMatVecKernels.signMask(validA - 32);
+                // B refills only within its chunk: past it (a shorter last chunk, or no chunk B) it decodes garbage
+                // from its window, which it never stores, and reads no word past its chunk's.
+                int needB = FusedMatVecKernels.signMask(validB - 32) & FusedMatVecKernels.signMask(i - nb);
+                long freshA = (swap(codeWords.get(nextA)) & 0xFFFFFFFFL) << ((32 - validA) & 63);
+                long freshB = (swap(codeWords.get(nextB)) & 0xFFFFFFFFL) << ((32 - validB) & 63);
+                windowA = windowA | (freshA & (long) needA);
+                windowB = windowB | (freshB & (long) needB);
+                validA = validA + (32 & needA);
+                validB = validB + (32 & needB);
+                nextA = nextA - needA;
+                nextB = nextB - needB;
+                int entryA = root[(int) (windowA >> 56) & 0xFF];
+                int entryB = root[(int) (windowB >> 56) & 0xFF];
+                if (entryA < 0) {
+                    entryA = child(tables, entryA, windowA);
+                }
+                if (entryB < 0) {
+                    entryB = child(tables, entryB, windowB);
+                }
+                int lengthA = entryA >> 16;
+                int lengthB = entryB >> 16;
+                windowA = windowA << lengthA;
+                windowB = windowB << lengthB;
+                validA -= lengthA;
+                validB -= lengthB;
+                quadA = quadA | (((entryA >> 7) & 0xFF) << ((i & 3) << 3));
+                quadB = quadB | (((entryB >> 7) & 0xFF) << ((i & 3) << 3));
+                if ((i & 3) == 3) {
+                    stage[atA + (i >> 2)] = quadA;
+                    if (i < nb) {
+                        stage[atB + (i >> 2)] = quadB;
+                    }
+                }
+                quadA = quadA & FusedMatVecKernels.signMask((i & 3) - 3);
+                quadB = quadB & FusedMatVecKernels.signMask((i & 3) - 3);
+            }
+        }
+        context.localBarrier();
+
+        // Multiply: MatVecKernels.matVec's loop with exponents.get(base + k) read as stage[stageRow + k].
+        int count = batch.get(ForwardKernels.COUNT);
+        int first = 0;
+        if (lastOnly == 1) {
+            first = count - 1;
+        }
+        int base = (offset + row * cols) / 4;
+        int quads = limit / 4;
+        int quarter = cols / 4;
+        int step = MatVecKernels.UNROLL * width;
+        int remaining = quads - sub;
+        if (remaining < 0) {
+            remaining = 0;
+        }
+        int unrolled = sub + remaining / step * step;
+        for (int b = first; b < count; b++) {
+            int xBase = b * cols;
+            float sum = 0.0f;
+            for (int k = sub; k < unrolled; k += step) {
+                int e0 = stage[stageRow + k];
+                int s0 = signMantissa.get(base + k);
+                int e1 = stage[stageRow + k + width];
+                int s1 = signMantissa.get(base + k + width);
+                int e2 = stage[stageRow + k + 2 * width];
+                int s2 = signMantissa.get(base + k + 2 * width);
+                int e3 = stage[stageRow + k + 3 * width];
+                int s3 = signMantissa.get(base + k + 3 * width);
+                int x0 = xBase + k;
+                int x1 = xBase + k + width;
+                int x2 = xBase + k + 2 * width;
+                int x3 = xBase + k + 3 * width;
+                int a0 = e0 & 0xFF;
+                int b0 = e0 >> 8 & 0xFF;
+                int c0 = e0 >> 16 & 0xFF;
+                int d0 = e0 >> 24 & 0xFF;
+                int p0 = s0 & 0xFF;
+                int q0 = s0 >> 8 & 0xFF;
+                int r0 = s0 >> 16 & 0xFF;
+                int t0 = s0 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
+                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + quarter)
+                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3 * quarter);
+                int a1 = e1 & 0xFF;
+                int b1 = e1 >> 8 & 0xFF;
+                int c1 = e1 >> 16 & 0xFF;
+                int d1 = e1 >> 24 & 0xFF;
+                int p1 = s1 & 0xFF;
+                int q1 = s1 >> 8 & 0xFF;
+                int r1 = s1 >> 16 & 0xFF;
+                int t1 = s1 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
+                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + quarter)
+                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3 * quarter);
+                int a2 = e2 & 0xFF;
+                int b2 = e2 >> 8 & 0xFF;
+                int c2 = e2 >> 16 & 0xFF;
+                int d2 = e2 >> 24 & 0xFF;
+                int p2 = s2 & 0xFF;
+                int q2 = s2 >> 8 & 0xFF;
+                int r2 = s2 >> 16 & 0xFF;
+                int t2 = s2 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
+                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + quarter)
+                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3 * quarter);
+                int a3 = e3 & 0xFF;
+                int b3 = e3 >> 8 & 0xFF;
+                int c3 = e3 >> 16 & 0xFF;
+                int d3 = e3 >> 24 & 0xFF;
+                int p3 = s3 & 0xFF;
+                int q3 = s3 >> 8 & 0xFF;
+                int r3 = s3 >> 16 & 0xFF;
+                int t3 = s3 >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
+                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + quarter)
+                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3 * quarter);
+            }
+            for (int k = unrolled; k < quads; k += width) {
+                int e = stage[stageRow + k];
+                int s = signMantissa.get(base + k);
+                int xk = xBase + k;
+                int a = e & 0xFF;
+                int bb = e >> 8 & 0xFF;
+                int c = e >> 16 & 0xFF;
+                int d = e >> 24 & 0xFF;
+                int p = s & 0xFF;
+                int q = s >> 8 & 0xFF;
+                int r = s >> 16 & 0xFF;
+                int t = s >> 24 & 0xFF;
+                sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
+                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + quarter)
+                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2 * quarter)
+                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3 * quarter);
+            }
+            partial[lane] = sum;
+            context.localBarrier();
+            for (int stride = width / 2; stride > 0; stride >>= 1) {
+                if (sub < stride) {
+                    partial[lane] += partial[lane + stride];
+                }
+                context.localBarrier();
+            }
+            if (sub == 0 && limit > 0) {
+                int o = (b - first) * rows + row;
+                float value = partial[lane];
+                if (accumulate == 1) {
+                    value = output.get(o) + value;
+                }
+                output.set(o, value);
+            }
+            context.localBarrier();
+        }
+    }
+
     // Bisecting kernels for a backend that computes the fused kernel wrongly: stageFromPlane is the fused kernel's
     // phase 2 on a stage filled from the exponent plane (no decode); decodeToPlane is its phase 1 writing the stage
     // out, to compare with the plane exponent by exponent.
