@@ -8,10 +8,7 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * arithmetically, exactly: a BF16 value is {@code ±(lead + mantissa) * 2^(e - 134)} with {@code lead = 128} for a
  * normal number ({@code e > 0}) and {@code 0} for zero or a subnormal ({@code e = 0}, scale {@code 2^-133}). The
  * signed power of two depends only on the top nine bits (sign and exponent), so it comes from a 512-entry table
- * that the host fills once ({@link #table()}) and kernels read (usually copied into local memory). Entries are
- * ordered exponent first, sign last ({@code e << 1 | sign}): a warp's 32 lookups then fall in different banks of local
- * memory when their exponents are within 16 of each other, as a matrix's mostly are, where sign first put {@code +w}
- * and {@code -w} of one exponent 256 entries apart, in one bank (a two-way conflict on about every lookup).
+ * that the host fills once ({@link #table()}) and kernels read (usually copied into local memory).
  *
  * <p>The product of a small integer and a power of two is exact in fp32, so the result equals the reinterpretation
  * bit for bit, with two caveats that never matter for weights: exponent 255 (Inf/NaN, which DF11 cannot encode)
@@ -26,7 +23,7 @@ public final class Bf16Scales {
     private Bf16Scales() {
     }
 
-    /** The table: entry {@code e << 1 | sign} is {@code ±2^(max(e, 1) - 134)}. */
+    /** The table: entry {@code sign << 8 | e} is {@code ±2^(max(e, 1) - 134)}. */
     public static FloatArray table() {
         FloatArray table = new FloatArray(SIZE);
         for (int index = 0; index < SIZE; index++) {
@@ -35,24 +32,24 @@ public final class Bf16Scales {
         return table;
     }
 
-    /** The table entry for {@code exponent << 1 | sign}, on the host. */
+    /** The table entry for {@code sign << 8 | exponent}, on the host. */
     static float scale(int index) {
-        int exponent = index >> 1;
+        int exponent = index & 0xFF;
         float magnitude = Math.scalb(1.0f, Math.max(exponent, 1) - 134);
-        return (index & 1) != 0 ? -magnitude : magnitude;
+        return (index & 0x100) != 0 ? -magnitude : magnitude;
     }
 
-    /** Table index of BF16 bits (exponent and sign); works on sign-extended shorts. Kernel-safe. */
+    /** Table index of BF16 bits (sign and exponent); works on sign-extended shorts. Kernel-safe. */
     public static int index(int bits) {
-        return ((bits >> 6) & 0x1FE) | ((bits >> 15) & 1);
+        return (bits >> 7) & 0x1FF;
     }
 
     /**
      * Table index of a weight held as planes ({@link WeightPlanes}): exponent byte {@code exponent} and sign/mantissa
-     * byte {@code signMantissa} (0 to 255, as the kernels extract it). Kernel-safe.
+     * byte {@code signMantissa}. Kernel-safe.
      */
     public static int planeIndex(int exponent, int signMantissa) {
-        return (exponent << 1) | (signMantissa >> 7);
+        return ((signMantissa & 0x80) << 1) | exponent;
     }
 
     /** The fp32 value of a weight held as planes, given its table entry {@code scale}. Kernel-safe. */
