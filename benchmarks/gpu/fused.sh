@@ -14,9 +14,6 @@
 #         peer     the PyTorch/cuBLAS BF16 step on SHAPE (torch_step_peer.py)
 #         peerbatch  the same at batches of 1, 16 and 64 sequences (tokens/s = batch x steps/s)
 #         offload  the PyTorch pinned-memory offload baseline on SHAPE (torch_offload_peer.py)
-#         ncu      Nsight Compute (clocks left alone) on matvec-bench's first matrix of SHAPE on PTX, 128:2: the planes
-#                  kernel at batches 1 and 64 and the fused kernel at batch 1 (speed of light, occupancy, launch
-#                  statistics, warp states, scheduler), into OUT/ncu-SHAPE.txt
 # CUDA graphs on (PTX). Logs and JSON land in OUT. CHECK_DEVICES (default "1:0 0:0") and PEER_BATCHES (default
 # "1 16 64") narrow check and peerbatch; MATVEC_SHAPES (ROWSxCOLS,...) and MATVEC_BATCHES (default 1,4,16,64) the
 # matrix-vector runs.
@@ -81,13 +78,6 @@ for w in "${what[@]}"; do
       python3 "$here/torch_step_peer.py" --shape "$shape" --out "$out/torch-step-$shape.json" \
         > "$out/torch-step-$shape.log" 2>&1
       tail -6 "$out/torch-step-$shape.log";;
-    ncu)
-      (cd "$out" && timeout 300 ncu --clock-control none --target-processes all -k regex:matVec -c 8 \
-        --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
-        --section SchedulerStats "$bundle/bin/matvec-bench" --device 1:0 --shapes "${shapes%%,*}" --configs 128:2 \
-        --fused product --batch 1,64 --warmup 0 --reps 1) > "$out/ncu-$shape.txt" 2>&1
-      grep -E "matVec|Duration|Registers Per|Achieved Occupancy|Theoretical Occupancy|Issued Warp|No Eligible" \
-        "$out/ncu-$shape.txt" | head -60;;
     offload)
       python3 "$here/torch_offload_peer.py" --shape "$shape" --out "$out/torch-offload-$shape.json" \
         > "$out/torch-offload-$shape.log" 2>&1
