@@ -68,7 +68,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     @Option(names = "--fused", split = ",", defaultValue = "product",
             description = "Fused DF11 kernels to time beside the planes kernel: product (the forward pass's), and the"
-                    + " lab's triples, nestedChild, flatLoop, twoChains (default: ${DEFAULT-VALUE}; none: an empty value).")
+                    + " lab's triples, nestedChild, flatLoop (default: ${DEFAULT-VALUE}; none: an empty value).")
     List<String> fusedVariants;
 
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"

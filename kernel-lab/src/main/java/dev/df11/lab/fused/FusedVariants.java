@@ -13,12 +13,12 @@ import java.util.List;
 /**
  * The fused matrix-vector variants by name, as the lab's drivers (matvec-bench, fused-check) add them to a graph:
  * {@code product} (the forward pass's {@link FusedMatVecKernels}), {@code triples}, {@code nestedChild},
- * {@code flatLoop}, {@code twoChains}, and {@code stageFromPlane} (the product phase alone, which reads the exponent plane).
+ * {@code flatLoop}, and {@code stageFromPlane} (the product phase alone, which reads the exponent plane).
  */
 public final class FusedVariants {
 
     /** Every name {@link #addTask} knows. */
-    public static final List<String> NAMES = List.of("product", "triples", "nestedChild", "flatLoop", "twoChains",
+    public static final List<String> NAMES = List.of("product", "triples", "nestedChild", "flatLoop",
             "stageFromPlane");
 
     private FusedVariants() {
@@ -47,9 +47,6 @@ public final class FusedVariants {
                     packed.codeWords(), packed.tables(), chunkStarts, chunkBase, sm, offset, rows, cols, x, out, 0, 0,
                     rowsPerGroup, batch, scales);
             case "flatLoop" -> graph.task(task, FusedVariantKernels::flatLoop, new KernelContext(),
-                    packed.codeWords(), packed.tables(), chunkStarts, chunkBase, sm, offset, rows, cols, x, out, 0, 0,
-                    rowsPerGroup, batch, scales);
-            case "twoChains" -> graph.task(task, FusedVariantKernels::twoChains, new KernelContext(),
                     packed.codeWords(), packed.tables(), chunkStarts, chunkBase, sm, offset, rows, cols, x, out, 0, 0,
                     rowsPerGroup, batch, scales);
             case "stageFromPlane" -> graph.task(task, FusedVariantKernels::stageFromPlane, new KernelContext(),
