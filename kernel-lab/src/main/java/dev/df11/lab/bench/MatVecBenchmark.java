@@ -193,20 +193,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         step, scales);
         graph = graph.task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(),
                 weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
-        graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
-        GridScheduler grids = new GridScheduler(graphName + ".mv",
-                Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
-            plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
-            TornadoExecutionResult result = plan.execute();
-            result.transferToHost(output);
-            String check = check(output, reference);
-            PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
-            plan.freeDeviceMemory();
-            return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch,
-                    "matVec " + local + " work-items, " + rowsPerGroup
-                    + " rows per group, batch " + batch, 2L * rows * cols, timed.kernel(), timed.wall(), check);
-        }
+        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
+                reference, null);
+        return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch, "matVec " + local
+                + " work-items, " + rowsPerGroup + " rows per group, batch " + batch, 2L * rows * cols,
+                run.timed().kernel(), run.timed().wall(), run.check());
     }
 
     /**
@@ -227,26 +218,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
                         step, scales)
                 .task("mv", RowPairKernels::matVecRowPairs, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales)
-                .transferToHost(DataTransferMode.UNDER_DEMAND, output);
-        GridScheduler grids = new GridScheduler(graphName + ".mv",
-                Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, pairLocal));
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
-            plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
-            TornadoExecutionResult result = plan.execute();
-            result.transferToHost(output);
-            String check = check(output, reference);
-            for (int r = 0; r < batch * rows && check.startsWith("ok"); r++) {
-                if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
-                    check = "NOT BIT-EXACT vs planes kernel at row " + r;
-                }
-            }
-            PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
-            plan.freeDeviceMemory();
-            return new BenchmarkReport.Row(shape + " rowPairs " + pairLocal + ":" + rowsPerGroup + " b" + batch,
-                    "matVecRowPairs " + pairLocal + " work-items, " + rowsPerGroup + " rows per group, batch "
-                    + batch, 2L * rows * cols, timed.kernel(), timed.wall(), check);
-        }
+                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
+        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, pairLocal, target, output,
+                reference, planesOut);
+        return new BenchmarkReport.Row(shape + " rowPairs " + pairLocal + ":" + rowsPerGroup + " b" + batch,
+                "matVecRowPairs " + pairLocal + " work-items, " + rowsPerGroup + " rows per group, batch " + batch,
+                2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
     /**
@@ -269,31 +246,43 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         packed.triples(), chunks.starts(), unit.signMantissaWords(), x, step, scales);
         graph = FusedVariants.addTask(graph, "mv", variant, unit, chunks.starts(), 0, null, 0, rows, cols, x,
                 output, rowsPerGroup, step, scales);
-        graph = graph.transferToHost(DataTransferMode.UNDER_DEMAND, output);
-        GridScheduler grids = new GridScheduler(graphName + ".mv",
-                Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
         long weightsCount = (long) rows * cols;
         long compressedBytes = packed.codeWords().getNumBytesOfSegment() + weightsCount
                 + chunks.starts().getNumBytesOfSegment();
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
+                reference, planesOut);
+        String kernel = "fused-" + variant;
+        return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup + " b" + batch,
+                kernel + " (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group, batch " + batch + ", "
+                + weightsCount + " weights in " + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount
+                + ")", compressedBytes, run.timed().kernel(), run.timed().wall(), run.check());
+    }
+
+    /** A launch's check (against the reference, and bit for bit against another kernel's output) and its timings. */
+    private record Checked(String check, PlanTimer timed) {
+    }
+
+    /**
+     * Runs {@code graph}'s task {@code mv} ({@code groups} work-groups of {@code local}) once, checks {@code output}
+     * against {@code reference} and, unless {@code planesOut} is null, bit for bit against it; then times the launch.
+     */
+    private Checked run(TaskGraph graph, String graphName, int groups, int local, TornadoDevice target,
+            FloatArray output, double[] reference, FloatArray planesOut) throws Exception {
+        GridScheduler grids = new GridScheduler(graphName + ".mv", Grids.groups(groups, local));
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(
+                graph.transferToHost(DataTransferMode.UNDER_DEMAND, output).snapshot())) {
             plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
             TornadoExecutionResult result = plan.execute();
             result.transferToHost(output);
             String check = check(output, reference);
-            for (int r = 0; r < batch * rows && check.startsWith("ok"); r++) {
+            for (int r = 0; planesOut != null && r < output.getSize() && check.startsWith("ok"); r++) {
                 if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
                     check = "NOT BIT-EXACT vs planes kernel at row " + r;
                 }
             }
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);
             plan.freeDeviceMemory();
-            String kernel = "fused-" + variant;
-            return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup + " b" + batch,
-                    kernel + " (DF11) "
-                    + local + " work-items, " + rowsPerGroup + " rows per group, batch " + batch + ", " + weightsCount
-                    + " weights in "
-                    + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount + ")", compressedBytes,
-                    timed.kernel(), timed.wall(), check);
+            return new Checked(check, timed);
         }
     }
 
