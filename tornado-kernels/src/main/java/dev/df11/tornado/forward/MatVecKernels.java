@@ -88,7 +88,7 @@ public final class MatVecKernels {
      * from {@code at} (the row's start + k). Every path of both matrix-vector kernels adds a quad to its sum through
      * this one expression, so a token gets the same bits in a tile or alone, fused or from the planes. Kernel-safe.
      */
-    static float dot4(float w0, float w1, float w2, float w3, FloatArray x, int at, int stride) {
+    public static float dot4(float w0, float w1, float w2, float w3, FloatArray x, int at, int stride) {
         return w0 * x.get(at) + w1 * x.get(at + stride) + w2 * x.get(at + 2 * stride) + w3 * x.get(at + 3 * stride);
     }
 
