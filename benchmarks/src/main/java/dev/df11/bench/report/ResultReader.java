@@ -347,7 +347,7 @@ public final class ResultReader {
         for (int i = 0; i < modes.size(); i++) {
             JsonNode m = modes.get(i);
             String where = "modes[" + i + "]";
-            String mode = gpuMode(src.text(m, where, "mode"));
+            String mode = gpuMode(src.text(m, where, "mode"), m.path("description").asText(""));
             Stats s = new Stats(src.number(m, where, "tokens_per_second_median"),
                     src.number(m, where, "tokens_per_second_min"), src.number(m, where, "tokens_per_second_max"));
             int batch = m.path("batch").asInt(root.path("batch").asInt(1));
@@ -423,10 +423,17 @@ public final class ResultReader {
         return name.replaceFirst("-bf16$", "");
     }
 
-    private static String gpuMode(String id) {
+    /**
+     * generate-bench's mode as the report names it. DF11 decoded per block into a buffer (exact, the default) is "DF11
+     * resident": mode df11-device now, df11-exact in the reports of 2026-12-06 before the rename, whose df11-device
+     * was the fused kernel. The mode's description says which, so a report of either generation lands right.
+     */
+    private static String gpuMode(String id, String description) {
         return switch (id) {
             case "bf16-device" -> "BF16 resident";
-            case "df11-device" -> "DF11 resident";
+            case "df11-device", "df11-exact" -> description.contains("(fused)") ? "DF11 resident (fused)"
+                    : "DF11 resident";
+            case "df11-fused" -> "DF11 resident (fused)";
             case "bf16-host" -> "BF16 offloaded";
             default -> id;
         };

@@ -301,6 +301,28 @@ class ReportGeneratorTest {
         assertFalse(set.figures(Suite.MATVEC).isEmpty());
     }
 
+    /**
+     * The 44B model that does not fit (issue 14 item 3): its generate-bench report of 2026-12-06 names the exact DF11
+     * mode df11-exact (df11-device was then the fused kernel), and the report must still count it as DF11 resident,
+     * so that the DF11-against-offloaded table gives its speed-up over the PyTorch pinned offload.
+     */
+    @Test
+    void the44bModelThatDoesNotFitIsComparedWithThePinnedOffload(@TempDir Path out) throws Exception {
+        Path run = Path.of("results/gpu/h100-2026-12-06-fused");
+        List<Path> inputs = List.of(run.resolve("r5-generate-44b-df11-exact-ptx.json"),
+                run.resolve("r5-torch-offload-44b.json"), run.resolve("r3-generate-8b-ptx.json"));
+        ResultSet set = ResultReader.read(inputs);
+        assertEquals(7.33, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-44b", "DF11 resident").median(), 0.005);
+        assertEquals(32.13, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-3.1-8b", "DF11 resident (fused)")
+                .median(), 0.005, "the old df11-device mode was the fused kernel");
+        assertEquals(36.91, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-3.1-8b", "DF11 resident").median(),
+                0.005);
+        ReportWriter.write(set, "44b", "made by a test", out);
+        String markdown = Files.readString(out.resolve(ReportWriter.MARKDOWN));
+        assertTrue(markdown.contains("| TornadoVM PTX | llama-44b | 7.33 | — | — | — | — | — | 0.637 | 11.50× |"),
+                markdown);
+    }
+
     @Test
     void realServeBenchResultOfTheH200IsRead() {
         Path results = Path.of("results");
