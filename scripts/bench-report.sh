@@ -25,7 +25,8 @@
 #
 # Suites: CPU (JMH, Vector API; 1 thread and all cores): DF11 decode/encode beside zstd, exact sizes (CodecSizes),
 # matrix-vector against a plain memory read, stories15M generation in BF16 and DF11. TornadoVM OpenCL and PTX (each
-# backend the SDK lists): decode-bench, matvec-bench, generate-bench and context-bench (one mode per process). The
+# backend the SDK lists): decode-bench, matvec-bench, generate-bench and context-bench (one mode per process), and
+# serve-bench (batched generation: tokens/s at each concurrency level, BF16 and DF11). The
 # PyTorch/cuBLAS peers (benchmarks/gpu/torch_step_peer.py, torch_offload_peer.py) where python3 has CUDA torch. The
 # official DFloat11 kernel with --official-dfloat11. docs/benchmark-report.md describes the result formats and the
 # report.
@@ -129,10 +130,12 @@ else
   if $full; then
     dec=(--elements 134217728 --reps 50); mv=(); gen=(--shape "${shape:-llama-3.1-8b}" --tokens 32 --prompt-tokens 4 --runs 3 --warmup 1)
     ctx=(--shape "${shape:-llama-3.1-8b}")
+    srv=(--shape "${shape:-llama-3.1-8b}" --concurrency 1,4,16,64)
   else
     dec=(--elements 4194304 --reps 10); mv=(--shapes 4096x4096 --configs 128:2 --reps 10)
     gen=(--shape "${shape:-tiny}" --tokens 8 --prompt-tokens 4 --runs 2 --warmup 1)
     ctx=(--shape "${shape:-tiny}" --probe-context 64 --max-context 4096 --steps 1)
+    srv=(--shape "${shape:-tiny}" --concurrency 1,4 --tokens 8 --requests 1 --check-prompts 2)
   fi
   for i in "${!backend_list[@]}"; do
     b="${backend_list[$i]// /}"
@@ -152,6 +155,10 @@ else
         --out "$results/tornado-$b-context-$mode.json" > "$results/tornado-$b-context-$mode.txt" 2>&1 \
         || fail "context-bench $mode on $b failed; its output: $results/tornado-$b-context-$mode.txt"
     done
+    # batched generation: df11 serve's continuous batching at each concurrency level, BF16 and DF11 in one process
+    "$bundle/bin/serve-bench" --device "$i:0" "${srv[@]}" --work-dir "$out/models" \
+      --out "$results/tornado-$b-serve.json" > "$results/tornado-$b-serve.txt" 2>&1 \
+      || fail "serve-bench on $b failed; its output: $results/tornado-$b-serve.txt"
     if [ -n "$big_shape" ] && [ "$b" = ptx-backend ]; then   # the model that does not fit: DF11 made in memory
       echo "bench-report: $big_shape DF11 resident (in memory) on $b" >&2
       DF11_HEAP="${DF11_HEAP:-32g}" "$bundle/bin/generate-bench" --device "$i:0" --shape "$big_shape" --in-memory --modes df11-device \

@@ -144,6 +144,31 @@ class ChatCommandTest {
         assertTrue(overridden.get("top_k").isNull());
     }
 
+    /**
+     * An end token that only generation_config.json names (as Llama 3 Instruct's {@code <|eot_id|>}) stops
+     * {@code generate} where it is chosen: greedy ids up to it, the token itself not emitted.
+     */
+    @Test
+    void generateStopsAtAnEndTokenOnlyGenerationConfigNames() throws IOException {
+        Path model = ChatTestModel.write(dir.resolve("m"), 5, true);
+        Files.writeString(model.resolve("generation_config.json"), "{\"do_sample\": false}");
+        int[] free = ids(generateJson("generate", "--model", model, "--prompt", "hi", "--max-tokens", "8",
+                "--threads", "1", "--json").get("generated_ids"));
+        assertTrue(free.length >= 2, "the free run generated " + free.length + " tokens");
+        int stop = free[free.length / 2];
+        int firstAt = java.util.Arrays.stream(free).boxed().toList().indexOf(stop);
+        Files.writeString(model.resolve("generation_config.json"),
+                "{\"eos_token_id\": [" + stop + "], \"do_sample\": false}");
+        JsonNode stopped = generateJson("generate", "--model", model, "--prompt", "hi", "--max-tokens", "8",
+                "--threads", "1", "--json");
+        assertEquals("end_of_sequence", stopped.get("stop_reason").textValue());
+        assertArrayEquals(java.util.Arrays.copyOf(free, firstAt), ids(stopped.get("generated_ids")));
+    }
+
+    private static int[] ids(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).mapToInt(JsonNode::intValue).toArray();
+    }
+
     @Test
     void generationConfigWithoutTopKSamplesWithTransformersDefaultTopK() throws IOException {
         Path model = ChatTestModel.write(dir.resolve("m"), 5, true);

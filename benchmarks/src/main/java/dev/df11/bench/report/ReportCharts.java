@@ -65,8 +65,8 @@ public final class ReportCharts {
                 "GB/s", f -> f.subject(), f -> f.backend() + " · " + f.series(), true);
         bars(charts, results, Suite.GENERATION, "generation.png", "Batch-1 generation tokens/s by mode, backend and"
                 + " shape", "tokens/s", f -> f.subject() + " · " + f.backend(), Figure::series, true);
-        lines(charts, results, Suite.BATCH, "batch.png", "Tokens/s against batch size (tokens per forward pass)",
-                "batch size", "tokens/s", true);
+        lines(charts, results, Suite.BATCH, "batch.png", "Tokens/s against batch size (rows per forward pass:"
+                + " prompt tokens or sequences)", "batch size", "tokens/s", true);
         bars(charts, results, Suite.MEMORY, "memory.png", "Memory of each generation mode", "GiB",
                 f -> f.subject() + " · " + f.backend(), Figure::series, true);
         lines(charts, results, Suite.CONTEXT_MEMORY, "context-memory.png", "Device memory against context length",

@@ -29,8 +29,9 @@ final class ReportSections {
             Suite.MATVEC, "matvec-bench (kernel lab) or MatVecBandwidthBenchmark (JMH)",
             Suite.GENERATION, "generate-bench (kernel lab), GenerationBenchmark (JMH) or the PyTorch peers"
                     + " (benchmarks/gpu/torch_step_peer.py, torch_offload_peer.py)",
-            Suite.BATCH, "GenerationBenchmark (JMH: generate is batch 1, prompt 32 tokens per forward pass) or a"
-                    + " generate-bench report whose modes carry \"batch\"",
+            Suite.BATCH, "GenerationBenchmark (JMH: generate is batch 1, prompt 32 tokens per forward pass),"
+                    + " serve-bench (kernel lab: continuous batching at each concurrency level) or a generate-bench"
+                    + " report whose modes carry \"batch\"",
             Suite.MEMORY, "generate-bench (device memory of each mode), GenerationBenchmark (JMH; resident weights)"
                     + " or the PyTorch peers (torch.cuda.max_memory_allocated)",
             Suite.CONTEXT_MEMORY, "a context-memory report (issue 14 item 4: the longest context beside BF16 and"
@@ -76,6 +77,11 @@ final class ReportSections {
                         + " exponents); the device copy counts bytes read + written. Spread: p10 .. best run for"
                         + " TornadoVM kernels, slowest .. fastest run for the official kernel, slowest .. fastest"
                         + " JMH iteration on the CPU.");
+            }
+            if (suite == Suite.BATCH && figures.stream().anyMatch(f -> f.series().contains(" serving"))) {
+                paragraphs.add("The serving curves (serve-bench) put concurrent requests on the batch axis: every"
+                        + " step runs one token of each started sequence together, so the batch is the concurrency"
+                        + " once all requests have started. One timed round per level: no spread.");
             }
             sections.add(new Section(suite.title(), paragraphs, chart, Optional.of(table(figures, suite))));
             if (suite == Suite.MEMORY || suite == Suite.GENERATION && results.figures(Suite.MEMORY).isEmpty()) {

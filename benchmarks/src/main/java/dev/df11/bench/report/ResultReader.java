@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * <ul>
  * <li>JMH's {@code -rf json} output of the CPU suites (an array of runs; median and min..max of the measured
  * iterations);</li>
- * <li>the kernel lab's {@code decode-bench}, {@code matvec-bench} and {@code generate-bench} reports;</li>
+ * <li>the kernel lab's {@code decode-bench}, {@code matvec-bench}, {@code generate-bench} and {@code serve-bench}
+ * reports;</li>
  * <li>{@code benchmarks/gpu/official_decode_baseline.py}'s report (the official DFloat11 CUDA kernel);</li>
  * <li>{@code CodecSizes}' report ({@code "benchmark": "codec-sizes"});</li>
  * <li>a memory-against-context report ({@code "benchmark": "context-memory"}, see docs/benchmark-report.md);</li>
@@ -92,6 +93,7 @@ public final class ResultReader {
             String kind = root.get("benchmark").asText();
             switch (kind) {
                 case "generate" -> readGenerate(src, root);
+                case "serve" -> readServe(src, root);
                 case "matvec" -> readMatVec(src, root);
                 case "decode" -> readDecode(src, root);
                 case "codec-sizes" -> readCodecSizes(src, root);
@@ -345,7 +347,7 @@ public final class ResultReader {
         for (int i = 0; i < modes.size(); i++) {
             JsonNode m = modes.get(i);
             String where = "modes[" + i + "]";
-            String mode = gpuMode(src.text(m, where, "mode"));
+            String mode = gpuMode(src.text(m, where, "mode"), m.path("description").asText(""));
             Stats s = new Stats(src.number(m, where, "tokens_per_second_median"),
                     src.number(m, where, "tokens_per_second_min"), src.number(m, where, "tokens_per_second_max"));
             int batch = m.path("batch").asInt(root.path("batch").asInt(1));
@@ -367,6 +369,50 @@ public final class ResultReader {
         }
     }
 
+    /**
+     * serve-bench (df11 serve's continuous batching on a TornadoVM device): tokens/s at each concurrency level, one
+     * series per weight format, x = concurrent requests (the sequences a step runs together once all have started).
+     * One timed round per level, so a figure has no spread. The series are named apart from generate-bench's modes
+     * ("BF16 serving"), so a batch-1 generate-bench point and a serving curve of one backend and shape stay two lines.
+     */
+    private void readServe(Source src, JsonNode root) {
+        String device = src.text(root, "the report", "device_name");
+        String backend = tornadoBackend(device);
+        String shape = src.text(root, "the report", "shape");
+        String decode = root.path("decode_mode").asText("exact");
+        results.environment(src.name(), "device", device);
+        results.environment(src.name(), "settings", "shape " + shape + ", " + root.path("tokens_per_request").asText()
+                + " greedy tokens per request, " + root.path("requests_per_client").asText()
+                + " timed request(s) per client, context " + root.path("context").asText() + ", up to "
+                + root.path("max_batch").asText() + " sequences per step, DF11 decoded " + decode);
+        JsonNode modes = src.array(root, "the report", "modes");
+        for (int i = 0; i < modes.size(); i++) {
+            JsonNode m = modes.get(i);
+            String where = "modes[" + i + "]";
+            String id = src.text(m, where, "mode");
+            String mode = switch (id) {
+                case "bf16" -> "BF16 serving";
+                case "df11" -> "DF11 serving (" + decode + ")";
+                default -> id + " serving";
+            };
+            JsonNode levels = src.array(m, where, "levels");
+            for (int j = 0; j < levels.size(); j++) {
+                JsonNode level = levels.get(j);
+                String at = where + ".levels[" + j + "]";
+                double tps = src.number(level, at, "tokens_per_second");
+                add(Suite.BATCH, backend, shape, mode, new Stats(tps, tps, tps), "tokens/s",
+                        src.number(level, at, "concurrency"), src);
+            }
+        }
+        if (root.has("batch_invariant") && !root.get("batch_invariant").asBoolean()) {
+            results.note(src.name() + ": some requests generated other tokens beside others than alone (a"
+                    + " correctness problem, not a speed one)");
+        }
+        if (root.has("complete") && !root.get("complete").asBoolean()) {
+            results.note(src.name() + ": serve-bench did not finish every level");
+        }
+    }
+
     /** The shape: the report's "shape" if it has one, else the BF16 model folder's name less "-bf16". */
     private static String shape(Source src, JsonNode root) {
         if (root.hasNonNull("shape")) {
@@ -377,10 +423,17 @@ public final class ResultReader {
         return name.replaceFirst("-bf16$", "");
     }
 
-    private static String gpuMode(String id) {
+    /**
+     * generate-bench's mode as the report names it. DF11 decoded per block into a buffer (exact, the default) is "DF11
+     * resident": mode df11-device now, df11-exact in the reports of 2026-12-06 before the rename, whose df11-device
+     * was the fused kernel. The mode's description says which, so a report of either generation lands right.
+     */
+    private static String gpuMode(String id, String description) {
         return switch (id) {
             case "bf16-device" -> "BF16 resident";
-            case "df11-device" -> "DF11 resident";
+            case "df11-device", "df11-exact" -> description.contains("(fused)") ? "DF11 resident (fused)"
+                    : "DF11 resident";
+            case "df11-fused" -> "DF11 resident (fused)";
             case "bf16-host" -> "BF16 offloaded";
             default -> id;
         };

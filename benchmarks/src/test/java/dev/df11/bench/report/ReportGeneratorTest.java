@@ -178,6 +178,46 @@ class ReportGeneratorTest {
     }
 
     @Test
+    void serveBenchLevelsAreBatchFiguresOfTheirBackend() throws Exception {
+        ResultSet results = ResultReader.read(List.of(small().resolve("tornado-ptx-serve.json")));
+        List<Figure> batch = results.figures(Suite.BATCH);
+        assertEquals(4, batch.size(), "two levels of two modes");
+        Figure df11At16 = batch.stream().filter(f -> f.x() == 16 && f.series().equals("DF11 serving (exact)"))
+                .findFirst().orElseThrow();
+        assertEquals("TornadoVM PTX", df11At16.backend());
+        assertEquals("llama-3.1-8b", df11At16.subject());
+        assertEquals(145.22813627537988, df11At16.median(), 1e-9);
+        assertEquals(df11At16.median(), df11At16.low(), "one timed round per level: no spread");
+        assertEquals(df11At16.median(), df11At16.high());
+        assertTrue(results.figures(Suite.GENERATION).isEmpty(), "a serving level is no batch-1 generation figure");
+        String markdown = Files.readString(shared.resolve(ReportWriter.MARKDOWN));
+        assertTrue(markdown.contains("The serving curves (serve-bench) put concurrent requests on the batch axis"),
+                markdown);
+        assertTrue(markdown.contains("| TornadoVM PTX | llama-3.1-8b | BF16 serving | 16 | 171.7 |"), markdown);
+    }
+
+    @Test
+    void serveBenchRunThatWasNotBatchInvariantGetsANote(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("serve.json");
+        Files.writeString(file, Files.readString(small().resolve("tornado-ptx-serve.json"))
+                .replace("\"batch_invariant\" : true", "\"batch_invariant\" : false")
+                .replace("\"batch_invariant\": true", "\"batch_invariant\": false"));
+        ResultSet results = ResultReader.read(List.of(file));
+        assertTrue(results.notes().stream().anyMatch(n -> n.startsWith("serve.json: some requests generated other"
+                + " tokens")), results.notes().toString());
+    }
+
+    @Test
+    void serveLevelWithoutItsRateNamesTheFileAndTheLevel(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("serve.json");
+        Files.writeString(file, Files.readString(small().resolve("tornado-ptx-serve.json"))
+                .replaceFirst("\"tokens_per_second\"", "\"renamed\""));
+        ReportException e = assertThrows(ReportException.class, () -> ResultReader.read(List.of(file)));
+        assertTrue(e.getMessage().contains("serve.json: modes[0].levels[0] has no \"tokens_per_second\""),
+                e.getMessage());
+    }
+
+    @Test
     void aTorchPeerDryRunOnTheCpuIsNotACudaFigure(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("dry.json");
         Files.writeString(file, Files.readString(small().resolve("torch-offload-peer.json"))
@@ -259,6 +299,41 @@ class ReportGeneratorTest {
                 "resident weights (with decode buffers)").median() * 1024, 0.005);   // MiB
         assertEquals(1.33, find(set, Suite.DECODE, "CPU, 1 thread", "CPU decoder, gaussian16M", "").median(), 0.005);
         assertFalse(set.figures(Suite.MATVEC).isEmpty());
+    }
+
+    /**
+     * The 44B model that does not fit (issue 14 item 3): its generate-bench report of 2026-12-06 names the exact DF11
+     * mode df11-exact (df11-device was then the fused kernel), and the report must still count it as DF11 resident,
+     * so that the DF11-against-offloaded table gives its speed-up over the PyTorch pinned offload.
+     */
+    @Test
+    void the44bModelThatDoesNotFitIsComparedWithThePinnedOffload(@TempDir Path out) throws Exception {
+        Path run = Path.of("results/gpu/h100-2026-12-06-fused");
+        List<Path> inputs = List.of(run.resolve("r5-generate-44b-df11-exact-ptx.json"),
+                run.resolve("r5-torch-offload-44b.json"), run.resolve("r3-generate-8b-ptx.json"));
+        ResultSet set = ResultReader.read(inputs);
+        assertEquals(7.33, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-44b", "DF11 resident").median(), 0.005);
+        assertEquals(32.13, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-3.1-8b", "DF11 resident (fused)")
+                .median(), 0.005, "the old df11-device mode was the fused kernel");
+        assertEquals(36.91, find(set, Suite.GENERATION, "TornadoVM PTX", "llama-3.1-8b", "DF11 resident").median(),
+                0.005);
+        ReportWriter.write(set, "44b", "made by a test", out);
+        String markdown = Files.readString(out.resolve(ReportWriter.MARKDOWN));
+        assertTrue(markdown.contains("| TornadoVM PTX | llama-44b | 7.33 | — | — | — | — | — | 0.637 | 11.50× |"),
+                markdown);
+    }
+
+    @Test
+    void realServeBenchResultOfTheH200IsRead() {
+        Path results = Path.of("results");
+        ResultSet set = ResultReader.read(List.of(results.resolve("gpu/h200-2026-12-06-quad/qm/serve.json")));
+        List<Figure> batch = set.figures(Suite.BATCH);
+        assertEquals(6, batch.size(), "levels 1, 16 and 64 of BF16 and DF11");
+        Figure df11At64 = batch.stream().filter(f -> f.x() == 64 && f.series().equals("DF11 serving (fused)"))
+                .findFirst().orElseThrow();
+        assertEquals(172.1, df11At64.median(), 0.05);
+        assertEquals("TornadoVM PTX", df11At64.backend());
+        assertTrue(set.notes().isEmpty(), set.notes().toString());
     }
 
     @Test
