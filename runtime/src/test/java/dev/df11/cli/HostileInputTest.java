@@ -110,7 +110,8 @@ class HostileInputTest {
     void compressWithPolynomialPatternFinishes() throws IOException {
         CliRun run = CliRun.of("compress", "--no-progress", "--pattern", "{\"" + POLYNOMIAL + "\": []}", bf16,
                 tmp.resolve("out"));
-        assertCleanFailure(run, "compress", "matches no unit");
+        assertCleanFailure(run, "compress", bf16 + ": the pattern [" + POLYNOMIAL + "] matches no unit",
+                "fix the pattern, or leave it out");
         assertNothingWritten();
     }
 
@@ -118,7 +119,8 @@ class HostileInputTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void inspectWithPolynomialPatternFinishes() {
         CliRun run = CliRun.of("inspect", "--no-progress", "--pattern", "{\"" + POLYNOMIAL + "\": []}", bf16);
-        assertCleanFailure(run, "inspect", "matches no unit");
+        assertCleanFailure(run, "inspect", bf16 + ": the pattern [" + POLYNOMIAL + "] matches no unit",
+                "fix the pattern, or leave it out");
     }
 
     @Test
