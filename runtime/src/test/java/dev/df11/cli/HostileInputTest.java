@@ -222,6 +222,18 @@ class HostileInputTest {
         assertTrue(message.contains("DF11_HEAP=") && message.contains("Java heap space"), message);
     }
 
+    /** The bundle's launcher starts with 16g, scripts/df11 with 8g: the hint states the heap this JVM has. */
+    @Test
+    void outOfMemoryHintStatesTheHeapItHadAndAsksForMore() {
+        assertEquals("out of memory (Java heap space): the Java heap of 16 GiB is too small; give the JVM more with"
+                + " DF11_HEAP, e.g. DF11_HEAP=32g scripts/df11 ... (-Xmx when running java yourself), or use fewer"
+                + " --threads or a smaller --context",
+                ErrorMessages.outOfHeap(new OutOfMemoryError("Java heap space"), 16L << 30));
+        assertTrue(ErrorMessages.outOfHeap(new OutOfMemoryError("x"), (8L << 30) - 4096).contains(
+                "heap of 8 GiB is too small; give the JVM more with DF11_HEAP, e.g. DF11_HEAP=16g"));
+        assertFalse(ErrorMessages.describe(new OutOfMemoryError("Java heap space")).contains("default is 8g"));
+    }
+
     @Test
     void batchZeroIsRejected() {
         CliRun run = CliRun.of("generate", "--model", bf16, "--prompt-ids", "1", "--batch", "0");
