@@ -2,6 +2,7 @@ package dev.df11.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.df11.format.model.ModelFolder;
 import dev.df11.runtime.chat.ChatSession;
 import dev.df11.runtime.chat.ChatTemplate;
 import dev.df11.runtime.chat.ChatTemplateException;
@@ -96,6 +97,7 @@ public final class ChatCommand extends Df11Command {
         GenerateOptionChecks.check(0, 0, 1, batch, context);
         String device = deviceOptions.resolve(backend);
         Map<String, Object> variables = templateVariables(templateVars);
+        ModelFolder.requireFolder(model);   // before the template lookup, which would blame a missing template
         GenerationDefaults defaults = GenerationDefaults.load(model);
         SamplingOptions.Resolved resolved = samplingOptions.resolve(defaults, DEFAULT_MAX_TOKENS, new int[0]);
         ChatTemplate template = ChatTemplate.load(model).orElseThrow(() -> new IllegalArgumentException(model

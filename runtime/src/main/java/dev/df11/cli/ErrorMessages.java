@@ -30,12 +30,21 @@ final class ErrorMessages {
                     "out of off-heap memory (" + o.getMessage() + "): raise the off-heap limit with DF11_OFFHEAP, e.g."
                     + " DF11_OFFHEAP=64g scripts/df11 --tornado ... (-XX:MaxDirectMemorySize when running java"
                     + " yourself), or use a smaller --context";
-            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "): give the JVM more heap with DF11_HEAP,"
-                    + " e.g. DF11_HEAP=16g scripts/df11 ... (the launcher's default is 8g; -Xmx when running java"
-                    + " yourself), or use fewer --threads or a smaller --context";
+            case OutOfMemoryError o -> outOfHeap(o, Runtime.getRuntime().maxMemory());
             default -> t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage()
                     : t.getClass().getSimpleName();
         };
+    }
+
+    /**
+     * The heap hint: the heap this JVM has and a larger one to ask for. The heap is stated rather than a launcher
+     * default, since scripts/df11 (8g) and the bundle's launcher (16g) start with different ones.
+     */
+    static String outOfHeap(OutOfMemoryError o, long maxHeapBytes) {
+        long gib = Math.max(1, (maxHeapBytes + (1L << 30) - 1) >> 30);
+        return "out of memory (" + o.getMessage() + "): the Java heap of " + gib + " GiB is too small; give the JVM"
+                + " more with DF11_HEAP, e.g. DF11_HEAP=" + 2 * gib + "g scripts/df11 ... (-Xmx when running java"
+                + " yourself), or use fewer --threads or a smaller --context";
     }
 
     /** Whether {@code e} looks like a bug in df11 rather than a problem with the input. */

@@ -175,6 +175,31 @@ class HostileFilesTest {
     }
 
     @Test
+    void generateServeAndChatGivenAFileAsTheModelSaySo() throws IOException {
+        Path bf16 = TinyLlama.write(tmp.resolve("bf16"), 1, true);
+        Path file = bf16.resolve("model.safetensors");
+        String expected = file + ": is a file, not a model folder (give the folder that holds config.json and the"
+                + " .safetensors files)";
+        assertFailsCleanly(CliRun.of("generate", "--model", file, "--prompt-ids", "1"), "generate", expected);
+        assertFailsCleanly(CliRun.of("serve", "--model", file, "--port", "0"), "serve", expected);
+        assertFailsCleanly(CliRun.of("chat", "--model", file), "chat", expected);
+    }
+
+    @Test
+    void generateServeAndChatGivenAMissingModelFolderSaySo() {
+        Path missing = tmp.resolve("no-such-model");
+        String expected = "no such file or folder: " + missing + " (no such model folder)";
+        for (String command : List.of("generate", "serve", "chat")) {
+            CliRun run = command.equals("generate") ? CliRun.of("generate", "--model", missing, "--prompt-ids", "1")
+                    : command.equals("serve") ? CliRun.of("serve", "--model", missing, "--port", "0")
+                    : CliRun.of("chat", "--model", missing);
+            assertFailsCleanly(run, command, expected);
+            assertFalse(run.err().contains("config.json") || run.err().contains("chat template"), run.toString());
+        }
+        assertFalse(Files.exists(missing));
+    }
+
+    @Test
     void importLlama2cGivenAFolderForTheCheckpointSaysSo() throws IOException {
         Path folder = Files.createDirectory(tmp.resolve("stories"));
         Path tok = Files.write(tmp.resolve("tok.bin"), new byte[] {8, 0, 0, 0});

@@ -110,7 +110,8 @@ class HostileInputTest {
     void compressWithPolynomialPatternFinishes() throws IOException {
         CliRun run = CliRun.of("compress", "--no-progress", "--pattern", "{\"" + POLYNOMIAL + "\": []}", bf16,
                 tmp.resolve("out"));
-        assertCleanFailure(run, "compress", "matches no unit");
+        assertCleanFailure(run, "compress", bf16 + ": the pattern [" + POLYNOMIAL + "] matches no unit",
+                "fix the pattern, or leave it out");
         assertNothingWritten();
     }
 
@@ -118,7 +119,8 @@ class HostileInputTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void inspectWithPolynomialPatternFinishes() {
         CliRun run = CliRun.of("inspect", "--no-progress", "--pattern", "{\"" + POLYNOMIAL + "\": []}", bf16);
-        assertCleanFailure(run, "inspect", "matches no unit");
+        assertCleanFailure(run, "inspect", bf16 + ": the pattern [" + POLYNOMIAL + "] matches no unit",
+                "fix the pattern, or leave it out");
     }
 
     @Test
@@ -218,6 +220,18 @@ class HostileInputTest {
     void outOfMemoryHintNamesDf11Heap() {
         String message = ErrorMessages.describe(new OutOfMemoryError("Java heap space"));
         assertTrue(message.contains("DF11_HEAP=") && message.contains("Java heap space"), message);
+    }
+
+    /** The bundle's launcher starts with 16g, scripts/df11 with 8g: the hint states the heap this JVM has. */
+    @Test
+    void outOfMemoryHintStatesTheHeapItHadAndAsksForMore() {
+        assertEquals("out of memory (Java heap space): the Java heap of 16 GiB is too small; give the JVM more with"
+                + " DF11_HEAP, e.g. DF11_HEAP=32g scripts/df11 ... (-Xmx when running java yourself), or use fewer"
+                + " --threads or a smaller --context",
+                ErrorMessages.outOfHeap(new OutOfMemoryError("Java heap space"), 16L << 30));
+        assertTrue(ErrorMessages.outOfHeap(new OutOfMemoryError("x"), (8L << 30) - 4096).contains(
+                "heap of 8 GiB is too small; give the JVM more with DF11_HEAP, e.g. DF11_HEAP=16g"));
+        assertFalse(ErrorMessages.describe(new OutOfMemoryError("Java heap space")).contains("default is 8g"));
     }
 
     @Test

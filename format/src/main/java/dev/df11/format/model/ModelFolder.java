@@ -32,13 +32,7 @@ public final class ModelFolder {
     public static JsonNode readConfig(Path dir) throws IOException {
         Path file = dir.resolve(CONFIG);
         if (!Files.isRegularFile(file)) {
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new Df11ModelException(dir, "is a file, not a model folder (give the folder that holds "
-                        + "config.json and the .safetensors files)");
-            }
-            if (!Files.isDirectory(dir)) {
-                throw new NoSuchFileException(dir.toString(), null, "no such model folder");
-            }
+            requireFolder(dir);
             throw new NoSuchFileException(file.toString(), null, "a model folder needs a config.json");
         }
         JsonNode node;
@@ -51,6 +45,24 @@ public final class ModelFolder {
             throw new Df11ModelException(file, "not a JSON object");
         }
         return node;
+    }
+
+    /**
+     * Checks that {@code dir} is a folder, so that a file or a missing path given as a model folder is reported as
+     * such rather than as a missing {@code config.json} inside it.
+     *
+     * @throws Df11ModelException when {@code dir} is a file
+     * @throws NoSuchFileException when nothing is at {@code dir}
+     */
+    public static void requireFolder(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        if (Files.exists(dir)) {
+            throw new Df11ModelException(dir, "is a file, not a model folder (give the folder that holds "
+                    + "config.json and the .safetensors files)");
+        }
+        throw new NoSuchFileException(dir.toString(), null, "no such model folder");
     }
 
     /** Writes {@code config} as pretty-printed JSON. */

@@ -134,7 +134,10 @@ public final class UnitPlanner {
             }
         }
         if (units.isEmpty()) {
-            throw new Df11ModelException(dir.dir(), "the pattern " + patternDict.keySet() + " matches no unit");
+            throw new Df11ModelException(dir.dir(), "the pattern " + patternDict.keySet() + " matches no unit: each"
+                    + " regex must match a whole module name (as Python's re.fullmatch does), such as"
+                    + " model\\.layers\\.\\d+ for model.layers.0, model.layers.1, ...; fix the pattern, or leave it out"
+                    + " to detect Llama-family units");
         }
         units.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.unit(), b.unit()));
         return new CompressionPlan(patternDict, units);

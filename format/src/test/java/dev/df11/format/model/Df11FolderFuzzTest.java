@@ -11,6 +11,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import dev.df11.format.lut.LookupTables;
 import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,7 +42,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * an out-of-bounds access, a crash or a hang.
  *
  * <p>Semantic corruptions (issue 11): bytes of the unit arrays or plain tensors changed, a sign/mantissa byte changed,
- * the pattern_dict order permuted. Whatever decodes without a format error must then either fail the recorded
+ * the pattern_dict order permuted, two exponents of one code length exchanged in a lookup table, a recorded matrix
+ * shape changed. Whatever decodes without a format error must then either fail the recorded
  * checksums or be bit-identical to the original folder: a folder that verifies by itself is never wrong.
  */
 class Df11FolderFuzzTest {
@@ -45,6 +53,9 @@ class Df11FolderFuzzTest {
     private static List<long[]> regions;   // [start, length] of the header and of each tensor
     private static List<long[]> dataRegions;   // [start, length] of every tensor's data: unit arrays and plain tensors
     private static long[] signMantissa;         // [start, length] of layer 0's sign_mantissa
+    private static long[] luts;                 // [start, length] of layer 0's lookup tables
+    private static List<int[]> sameLengthPairs; // exponents whose codes in layer 0's table 0 have the same length
+    private static Map<String, long[]> recordedShapes;   // df11.matrix_shapes of the valid folder
     private static int tries;
     private static final Df11Decoder DECODER = new Df11Decoder(1);
 
@@ -71,7 +82,32 @@ class Df11FolderFuzzTest {
                 if (t.name().equals("model.layers.0." + UnitTensors.SIGN_MANTISSA)) {
                     signMantissa = new long[] {t.dataOffset(), t.byteSize()};
                 }
+                if (t.name().equals("model.layers.0." + UnitTensors.LUTS)) {
+                    luts = new long[] {t.dataOffset(), t.byteSize()};
+                }
             }
+        }
+        LookupTables tables = LookupTables.parse("model.layers.0",
+                MemorySegment.ofArray(Arrays.copyOfRange(valid, (int) luts[0], (int) (luts[0] + luts[1]))));
+        Map<Integer, Set<Integer>> byLength = new TreeMap<>();
+        for (int b = 0; b < 256; b++) {
+            int e = tables.entry(0, b);
+            if (e >= 0 && e < 240) {
+                byLength.computeIfAbsent(tables.codeLength(e), k -> new TreeSet<>()).add(e);
+            }
+        }
+        sameLengthPairs = new ArrayList<>();
+        for (Set<Integer> exponents : byLength.values()) {
+            for (int a : exponents) {
+                for (int b : exponents) {
+                    if (a < b) {
+                        sameLengthPairs.add(new int[] {a, b});
+                    }
+                }
+            }
+        }
+        try (SafetensorsDirectory dir = SafetensorsDirectory.open(root.resolve("df11"))) {
+            recordedShapes = new TreeMap<>(MatrixShapes.fromMetadata(dir));
         }
     }
 
@@ -205,6 +241,56 @@ class Df11FolderFuzzTest {
         if (verifiedOnlyIfIdentical(folder(valid, changed))) {
             throw new AssertionError("pattern_dict order " + attrs + " verified");
         }
+    }
+
+    /**
+     * Two exponents whose codes have the same length exchanged in table 0 (every such pair the unit has): a valid
+     * prefix code that the table checks cannot tell from the original, so only the checksums catch it.
+     */
+    @Property(tries = 30)
+    void swappedSameLengthLutSymbolsAreAlwaysCaught(@ForAll @IntRange(min = 0, max = 10_000) int pick)
+            throws IOException {
+        Assume.that(!sameLengthPairs.isEmpty());
+        int[] pair = sameLengthPairs.get(pick % sameLengthPairs.size());
+        byte[] bytes = valid.clone();
+        for (int b = 0; b < 256; b++) {
+            int at = (int) luts[0] + b;
+            int v = bytes[at] & 0xFF;
+            bytes[at] = v == pair[0] ? (byte) pair[1] : v == pair[1] ? (byte) pair[0] : bytes[at];
+        }
+        LookupTables.parse("model.layers.0",   // the tables alone still look valid
+                MemorySegment.ofArray(Arrays.copyOfRange(bytes, (int) luts[0], (int) (luts[0] + luts[1]))));
+        if (verifiedOnlyIfIdentical(folder(bytes, Files.readString(root.resolve("df11/config.json"))))) {
+            throw new AssertionError("exponents " + pair[0] + " and " + pair[1] + " exchanged in table 0 verified");
+        }
+    }
+
+    /** A matrix's recorded shape changed to another of the same element count: the folder opens and decodes. */
+    @Property(tries = 30)
+    void changedRecordedShapesAreAlwaysCaught(@ForAll @IntRange(min = 0, max = 10_000) int matrix,
+            @ForAll @IntRange(min = 0, max = 10_000) int divisor) throws IOException {
+        List<String> names = new ArrayList<>(recordedShapes.keySet());
+        String name = names.get(matrix % names.size());
+        long[] shape = recordedShapes.get(name);
+        long elements = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        List<Long> rows = new ArrayList<>();
+        for (long d = 1; d <= elements; d++) {
+            if (elements % d == 0 && !(shape.length == 2 && d == shape[0])) {
+                rows.add(d);
+            }
+        }
+        long r = rows.get(divisor % rows.size());
+        byte[] unchanged = valid.clone();
+        Path dir = folder(unchanged, Files.readString(root.resolve("df11/config.json")));
+        FolderDamage.changeRecordedShape(dir, name, json(shape), json(new long[] {r, elements / r}));
+        if (verifiedOnlyIfIdentical(dir)) {
+            throw new AssertionError(name + " recorded as [" + r + ", " + elements / r + "] instead of "
+                    + Arrays.toString(shape) + " verified");
+        }
+    }
+
+    private static String json(long[] shape) {
+        return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
     }
 
     @Provide

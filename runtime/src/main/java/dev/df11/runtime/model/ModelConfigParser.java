@@ -2,6 +2,7 @@ package dev.df11.runtime.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.df11.format.model.ModelFolder;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -54,6 +55,7 @@ public final class ModelConfigParser {
 
     /** Parses {@code <modelDir>/config.json}. */
     public static ModelConfig read(Path modelDir) throws IOException {
+        ModelFolder.requireFolder(modelDir);   // a file or nothing: say so, not "no config.json"
         Path file = modelDir.resolve("config.json");
         JsonNode root;
         try {

@@ -24,9 +24,11 @@ import java.util.function.UnaryOperator;
 /**
  * Builds the task graphs of one model's forward step: graph 0 widens the batch's embedding rows into the residual
  * stream; graph {@code 1 + l / layersPerGraph} runs decoder layers {@code l} of its group, each in turn (decode its
- * DF11 unit's exponents into the shared exponent plane if it is compressed, then the input RMSNorm, the q|k|v projection, biases and per-head norms where the model has them,
- * rotary embedding fused with the KV-cache append, attention, the output projection added to the residual stream,
- * the post-attention RMSNorm, the gate|up projection, SwiGLU, and the down projection added to the residual stream:
+ * DF11 unit's exponents into the shared exponent plane if it is compressed and its decode mode is {@code exact},
+ * while in the {@code fused} mode the unit's matrix products decode their own rows; then the input RMSNorm, the q|k|v
+ * projection, biases and per-head norms where the model has them, rotary embedding fused with the KV-cache append,
+ * attention, the output projection added to the residual stream, the post-attention RMSNorm, the gate|up
+ * projection, SwiGLU, and the down projection added to the residual stream:
  * nine launches for a Llama layer); the last graph gathers the rows whose logits the step returns (the last token,
  * or each sampling sequence's last row when rows of several sequences share the step), applies the final norm,
  * projects them onto the vocabulary, and copies the logits to the host. Gemma 3 adds the embedding scale, normalises
