@@ -25,10 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The families beyond the Llama block on the device, on the tiny random models transformers itself saved (the
- * runtime's reference models): Gemma 3 (tied with final soft-capping and linear-scaled global rope; the language
- * model of a multimodal checkpoint), Phi-3 (fused projections with partial rotary and longrope; a sliding window) and
- * Mistral with a window of 8. Each window is shorter than the prompt, so every step past it attends within the
+ * Every family on the device, on the tiny random models transformers itself saved (the runtime's twelve reference
+ * models): Llama 2 (tied), Llama 3.1 (llama3 rope, untied), Llama with yarn and with longrope scaling, Qwen2 (tied),
+ * Qwen3 (q/k norms, untied), Mistral with a window of 8, Gemma 3 (tied with final soft-capping and linear-scaled
+ * global rope; untied; the language model of a multimodal checkpoint) and Phi-3 (fused projections with partial
+ * rotary and longrope; a sliding window). Each window is shorter than the prompt, so every step past it attends within the
  * window. Per model: the same greedy tokens as the CPU backend and logits within {@link
  * TornadoBackendAgreementTest#LOGIT_TOLERANCE}; transformers' greedy tokens wherever its top-2 margin is clear; and
  * the DF11 copy giving bit-identical logits to its BF16 source on the device.
@@ -42,8 +43,9 @@ class TornadoFamiliesAgreementTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
-    @ValueSource(strings = {"gemma3-tied", "gemma3-multimodal-untied", "phi3-longrope-partial-untied",
-            "phi3-window-tied", "mistral-window8"})
+    @ValueSource(strings = {"llama2-tied", "llama31-untied", "llama-yarn-tied", "llama-longrope-untied", "qwen2-tied",
+            "qwen3-untied", "mistral-window8", "gemma3-tied", "gemma3-untied", "gemma3-multimodal-untied",
+            "phi3-longrope-partial-untied", "phi3-window-tied"})
     void agreesWithCpuAndTransformersAndDf11IsBitIdentical(String model) throws IOException {
         Path dir = HfModels.folder(model);
         HfModels.Reference reference = HfModels.reference(model);
