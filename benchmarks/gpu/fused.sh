@@ -9,6 +9,9 @@
 #                  NVIDIA OpenCL (0:0) (genptx: the same on PTX)
 #         mvbatch  matvec-bench on SHAPE's matrices on PTX (1:0), planes kernel only, batches 1, 4, 16, 64
 #         genptx   generate-bench on SHAPE on PTX (1:0): bf16-device, df11-device (exact) and df11-fused, batch 1
+#         full     issue 17's benchmark: generate-bench on SHAPE on PTX (1:0), all four modes in one process (bf16-device,
+#                  df11-fused, df11-device, bf16-host), then the same without CUDA graphs and with --profile (where the
+#                  time goes per kernel kind, bf16-device and df11-fused), then the PyTorch/cuBLAS peer
 #         serve    serve-bench on SHAPE on PTX (1:0): BF16 and DF11 (exact) at concurrency 1, 4, 16, 64, SERVE_REQUESTS
 #                  (default 1) timed requests of 64 tokens per client
 #         peer     the PyTorch/cuBLAS BF16 step on SHAPE (torch_step_peer.py)
@@ -39,12 +42,15 @@ matvec() {
     > "$out/$name-$shape.log" 2>&1
   grep -vE "^WARNING" "$out/$name-$shape.log" | tail -60
 }
-# generate DEVICE NAME: generate-bench on SHAPE, BF16 resident, DF11 exact and DF11 fused in one process
+# generate DEVICE NAME [MODES [ARGS...]]: generate-bench on SHAPE in one process (default modes: BF16 resident, DF11
+# exact and DF11 fused)
 generate() {
-  (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device "$1" \
-    --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes bf16-device,df11-device,df11-fused \
-    --out "$out/$2-$shape.json") > "$out/$2-$shape.log" 2>&1
-  grep -vE "^WARNING" "$out/$2-$shape.log" | tail -8
+  local device=$1 name=$2 modes=${3:-bf16-device,df11-device,df11-fused}
+  shift 3 2>/dev/null || shift $#
+  (cd "$out" && "$bundle/bin/generate-bench" --shape "$shape" --work-dir "$work" --device "$device" \
+    --prompt-tokens 4 --tokens 64 --warmup 1 --runs 3 --modes "$modes" "$@" \
+    --out "$out/$name-$shape.json") > "$out/$name-$shape.log" 2>&1
+  grep -vE "^WARNING" "$out/$name-$shape.log" | tail -12
 }
 for w in "${what[@]}"; do
   case "$w" in
@@ -61,6 +67,12 @@ for w in "${what[@]}"; do
       matvec matvec-batch --device 1:0 --configs 128:1,128:2,256:8 --fused= --batch "$batches" --reps 20;;
     genptx)
       generate 1:0 generate-ptx;;
+    full)
+      generate 1:0 full bf16-device,df11-fused,df11-device,bf16-host
+      generate 1:0 profile bf16-device,df11-fused --profile
+      python3 "$here/torch_step_peer.py" --shape "$shape" --out "$out/torch-step-$shape.json" \
+        > "$out/torch-step-$shape.log" 2>&1
+      tail -2 "$out/torch-step-$shape.log";;
     peerbatch)
       for b in ${PEER_BATCHES:-1 16 64}; do
         python3 "$here/torch_step_peer.py" --shape "$shape" --batch $b --out "$out/torch-step-$shape-b$b.json" \

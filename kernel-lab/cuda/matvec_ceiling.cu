@@ -16,6 +16,12 @@
 //   bits      planes16 with the widening by bit construction (__int_as_float): the best the planes layout can do
 //   bf16      the official BF16 layout read 16 bytes at a time, widened by a shift: a cuBLAS-class matrix-vector
 //   cublas    cublasGemmEx with BF16 W and x, fp32 accumulation (the peer; x rounded to BF16)
+// and what TornadoVM 5.2 can express (it emits only scalar loads: int or long; activations read one float at a time,
+// stored so that a row's lanes read consecutive floats; the table widening):
+//   i4w64t    4-byte loads, 64 work-items a row, shared-memory tree (the tornado kernel through the generic code)
+//   i4w32s    4-byte loads, a warp a row, shuffles
+//   l8w64t, l8w32t, l8w32s, l8w32s4   8-byte loads (longs) with 64 or 32 a row, tree or shuffles, 2 or 4 in flight
+//   bf16t8, bf16t16   the BF16 layout (one stream) with the table widening, 8- and 16-byte loads, a warp a row
 // Each is checked against a float64 host reference (relative L2 error), then timed with CUDA events (median of reps,
 // rotating among enough copies of W that no launch finds it in L2). Last, the step of the Llama-3.1-8B shape (32
 // layers of q|k|v, o, gate|up, down, plus lm_head) as the sum of the medians.
@@ -24,6 +30,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -100,6 +107,100 @@ __global__ void k_tornado(const int *exps, const int *sms, int rows, int cols, c
         __syncthreads();
     }
     if (sub == 0 && limit > 0) out[row] = partial[lane];
+}
+
+// ---- what TornadoVM can express: scalar loads of 4 or 8 bytes (int, long), scalar activation loads from a layout
+// where a row's lanes read consecutive floats ("V-major": element V m + j at j cols / V + m for V weights per load),
+// the table widening, and a shared-memory tree or (a warp per row) shuffles ----
+template <typename WORD>
+__device__ __forceinline__ int byteOf(WORD w, int j) { return (int)((w >> (8 * j)) & 0xFF); }
+
+// planes layout: BYTES per load of each plane (4: int, 8: long), WIDTH work-items per row, UNR loads in flight each
+template <int BYTES, int WIDTH, int UNR, bool SHUFFLE>
+__global__ void k_scalar(const void *expsV, const void *smsV, int rows, int cols, const float *x, float *out) {
+    typedef typename std::conditional<BYTES == 8, unsigned long long, unsigned>::type WORD;
+    const WORD *exps = (const WORD *)expsV, *sms = (const WORD *)smsV;
+    __shared__ float table[512];
+    __shared__ float partial[1024];
+    for (int i = threadIdx.x; i < 512; i += blockDim.x) table[i] = c_scale[i];
+    __syncthreads();
+    int lane = threadIdx.x, slot = lane / WIDTH, sub = lane % WIDTH;
+    int row = blockIdx.x * (blockDim.x / WIDTH) + slot;
+    int words = row < rows ? cols / BYTES : 0;
+    int stride = cols / BYTES;
+    size_t base = (size_t)row * stride;
+    float sum = 0.0f;
+    int k = sub;
+    for (; k + (UNR - 1) * WIDTH < words; k += UNR * WIDTH) {
+        WORD e[UNR], m[UNR];
+#pragma unroll
+        for (int u = 0; u < UNR; u++) {
+            e[u] = exps[base + k + u * WIDTH];
+            m[u] = sms[base + k + u * WIDTH];
+        }
+#pragma unroll
+        for (int u = 0; u < UNR; u++) {
+#pragma unroll
+            for (int j = 0; j < BYTES; j++)
+                sum += widenPlanes(byteOf(e[u], j), byteOf(m[u], j), table) * x[j * stride + k + u * WIDTH];
+        }
+    }
+    for (; k < words; k += WIDTH) {
+        WORD e = exps[base + k], m = sms[base + k];
+#pragma unroll
+        for (int j = 0; j < BYTES; j++) sum += widenPlanes(byteOf(e, j), byteOf(m, j), table) * x[j * stride + k];
+    }
+    if (SHUFFLE && WIDTH == 32) {
+        for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
+        if (sub == 0 && row < rows) out[row] = sum;
+    } else {
+        partial[lane] = sum;
+        __syncthreads();
+        for (int s = WIDTH / 2; s > 0; s >>= 1) {
+            if (sub < s) partial[lane] += partial[lane + s];
+            __syncthreads();
+        }
+        if (sub == 0 && row < rows) out[row] = partial[lane];
+    }
+}
+
+// the BF16 layout with the table widening: BYTES per load (8: long, four weights; 16: uint4, eight)
+__device__ __forceinline__ float widenBits(int bits, const float *table) {
+    int significand = bits & 0x7F;
+    if ((bits & 0x7F80) != 0) significand |= 0x80;
+    return (float)significand * table[(bits >> 7) & 0x1FF];
+}
+
+template <int BYTES>
+__global__ void k_bf16table(const void *wV, int rows, int cols, const float *x, float *out) {
+    __shared__ float table[512];
+    for (int i = threadIdx.x; i < 512; i += blockDim.x) table[i] = c_scale[i];
+    __syncthreads();
+    int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    int row = blockIdx.x * (blockDim.x / 32) + warp;
+    if (row >= rows) return;
+    const int V = BYTES / 2;  // weights per load
+    int words = cols / V, stride = words;
+    float sum = 0.0f;
+    if (BYTES == 8) {
+        const unsigned long long *w = (const unsigned long long *)wV + (size_t)row * words;
+        for (int k = lane; k < words; k += 32) {
+            unsigned long long v = w[k];
+#pragma unroll
+            for (int j = 0; j < 4; j++) sum += widenBits((int)((v >> (16 * j)) & 0xFFFF), table) * x[j * stride + k];
+        }
+    } else {
+        const uint4 *w = (const uint4 *)wV + (size_t)row * words;
+        for (int k = lane; k < words; k += 32) {
+            uint4 v = w[k];
+            unsigned p[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+            for (int j = 0; j < 8; j++)
+                sum += widenBits((int)((p[j / 2] >> (16 * (j % 2))) & 0xFFFF), table) * x[j * stride + k];
+        }
+    }
+    for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
+    if (lane == 0) out[row] = sum;
 }
 
 // ---- 16-byte loads, a warp per row; WIDEN selects the widening ----
@@ -224,8 +325,9 @@ int main(int argc, char **argv) {
     if (cublasCreate(&cublas) != CUBLAS_STATUS_SUCCESS) { fprintf(stderr, "cublasCreate failed\n"); return 1; }
     Shape shapes[] = {{"q|k|v", 6144, 4096, 32}, {"o", 4096, 4096, 32}, {"gate|up", 28672, 4096, 32},
                       {"down", 4096, 14336, 32}, {"lm_head", 128256, 4096, 1}};
-    const char *names[] = {"read", "tornado", "planes16", "twotable", "bits", "bf16", "cublas"};
-    const int kinds = 7;
+    const char *names[] = {"read", "tornado", "planes16", "twotable", "bits", "bf16", "cublas",
+                           "i4w64t", "i4w32s", "l8w64t", "l8w32t", "l8w32s", "l8w32s4", "bf16t8", "bf16t16"};
+    const int kinds = 15;
     std::vector<double> stepMs(kinds, 0.0);
     cudaEvent_t start, stop;
     CHECK(cudaEventCreate(&start));
@@ -248,6 +350,8 @@ int main(int argc, char **argv) {
         std::vector<uint16_t> xb(sh.cols);
         for (int c = 0; c < sh.cols; c++) x[c] = next16() / 32768.0f - 1.0f;
         for (int c = 0; c < sh.cols; c++) xq[(c & 3) * (sh.cols / 4) + (c >> 2)] = x[c];
+        std::vector<float> xo(sh.cols);
+        for (int c = 0; c < sh.cols; c++) xo[(c & 7) * (sh.cols / 8) + (c >> 3)] = x[c];
         for (int c = 0; c < sh.cols; c++) xb[c] = floatToBf16(x[c]);
         std::vector<double> ref(sh.rows), refb(sh.rows);
         for (int r = 0; r < sh.rows; r++) {
@@ -270,16 +374,18 @@ int main(int argc, char **argv) {
             CHECK(cudaMemcpy(de[i], ep.data(), n, cudaMemcpyHostToDevice));
             CHECK(cudaMemcpy(ds[i], sp.data(), n, cudaMemcpyHostToDevice));
         }
-        float *dx, *dxq, *dout;
+        float *dx, *dxq, *dxo, *dout;
         uint16_t *dxb;
         unsigned *sink;
         CHECK(cudaMalloc(&dx, sh.cols * 4));
         CHECK(cudaMalloc(&dxq, sh.cols * 4));
+        CHECK(cudaMalloc(&dxo, sh.cols * 4));
         CHECK(cudaMalloc(&dxb, sh.cols * 2));
         CHECK(cudaMalloc(&dout, sh.rows * 4));
         CHECK(cudaMalloc(&sink, 4));
         CHECK(cudaMemcpy(dx, x.data(), sh.cols * 4, cudaMemcpyHostToDevice));
         CHECK(cudaMemcpy(dxq, xq.data(), sh.cols * 4, cudaMemcpyHostToDevice));
+        CHECK(cudaMemcpy(dxo, xo.data(), sh.cols * 4, cudaMemcpyHostToDevice));
         CHECK(cudaMemcpy(dxb, xb.data(), sh.cols * 2, cudaMemcpyHostToDevice));
         const float one = 1.0f, zero = 0.0f;
         auto launch = [&](int kind, int c) {
@@ -300,6 +406,14 @@ int main(int argc, char **argv) {
                         exit(1);
                     }
                     break;
+                case 7: k_scalar<4, 64, 4, false><<<(sh.rows + 1) / 2, 128>>>(de[c], ds[c], sh.rows, sh.cols, dxq, dout); break;
+                case 8: k_scalar<4, 32, 4, true><<<blocks, 128>>>(de[c], ds[c], sh.rows, sh.cols, dxq, dout); break;
+                case 9: k_scalar<8, 64, 2, false><<<(sh.rows + 1) / 2, 128>>>(de[c], ds[c], sh.rows, sh.cols, dxo, dout); break;
+                case 10: k_scalar<8, 32, 2, false><<<blocks, 128>>>(de[c], ds[c], sh.rows, sh.cols, dxo, dout); break;
+                case 11: k_scalar<8, 32, 2, true><<<blocks, 128>>>(de[c], ds[c], sh.rows, sh.cols, dxo, dout); break;
+                case 12: k_scalar<8, 32, 4, true><<<blocks, 128>>>(de[c], ds[c], sh.rows, sh.cols, dxo, dout); break;
+                case 13: k_bf16table<8><<<blocks, 128>>>(dw[c], sh.rows, sh.cols, dxq, dout); break;
+                case 14: k_bf16table<16><<<blocks, 128>>>(dw[c], sh.rows, sh.cols, dxo, dout); break;
             }
             CHECK(cudaGetLastError());
         };
@@ -343,6 +457,7 @@ int main(int argc, char **argv) {
         }
         CHECK(cudaFree(dx));
         CHECK(cudaFree(dxq));
+        CHECK(cudaFree(dxo));
         CHECK(cudaFree(dxb));
         CHECK(cudaFree(dout));
         CHECK(cudaFree(sink));

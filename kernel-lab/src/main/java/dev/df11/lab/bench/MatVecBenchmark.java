@@ -2,6 +2,7 @@ package dev.df11.lab.bench;
 
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
+import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.RowPairKernels;
 import dev.df11.lab.matvec.WideLoadKernels;
 import dev.df11.lab.fused.FusedVariants;
@@ -31,6 +32,7 @@ import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.LongArray;
 import uk.ac.manchester.tornado.api.types.collections.VectorFloat4;
 import uk.ac.manchester.tornado.api.types.collections.VectorInt4;
 
@@ -87,6 +89,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--wide", description = "Also time the lab's 16-byte-load rungs at batch 1 (WideLoadKernels: the"
             + " product's widening and the two-table one), checked against the reference only (another order).")
     boolean wide;
+
+    @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
+            + " checked against the reference only (another order).")
+    boolean longLoads;
 
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
@@ -167,6 +173,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
                             allExact &= row16.check().startsWith("ok");
                             report.add(row16);
                         }
+                    }
+                    if (longLoads && batch == 1 && cols % 8 == 0) {
+                        BenchmarkReport.Row row8 = timeLong(shape, weights, rows, cols, x, reference, local,
+                                rowsPerGroup, target);
+                        allExact &= row8.check().startsWith("ok");
+                        report.add(row8);
                     }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
                         for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
@@ -267,6 +279,32 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 reference, null);
         return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup + " b1",
                 kernel + " " + local + " work-items, " + rowsPerGroup + " rows per group, batch 1", 2L * rows * cols,
+                run.timed().kernel(), run.timed().wall(), run.check());
+    }
+
+    /**
+     * The 8-byte-load rung ({@link LongLoadKernels}) on the matrix and launch, batch 1, {@code x} given in the natural
+     * order (stored octet-major for the kernel); checked against the reference only.
+     */
+    private BenchmarkReport.Row timeLong(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
+            double[] reference, int local, int rowsPerGroup, TornadoDevice target) throws Exception {
+        FloatArray output = new FloatArray(rows);
+        LongArray exponents = LongLoadKernels.longs(weights.exponents());
+        LongArray signMantissa = LongLoadKernels.longs(weights.signMantissa());
+        FloatArray octets = new FloatArray(cols);
+        for (int c = 0; c < cols; c++) {
+            octets.set(LongLoadKernels.octetMajor(c, cols), x.get(c));
+        }
+        FloatArray scales = Bf16Scales.table();
+        String graphName = "mvl_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, exponents, signMantissa, octets, scales)
+                .task("mv", LongLoadKernels::matVecLong, new KernelContext(), exponents, signMantissa, rows, cols,
+                        octets, output, rowsPerGroup, scales);
+        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
+                reference, null);
+        return new BenchmarkReport.Row(shape + " long " + local + ":" + rowsPerGroup + " b1",
+                "matVecLong " + local + " work-items, " + rowsPerGroup + " rows per group, batch 1", 2L * rows * cols,
                 run.timed().kernel(), run.timed().wall(), run.check());
     }
 

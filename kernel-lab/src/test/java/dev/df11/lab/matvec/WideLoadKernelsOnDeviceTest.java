@@ -12,6 +12,7 @@ import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.LongArray;
 import uk.ac.manchester.tornado.api.types.collections.VectorFloat4;
 import uk.ac.manchester.tornado.api.types.collections.VectorInt4;
 
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Both 16-byte-load rungs against a float64 reference of the same BF16 weights (with exact zeros of both signs among
+ * The 16-byte-load rungs and the 8-byte-load rung ({@link LongLoadKernels}) against a float64 reference of the same BF16 weights (with exact zeros of both signs among
  * them), on a matrix whose rows' 16-weight words do not divide among the work-items (69 per row) and whose last group
  * has rows past the matrix. They add the products in their own order, so agreement is to 1e-5 of the row's magnitude,
  * which any indexing or widening error breaks.
@@ -30,7 +31,7 @@ class WideLoadKernelsOnDeviceTest {
 
     @ParameterizedTest(name = "local {0}, {1} rows per group")
     @CsvSource({"128, 2", "128, 8", "64, 4"})
-    void sixteenByteLoadsGiveTheReferenceProducts(int local, int rowsPerGroup) {
+    void wideLoadsGiveTheReferenceProducts(int local, int rowsPerGroup) {
         int rows = 37;
         int cols = 1104;
         MemorySegment bf16 = TestWeights.gaussian(7, (long) rows * cols, 0.05);
@@ -52,18 +53,29 @@ class WideLoadKernelsOnDeviceTest {
         FloatArray twoTables = WideLoadKernels.twoTables();
         FloatArray wideOut = new FloatArray(rows);
         FloatArray twoOut = new FloatArray(rows);
+        FloatArray longOut = new FloatArray(rows);
+        LongArray exponentLongs = LongLoadKernels.longs(planes.exponents());
+        LongArray signMantissaLongs = LongLoadKernels.longs(planes.signMantissa());
+        FloatArray octets = new FloatArray(cols);
+        for (int c = 0; c < cols; c++) {
+            octets.set(LongLoadKernels.octetMajor(c, cols), x.get(c));
+        }
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         String name = "wide" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(name)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, exponents, signMantissa, x4, scales, twoTables)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, exponents, signMantissa, x4, scales, twoTables,
+                        exponentLongs, signMantissaLongs, octets)
                 .task("wide", WideLoadKernels::matVecWide, new KernelContext(), exponents, signMantissa, rows, cols,
                         x4, wideOut, rowsPerGroup, scales)
                 .task("two", WideLoadKernels::matVecWideTwoTables, new KernelContext(), exponents, signMantissa,
                         rows, cols, x4, twoOut, rowsPerGroup, twoTables)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, wideOut, twoOut);
+                .task("long", LongLoadKernels::matVecLong, new KernelContext(), exponentLongs, signMantissaLongs, rows,
+                        cols, octets, longOut, rowsPerGroup, scales)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, wideOut, twoOut, longOut);
         GridScheduler grids = new GridScheduler();
         grids.addWorkerGrid(name + ".wide", Grids.groups(groups, local));
         grids.addWorkerGrid(name + ".two", Grids.groups(groups, local));
+        grids.addWorkerGrid(name + ".long", Grids.groups(groups, local));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(grids).execute();
         } catch (Exception e) {
@@ -79,6 +91,7 @@ class WideLoadKernelsOnDeviceTest {
             }
             assertEquals(sum, wideOut.get(r), 1e-5 * magnitude, "row " + r + ", matVecWide");
             assertEquals(sum, twoOut.get(r), 1e-5 * magnitude, "row " + r + ", matVecWideTwoTables");
+            assertEquals(sum, longOut.get(r), 1e-5 * magnitude, "row " + r + ", matVecLong");
         }
     }
 }
