@@ -65,6 +65,29 @@ public final class CompressedDeviceUnit implements DeviceUnit {
     }
 
     /**
+     * Like {@link #of}, validated the same, but with its host arrays from {@code staging}, written (and, fused, the
+     * stream walked and checked) when {@code staging} is filled, right before the upload; {@code compressed}'s
+     * segments must stay readable until then.
+     */
+    public static CompressedDeviceUnit staged(WeightUnit unit, Df11Unit compressed, DecodeMode mode,
+            HostStaging staging) {
+        CompressedUnit arrays = CompressedUnit.unfilled(compressed, staging);
+        if (arrays.elements() < unit.source().to()) {
+            throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
+                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
+        }
+        ChunkStarts chunks = fusable(unit, compressed, mode)
+                ? ChunkStarts.layout(compressed, matrices(unit), staging::ints) : null;
+        staging.onFill(() -> {
+            arrays.fill();
+            if (chunks != null) {
+                chunks.fill(compressed);
+            }
+        });
+        return new CompressedDeviceUnit(arrays, chunks);
+    }
+
+    /**
      * Whether {@code unit} runs fused in {@code mode}: its stream fits 32-bit chunk starts and every row fits the
      * fused kernel's stage; otherwise it is decoded exactly (same products, one more pass over memory).
      */
