@@ -21,7 +21,9 @@ import java.util.Optional;
  * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
  * norm. DF11 units stay compressed (decoded on the device each step, inside the products or by v3f:
  * {@link DecodeMode}); plain BF16 units are split into the two weight planes
- * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
+ * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once. The units' arrays and
+ * the KV caches are made here but written only right before their upload ({@link HostStaging}, {@code ForwardPlan}),
+ * except BF16 units sent at every step, which are written here and kept.
  *
  * @param firstLayer           the model's index of {@code layers.get(0)}: 0, or where a pipeline stage starts
  *                             ({@link MemoryPlan})
