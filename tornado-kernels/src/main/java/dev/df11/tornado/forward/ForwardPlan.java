@@ -31,7 +31,9 @@ import java.util.List;
  * from the same graphs, or at every execution when {@code tornado.reuse.device.buffers=false}. This plan frees device
  * memory only in {@link #close} (and refuses to run afterwards), binds its device before the first execution, is the
  * only plan its graphs get ({@link ForwardGraphs#claim}), and keeps every host copy when buffers are not reused. A
- * released array still maps zero pages, so even an unforeseen read could not crash the JVM.
+ * released array still maps zero pages, so even an unforeseen read could not crash the JVM. Where host copies are
+ * released, the pages of the memory-mapped model file that a graph's arrays were written from are unmapped from the
+ * process too once written ({@link HostStaging#fill(boolean)}; they stay in the page cache).
  *
  * <p>Which arrays are released depends on the backend: on OpenCL all of them; on PTX TornadoVM pins (page-locks) the
  * host copy of every array it allocates unless it uploads it through its staged transfers, so the plan turns staged
@@ -200,7 +202,7 @@ public final class ForwardPlan implements AutoCloseable {
         boolean first = !checked[graph];
         if (first) {
             for (HostStaging staging : uploads.get(graph)) {
-                staging.fill();
+                staging.fill(releaseFloor >= 0);
             }
         }
         long start = System.nanoTime();

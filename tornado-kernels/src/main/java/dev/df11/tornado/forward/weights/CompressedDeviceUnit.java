@@ -16,6 +16,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -82,6 +83,10 @@ public final class CompressedDeviceUnit implements DeviceUnit {
             arrays.fill();
             if (chunks != null) {
                 chunks.fill(compressed);
+            }
+            for (MemorySegment source : List.of(compressed.luts(), compressed.encodedExponent(),
+                    compressed.signMantissa(), compressed.outputPositions(), compressed.gaps())) {
+                staging.readFrom(source);
             }
         });
         return new CompressedDeviceUnit(arrays, chunks);

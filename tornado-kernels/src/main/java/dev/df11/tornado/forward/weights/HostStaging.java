@@ -37,6 +37,8 @@ public final class HostStaging implements ArrayAllocator, AutoCloseable {
     private final String name;
     private final List<Region> regions = new ArrayList<>();
     private final List<Runnable> fillers = new ArrayList<>();
+    /** The model's segments the fillers read ({@link #readFrom}), while filling. */
+    private final List<MemorySegment> sources = new ArrayList<>();
     /** Where the arrays come from when mappings are not available; null when they are. */
     private final Arena arena;
     private boolean filled;
@@ -99,8 +101,22 @@ public final class HostStaging implements ArrayAllocator, AutoCloseable {
         return segment;
     }
 
-    /** Writes the arrays (the first call only): right before their upload. */
-    public synchronized void fill() {
+    /**
+     * Called by a filler for each segment of the model it reads, so that {@link #fill} can drop the pages of a
+     * memory-mapped model file once they are read.
+     */
+    public synchronized void readFrom(MemorySegment source) {
+        sources.add(source);
+    }
+
+    /**
+     * Writes the arrays (the first call only): right before their upload. With {@code dropSourcePages}, the pages of
+     * the memory-mapped model file that the fillers read ({@link #readFrom}) are then unmapped from this process
+     * ({@link MemorySegment#unload}: they stay in the page cache, and a later read of the model maps them again), so
+     * the model's file does not add up in resident memory as its graphs upload; segments not mapped from a file are
+     * left alone.
+     */
+    public synchronized void fill(boolean dropSourcePages) {
         checkOpen();
         if (filled) {
             return;
@@ -111,8 +127,21 @@ public final class HostStaging implements ArrayAllocator, AutoCloseable {
         for (Runnable filler : fillers) {
             filler.run();
         }
+        if (dropSourcePages) {
+            for (MemorySegment source : sources) {
+                if (source.isMapped() && source.byteSize() > 0) {
+                    source.unload();
+                }
+            }
+        }
         fillers.clear();   // and with them the references to the model's segments
+        sources.clear();
         filled = true;
+    }
+
+    /** {@link #fill(boolean)} keeping the model file's pages. */
+    public void fill() {
+        fill(false);
     }
 
     /**

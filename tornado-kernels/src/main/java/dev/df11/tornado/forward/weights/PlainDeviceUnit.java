@@ -37,7 +37,13 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
     public static PlainDeviceUnit staged(WeightUnit unit, Supplier<UnitWeights> weights, HostStaging staging) {
         int words = WeightPlanes.wordsFor(checkedElements(unit));
         WeightPlanes data = new WeightPlanes(staging.ints(words), staging.ints(words));
-        staging.onFill(() -> put(unit, weights.get(), data));
+        staging.onFill(() -> {
+            UnitWeights source = weights.get();
+            put(unit, source, data);
+            for (MatrixSlot slot : unit.matrices()) {
+                staging.readFrom(source.matrix(slot.name()).data());
+            }
+        });
         return new PlainDeviceUnit(unit.name(), data, false);
     }
 

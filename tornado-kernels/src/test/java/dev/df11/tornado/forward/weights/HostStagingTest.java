@@ -1,10 +1,19 @@
 package dev.df11.tornado.forward.weights;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,6 +77,32 @@ class HostStagingTest {
             assertEquals(0, big.get(5));
             assertEquals(2, small.get(5));
             assertEquals(3f, cache.get(5));
+        }
+    }
+
+    @Test
+    void droppingTheModelFilesPagesKeepsWhatTheyRead(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("weights.bin");
+        byte[] bytes = new byte[3 * 4096 + 100];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 31);
+        }
+        Files.write(file, bytes);
+        try (Arena arena = Arena.ofConfined(); FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+             HostStaging staging = new HostStaging("layer 5")) {
+            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, bytes.length, arena);
+            MemorySegment onHeap = MemorySegment.ofArray(bytes.clone());
+            IntArray words = staging.ints(bytes.length / 4);
+            staging.onFill(() -> {
+                MemorySegment slice = mapped.asSlice(100, 4096);
+                MemorySegment.copy(slice, 0, words.getSegment(), 0, slice.byteSize());
+                staging.readFrom(slice);
+                staging.readFrom(onHeap);   // not a mapping: left alone
+            });
+            staging.fill(true);
+            assertEquals(bytes[100 + 4000], words.getSegment().get(ValueLayout.JAVA_BYTE, 4000));
+            assertEquals(bytes[5000], mapped.get(ValueLayout.JAVA_BYTE, 5000), "a later read maps the page again");
+            assertEquals(bytes[7], onHeap.get(ValueLayout.JAVA_BYTE, 7));
         }
     }
 
