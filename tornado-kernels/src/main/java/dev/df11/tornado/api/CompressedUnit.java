@@ -4,6 +4,7 @@ import dev.df11.format.codec.Df11FormatException;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.model.Df11Model;
 import dev.df11.format.model.MatrixRef;
+import dev.df11.format.lut.LookupTables;
 import dev.df11.format.model.UnitTensors;
 import dev.df11.tornado.decode.PackedInputs;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
@@ -11,6 +12,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,9 @@ import java.util.Optional;
  * device-side views of an array ({@code ShortArray.slice} copies on the host), so a kernel that uses one matrix
  * takes the shared buffer and the matrix's offset.
  *
- * <p>Instances are thread-safe and their arrays are never changed; the off-heap arrays are freed by the garbage collector once unreachable.
+ * <p>Instances are thread-safe and their arrays are never changed once filled ({@link #unfilled} units are filled by
+ * {@link #fill}; all others when created); arrays from {@link ArrayAllocator#TORNADO} are freed by the garbage
+ * collector once unreachable.
  */
 public final class CompressedUnit {
 
@@ -63,8 +67,11 @@ public final class CompressedUnit {
     private final IntArray signMantissaWords;
     private final IntArray outputPositions;
     private final ByteArray gaps;
+    /** The unit and its parsed tables until {@link #fill} has written the arrays; then null. */
+    private Df11Unit unfilled;
+    private LookupTables luts;
 
-    private CompressedUnit(Df11Unit unit, String source, List<UnitMatrix> matrices) {
+    private CompressedUnit(Df11Unit unit, String source, List<UnitMatrix> matrices, ArrayAllocator arrays) {
         this.name = unit.name();
         this.source = source;
         this.matrices = matrices;
@@ -73,10 +80,46 @@ public final class CompressedUnit {
         this.gapBytes = (int) unit.gaps().byteSize();
         this.compressedBytes = unit.luts().byteSize() + unit.encodedExponent().byteSize()
                 + unit.signMantissa().byteSize() + unit.outputPositions().byteSize() + unit.gaps().byteSize();
-        this.packed = PackedInputs.of(unit);
-        this.signMantissaWords = PackedInputs.signMantissaWords(unit);
-        this.outputPositions = IntArray.fromSegment(unit.outputPositions());
-        this.gaps = unit.gaps().byteSize() == 0 ? new ByteArray(1) : ByteArray.fromSegment(unit.gaps());
+        this.luts = LookupTables.parse(unit.name(), unit.luts());
+        this.packed = PackedInputs.allocate(luts, unit, arrays::ints);
+        this.signMantissaWords = arrays.ints(PackedInputs.signMantissaWordCount(unit));
+        this.outputPositions = arrays.ints(Math.toIntExact(unit.outputPositions().byteSize() / Integer.BYTES));
+        this.gaps = arrays.bytes((int) Math.max(1, unit.gaps().byteSize()));
+        this.unfilled = unit;
+    }
+
+    /**
+     * Like {@link #of(Df11Unit)}, validated and sized the same, but with arrays from {@code arrays} that stay as
+     * they come (zero) until {@link #fill}: for a caller that moves the unit to a device later and wants its host
+     * copy to exist only around that upload. {@code unit}'s segments must stay readable until {@link #fill}.
+     *
+     * @throws Df11FormatException when the unit breaks the format
+     */
+    public static CompressedUnit unfilled(Df11Unit unit, ArrayAllocator arrays) {
+        List<String> names = new ArrayList<>();
+        List<long[]> shapes = new ArrayList<>();
+        for (int i = 0; i < unit.matrixCount(); i++) {
+            names.add(unit.name() + "#" + i);
+            shapes.add(new long[] {unit.matrixEnd(i) - unit.matrixStart(i)});
+        }
+        return create(unit, null, names, shapes, arrays);
+    }
+
+    /** Writes the unit's arrays, once (later calls do nothing); units made by {@code of} and {@code load} are filled. */
+    public synchronized void fill() {
+        if (unfilled == null) {
+            return;
+        }
+        Df11Unit unit = unfilled;
+        packed.fill(luts, unit);
+        PackedInputs.fillSignMantissaWords(unit, signMantissaWords);
+        MemorySegment.copy(unit.outputPositions(), 0, outputPositions.getSegment(), 0,
+                unit.outputPositions().byteSize());
+        if (unit.gaps().byteSize() > 0) {
+            MemorySegment.copy(unit.gaps(), 0, gaps.getSegment(), 0, unit.gaps().byteSize());
+        }
+        unfilled = null;
+        luts = null;
     }
 
     /**
@@ -137,6 +180,13 @@ public final class CompressedUnit {
     }
 
     private static CompressedUnit create(Df11Unit unit, String source, List<String> names, List<long[]> shapes) {
+        CompressedUnit created = create(unit, source, names, shapes, ArrayAllocator.TORNADO);
+        created.fill();
+        return created;
+    }
+
+    private static CompressedUnit create(Df11Unit unit, String source, List<String> names, List<long[]> shapes,
+            ArrayAllocator arrays) {
         if (names.size() != unit.matrixCount() || shapes.size() != unit.matrixCount()) {
             throw new IllegalArgumentException("unit '" + unit.name() + "' holds " + unit.matrixCount()
                     + " matrices; got " + names.size() + " names and " + shapes.size() + " shapes");
@@ -154,7 +204,7 @@ public final class CompressedUnit {
             matrices.add(new UnitMatrix(names.get(i), (int) unit.matrixStart(i),
                     (int) (unit.matrixEnd(i) - unit.matrixStart(i)), shapes.get(i)));
         }
-        return new CompressedUnit(unit, source, List.copyOf(matrices));
+        return new CompressedUnit(unit, source, List.copyOf(matrices), arrays);
     }
 
     private static Optional<long[]> knownShape(Df11Model model, String weight) {

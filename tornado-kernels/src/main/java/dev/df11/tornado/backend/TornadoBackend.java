@@ -691,6 +691,15 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         return plan.profile();
     }
 
+    /**
+     * Host bytes of weight and KV-cache arrays given back once their graphs' first executions uploaded them (over
+     * every device of a pipeline): 0 before the first step, or where the backend keeps them ({@code ForwardPlan}).
+     */
+    public long releasedHostBytes() {
+        requireLoaded();
+        return stages.stream().mapToLong(s -> s.plan().releasedHostBytes()).sum();
+    }
+
     /** Bytes of the shared DF11 decode buffer (0 when no unit is compressed). */
     public long decodeBufferBytes() {
         requireLoaded();

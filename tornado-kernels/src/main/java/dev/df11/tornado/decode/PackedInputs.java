@@ -6,6 +6,7 @@ import dev.df11.format.lut.LookupTables;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntFunction;
 
 /**
  * The arrays the decode kernels read instead of the raw {@code luts} and {@code encoded_exponent} bytes, made on the
@@ -39,7 +40,27 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
     /** Derives the arrays from {@code unit}, which must have passed {@link Df11Unit#validate}. */
     public static PackedInputs of(Df11Unit unit) {
         LookupTables luts = LookupTables.parse(unit.name(), unit.luts());
-        return new PackedInputs(packTables(luts), codeWords(unit), pairTable(luts), tripleTable(luts));
+        PackedInputs packed = allocate(luts, unit, IntArray::new);
+        packed.fill(luts, unit);
+        return packed;
+    }
+
+    /**
+     * Arrays of the sizes {@code unit}'s need (with {@code luts}, its parsed tables), from {@code ints}, left as
+     * they come (zero-filled) until {@link #fill}: a caller that uploads them later makes them first and fills them
+     * right before the upload.
+     */
+    public static PackedInputs allocate(LookupTables luts, Df11Unit unit, IntFunction<IntArray> ints) {
+        return new PackedInputs(ints.apply(luts.tableCount() * DecodeKernels.ROW), ints.apply(codeWordCount(unit)),
+                ints.apply(DecodeKernels.ROW), ints.apply(DecodeKernels.ROW));
+    }
+
+    /** Writes {@code unit}'s packed tables and stream into arrays {@link #allocate} made for it. */
+    public void fill(LookupTables luts, Df11Unit unit) {
+        packTables(luts, tables);
+        copyCodeWords(unit, codeWords);
+        pairTable(luts, pairs);
+        tripleTable(luts, triples);
     }
 
     /**
@@ -47,12 +68,21 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
      * byte up), padded with zeros past the last element, for kernels that read four at a time.
      */
     public static IntArray signMantissaWords(Df11Unit unit) {
-        long elements = unit.elementCount();
-        IntArray words = new IntArray(Math.toIntExact(elements / 4 + 3));
+        IntArray words = new IntArray(signMantissaWordCount(unit));
+        fillSignMantissaWords(unit, words);
+        return words;
+    }
+
+    /** Ints of {@link #signMantissaWords}. */
+    public static int signMantissaWordCount(Df11Unit unit) {
+        return Math.toIntExact(unit.elementCount() / 4 + 3);
+    }
+
+    /** Writes {@link #signMantissaWords} of {@code unit} into {@code words} ({@link #signMantissaWordCount} long). */
+    public static void fillSignMantissaWords(Df11Unit unit, IntArray words) {
         MemorySegment target = words.getSegment();
         target.fill((byte) 0);
-        MemorySegment.copy(unit.signMantissa(), 0, target, 0, elements);
-        return words;
+        MemorySegment.copy(unit.signMantissa(), 0, target, 0, unit.elementCount());
     }
 
     /** A two-code entry that decodes one code: exponent {@code e} of {@code length} bits. */
@@ -60,8 +90,7 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
         return e | (length << 16) | (length << 23);
     }
 
-    private static IntArray pairTable(LookupTables luts) {
-        IntArray pairs = new IntArray(DecodeKernels.ROW);
+    private static void pairTable(LookupTables luts, IntArray pairs) {
         for (int b = 0; b < DecodeKernels.ROW; b++) {
             int v = luts.entry(0, b);
             if (v >= Df11Layout.FIRST_POINTER_VALUE) {
@@ -80,7 +109,6 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
             }
             pairs.set(b, entry);
         }
-        return pairs;
     }
 
     /**
@@ -102,6 +130,11 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
      */
     static IntArray tripleTable(LookupTables luts) {
         IntArray triples = new IntArray(DecodeKernels.ROW);
+        tripleTable(luts, triples);
+        return triples;
+    }
+
+    private static void tripleTable(LookupTables luts, IntArray triples) {
         for (int b = 0; b < DecodeKernels.ROW; b++) {
             int v = luts.entry(0, b);
             if (v >= Df11Layout.FIRST_POINTER_VALUE) {
@@ -123,7 +156,6 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
             }
             triples.set(b, tripleEntry(exponents, codes, bits));
         }
-        return triples;
     }
 
     /** Entry value of exponent {@code e} with code length {@code length}. */
@@ -131,9 +163,8 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
         return (length << 16) | (e << 7);
     }
 
-    private static IntArray packTables(LookupTables luts) {
+    private static void packTables(LookupTables luts, IntArray packed) {
         int count = luts.tableCount();
-        IntArray packed = new IntArray(count * DecodeKernels.ROW);
         for (int t = 0; t < count; t++) {
             for (int b = 0; b < DecodeKernels.ROW; b++) {
                 int v = luts.entry(t, b);
@@ -143,17 +174,19 @@ public record PackedInputs(IntArray tables, IntArray codeWords, IntArray pairs, 
                 packed.set(t * DecodeKernels.ROW + b, entry);
             }
         }
-        return packed;
     }
 
-    private static IntArray codeWords(Df11Unit unit) {
-        long codeBytes = unit.encodedExponent().byteSize();
+    /** Ints of the padded stream. */
+    private static int codeWordCount(Df11Unit unit) {
         long covered = (long) unit.blockCount() * Df11Layout.BYTES_PER_BLOCK + BYTES_READ;
-        long bytes = Math.max(covered, codeBytes);
-        IntArray words = new IntArray(Math.toIntExact((bytes + 3) / 4));
+        long bytes = Math.max(covered, unit.encodedExponent().byteSize());
+        return Math.toIntExact((bytes + 3) / 4);
+    }
+
+    private static void copyCodeWords(Df11Unit unit, IntArray words) {
+        long codeBytes = unit.encodedExponent().byteSize();
         MemorySegment target = words.getSegment();
         target.fill((byte) 0);
         MemorySegment.copy(unit.encodedExponent(), 0, target, 0, codeBytes);
-        return words;
     }
 }

@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceLayer;
 import dev.df11.tornado.forward.weights.DeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
+import dev.df11.tornado.forward.weights.PlainDeviceUnit;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -53,6 +54,10 @@ public final class ForwardGraphs {
     private final String prefix;
 
     private final int layersPerGraph;
+    /** Bytes of the largest array a graph copies from the host at every execution. */
+    private final long largestEveryStepUpload;
+    /** Whether an execution plan has taken these graphs ({@link #claim}). */
+    private boolean claimed;
 
     private ForwardGraphs(ForwardShape shape, Activations act, DeviceWeights weights, KernelTuning tuning,
             int layersPerGraph, IntArray decodeBuffer) {
@@ -62,6 +67,17 @@ public final class ForwardGraphs {
         this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
         this.decodeBuffer = decodeBuffer;
+        long everyStep = Math.max(Math.max(act.batch.getNumBytesOfSegment(), act.embeddingRows.getNumBytesOfSegment()),
+                Math.max(act.hidden.getNumBytesOfSegment(), act.outputRows.getNumBytesOfSegment()));
+        for (DeviceLayer layer : weights.layers()) {
+            if (layer.unit() instanceof PlainDeviceUnit plain && plain.everyStep()) {
+                everyStep = Math.max(everyStep, plain.data().exponents().getNumBytesOfSegment());
+            }
+        }
+        if (weights.output() instanceof PlainDeviceUnit plain && plain.everyStep()) {
+            everyStep = Math.max(everyStep, plain.data().exponents().getNumBytesOfSegment());
+        }
+        this.largestEveryStepUpload = everyStep;
         boolean firstStage = weights.firstLayer() == 0;
         boolean lastStage = weights.output() != null;
         if (firstStage) {
@@ -117,6 +133,25 @@ public final class ForwardGraphs {
 
     public GridScheduler grids() {
         return grids;
+    }
+
+    /** Bytes of the largest array a graph copies from the host at every execution (batch, rows, BF16 offload). */
+    long largestEveryStepUpload() {
+        return largestEveryStepUpload;
+    }
+
+    /**
+     * Marks these graphs as taken by an execution plan. One plan only: the plan gives back the host copies of the
+     * weights once its graphs' first executions have uploaded them, and a second plan would upload them again.
+     *
+     * @throws IllegalStateException when a plan already took them
+     */
+    synchronized void claim() {
+        if (claimed) {
+            throw new IllegalStateException("these forward graphs already belong to an execution plan; build new"
+                    + " graphs (and weights) for another: the first plan releases the host copies of their weights");
+        }
+        claimed = true;
     }
 
     /** Weight bytes each task streams, by {@code graph.task}: matrix bytes read, BF16 bytes a decode writes. */

@@ -2,6 +2,7 @@ package dev.df11.tornado.forward;
 
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
+import dev.df11.tornado.forward.weights.HostStaging;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
@@ -20,6 +21,25 @@ import java.util.List;
  * <p>The first execution of a graph also moves its once-only data (weights, compressed units, norm vectors, the
  * zeroed KV cache); after the first decode of each DF11 unit the plan copies the unit's per-block flags back and
  * checks them, so a corrupt stream fails with the unit's name instead of giving wrong logits.
+ *
+ * <p><b>Weights stream to the device graph by graph.</b> The host arrays of each decoder block's unit and KV cache,
+ * and of the output unit ({@link HostStaging}), exist from the start but take no memory until written: right before
+ * a graph's first execution the plan writes its blocks' arrays from the model, and once that execution has copied
+ * them to the device (and the device has finished the copies) it gives their pages back. So the host holds one
+ * graph's weights at a time, not the model's. TornadoVM reads a {@code FIRST_EXECUTION} array's host copy again only
+ * when its device buffer is gone or new: after {@code freeDeviceMemory}, on another device, in another plan built
+ * from the same graphs, or at every execution when {@code tornado.reuse.device.buffers=false}. This plan frees device
+ * memory only in {@link #close} (and refuses to run afterwards), binds its device before the first execution, is the
+ * only plan its graphs get ({@link ForwardGraphs#claim}), and keeps every host copy when buffers are not reused. A
+ * released array still maps zero pages, so even an unforeseen read could not crash the JVM. Where host copies are
+ * released, the pages of the memory-mapped model file that a graph's arrays were written from are unmapped from the
+ * process too once written ({@link HostStaging#fill(boolean)}; they stay in the page cache).
+ *
+ * <p>Which arrays are released depends on the backend: on OpenCL all of them; on PTX TornadoVM pins (page-locks) the
+ * host copy of every array it allocates unless it uploads it through its staged transfers, so the plan turns staged
+ * transfers on and releases the read-only arrays at least as large as the staged minimum
+ * ({@code tornado.staged.min.size}, 16 MiB), which TornadoVM does not pin; on other backends none.
+ * {@code -Ddf11.tornado.streamWeights=false} keeps every host copy (the behaviour before streaming).
  */
 public final class ForwardPlan implements AutoCloseable {
 
@@ -33,6 +53,15 @@ public final class ForwardPlan implements AutoCloseable {
     /** Whether this plan starts the model (has the embedding graph) and ends it (has the output graph). */
     private final boolean embedding;
     private final boolean output;
+    /** The host arrays each graph uploads, by graph index ({@link HostStaging}). */
+    private final List<List<HostStaging>> uploads = new ArrayList<>();
+    private final DeviceWeights weights;
+    private final TornadoDevice target;
+    /** Arrays at least this large are released after their upload; negative: none ({@link #releaseFloor}). */
+    private final long releaseFloor;
+    /** Whether arrays that kernels write (the KV cache) are released too. */
+    private final boolean releaseWritten;
+    private boolean closed;
 
     /**
      * @param device     where to run, or null for TornadoVM's default device
@@ -41,26 +70,41 @@ public final class ForwardPlan implements AutoCloseable {
      */
     public ForwardPlan(ForwardGraphs graphs, DeviceWeights weights, TornadoDevice device, boolean cudaGraphs,
             boolean profile) {
+        graphs.claim();
+        this.weights = weights;
         this.layers = weights.layers().size();
         this.layersPerGraph = graphs.layersPerGraph();
         this.embedding = weights.firstLayer() == 0;
         this.output = weights.output() != null;
         if (embedding) {
             decoded.add(List.of());
+            uploads.add(List.of());
         }
         for (int first = 0; first < layers; first += layersPerGraph) {
             List<CompressedDeviceUnit> units = new ArrayList<>();
+            List<HostStaging> staged = new ArrayList<>();
             for (int layer = first; layer < Math.min(layers, first + layersPerGraph); layer++) {
                 if (weights.layers().get(layer).unit() instanceof CompressedDeviceUnit unit) {
                     units.add(unit);
                 }
+                staged.add(weights.layerUploads().get(layer));
             }
             decoded.add(units);
+            uploads.add(staged);
         }
         if (output) {
             decoded.add(weights.output() instanceof CompressedDeviceUnit unit ? List.of(unit) : List.of());
+            uploads.add(List.of(weights.outputUpload()));
         }
         this.checked = new boolean[decoded.size()];
+        this.target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
+        TornadoVMBackendType backend = target.getTornadoVMBackend();
+        // PTX: staged transfers keep TornadoVM from pinning the large weight arrays, so their pages can be given
+        // back; not when an every-step upload is as large (inside a CUDA graph TornadoVM would copy it unpinned).
+        boolean staged = backend == TornadoVMBackendType.PTX && streamingEnabled()
+                && graphs.largestEveryStepUpload() < stagedMinimum();
+        this.releaseFloor = releaseFloor(backend, staged);
+        this.releaseWritten = backend == TornadoVMBackendType.OPENCL;
         TornadoExecutionPlan created = new TornadoExecutionPlan(graphs.graphs().toArray(new ImmutableTaskGraph[0]));
         if (device != null) {
             created.withDevice(device);
@@ -69,12 +113,41 @@ public final class ForwardPlan implements AutoCloseable {
         if (cudaGraphs && usesPtx(device)) {
             created.withCUDAGraph();
         }
+        if (staged) {
+            created.withStagedTransfers();
+        }
         if (profile) {
             created.withProfiler(ProfilerMode.SILENT);
         }
         created.withPreCompilation();
         this.plan = created;
         this.profile = profile ? new ForwardProfile(graphs.bytesByTask()) : null;
+    }
+
+    /** Whether host copies may be released at all: {@code df11.tornado.streamWeights} is not false. */
+    private static boolean streamingEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty("df11.tornado.streamWeights"));
+    }
+
+    /** TornadoVM's {@code tornado.staged.min.size}: the smallest upload its staged transfers take (16 MiB). */
+    private static long stagedMinimum() {
+        return Long.getLong("tornado.staged.min.size", 16L << 20);
+    }
+
+    /**
+     * The smallest array released after its upload, or -1 for none: none when streaming is off or TornadoVM does not
+     * reuse device buffers (it then uploads every {@code FIRST_EXECUTION} array at every execution); on OpenCL all;
+     * on PTX with staged transfers those TornadoVM does not pin; on any other backend none.
+     */
+    static long releaseFloor(TornadoVMBackendType backend, boolean staged) {
+        if (!streamingEnabled() || "false".equalsIgnoreCase(System.getProperty("tornado.reuse.device.buffers"))) {
+            return -1;
+        }
+        return switch (backend) {
+            case OPENCL -> 0;
+            case PTX -> staged ? stagedMinimum() : -1;
+            default -> -1;
+        };
     }
 
     private static boolean usesPtx(TornadoDevice device) {
@@ -122,26 +195,68 @@ public final class ForwardPlan implements AutoCloseable {
     }
 
     private void run(int graph) {
+        if (closed) {
+            throw new IllegalStateException("this forward plan is closed: its device memory is freed and the host"
+                    + " copies of its weights are gone; load the model again");
+        }
+        boolean first = !checked[graph];
+        if (first) {
+            for (HostStaging staging : uploads.get(graph)) {
+                staging.fill(releaseFloor >= 0);
+            }
+        }
         long start = System.nanoTime();
         TornadoExecutionResult result = plan.withGraph(graph).execute();
         if (profile != null) {
             profile.record(System.nanoTime() - start, result.getProfilerResult().getProfileLog());
         }
-        if (!checked[graph]) {
+        if (first) {
             for (CompressedDeviceUnit unit : decoded.get(graph)) {
                 unit.verify(result);
             }
             checked[graph] = true;
+            release(graph);
         }
+    }
+
+    /**
+     * Gives back the host pages of what graph {@code graph}'s first execution uploaded, once the device has
+     * finished the copies (TornadoVM enqueues them without waiting).
+     */
+    private void release(int graph) {
+        if (releaseFloor < 0 || uploads.get(graph).isEmpty()) {
+            return;
+        }
+        target.sync(plan.getId());
+        for (HostStaging staging : uploads.get(graph)) {
+            staging.release(releaseFloor, releaseWritten);
+        }
+    }
+
+    /** Host bytes given back after upload so far (0 where nothing is released). */
+    public long releasedHostBytes() {
+        long total = 0;
+        for (List<HostStaging> staged : uploads) {
+            for (HostStaging staging : staged) {
+                total += staging.releasedBytes();
+            }
+        }
+        return total;
     }
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         plan.freeDeviceMemory();
         try {
             plan.close();
         } catch (Exception e) {
             throw new IllegalStateException("closing the TornadoVM forward plan", e);
+        } finally {
+            weights.close();   // TornadoVM holds no device buffer (and on PTX no pin) of them any more
         }
     }
 }

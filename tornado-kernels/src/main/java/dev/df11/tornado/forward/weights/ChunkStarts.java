@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -84,6 +85,19 @@ public record ChunkStarts(IntArray starts, List<Span> spans) {
      * @throws IllegalArgumentException when a matrix does not fit, or the stream is too long for 32-bit starts
      */
     public static ChunkStarts of(Df11Unit unit, List<Matrix> matrices) {
+        ChunkStarts chunks = layout(unit, matrices, IntArray::new);
+        chunks.fill(unit);
+        return chunks;
+    }
+
+    /**
+     * The spans of {@code matrices} (checked as {@link #of} checks them) and an array from {@code ints} for their
+     * starts, left as it comes (zero) until {@link #fill} walks the codes: for a caller that uploads the index later
+     * and wants its host copy to exist only around that upload.
+     *
+     * @throws IllegalArgumentException when a matrix does not fit, or the stream is too long for 32-bit starts
+     */
+    public static ChunkStarts layout(Df11Unit unit, List<Matrix> matrices, IntFunction<IntArray> ints) {
         if (!fits(unit)) {
             throw new IllegalArgumentException("unit " + unit.name() + ": its " + unit.streamBytes()
                     + "-byte exponent stream is too long for 32-bit chunk starts (at most 512 MiB)");
@@ -108,7 +122,15 @@ public record ChunkStarts(IntArray starts, List<Span> spans) {
             throw new IllegalArgumentException("unit " + unit.name() + ": " + entries + " chunk starts do not fit"
                     + " one TornadoVM array");
         }
-        IntArray starts = new IntArray((int) Math.max(1, entries));
+        return new ChunkStarts(ints.apply((int) Math.max(1, entries)), List.copyOf(spans));
+    }
+
+    /**
+     * Walks {@code unit}'s codes (the unit {@link #layout} was given) and records every chunk start.
+     *
+     * @throws dev.df11.format.codec.Df11FormatException when the codes are not a valid stream
+     */
+    public void fill(Df11Unit unit) {
         LookupTables tables = unit.lookupTables();
         for (Span span : spans) {
             int rowsPerTask = (int) Math.max(1, ELEMENTS_PER_TASK / span.cols());
@@ -116,7 +138,6 @@ public record ChunkStarts(IntArray starts, List<Span> spans) {
             IntStream.range(0, tasks).parallel().forEach(t -> walk(unit, tables, span, t * rowsPerTask,
                     Math.min(span.rows(), (t + 1) * rowsPerTask), starts));
         }
-        return new ChunkStarts(starts, List.copyOf(spans));
     }
 
     /** Records the chunk starts of rows {@code [fromRow, toRow)} of {@code span}. */

@@ -16,6 +16,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -61,6 +62,33 @@ public final class CompressedDeviceUnit implements DeviceUnit {
                     + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
         }
         ChunkStarts chunks = fusable(unit, compressed, mode) ? ChunkStarts.of(compressed, matrices(unit)) : null;
+        return new CompressedDeviceUnit(arrays, chunks);
+    }
+
+    /**
+     * Like {@link #of}, validated the same, but with its host arrays from {@code staging}, written (and, fused, the
+     * stream walked and checked) when {@code staging} is filled, right before the upload; {@code compressed}'s
+     * segments must stay readable until then.
+     */
+    public static CompressedDeviceUnit staged(WeightUnit unit, Df11Unit compressed, DecodeMode mode,
+            HostStaging staging) {
+        CompressedUnit arrays = CompressedUnit.unfilled(compressed, staging);
+        if (arrays.elements() < unit.source().to()) {
+            throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
+                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
+        }
+        ChunkStarts chunks = fusable(unit, compressed, mode)
+                ? ChunkStarts.layout(compressed, matrices(unit), staging::ints) : null;
+        staging.onFill(() -> {
+            arrays.fill();
+            if (chunks != null) {
+                chunks.fill(compressed);
+            }
+            for (MemorySegment source : List.of(compressed.luts(), compressed.encodedExponent(),
+                    compressed.signMantissa(), compressed.outputPositions(), compressed.gaps())) {
+                staging.readFrom(source);
+            }
+        });
         return new CompressedDeviceUnit(arrays, chunks);
     }
 

@@ -21,16 +21,23 @@ import java.util.Optional;
  * A weight store's model as device arrays: a {@link DeviceLayer} per decoder layer, the output unit and the final
  * norm. DF11 units stay compressed (decoded on the device each step, inside the products or by v3f:
  * {@link DecodeMode}); plain BF16 units are split into the two weight planes
- * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once.
+ * each and placed by {@link Bf16Placement}. Norm weights and biases are widened to fp32 once. The units' arrays and
+ * the KV caches are made here but written only right before their upload ({@link HostStaging}, {@code ForwardPlan}),
+ * except BF16 units sent at every step, which are written here and kept.
  *
  * @param firstLayer           the model's index of {@code layers.get(0)}: 0, or where a pipeline stage starts
  *                             ({@link MemoryPlan})
  * @param output               the output unit, or null on a pipeline stage before the last (then
  *                             {@code outputMatrix} and {@code finalNorm} are null too)
  * @param decodeBufferElements the largest DF11 unit, 0 when nothing is compressed
+ * @param layerUploads         per layer of {@code layers}, the host arrays of its unit and KV cache
+ *                             ({@link HostStaging}): made here, filled right before the layer's graph first runs,
+ *                             released once the device holds them ({@code ForwardPlan})
+ * @param outputUpload         the same for the output unit, or null with it
  */
 public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit output, String outputMatrix,
-        int outputOffset, FloatArray finalNorm, int decodeBufferElements) {
+        int outputOffset, FloatArray finalNorm, int decodeBufferElements, List<HostStaging> layerUploads,
+        HostStaging outputUpload) implements AutoCloseable {
 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -57,10 +64,24 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
                 : "layers " + first + ".." + (end - 1)) + ", context " + shape.contextLength() + ", "
                 + shape.sequences() + " sequence slot" + (shape.sequences() == 1 ? "" : "s") + ")");
         List<DeviceLayer> layers = new ArrayList<>();
+        List<HostStaging> uploads = new ArrayList<>();
+        try {
+            return build(store, shape, placement, decodeMode, first, end, layers, uploads);
+        } catch (RuntimeException | Error e) {
+            uploads.forEach(HostStaging::close);
+            throw e;
+        }
+    }
+
+    private static DeviceWeights build(WeightStore store, ForwardShape shape, Bf16Placement placement,
+            DecodeMode decodeMode, int first, int end, List<DeviceLayer> layers, List<HostStaging> uploads) {
+        ModelConfig config = store.config();
         int decode = 0;
         for (int layer = first; layer < end; layer++) {
             WeightUnit unit = store.layerUnit(layer);
-            DeviceUnit device = deviceUnit(store, unit, placement, decodeMode);
+            HostStaging staging = new HostStaging("layer " + layer);
+            uploads.add(staging);
+            DeviceUnit device = deviceUnit(store, unit, placement, decodeMode, staging);
             decode = Math.max(decode, device.decodedElements());
             layers.add(new DeviceLayer(device, LayerOffsets.of(unit, layer, shape),
                     norm(store, ModelLayout.inputNorm(layer)),
@@ -71,17 +92,29 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
                     config.qkNorm() ? headNorms(store, layer, shape) : null,
                     config.gemma() ? norm(store, ModelLayout.preFeedForwardNorm(layer)) : null,
                     config.gemma() ? norm(store, ModelLayout.postFeedForwardNorm(layer)) : null,
-                    new FloatArray(cacheFloats(shape)), new FloatArray(cacheFloats(shape))));
+                    staging.writtenFloats(cacheFloats(shape)), staging.writtenFloats(cacheFloats(shape))));
         }
+        List<HostStaging> layerUploads = List.copyOf(uploads);
         if (end < config.layerCount()) {
-            return new DeviceWeights(first, layers, null, null, 0, null, decode);
+            return new DeviceWeights(first, layers, null, null, 0, null, decode, layerUploads, null);
         }
         WeightUnit outputUnit = store.outputUnit();
-        DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode);
+        HostStaging outputUpload = new HostStaging("the output unit");
+        uploads.add(outputUpload);
+        DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode, outputUpload);
         decode = Math.max(decode, output.decodedElements());
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(first, layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
-                norm(store, ModelLayout.FINAL_NORM), decode);
+                norm(store, ModelLayout.FINAL_NORM), decode, layerUploads, outputUpload);
+    }
+
+    /** Unmaps the host arrays of every upload ({@link HostStaging#close}); only once no execution plan uses them. */
+    @Override
+    public void close() {
+        layerUploads.forEach(HostStaging::close);
+        if (outputUpload != null) {
+            outputUpload.close();
+        }
     }
 
     /**
@@ -102,13 +135,20 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         return (int) start;
     }
 
+    /**
+     * The device arrays of {@code unit}, from {@code staging} (written when it is filled) unless they are sent at
+     * every step ({@link Bf16Placement#HOST}: those need their host copy for good, so they are written now).
+     */
     private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement,
-            DecodeMode decodeMode) {
+            DecodeMode decodeMode, HostStaging staging) {
         Optional<Df11Unit> compressed = store.compressed(unit);
         if (compressed.isPresent()) {
-            return CompressedDeviceUnit.of(unit, compressed.get(), decodeMode);
+            return CompressedDeviceUnit.staged(unit, compressed.get(), decodeMode, staging);
         }
-        return PlainDeviceUnit.copyOf(unit, store.acquire(unit), placement == Bf16Placement.HOST);
+        if (placement == Bf16Placement.HOST) {
+            return PlainDeviceUnit.copyOf(unit, store.acquire(unit), true);
+        }
+        return PlainDeviceUnit.staged(unit, () -> store.acquire(unit), staging);
     }
 
     /**

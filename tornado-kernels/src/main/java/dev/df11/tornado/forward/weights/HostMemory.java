@@ -10,6 +10,10 @@ import java.util.Locale;
  * keeps a host copy of every array it moves to a device, in off-heap memory that the JVM caps at
  * {@code -XX:MaxDirectMemorySize} (by default the heap size): without this check a model slightly too large for the
  * cap fails half-way through loading with a raw {@code OutOfMemoryError}.
+ *
+ * <p>The forward pass's weight and KV-cache arrays now live in anonymous mappings ({@link HostStaging}) that do not
+ * count against that cap and hold one graph's weights at a time; {@link DeviceWeights} still checks the whole model's
+ * arrays here, an upper bound (and exact where mappings are not available and the arrays come from arenas).
  */
 public final class HostMemory {
 

@@ -10,6 +10,8 @@ import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
+import java.util.function.Supplier;
+
 
 /**
  * A unit of plain BF16 matrices, split once into the two off-heap byte planes the kernels read ({@link WeightPlanes}:
@@ -23,17 +25,42 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
 
     /** Copies the unit's matrices from {@code weights} (the store's acquired view of {@code unit}). */
     public static PlainDeviceUnit copyOf(WeightUnit unit, UnitWeights weights, boolean everyStep) {
+        WeightPlanes data = WeightPlanes.allocate(checkedElements(unit));
+        put(unit, weights, data);
+        return new PlainDeviceUnit(unit.name(), data, everyStep);
+    }
+
+    /**
+     * A unit uploaded once, whose planes come from {@code staging} and are written from {@code weights} (asked for
+     * then) when {@code staging} is filled, right before the upload.
+     */
+    public static PlainDeviceUnit staged(WeightUnit unit, Supplier<UnitWeights> weights, HostStaging staging) {
+        int words = WeightPlanes.wordsFor(checkedElements(unit));
+        WeightPlanes data = new WeightPlanes(staging.ints(words), staging.ints(words));
+        staging.onFill(() -> {
+            UnitWeights source = weights.get();
+            put(unit, source, data);
+            for (MatrixSlot slot : unit.matrices()) {
+                staging.readFrom(source.matrix(slot.name()).data());
+            }
+        });
+        return new PlainDeviceUnit(unit.name(), data, false);
+    }
+
+    private static long checkedElements(WeightUnit unit) {
         long elements = elements(unit);
         if (elements > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("unit " + unit.name() + " has " + elements
                     + " elements; the kernels index a unit's elements with int, at most 2^31 - 1");
         }
-        WeightPlanes data = WeightPlanes.allocate(elements);
+        return elements;
+    }
+
+    private static void put(WeightUnit unit, UnitWeights weights, WeightPlanes data) {
         for (MatrixSlot slot : unit.matrices()) {
             Bf16Matrix matrix = weights.matrix(slot.name());
             data.put(slot.elementOffset(), matrix.data().asSlice(0, 2 * slot.elementCount()));
         }
-        return new PlainDeviceUnit(unit.name(), data, everyStep);
     }
 
     /** The elements the planes of {@code unit} hold: up to the end of its last matrix. */
