@@ -2,7 +2,7 @@
 # What ptxas makes of TornadoVM's PTX for the matrix-vector kernels: registers, spills, shared memory, and the SASS.
 #   benchmarks/gpu/ptx_registers.sh BUNDLE OUT [ARCH]
 # Runs matvec-bench once on PTX (1:0) with TornadoVM's kernel dump on (the planes kernel at batches 1 and 64, the
-# lab's row-pair and 16-byte-load rungs and two fused variants, on the 8B gate|up matrix), splits the dump into one file per kernel
+# lab's row-pair and 8-byte-load rungs and two fused variants, on the 8B gate|up matrix), splits the dump into one file per kernel
 # (OUT/kN.ptx), prints `ptxas -v` for each (ARCH default sm_90) and disassembles each to OUT/kN.sass (cuobjdump), so
 # the instructions per weight of every inner loop can be counted. Occupancy follows from registers and the launch.
 set -u
@@ -11,7 +11,7 @@ mkdir -p "$out"
 dump="$out/kernels.ptx"
 rm -f "$dump"
 (cd "$out" && DF11_JAVA_OPTS="-Dtornado.printKernel=True -Dtornado.print.kernel.dir=$dump" \
-  "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 128:2 --row-pairs --wide \
+  "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 128:2 --row-pairs --long \
   --fused product,flatLoop --batch 1,64 --warmup 2 --reps 10 --out "$out/ptx-dump-matvec.json") \
   > "$out/ptx-dump.log" 2>&1
 [ -s "$dump" ] || { echo "no kernel dump in $dump; see $out/ptx-dump.log" >&2; tail -5 "$out/ptx-dump.log" >&2; exit 1; }

@@ -4,7 +4,6 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.RowPairKernels;
-import dev.df11.lab.matvec.WideLoadKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -33,8 +32,6 @@ import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.LongArray;
-import uk.ac.manchester.tornado.api.types.collections.VectorFloat4;
-import uk.ac.manchester.tornado.api.types.collections.VectorInt4;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -85,10 +82,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " work-item) launched with half of each configuration's work-items, checked bit for bit against the"
             + " planes kernel of the configuration.")
     boolean rowPairs;
-
-    @Option(names = "--wide", description = "Also time the lab's 16-byte-load rungs at batch 1 (WideLoadKernels: the"
-            + " product's widening and the two-table one), checked against the reference only (another order).")
-    boolean wide;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
             + " checked against the reference only (another order).")
@@ -165,14 +158,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                 rowsPerGroup, target, planesOut);
                         allExact &= pairs.check().startsWith("ok");
                         report.add(pairs);
-                    }
-                    if (wide && batch == 1 && cols % 16 == 0) {
-                        for (boolean twoTables : new boolean[] {false, true}) {
-                            BenchmarkReport.Row row16 = timeWide(shape, weights, rows, cols, x, reference, local,
-                                    rowsPerGroup, target, twoTables);
-                            allExact &= row16.check().startsWith("ok");
-                            report.add(row16);
-                        }
                     }
                     if (longLoads && batch == 1 && cols % 8 == 0) {
                         BenchmarkReport.Row row8 = timeLong(shape, weights, rows, cols, x, reference, local,
@@ -251,35 +236,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
         return new BenchmarkReport.Row(shape + " rowPairs " + pairLocal + ":" + rowsPerGroup + " b" + batch,
                 "matVecRowPairs " + pairLocal + " work-items, " + rowsPerGroup + " rows per group, batch " + batch,
                 2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
-    }
-
-    /**
-     * A 16-byte-load rung ({@link WideLoadKernels}) on the matrix and launch, batch 1, {@code x} in the natural order;
-     * checked against the reference only (it adds the products in another order than the planes kernel).
-     */
-    private BenchmarkReport.Row timeWide(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
-            double[] reference, int local, int rowsPerGroup, TornadoDevice target, boolean twoTables)
-            throws Exception {
-        FloatArray output = new FloatArray(rows);
-        VectorInt4 exponents = new VectorInt4(weights.exponents());
-        VectorInt4 signMantissa = new VectorInt4(weights.signMantissa());
-        VectorFloat4 x4 = new VectorFloat4(x);
-        FloatArray tables = twoTables ? WideLoadKernels.twoTables() : Bf16Scales.table();
-        String kernel = twoTables ? "wideTwoTables" : "wide";
-        String graphName = "mvw" + (twoTables ? "t" : "") + "_" + rows + "_" + cols + "_" + local + "_"
-                + rowsPerGroup;
-        TaskGraph graph = new TaskGraph(graphName)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, exponents, signMantissa, x4, tables);
-        graph = twoTables
-                ? graph.task("mv", WideLoadKernels::matVecWideTwoTables, new KernelContext(), exponents,
-                        signMantissa, rows, cols, x4, output, rowsPerGroup, tables)
-                : graph.task("mv", WideLoadKernels::matVecWide, new KernelContext(), exponents, signMantissa, rows,
-                        cols, x4, output, rowsPerGroup, tables);
-        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
-                reference, null);
-        return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup + " b1",
-                kernel + " " + local + " work-items, " + rowsPerGroup + " rows per group, batch 1", 2L * rows * cols,
-                run.timed().kernel(), run.timed().wall(), run.check());
     }
 
     /**

@@ -12,9 +12,12 @@ import uk.ac.manchester.tornado.api.types.arrays.LongArray;
  * weights per pair of loads instead of 4), four of each in flight, and its activations from an "octet-major" row
  * (element {@code 8m + j} at {@code j * cols / 8 + m}, {@link #octetMajor}), so a row's work-items read consecutive
  * floats. TornadoVM 5.2 emits only scalar loads ({@code VectorInt4} and {@code Float4} come out as four 4-byte
- * loads each, see {@link WideLoadKernels}); a long is the widest load it emits. The CUDA C ceiling
+ * loads each: the lab rung that tried them, WideLoadKernels, ran 2.2x slower than the product kernel and was
+ * removed, in git at 6d92f8d); a long is the widest load it emits. The CUDA C ceiling
  * ({@code kernel-lab/cuda/matvec_ceiling.cu}, H100, 2026-12-07) put this shape at 1.15-1.27x the product kernel's speed
- * over the 8B step's matrices. Widening as the product does. Its products are added in another order than the planes
+ * over the 8B step's matrices; on the GPU this rung has not run yet: every {@code matvec-bench --long} of 2026-12-07
+ * (H100, PTX and NVIDIA OpenCL) ended in SIGSEGV before printing, though this test passes on PoCL. Widening as the
+ * product does. Its products are added in another order than the planes
  * kernel's, so outputs agree to rounding, not bit for bit.
  *
  * <p>Launch: {@code ceil(rows / rowsPerGroup)} groups of {@code L} work-items, {@code L / rowsPerGroup} per row;
