@@ -100,6 +100,7 @@ for a in "$@"; do
   esac
 done
 df11_opencl_setup "$here/native" "$icd"
+df11_signal_chaining "$here/runtime"
 DF11_TORNADO_KERNELS_JAR="$here/lib/df11-tornado-kernels.jar"
 df11_tornado_flags "$here/tornado-sdk"
 heap="${DF11_HEAP:-16g}"

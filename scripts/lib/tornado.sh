@@ -4,6 +4,7 @@
 #
 #   df11_tornado_flags [SDK_DIR]        sets the array tornado_flags and the string tornado_classpath
 #   df11_opencl_setup NATIVE_DIR MODE   makes an OpenCL ICD loader and NVIDIA's OpenCL visible (MODE: auto|force|off)
+#   df11_signal_chaining JAVA_HOME      preloads the JDK's signal-chaining library (libjsig) so the JVM keeps its handlers
 # SDK_DIR defaults to $TORNADO_SDK (or $TORNADOVM_HOME). Errors stop the script with a message saying what to do.
 
 df11_tornado_flags() {
@@ -107,4 +108,20 @@ df11_offheap_limit() {
   local limit=$(( total_mib - heap_mib - 4096 ))
   [ "$limit" -lt "$heap_mib" ] && limit=$heap_mib
   echo "${limit}m"
+}
+
+# The JVM handles SIGSEGV itself (implicit null checks, safepoint polls in compiled code). TornadoVM's drivers load
+# LLVM-based compilers (PoCL's, NVIDIA's JIT) that install their own SIGSEGV handler over the JVM's, after which the
+# next such fault in compiled Java code kills the process with no hs_err file: 3 of 8 matvec-bench runs on PoCL, and
+# bundle JVMs on the GPU machines, died so (2026-12-07; a core dump showed LLVM's handler). The JDK's signal-chaining
+# library, preloaded, keeps the JVM's handlers first and passes other faults on to the library's (JDK docs, "Signal
+# Chaining"): 0 of 8 with it.
+df11_signal_chaining() {
+  local jsig="$1/lib/libjsig.so"
+  if [ -f "$jsig" ]; then
+    export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
+  else
+    echo "df11: $jsig is missing; without the JDK's signal chaining the JVM may crash once TornadoVM loads an" \
+         "OpenCL or CUDA compiler (use a full JDK 25)." >&2
+  fi
 }
