@@ -15,6 +15,12 @@ record Generation(int[] tokens, List<float[]> logits) {
 
     /** Runs {@code prompt} (in batches of {@code maxBatch}) and {@code steps} greedy tokens; closes backend and store. */
     static Generation run(Backend backend, WeightStore weights, int[] prompt, int steps, int context, int maxBatch) {
+        return run(backend, weights, prompt, steps, context, maxBatch, () -> { });
+    }
+
+    /** {@link #run}, calling {@code afterStep} once each step's logits are in. */
+    static Generation run(Backend backend, WeightStore weights, int[] prompt, int steps, int context, int maxBatch,
+            Runnable afterStep) {
         List<float[]> logits = new ArrayList<>();
         try (ForwardPass forward = new ForwardPass(backend, weights, context, maxBatch)) {
             int[] tokens = new Generator(forward).generate(prompt, GenerationSettings.greedy(steps),
@@ -26,6 +32,7 @@ record Generation(int[] tokens, List<float[]> logits) {
                         @Override
                         public void onLogits(int step, float[] values) {
                             logits.add(values.clone());
+                            afterStep.run();
                         }
                     }).generatedTokens();
             return new Generation(tokens, logits);

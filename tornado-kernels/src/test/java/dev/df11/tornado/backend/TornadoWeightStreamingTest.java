@@ -1,12 +1,7 @@
 package dev.df11.tornado.backend;
 
-import dev.df11.runtime.inference.ForwardPass;
-import dev.df11.runtime.inference.GenerationListener;
-import dev.df11.runtime.inference.GenerationSettings;
-import dev.df11.runtime.inference.Generator;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
-import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 import org.junit.jupiter.api.Test;
 
@@ -65,24 +60,10 @@ class TornadoWeightStreamingTest {
     }
 
     private static Streamed run(Path model) throws IOException {
-        List<float[]> logits = new ArrayList<>();
         List<Long> released = new ArrayList<>();
         TornadoBackend backend = TornadoBackendAgreementTest.tornado();
-        try (WeightStore store = WeightStores.open(model, new WeightStores.Df11Options(2));
-             ForwardPass forward = new ForwardPass(backend, store, CONTEXT, MAX_BATCH)) {
-            int[] tokens = new Generator(forward).generate(PROMPT, GenerationSettings.greedy(STEPS),
-                    new GenerationListener() {
-                        @Override
-                        public void onToken(int token) {
-                        }
-
-                        @Override
-                        public void onLogits(int step, float[] values) {
-                            logits.add(values.clone());
-                            released.add(backend.releasedHostBytes());
-                        }
-                    }).generatedTokens();
-            return new Streamed(tokens, logits, released);
-        }
+        Generation generation = Generation.run(backend, WeightStores.open(model, new WeightStores.Df11Options(2)),
+                PROMPT, STEPS, CONTEXT, MAX_BATCH, () -> released.add(backend.releasedHostBytes()));
+        return new Streamed(generation.tokens(), generation.logits(), released);
     }
 }
