@@ -247,10 +247,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         FloatArray output = new FloatArray(rows);
         LongArray exponents = LongLoadKernels.longs(weights.exponents());
         LongArray signMantissa = LongLoadKernels.longs(weights.signMantissa());
-        FloatArray octets = new FloatArray(cols);
-        for (int c = 0; c < cols; c++) {
-            octets.set(LongLoadKernels.octetMajor(c, cols), x.get(c));
-        }
+        FloatArray octets = LongLoadKernels.toOctetMajor(x, cols);
         FloatArray scales = Bf16Scales.table();
         String graphName = "mvl_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)

@@ -35,6 +35,15 @@ public final class LongLoadKernels {
         return (c & 7) * (cols / 8) + (c >> 3);
     }
 
+    /** Host side: {@code cols} activations (natural order) stored octet-major ({@link #octetMajor}). */
+    public static FloatArray toOctetMajor(FloatArray x, int cols) {
+        FloatArray octets = new FloatArray(cols);
+        for (int c = 0; c < cols; c++) {
+            octets.set(octetMajor(c, cols), x.get(c));
+        }
+        return octets;
+    }
+
     /** Host side: a plane's ints as longs, two ints (eight weights) each, the lower int in the low half. */
     public static LongArray longs(IntArray ints) {
         LongArray longs = new LongArray(ints.getSize() / 2);

@@ -45,10 +45,7 @@ class LongLoadKernelsOnDeviceTest {
         }
         LongArray exponents = LongLoadKernels.longs(planes.exponents());
         LongArray signMantissa = LongLoadKernels.longs(planes.signMantissa());
-        FloatArray octets = new FloatArray(cols);
-        for (int c = 0; c < cols; c++) {
-            octets.set(LongLoadKernels.octetMajor(c, cols), x.get(c));
-        }
+        FloatArray octets = LongLoadKernels.toOctetMajor(x, cols);
         FloatArray scales = Bf16Scales.table();
         FloatArray output = new FloatArray(rows);
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;

@@ -112,7 +112,7 @@ public final class ForwardPlan implements AutoCloseable {
             created.withDevice(device);
         }
         created.withGridScheduler(graphs.grids());
-        if (cudaGraphs && usesPtx(device)) {
+        if (cudaGraphs && backend == TornadoVMBackendType.PTX) {
             created.withCUDAGraph();
         }
         if (staged) {
@@ -158,11 +158,6 @@ public final class ForwardPlan implements AutoCloseable {
             case PTX -> staged ? stagedMinimum() : -1;
             default -> -1;
         };
-    }
-
-    private static boolean usesPtx(TornadoDevice device) {
-        TornadoDevice target = device != null ? device : TornadoExecutionPlan.DEFAULT_DEVICE;
-        return target.getTornadoVMBackend() == TornadoVMBackendType.PTX;
     }
 
     /** Runs the embedding graph (the host has filled the batch and embedding rows). */

@@ -51,24 +51,10 @@ public final class CompressedDeviceUnit implements DeviceUnit {
     }
 
     /**
-     * Validates {@code compressed} on the host and makes its kernel-ready arrays (the unit's one host copy). The whole
-     * DF11 unit is decoded on the device, whatever range of it {@code unit} (for example a band of output rows)
-     * covers.
-     */
-    public static CompressedDeviceUnit of(WeightUnit unit, Df11Unit compressed, DecodeMode mode) {
-        CompressedUnit arrays = CompressedUnit.of(compressed);
-        if (arrays.elements() < unit.source().to()) {
-            throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
-                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
-        }
-        ChunkStarts chunks = fusable(unit, compressed, mode) ? ChunkStarts.of(compressed, matrices(unit)) : null;
-        return new CompressedDeviceUnit(arrays, chunks);
-    }
-
-    /**
-     * Like {@link #of}, validated the same, but with its host arrays from {@code staging}, written (and, fused, the
-     * stream walked and checked) when {@code staging} is filled, right before the upload; {@code compressed}'s
-     * segments must stay readable until then.
+     * Validates {@code compressed} on the host and lays out its kernel-ready arrays (the unit's one host copy) in
+     * {@code staging}: they are written (and, fused, the stream walked and checked) when {@code staging} is filled,
+     * right before the upload; {@code compressed}'s segments must stay readable until then. The whole DF11 unit is
+     * decoded on the device, whatever range of it {@code unit} (for example a band of output rows) covers.
      */
     public static CompressedDeviceUnit staged(WeightUnit unit, Df11Unit compressed, DecodeMode mode,
             HostStaging staging) {
