@@ -3,7 +3,8 @@
 # (report.html, self-contained; report.md, its Markdown twin; charts/*.png) from the JSON the suites wrote.
 # A backend that is missing is not a failure: the report says "not present: BACKEND (reason)".
 #
-#   scripts/bench-report.sh [--full] [--out DIR] [--bundle DIR] [--official-dfloat11 PATH] [--shape SHAPE]
+#   scripts/bench-report.sh [--full] [--out DIR] [--bundle DIR] [--official-dfloat11 PATH] [--shape SHAPE] [--no-cpu]
+#                           [--classpath CP]
 #   scripts/bench-report.sh --render-only --out DIR RESULT.json|FOLDER ...    # a run made elsewhere
 #
 #   --out DIR                 where the results (DIR/results/*.json) and the report go
@@ -20,6 +21,11 @@
 #   --big-shape SHAPE         also the model that does not fit (issue 14 item 3), e.g. llama-44b: DF11 resident made
 #                             in memory (generate-bench --in-memory, context-bench --in-memory) on PTX, and the PyTorch
 #                             BF16 offload peer of the same shape (needs ~90 GB of host RAM; DF11_HEAP, see the docs)
+#   --no-cpu                  skip the CPU suites (the report lists them as not run); e.g. on a GPU host whose CPU
+#                             numbers were taken elsewhere, or that cannot fetch stories15M
+#   --classpath CP            run the report's Java code (JMH suites, the renderer) from CP, a prebuilt
+#                             benchmarks/target/benchmarks.jar or an equal class path, instead of building it with
+#                             Maven: for a host with a JDK 25 (JAVA_HOME, e.g. a bundle's runtime/) but no Maven
 #   --title TEXT              the page title
 #   --render-only             run nothing; render the given result files and folders into --out
 #
@@ -36,6 +42,7 @@ source "$root/scripts/lib/jdk.sh"
 cd "$root"
 
 full=false; out=""; bundle="${DF11_BUNDLE:-}"; official=""; shape=""; big_shape=""; render_only=false
+cpu=true; classpath=""
 title="df11 benchmark report"
 inputs=()
 while [ $# -gt 0 ]; do
@@ -47,6 +54,8 @@ while [ $# -gt 0 ]; do
     --shape) shape="$2"; shift 2;;
     --big-shape) big_shape="$2"; shift 2;;
     --title) title="$2"; shift 2;;
+    --no-cpu) cpu=false; shift;;
+    --classpath) classpath="$2"; shift 2;;
     --render-only) render_only=true; shift;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0;;
     -*) echo "bench-report: unknown option $1 (see --help)" >&2; exit 2;;
@@ -59,9 +68,15 @@ if ! $render_only && [ ${#inputs[@]} -gt 0 ]; then
   fail "result files are rendered only with --render-only (got ${inputs[*]})"
 fi
 
-echo "bench-report: building benchmarks/target/benchmarks.jar" >&2
-mvn -B -q -ntp package -DskipTests -pl benchmarks -am
-jar=benchmarks/target/benchmarks.jar
+if [ -n "$classpath" ]; then
+  jar="$classpath"
+  IFS=: read -r -a cp_parts <<< "$classpath"
+  for part in "${cp_parts[@]}"; do [ -e "$part" ] || fail "--classpath: $part does not exist"; done
+else
+  echo "bench-report: building benchmarks/target/benchmarks.jar" >&2
+  mvn -B -q -ntp package -DskipTests -pl benchmarks -am
+  jar=benchmarks/target/benchmarks.jar
+fi
 java_flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
 
 render() {
@@ -80,32 +95,37 @@ mkdir -p "$results"
 absent=()     # "backend|reason"
 notes=()
 
-# ---- CPU: always ----
-export DF11_STORIES15M_DIR="${DF11_STORIES15M_DIR:-$("$root/scripts/fetch-stories15M.sh" --print-dir)}"
-if $full; then
-  jmh_quick=(); codec_data=(); matvec_shapes=()
-else
-  jmh_quick=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
-  codec_data=(-p data=gaussian16M)
-  matvec_shapes=(-p shape=2048x2048)
-  notes+=("Quick run (no --full): JMH 1 warm-up + 3 measured iterations of 1 s, one data set and one matrix shape; for a look at the pipeline, not for numbers to quote.")
-fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-jmh() {  # NAME PATTERN [JMH options]
-  local name="$1"; shift
-  echo "bench-report: CPU suite $name" >&2
-  java -jar "$jar" "$@" ${jmh_quick[@]+"${jmh_quick[@]}"} -rf json -rff "$results/cpu-$name.json" \
-    > "$results/cpu-$name.txt" 2>&1 || fail "the CPU suite $name failed; its output: $results/cpu-$name.txt"
-}
-jmh decode 'dev.df11.bench.codec.Df11DecodeBenchmark' ${codec_data[@]+"${codec_data[@]}"}
-jmh encode 'dev.df11.bench.codec.Df11EncodeBenchmark' ${codec_data[@]+"${codec_data[@]}"}
-jmh zstd 'dev.df11.bench.codec.ZstdBaselineBenchmark' ${codec_data[@]+"${codec_data[@]}"}
-jmh matvec 'dev.df11.bench.runtime.MatVecBandwidthBenchmark' -p threads=1,"$(nproc)" ${matvec_shapes[@]+"${matvec_shapes[@]}"}
-jmh generation 'dev.df11.bench.runtime.GenerationBenchmark'
-echo "bench-report: codec sizes" >&2
-if $full; then sizes=(gaussian16M stories15M); else sizes=(gaussian16M); fi
-java "${java_flags[@]}" -cp "$jar" dev.df11.bench.codec.CodecSizes "$results/codec-sizes.json" "${sizes[@]}" \
-  2> >(grep -v "^WARNING: Using incubator modules" >&2)
+
+# ---- CPU: unless --no-cpu ----
+if $cpu; then
+  export DF11_STORIES15M_DIR="${DF11_STORIES15M_DIR:-$("$root/scripts/fetch-stories15M.sh" --print-dir)}"
+  if $full; then
+    jmh_quick=(); codec_data=(); matvec_shapes=()
+  else
+    jmh_quick=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
+    codec_data=(-p data=gaussian16M)
+    matvec_shapes=(-p shape=2048x2048)
+    notes+=("Quick run (no --full): JMH 1 warm-up + 3 measured iterations of 1 s, one data set and one matrix shape; for a look at the pipeline, not for numbers to quote.")
+  fi
+  jmh() {  # NAME PATTERN [JMH options]
+    local name="$1"; shift
+    echo "bench-report: CPU suite $name" >&2
+    java -cp "$jar" org.openjdk.jmh.Main "$@" ${jmh_quick[@]+"${jmh_quick[@]}"} -rf json -rff "$results/cpu-$name.json" \
+      > "$results/cpu-$name.txt" 2>&1 || fail "the CPU suite $name failed; its output: $results/cpu-$name.txt"
+  }
+  jmh decode 'dev.df11.bench.codec.Df11DecodeBenchmark' ${codec_data[@]+"${codec_data[@]}"}
+  jmh encode 'dev.df11.bench.codec.Df11EncodeBenchmark' ${codec_data[@]+"${codec_data[@]}"}
+  jmh zstd 'dev.df11.bench.codec.ZstdBaselineBenchmark' ${codec_data[@]+"${codec_data[@]}"}
+  jmh matvec 'dev.df11.bench.runtime.MatVecBandwidthBenchmark' -p threads=1,"$(nproc)" ${matvec_shapes[@]+"${matvec_shapes[@]}"}
+  jmh generation 'dev.df11.bench.runtime.GenerationBenchmark'
+  echo "bench-report: codec sizes" >&2
+  if $full; then sizes=(gaussian16M stories15M); else sizes=(gaussian16M); fi
+  java "${java_flags[@]}" -cp "$jar" dev.df11.bench.codec.CodecSizes "$results/codec-sizes.json" "${sizes[@]}" \
+    2> >(grep -v "^WARNING: Using incubator modules" >&2)
+else
+  absent+=("CPU (Vector API)|not run: --no-cpu")
+fi
 
 # ---- TornadoVM: OpenCL and PTX, where a bundle or an SDK is there ----
 if [ -z "$bundle" ] && [ -n "${TORNADO_SDK:-}" ]; then

@@ -6,7 +6,7 @@
 #   scripts/bundle.sh [--out DIR] [--tar] [--with-jdk-include] [--full-sdk]
 #
 #   --out DIR            where to build it (default dist/df11-bundle; dist/ is ignored by git)
-#   --tar                also write DIR.tar.gz
+#   --tar                also write DIR.tar.xz (xz -6, all cores)
 #   --with-jdk-include   keep the JDK's include/ (jni.h), needed to compile TornadoVM's PTX JNI library on the host
 #   --full-sdk           copy the whole SDK (default: leave out TornadoVM's tests, examples, benchmarks and the
 #                        Truffle API, which df11 never loads, to stay small for the transfer to the GPU host)
@@ -51,8 +51,10 @@ rm -rf "$out"
 mkdir -p "$out/bin/lib" "$out/lib" "$out/native"
 
 echo "bundle: jlink runtime" >&2
+# Modules stored uncompressed (zip-0): 99 MiB on disk instead of 62, but the bundle travels compressed, and xz packs
+# plain class files far better than zip-compressed ones (runtime 23 MB instead of 38 in the .tar.xz).
 "$JAVA_HOME/bin/jlink" --add-modules java.se,jdk.internal.vm.ci,jdk.unsupported,jdk.management,jdk.incubator.vector,jdk.jfr \
-  --strip-debug --no-man-pages --no-header-files --compress zip-9 --output "$out/runtime"
+  --strip-debug --no-man-pages --no-header-files --compress zip-0 --output "$out/runtime"
 # The JDK's native libraries keep their symbol tables (libjvm.so: 5 MiB of them); strip where binutils are there.
 if command -v strip >/dev/null; then
   find "$out/runtime/lib" -name '*.so' -exec strip --strip-unneeded {} +
@@ -134,6 +136,6 @@ chmod +x "$out/bin/df11"
 size=$(du -sm "$out" | cut -f1)
 echo "bundle: $out (${size} MiB)" >&2
 if $tar; then
-  tar -C "$(dirname "$out")" -czf "$out.tar.gz" "$(basename "$out")"
-  echo "bundle: $out.tar.gz ($(du -m "$out.tar.gz" | cut -f1) MiB)" >&2
+  tar -C "$(dirname "$out")" -cf - "$(basename "$out")" | xz -T0 -6 > "$out.tar.xz"
+  echo "bundle: $out.tar.xz ($(du -m "$out.tar.xz" | cut -f1) MiB)" >&2
 fi
