@@ -4,7 +4,7 @@
 # A backend that is missing is not a failure: the report says "not present: BACKEND (reason)".
 #
 #   scripts/bench-report.sh [--full] [--out DIR] [--bundle DIR] [--official-dfloat11 PATH] [--shape SHAPE] [--no-cpu]
-#                           [--classpath CP]
+#                           [--classpath CP] [--no-render]
 #   scripts/bench-report.sh --render-only --out DIR RESULT.json|FOLDER ...    # a run made elsewhere
 #
 #   --out DIR                 where the results (DIR/results/*.json) and the report go
@@ -26,6 +26,8 @@
 #   --classpath CP            run the report's Java code (JMH suites, the renderer) from CP, a prebuilt
 #                             benchmarks/target/benchmarks.jar or an equal class path, instead of building it with
 #                             Maven: for a host with a JDK 25 (JAVA_HOME, e.g. a bundle's runtime/) but no Maven
+#   --no-render               write the results (DIR/results) but not the report, e.g. on a host without fonts;
+#                             render them elsewhere with --render-only
 #   --title TEXT              the page title
 #   --render-only             run nothing; render the given result files and folders into --out
 #
@@ -42,7 +44,7 @@ source "$root/scripts/lib/jdk.sh"
 cd "$root"
 
 full=false; out=""; bundle="${DF11_BUNDLE:-}"; official=""; shape=""; big_shape=""; render_only=false
-cpu=true; classpath=""
+cpu=true; classpath=""; render_report=true
 title="df11 benchmark report"
 inputs=()
 while [ $# -gt 0 ]; do
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
     --big-shape) big_shape="$2"; shift 2;;
     --title) title="$2"; shift 2;;
     --no-cpu) cpu=false; shift;;
+    --no-render) render_report=false; shift;;
     --classpath) classpath="$2"; shift 2;;
     --render-only) render_only=true; shift;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0;;
@@ -83,6 +86,12 @@ render() {
   java "${java_flags[@]}" -cp "$jar" dev.df11.bench.report.ReportCommand --out "$out" --title "$title" \
     ${generated_by:+--generated-by "$generated_by"} "$@" 2> >(grep -v "^WARNING: Using incubator modules" >&2)
 }
+
+# Drawing the charts needs fonts; find out now rather than after an hour of suites.
+if $render_only || $render_report; then
+  java "${java_flags[@]}" -cp "$jar" dev.df11.bench.report.ReportCommand --check-fonts \
+    2> >(grep -v "^WARNING: Using incubator modules" >&2) || exit 1
+fi
 
 if $render_only; then
   [ ${#inputs[@]} -gt 0 ] || fail "--render-only needs result files or folders"
@@ -245,4 +254,8 @@ for n in ${notes[@]+"${notes[@]}"}; do env_args+=(--note "$n"); done
 java -cp "$jar" dev.df11.bench.report.EnvironmentCommand --out "$results/environment.json" "${env_args[@]}"
 
 generated_by="Run by scripts/bench-report.sh$($full && echo ' --full') on $(date -u +%Y-%m-%d)."
-render "$results"
+if $render_report; then
+  render "$results"
+else
+  echo "bench-report: results in $results (not rendered: --no-render; render them with --render-only --out DIR $results)" >&2
+fi

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -22,12 +23,16 @@ import java.util.concurrent.Callable;
                 + " charts/*.png.")
 public final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Result files or folders (a folder: its *.json"
+    @Parameters(arity = "0..*", paramLabel = "INPUT", description = "Result files or folders (a folder: its *.json"
             + " files in name order). A later file's figure replaces an earlier one's for the same measurement.")
-    List<Path> inputs;
+    List<Path> inputs = List.of();
 
-    @Option(names = "--out", required = true, description = "Folder to write report.html, report.md and charts/ to.")
+    @Option(names = "--out", description = "Folder to write report.html, report.md and charts/ to.")
     Path out;
+
+    @Option(names = "--check-fonts", description = "Only check that this machine can draw the charts (fontconfig and"
+            + " a font); write nothing.")
+    boolean checkFonts;
 
     @Option(names = "--title", defaultValue = "df11 benchmark report", description = "Page title (default:"
             + " ${DEFAULT-VALUE}).")
@@ -39,6 +44,18 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Optional<String> fonts = ChartFonts.problem();
+        if (fonts.isPresent()) {
+            System.err.println("bench-report: " + fonts.get());
+            return 1;
+        }
+        if (checkFonts) {
+            return 0;
+        }
+        if (out == null || inputs.isEmpty()) {
+            System.err.println("bench-report: give --out DIR and one or more result files or folders");
+            return 2;
+        }
         try {
             ResultSet results = ResultReader.read(inputs);
             String line = generatedBy != null ? generatedBy

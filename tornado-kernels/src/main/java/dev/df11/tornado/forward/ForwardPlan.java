@@ -39,9 +39,7 @@ import java.util.List;
  * host copy of every array it allocates unless it uploads it through its staged transfers, so the plan turns staged
  * transfers on and releases the read-only arrays at least as large as the staged minimum
  * ({@code tornado.staged.min.size}, 16 MiB), which TornadoVM does not pin; on other backends none.
- * {@code -Ddf11.tornado.streamWeights=false} keeps every host copy (the behaviour before streaming). On PTX streaming
- * is opt-in ({@code -Ddf11.tornado.streamWeights=true}): TornadoVM's staged transfers have not yet been run on a GPU
- * here, so by default PTX keeps every host copy, as before.
+ * {@code -Ddf11.tornado.streamWeights=false} keeps every host copy (the behaviour before streaming).
  */
 public final class ForwardPlan implements AutoCloseable {
 
@@ -103,7 +101,7 @@ public final class ForwardPlan implements AutoCloseable {
         TornadoVMBackendType backend = target.getTornadoVMBackend();
         // PTX: staged transfers keep TornadoVM from pinning the large weight arrays, so their pages can be given
         // back; not when an every-step upload is as large (inside a CUDA graph TornadoVM would copy it unpinned).
-        boolean staged = backend == TornadoVMBackendType.PTX && streamingEnabled(backend)
+        boolean staged = backend == TornadoVMBackendType.PTX && streamingEnabled()
                 && graphs.largestEveryStepUpload() < stagedMinimum();
         this.releaseFloor = releaseFloor(backend, staged);
         this.releaseWritten = backend == TornadoVMBackendType.OPENCL;
@@ -126,16 +124,9 @@ public final class ForwardPlan implements AutoCloseable {
         this.profile = profile ? new ForwardProfile(graphs.bytesByTask()) : null;
     }
 
-    /**
-     * Whether host copies may be released at all: on PTX only when {@code df11.tornado.streamWeights} is true (not
-     * yet measured on a GPU), elsewhere unless it is false.
-     */
-    static boolean streamingEnabled(TornadoVMBackendType backend) {
-        String setting = System.getProperty("df11.tornado.streamWeights");
-        if (backend == TornadoVMBackendType.PTX) {
-            return "true".equalsIgnoreCase(setting);
-        }
-        return !"false".equalsIgnoreCase(setting);
+    /** Whether host copies may be released at all: unless {@code df11.tornado.streamWeights} is false. */
+    static boolean streamingEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty("df11.tornado.streamWeights"));
     }
 
     /** TornadoVM's {@code tornado.staged.min.size}: the smallest upload its staged transfers take (16 MiB). */
@@ -149,7 +140,7 @@ public final class ForwardPlan implements AutoCloseable {
      * on PTX with staged transfers those TornadoVM does not pin; on any other backend none.
      */
     static long releaseFloor(TornadoVMBackendType backend, boolean staged) {
-        if (!streamingEnabled(backend)
+        if (!streamingEnabled()
                 || "false".equalsIgnoreCase(System.getProperty("tornado.reuse.device.buffers"))) {
             return -1;
         }

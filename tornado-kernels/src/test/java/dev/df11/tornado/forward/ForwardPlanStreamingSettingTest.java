@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Which host copies a plan gives back, by backend and setting: on OpenCL all unless {@code df11.tornado.streamWeights}
- * is false; on PTX none unless it is true (its staged transfers are not yet run on a GPU), and then the staged ones.
+ * Which host copies a plan gives back, by backend and setting: unless {@code df11.tornado.streamWeights} is false, on
+ * OpenCL all of them, on PTX those uploaded through staged transfers (at least the staged minimum), elsewhere none;
+ * and none at all when TornadoVM does not reuse device buffers.
  */
 class ForwardPlanStreamingSettingTest {
 
@@ -19,24 +20,29 @@ class ForwardPlanStreamingSettingTest {
     @AfterEach
     void clear() {
         System.clearProperty(SETTING);
+        System.clearProperty("tornado.reuse.device.buffers");
     }
 
     @Test
-    void openClStreamsUnlessTurnedOff() {
-        assertTrue(ForwardPlan.streamingEnabled(TornadoVMBackendType.OPENCL));
+    void streamsByDefaultOnOpenClAndPtx() {
+        assertTrue(ForwardPlan.streamingEnabled());
         assertEquals(0, ForwardPlan.releaseFloor(TornadoVMBackendType.OPENCL, false));
-        System.setProperty(SETTING, "false");
-        assertFalse(ForwardPlan.streamingEnabled(TornadoVMBackendType.OPENCL));
-        assertEquals(-1, ForwardPlan.releaseFloor(TornadoVMBackendType.OPENCL, false));
-    }
-
-    @Test
-    void ptxKeepsEveryHostCopyUnlessTurnedOn() {
-        assertFalse(ForwardPlan.streamingEnabled(TornadoVMBackendType.PTX));
-        assertEquals(-1, ForwardPlan.releaseFloor(TornadoVMBackendType.PTX, true));
-        System.setProperty(SETTING, "true");
-        assertTrue(ForwardPlan.streamingEnabled(TornadoVMBackendType.PTX));
         assertEquals(16L << 20, ForwardPlan.releaseFloor(TornadoVMBackendType.PTX, true));
         assertEquals(-1, ForwardPlan.releaseFloor(TornadoVMBackendType.PTX, false));
+    }
+
+    @Test
+    void keepsEveryHostCopyWhenTurnedOff() {
+        System.setProperty(SETTING, "false");
+        assertFalse(ForwardPlan.streamingEnabled());
+        assertEquals(-1, ForwardPlan.releaseFloor(TornadoVMBackendType.OPENCL, false));
+        assertEquals(-1, ForwardPlan.releaseFloor(TornadoVMBackendType.PTX, true));
+    }
+
+    @Test
+    void keepsEveryHostCopyWhenTornadoDoesNotReuseDeviceBuffers() {
+        System.setProperty("tornado.reuse.device.buffers", "false");
+        assertEquals(-1, ForwardPlan.releaseFloor(TornadoVMBackendType.OPENCL, false));
+        assertEquals(-1, ForwardPlan.releaseFloor(TornadoVMBackendType.PTX, true));
     }
 }
