@@ -15,10 +15,10 @@ import uk.ac.manchester.tornado.api.types.arrays.LongArray;
  * loads each: the lab rung that tried them, WideLoadKernels, ran 2.2x slower than the product kernel and was
  * removed, in git at 6d92f8d); a long is the widest load it emits. The CUDA C ceiling
  * ({@code kernel-lab/cuda/matvec_ceiling.cu}, H100, 2026-12-07) put this shape at 1.15-1.27x the product kernel's speed
- * over the 8B step's matrices; on the GPU this rung has not run yet: every {@code matvec-bench --long} of 2026-12-07
- * (H100, PTX and NVIDIA OpenCL) ended in SIGSEGV before printing, with no hs_err file, though this test passes on PoCL
- * and the same bundle runs the rung on PoCL over the 8B matrices (KERNEL-NOTES). Widening as the product does. Its products are added in another order than the planes
- * kernel's, so outputs agree to rounding, not bit for bit.
+ * over the 8B step's matrices; on an H200 (PTX) it ran 2-3% faster than the product kernel at the product's launch:
+ * the kernel is bound by its instructions per weight, not by its loads (KERNEL-NOTES, "Counters at last"). Widening as
+ * the product does. Its products are added in another order than the planes kernel's, so outputs agree to rounding,
+ * not bit for bit.
  *
  * <p>Launch: {@code ceil(rows / rowsPerGroup)} groups of {@code L} work-items, {@code L / rowsPerGroup} per row;
  * {@code cols} a multiple of 8. Work-item {@code sub} adds its longs {@code sub, sub + width, ...} (4 per
