@@ -4,7 +4,8 @@
 # Runs matvec-bench once on PTX (1:0) with TornadoVM's kernel dump on (the planes kernel at batches 1 and 64, the
 # lab's row-pair and 8-byte-load rungs and two fused variants, on the 8B gate|up matrix), splits the dump into one file per kernel
 # (OUT/kN.ptx), prints `ptxas -v` for each (ARCH default sm_90) and disassembles each to OUT/kN.sass (cuobjdump), so
-# the instructions per weight of every inner loop can be counted. Occupancy follows from registers and the launch.
+# the instructions per weight of every inner loop can be counted (also packed into OUT/kernels-ptx-sass.tar.gz).
+# Occupancy follows from registers and the launch.
 set -u
 bundle=$1 out=$2 arch=${3:-sm_90}
 mkdir -p "$out"
@@ -36,3 +37,5 @@ for i, ptx in enumerate(p for p in parts if p.strip().startswith('.version')):
         subprocess.run(['cuobjdump', '-sass', f'{out}/k{i}.cubin'], stdout=sass, stderr=subprocess.STDOUT)
 PY
 rm -f "$out"/*.cubin
+# One archive of the per-kernel files as well: a device call returns a limited number of files.
+(cd "$out" && tar czf kernels-ptx-sass.tar.gz k*.ptx k*.sass 2>/dev/null)
