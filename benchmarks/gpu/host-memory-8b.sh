@@ -4,6 +4,9 @@
 #   benchmarks/gpu/host-memory-8b.sh BUNDLE OLD OUT gen [OLD_HEAP]
 #       generate-bench, one process per mode (bf16-device, df11-device) for each code, PTX (device 1:0); the old code at
 #       DF11_HEAP=OLD_HEAP (default 48g) with its off-heap limit equal to the heap, the JVM default its launcher had
+#   benchmarks/gpu/host-memory-8b.sh BUNDLE - OUT stream
+#       the code in BUNDLE only: generate-bench per mode (df11-device, bf16-device) with the weights streamed to the
+#       device (the default) and with every host copy kept (-Ddf11.tornado.streamWeights=false)
 #   benchmarks/gpu/host-memory-8b.sh BUNDLE OLD OUT decode
 #       decode-bench (PTX, 128M elements) of the two kernels the product keeps, new code and old code
 # Every process runs under peak-rss.sh; its log, JSON and peak resident memory land in OUT (summary.txt).
@@ -34,6 +37,15 @@ case "$what" in
         DF11_MAIN="$(old_main GenerateBenchmark)" "$here/peak-rss.sh" "$old/bin/df11" "${common[@]}" \
         --modes "$mode" --out "$out/old-$mode-$old_heap.json"
     done;;
+  stream)
+    "$bundle/bin/generate-bench" "${model[@]}" --modes df11-device --warmup 1 --runs 1 --tokens 2 \
+      > "$out/prepare.log" 2>&1
+    for mode in df11-device bf16-device; do
+      for keep in true false; do
+        run "$mode-stream-$keep" env DF11_JAVA_OPTS="-Ddf11.tornado.streamWeights=$keep ${DF11_JAVA_OPTS:-}" \
+          "$here/peak-rss.sh" "$bundle/bin/generate-bench" "${common[@]}" --modes "$mode" --out "$out/$mode-stream-$keep.json"
+      done
+    done;;
   decode)
     kernels=(--device 1:0 --elements 134217728 --reps 50 --kernels v3-single-pass,v3f-exponent-plane)
     for round in 1 2; do
@@ -42,5 +54,5 @@ case "$what" in
       run "old-decode-$round" env DF11_MAIN="$(old_main DecodeBenchmark)" "$here/peak-rss.sh" "$old/bin/df11" \
         "${kernels[@]}" --out "$out/old-decode-$round.json"
     done;;
-  *) echo "unknown: $what (gen or decode)" >&2; exit 2;;
+  *) echo "unknown: $what (gen, stream or decode)" >&2; exit 2;;
 esac
