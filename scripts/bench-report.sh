@@ -87,8 +87,9 @@ render() {
     ${generated_by:+--generated-by "$generated_by"} "$@" 2> >(grep -v "^WARNING: Using incubator modules" >&2)
 }
 
-# Drawing the charts needs fonts; find out now rather than after an hour of suites.
-if $render_only || $render_report; then
+# Drawing the charts needs fonts; find out before the suites rather than after an hour of them (a --render-only
+# run learns it from the renderer itself, which checks first).
+if ! $render_only && $render_report; then
   java "${java_flags[@]}" -cp "$jar" dev.df11.bench.report.ReportCommand --check-fonts \
     2> >(grep -v "^WARNING: Using incubator modules" >&2) || exit 1
 fi
