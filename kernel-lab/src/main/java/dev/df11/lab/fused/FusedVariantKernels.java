@@ -128,10 +128,11 @@ public final class FusedVariantKernels {
                 int q0 = s0 >> 8 & 0xFF;
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
-                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + quarter)
-                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                        Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
+                        Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
+                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -140,10 +141,11 @@ public final class FusedVariantKernels {
                 int q1 = s1 >> 8 & 0xFF;
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
-                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + quarter)
-                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                        Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
+                        Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
+                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -152,10 +154,11 @@ public final class FusedVariantKernels {
                 int q2 = s2 >> 8 & 0xFF;
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
-                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + quarter)
-                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
+                        Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
+                        Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
+                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -164,10 +167,11 @@ public final class FusedVariantKernels {
                 int q3 = s3 >> 8 & 0xFF;
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
-                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + quarter)
-                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
+                        Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
+                        Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
+                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
@@ -181,10 +185,11 @@ public final class FusedVariantKernels {
                 int q = s >> 8 & 0xFF;
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
-                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + quarter)
-                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
+                        Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
+                        Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
+                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);
             }
             partial[lane] = sum;
             context.localBarrier();
@@ -307,10 +312,11 @@ public final class FusedVariantKernels {
                 int q0 = s0 >> 8 & 0xFF;
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
-                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + quarter)
-                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                        Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
+                        Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
+                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -319,10 +325,11 @@ public final class FusedVariantKernels {
                 int q1 = s1 >> 8 & 0xFF;
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
-                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + quarter)
-                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                        Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
+                        Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
+                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -331,10 +338,11 @@ public final class FusedVariantKernels {
                 int q2 = s2 >> 8 & 0xFF;
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
-                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + quarter)
-                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
+                        Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
+                        Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
+                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -343,10 +351,11 @@ public final class FusedVariantKernels {
                 int q3 = s3 >> 8 & 0xFF;
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
-                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + quarter)
-                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
+                        Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
+                        Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
+                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
@@ -360,10 +369,11 @@ public final class FusedVariantKernels {
                 int q = s >> 8 & 0xFF;
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
-                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + quarter)
-                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
+                        Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
+                        Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
+                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);
             }
             partial[lane] = sum;
             context.localBarrier();
@@ -461,10 +471,11 @@ public final class FusedVariantKernels {
                 int q0 = s0 >> 8 & 0xFF;
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]) * x.get(x0)
-                        + Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]) * x.get(x0 + quarter)
-                        + Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]) * x.get(x0 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]) * x.get(x0 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                        Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
+                        Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
+                        Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
                 int a1 = e1 & 0xFF;
                 int b1 = e1 >> 8 & 0xFF;
                 int c1 = e1 >> 16 & 0xFF;
@@ -473,10 +484,11 @@ public final class FusedVariantKernels {
                 int q1 = s1 >> 8 & 0xFF;
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]) * x.get(x1)
-                        + Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]) * x.get(x1 + quarter)
-                        + Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]) * x.get(x1 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]) * x.get(x1 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                        Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
+                        Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
+                        Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
                 int a2 = e2 & 0xFF;
                 int b2 = e2 >> 8 & 0xFF;
                 int c2 = e2 >> 16 & 0xFF;
@@ -485,10 +497,11 @@ public final class FusedVariantKernels {
                 int q2 = s2 >> 8 & 0xFF;
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]) * x.get(x2)
-                        + Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]) * x.get(x2 + quarter)
-                        + Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]) * x.get(x2 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]) * x.get(x2 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
+                        Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
+                        Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
+                        Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
                 int a3 = e3 & 0xFF;
                 int b3 = e3 >> 8 & 0xFF;
                 int c3 = e3 >> 16 & 0xFF;
@@ -497,10 +510,11 @@ public final class FusedVariantKernels {
                 int q3 = s3 >> 8 & 0xFF;
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]) * x.get(x3)
-                        + Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]) * x.get(x3 + quarter)
-                        + Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]) * x.get(x3 + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]) * x.get(x3 + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
+                        Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
+                        Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
+                        Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
@@ -514,10 +528,11 @@ public final class FusedVariantKernels {
                 int q = s >> 8 & 0xFF;
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
-                sum += Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]) * x.get(xk)
-                        + Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]) * x.get(xk + quarter)
-                        + Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]) * x.get(xk + 2 * quarter)
-                        + Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]) * x.get(xk + 3 * quarter);
+                sum = MatVecKernels.addQuad(sum,
+                        Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
+                        Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
+                        Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
+                        Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);
             }
             partial[lane] = sum;
             context.localBarrier();

@@ -16,7 +16,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * launched with {@code L / 2} work-items and {@code rowsPerGroup} R, it computes what {@code matVec} computes with
  * {@code L} and R (bit for bit on a GPU; PoCL contracts the second row's multiply-adds differently). Slot {@code s} of
  * the group's {@code R / 2} serves rows {@code s} and {@code s + R / 2}; a row's work-item {@code sub} adds the row's
- * quads {@code sub, sub + width, ...} in that order, each through {@link MatVecKernels#dot4}, and the row's partial
+ * quads {@code sub, sub + width, ...} in that order, each through {@link MatVecKernels#addQuad}, and the row's partial
  * sums go through the same reduction tree. The loops have the planes kernel's shape ({@link MatVecKernels#UNROLL}
  * quads of each row per iteration, then a tail), with each row's lines where the planes kernel has its one row's.
  * {@code x} is quad-major ({@link MatVecKernels#quadMajor}); {@code rowsPerGroup} must be at least 2.
@@ -122,14 +122,14 @@ public final class RowPairKernels {
                 float w210 = Bf16Scales.widenPlanes(c10, r10, table[Bf16Scales.planeIndex(c10, r10)]);
                 float w310 = Bf16Scales.widenPlanes(d10, t10, table[Bf16Scales.planeIndex(d10, t10)]);
                 int xq0 = k;
-                s00 += MatVecKernels.dot4(w000, w100, w200, w300, x, xb0 + xq0, quarter);
-                s10 += MatVecKernels.dot4(w010, w110, w210, w310, x, xb0 + xq0, quarter);
-                s01 += MatVecKernels.dot4(w000, w100, w200, w300, x, xb1 + xq0, quarter);
-                s11 += MatVecKernels.dot4(w010, w110, w210, w310, x, xb1 + xq0, quarter);
-                s02 += MatVecKernels.dot4(w000, w100, w200, w300, x, xb2 + xq0, quarter);
-                s12 += MatVecKernels.dot4(w010, w110, w210, w310, x, xb2 + xq0, quarter);
-                s03 += MatVecKernels.dot4(w000, w100, w200, w300, x, xb3 + xq0, quarter);
-                s13 += MatVecKernels.dot4(w010, w110, w210, w310, x, xb3 + xq0, quarter);
+                s00 = MatVecKernels.addQuad(s00, w000, w100, w200, w300, x, xb0 + xq0, quarter);
+                s10 = MatVecKernels.addQuad(s10, w010, w110, w210, w310, x, xb0 + xq0, quarter);
+                s01 = MatVecKernels.addQuad(s01, w000, w100, w200, w300, x, xb1 + xq0, quarter);
+                s11 = MatVecKernels.addQuad(s11, w010, w110, w210, w310, x, xb1 + xq0, quarter);
+                s02 = MatVecKernels.addQuad(s02, w000, w100, w200, w300, x, xb2 + xq0, quarter);
+                s12 = MatVecKernels.addQuad(s12, w010, w110, w210, w310, x, xb2 + xq0, quarter);
+                s03 = MatVecKernels.addQuad(s03, w000, w100, w200, w300, x, xb3 + xq0, quarter);
+                s13 = MatVecKernels.addQuad(s13, w010, w110, w210, w310, x, xb3 + xq0, quarter);
                 int e1 = exponents.get(base0 + k + width);
                 int g1 = signMantissa.get(base0 + k + width);
                 int a01 = e1 & 0xFF;
@@ -159,14 +159,14 @@ public final class RowPairKernels {
                 float w211 = Bf16Scales.widenPlanes(c11, r11, table[Bf16Scales.planeIndex(c11, r11)]);
                 float w311 = Bf16Scales.widenPlanes(d11, t11, table[Bf16Scales.planeIndex(d11, t11)]);
                 int xq1 = k + width;
-                s00 += MatVecKernels.dot4(w001, w101, w201, w301, x, xb0 + xq1, quarter);
-                s10 += MatVecKernels.dot4(w011, w111, w211, w311, x, xb0 + xq1, quarter);
-                s01 += MatVecKernels.dot4(w001, w101, w201, w301, x, xb1 + xq1, quarter);
-                s11 += MatVecKernels.dot4(w011, w111, w211, w311, x, xb1 + xq1, quarter);
-                s02 += MatVecKernels.dot4(w001, w101, w201, w301, x, xb2 + xq1, quarter);
-                s12 += MatVecKernels.dot4(w011, w111, w211, w311, x, xb2 + xq1, quarter);
-                s03 += MatVecKernels.dot4(w001, w101, w201, w301, x, xb3 + xq1, quarter);
-                s13 += MatVecKernels.dot4(w011, w111, w211, w311, x, xb3 + xq1, quarter);
+                s00 = MatVecKernels.addQuad(s00, w001, w101, w201, w301, x, xb0 + xq1, quarter);
+                s10 = MatVecKernels.addQuad(s10, w011, w111, w211, w311, x, xb0 + xq1, quarter);
+                s01 = MatVecKernels.addQuad(s01, w001, w101, w201, w301, x, xb1 + xq1, quarter);
+                s11 = MatVecKernels.addQuad(s11, w011, w111, w211, w311, x, xb1 + xq1, quarter);
+                s02 = MatVecKernels.addQuad(s02, w001, w101, w201, w301, x, xb2 + xq1, quarter);
+                s12 = MatVecKernels.addQuad(s12, w011, w111, w211, w311, x, xb2 + xq1, quarter);
+                s03 = MatVecKernels.addQuad(s03, w001, w101, w201, w301, x, xb3 + xq1, quarter);
+                s13 = MatVecKernels.addQuad(s13, w011, w111, w211, w311, x, xb3 + xq1, quarter);
                 int e2 = exponents.get(base0 + k + 2 * width);
                 int g2 = signMantissa.get(base0 + k + 2 * width);
                 int a02 = e2 & 0xFF;
@@ -196,14 +196,14 @@ public final class RowPairKernels {
                 float w212 = Bf16Scales.widenPlanes(c12, r12, table[Bf16Scales.planeIndex(c12, r12)]);
                 float w312 = Bf16Scales.widenPlanes(d12, t12, table[Bf16Scales.planeIndex(d12, t12)]);
                 int xq2 = k + 2 * width;
-                s00 += MatVecKernels.dot4(w002, w102, w202, w302, x, xb0 + xq2, quarter);
-                s10 += MatVecKernels.dot4(w012, w112, w212, w312, x, xb0 + xq2, quarter);
-                s01 += MatVecKernels.dot4(w002, w102, w202, w302, x, xb1 + xq2, quarter);
-                s11 += MatVecKernels.dot4(w012, w112, w212, w312, x, xb1 + xq2, quarter);
-                s02 += MatVecKernels.dot4(w002, w102, w202, w302, x, xb2 + xq2, quarter);
-                s12 += MatVecKernels.dot4(w012, w112, w212, w312, x, xb2 + xq2, quarter);
-                s03 += MatVecKernels.dot4(w002, w102, w202, w302, x, xb3 + xq2, quarter);
-                s13 += MatVecKernels.dot4(w012, w112, w212, w312, x, xb3 + xq2, quarter);
+                s00 = MatVecKernels.addQuad(s00, w002, w102, w202, w302, x, xb0 + xq2, quarter);
+                s10 = MatVecKernels.addQuad(s10, w012, w112, w212, w312, x, xb0 + xq2, quarter);
+                s01 = MatVecKernels.addQuad(s01, w002, w102, w202, w302, x, xb1 + xq2, quarter);
+                s11 = MatVecKernels.addQuad(s11, w012, w112, w212, w312, x, xb1 + xq2, quarter);
+                s02 = MatVecKernels.addQuad(s02, w002, w102, w202, w302, x, xb2 + xq2, quarter);
+                s12 = MatVecKernels.addQuad(s12, w012, w112, w212, w312, x, xb2 + xq2, quarter);
+                s03 = MatVecKernels.addQuad(s03, w002, w102, w202, w302, x, xb3 + xq2, quarter);
+                s13 = MatVecKernels.addQuad(s13, w012, w112, w212, w312, x, xb3 + xq2, quarter);
                 int e3 = exponents.get(base0 + k + 3 * width);
                 int g3 = signMantissa.get(base0 + k + 3 * width);
                 int a03 = e3 & 0xFF;
@@ -233,14 +233,14 @@ public final class RowPairKernels {
                 float w213 = Bf16Scales.widenPlanes(c13, r13, table[Bf16Scales.planeIndex(c13, r13)]);
                 float w313 = Bf16Scales.widenPlanes(d13, t13, table[Bf16Scales.planeIndex(d13, t13)]);
                 int xq3 = k + 3 * width;
-                s00 += MatVecKernels.dot4(w003, w103, w203, w303, x, xb0 + xq3, quarter);
-                s10 += MatVecKernels.dot4(w013, w113, w213, w313, x, xb0 + xq3, quarter);
-                s01 += MatVecKernels.dot4(w003, w103, w203, w303, x, xb1 + xq3, quarter);
-                s11 += MatVecKernels.dot4(w013, w113, w213, w313, x, xb1 + xq3, quarter);
-                s02 += MatVecKernels.dot4(w003, w103, w203, w303, x, xb2 + xq3, quarter);
-                s12 += MatVecKernels.dot4(w013, w113, w213, w313, x, xb2 + xq3, quarter);
-                s03 += MatVecKernels.dot4(w003, w103, w203, w303, x, xb3 + xq3, quarter);
-                s13 += MatVecKernels.dot4(w013, w113, w213, w313, x, xb3 + xq3, quarter);
+                s00 = MatVecKernels.addQuad(s00, w003, w103, w203, w303, x, xb0 + xq3, quarter);
+                s10 = MatVecKernels.addQuad(s10, w013, w113, w213, w313, x, xb0 + xq3, quarter);
+                s01 = MatVecKernels.addQuad(s01, w003, w103, w203, w303, x, xb1 + xq3, quarter);
+                s11 = MatVecKernels.addQuad(s11, w013, w113, w213, w313, x, xb1 + xq3, quarter);
+                s02 = MatVecKernels.addQuad(s02, w003, w103, w203, w303, x, xb2 + xq3, quarter);
+                s12 = MatVecKernels.addQuad(s12, w013, w113, w213, w313, x, xb2 + xq3, quarter);
+                s03 = MatVecKernels.addQuad(s03, w003, w103, w203, w303, x, xb3 + xq3, quarter);
+                s13 = MatVecKernels.addQuad(s13, w013, w113, w213, w313, x, xb3 + xq3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = exponents.get(base0 + k);
@@ -272,14 +272,14 @@ public final class RowPairKernels {
                 float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
                 float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
                 int xq = k;
-                s00 += MatVecKernels.dot4(w00, w10, w20, w30, x, xb0 + xq, quarter);
-                s10 += MatVecKernels.dot4(w01, w11, w21, w31, x, xb0 + xq, quarter);
-                s01 += MatVecKernels.dot4(w00, w10, w20, w30, x, xb1 + xq, quarter);
-                s11 += MatVecKernels.dot4(w01, w11, w21, w31, x, xb1 + xq, quarter);
-                s02 += MatVecKernels.dot4(w00, w10, w20, w30, x, xb2 + xq, quarter);
-                s12 += MatVecKernels.dot4(w01, w11, w21, w31, x, xb2 + xq, quarter);
-                s03 += MatVecKernels.dot4(w00, w10, w20, w30, x, xb3 + xq, quarter);
-                s13 += MatVecKernels.dot4(w01, w11, w21, w31, x, xb3 + xq, quarter);
+                s00 = MatVecKernels.addQuad(s00, w00, w10, w20, w30, x, xb0 + xq, quarter);
+                s10 = MatVecKernels.addQuad(s10, w01, w11, w21, w31, x, xb0 + xq, quarter);
+                s01 = MatVecKernels.addQuad(s01, w00, w10, w20, w30, x, xb1 + xq, quarter);
+                s11 = MatVecKernels.addQuad(s11, w01, w11, w21, w31, x, xb1 + xq, quarter);
+                s02 = MatVecKernels.addQuad(s02, w00, w10, w20, w30, x, xb2 + xq, quarter);
+                s12 = MatVecKernels.addQuad(s12, w01, w11, w21, w31, x, xb2 + xq, quarter);
+                s03 = MatVecKernels.addQuad(s03, w00, w10, w20, w30, x, xb3 + xq, quarter);
+                s13 = MatVecKernels.addQuad(s13, w01, w11, w21, w31, x, xb3 + xq, quarter);
             }
             partial[lane] = s00;
             partial[l1] = s01;
@@ -357,7 +357,7 @@ public final class RowPairKernels {
                 int q00 = g0 >> 8 & 0xFF;
                 int r00 = g0 >> 16 & 0xFF;
                 int t00 = g0 >> 24 & 0xFF;
-                s0 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a00, p00, table[Bf16Scales.planeIndex(a00, p00)]),
+                s0 = MatVecKernels.addQuad(s0, Bf16Scales.widenPlanes(a00, p00, table[Bf16Scales.planeIndex(a00, p00)]),
                         Bf16Scales.widenPlanes(b00, q00, table[Bf16Scales.planeIndex(b00, q00)]),
                         Bf16Scales.widenPlanes(c00, r00, table[Bf16Scales.planeIndex(c00, r00)]),
                         Bf16Scales.widenPlanes(d00, t00, table[Bf16Scales.planeIndex(d00, t00)]), x, x0, quarter);
@@ -369,7 +369,7 @@ public final class RowPairKernels {
                 int q10 = m0 >> 8 & 0xFF;
                 int r10 = m0 >> 16 & 0xFF;
                 int t10 = m0 >> 24 & 0xFF;
-                s1 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a10, p10, table[Bf16Scales.planeIndex(a10, p10)]),
+                s1 = MatVecKernels.addQuad(s1, Bf16Scales.widenPlanes(a10, p10, table[Bf16Scales.planeIndex(a10, p10)]),
                         Bf16Scales.widenPlanes(b10, q10, table[Bf16Scales.planeIndex(b10, q10)]),
                         Bf16Scales.widenPlanes(c10, r10, table[Bf16Scales.planeIndex(c10, r10)]),
                         Bf16Scales.widenPlanes(d10, t10, table[Bf16Scales.planeIndex(d10, t10)]), x, x0, quarter);
@@ -381,7 +381,7 @@ public final class RowPairKernels {
                 int q01 = g1 >> 8 & 0xFF;
                 int r01 = g1 >> 16 & 0xFF;
                 int t01 = g1 >> 24 & 0xFF;
-                s0 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a01, p01, table[Bf16Scales.planeIndex(a01, p01)]),
+                s0 = MatVecKernels.addQuad(s0, Bf16Scales.widenPlanes(a01, p01, table[Bf16Scales.planeIndex(a01, p01)]),
                         Bf16Scales.widenPlanes(b01, q01, table[Bf16Scales.planeIndex(b01, q01)]),
                         Bf16Scales.widenPlanes(c01, r01, table[Bf16Scales.planeIndex(c01, r01)]),
                         Bf16Scales.widenPlanes(d01, t01, table[Bf16Scales.planeIndex(d01, t01)]), x, x1, quarter);
@@ -393,7 +393,7 @@ public final class RowPairKernels {
                 int q11 = m1 >> 8 & 0xFF;
                 int r11 = m1 >> 16 & 0xFF;
                 int t11 = m1 >> 24 & 0xFF;
-                s1 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a11, p11, table[Bf16Scales.planeIndex(a11, p11)]),
+                s1 = MatVecKernels.addQuad(s1, Bf16Scales.widenPlanes(a11, p11, table[Bf16Scales.planeIndex(a11, p11)]),
                         Bf16Scales.widenPlanes(b11, q11, table[Bf16Scales.planeIndex(b11, q11)]),
                         Bf16Scales.widenPlanes(c11, r11, table[Bf16Scales.planeIndex(c11, r11)]),
                         Bf16Scales.widenPlanes(d11, t11, table[Bf16Scales.planeIndex(d11, t11)]), x, x1, quarter);
@@ -405,7 +405,7 @@ public final class RowPairKernels {
                 int q02 = g2 >> 8 & 0xFF;
                 int r02 = g2 >> 16 & 0xFF;
                 int t02 = g2 >> 24 & 0xFF;
-                s0 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a02, p02, table[Bf16Scales.planeIndex(a02, p02)]),
+                s0 = MatVecKernels.addQuad(s0, Bf16Scales.widenPlanes(a02, p02, table[Bf16Scales.planeIndex(a02, p02)]),
                         Bf16Scales.widenPlanes(b02, q02, table[Bf16Scales.planeIndex(b02, q02)]),
                         Bf16Scales.widenPlanes(c02, r02, table[Bf16Scales.planeIndex(c02, r02)]),
                         Bf16Scales.widenPlanes(d02, t02, table[Bf16Scales.planeIndex(d02, t02)]), x, x2, quarter);
@@ -417,7 +417,7 @@ public final class RowPairKernels {
                 int q12 = m2 >> 8 & 0xFF;
                 int r12 = m2 >> 16 & 0xFF;
                 int t12 = m2 >> 24 & 0xFF;
-                s1 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a12, p12, table[Bf16Scales.planeIndex(a12, p12)]),
+                s1 = MatVecKernels.addQuad(s1, Bf16Scales.widenPlanes(a12, p12, table[Bf16Scales.planeIndex(a12, p12)]),
                         Bf16Scales.widenPlanes(b12, q12, table[Bf16Scales.planeIndex(b12, q12)]),
                         Bf16Scales.widenPlanes(c12, r12, table[Bf16Scales.planeIndex(c12, r12)]),
                         Bf16Scales.widenPlanes(d12, t12, table[Bf16Scales.planeIndex(d12, t12)]), x, x2, quarter);
@@ -429,7 +429,7 @@ public final class RowPairKernels {
                 int q03 = g3 >> 8 & 0xFF;
                 int r03 = g3 >> 16 & 0xFF;
                 int t03 = g3 >> 24 & 0xFF;
-                s0 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a03, p03, table[Bf16Scales.planeIndex(a03, p03)]),
+                s0 = MatVecKernels.addQuad(s0, Bf16Scales.widenPlanes(a03, p03, table[Bf16Scales.planeIndex(a03, p03)]),
                         Bf16Scales.widenPlanes(b03, q03, table[Bf16Scales.planeIndex(b03, q03)]),
                         Bf16Scales.widenPlanes(c03, r03, table[Bf16Scales.planeIndex(c03, r03)]),
                         Bf16Scales.widenPlanes(d03, t03, table[Bf16Scales.planeIndex(d03, t03)]), x, x3, quarter);
@@ -441,7 +441,7 @@ public final class RowPairKernels {
                 int q13 = m3 >> 8 & 0xFF;
                 int r13 = m3 >> 16 & 0xFF;
                 int t13 = m3 >> 24 & 0xFF;
-                s1 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a13, p13, table[Bf16Scales.planeIndex(a13, p13)]),
+                s1 = MatVecKernels.addQuad(s1, Bf16Scales.widenPlanes(a13, p13, table[Bf16Scales.planeIndex(a13, p13)]),
                         Bf16Scales.widenPlanes(b13, q13, table[Bf16Scales.planeIndex(b13, q13)]),
                         Bf16Scales.widenPlanes(c13, r13, table[Bf16Scales.planeIndex(c13, r13)]),
                         Bf16Scales.widenPlanes(d13, t13, table[Bf16Scales.planeIndex(d13, t13)]), x, x3, quarter);
@@ -460,7 +460,7 @@ public final class RowPairKernels {
                 int q0 = g >> 8 & 0xFF;
                 int r0 = g >> 16 & 0xFF;
                 int t0 = g >> 24 & 0xFF;
-                s0 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                s0 = MatVecKernels.addQuad(s0, Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
                         Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
                         Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
                         Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, xk, quarter);
@@ -472,7 +472,7 @@ public final class RowPairKernels {
                 int q1 = m >> 8 & 0xFF;
                 int r1 = m >> 16 & 0xFF;
                 int t1 = m >> 24 & 0xFF;
-                s1 += MatVecKernels.dot4(Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                s1 = MatVecKernels.addQuad(s1, Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
                         Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
                         Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
                         Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, xk, quarter);

@@ -158,10 +158,10 @@ public final class FusedMatVecKernels {
                 float w20 = Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]);
                 float w30 = Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]);
                 int xq0 = k;
-                sum0 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase0 + xq0, quarter);
-                sum1 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase1 + xq0, quarter);
-                sum2 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase2 + xq0, quarter);
-                sum3 += MatVecKernels.dot4(w00, w10, w20, w30, x, xBase3 + xq0, quarter);
+                sum0 = MatVecKernels.addQuad(sum0, w00, w10, w20, w30, x, xBase0 + xq0, quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w00, w10, w20, w30, x, xBase1 + xq0, quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w00, w10, w20, w30, x, xBase2 + xq0, quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w00, w10, w20, w30, x, xBase3 + xq0, quarter);
                 int e1 = stage[stageRow + k + width];
                 int s1 = signMantissa.get(base + k + width);
                 int a1 = e1 & 0xFF;
@@ -177,10 +177,10 @@ public final class FusedMatVecKernels {
                 float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
                 float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
                 int xq1 = k + width;
-                sum0 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase0 + xq1, quarter);
-                sum1 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase1 + xq1, quarter);
-                sum2 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase2 + xq1, quarter);
-                sum3 += MatVecKernels.dot4(w01, w11, w21, w31, x, xBase3 + xq1, quarter);
+                sum0 = MatVecKernels.addQuad(sum0, w01, w11, w21, w31, x, xBase0 + xq1, quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w01, w11, w21, w31, x, xBase1 + xq1, quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w01, w11, w21, w31, x, xBase2 + xq1, quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w01, w11, w21, w31, x, xBase3 + xq1, quarter);
                 int e2 = stage[stageRow + k + 2 * width];
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int a2 = e2 & 0xFF;
@@ -196,10 +196,10 @@ public final class FusedMatVecKernels {
                 float w22 = Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]);
                 float w32 = Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]);
                 int xq2 = k + 2 * width;
-                sum0 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase0 + xq2, quarter);
-                sum1 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase1 + xq2, quarter);
-                sum2 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase2 + xq2, quarter);
-                sum3 += MatVecKernels.dot4(w02, w12, w22, w32, x, xBase3 + xq2, quarter);
+                sum0 = MatVecKernels.addQuad(sum0, w02, w12, w22, w32, x, xBase0 + xq2, quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w02, w12, w22, w32, x, xBase1 + xq2, quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w02, w12, w22, w32, x, xBase2 + xq2, quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w02, w12, w22, w32, x, xBase3 + xq2, quarter);
                 int e3 = stage[stageRow + k + 3 * width];
                 int s3 = signMantissa.get(base + k + 3 * width);
                 int a3 = e3 & 0xFF;
@@ -215,10 +215,10 @@ public final class FusedMatVecKernels {
                 float w23 = Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]);
                 float w33 = Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]);
                 int xq3 = k + 3 * width;
-                sum0 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase0 + xq3, quarter);
-                sum1 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase1 + xq3, quarter);
-                sum2 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase2 + xq3, quarter);
-                sum3 += MatVecKernels.dot4(w03, w13, w23, w33, x, xBase3 + xq3, quarter);
+                sum0 = MatVecKernels.addQuad(sum0, w03, w13, w23, w33, x, xBase0 + xq3, quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w03, w13, w23, w33, x, xBase1 + xq3, quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w03, w13, w23, w33, x, xBase2 + xq3, quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w03, w13, w23, w33, x, xBase3 + xq3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = stage[stageRow + k];
@@ -236,10 +236,10 @@ public final class FusedMatVecKernels {
                 float w2 = Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]);
                 float w3 = Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]);
                 int xq = k;
-                sum0 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase0 + xq, quarter);
-                sum1 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase1 + xq, quarter);
-                sum2 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase2 + xq, quarter);
-                sum3 += MatVecKernels.dot4(w0, w1, w2, w3, x, xBase3 + xq, quarter);
+                sum0 = MatVecKernels.addQuad(sum0, w0, w1, w2, w3, x, xBase0 + xq, quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w0, w1, w2, w3, x, xBase1 + xq, quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w0, w1, w2, w3, x, xBase2 + xq, quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w0, w1, w2, w3, x, xBase3 + xq, quarter);
             }
             partial[lane] = sum0;
             partial[lane1] = sum1;
@@ -304,7 +304,7 @@ public final class FusedMatVecKernels {
                 int q0 = s0 >> 8 & 0xFF;
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
-                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                sum = MatVecKernels.addQuad(sum, Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
                         Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
                         Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
                         Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
@@ -316,7 +316,7 @@ public final class FusedMatVecKernels {
                 int q1 = s1 >> 8 & 0xFF;
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
-                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                sum = MatVecKernels.addQuad(sum, Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
                         Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
                         Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
                         Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
@@ -328,7 +328,7 @@ public final class FusedMatVecKernels {
                 int q2 = s2 >> 8 & 0xFF;
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
-                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
+                sum = MatVecKernels.addQuad(sum, Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
                         Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
                         Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
                         Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
@@ -340,7 +340,7 @@ public final class FusedMatVecKernels {
                 int q3 = s3 >> 8 & 0xFF;
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
-                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
+                sum = MatVecKernels.addQuad(sum, Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
                         Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
                         Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
                         Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
@@ -357,7 +357,7 @@ public final class FusedMatVecKernels {
                 int q = s >> 8 & 0xFF;
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
-                sum += MatVecKernels.dot4(Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
+                sum = MatVecKernels.addQuad(sum, Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
                         Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
                         Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
                         Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);

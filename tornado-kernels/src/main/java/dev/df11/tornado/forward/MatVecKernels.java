@@ -5,29 +5,28 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * {@code out = W x} for a BF16 weight matrix W ({@code rows x cols}, row-major, starting at element {@code offset}
- * of a unit held as two byte planes, {@link WeightPlanes}: exponents, and sign/mantissa bytes, four weights per int)
- * and a batch of fp32 activation rows x ({@code count x cols}, packed, each row stored quad-major: element
- * {@code 4k + j} at {@code j * cols / 4 + k}, {@link #quadMajor}), accumulating in fp32. Quad-major, the
- * work-items of a row that read consecutive weight quads read consecutive activations (work-item {@code sub}'s quad
- * {@code k} reads {@code x[k]}, {@code x[k + cols / 4]}, ...), so a warp's activation loads are contiguous instead of
- * 16 bytes apart; the products and their order are those of the natural layout.
+ * {@code out = W x} for a BF16 weight matrix W ({@code rows x cols}, row-major, starting at element {@code offset} of a
+ * unit held as two byte planes, {@link WeightPlanes}: exponents, and sign/mantissa bytes, four weights per int) and a
+ * batch of fp32 activation rows x ({@code count x cols}, packed, each row stored quad-major: element {@code 4k + j} at
+ * {@code j * cols / 4 + k}, {@link #quadMajor}), accumulating in fp32. Quad-major, the work-items of a row that read
+ * consecutive weight quads read consecutive activations (work-item {@code sub}'s quad {@code k} reads {@code x[k]},
+ * {@code x[k + cols / 4]}, ...), so a warp's activation loads are contiguous instead of 16 bytes apart; the products
+ * and their order are those of the natural layout.
  *
- * <p>Launch: {@code ceil(rows / rowsPerGroup)} work-groups of a power-of-two local size of at most
- * {@link ForwardKernels#MAX_LOCAL}, which {@code rowsPerGroup} (a power of two) divides: each group serves {@code
+ * <p>Launch: {@code ceil(rows / rowsPerGroup)} work-groups of a power-of-two local size of at most {@link
+ * ForwardKernels#MAX_LOCAL}, which {@code rowsPerGroup} (a power of two) divides: each group serves {@code
  * rowsPerGroup} consecutive rows, each row by {@code localSize / rowsPerGroup} work-items. The group first copies the
  * BF16 scale table into local memory. Then, for each token of the batch, a row's work-items stride over its quads
- * (consecutive work-items read consecutive ints of both planes, four weights per pair of loads, so the loads
- * coalesce); each iteration issues {@link #UNROLL} quads' loads a stride apart before it multiplies, to keep more
- * loads in flight, and adds the products in the order of a plain strided loop (each quad's four products summed
- * first). {@code offset} and {@code cols} must be multiples of 4 (every row starts on an int; the host checks,
- * {@link WeightPlanes#checkAligned}). A tree reduction in local memory adds the partial sums. The token count is read
- * on the device from {@code batch[1]}, so the same compiled graph serves any batch up to the buffers' capacity; a
- * batch re-reads the rows from cache rather than from DRAM, and takes its tokens {@link #TILE} at a time while that
- * many remain (one weight load and widening per quad for the tile), then one at a time: every token's products are
- * added in the one order above either way, and the tile's four partial sums go through the same reduction tree, so a
- * row of the batch gets the same bits alone or beside others. Rows past the matrix (in the last group) run empty loops
- * but meet every barrier.
+ * (consecutive work-items read consecutive ints of both planes, four weights per pair of loads, so the loads coalesce);
+ * each iteration issues {@link #UNROLL} quads' loads a stride apart before it multiplies, to keep more loads in flight,
+ * and adds the products in the order of a plain strided loop, one at a time ({@link #addQuad}). {@code offset} and
+ * {@code cols} must be multiples of 4 (every row starts on an int; the host checks, {@link WeightPlanes#checkAligned}).
+ * A tree reduction in local memory adds the partial sums. The token count is read on the device from {@code batch[1]},
+ * so the same compiled graph serves any batch up to the buffers' capacity; a batch re-reads the rows from cache rather
+ * than from DRAM, and takes its tokens {@link #TILE} at a time while that many remain (one weight load and widening per
+ * quad for the tile), then one at a time: every token's products are added in the one order above either way, and the
+ * tile's four partial sums go through the same reduction tree, so a row of the batch gets the same bits alone or beside
+ * others. Rows past the matrix (in the last group) run empty loops but meet every barrier.
  */
 public final class MatVecKernels {
 
@@ -83,13 +82,23 @@ public final class MatVecKernels {
     }
 
     /**
-     * One quad's products for one token, {@code w0 x[4k] + w1 x[4k + 1] + w2 x[4k + 2] + w3 x[4k + 3]} added left to
-     * right, with the row stored quad-major: the quad's four activations are {@code stride} ({@code cols / 4}) apart
-     * from {@code at} (the row's start + k). Every path of both matrix-vector kernels adds a quad to its sum through
-     * this one expression, so a token gets the same bits in a tile or alone, fused or from the planes. Kernel-safe.
+     * {@code sum} plus one quad's products for one token, added one product at a time: {@code ((((sum + w0 x[4k]) +
+     * w1 x[4k + 1]) + w2 x[4k + 2]) + w3 x[4k + 3])}, with the row stored quad-major: the quad's four activations are
+     * {@code stride} ({@code cols / 4}) apart from {@code at} (the row's start + k). Every path of both matrix-vector
+     * kernels adds a quad to a sum through this one expression, so a token gets the same bits in a tile or alone,
+     * fused or from the planes.
+     *
+     * <p>Why one product at a time: TornadoVM fuses every {@code a * b + c} into a fused multiply-add (its FMA phases
+     * on OpenCL and PTX), and where both operands of an addition are products it fuses whichever its graph lists
+     * first, an order that follows how the graph was built, so the same expression in differently shaped loops could
+     * round differently (1 ulp on PoCL, 2026-12-07). Here every addition has one product operand, so it always
+     * becomes {@code fma(w, x, sum)}: one rounding per product, in this order, whatever the loop around it.
+     * Kernel-safe.
      */
-    public static float dot4(float w0, float w1, float w2, float w3, FloatArray x, int at, int stride) {
-        return w0 * x.get(at) + w1 * x.get(at + stride) + w2 * x.get(at + 2 * stride) + w3 * x.get(at + 3 * stride);
+    public static float addQuad(float sum, float w0, float w1, float w2, float w3, FloatArray x, int at,
+            int stride) {
+        return sum + w0 * x.get(at) + w1 * x.get(at + stride) + w2 * x.get(at + 2 * stride)
+                + w3 * x.get(at + 3 * stride);
     }
 
     /**
@@ -169,10 +178,10 @@ public final class MatVecKernels {
                 float w20 = Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]);
                 float w30 = Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]);
                 int xq0 = k;
-                sum0 += dot4(w00, w10, w20, w30, x, xBase0 + xq0, quarter);
-                sum1 += dot4(w00, w10, w20, w30, x, xBase1 + xq0, quarter);
-                sum2 += dot4(w00, w10, w20, w30, x, xBase2 + xq0, quarter);
-                sum3 += dot4(w00, w10, w20, w30, x, xBase3 + xq0, quarter);
+                sum0 = addQuad(sum0, w00, w10, w20, w30, x, xBase0 + xq0, quarter);
+                sum1 = addQuad(sum1, w00, w10, w20, w30, x, xBase1 + xq0, quarter);
+                sum2 = addQuad(sum2, w00, w10, w20, w30, x, xBase2 + xq0, quarter);
+                sum3 = addQuad(sum3, w00, w10, w20, w30, x, xBase3 + xq0, quarter);
                 int e1 = exponents.get(base + k + width);
                 int s1 = signMantissa.get(base + k + width);
                 int a1 = e1 & 0xFF;
@@ -188,10 +197,10 @@ public final class MatVecKernels {
                 float w21 = Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]);
                 float w31 = Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]);
                 int xq1 = k + width;
-                sum0 += dot4(w01, w11, w21, w31, x, xBase0 + xq1, quarter);
-                sum1 += dot4(w01, w11, w21, w31, x, xBase1 + xq1, quarter);
-                sum2 += dot4(w01, w11, w21, w31, x, xBase2 + xq1, quarter);
-                sum3 += dot4(w01, w11, w21, w31, x, xBase3 + xq1, quarter);
+                sum0 = addQuad(sum0, w01, w11, w21, w31, x, xBase0 + xq1, quarter);
+                sum1 = addQuad(sum1, w01, w11, w21, w31, x, xBase1 + xq1, quarter);
+                sum2 = addQuad(sum2, w01, w11, w21, w31, x, xBase2 + xq1, quarter);
+                sum3 = addQuad(sum3, w01, w11, w21, w31, x, xBase3 + xq1, quarter);
                 int e2 = exponents.get(base + k + 2 * width);
                 int s2 = signMantissa.get(base + k + 2 * width);
                 int a2 = e2 & 0xFF;
@@ -207,10 +216,10 @@ public final class MatVecKernels {
                 float w22 = Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]);
                 float w32 = Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]);
                 int xq2 = k + 2 * width;
-                sum0 += dot4(w02, w12, w22, w32, x, xBase0 + xq2, quarter);
-                sum1 += dot4(w02, w12, w22, w32, x, xBase1 + xq2, quarter);
-                sum2 += dot4(w02, w12, w22, w32, x, xBase2 + xq2, quarter);
-                sum3 += dot4(w02, w12, w22, w32, x, xBase3 + xq2, quarter);
+                sum0 = addQuad(sum0, w02, w12, w22, w32, x, xBase0 + xq2, quarter);
+                sum1 = addQuad(sum1, w02, w12, w22, w32, x, xBase1 + xq2, quarter);
+                sum2 = addQuad(sum2, w02, w12, w22, w32, x, xBase2 + xq2, quarter);
+                sum3 = addQuad(sum3, w02, w12, w22, w32, x, xBase3 + xq2, quarter);
                 int e3 = exponents.get(base + k + 3 * width);
                 int s3 = signMantissa.get(base + k + 3 * width);
                 int a3 = e3 & 0xFF;
@@ -226,10 +235,10 @@ public final class MatVecKernels {
                 float w23 = Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]);
                 float w33 = Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]);
                 int xq3 = k + 3 * width;
-                sum0 += dot4(w03, w13, w23, w33, x, xBase0 + xq3, quarter);
-                sum1 += dot4(w03, w13, w23, w33, x, xBase1 + xq3, quarter);
-                sum2 += dot4(w03, w13, w23, w33, x, xBase2 + xq3, quarter);
-                sum3 += dot4(w03, w13, w23, w33, x, xBase3 + xq3, quarter);
+                sum0 = addQuad(sum0, w03, w13, w23, w33, x, xBase0 + xq3, quarter);
+                sum1 = addQuad(sum1, w03, w13, w23, w33, x, xBase1 + xq3, quarter);
+                sum2 = addQuad(sum2, w03, w13, w23, w33, x, xBase2 + xq3, quarter);
+                sum3 = addQuad(sum3, w03, w13, w23, w33, x, xBase3 + xq3, quarter);
             }
             for (int k = unrolled; k < quads; k += width) {
                 int e = exponents.get(base + k);
@@ -247,10 +256,10 @@ public final class MatVecKernels {
                 float w2 = Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]);
                 float w3 = Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]);
                 int xq = k;
-                sum0 += dot4(w0, w1, w2, w3, x, xBase0 + xq, quarter);
-                sum1 += dot4(w0, w1, w2, w3, x, xBase1 + xq, quarter);
-                sum2 += dot4(w0, w1, w2, w3, x, xBase2 + xq, quarter);
-                sum3 += dot4(w0, w1, w2, w3, x, xBase3 + xq, quarter);
+                sum0 = addQuad(sum0, w0, w1, w2, w3, x, xBase0 + xq, quarter);
+                sum1 = addQuad(sum1, w0, w1, w2, w3, x, xBase1 + xq, quarter);
+                sum2 = addQuad(sum2, w0, w1, w2, w3, x, xBase2 + xq, quarter);
+                sum3 = addQuad(sum3, w0, w1, w2, w3, x, xBase3 + xq, quarter);
             }
             partial[lane] = sum0;
             partial[lane1] = sum1;
@@ -315,7 +324,7 @@ public final class MatVecKernels {
                 int q0 = s0 >> 8 & 0xFF;
                 int r0 = s0 >> 16 & 0xFF;
                 int t0 = s0 >> 24 & 0xFF;
-                sum += dot4(Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
+                sum = addQuad(sum, Bf16Scales.widenPlanes(a0, p0, table[Bf16Scales.planeIndex(a0, p0)]),
                         Bf16Scales.widenPlanes(b0, q0, table[Bf16Scales.planeIndex(b0, q0)]),
                         Bf16Scales.widenPlanes(c0, r0, table[Bf16Scales.planeIndex(c0, r0)]),
                         Bf16Scales.widenPlanes(d0, t0, table[Bf16Scales.planeIndex(d0, t0)]), x, x0, quarter);
@@ -327,7 +336,7 @@ public final class MatVecKernels {
                 int q1 = s1 >> 8 & 0xFF;
                 int r1 = s1 >> 16 & 0xFF;
                 int t1 = s1 >> 24 & 0xFF;
-                sum += dot4(Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
+                sum = addQuad(sum, Bf16Scales.widenPlanes(a1, p1, table[Bf16Scales.planeIndex(a1, p1)]),
                         Bf16Scales.widenPlanes(b1, q1, table[Bf16Scales.planeIndex(b1, q1)]),
                         Bf16Scales.widenPlanes(c1, r1, table[Bf16Scales.planeIndex(c1, r1)]),
                         Bf16Scales.widenPlanes(d1, t1, table[Bf16Scales.planeIndex(d1, t1)]), x, x1, quarter);
@@ -339,7 +348,7 @@ public final class MatVecKernels {
                 int q2 = s2 >> 8 & 0xFF;
                 int r2 = s2 >> 16 & 0xFF;
                 int t2 = s2 >> 24 & 0xFF;
-                sum += dot4(Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
+                sum = addQuad(sum, Bf16Scales.widenPlanes(a2, p2, table[Bf16Scales.planeIndex(a2, p2)]),
                         Bf16Scales.widenPlanes(b2, q2, table[Bf16Scales.planeIndex(b2, q2)]),
                         Bf16Scales.widenPlanes(c2, r2, table[Bf16Scales.planeIndex(c2, r2)]),
                         Bf16Scales.widenPlanes(d2, t2, table[Bf16Scales.planeIndex(d2, t2)]), x, x2, quarter);
@@ -351,7 +360,7 @@ public final class MatVecKernels {
                 int q3 = s3 >> 8 & 0xFF;
                 int r3 = s3 >> 16 & 0xFF;
                 int t3 = s3 >> 24 & 0xFF;
-                sum += dot4(Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
+                sum = addQuad(sum, Bf16Scales.widenPlanes(a3, p3, table[Bf16Scales.planeIndex(a3, p3)]),
                         Bf16Scales.widenPlanes(b3, q3, table[Bf16Scales.planeIndex(b3, q3)]),
                         Bf16Scales.widenPlanes(c3, r3, table[Bf16Scales.planeIndex(c3, r3)]),
                         Bf16Scales.widenPlanes(d3, t3, table[Bf16Scales.planeIndex(d3, t3)]), x, x3, quarter);
@@ -368,7 +377,7 @@ public final class MatVecKernels {
                 int q = s >> 8 & 0xFF;
                 int r = s >> 16 & 0xFF;
                 int t = s >> 24 & 0xFF;
-                sum += dot4(Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
+                sum = addQuad(sum, Bf16Scales.widenPlanes(a, p, table[Bf16Scales.planeIndex(a, p)]),
                         Bf16Scales.widenPlanes(bb, q, table[Bf16Scales.planeIndex(bb, q)]),
                         Bf16Scales.widenPlanes(c, r, table[Bf16Scales.planeIndex(c, r)]),
                         Bf16Scales.widenPlanes(d, t, table[Bf16Scales.planeIndex(d, t)]), x, xk, quarter);
