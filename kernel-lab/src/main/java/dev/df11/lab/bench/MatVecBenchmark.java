@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.RowPairKernels;
+import dev.df11.lab.matvec.WideTileKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -83,6 +84,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " planes kernel of the configuration.")
     boolean rowPairs;
 
+    @Option(names = "--wide", description = "Also time the lab's wide-tile rungs (WideTileKernels: sixteen tokens"
+            + " per widened quad; quad-major and token-interleaved activations) at the same launch, checked bit for bit"
+            + " against the planes kernel.")
+    boolean wide;
+
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
             + " checked against the reference only (another order).")
     boolean longLoads;
@@ -158,6 +164,16 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                 rowsPerGroup, target, planesOut);
                         allExact &= pairs.check().startsWith("ok");
                         report.add(pairs);
+                    }
+                    if (wide) {
+                        FloatArray interleavedX = WideTileKernels.toInterleaved(x, cols);
+                        for (boolean interleaved : new boolean[] {false, true}) {
+                            BenchmarkReport.Row wideRow = timeWide(shape, weights, rows, cols,
+                                    interleaved ? interleavedX : quadX, interleaved, reference, local, rowsPerGroup,
+                                    target, planesOut);
+                            allExact &= wideRow.check().startsWith("ok");
+                            report.add(wideRow);
+                        }
                     }
                     if (longLoads && batch == 1 && cols % 8 == 0) {
                         BenchmarkReport.Row row8 = timeLong(shape, weights, rows, cols, x, reference, local,
@@ -236,6 +252,35 @@ public final class MatVecBenchmark implements Callable<Integer> {
         return new BenchmarkReport.Row(shape + " rowPairs " + pairLocal + ":" + rowsPerGroup + " b" + batch,
                 "matVecRowPairs " + pairLocal + " work-items, " + rowsPerGroup + " rows per group, batch " + batch,
                 2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
+    }
+
+    /**
+     * A wide-tile rung ({@link WideTileKernels}) at the planes kernel's launch, {@code x} quad-major or, for {@code
+     * interleaved}, token-interleaved: its outputs must equal the planes kernel's {@code planesOut} bit for bit.
+     */
+    private BenchmarkReport.Row timeWide(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
+            boolean interleaved, double[] reference, int local, int rowsPerGroup, TornadoDevice target,
+            FloatArray planesOut) throws Exception {
+        int batch = x.getSize() / cols;
+        FloatArray output = new FloatArray(batch * rows);
+        IntArray step = step(batch);
+        FloatArray scales = Bf16Scales.table();
+        String kernel = interleaved ? "wideInterleaved" : "wide";
+        String graphName = "mv" + kernel + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
+                        step, scales);
+        graph = interleaved
+                ? graph.task("mv", WideTileKernels::matVecWideInterleaved, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales)
+                : graph.task("mv", WideTileKernels::matVecWide, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
+        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
+                reference, planesOut);
+        return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup + " b" + batch,
+                "matVec" + (interleaved ? "WideInterleaved " : "Wide ") + local + " work-items, " + rowsPerGroup
+                + " rows per group, batch " + batch, 2L * rows * cols, run.timed().kernel(), run.timed().wall(),
+                run.check());
     }
 
     /**
