@@ -14,12 +14,13 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *
  * <p>Same rows per group and the same work-items per row as the planes kernel launched with twice the local size:
  * launched with {@code L / 2} work-items and {@code rowsPerGroup} R, it computes what {@code matVec} computes with
- * {@code L} and R (bit for bit on a GPU; PoCL contracts the second row's multiply-adds differently). Slot {@code s} of
- * the group's {@code R / 2} serves rows {@code s} and {@code s + R / 2}; a row's work-item {@code sub} adds the row's
- * quads {@code sub, sub + width, ...} in that order, each through {@link MatVecKernels#addQuad}, and the row's partial
- * sums go through the same reduction tree. The loops have the planes kernel's shape ({@link MatVecKernels#UNROLL}
- * quads of each row per iteration, then a tail), with each row's lines where the planes kernel has its one row's.
- * {@code x} is quad-major ({@link MatVecKernels#quadMajor}); {@code rowsPerGroup} must be at least 2.
+ * {@code L} and R (bit for bit, on PoCL too since every path adds through {@link MatVecKernels#addQuad}). Slot {@code
+ * s} of the group's {@code R / 2} serves rows {@code s} and {@code s + R / 2}; a row's work-item {@code sub} adds the
+ * row's quads {@code sub, sub + width, ...} in that order, each through {@link MatVecKernels#addQuad}, and the row's
+ * partial sums go through the same reduction tree. The loops have the planes kernel's shape ({@link
+ * MatVecKernels#UNROLL} quads of each row per iteration, then a tail), with each row's lines where the planes kernel
+ * has its one row's. {@code x} is quad-major ({@link MatVecKernels#quadMajor}); {@code rowsPerGroup} must be at least
+ * 2.
  */
 public final class RowPairKernels {
 

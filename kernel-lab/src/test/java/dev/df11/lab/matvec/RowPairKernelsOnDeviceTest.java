@@ -22,10 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The row-pair rung against the product's planes kernel launched with twice its work-items, for a batch that runs a
  * tile of four tokens and then tokens alone, with accumulation, with an odd row count (the last group's second row is
- * past the matrix) and rows whose quads do not divide among the work-items. Same products in the same order, but PoCL
- * contracts multiply-adds differently in the two kernels (a few ulps apart, 2026-12-06), so this checks agreement to
- * 1e-5 of the row's magnitude, which any indexing error breaks; {@code matvec-bench --row-pairs} checks the bits on a
- * GPU.
+ * past the matrix) and rows whose quads do not divide among the work-items. Same products in the same order. Written
+ * when PoCL contracted the two kernels' multiply-adds differently (a few ulps, before {@link MatVecKernels#addQuad}),
+ * this checks agreement to 1e-5 of the row's magnitude, which any indexing error breaks; since {@code addQuad} the
+ * outputs are the same bits on PoCL as well (checked 2026-12-07), and {@code matvec-bench --row-pairs} checks the bits
+ * on a GPU.
  */
 class RowPairKernelsOnDeviceTest {
 
