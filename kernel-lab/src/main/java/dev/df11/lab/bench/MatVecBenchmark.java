@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.RowPairKernels;
+import dev.df11.lab.matvec.WidePairKernels;
 import dev.df11.lab.matvec.WideTileKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
@@ -85,8 +86,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     boolean rowPairs;
 
     @Option(names = "--wide", description = "Also time the lab's wide-tile rungs (WideTileKernels: sixteen tokens"
-            + " per widened quad; quad-major and token-interleaved activations) at the same launch, checked bit for bit"
-            + " against the planes kernel.")
+            + " per widened quad; quad-major and token-interleaved activations) at the same launch, and the two-row"
+            + " one (WidePairKernels, token-interleaved) on half the work-items, checked bit for bit against the"
+            + " planes kernel.")
     boolean wide;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -167,10 +169,14 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     }
                     if (wide) {
                         FloatArray interleavedX = WideTileKernels.toInterleaved(x, cols);
-                        for (boolean interleaved : new boolean[] {false, true}) {
+                        for (WideRung rung : WideRung.values()) {
+                            if (rung == WideRung.PAIRS
+                                    && (rowsPerGroup < 2 || local / 2 > WidePairKernels.MAX_LOCAL)) {
+                                continue;
+                            }
                             BenchmarkReport.Row wideRow = timeWide(shape, weights, rows, cols,
-                                    interleaved ? interleavedX : quadX, interleaved, reference, local, rowsPerGroup,
-                                    target, planesOut);
+                                    rung == WideRung.QUAD_MAJOR ? quadX : interleavedX, rung, reference, local,
+                                    rowsPerGroup, target, planesOut);
                             allExact &= wideRow.check().startsWith("ok");
                             report.add(wideRow);
                         }
@@ -254,33 +260,53 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
+    /** The wide-tile rungs: {@link WideTileKernels}' two layouts and {@link WidePairKernels}. */
+    private enum WideRung {
+        QUAD_MAJOR("wide", "matVecWide"), INTERLEAVED("wideInterleaved", "matVecWideInterleaved"),
+        PAIRS("widePairs", "matVecWidePairs");
+
+        final String label;
+        final String kernel;
+
+        WideRung(String label, String kernel) {
+            this.label = label;
+            this.kernel = kernel;
+        }
+    }
+
     /**
-     * A wide-tile rung ({@link WideTileKernels}) at the planes kernel's launch, {@code x} quad-major or, for {@code
-     * interleaved}, token-interleaved: its outputs must equal the planes kernel's {@code planesOut} bit for bit.
+     * A wide-tile rung at the planes kernel's launch ({@link WideRung#PAIRS}: the same rows per group on half the
+     * work-items), {@code x} quad-major for {@link WideRung#QUAD_MAJOR}, token-interleaved for the others: its outputs
+     * must equal the planes kernel's {@code planesOut} bit for bit.
      */
     private BenchmarkReport.Row timeWide(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
-            boolean interleaved, double[] reference, int local, int rowsPerGroup, TornadoDevice target,
+            WideRung rung, double[] reference, int local, int rowsPerGroup, TornadoDevice target,
             FloatArray planesOut) throws Exception {
         int batch = x.getSize() / cols;
         FloatArray output = new FloatArray(batch * rows);
         IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
-        String kernel = interleaved ? "wideInterleaved" : "wide";
-        String graphName = "mv" + kernel + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        int launch = rung == WideRung.PAIRS ? local / 2 : local;
+        String graphName = "mv" + rung.label + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
                         step, scales);
-        graph = interleaved
-                ? graph.task("mv", WideTileKernels::matVecWideInterleaved, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales)
-                : graph.task("mv", WideTileKernels::matVecWide, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
-        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
+        graph = switch (rung) {
+            case QUAD_MAJOR -> graph.task("mv", WideTileKernels::matVecWide, new KernelContext(),
+                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
+                    scales);
+            case INTERLEAVED -> graph.task("mv", WideTileKernels::matVecWideInterleaved, new KernelContext(),
+                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
+                    scales);
+            case PAIRS -> graph.task("mv", WidePairKernels::matVecWidePairs, new KernelContext(),
+                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
+                    scales);
+        };
+        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, launch, target, output,
                 reference, planesOut);
-        return new BenchmarkReport.Row(shape + " " + kernel + " " + local + ":" + rowsPerGroup + " b" + batch,
-                "matVec" + (interleaved ? "WideInterleaved " : "Wide ") + local + " work-items, " + rowsPerGroup
-                + " rows per group, batch " + batch, 2L * rows * cols, run.timed().kernel(), run.timed().wall(),
-                run.check());
+        return new BenchmarkReport.Row(shape + " " + rung.label + " " + launch + ":" + rowsPerGroup + " b" + batch,
+                rung.kernel + " " + launch + " work-items, " + rowsPerGroup + " rows per group, batch " + batch,
+                2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
     /**

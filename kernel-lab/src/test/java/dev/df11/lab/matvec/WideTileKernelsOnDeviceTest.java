@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Both wide-tile kernels against the product's planes kernel on the same launch, with batches that run every tier
+ * Both wide-tile kernels, and the two-row one ({@link WidePairKernels}, on half the work-items), against the
+ * product's planes kernel on the same launch, with batches that run every tier
  * (sixteen, four, one token), accumulation, the last token only, an odd row count (the last group's rows past the
  * matrix) and rows whose quads do not divide among the work-items. Same products in the same order: every output
  * must carry the planes kernel's bits.
@@ -48,13 +49,14 @@ class WideTileKernelsOnDeviceTest {
         FloatArray planesOut = copy(start);
         FloatArray wideOut = copy(start);
         FloatArray interleavedOut = copy(start);
+        FloatArray pairsOut = copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         String name = "wide" + local + "_" + rowsPerGroup + "_" + count + "_" + lastOnly;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), quadX,
-                        interleavedX, planesOut, wideOut, interleavedOut, batch, scales)
+                        interleavedX, planesOut, wideOut, interleavedOut, pairsOut, batch, scales)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, quadX, planesOut, 1, lastOnly, rowsPerGroup, batch,
                         scales)
@@ -64,11 +66,15 @@ class WideTileKernelsOnDeviceTest {
                 .task("interleaved", WideTileKernels::matVecWideInterleaved, new KernelContext(),
                         planes.exponents(), planes.signMantissa(), offset, rows, cols, interleavedX, interleavedOut, 1,
                         lastOnly, rowsPerGroup, batch, scales)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, wideOut, interleavedOut);
+                .task("pairs", WidePairKernels::matVecWidePairs, new KernelContext(), planes.exponents(),
+                        planes.signMantissa(), offset, rows, cols, interleavedX, pairsOut, 1, lastOnly, rowsPerGroup,
+                        batch, scales)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, wideOut, interleavedOut, pairsOut);
         GridScheduler grids = new GridScheduler();
         for (String task : new String[] {"planes", "wide", "interleaved"}) {
             grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
         }
+        grids.addWorkerGrid(name + ".pairs", Grids.groups(groups, local / 2));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(grids).execute();
         } catch (Exception e) {
@@ -80,6 +86,8 @@ class WideTileKernelsOnDeviceTest {
                     where + ": " + planesOut.get(i) + " planes, " + wideOut.get(i) + " wide");
             assertEquals(Float.floatToRawIntBits(planesOut.get(i)), Float.floatToRawIntBits(interleavedOut.get(i)),
                     where + ": " + planesOut.get(i) + " planes, " + interleavedOut.get(i) + " interleaved");
+            assertEquals(Float.floatToRawIntBits(planesOut.get(i)), Float.floatToRawIntBits(pairsOut.get(i)),
+                    where + ": " + planesOut.get(i) + " planes, " + pairsOut.get(i) + " pairs");
         }
     }
 
