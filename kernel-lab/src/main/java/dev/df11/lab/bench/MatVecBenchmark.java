@@ -87,8 +87,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     @Option(names = "--wide", description = "Also time the lab's wide-tile rungs (WideTileKernels: sixteen tokens"
             + " per widened quad; quad-major and token-interleaved activations) at the same launch, and the two-row"
-            + " one (WidePairKernels, token-interleaved) on half the work-items, checked bit for bit against the"
-            + " planes kernel.")
+            + " ones (WidePairKernels, both layouts) on half the work-items, checked bit for bit against the planes"
+            + " kernel.")
     boolean wide;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -170,12 +170,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     if (wide) {
                         FloatArray interleavedX = WideTileKernels.toInterleaved(x, cols);
                         for (WideRung rung : WideRung.values()) {
-                            if (rung == WideRung.PAIRS
-                                    && (rowsPerGroup < 2 || local / 2 > WidePairKernels.MAX_LOCAL)) {
+                            if (rung.pairs() && (rowsPerGroup < 2 || local / 2 > WidePairKernels.MAX_LOCAL)) {
                                 continue;
                             }
                             BenchmarkReport.Row wideRow = timeWide(shape, weights, rows, cols,
-                                    rung == WideRung.QUAD_MAJOR ? quadX : interleavedX, rung, reference, local,
+                                    rung.quadMajor() ? quadX : interleavedX, rung, reference, local,
                                     rowsPerGroup, target, planesOut);
                             allExact &= wideRow.check().startsWith("ok");
                             report.add(wideRow);
@@ -260,13 +259,22 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
-    /** The wide-tile rungs: {@link WideTileKernels}' two layouts and {@link WidePairKernels}. */
+    /** The wide-tile rungs: {@link WideTileKernels} and {@link WidePairKernels}, each in two layouts. */
     private enum WideRung {
         QUAD_MAJOR("wide", "matVecWide"), INTERLEAVED("wideInterleaved", "matVecWideInterleaved"),
-        PAIRS("widePairs", "matVecWidePairs");
+        PAIRS("widePairs", "matVecWidePairs"),
+        PAIRS_INTERLEAVED("widePairsInterleaved", "matVecWidePairsInterleaved");
 
         final String label;
         final String kernel;
+
+        boolean pairs() {
+            return this == PAIRS || this == PAIRS_INTERLEAVED;
+        }
+
+        boolean quadMajor() {
+            return this == QUAD_MAJOR || this == PAIRS;
+        }
 
         WideRung(String label, String kernel) {
             this.label = label;
@@ -275,9 +283,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * A wide-tile rung at the planes kernel's launch ({@link WideRung#PAIRS}: the same rows per group on half the
-     * work-items), {@code x} quad-major for {@link WideRung#QUAD_MAJOR}, token-interleaved for the others: its outputs
-     * must equal the planes kernel's {@code planesOut} bit for bit.
+     * A wide-tile rung at the planes kernel's launch (the two-row rungs: the same rows per group on half the
+     * work-items), {@code x} in the rung's layout: its outputs must equal the planes kernel's {@code planesOut} bit for
+     * bit.
      */
     private BenchmarkReport.Row timeWide(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
             WideRung rung, double[] reference, int local, int rowsPerGroup, TornadoDevice target,
@@ -286,7 +294,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         FloatArray output = new FloatArray(batch * rows);
         IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
-        int launch = rung == WideRung.PAIRS ? local / 2 : local;
+        int launch = rung.pairs() ? local / 2 : local;
         String graphName = "mv" + rung.label + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
@@ -301,6 +309,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
             case PAIRS -> graph.task("mv", WidePairKernels::matVecWidePairs, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
                     scales);
+            case PAIRS_INTERLEAVED -> graph.task("mv", WidePairKernels::matVecWidePairsInterleaved,
+                    new KernelContext(), weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0,
+                    rowsPerGroup, step, scales);
         };
         Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, launch, target, output,
                 reference, planesOut);

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Both wide-tile kernels, and the two-row one ({@link WidePairKernels}, on half the work-items), against the
+ * Both wide-tile kernels, and both two-row ones ({@link WidePairKernels}, on half the work-items), against the
  * product's planes kernel on the same launch, with batches that run every tier
  * (sixteen, four, one token), accumulation, the last token only, an odd row count (the last group's rows past the
  * matrix) and rows whose quads do not divide among the work-items. Same products in the same order: every output
@@ -50,13 +50,15 @@ class WideTileKernelsOnDeviceTest {
         FloatArray wideOut = copy(start);
         FloatArray interleavedOut = copy(start);
         FloatArray pairsOut = copy(start);
+        FloatArray pairsInterleavedOut = copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         String name = "wide" + local + "_" + rowsPerGroup + "_" + count + "_" + lastOnly;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), quadX,
-                        interleavedX, planesOut, wideOut, interleavedOut, pairsOut, batch, scales)
+                        interleavedX, planesOut, wideOut, interleavedOut, pairsOut, pairsInterleavedOut, batch,
+                        scales)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, quadX, planesOut, 1, lastOnly, rowsPerGroup, batch,
                         scales)
@@ -67,14 +69,19 @@ class WideTileKernelsOnDeviceTest {
                         planes.exponents(), planes.signMantissa(), offset, rows, cols, interleavedX, interleavedOut, 1,
                         lastOnly, rowsPerGroup, batch, scales)
                 .task("pairs", WidePairKernels::matVecWidePairs, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), offset, rows, cols, interleavedX, pairsOut, 1, lastOnly, rowsPerGroup,
-                        batch, scales)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, wideOut, interleavedOut, pairsOut);
+                        planes.signMantissa(), offset, rows, cols, quadX, pairsOut, 1, lastOnly, rowsPerGroup, batch,
+                        scales)
+                .task("pairsInterleaved", WidePairKernels::matVecWidePairsInterleaved, new KernelContext(),
+                        planes.exponents(), planes.signMantissa(), offset, rows, cols, interleavedX,
+                        pairsInterleavedOut, 1, lastOnly, rowsPerGroup, batch, scales)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, wideOut, interleavedOut, pairsOut,
+                        pairsInterleavedOut);
         GridScheduler grids = new GridScheduler();
         for (String task : new String[] {"planes", "wide", "interleaved"}) {
             grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
         }
         grids.addWorkerGrid(name + ".pairs", Grids.groups(groups, local / 2));
+        grids.addWorkerGrid(name + ".pairsInterleaved", Grids.groups(groups, local / 2));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(grids).execute();
         } catch (Exception e) {
@@ -88,6 +95,8 @@ class WideTileKernelsOnDeviceTest {
                     where + ": " + planesOut.get(i) + " planes, " + interleavedOut.get(i) + " interleaved");
             assertEquals(Float.floatToRawIntBits(planesOut.get(i)), Float.floatToRawIntBits(pairsOut.get(i)),
                     where + ": " + planesOut.get(i) + " planes, " + pairsOut.get(i) + " pairs");
+            assertEquals(Float.floatToRawIntBits(planesOut.get(i)), Float.floatToRawIntBits(pairsInterleavedOut.get(i)),
+                    where + ": " + planesOut.get(i) + " planes, " + pairsInterleavedOut.get(i) + " pairs interleaved");
         }
     }
 
