@@ -8,8 +8,10 @@
 #                 again (the first launches of a process run at lower clocks), MATVEC_SHAPES (default the gate|up
 #                 matrix 28672x4096), MATVEC_BATCHES (default 1,16,64), launch 128:2; the candidate also with
 #                 MATVEC_EXTRA (default none; e.g. --wide for the lab's wide-tile rungs, checked bit for bit)
-#         serve   serve-bench on the 8B shape on PTX, BF16 and DF11 (SERVE_DECODE, default exact) at concurrency
-#                 SERVE_CONCURRENCY (default 16,64), candidate then base, one timed request of 64 tokens per client
+#         serve   serve-bench on the 8B shape on PTX, each of SERVE_MODES (default "bf16 df11"; DF11 decoded per
+#                 SERVE_DECODE, default exact) in its own process, candidate then base, at concurrency
+#                 SERVE_CONCURRENCY (default 16,64), one timed request of 64 tokens per client; each process is cut
+#                 after SERVE_TIMEOUT seconds (default 600)
 # Logs and JSON land in OUT. Default what: matvec serve. KERNEL_JARS_DEVICE picks another device (default 1:0).
 set -u
 device=${KERNEL_JARS_DEVICE:-1:0}   # TornadoVM device, B:D; 1:0 is PTX on the GPU machines
@@ -38,13 +40,15 @@ for w in "${what[@]}"; do
         grep -E " b[0-9]+ " "$out/matvec-$run.log" | cut -c1-150
       done;;
     serve)
-      for v in candidate base; do
-        (cd "$out" && "$copies/$v/bin/serve-bench" --shape llama-3.1-8b --work-dir "${DF11_BENCH_WORK:-/tmp/df11-bench-models}" \
-          --device "$device" --modes bf16,df11 --decode-mode "${SERVE_DECODE:-exact}" \
-          --concurrency "${SERVE_CONCURRENCY:-16,64}" --tokens 64 --requests 1 --out "$out/serve-$v.json") \
-          > "$out/serve-$v.log" 2>&1
-        echo "serve $v rc=$?"
-        grep -vE "^WARNING" "$out/serve-$v.log" | tail -12
+      for mode in ${SERVE_MODES:-bf16 df11}; do
+        for v in candidate base; do
+          (cd "$out" && timeout "${SERVE_TIMEOUT:-600}" "$copies/$v/bin/serve-bench" --shape llama-3.1-8b \
+            --work-dir "${DF11_BENCH_WORK:-/tmp/df11-bench-models}" --device "$device" --modes "$mode" \
+            --decode-mode "${SERVE_DECODE:-exact}" --concurrency "${SERVE_CONCURRENCY:-16,64}" --tokens 64 --requests 1 \
+            --out "$out/serve-$v-$mode.json") > "$out/serve-$v-$mode.log" 2>&1
+          echo "serve $v $mode rc=$?"
+          grep -vE "^WARNING" "$out/serve-$v-$mode.log" | tail -8
+        done
       done;;
     *) echo "unknown: $w" >&2; exit 2;;
   esac
