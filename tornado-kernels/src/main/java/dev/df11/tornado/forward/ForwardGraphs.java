@@ -364,15 +364,24 @@ public final class ForwardGraphs {
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
-        grids.addWorkerGrid(name + "." + task, groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
+        int groupCount = (rows + launch.rows() - 1) / launch.rows();
         bytesByTask.put(name + "." + task, 2L * rows * cols);
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
+            grids.addWorkerGrid(name + "." + task, groups(groupCount, launch.local()));
             CompressedDeviceUnit.FusedMatrix m = compressed.fusedMatrix(offset, rows, cols);
             return graph.task(task, FusedMatVecKernels::matVecFused, new KernelContext(), m.codeWords(), m.tables(),
                     m.chunkStarts(), m.chunkBase(), m.signMantissa(), offset, rows, cols, x, out, accumulate,
                     lastOnly, launch.rows(), batch, act.scales);
         }
         WeightPlanes weights = unit.planes(decodeBuffer);
+        if (launch.rows() >= 2 && launch.local() / 2 <= MatVecPairKernels.MAX_LOCAL) {
+            // Half the work-items, each serving two rows: the same per-row work-items and order as matVec's launch.
+            grids.addWorkerGrid(name + "." + task, groups(groupCount, launch.local() / 2));
+            return graph.task(task, MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
+                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), batch,
+                    act.scales);
+        }
+        grids.addWorkerGrid(name + "." + task, groups(groupCount, launch.local()));
         return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
                 weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), batch,
                 act.scales);
