@@ -346,7 +346,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             result.layersPerGraph = backend.layersPerGraph();
             if (profile) {
                 result.profile = backend.profile();
-                ProfileReport.print(mode.id, result.profile, System.out);
+                ProfileReport.print(mode.id, "token", result.profile, System.out);
             }
             return result;
         }
@@ -463,7 +463,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 node.put("nvidia_smi_gpu0_used_bytes", deviceUsedBytes.getAsLong());
             }
             if (profile != null) {
-                node.set("profile", ProfileReport.toJson(profile, json));
+                node.set("profile", ProfileReport.toJson("token", profile, json));
             }
             ArrayNode generated = node.putArray("greedy_tokens");
             for (int token : this.tokens) {

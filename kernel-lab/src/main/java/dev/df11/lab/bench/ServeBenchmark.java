@@ -10,6 +10,7 @@ import dev.df11.tornado.backend.TornadoBackend;
 import dev.df11.tornado.backend.TornadoBackendOptions;
 import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.device.TornadoDevices;
+import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,6 +94,11 @@ public final class ServeBenchmark implements Callable<Integer> {
             + " (default: all).")
     Integer threads;
 
+    @Option(names = "--profile", description = "Record each kernel's device time (TornadoVM's profiler) over each"
+            + " concurrency level (its warm-up and timed rounds) and print where a scheduler step's device time goes."
+            + " Turns CUDA graphs off, so the throughput of a profiled run is not the product's.")
+    boolean profile;
+
     @Option(names = "--out", description = "JSON report file.")
     Path out;
 
@@ -130,6 +136,7 @@ public final class ServeBenchmark implements Callable<Integer> {
         report.put("max_batch", maxBatch);
         report.put("host_threads", hostThreads);
         report.put("check_prompts", checkPrompts);
+        report.put("profiled", profile);
         ArrayNode results = report.putArray("modes");
 
         System.out.printf(Locale.ROOT, "serve-bench: %d tokens per request, %d requests per client, context %d,"
@@ -216,8 +223,10 @@ public final class ServeBenchmark implements Callable<Integer> {
         node.put("mode", mode);
         node.put("model", dir.toString());
         long loadStart = System.nanoTime();
-        try (ServingEngine engine = ServingEngine.open(new ServingEngine.Options(dir, "tornado", device, hostThreads,
-                false, decodeMode, context, maxBatch, 1 << 16, 0))) {
+        ServingEngine.Options options = new ServingEngine.Options(dir, "tornado", device, hostThreads, false,
+                decodeMode, context, maxBatch, 1 << 16, 0);
+        try (ServingEngine engine = profile ? ServingEngine.open(options, this::profiledBackend)
+                : ServingEngine.open(options)) {
             node.put("load_seconds", (System.nanoTime() - loadStart) / 1e9);
             node.put("summary", engine.summary());
             node.put("scheduler_max_batch", engine.scheduler().maxBatch());
@@ -241,12 +250,21 @@ public final class ServeBenchmark implements Callable<Integer> {
             ArrayNode levels = node.putArray("levels");
             int checked = 0;
             int mismatches = 0;
+            ForwardProfile steps = profile ? ((TornadoBackend) engine.forward().backend()).profile() : null;
             for (int c : concurrency) {
                 System.err.printf("%s: concurrency %d ...%n", mode, c);
+                if (steps != null) {
+                    steps.reset();
+                }
                 SchedulerLoad.Result r = load.level(c, requests);
                 System.out.println(SchedulerLoad.tableRow(dir.getFileName().toString(), r));
+                ObjectNode level = toJson(r, node);
+                if (steps != null) {
+                    ProfileReport.print(mode + " at concurrency " + c, "step", steps, System.out);
+                    level.set("profile", ProfileReport.toJson("step", steps, new ObjectMapper()));
+                }
                 System.out.flush();
-                levels.add(toJson(r, node));
+                levels.add(level);
                 checked += r.checked();
                 mismatches += r.mismatches();
                 r.examples().forEach(e -> notes.add("  " + mode + " differs: " + e));
@@ -257,6 +275,14 @@ public final class ServeBenchmark implements Callable<Integer> {
                     + " compared, %d differ", mode, recorded, checked, mismatches));
             return mismatches;
         }
+    }
+
+    /** The backend {@code df11 serve} would make, with its kernels profiled (and so without CUDA graphs). */
+    private TornadoBackend profiledBackend() {
+        DecodeMode mode = decodeMode != null ? DecodeMode.parse(decodeMode) : TornadoBackendOptions.DEFAULT_DECODE_MODE;
+        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device).withDecodeMode(mode)
+                .withCudaGraphs(false).withProfile(true);
+        return new TornadoBackend(options, device == null ? null : TornadoDevices.select(device));
     }
 
     /** The backend's device bytes by part, into {@code node}; one line for the console. */

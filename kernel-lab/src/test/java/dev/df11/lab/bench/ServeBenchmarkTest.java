@@ -86,6 +86,28 @@ class ServeBenchmarkTest {
     }
 
     @Test
+    void profileRecordsEachLevelsSteps() throws IOException {
+        JsonNode report = run("profile.json", "1,2", "--modes", "df11", "--profile");
+        assertTrue(report.get("profiled").asBoolean());
+        assertTrue(report.get("batch_invariant").asBoolean());
+        for (JsonNode level : report.get("modes").get(0).get("levels")) {
+            JsonNode profile = level.get("profile");
+            // Each timed and warm-up request generates 4 tokens: at least that many steps per level.
+            assertTrue(profile.get("steps").asInt() >= 4, profile.toString());
+            double kernels = profile.get("kernel_ms_per_step").asDouble();
+            assertTrue(kernels > 0, profile.toString());
+            double sum = 0;
+            boolean decoded = false;
+            for (JsonNode kind : profile.get("kernels")) {
+                sum += kind.get("ms_per_step").asDouble();
+                decoded |= kind.get("kernel").asText().equals("decode");
+            }
+            assertEquals(kernels, sum, kernels * 1e-9, "the kinds add up to the step's kernel time");
+            assertTrue(decoded, "a DF11 step decodes its units: " + profile);
+        }
+    }
+
+    @Test
     void anUnknownModeIsRefusedBeforeAnyModelIsWritten(@TempDir Path own) {
         int code = new CommandLine(new ServeBenchmark()).execute("--shape", "tiny", "--modes", "fp8",
                 "--work-dir", own.resolve("models").toString());

@@ -9,6 +9,7 @@ import dev.df11.runtime.weights.WeightStores;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * What {@code df11 serve} generates with, without the HTTP side: a model folder's weights, the backend loaded with
@@ -42,10 +43,19 @@ public record ServingEngine(ForwardPass forward, BatchScheduler scheduler, Strin
 
     /** Opens the weights, loads the backend and starts the scheduler; on failure releases what it made. */
     public static ServingEngine open(Options o) throws IOException {
+        return open(o, () -> Backends.create(o.backend(), o.threads(), o.device(), o.prefetch(), o.decodeMode()));
+    }
+
+    /**
+     * As {@link #open(Options)}, with the backend made by {@code backendFactory} instead of from {@code o}'s backend,
+     * device and decode mode: for a caller that configures it beyond what the options say (a benchmark that
+     * profiles its kernels, say). The engine owns and closes the backend.
+     */
+    public static ServingEngine open(Options o, Supplier<Backend> backendFactory) throws IOException {
         WeightStore weights = WeightStores.open(o.model(), new WeightStores.Df11Options(o.threads()));
         ForwardPass forward;
         try {
-            Backend backend = Backends.create(o.backend(), o.threads(), o.device(), o.prefetch(), o.decodeMode());
+            Backend backend = backendFactory.get();
             if (backend instanceof SequenceBatching batching) {
                 batching.reserveSequences(o.maxBatch());
             }
