@@ -204,7 +204,7 @@ public final class ForwardPlan implements AutoCloseable {
         long start = System.nanoTime();
         TornadoExecutionResult result = plan.withGraph(graph).execute();
         if (profile != null) {
-            profile.record(System.nanoTime() - start, result.getProfilerResult().getProfileLog());
+            profile.record(graph, System.nanoTime() - start, result.getProfilerResult().getProfileLog());
         }
         if (first) {
             for (CompressedDeviceUnit unit : decoded.get(graph)) {

@@ -1,11 +1,14 @@
 package dev.df11.tornado.forward;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +24,13 @@ import java.util.regex.Pattern;
  * the end-of-graph synchronisation cost.
  *
  * <p>The profiler waits on every kernel's event, so host times measured with it on are upper bounds; kernel times
- * are exact. Used by {@code GenerateBenchmark --profile}, never in a timed run.
+ * are exact. Used by {@code generate-bench --profile} and {@code serve-bench --profile}, never in a timed run.
  */
 public final class ForwardProfile {
 
     private static final Pattern LAYER_PREFIX = Pattern.compile("^l\\d+_");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** TornadoVM writes an execution without timed tasks with a trailing comma. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_TRAILING_COMMA).build();
 
     private final Map<String, Long> bytesByTask;
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
@@ -34,6 +38,8 @@ public final class ForwardProfile {
     private long kernelNanos;
     private int graphRuns;
     private int steps;
+    /** Characters of each graph's profile log already read (the log only grows). */
+    private final Map<Integer, Integer> consumed = new HashMap<>();
 
     /** @param bytesByTask weight bytes each task ({@code graph.task}) reads or writes, where known */
     ForwardProfile(Map<String, Long> bytesByTask) {
@@ -74,17 +80,30 @@ public final class ForwardProfile {
         }
     }
 
-    /** Records one graph execution: host time of the call and TornadoVM's profile log of it. */
-    void record(long hostCallNanos, String profileLog) {
+    /**
+     * Records one execution of graph {@code graph}: the host time of the call and TornadoVM's profile log of the
+     * graph. With the profiler on, TornadoVM appends one JSON object per execution to a graph's log and returns the
+     * whole log every time, so only the objects appended since this graph's previous record are read.
+     */
+    void record(int graph, long hostCallNanos, String profileLog) {
         hostNanos += hostCallNanos;
         graphRuns++;
-        JsonNode root;
-        try {
-            root = JSON.readTree(profileLog);
-        } catch (IOException e) {
-            throw new UncheckedIOException("TornadoVM profile log is not JSON", e);
+        int from = consumed.getOrDefault(graph, 0);
+        if (from > profileLog.length()) {
+            from = 0;   // a new log: nothing of it was read
         }
-        for (Iterator<Map.Entry<String, JsonNode>> graphs = root.fields(); graphs.hasNext(); ) {
+        consumed.put(graph, profileLog.length());
+        try (MappingIterator<JsonNode> executions = JSON.readerFor(JsonNode.class).readValues(profileLog.substring(from))) {
+            while (executions.hasNext()) {
+                add(executions.next());
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("TornadoVM's profile log of graph " + graph + " is not JSON objects", e);
+        }
+    }
+
+    private void add(JsonNode execution) {
+        for (Iterator<Map.Entry<String, JsonNode>> graphs = execution.fields(); graphs.hasNext(); ) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = graphs.next().getValue().fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 JsonNode time = field.getValue().get("TASK_KERNEL_TIME");
