@@ -52,9 +52,6 @@ df11_tornado_flags() {
     -Dtornado.load.tornado.implementation=uk.ac.manchester.tornado.runtime.common.Tornado
     -Dtornado.load.annotation.implementation=uk.ac.manchester.tornado.annotation.ASMClassVisitor
     -Dtornado.load.annotation.parallel=uk.ac.manchester.tornado.api.annotations.Parallel
-    # Kernels must inline every call (a call left over fails to compile); Graal stops exploring after 5,000 calls
-    # by default, fewer than a kernel with hundreds of array accesses makes (the kernel lab's unrolled tiers).
-    -Djdk.graal.MethodInlineBailoutLimit=0
     "${exports[@]}"
     "--enable-native-access=$native"
     --add-modules "$modules"

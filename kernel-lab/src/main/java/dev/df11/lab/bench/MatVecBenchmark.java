@@ -5,7 +5,6 @@ import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.RowPairKernels;
 import dev.df11.lab.matvec.WidePairKernels;
-import dev.df11.lab.matvec.WidePairUnrolledKernels;
 import dev.df11.lab.matvec.WideTileKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
@@ -88,8 +87,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     @Option(names = "--wide", description = "Also time the lab's wide-tile rungs (WideTileKernels: sixteen tokens"
             + " per widened quad; quad-major and token-interleaved activations) at the same launch, and the two-row"
-            + " ones (WidePairKernels, both layouts; WidePairUnrolledKernels) on half the work-items, checked bit for"
-            + " bit against the planes kernel.")
+            + " ones (WidePairKernels, both layouts) on half the work-items, checked bit for bit against the planes"
+            + " kernel.")
     boolean wide;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -260,25 +259,21 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
-    /**
-     * The wide-tile rungs: {@link WideTileKernels} and {@link WidePairKernels}, each in two layouts, and
-     * {@link WidePairUnrolledKernels}.
-     */
+    /** The wide-tile rungs: {@link WideTileKernels} and {@link WidePairKernels}, each in two layouts. */
     private enum WideRung {
         QUAD_MAJOR("wide", "matVecWide"), INTERLEAVED("wideInterleaved", "matVecWideInterleaved"),
         PAIRS("widePairs", "matVecWidePairs"),
-        PAIRS_INTERLEAVED("widePairsInterleaved", "matVecWidePairsInterleaved"),
-        PAIRS_UNROLLED("widePairsUnrolled", "matVecWidePairsUnrolled");
+        PAIRS_INTERLEAVED("widePairsInterleaved", "matVecWidePairsInterleaved");
 
         final String label;
         final String kernel;
 
         boolean pairs() {
-            return this == PAIRS || this == PAIRS_INTERLEAVED || this == PAIRS_UNROLLED;
+            return this == PAIRS || this == PAIRS_INTERLEAVED;
         }
 
         boolean quadMajor() {
-            return this == QUAD_MAJOR || this == PAIRS || this == PAIRS_UNROLLED;
+            return this == QUAD_MAJOR || this == PAIRS;
         }
 
         WideRung(String label, String kernel) {
@@ -315,9 +310,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
                     scales);
             case PAIRS_INTERLEAVED -> graph.task("mv", WidePairKernels::matVecWidePairsInterleaved,
-                    new KernelContext(), weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0,
-                    rowsPerGroup, step, scales);
-            case PAIRS_UNROLLED -> graph.task("mv", WidePairUnrolledKernels::matVecWidePairsUnrolled,
                     new KernelContext(), weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0,
                     rowsPerGroup, step, scales);
         };
