@@ -7,7 +7,8 @@
 #   what: matvec  matvec-bench on PTX (1:0), the planes and fused product kernels, base then candidate then base
 #                 again (the first launches of a process run at lower clocks), MATVEC_SHAPES (default the gate|up
 #                 matrix 28672x4096), MATVEC_BATCHES (default 1,16,64), launch 128:2; the candidate also with
-#                 MATVEC_EXTRA (default none; e.g. --wide for the lab's wide-tile rungs, checked bit for bit)
+#                 MATVEC_EXTRA (default none; e.g. --batch-rungs for the kernels serving several rows per
+#                 work-item, checked bit for bit)
 #         serve   serve-bench on the 8B shape on PTX, each of SERVE_MODES (default "bf16 df11"; DF11 decoded per
 #                 SERVE_DECODE, default exact) in its own process, candidate then base, at concurrency
 #                 SERVE_CONCURRENCY (default 16,64), one timed request of 64 tokens per client; each process is cut

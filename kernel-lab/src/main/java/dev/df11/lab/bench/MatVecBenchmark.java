@@ -3,9 +3,8 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
+import dev.df11.lab.matvec.QuadRowKernels;
 import dev.df11.lab.matvec.RowPairKernels;
-import dev.df11.lab.matvec.WidePairKernels;
-import dev.df11.lab.matvec.WideTileKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -19,6 +18,7 @@ import dev.df11.tornado.forward.ForwardKernels;
 import dev.df11.tornado.forward.Grids;
 import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.MatVecKernels;
+import dev.df11.tornado.forward.MatVecPairKernels;
 import dev.df11.tornado.forward.WeightPlanes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -85,11 +85,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " planes kernel of the configuration.")
     boolean rowPairs;
 
-    @Option(names = "--wide", description = "Also time the lab's wide-tile rungs (WideTileKernels: sixteen tokens"
-            + " per widened quad; quad-major and token-interleaved activations) at the same launch, and the two-row"
-            + " ones (WidePairKernels, both layouts) on half the work-items, checked bit for bit against the planes"
-            + " kernel.")
-    boolean wide;
+    @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
+            + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
+            + " configuration's work-items, and the lab's four-row rung (QuadRowKernels, where rows per group are a"
+            + " multiple of 4) on a quarter, checked bit for bit against the planes kernel of the configuration.")
+    boolean batchRungs;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
             + " checked against the reference only (another order).")
@@ -167,17 +167,14 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         allExact &= pairs.check().startsWith("ok");
                         report.add(pairs);
                     }
-                    if (wide) {
-                        FloatArray interleavedX = WideTileKernels.toInterleaved(x, cols);
-                        for (WideRung rung : WideRung.values()) {
-                            if (rung.pairs() && (rowsPerGroup < 2 || local / 2 > WidePairKernels.MAX_LOCAL)) {
-                                continue;
+                    if (batchRungs) {
+                        for (BatchRung rung : BatchRung.values()) {
+                            if (rung.fits(local, rowsPerGroup)) {
+                                BenchmarkReport.Row rungRow = timeBatchRung(shape, weights, rows, cols, quadX, rung,
+                                        reference, local, rowsPerGroup, target, planesOut);
+                                allExact &= rungRow.check().startsWith("ok");
+                                report.add(rungRow);
                             }
-                            BenchmarkReport.Row wideRow = timeWide(shape, weights, rows, cols,
-                                    rung.quadMajor() ? quadX : interleavedX, rung, reference, local,
-                                    rowsPerGroup, target, planesOut);
-                            allExact &= wideRow.check().startsWith("ok");
-                            report.add(wideRow);
                         }
                     }
                     if (longLoads && batch == 1 && cols % 8 == 0) {
@@ -259,59 +256,52 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
-    /** The wide-tile rungs: {@link WideTileKernels} and {@link WidePairKernels}, each in two layouts. */
-    private enum WideRung {
-        QUAD_MAJOR("wide", "matVecWide"), INTERLEAVED("wideInterleaved", "matVecWideInterleaved"),
-        PAIRS("widePairs", "matVecWidePairs"),
-        PAIRS_INTERLEAVED("widePairsInterleaved", "matVecWidePairsInterleaved");
+    /** Kernels that serve several matrix rows per work-item, on the planes kernel's launch at their share of it. */
+    private enum BatchRung {
+        PAIRS("pairs", "matVecPairs", 2, MatVecPairKernels.MAX_LOCAL),
+        QUAD_ROWS("quadRows", "matVecQuadRows", QuadRowKernels.ROWS, QuadRowKernels.MAX_LOCAL);
 
         final String label;
         final String kernel;
+        /** Matrix rows each work-item serves: the rung runs on that fraction of the planes kernel's work-items. */
+        final int rowsPerItem;
+        final int maxLocal;
 
-        boolean pairs() {
-            return this == PAIRS || this == PAIRS_INTERLEAVED;
-        }
-
-        boolean quadMajor() {
-            return this == QUAD_MAJOR || this == PAIRS;
-        }
-
-        WideRung(String label, String kernel) {
+        BatchRung(String label, String kernel, int rowsPerItem, int maxLocal) {
             this.label = label;
             this.kernel = kernel;
+            this.rowsPerItem = rowsPerItem;
+            this.maxLocal = maxLocal;
+        }
+
+        /** Whether it runs on the planes kernel's launch {@code local:rowsPerGroup} (at its share of work-items). */
+        boolean fits(int local, int rowsPerGroup) {
+            return rowsPerGroup % rowsPerItem == 0 && local / rowsPerItem <= maxLocal;
         }
     }
 
     /**
-     * A wide-tile rung at the planes kernel's launch (the two-row rungs: the same rows per group on half the
-     * work-items), {@code x} in the rung's layout: its outputs must equal the planes kernel's {@code planesOut} bit for
-     * bit.
+     * A batch rung on the planes kernel's rows per group and its share of the work-items (each row keeps the planes
+     * kernel's work-items): its outputs must equal the planes kernel's {@code planesOut} bit for bit.
      */
-    private BenchmarkReport.Row timeWide(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
-            WideRung rung, double[] reference, int local, int rowsPerGroup, TornadoDevice target,
+    private BenchmarkReport.Row timeBatchRung(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
+            BatchRung rung, double[] reference, int local, int rowsPerGroup, TornadoDevice target,
             FloatArray planesOut) throws Exception {
         int batch = x.getSize() / cols;
         FloatArray output = new FloatArray(batch * rows);
         IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
-        int launch = rung.pairs() ? local / 2 : local;
+        int launch = local / rung.rowsPerItem;
         String graphName = "mv" + rung.label + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
                         step, scales);
         graph = switch (rung) {
-            case QUAD_MAJOR -> graph.task("mv", WideTileKernels::matVecWide, new KernelContext(),
+            case PAIRS -> graph.task("mv", MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
+                    weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
+            case QUAD_ROWS -> graph.task("mv", QuadRowKernels::matVecQuadRows, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
                     scales);
-            case INTERLEAVED -> graph.task("mv", WideTileKernels::matVecWideInterleaved, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
-                    scales);
-            case PAIRS -> graph.task("mv", WidePairKernels::matVecWidePairs, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
-                    scales);
-            case PAIRS_INTERLEAVED -> graph.task("mv", WidePairKernels::matVecWidePairsInterleaved,
-                    new KernelContext(), weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0,
-                    rowsPerGroup, step, scales);
         };
         Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, launch, target, output,
                 reference, planesOut);
