@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What ptxas makes of TornadoVM's PTX for the matrix-vector kernels: registers, spills, shared memory, and the SASS.
 #   benchmarks/gpu/ptx_registers.sh BUNDLE OUT [ARCH]
-# Runs matvec-bench once on PTX (1:0) with TornadoVM's kernel dump on (the planes kernel at batches 1 and 64, the
-# lab's row-pair and 8-byte-load rungs and two fused variants, on the 8B gate|up matrix), splits the dump into one file per kernel
+# Runs matvec-bench once on PTX (1:0) with TornadoVM's kernel dump on (the planes kernel at batches 1 and 64 at 128:2
+# and 256:4, the batch rungs (the product's two-row kernel, the lab's four-row one), the lab's 8-byte-load rung and two
+# fused variants, on the 8B gate|up matrix), splits the dump into one file per kernel
 # (OUT/kN.ptx), prints `ptxas -v` for each (ARCH default sm_90) and disassembles each to OUT/kN.sass (cuobjdump), so
 # the instructions per weight of every inner loop can be counted (also packed into OUT/kernels-ptx-sass.tar.gz).
 # Occupancy follows from registers and the launch.
@@ -12,7 +13,7 @@ mkdir -p "$out"
 dump="$out/kernels.ptx"
 rm -f "$dump"
 (cd "$out" && DF11_JAVA_OPTS="-Dtornado.printKernel=True -Dtornado.print.kernel.dir=$dump" \
-  "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 128:2 --row-pairs --long \
+  "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 128:2,256:4 --batch-rungs --long \
   --fused product,flatLoop --batch 1,64 --warmup 2 --reps 10 --out "$out/ptx-dump-matvec.json") \
   > "$out/ptx-dump.log" 2>&1
 [ -s "$dump" ] || { echo "no kernel dump in $dump; see $out/ptx-dump.log" >&2; tail -5 "$out/ptx-dump.log" >&2; exit 1; }

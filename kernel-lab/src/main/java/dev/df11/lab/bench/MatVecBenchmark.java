@@ -4,7 +4,6 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.QuadRowKernels;
-import dev.df11.lab.matvec.RowPairKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -79,11 +78,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " or more counts (tokens of a batch: the kernels take them MatVecKernels.TILE at a time, then one at a"
             + " time; default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
-
-    @Option(names = "--row-pairs", description = "Also time the lab's row-pair rung (RowPairKernels: two rows per"
-            + " work-item) launched with half of each configuration's work-items, checked bit for bit against the"
-            + " planes kernel of the configuration.")
-    boolean rowPairs;
 
     @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
@@ -161,12 +155,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
                             rowsPerGroup, target, planesOut);
                     allExact &= row.check().startsWith("ok");
                     report.add(row);
-                    if (rowPairs && rowsPerGroup >= 2 && local / 2 <= RowPairKernels.MAX_LOCAL) {
-                        BenchmarkReport.Row pairs = timeRowPairs(shape, weights, rows, cols, quadX, reference, local,
-                                rowsPerGroup, target, planesOut);
-                        allExact &= pairs.check().startsWith("ok");
-                        report.add(pairs);
-                    }
                     if (batchRungs) {
                         for (BatchRung rung : BatchRung.values()) {
                             if (rung.fits(local, rowsPerGroup)) {
@@ -228,32 +216,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
         return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch, "matVec " + local
                 + " work-items, " + rowsPerGroup + " rows per group, batch " + batch, 2L * rows * cols,
                 run.timed().kernel(), run.timed().wall(), run.check());
-    }
-
-    /**
-     * The row-pair rung with {@code local / 2} work-items and the same rows per group: the same work-items per row as
-     * the planes kernel's launch {@code local:rowsPerGroup}, so its outputs must equal that launch's {@code planesOut}
-     * bit for bit.
-     */
-    private BenchmarkReport.Row timeRowPairs(String shape, WeightPlanes weights, int rows, int cols, FloatArray x,
-            double[] reference, int local, int rowsPerGroup, TornadoDevice target, FloatArray planesOut)
-            throws Exception {
-        int batch = x.getSize() / cols;
-        FloatArray output = new FloatArray(batch * rows);
-        IntArray step = step(batch);
-        FloatArray scales = Bf16Scales.table();
-        int pairLocal = local / 2;
-        String graphName = "mvp_" + rows + "_" + cols + "_" + pairLocal + "_" + rowsPerGroup;
-        TaskGraph graph = new TaskGraph(graphName)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, scales)
-                .task("mv", RowPairKernels::matVecRowPairs, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
-        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, pairLocal, target, output,
-                reference, planesOut);
-        return new BenchmarkReport.Row(shape + " rowPairs " + pairLocal + ":" + rowsPerGroup + " b" + batch,
-                "matVecRowPairs " + pairLocal + " work-items, " + rowsPerGroup + " rows per group, batch " + batch,
-                2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
     /** Kernels that serve several matrix rows per work-item, on the planes kernel's launch at their share of it. */
