@@ -8,6 +8,7 @@ import dev.df11.runtime.serving.ServingEngine;
 import dev.df11.runtime.synthetic.SyntheticShape;
 import dev.df11.tornado.backend.TornadoBackend;
 import dev.df11.tornado.backend.TornadoBackendOptions;
+import dev.df11.tornado.backend.TornadoBackendProvider;
 import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.ForwardProfile;
@@ -279,10 +280,7 @@ public final class ServeBenchmark implements Callable<Integer> {
 
     /** The backend {@code df11 serve} would make, with its kernels profiled (and so without CUDA graphs). */
     private TornadoBackend profiledBackend() {
-        DecodeMode mode = decodeMode != null ? DecodeMode.parse(decodeMode) : TornadoBackendOptions.DEFAULT_DECODE_MODE;
-        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device).withDecodeMode(mode)
-                .withCudaGraphs(false).withProfile(true);
-        return new TornadoBackend(options, device == null ? null : TornadoDevices.select(device));
+        return TornadoBackendProvider.create(device, decodeMode, o -> o.withCudaGraphs(false).withProfile(true));
     }
 
     /** The backend's device bytes by part, into {@code node}; one line for the console. */

@@ -6,6 +6,7 @@ import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.BackendProvider;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code --backend tornado}: the TornadoVM backend, registered for {@link java.util.ServiceLoader}. Loading this class
@@ -59,6 +60,14 @@ public final class TornadoBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(int threads, String device, String decodeMode) {
+        return create(device, decodeMode, UnaryOperator.identity());
+    }
+
+    /**
+     * The backend {@code --device} and {@code --decode-mode} ask for, with its options changed by {@code adjust}
+     * before it loads (a benchmark that profiles its kernels, say).
+     */
+    public static TornadoBackend create(String device, String decodeMode, UnaryOperator<TornadoBackendOptions> adjust) {
         DecodeMode mode = TornadoBackendOptions.DEFAULT_DECODE_MODE;
         if (decodeMode != null) {
             try {
@@ -68,7 +77,8 @@ public final class TornadoBackendProvider implements BackendProvider {
             }
         }
         TornadoRuntimeCheck.require();
-        TornadoBackendOptions options = TornadoBackendOptions.defaults().withDevice(device).withDecodeMode(mode);
+        TornadoBackendOptions options = adjust.apply(TornadoBackendOptions.defaults().withDevice(device)
+                .withDecodeMode(mode));
         if (AUTO.equals(device)) {
             List<TornadoDevices.Listed> like = TornadoDevices.like(DeviceSelection.select(null));
             return TornadoBackend.auto(options, like.stream().map(TornadoDevices.Listed::device).toList(),
