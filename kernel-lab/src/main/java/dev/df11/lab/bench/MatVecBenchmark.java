@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.QuadRowKernels;
+import dev.df11.lab.matvec.StagedRowKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -82,7 +83,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
             + " configuration's work-items, and the lab's four-row rung (QuadRowKernels, where rows per group are a"
-            + " multiple of 4) on a quarter, checked bit for bit against the planes kernel of the configuration.")
+            + " multiple of 4) on a quarter, and the lab's staged rung (StagedRowKernels: four rows per work-item,"
+            + " activations staged in local memory) on groups of four and eight of the configuration's groups, each"
+            + " row on the configuration's work-items; all checked bit for bit against the planes kernel of the"
+            + " configuration.")
     boolean batchRungs;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -220,25 +224,35 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     /** Kernels that serve several matrix rows per work-item, on the planes kernel's launch at their share of it. */
     private enum BatchRung {
-        PAIRS("pairs", "matVecPairs", 2, MatVecPairKernels.MAX_LOCAL),
-        QUAD_ROWS("quadRows", "matVecQuadRows", QuadRowKernels.ROWS, QuadRowKernels.MAX_LOCAL);
+        PAIRS("pairs", "matVecPairs", 2, 1, MatVecPairKernels.MAX_LOCAL),
+        QUAD_ROWS("quadRows", "matVecQuadRows", QuadRowKernels.ROWS, 1, QuadRowKernels.MAX_LOCAL),
+        STAGED_X4("staged4x", "matVecStaged", StagedRowKernels.ROWS, 4, StagedRowKernels.MAX_LOCAL),
+        STAGED_X8("staged8x", "matVecStaged", StagedRowKernels.ROWS, 8, StagedRowKernels.MAX_LOCAL);
 
         final String label;
         final String kernel;
         /** Matrix rows each work-item serves: the rung runs on that fraction of the planes kernel's work-items. */
         final int rowsPerItem;
+        /** How many of the planes kernel's groups one group of the rung serves (rows per work-item kept). */
+        final int groupScale;
         final int maxLocal;
 
-        BatchRung(String label, String kernel, int rowsPerItem, int maxLocal) {
+        BatchRung(String label, String kernel, int rowsPerItem, int groupScale, int maxLocal) {
             this.label = label;
             this.kernel = kernel;
             this.rowsPerItem = rowsPerItem;
+            this.groupScale = groupScale;
             this.maxLocal = maxLocal;
         }
 
         /** Whether it runs on the planes kernel's launch {@code local:rowsPerGroup} (at its share of work-items). */
         boolean fits(int local, int rowsPerGroup) {
-            return rowsPerGroup % rowsPerItem == 0 && local / rowsPerItem <= maxLocal;
+            return rowsPerGroup * groupScale % rowsPerItem == 0 && launch(local) <= maxLocal;
+        }
+
+        /** Its work-items per group on the planes kernel's launch of {@code local} (each row keeps its work-items). */
+        int launch(int local) {
+            return local * groupScale / rowsPerItem;
         }
     }
 
@@ -253,7 +267,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
         FloatArray output = new FloatArray(batch * rows);
         IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
-        int launch = local / rung.rowsPerItem;
+        int launch = rung.launch(local);
+        int groupRows = rowsPerGroup * rung.groupScale;
         String graphName = "mv" + rung.label + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
@@ -264,11 +279,14 @@ public final class MatVecBenchmark implements Callable<Integer> {
             case QUAD_ROWS -> graph.task("mv", QuadRowKernels::matVecQuadRows, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
                     scales);
+            case STAGED_X4, STAGED_X8 -> graph.task("mv", StagedRowKernels::matVecStaged, new KernelContext(),
+                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
+                    scales);
         };
-        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, launch, target, output,
+        Checked run = run(graph, graphName, (rows + groupRows - 1) / groupRows, launch, target, output,
                 reference, planesOut);
-        return new BenchmarkReport.Row(shape + " " + rung.label + " " + launch + ":" + rowsPerGroup + " b" + batch,
-                rung.kernel + " " + launch + " work-items, " + rowsPerGroup + " rows per group, batch " + batch,
+        return new BenchmarkReport.Row(shape + " " + rung.label + " " + launch + ":" + groupRows + " b" + batch,
+                rung.kernel + " " + launch + " work-items, " + groupRows + " rows per group, batch " + batch,
                 2L * rows * cols, run.timed().kernel(), run.timed().wall(), run.check());
     }
 
