@@ -83,10 +83,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
             + " configuration's work-items, and the lab's four-row rung (QuadRowKernels, where rows per group are a"
-            + " multiple of 4) on a quarter, and the lab's staged rung (StagedRowKernels: four rows per work-item,"
-            + " activations staged in local memory) on groups of four and eight of the configuration's groups, each"
-            + " row on the configuration's work-items; all checked bit for bit against the planes kernel of the"
-            + " configuration.")
+            + " multiple of 4) on a quarter, and the lab's staged rung (StagedRowKernels: sixteen rows per group, four"
+            + " per work-item, activations staged in local memory) with each row on the configuration's work-items;"
+            + " all checked bit for bit against the planes kernel of the configuration.")
     boolean batchRungs;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -224,35 +223,42 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     /** Kernels that serve several matrix rows per work-item, on the planes kernel's launch at their share of it. */
     private enum BatchRung {
-        PAIRS("pairs", "matVecPairs", 2, 1, MatVecPairKernels.MAX_LOCAL),
-        QUAD_ROWS("quadRows", "matVecQuadRows", QuadRowKernels.ROWS, 1, QuadRowKernels.MAX_LOCAL),
-        STAGED_X4("staged4x", "matVecStaged", StagedRowKernels.ROWS, 4, StagedRowKernels.MAX_LOCAL),
-        STAGED_X8("staged8x", "matVecStaged", StagedRowKernels.ROWS, 8, StagedRowKernels.MAX_LOCAL);
+        PAIRS("pairs", "matVecPairs", 2, 0, MatVecPairKernels.MAX_LOCAL),
+        QUAD_ROWS("quadRows", "matVecQuadRows", QuadRowKernels.ROWS, 0, QuadRowKernels.MAX_LOCAL),
+        STAGED("staged", "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS, StagedRowKernels.MAX_LOCAL);
 
         final String label;
         final String kernel;
-        /** Matrix rows each work-item serves: the rung runs on that fraction of the planes kernel's work-items. */
+        /** Matrix rows each work-item serves. */
         final int rowsPerItem;
-        /** How many of the planes kernel's groups one group of the rung serves (rows per work-item kept). */
-        final int groupScale;
+        /**
+         * Row slots of the rung's group, or 0 to serve the configuration's rows per group (on that fraction of its
+         * work-items).
+         */
+        final int slots;
         final int maxLocal;
 
-        BatchRung(String label, String kernel, int rowsPerItem, int groupScale, int maxLocal) {
+        BatchRung(String label, String kernel, int rowsPerItem, int slots, int maxLocal) {
             this.label = label;
             this.kernel = kernel;
             this.rowsPerItem = rowsPerItem;
-            this.groupScale = groupScale;
+            this.slots = slots;
             this.maxLocal = maxLocal;
         }
 
-        /** Whether it runs on the planes kernel's launch {@code local:rowsPerGroup} (at its share of work-items). */
+        /** Whether it runs with the work-items per row of the planes kernel's launch {@code local:rowsPerGroup}. */
         boolean fits(int local, int rowsPerGroup) {
-            return rowsPerGroup * groupScale % rowsPerItem == 0 && launch(local) <= maxLocal;
+            return groupRows(rowsPerGroup) % rowsPerItem == 0 && launch(local, rowsPerGroup) <= maxLocal;
         }
 
-        /** Its work-items per group on the planes kernel's launch of {@code local} (each row keeps its work-items). */
-        int launch(int local) {
-            return local * groupScale / rowsPerItem;
+        /** Rows of one of its groups. */
+        int groupRows(int rowsPerGroup) {
+            return slots == 0 ? rowsPerGroup : slots * rowsPerItem;
+        }
+
+        /** Work-items of one of its groups: each row keeps the planes kernel's work-items. */
+        int launch(int local, int rowsPerGroup) {
+            return local / rowsPerGroup * groupRows(rowsPerGroup) / rowsPerItem;
         }
     }
 
@@ -267,8 +273,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
         FloatArray output = new FloatArray(batch * rows);
         IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
-        int launch = rung.launch(local);
-        int groupRows = rowsPerGroup * rung.groupScale;
+        int launch = rung.launch(local, rowsPerGroup);
+        int groupRows = rung.groupRows(rowsPerGroup);
         String graphName = "mv" + rung.label + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
@@ -279,7 +285,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             case QUAD_ROWS -> graph.task("mv", QuadRowKernels::matVecQuadRows, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
                     scales);
-            case STAGED_X4, STAGED_X8 -> graph.task("mv", StagedRowKernels::matVecStaged, new KernelContext(),
+            case STAGED -> graph.task("mv", StagedRowKernels::matVecStaged, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
                     scales);
         };

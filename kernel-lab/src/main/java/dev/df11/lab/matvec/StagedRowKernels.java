@@ -9,20 +9,28 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * Lab rung of {@link MatVecKernels#matVec} for serving's batches: 4 rows per work-item, a tier of {@link #TILE} tokens
- * whose activations are staged in local memory, a chunk of quads at a time, and shared by every row of the group.
- * The two-row product kernel re-reads a batch's activations from L2 for every two rows; at batch 64 on the 8B gate|up
- * matrix that is about 15 TB of L2 reads, at the rate L2 can deliver (KERNEL-NOTES). Here a group of {@code R} rows
- * reads each activation from L2 once per tile and every row reads it from local memory.
+ * whose activations are staged in local memory a chunk of quads at a time and shared by the group's {@link #SLOTS}
+ * row slots, software-pipelined: while a chunk is multiplied, the next chunk's activations and weight ints are
+ * already loading into registers. The two-row product kernel re-reads a batch's activations from L2 for every two
+ * rows, and at batch 64 that L2 traffic bounds it (KERNEL-NOTES); the first version of this rung (a3433bc) staged
+ * without the prefetch and lost, waiting on each chunk's two loads in turn.
  *
- * <p>Launched with {@code (R / 4) * width} work-items and {@code rowsPerGroup} R (a multiple of 4), it computes
- * what {@code matVec} computes with {@code width} work-items per row, bit for bit: slot {@code s} of the group's
- * {@code R / 4} serves rows {@code s, s + R/4, ...}; each row has {@code matVec}'s work-items, quads (work-item
- * {@code sub} takes quads {@code sub, sub + width, ...}, one per chunk of {@code width} quads, in that order, each
- * through {@link #addQuadValues}, the same expression as {@link MatVecKernels#addQuad}) and reduction tree; a token
- * left after the tiles runs alone, reading its activations from global memory (same bits: batch invariance).
- * {@code x} quad-major per token ({@link MatVecKernels#quadMajor}). Generated code (one line per product).
+ * <p>Launched with {@code SLOTS * width} work-items and {@code SLOTS * ROWS} rows per group, it computes what
+ * {@code matVec} computes with {@code width} work-items per row, bit for bit: slot {@code s} serves rows
+ * {@code s, s + SLOTS, ...}; each row has {@code matVec}'s work-items, quads (work-item {@code sub} takes quads
+ * {@code sub, sub + width, ...}, one per chunk of {@code width} quads, in that order, each through
+ * {@link #addQuadValues}, the same expression as {@link MatVecKernels#addQuad}) and reduction tree; a token left after
+ * the tiles runs alone, reading its activations from global memory (same bits: batch invariance). {@code x}
+ * quad-major per token ({@link MatVecKernels#quadMajor}). Generated code (one line per product).
  */
 public final class StagedRowKernels {
+
+    /**
+     * Row slots of a group: {@code rowsPerGroup} must be {@code SLOTS * ROWS}. With four slots each work-item stages
+     * one quad component ({@code slot}) of its quad ({@code sub}) for every token of the tile, so the prefetch is
+     * {@link #TILE} registers.
+     */
+    public static final int SLOTS = 4;
 
     /** Rows per work-item. */
     public static final int ROWS = 4;
@@ -45,6 +53,18 @@ public final class StagedRowKernels {
         return sum + w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3;
     }
 
+    /**
+     * Element {@code at} of token {@code token}'s quad-major activation row, or 0 past the row's {@code stride} quads
+     * ({@code quad} is the element's quad). Kernel-safe.
+     */
+    public static float stagedValue(FloatArray x, int token, int cols, int at, int quad, int stride) {
+        float value = 0.0f;
+        if (quad < stride) {
+            value = x.get(token * cols + at);
+        }
+        return value;
+    }
+
     /** @see MatVecKernels#matVec for the parameters; the launch is described above. */
     public static void matVecStaged(KernelContext context, IntArray exponents, IntArray signMantissa, int offset,
             int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup,
@@ -53,7 +73,7 @@ public final class StagedRowKernels {
         float[] shared = context.allocateFloatLocalArray(ROWS * TILE * MAX_LOCAL);
         int lane = context.localIdx;
         int size = context.localGroupSizeX;
-        int slots = rowsPerGroup / ROWS;
+        int slots = SLOTS;
         int width = size / slots;
         int slot = lane / width;
         int sub = lane - slot * width;
@@ -94,7 +114,6 @@ public final class StagedRowKernels {
             first = count - 1;
         }
         int stride = cols / 4;
-        int staged = TILE * 4 * width;
         int b = first;
         for (; b + TILE <= count; b += TILE) {
             float s0_0 = 0.0f;
@@ -129,72 +148,115 @@ public final class StagedRowKernels {
             float s3_5 = 0.0f;
             float s3_6 = 0.0f;
             float s3_7 = 0.0f;
+            float p0 = stagedValue(x, b + 0, cols, slot * stride + sub, sub, stride);
+            float p1 = stagedValue(x, b + 1, cols, slot * stride + sub, sub, stride);
+            float p2 = stagedValue(x, b + 2, cols, slot * stride + sub, sub, stride);
+            float p3 = stagedValue(x, b + 3, cols, slot * stride + sub, sub, stride);
+            float p4 = stagedValue(x, b + 4, cols, slot * stride + sub, sub, stride);
+            float p5 = stagedValue(x, b + 5, cols, slot * stride + sub, sub, stride);
+            float p6 = stagedValue(x, b + 6, cols, slot * stride + sub, sub, stride);
+            float p7 = stagedValue(x, b + 7, cols, slot * stride + sub, sub, stride);
+            int e0 = 0;
+            int g0 = 0;
+            int e1 = 0;
+            int g1 = 0;
+            int e2 = 0;
+            int g2 = 0;
+            int e3 = 0;
+            int g3 = 0;
+            if (sub < quads) {
+                e0 = exponents.get(base0 + sub);
+                g0 = signMantissa.get(base0 + sub);
+                e1 = exponents.get(base1 + sub);
+                g1 = signMantissa.get(base1 + sub);
+                e2 = exponents.get(base2 + sub);
+                g2 = signMantissa.get(base2 + sub);
+                e3 = exponents.get(base3 + sub);
+                g3 = signMantissa.get(base3 + sub);
+            }
             for (int chunk = 0; chunk < stride; chunk += width) {
                 context.localBarrier();
-                for (int i = lane; i < staged; i += size) {
-                    int column = i / width;
-                    int q = i - column * width;
-                    float value = 0.0f;
-                    if (chunk + q < stride) {
-                        value = x.get((b + (column >> 2)) * cols + (column & 3) * stride + chunk + q);
-                    }
-                    shared[i] = value;
-                }
+                shared[lane + 0 * size] = p0;
+                shared[lane + 1 * size] = p1;
+                shared[lane + 2 * size] = p2;
+                shared[lane + 3 * size] = p3;
+                shared[lane + 4 * size] = p4;
+                shared[lane + 5 * size] = p5;
+                shared[lane + 6 * size] = p6;
+                shared[lane + 7 * size] = p7;
                 context.localBarrier();
-                int k = chunk + sub;
-                if (k < quads) {
-                    int e0 = exponents.get(base0 + k);
-                    int g0 = signMantissa.get(base0 + k);
-                    int a00 = e0 & 0xFF;
-                    int m00 = g0 & 0xFF;
-                    int a01 = e0 >> 8 & 0xFF;
-                    int m01 = g0 >> 8 & 0xFF;
-                    int a02 = e0 >> 16 & 0xFF;
-                    int m02 = g0 >> 16 & 0xFF;
-                    int a03 = e0 >> 24 & 0xFF;
-                    int m03 = g0 >> 24 & 0xFF;
+                int ce0 = e0;
+                int cg0 = g0;
+                int ce1 = e1;
+                int cg1 = g1;
+                int ce2 = e2;
+                int cg2 = g2;
+                int ce3 = e3;
+                int cg3 = g3;
+                int next = chunk + width + sub;
+                p0 = stagedValue(x, b + 0, cols, slot * stride + next, next, stride);
+                p1 = stagedValue(x, b + 1, cols, slot * stride + next, next, stride);
+                p2 = stagedValue(x, b + 2, cols, slot * stride + next, next, stride);
+                p3 = stagedValue(x, b + 3, cols, slot * stride + next, next, stride);
+                p4 = stagedValue(x, b + 4, cols, slot * stride + next, next, stride);
+                p5 = stagedValue(x, b + 5, cols, slot * stride + next, next, stride);
+                p6 = stagedValue(x, b + 6, cols, slot * stride + next, next, stride);
+                p7 = stagedValue(x, b + 7, cols, slot * stride + next, next, stride);
+                if (next < quads) {
+                    e0 = exponents.get(base0 + next);
+                    g0 = signMantissa.get(base0 + next);
+                    e1 = exponents.get(base1 + next);
+                    g1 = signMantissa.get(base1 + next);
+                    e2 = exponents.get(base2 + next);
+                    g2 = signMantissa.get(base2 + next);
+                    e3 = exponents.get(base3 + next);
+                    g3 = signMantissa.get(base3 + next);
+                }
+                if (chunk + sub < quads) {
+                    int a00 = ce0 & 0xFF;
+                    int m00 = cg0 & 0xFF;
+                    int a01 = ce0 >> 8 & 0xFF;
+                    int m01 = cg0 >> 8 & 0xFF;
+                    int a02 = ce0 >> 16 & 0xFF;
+                    int m02 = cg0 >> 16 & 0xFF;
+                    int a03 = ce0 >> 24 & 0xFF;
+                    int m03 = cg0 >> 24 & 0xFF;
                     float w00 = Bf16Scales.widenPlanes(a00, m00, table[Bf16Scales.planeIndex(a00, m00)]);
                     float w01 = Bf16Scales.widenPlanes(a01, m01, table[Bf16Scales.planeIndex(a01, m01)]);
                     float w02 = Bf16Scales.widenPlanes(a02, m02, table[Bf16Scales.planeIndex(a02, m02)]);
                     float w03 = Bf16Scales.widenPlanes(a03, m03, table[Bf16Scales.planeIndex(a03, m03)]);
-                    int e1 = exponents.get(base1 + k);
-                    int g1 = signMantissa.get(base1 + k);
-                    int a10 = e1 & 0xFF;
-                    int m10 = g1 & 0xFF;
-                    int a11 = e1 >> 8 & 0xFF;
-                    int m11 = g1 >> 8 & 0xFF;
-                    int a12 = e1 >> 16 & 0xFF;
-                    int m12 = g1 >> 16 & 0xFF;
-                    int a13 = e1 >> 24 & 0xFF;
-                    int m13 = g1 >> 24 & 0xFF;
+                    int a10 = ce1 & 0xFF;
+                    int m10 = cg1 & 0xFF;
+                    int a11 = ce1 >> 8 & 0xFF;
+                    int m11 = cg1 >> 8 & 0xFF;
+                    int a12 = ce1 >> 16 & 0xFF;
+                    int m12 = cg1 >> 16 & 0xFF;
+                    int a13 = ce1 >> 24 & 0xFF;
+                    int m13 = cg1 >> 24 & 0xFF;
                     float w10 = Bf16Scales.widenPlanes(a10, m10, table[Bf16Scales.planeIndex(a10, m10)]);
                     float w11 = Bf16Scales.widenPlanes(a11, m11, table[Bf16Scales.planeIndex(a11, m11)]);
                     float w12 = Bf16Scales.widenPlanes(a12, m12, table[Bf16Scales.planeIndex(a12, m12)]);
                     float w13 = Bf16Scales.widenPlanes(a13, m13, table[Bf16Scales.planeIndex(a13, m13)]);
-                    int e2 = exponents.get(base2 + k);
-                    int g2 = signMantissa.get(base2 + k);
-                    int a20 = e2 & 0xFF;
-                    int m20 = g2 & 0xFF;
-                    int a21 = e2 >> 8 & 0xFF;
-                    int m21 = g2 >> 8 & 0xFF;
-                    int a22 = e2 >> 16 & 0xFF;
-                    int m22 = g2 >> 16 & 0xFF;
-                    int a23 = e2 >> 24 & 0xFF;
-                    int m23 = g2 >> 24 & 0xFF;
+                    int a20 = ce2 & 0xFF;
+                    int m20 = cg2 & 0xFF;
+                    int a21 = ce2 >> 8 & 0xFF;
+                    int m21 = cg2 >> 8 & 0xFF;
+                    int a22 = ce2 >> 16 & 0xFF;
+                    int m22 = cg2 >> 16 & 0xFF;
+                    int a23 = ce2 >> 24 & 0xFF;
+                    int m23 = cg2 >> 24 & 0xFF;
                     float w20 = Bf16Scales.widenPlanes(a20, m20, table[Bf16Scales.planeIndex(a20, m20)]);
                     float w21 = Bf16Scales.widenPlanes(a21, m21, table[Bf16Scales.planeIndex(a21, m21)]);
                     float w22 = Bf16Scales.widenPlanes(a22, m22, table[Bf16Scales.planeIndex(a22, m22)]);
                     float w23 = Bf16Scales.widenPlanes(a23, m23, table[Bf16Scales.planeIndex(a23, m23)]);
-                    int e3 = exponents.get(base3 + k);
-                    int g3 = signMantissa.get(base3 + k);
-                    int a30 = e3 & 0xFF;
-                    int m30 = g3 & 0xFF;
-                    int a31 = e3 >> 8 & 0xFF;
-                    int m31 = g3 >> 8 & 0xFF;
-                    int a32 = e3 >> 16 & 0xFF;
-                    int m32 = g3 >> 16 & 0xFF;
-                    int a33 = e3 >> 24 & 0xFF;
-                    int m33 = g3 >> 24 & 0xFF;
+                    int a30 = ce3 & 0xFF;
+                    int m30 = cg3 & 0xFF;
+                    int a31 = ce3 >> 8 & 0xFF;
+                    int m31 = cg3 >> 8 & 0xFF;
+                    int a32 = ce3 >> 16 & 0xFF;
+                    int m32 = cg3 >> 16 & 0xFF;
+                    int a33 = ce3 >> 24 & 0xFF;
+                    int m33 = cg3 >> 24 & 0xFF;
                     float w30 = Bf16Scales.widenPlanes(a30, m30, table[Bf16Scales.planeIndex(a30, m30)]);
                     float w31 = Bf16Scales.widenPlanes(a31, m31, table[Bf16Scales.planeIndex(a31, m31)]);
                     float w32 = Bf16Scales.widenPlanes(a32, m32, table[Bf16Scales.planeIndex(a32, m32)]);
