@@ -350,9 +350,10 @@ public final class ForwardGraphs {
 
     /**
      * Adds {@code out (+)= W x} for the {@code rows x cols} matrix at element {@code offset} of {@code unit}: the
-     * fused decode-and-multiply kernel for a fused DF11 unit, the planes kernel otherwise (a BF16 unit, or a DF11
-     * unit its decode task has expanded into {@link #decodeBuffer}). Both run the same launch and the same
-     * dot-product code, so the result does not depend on which.
+     * fused decode-and-multiply kernel for a fused DF11 unit, otherwise the product kernel the tuning names for the
+     * shape ({@link KernelTuning#productLaunch}) on the BF16 planes (a BF16 unit, or a DF11 unit its decode task has
+     * expanded into {@link #decodeBuffer}). All of them give each row the launch's work-items, order and reduction,
+     * so the result does not depend on which.
      */
     private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly) {
@@ -363,28 +364,26 @@ public final class ForwardGraphs {
     private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
-        KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
-        int groupCount = (rows + launch.rows() - 1) / launch.rows();
         bytesByTask.put(name + "." + task, 2L * rows * cols);
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
-            grids.addWorkerGrid(name + "." + task, groups(groupCount, launch.local()));
+            KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
+            grids.addWorkerGrid(name + "." + task, groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
             CompressedDeviceUnit.FusedMatrix m = compressed.fusedMatrix(offset, rows, cols);
             return graph.task(task, FusedMatVecKernels::matVecFused, new KernelContext(), m.codeWords(), m.tables(),
                     m.chunkStarts(), m.chunkBase(), m.signMantissa(), offset, rows, cols, x, out, accumulate,
                     lastOnly, launch.rows(), batch, act.scales);
         }
         WeightPlanes weights = unit.planes(decodeBuffer);
-        if (launch.rows() >= 2 && launch.local() / 2 <= MatVecPairKernels.MAX_LOCAL) {
-            // Half the work-items, each serving two rows: the same per-row work-items and order as matVec's launch.
-            grids.addWorkerGrid(name + "." + task, groups(groupCount, launch.local() / 2));
-            return graph.task(task, MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
-                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), batch,
+        KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols);
+        grids.addWorkerGrid(name + "." + task, groups((rows + product.rows() - 1) / product.rows(), product.local()));
+        return switch (product.kernel()) {
+            case PAIRS -> graph.task(task, MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
+                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
                     act.scales);
-        }
-        grids.addWorkerGrid(name + "." + task, groups(groupCount, launch.local()));
-        return graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
-                weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, launch.rows(), batch,
-                act.scales);
+            case PLANES -> graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
+                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
+                    act.scales);
+        };
     }
 
     /**

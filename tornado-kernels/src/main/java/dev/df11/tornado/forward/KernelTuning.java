@@ -41,12 +41,64 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
         }
     }
 
-    /** A launch for matrices of at least {@code minRows} rows and {@code minCols} columns. */
-    public record ShapeRule(int minRows, int minCols, MatVecLaunch launch) {
+    /**
+     * A launch for matrices of at least {@code minRows} rows and {@code minCols} columns, and optionally the kernel
+     * that multiplies BF16 planes on it ({@code product}, null for {@link #defaultProduct}) with {@code productRows}
+     * rows per group (0: the launch's).
+     */
+    public record ShapeRule(int minRows, int minCols, MatVecLaunch launch, ProductKernel product, int productRows) {
+
+        public ShapeRule(int minRows, int minCols, MatVecLaunch launch) {
+            this(minRows, minCols, launch, null, 0);
+        }
 
         boolean covers(int rows, int cols) {
             return rows >= minRows && cols >= minCols;
         }
+    }
+
+    /**
+     * The kernels that multiply BF16 planes (BF16 weights, or DF11 weights their decode task expanded): each computes
+     * a row with {@link MatVecKernels#matVec}'s work-items, order and reduction tree for the same work-items per row,
+     * so the choice changes speed, never bits.
+     */
+    public enum ProductKernel {
+        /** {@link MatVecKernels#matVec}: one row per work-item. */
+        PLANES("planes", 1, ForwardKernels.MAX_LOCAL),
+        /** {@link MatVecPairKernels#matVecPairs}: two rows per work-item, a sixteen-token tier. */
+        PAIRS("pairs", 2, MatVecPairKernels.MAX_LOCAL);
+
+        private final String key;
+        private final int rowsPerItem;
+        private final int maxLocal;
+
+        ProductKernel(String key, int rowsPerItem, int maxLocal) {
+            this.key = key;
+            this.rowsPerItem = rowsPerItem;
+            this.maxLocal = maxLocal;
+        }
+
+        /** The kernel a table entry names ({@code "planes"}, {@code "pairs"}). */
+        static ProductKernel named(String key) {
+            for (ProductKernel kernel : values()) {
+                if (kernel.key.equals(key)) {
+                    return kernel;
+                }
+            }
+            throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in " + TABLE
+                    + " (known: planes, pairs)");
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /**
+     * How the planes product of a shape runs: {@code kernel} on groups of {@code rows} matrix rows and {@code local}
+     * work-items, each row on {@code width} work-items (its {@link MatVecLaunch}'s, which fix the bits).
+     */
+    public record ProductLaunch(ProductKernel kernel, int rows, int local, int width) {
     }
 
     public KernelTuning {
@@ -108,8 +160,11 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     private static KernelTuning parse(JsonNode family) {
         List<ShapeRule> rules = new ArrayList<>();
         for (JsonNode rule : family.path("matVecByShape")) {
+            ProductKernel product = rule.hasNonNull("product") ? ProductKernel.named(rule.get("product").textValue())
+                    : null;
             rules.add(new ShapeRule(rule.path("minRows").asInt(0), rule.path("minCols").asInt(0),
-                    new MatVecLaunch(rule.get("local").asInt(), rule.get("rows").asInt())));
+                    new MatVecLaunch(rule.get("local").asInt(), rule.get("rows").asInt()), product,
+                    rule.path("productRows").asInt(0)));
         }
         JsonNode matVec = family.get("matVec");
         return new KernelTuning(family.get("family").textValue(), matVec.get("local").asInt(),
@@ -137,6 +192,48 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
             perGroup /= 2;
         }
         return perGroup == chosen.rows() ? chosen : new MatVecLaunch(chosen.local(), perGroup);
+    }
+
+    /**
+     * How the planes product of a {@code rows x cols} matrix runs: the covering rule's product kernel if it names one,
+     * else {@link #defaultProduct}; always on {@link #matVecLaunch}'s work-items per row.
+     *
+     * @throws IllegalStateException if the rule's kernel and rows per group do not fit that launch
+     */
+    public ProductLaunch productLaunch(int rows, int cols) {
+        MatVecLaunch launch = matVecLaunch(rows, cols);
+        int width = launch.local() / launch.rows();
+        for (ShapeRule rule : byShape) {
+            if (rule.covers(rows, cols)) {
+                if (rule.product() == null) {
+                    break;
+                }
+                ProductKernel kernel = rule.product();
+                int groupRows = rule.productRows() > 0 ? rule.productRows() : launch.rows();
+                int local = width * groupRows / kernel.rowsPerItem;
+                if (groupRows % kernel.rowsPerItem != 0 || local > kernel.maxLocal || local < 1) {
+                    throw new IllegalStateException("tuning family " + family + ": product kernel " + kernel.key
+                            + " with " + groupRows + " rows per group does not fit the " + rows + "x" + cols
+                            + " launch " + launch.local() + ":" + launch.rows() + " (" + width
+                            + " work-items a row; at most " + kernel.maxLocal + " work-items, rows a multiple of "
+                            + kernel.rowsPerItem + ")");
+                }
+                return new ProductLaunch(kernel, groupRows, local, width);
+            }
+        }
+        return defaultProduct(launch);
+    }
+
+    /**
+     * The product kernel where no rule names one: two rows per work-item on half the launch's work-items where the
+     * launch has two or more rows a group, else the planes kernel on the launch.
+     */
+    static ProductLaunch defaultProduct(MatVecLaunch launch) {
+        int width = launch.local() / launch.rows();
+        if (launch.rows() >= 2 && launch.local() / 2 <= ProductKernel.PAIRS.maxLocal) {
+            return new ProductLaunch(ProductKernel.PAIRS, launch.rows(), launch.local() / 2, width);
+        }
+        return new ProductLaunch(ProductKernel.PLANES, launch.rows(), launch.local(), width);
     }
 
     /** These sizes with {@code local} work-items per matrix-vector group serving {@code rows} rows, for every shape. */

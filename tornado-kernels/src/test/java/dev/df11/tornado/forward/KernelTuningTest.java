@@ -1,9 +1,11 @@
 package dev.df11.tornado.forward;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The tuning table: the entry for the device, by-shape launches, fixed once the user gives a launch; rows per group
@@ -44,5 +46,41 @@ class KernelTuningTest {
         assertEquals(new KernelTuning.MatVecLaunch(64, 2), fixed.matVecLaunch(4096, 8192));
         assertThrows(IllegalArgumentException.class, () -> KernelTuning.defaults().withMatVec(128, 3));
         assertThrows(IllegalArgumentException.class, () -> KernelTuning.defaults().withMatVec(512, 2));
+    }
+
+    @Test
+    void withoutAProductRuleTwoRowsAWorkItemServeEveryLaunchOfTwoOrMoreRows() {
+        KernelTuning h100 = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 1, 128, 128),
+                KernelTuning.defaultProduct(h100.matVecLaunch(4096, 14336)), "down: one row a group");
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 2, 64, 64),
+                KernelTuning.defaults().withMatVec(128, 2).productLaunch(4096, 4096));
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 4, 128, 64),
+                KernelTuning.defaultProduct(new KernelTuning.MatVecLaunch(256, 4)), "two slots of two rows");
+    }
+
+    @Test
+    void aRuleNamesTheProductKernelAndItsRowsOnTheLaunchsWorkItemsPerRow() {
+        KernelTuning.ShapeRule wide = new KernelTuning.ShapeRule(16384, 0, new KernelTuning.MatVecLaunch(256, 8),
+                KernelTuning.ProductKernel.PAIRS, 2);
+        KernelTuning tuning = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(wide));
+        // 256:8 is cut to 256:4 by the fused stage (4,096 weights a row): 64 work-items a row.
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 2, 64, 64),
+                tuning.productLaunch(28672, 4096));
+        assertEquals(KernelTuning.defaultProduct(tuning.matVecLaunch(4096, 4096)), tuning.productLaunch(4096, 4096),
+                "a shape no rule covers");
+        KernelTuning.ShapeRule misfit = new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(256, 2),
+                KernelTuning.ProductKernel.PAIRS, 3);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new KernelTuning("t", 128, 2, 256, 128, 256, List.of(misfit)).productLaunch(4096, 4096));
+        assertTrue(e.getMessage().contains("pairs with 3 rows per group"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownProductKernelNameIsRefusedWithTheNamesItKnows() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KernelTuning.ProductKernel.named("tiles"));
+        assertTrue(e.getMessage().contains("\"tiles\"") && e.getMessage().contains("planes, pairs"),
+                e.getMessage());
     }
 }
