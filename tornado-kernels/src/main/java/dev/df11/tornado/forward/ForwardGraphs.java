@@ -383,6 +383,9 @@ public final class ForwardGraphs {
             case PLANES -> graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
                     weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
                     act.scales);
+            case STAGED -> graph.task(task, StagedRowKernels::matVecStaged, new KernelContext(), weights.exponents(),
+                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
+                    act.scales);
         };
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +30,12 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
         List<ShapeRule> byShape) {
 
     private static final String TABLE = "kernel-tuning.json";
+
+    /**
+     * System property naming a tuning table file to use instead of the bundled one (same format), for tuning a device
+     * the table does not know, or comparing launches, without a rebuild.
+     */
+    public static final String TABLE_PROPERTY = "df11.tuning.table";
 
     /** A matrix-vector launch: work-items per group and the matrix rows each group serves. */
     public record MatVecLaunch(int local, int rows) {
@@ -64,18 +72,27 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
      */
     public enum ProductKernel {
         /** {@link MatVecKernels#matVec}: one row per work-item. */
-        PLANES("planes", 1, ForwardKernels.MAX_LOCAL),
+        PLANES("planes", 1, ForwardKernels.MAX_LOCAL, 0),
         /** {@link MatVecPairKernels#matVecPairs}: two rows per work-item, a sixteen-token tier. */
-        PAIRS("pairs", 2, MatVecPairKernels.MAX_LOCAL);
+        PAIRS("pairs", 2, MatVecPairKernels.MAX_LOCAL, 0),
+        /**
+         * {@link StagedRowKernels#matVecStaged}: sixteen rows a group, four per work-item, activations staged in local
+         * memory.
+         */
+        STAGED("staged", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
+                StagedRowKernels.SLOTS * StagedRowKernels.ROWS);
 
         private final String key;
         private final int rowsPerItem;
         private final int maxLocal;
+        /** The only rows per group it takes, or 0 for any multiple of {@code rowsPerItem}. */
+        private final int fixedRows;
 
-        ProductKernel(String key, int rowsPerItem, int maxLocal) {
+        ProductKernel(String key, int rowsPerItem, int maxLocal, int fixedRows) {
             this.key = key;
             this.rowsPerItem = rowsPerItem;
             this.maxLocal = maxLocal;
+            this.fixedRows = fixedRows;
         }
 
         /** The kernel a table entry names ({@code "planes"}, {@code "pairs"}). */
@@ -85,8 +102,8 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                     return kernel;
                 }
             }
-            throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in " + TABLE
-                    + " (known: planes, pairs)");
+            throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in the tuning table"
+                    + " (known: planes, pairs, staged)");
         }
 
         public String key() {
@@ -122,6 +139,9 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
      */
     public static KernelTuning forDevice(String deviceName) {
         JsonNode families = table().get("families");
+        if (families == null || !families.isArray()) {
+            throw new IllegalStateException("the tuning table (" + tableSource() + ") has no \"families\" array");
+        }
         JsonNode fallback = null;
         for (JsonNode family : families) {
             JsonNode names = family.get("devices");
@@ -136,7 +156,8 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
             }
         }
         if (fallback == null) {
-            throw new IllegalStateException(TABLE + " has no default entry (one without \"devices\")");
+            throw new IllegalStateException("the tuning table (" + tableSource()
+                    + ") has no default entry (one without \"devices\")");
         }
         return parse(fallback);
     }
@@ -146,7 +167,22 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
         return forDevice(null);
     }
 
+    private static String tableSource() {
+        String custom = System.getProperty(TABLE_PROPERTY);
+        return custom != null ? custom + ", from system property " + TABLE_PROPERTY : TABLE + " in the jar";
+    }
+
     private static JsonNode table() {
+        String custom = System.getProperty(TABLE_PROPERTY);
+        if (custom != null) {
+            Path path = Path.of(custom);
+            try (InputStream in = Files.newInputStream(path)) {
+                return new ObjectMapper().readTree(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the tuning table " + path + " (system property "
+                        + TABLE_PROPERTY + "): " + e.getMessage(), e);
+            }
+        }
         try (InputStream in = KernelTuning.class.getResourceAsStream(TABLE)) {
             if (in == null) {
                 throw new IllegalStateException(TABLE + " is missing from the df11-tornado-kernels jar");
@@ -209,14 +245,17 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                     break;
                 }
                 ProductKernel kernel = rule.product();
-                int groupRows = rule.productRows() > 0 ? rule.productRows() : launch.rows();
+                int groupRows = rule.productRows() > 0 ? rule.productRows()
+                        : kernel.fixedRows > 0 ? kernel.fixedRows : launch.rows();
                 int local = width * groupRows / kernel.rowsPerItem;
-                if (groupRows % kernel.rowsPerItem != 0 || local > kernel.maxLocal || local < 1) {
+                if (groupRows % kernel.rowsPerItem != 0 || local > kernel.maxLocal || local < 1
+                        || kernel.fixedRows > 0 && groupRows != kernel.fixedRows) {
                     throw new IllegalStateException("tuning family " + family + ": product kernel " + kernel.key
                             + " with " + groupRows + " rows per group does not fit the " + rows + "x" + cols
                             + " launch " + launch.local() + ":" + launch.rows() + " (" + width
-                            + " work-items a row; at most " + kernel.maxLocal + " work-items, rows a multiple of "
-                            + kernel.rowsPerItem + ")");
+                            + " work-items a row; at most " + kernel.maxLocal + " work-items a group, rows "
+                            + (kernel.fixedRows > 0 ? "exactly " + kernel.fixedRows
+                                    : "a multiple of " + kernel.rowsPerItem) + ")");
                 }
                 return new ProductLaunch(kernel, groupRows, local, width);
             }

@@ -1,5 +1,6 @@
 package dev.df11.tornado.backend;
 
+import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.runtime.cpu.CpuBackend;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.runtime.testmodels.RandomModelWriter;
@@ -11,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,6 +101,34 @@ class TornadoBackendAgreementTest {
         for (int step = 0; step < exact.logits().size(); step++) {
             assertArrayEquals(bits(exact.logits().get(step)), bits(fused.logits().get(step)),
                     "fused decoding changed the logits at step " + step);
+        }
+    }
+
+    /**
+     * Every product kernel a tuning rule can name, on the same work-items per row, gives the default kernel's logits
+     * bit for bit: a 19-token prompt in batches of 16 and 3 (the staged kernel's tile of eight, the two-row kernel's
+     * tier of sixteen, and their one-token tails), then one token a step.
+     */
+    @ParameterizedTest
+    @EnumSource(KernelTuning.ProductKernel.class)
+    void everyProductKernelGivesTheSameBits(KernelTuning.ProductKernel kernel) throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("product-" + kernel.key()),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 14);
+        int[] prompt = {3, 17, 42, 5, 80, 9, 11, 2, 64, 7, 31, 8, 50, 1, 23, 6, 77, 12, 40};
+        int maxBatch = 16;
+        KernelTuning base = KernelTuning.defaults().withMatVec(128, 2);
+        KernelTuning named = new KernelTuning("product-" + kernel.key(), 128, 2, base.norm(), base.attention(),
+                base.elementwise(), List.of(new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(128, 2),
+                        kernel, 0)));
+        var options = new WeightStores.Df11Options(2);
+        Generation reference = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(base),
+                null), WeightStores.open(dir, options), prompt, STEPS, CONTEXT, maxBatch);
+        Generation chosen = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(named),
+                null), WeightStores.open(dir, options), prompt, STEPS, CONTEXT, maxBatch);
+        assertArrayEquals(reference.tokens(), chosen.tokens());
+        for (int step = 0; step < reference.logits().size(); step++) {
+            assertArrayEquals(bits(reference.logits().get(step)), bits(chosen.logits().get(step)),
+                    kernel.key() + " changed the logits at step " + step);
         }
     }
 

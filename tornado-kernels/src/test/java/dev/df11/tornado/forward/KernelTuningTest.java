@@ -1,7 +1,12 @@
 package dev.df11.tornado.forward;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,7 +85,51 @@ class KernelTuningTest {
     void anUnknownProductKernelNameIsRefusedWithTheNamesItKnows() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KernelTuning.ProductKernel.named("tiles"));
-        assertTrue(e.getMessage().contains("\"tiles\"") && e.getMessage().contains("planes, pairs"),
+        assertTrue(e.getMessage().contains("\"tiles\"") && e.getMessage().contains("planes, pairs, staged"),
                 e.getMessage());
+    }
+
+    @Test
+    void theStagedKernelTakesSixteenRowsOnFourSlotsOfTheLaunchsWorkItemsPerRow() {
+        KernelTuning.ShapeRule staged = new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(128, 2),
+                KernelTuning.ProductKernel.STAGED, 0);
+        KernelTuning tuning = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(staged));
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
+                tuning.productLaunch(4096, 4096));
+        KernelTuning wide = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0, 0,
+                new KernelTuning.MatVecLaunch(128, 1), KernelTuning.ProductKernel.STAGED, 0)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> wide.productLaunch(4096, 14336));
+        assertTrue(e.getMessage().contains("128 work-items a row") && e.getMessage().contains("exactly 16"),
+                e.getMessage());
+    }
+
+    @Test
+    void aTableFileNamedBySystemPropertyReplacesTheBundledOne(@TempDir Path dir) throws IOException {
+        Path table = dir.resolve("tuning.json");
+        Files.writeString(table, """
+                {"families": [{"family": "mine", "matVec": {"local": 64, "rows": 1},
+                  "matVecByShape": [{"minRows": 1024, "local": 128, "rows": 2, "product": "planes"}],
+                  "norm": 128, "attention": 64, "elementwise": 128}]}
+                """);
+        String before = System.getProperty(KernelTuning.TABLE_PROPERTY);
+        System.setProperty(KernelTuning.TABLE_PROPERTY, table.toString());
+        try {
+            KernelTuning mine = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
+            assertEquals("mine", mine.family());
+            assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 2, 128, 64),
+                    mine.productLaunch(4096, 4096));
+            Files.writeString(table, "{}");
+            IllegalStateException e = assertThrows(IllegalStateException.class, KernelTuning::defaults);
+            assertTrue(e.getMessage().contains(table.toString()), e.getMessage());
+            System.setProperty(KernelTuning.TABLE_PROPERTY, dir.resolve("missing.json").toString());
+            UncheckedIOException missing = assertThrows(UncheckedIOException.class, KernelTuning::defaults);
+            assertTrue(missing.getMessage().contains("missing.json"), missing.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(KernelTuning.TABLE_PROPERTY);
+            } else {
+                System.setProperty(KernelTuning.TABLE_PROPERTY, before);
+            }
+        }
     }
 }

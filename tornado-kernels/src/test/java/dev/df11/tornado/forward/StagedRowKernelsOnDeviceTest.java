@@ -1,10 +1,6 @@
-package dev.df11.lab.matvec;
+package dev.df11.tornado.forward;
 
 import dev.df11.format.testing.TestWeights;
-import dev.df11.tornado.forward.Bf16Scales;
-import dev.df11.tornado.forward.Grids;
-import dev.df11.tornado.forward.MatVecKernels;
-import dev.df11.tornado.forward.WeightPlanes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import uk.ac.manchester.tornado.api.GridScheduler;

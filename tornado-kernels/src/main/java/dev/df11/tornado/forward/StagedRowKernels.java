@@ -1,19 +1,16 @@
-package dev.df11.lab.matvec;
+package dev.df11.tornado.forward;
 
-import dev.df11.tornado.forward.Bf16Scales;
-import dev.df11.tornado.forward.ForwardKernels;
-import dev.df11.tornado.forward.MatVecKernels;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * Lab rung of {@link MatVecKernels#matVec} for serving's batches: 4 rows per work-item, a tier of {@link #TILE} tokens
+ * {@link MatVecKernels#matVec} for serving's batches: 4 rows per work-item, a tier of {@link #TILE} tokens
  * whose activations are staged in local memory a chunk of quads at a time and shared by the group's {@link #SLOTS}
  * row slots, software-pipelined: while a chunk is multiplied, the next chunk's activations and weight ints are
- * already loading into registers. The two-row product kernel re-reads a batch's activations from L2 for every two
- * rows, and at batch 64 that L2 traffic bounds it (KERNEL-NOTES); the first version of this rung (a3433bc) staged
- * without the prefetch and lost, waiting on each chunk's two loads in turn.
+ * already loading into registers. The two-row kernel ({@link MatVecPairKernels}) re-reads a batch's activations
+ * from L2 for every two rows; here a group reads them once per tile for sixteen rows (KERNEL-NOTES, "Staged
+ * activations").
  *
  * <p>Launched with {@code SLOTS * width} work-items and {@code SLOTS * ROWS} rows per group, it computes what
  * {@code matVec} computes with {@code width} work-items per row, bit for bit: slot {@code s} serves rows
