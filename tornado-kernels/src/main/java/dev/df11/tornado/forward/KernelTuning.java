@@ -231,10 +231,12 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     }
 
     /**
-     * How the planes product of a {@code rows x cols} matrix runs: the covering rule's product kernel if it names one,
-     * else {@link #defaultProduct}; always on {@link #matVecLaunch}'s work-items per row.
+     * How the planes product of a {@code rows x cols} matrix runs: the covering rule's product kernel if it names one
+     * and its groups hold that launch's work-items per row, else {@link #defaultProduct}; always on
+     * {@link #matVecLaunch}'s work-items per row (a launch cut by the fused stage has more of them per row, e.g. a
+     * 5,120-column matrix under a 256:8 rule runs 256:2, 128 a row, more than the staged kernel's four slots hold).
      *
-     * @throws IllegalStateException if the rule's kernel and rows per group do not fit that launch
+     * @throws IllegalStateException if the rule gives its kernel rows per group it cannot take
      */
     public ProductLaunch productLaunch(int rows, int cols) {
         MatVecLaunch launch = matVecLaunch(rows, cols);
@@ -247,15 +249,16 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                 ProductKernel kernel = rule.product();
                 int groupRows = rule.productRows() > 0 ? rule.productRows()
                         : kernel.fixedRows > 0 ? kernel.fixedRows : launch.rows();
-                int local = width * groupRows / kernel.rowsPerItem;
-                if (groupRows % kernel.rowsPerItem != 0 || local > kernel.maxLocal || local < 1
-                        || kernel.fixedRows > 0 && groupRows != kernel.fixedRows) {
+                if (groupRows % kernel.rowsPerItem != 0 || kernel.fixedRows > 0 && groupRows != kernel.fixedRows) {
                     throw new IllegalStateException("tuning family " + family + ": product kernel " + kernel.key
-                            + " with " + groupRows + " rows per group does not fit the " + rows + "x" + cols
-                            + " launch " + launch.local() + ":" + launch.rows() + " (" + width
-                            + " work-items a row; at most " + kernel.maxLocal + " work-items a group, rows "
+                            + " cannot serve " + groupRows + " rows per group (rows "
                             + (kernel.fixedRows > 0 ? "exactly " + kernel.fixedRows
                                     : "a multiple of " + kernel.rowsPerItem) + ")");
+                }
+                int local = width * groupRows / kernel.rowsPerItem;
+                if (local > kernel.maxLocal) {
+                    // This shape's launch gives each row more work-items than the kernel's groups hold.
+                    return defaultProduct(launch);
                 }
                 return new ProductLaunch(kernel, groupRows, local, width);
             }

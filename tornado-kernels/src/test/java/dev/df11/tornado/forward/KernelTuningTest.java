@@ -22,6 +22,13 @@ class KernelTuningTest {
     void picksTheMeasuredLaunchForEachLlamaShapeOnAnH100() {
         KernelTuning h100 = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
         assertEquals("nvidia-hopper", h100.family());
+        // Measured 2026-12-07: the staged kernel wherever a row has 64 work-items; down keeps the planes kernel.
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
+                h100.productLaunch(28672, 4096), "gate|up");
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
+                h100.productLaunch(6144, 4096), "q|k|v");
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 1, 128, 128),
+                h100.productLaunch(4096, 14336), "down");
         assertEquals(new KernelTuning.MatVecLaunch(128, 2), h100.matVecLaunch(6144, 4096), "q|k|v");
         assertEquals(new KernelTuning.MatVecLaunch(128, 2), h100.matVecLaunch(4096, 4096), "o");
         // The table says 256:8 for these; 8 rows of 4096 are more than the fused stage's 16,384 weights.
@@ -78,7 +85,7 @@ class KernelTuningTest {
                 KernelTuning.ProductKernel.PAIRS, 3);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new KernelTuning("t", 128, 2, 256, 128, 256, List.of(misfit)).productLaunch(4096, 4096));
-        assertTrue(e.getMessage().contains("pairs with 3 rows per group"), e.getMessage());
+        assertTrue(e.getMessage().contains("pairs cannot serve 3 rows per group"), e.getMessage());
     }
 
     @Test
@@ -96,10 +103,15 @@ class KernelTuningTest {
         KernelTuning tuning = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(staged));
         assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
                 tuning.productLaunch(4096, 4096));
-        KernelTuning wide = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0, 0,
-                new KernelTuning.MatVecLaunch(128, 1), KernelTuning.ProductKernel.STAGED, 0)));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> wide.productLaunch(4096, 14336));
-        assertTrue(e.getMessage().contains("128 work-items a row") && e.getMessage().contains("exactly 16"),
+        // 5,120 columns: 256:8 is cut to 256:2 by the fused stage, 128 work-items a row, more than four slots hold.
+        KernelTuning wide = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(16384,
+                0, new KernelTuning.MatVecLaunch(256, 8), KernelTuning.ProductKernel.STAGED, 0)));
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 2, 128, 128),
+                wide.productLaunch(27648, 5120));
+        KernelTuning eight = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0, 0,
+                new KernelTuning.MatVecLaunch(128, 2), KernelTuning.ProductKernel.STAGED, 8)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> eight.productLaunch(4096, 4096));
+        assertTrue(e.getMessage().contains("staged cannot serve 8 rows per group (rows exactly 16)"),
                 e.getMessage());
     }
 
