@@ -83,9 +83,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
             + " configuration's work-items, and the lab's four-row rung (QuadRowKernels, where rows per group are a"
-            + " multiple of 4) on a quarter, and the lab's staged rung (StagedRowKernels: sixteen rows per group, four"
-            + " per work-item, activations staged in local memory) with each row on the configuration's work-items;"
-            + " all checked bit for bit against the planes kernel of the configuration.")
+            + " multiple of 4) on a quarter, and the product's staged kernel (StagedRowKernels: four rows per"
+            + " work-item, activations staged in local memory; four slots, sixteen rows a group, and two slots, eight)"
+            + " with each row on the configuration's work-items; all checked bit for bit against the planes kernel of"
+            + " the configuration.")
     boolean batchRungs;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -225,7 +226,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private enum BatchRung {
         PAIRS("pairs", "matVecPairs", 2, 0, MatVecPairKernels.MAX_LOCAL),
         QUAD_ROWS("quadRows", "matVecQuadRows", QuadRowKernels.ROWS, 0, QuadRowKernels.MAX_LOCAL),
-        STAGED("staged", "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS, StagedRowKernels.MAX_LOCAL);
+        STAGED("staged", "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS, StagedRowKernels.MAX_LOCAL),
+        STAGED_TWO_SLOTS("staged2", "matVecStagedTwoSlots", StagedRowKernels.ROWS, StagedRowKernels.TWO_SLOTS,
+                StagedRowKernels.MAX_LOCAL);
 
         final String label;
         final String kernel;
@@ -286,6 +289,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
                     scales);
             case STAGED -> graph.task("mv", StagedRowKernels::matVecStaged, new KernelContext(),
+                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
+                    scales);
+            case STAGED_TWO_SLOTS -> graph.task("mv", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
                     scales);
         };

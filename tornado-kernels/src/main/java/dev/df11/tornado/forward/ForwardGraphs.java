@@ -386,6 +386,9 @@ public final class ForwardGraphs {
             case STAGED -> graph.task(task, StagedRowKernels::matVecStaged, new KernelContext(), weights.exponents(),
                     weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
                     act.scales);
+            case STAGED_TWO_SLOTS -> graph.task(task, StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
+                    weights.exponents(), weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly,
+                    product.rows(), batch, act.scales);
         };
     }
 

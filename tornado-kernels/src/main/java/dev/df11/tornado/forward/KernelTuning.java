@@ -80,7 +80,13 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
          * memory.
          */
         STAGED("staged", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
-                StagedRowKernels.SLOTS * StagedRowKernels.ROWS);
+                StagedRowKernels.SLOTS * StagedRowKernels.ROWS),
+        /**
+         * {@link StagedRowKernels#matVecStagedTwoSlots}: the staged kernel with eight rows a group, for rows of more
+         * work-items than four slots hold. A rule naming {@code staged} gets it where a row has 128 work-items.
+         */
+        STAGED_TWO_SLOTS("staged-two-slots", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
+                StagedRowKernels.TWO_SLOTS * StagedRowKernels.ROWS);
 
         private final String key;
         private final int rowsPerItem;
@@ -103,7 +109,7 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                 }
             }
             throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in the tuning table"
-                    + " (known: planes, pairs, staged)");
+                    + " (known: planes, pairs, staged, staged-two-slots)");
         }
 
         public String key() {
@@ -232,7 +238,8 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
 
     /**
      * How the planes product of a {@code rows x cols} matrix runs: the covering rule's product kernel if it names one
-     * and its groups hold that launch's work-items per row, else {@link #defaultProduct}; always on
+     * and its groups hold that launch's work-items per row ({@code staged} takes its two-slot form for rows of up to 128
+     * work-items), else {@link #defaultProduct}; always on
      * {@link #matVecLaunch}'s work-items per row (a launch cut by the fused stage has more of them per row, e.g. a
      * 5,120-column matrix under a 256:8 rule runs 256:2, 128 a row, more than the staged kernel's four slots hold).
      *
@@ -256,6 +263,11 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                                     : "a multiple of " + kernel.rowsPerItem) + ")");
                 }
                 int local = width * groupRows / kernel.rowsPerItem;
+                if (local > kernel.maxLocal && kernel == ProductKernel.STAGED && rule.productRows() == 0) {
+                    kernel = ProductKernel.STAGED_TWO_SLOTS;
+                    groupRows = kernel.fixedRows;
+                    local = width * groupRows / kernel.rowsPerItem;
+                }
                 if (local > kernel.maxLocal) {
                     // This shape's launch gives each row more work-items than the kernel's groups hold.
                     return defaultProduct(launch);

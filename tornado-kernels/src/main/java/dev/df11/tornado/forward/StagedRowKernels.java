@@ -6,16 +6,16 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * {@link MatVecKernels#matVec} for serving's batches: 4 rows per work-item, a tier of {@link #TILE} tokens
- * whose activations are staged in local memory a chunk of quads at a time and shared by the group's {@link #SLOTS}
- * row slots, software-pipelined: while a chunk is multiplied, the next chunk's activations and weight ints are
- * already loading into registers. The two-row kernel ({@link MatVecPairKernels}) re-reads a batch's activations
- * from L2 for every two rows; here a group reads them once per tile for sixteen rows (KERNEL-NOTES, "Staged
- * activations").
+ * whose activations are staged in local memory a chunk of quads at a time and shared by the group's row slots
+ * (four, or two where a row has more than 64 work-items), software-pipelined: while a chunk is multiplied, the next
+ * chunk's activations and weight ints are already loading into registers. The two-row kernel
+ * ({@link MatVecPairKernels}) re-reads a batch's activations from L2 for every two rows; here a group reads them once
+ * per tile for all its rows (KERNEL-NOTES, "Staged activations").
  *
- * <p>Launched with {@code SLOTS * width} work-items and {@code SLOTS * ROWS} rows per group, it computes what
- * {@code matVec} computes with {@code width} work-items per row, bit for bit: slot {@code s} serves rows
- * {@code s, s + SLOTS, ...}; each row has {@code matVec}'s work-items, quads (work-item {@code sub} takes quads
- * {@code sub, sub + width, ...}, one per chunk of {@code width} quads, in that order, each through
+ * <p>Launched with {@code S * width} work-items and {@code S * ROWS} rows per group ({@code S} the kernel's
+ * slots), it computes what {@code matVec} computes with {@code width} work-items per row, bit for bit: slot {@code s}
+ * serves rows {@code s, s + S, ...}; each row has {@code matVec}'s work-items, quads (work-item {@code sub} takes
+ * quads {@code sub, sub + width, ...}, one per chunk of {@code width} quads, in that order, each through
  * {@link #addQuadValues}, the same expression as {@link MatVecKernels#addQuad}) and reduction tree; a token left after
  * the tiles runs alone, reading its activations from global memory (same bits: batch invariance). {@code x}
  * quad-major per token ({@link MatVecKernels#quadMajor}). Generated code (one line per product).
@@ -28,6 +28,9 @@ public final class StagedRowKernels {
      * {@link #TILE} registers.
      */
     public static final int SLOTS = 4;
+
+    /** Row slots of a {@link #matVecStagedTwoSlots} group: {@code rowsPerGroup} must be {@code TWO_SLOTS * ROWS}. */
+    public static final int TWO_SLOTS = 2;
 
     /** Rows per work-item. */
     public static final int ROWS = 4;
@@ -62,10 +65,13 @@ public final class StagedRowKernels {
         return value;
     }
 
-    /** @see MatVecKernels#matVec for the parameters; the launch is described above. */
-    public static void matVecStaged(KernelContext context, IntArray exponents, IntArray signMantissa, int offset,
-            int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup,
-            IntArray batch, FloatArray scales) {
+    /**
+     * Four slots: for launches of at most {@code MAX_LOCAL / SLOTS} (64) work-items a row. {@link MatVecKernels#matVec}
+     * has the parameters; {@code rowsPerGroup} must be {@code SLOTS * ROWS}.
+     */
+    public static void matVecStaged(KernelContext context, IntArray exponents, IntArray signMantissa,
+            int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly,
+            int rowsPerGroup, IntArray batch, FloatArray scales) {
         float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
         float[] shared = context.allocateFloatLocalArray(ROWS * TILE * MAX_LOCAL);
         int lane = context.localIdx;
@@ -199,6 +205,657 @@ public final class StagedRowKernels {
                 p5 = stagedValue(x, b + 5, cols, slot * stride + next, next, stride);
                 p6 = stagedValue(x, b + 6, cols, slot * stride + next, next, stride);
                 p7 = stagedValue(x, b + 7, cols, slot * stride + next, next, stride);
+                if (next < quads) {
+                    e0 = exponents.get(base0 + next);
+                    g0 = signMantissa.get(base0 + next);
+                    e1 = exponents.get(base1 + next);
+                    g1 = signMantissa.get(base1 + next);
+                    e2 = exponents.get(base2 + next);
+                    g2 = signMantissa.get(base2 + next);
+                    e3 = exponents.get(base3 + next);
+                    g3 = signMantissa.get(base3 + next);
+                }
+                if (chunk + sub < quads) {
+                    int a00 = ce0 & 0xFF;
+                    int m00 = cg0 & 0xFF;
+                    int a01 = ce0 >> 8 & 0xFF;
+                    int m01 = cg0 >> 8 & 0xFF;
+                    int a02 = ce0 >> 16 & 0xFF;
+                    int m02 = cg0 >> 16 & 0xFF;
+                    int a03 = ce0 >> 24 & 0xFF;
+                    int m03 = cg0 >> 24 & 0xFF;
+                    float w00 = Bf16Scales.widenPlanes(a00, m00, table[Bf16Scales.planeIndex(a00, m00)]);
+                    float w01 = Bf16Scales.widenPlanes(a01, m01, table[Bf16Scales.planeIndex(a01, m01)]);
+                    float w02 = Bf16Scales.widenPlanes(a02, m02, table[Bf16Scales.planeIndex(a02, m02)]);
+                    float w03 = Bf16Scales.widenPlanes(a03, m03, table[Bf16Scales.planeIndex(a03, m03)]);
+                    int a10 = ce1 & 0xFF;
+                    int m10 = cg1 & 0xFF;
+                    int a11 = ce1 >> 8 & 0xFF;
+                    int m11 = cg1 >> 8 & 0xFF;
+                    int a12 = ce1 >> 16 & 0xFF;
+                    int m12 = cg1 >> 16 & 0xFF;
+                    int a13 = ce1 >> 24 & 0xFF;
+                    int m13 = cg1 >> 24 & 0xFF;
+                    float w10 = Bf16Scales.widenPlanes(a10, m10, table[Bf16Scales.planeIndex(a10, m10)]);
+                    float w11 = Bf16Scales.widenPlanes(a11, m11, table[Bf16Scales.planeIndex(a11, m11)]);
+                    float w12 = Bf16Scales.widenPlanes(a12, m12, table[Bf16Scales.planeIndex(a12, m12)]);
+                    float w13 = Bf16Scales.widenPlanes(a13, m13, table[Bf16Scales.planeIndex(a13, m13)]);
+                    int a20 = ce2 & 0xFF;
+                    int m20 = cg2 & 0xFF;
+                    int a21 = ce2 >> 8 & 0xFF;
+                    int m21 = cg2 >> 8 & 0xFF;
+                    int a22 = ce2 >> 16 & 0xFF;
+                    int m22 = cg2 >> 16 & 0xFF;
+                    int a23 = ce2 >> 24 & 0xFF;
+                    int m23 = cg2 >> 24 & 0xFF;
+                    float w20 = Bf16Scales.widenPlanes(a20, m20, table[Bf16Scales.planeIndex(a20, m20)]);
+                    float w21 = Bf16Scales.widenPlanes(a21, m21, table[Bf16Scales.planeIndex(a21, m21)]);
+                    float w22 = Bf16Scales.widenPlanes(a22, m22, table[Bf16Scales.planeIndex(a22, m22)]);
+                    float w23 = Bf16Scales.widenPlanes(a23, m23, table[Bf16Scales.planeIndex(a23, m23)]);
+                    int a30 = ce3 & 0xFF;
+                    int m30 = cg3 & 0xFF;
+                    int a31 = ce3 >> 8 & 0xFF;
+                    int m31 = cg3 >> 8 & 0xFF;
+                    int a32 = ce3 >> 16 & 0xFF;
+                    int m32 = cg3 >> 16 & 0xFF;
+                    int a33 = ce3 >> 24 & 0xFF;
+                    int m33 = cg3 >> 24 & 0xFF;
+                    float w30 = Bf16Scales.widenPlanes(a30, m30, table[Bf16Scales.planeIndex(a30, m30)]);
+                    float w31 = Bf16Scales.widenPlanes(a31, m31, table[Bf16Scales.planeIndex(a31, m31)]);
+                    float w32 = Bf16Scales.widenPlanes(a32, m32, table[Bf16Scales.planeIndex(a32, m32)]);
+                    float w33 = Bf16Scales.widenPlanes(a33, m33, table[Bf16Scales.planeIndex(a33, m33)]);
+                    float x0_0 = shared[0 * width + sub];
+                    float x0_1 = shared[1 * width + sub];
+                    float x0_2 = shared[2 * width + sub];
+                    float x0_3 = shared[3 * width + sub];
+                    s0_0 = addQuadValues(s0_0, w00, w01, w02, w03, x0_0, x0_1, x0_2, x0_3);
+                    s1_0 = addQuadValues(s1_0, w10, w11, w12, w13, x0_0, x0_1, x0_2, x0_3);
+                    s2_0 = addQuadValues(s2_0, w20, w21, w22, w23, x0_0, x0_1, x0_2, x0_3);
+                    s3_0 = addQuadValues(s3_0, w30, w31, w32, w33, x0_0, x0_1, x0_2, x0_3);
+                    float x1_0 = shared[4 * width + sub];
+                    float x1_1 = shared[5 * width + sub];
+                    float x1_2 = shared[6 * width + sub];
+                    float x1_3 = shared[7 * width + sub];
+                    s0_1 = addQuadValues(s0_1, w00, w01, w02, w03, x1_0, x1_1, x1_2, x1_3);
+                    s1_1 = addQuadValues(s1_1, w10, w11, w12, w13, x1_0, x1_1, x1_2, x1_3);
+                    s2_1 = addQuadValues(s2_1, w20, w21, w22, w23, x1_0, x1_1, x1_2, x1_3);
+                    s3_1 = addQuadValues(s3_1, w30, w31, w32, w33, x1_0, x1_1, x1_2, x1_3);
+                    float x2_0 = shared[8 * width + sub];
+                    float x2_1 = shared[9 * width + sub];
+                    float x2_2 = shared[10 * width + sub];
+                    float x2_3 = shared[11 * width + sub];
+                    s0_2 = addQuadValues(s0_2, w00, w01, w02, w03, x2_0, x2_1, x2_2, x2_3);
+                    s1_2 = addQuadValues(s1_2, w10, w11, w12, w13, x2_0, x2_1, x2_2, x2_3);
+                    s2_2 = addQuadValues(s2_2, w20, w21, w22, w23, x2_0, x2_1, x2_2, x2_3);
+                    s3_2 = addQuadValues(s3_2, w30, w31, w32, w33, x2_0, x2_1, x2_2, x2_3);
+                    float x3_0 = shared[12 * width + sub];
+                    float x3_1 = shared[13 * width + sub];
+                    float x3_2 = shared[14 * width + sub];
+                    float x3_3 = shared[15 * width + sub];
+                    s0_3 = addQuadValues(s0_3, w00, w01, w02, w03, x3_0, x3_1, x3_2, x3_3);
+                    s1_3 = addQuadValues(s1_3, w10, w11, w12, w13, x3_0, x3_1, x3_2, x3_3);
+                    s2_3 = addQuadValues(s2_3, w20, w21, w22, w23, x3_0, x3_1, x3_2, x3_3);
+                    s3_3 = addQuadValues(s3_3, w30, w31, w32, w33, x3_0, x3_1, x3_2, x3_3);
+                    float x4_0 = shared[16 * width + sub];
+                    float x4_1 = shared[17 * width + sub];
+                    float x4_2 = shared[18 * width + sub];
+                    float x4_3 = shared[19 * width + sub];
+                    s0_4 = addQuadValues(s0_4, w00, w01, w02, w03, x4_0, x4_1, x4_2, x4_3);
+                    s1_4 = addQuadValues(s1_4, w10, w11, w12, w13, x4_0, x4_1, x4_2, x4_3);
+                    s2_4 = addQuadValues(s2_4, w20, w21, w22, w23, x4_0, x4_1, x4_2, x4_3);
+                    s3_4 = addQuadValues(s3_4, w30, w31, w32, w33, x4_0, x4_1, x4_2, x4_3);
+                    float x5_0 = shared[20 * width + sub];
+                    float x5_1 = shared[21 * width + sub];
+                    float x5_2 = shared[22 * width + sub];
+                    float x5_3 = shared[23 * width + sub];
+                    s0_5 = addQuadValues(s0_5, w00, w01, w02, w03, x5_0, x5_1, x5_2, x5_3);
+                    s1_5 = addQuadValues(s1_5, w10, w11, w12, w13, x5_0, x5_1, x5_2, x5_3);
+                    s2_5 = addQuadValues(s2_5, w20, w21, w22, w23, x5_0, x5_1, x5_2, x5_3);
+                    s3_5 = addQuadValues(s3_5, w30, w31, w32, w33, x5_0, x5_1, x5_2, x5_3);
+                    float x6_0 = shared[24 * width + sub];
+                    float x6_1 = shared[25 * width + sub];
+                    float x6_2 = shared[26 * width + sub];
+                    float x6_3 = shared[27 * width + sub];
+                    s0_6 = addQuadValues(s0_6, w00, w01, w02, w03, x6_0, x6_1, x6_2, x6_3);
+                    s1_6 = addQuadValues(s1_6, w10, w11, w12, w13, x6_0, x6_1, x6_2, x6_3);
+                    s2_6 = addQuadValues(s2_6, w20, w21, w22, w23, x6_0, x6_1, x6_2, x6_3);
+                    s3_6 = addQuadValues(s3_6, w30, w31, w32, w33, x6_0, x6_1, x6_2, x6_3);
+                    float x7_0 = shared[28 * width + sub];
+                    float x7_1 = shared[29 * width + sub];
+                    float x7_2 = shared[30 * width + sub];
+                    float x7_3 = shared[31 * width + sub];
+                    s0_7 = addQuadValues(s0_7, w00, w01, w02, w03, x7_0, x7_1, x7_2, x7_3);
+                    s1_7 = addQuadValues(s1_7, w10, w11, w12, w13, x7_0, x7_1, x7_2, x7_3);
+                    s2_7 = addQuadValues(s2_7, w20, w21, w22, w23, x7_0, x7_1, x7_2, x7_3);
+                    s3_7 = addQuadValues(s3_7, w30, w31, w32, w33, x7_0, x7_1, x7_2, x7_3);
+                }
+            }
+            context.localBarrier();
+            shared[0 * MAX_LOCAL + lane] = s0_0;
+            shared[1 * MAX_LOCAL + lane] = s0_1;
+            shared[2 * MAX_LOCAL + lane] = s0_2;
+            shared[3 * MAX_LOCAL + lane] = s0_3;
+            shared[4 * MAX_LOCAL + lane] = s0_4;
+            shared[5 * MAX_LOCAL + lane] = s0_5;
+            shared[6 * MAX_LOCAL + lane] = s0_6;
+            shared[7 * MAX_LOCAL + lane] = s0_7;
+            shared[8 * MAX_LOCAL + lane] = s1_0;
+            shared[9 * MAX_LOCAL + lane] = s1_1;
+            shared[10 * MAX_LOCAL + lane] = s1_2;
+            shared[11 * MAX_LOCAL + lane] = s1_3;
+            shared[12 * MAX_LOCAL + lane] = s1_4;
+            shared[13 * MAX_LOCAL + lane] = s1_5;
+            shared[14 * MAX_LOCAL + lane] = s1_6;
+            shared[15 * MAX_LOCAL + lane] = s1_7;
+            shared[16 * MAX_LOCAL + lane] = s2_0;
+            shared[17 * MAX_LOCAL + lane] = s2_1;
+            shared[18 * MAX_LOCAL + lane] = s2_2;
+            shared[19 * MAX_LOCAL + lane] = s2_3;
+            shared[20 * MAX_LOCAL + lane] = s2_4;
+            shared[21 * MAX_LOCAL + lane] = s2_5;
+            shared[22 * MAX_LOCAL + lane] = s2_6;
+            shared[23 * MAX_LOCAL + lane] = s2_7;
+            shared[24 * MAX_LOCAL + lane] = s3_0;
+            shared[25 * MAX_LOCAL + lane] = s3_1;
+            shared[26 * MAX_LOCAL + lane] = s3_2;
+            shared[27 * MAX_LOCAL + lane] = s3_3;
+            shared[28 * MAX_LOCAL + lane] = s3_4;
+            shared[29 * MAX_LOCAL + lane] = s3_5;
+            shared[30 * MAX_LOCAL + lane] = s3_6;
+            shared[31 * MAX_LOCAL + lane] = s3_7;
+            context.localBarrier();
+            for (int half = width / 2; half > 0; half >>= 1) {
+                if (sub < half) {
+                    shared[0 * MAX_LOCAL + lane] += shared[0 * MAX_LOCAL + lane + half];
+                    shared[1 * MAX_LOCAL + lane] += shared[1 * MAX_LOCAL + lane + half];
+                    shared[2 * MAX_LOCAL + lane] += shared[2 * MAX_LOCAL + lane + half];
+                    shared[3 * MAX_LOCAL + lane] += shared[3 * MAX_LOCAL + lane + half];
+                    shared[4 * MAX_LOCAL + lane] += shared[4 * MAX_LOCAL + lane + half];
+                    shared[5 * MAX_LOCAL + lane] += shared[5 * MAX_LOCAL + lane + half];
+                    shared[6 * MAX_LOCAL + lane] += shared[6 * MAX_LOCAL + lane + half];
+                    shared[7 * MAX_LOCAL + lane] += shared[7 * MAX_LOCAL + lane + half];
+                    shared[8 * MAX_LOCAL + lane] += shared[8 * MAX_LOCAL + lane + half];
+                    shared[9 * MAX_LOCAL + lane] += shared[9 * MAX_LOCAL + lane + half];
+                    shared[10 * MAX_LOCAL + lane] += shared[10 * MAX_LOCAL + lane + half];
+                    shared[11 * MAX_LOCAL + lane] += shared[11 * MAX_LOCAL + lane + half];
+                    shared[12 * MAX_LOCAL + lane] += shared[12 * MAX_LOCAL + lane + half];
+                    shared[13 * MAX_LOCAL + lane] += shared[13 * MAX_LOCAL + lane + half];
+                    shared[14 * MAX_LOCAL + lane] += shared[14 * MAX_LOCAL + lane + half];
+                    shared[15 * MAX_LOCAL + lane] += shared[15 * MAX_LOCAL + lane + half];
+                    shared[16 * MAX_LOCAL + lane] += shared[16 * MAX_LOCAL + lane + half];
+                    shared[17 * MAX_LOCAL + lane] += shared[17 * MAX_LOCAL + lane + half];
+                    shared[18 * MAX_LOCAL + lane] += shared[18 * MAX_LOCAL + lane + half];
+                    shared[19 * MAX_LOCAL + lane] += shared[19 * MAX_LOCAL + lane + half];
+                    shared[20 * MAX_LOCAL + lane] += shared[20 * MAX_LOCAL + lane + half];
+                    shared[21 * MAX_LOCAL + lane] += shared[21 * MAX_LOCAL + lane + half];
+                    shared[22 * MAX_LOCAL + lane] += shared[22 * MAX_LOCAL + lane + half];
+                    shared[23 * MAX_LOCAL + lane] += shared[23 * MAX_LOCAL + lane + half];
+                    shared[24 * MAX_LOCAL + lane] += shared[24 * MAX_LOCAL + lane + half];
+                    shared[25 * MAX_LOCAL + lane] += shared[25 * MAX_LOCAL + lane + half];
+                    shared[26 * MAX_LOCAL + lane] += shared[26 * MAX_LOCAL + lane + half];
+                    shared[27 * MAX_LOCAL + lane] += shared[27 * MAX_LOCAL + lane + half];
+                    shared[28 * MAX_LOCAL + lane] += shared[28 * MAX_LOCAL + lane + half];
+                    shared[29 * MAX_LOCAL + lane] += shared[29 * MAX_LOCAL + lane + half];
+                    shared[30 * MAX_LOCAL + lane] += shared[30 * MAX_LOCAL + lane + half];
+                    shared[31 * MAX_LOCAL + lane] += shared[31 * MAX_LOCAL + lane + half];
+                }
+                context.localBarrier();
+            }
+            if (sub == 0 && quads > 0) {
+                int o = (b - first) * rows + row0;
+                float value0 = shared[0 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+                float value1 = shared[1 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value1 = output.get(o + 1 * rows) + value1;
+                }
+                output.set(o + 1 * rows, value1);
+                float value2 = shared[2 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value2 = output.get(o + 2 * rows) + value2;
+                }
+                output.set(o + 2 * rows, value2);
+                float value3 = shared[3 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value3 = output.get(o + 3 * rows) + value3;
+                }
+                output.set(o + 3 * rows, value3);
+                float value4 = shared[4 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value4 = output.get(o + 4 * rows) + value4;
+                }
+                output.set(o + 4 * rows, value4);
+                float value5 = shared[5 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value5 = output.get(o + 5 * rows) + value5;
+                }
+                output.set(o + 5 * rows, value5);
+                float value6 = shared[6 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value6 = output.get(o + 6 * rows) + value6;
+                }
+                output.set(o + 6 * rows, value6);
+                float value7 = shared[7 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value7 = output.get(o + 7 * rows) + value7;
+                }
+                output.set(o + 7 * rows, value7);
+            }
+            if (sub == 0 && quads > 0 && write1 == 1) {
+                int o = (b - first) * rows + row1;
+                float value0 = shared[8 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+                float value1 = shared[9 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value1 = output.get(o + 1 * rows) + value1;
+                }
+                output.set(o + 1 * rows, value1);
+                float value2 = shared[10 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value2 = output.get(o + 2 * rows) + value2;
+                }
+                output.set(o + 2 * rows, value2);
+                float value3 = shared[11 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value3 = output.get(o + 3 * rows) + value3;
+                }
+                output.set(o + 3 * rows, value3);
+                float value4 = shared[12 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value4 = output.get(o + 4 * rows) + value4;
+                }
+                output.set(o + 4 * rows, value4);
+                float value5 = shared[13 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value5 = output.get(o + 5 * rows) + value5;
+                }
+                output.set(o + 5 * rows, value5);
+                float value6 = shared[14 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value6 = output.get(o + 6 * rows) + value6;
+                }
+                output.set(o + 6 * rows, value6);
+                float value7 = shared[15 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value7 = output.get(o + 7 * rows) + value7;
+                }
+                output.set(o + 7 * rows, value7);
+            }
+            if (sub == 0 && quads > 0 && write2 == 1) {
+                int o = (b - first) * rows + row2;
+                float value0 = shared[16 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+                float value1 = shared[17 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value1 = output.get(o + 1 * rows) + value1;
+                }
+                output.set(o + 1 * rows, value1);
+                float value2 = shared[18 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value2 = output.get(o + 2 * rows) + value2;
+                }
+                output.set(o + 2 * rows, value2);
+                float value3 = shared[19 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value3 = output.get(o + 3 * rows) + value3;
+                }
+                output.set(o + 3 * rows, value3);
+                float value4 = shared[20 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value4 = output.get(o + 4 * rows) + value4;
+                }
+                output.set(o + 4 * rows, value4);
+                float value5 = shared[21 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value5 = output.get(o + 5 * rows) + value5;
+                }
+                output.set(o + 5 * rows, value5);
+                float value6 = shared[22 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value6 = output.get(o + 6 * rows) + value6;
+                }
+                output.set(o + 6 * rows, value6);
+                float value7 = shared[23 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value7 = output.get(o + 7 * rows) + value7;
+                }
+                output.set(o + 7 * rows, value7);
+            }
+            if (sub == 0 && quads > 0 && write3 == 1) {
+                int o = (b - first) * rows + row3;
+                float value0 = shared[24 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+                float value1 = shared[25 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value1 = output.get(o + 1 * rows) + value1;
+                }
+                output.set(o + 1 * rows, value1);
+                float value2 = shared[26 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value2 = output.get(o + 2 * rows) + value2;
+                }
+                output.set(o + 2 * rows, value2);
+                float value3 = shared[27 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value3 = output.get(o + 3 * rows) + value3;
+                }
+                output.set(o + 3 * rows, value3);
+                float value4 = shared[28 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value4 = output.get(o + 4 * rows) + value4;
+                }
+                output.set(o + 4 * rows, value4);
+                float value5 = shared[29 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value5 = output.get(o + 5 * rows) + value5;
+                }
+                output.set(o + 5 * rows, value5);
+                float value6 = shared[30 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value6 = output.get(o + 6 * rows) + value6;
+                }
+                output.set(o + 6 * rows, value6);
+                float value7 = shared[31 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value7 = output.get(o + 7 * rows) + value7;
+                }
+                output.set(o + 7 * rows, value7);
+            }
+        }
+        for (; b < count; b++) {
+            float s0_0 = 0.0f;
+            float s1_0 = 0.0f;
+            float s2_0 = 0.0f;
+            float s3_0 = 0.0f;
+            for (int k = sub; k < quads; k += width) {
+                int e0 = exponents.get(base0 + k);
+                int g0 = signMantissa.get(base0 + k);
+                int a00 = e0 & 0xFF;
+                int m00 = g0 & 0xFF;
+                int a01 = e0 >> 8 & 0xFF;
+                int m01 = g0 >> 8 & 0xFF;
+                int a02 = e0 >> 16 & 0xFF;
+                int m02 = g0 >> 16 & 0xFF;
+                int a03 = e0 >> 24 & 0xFF;
+                int m03 = g0 >> 24 & 0xFF;
+                float w00 = Bf16Scales.widenPlanes(a00, m00, table[Bf16Scales.planeIndex(a00, m00)]);
+                float w01 = Bf16Scales.widenPlanes(a01, m01, table[Bf16Scales.planeIndex(a01, m01)]);
+                float w02 = Bf16Scales.widenPlanes(a02, m02, table[Bf16Scales.planeIndex(a02, m02)]);
+                float w03 = Bf16Scales.widenPlanes(a03, m03, table[Bf16Scales.planeIndex(a03, m03)]);
+                int e1 = exponents.get(base1 + k);
+                int g1 = signMantissa.get(base1 + k);
+                int a10 = e1 & 0xFF;
+                int m10 = g1 & 0xFF;
+                int a11 = e1 >> 8 & 0xFF;
+                int m11 = g1 >> 8 & 0xFF;
+                int a12 = e1 >> 16 & 0xFF;
+                int m12 = g1 >> 16 & 0xFF;
+                int a13 = e1 >> 24 & 0xFF;
+                int m13 = g1 >> 24 & 0xFF;
+                float w10 = Bf16Scales.widenPlanes(a10, m10, table[Bf16Scales.planeIndex(a10, m10)]);
+                float w11 = Bf16Scales.widenPlanes(a11, m11, table[Bf16Scales.planeIndex(a11, m11)]);
+                float w12 = Bf16Scales.widenPlanes(a12, m12, table[Bf16Scales.planeIndex(a12, m12)]);
+                float w13 = Bf16Scales.widenPlanes(a13, m13, table[Bf16Scales.planeIndex(a13, m13)]);
+                int e2 = exponents.get(base2 + k);
+                int g2 = signMantissa.get(base2 + k);
+                int a20 = e2 & 0xFF;
+                int m20 = g2 & 0xFF;
+                int a21 = e2 >> 8 & 0xFF;
+                int m21 = g2 >> 8 & 0xFF;
+                int a22 = e2 >> 16 & 0xFF;
+                int m22 = g2 >> 16 & 0xFF;
+                int a23 = e2 >> 24 & 0xFF;
+                int m23 = g2 >> 24 & 0xFF;
+                float w20 = Bf16Scales.widenPlanes(a20, m20, table[Bf16Scales.planeIndex(a20, m20)]);
+                float w21 = Bf16Scales.widenPlanes(a21, m21, table[Bf16Scales.planeIndex(a21, m21)]);
+                float w22 = Bf16Scales.widenPlanes(a22, m22, table[Bf16Scales.planeIndex(a22, m22)]);
+                float w23 = Bf16Scales.widenPlanes(a23, m23, table[Bf16Scales.planeIndex(a23, m23)]);
+                int e3 = exponents.get(base3 + k);
+                int g3 = signMantissa.get(base3 + k);
+                int a30 = e3 & 0xFF;
+                int m30 = g3 & 0xFF;
+                int a31 = e3 >> 8 & 0xFF;
+                int m31 = g3 >> 8 & 0xFF;
+                int a32 = e3 >> 16 & 0xFF;
+                int m32 = g3 >> 16 & 0xFF;
+                int a33 = e3 >> 24 & 0xFF;
+                int m33 = g3 >> 24 & 0xFF;
+                float w30 = Bf16Scales.widenPlanes(a30, m30, table[Bf16Scales.planeIndex(a30, m30)]);
+                float w31 = Bf16Scales.widenPlanes(a31, m31, table[Bf16Scales.planeIndex(a31, m31)]);
+                float w32 = Bf16Scales.widenPlanes(a32, m32, table[Bf16Scales.planeIndex(a32, m32)]);
+                float w33 = Bf16Scales.widenPlanes(a33, m33, table[Bf16Scales.planeIndex(a33, m33)]);
+                int xc = b * cols + k;
+                s0_0 = MatVecKernels.addQuad(s0_0, w00, w01, w02, w03, x, xc, stride);
+                s1_0 = MatVecKernels.addQuad(s1_0, w10, w11, w12, w13, x, xc, stride);
+                s2_0 = MatVecKernels.addQuad(s2_0, w20, w21, w22, w23, x, xc, stride);
+                s3_0 = MatVecKernels.addQuad(s3_0, w30, w31, w32, w33, x, xc, stride);
+            }
+            shared[0 * MAX_LOCAL + lane] = s0_0;
+            shared[1 * MAX_LOCAL + lane] = s1_0;
+            shared[2 * MAX_LOCAL + lane] = s2_0;
+            shared[3 * MAX_LOCAL + lane] = s3_0;
+            context.localBarrier();
+            for (int half = width / 2; half > 0; half >>= 1) {
+                if (sub < half) {
+                    shared[0 * MAX_LOCAL + lane] += shared[0 * MAX_LOCAL + lane + half];
+                    shared[1 * MAX_LOCAL + lane] += shared[1 * MAX_LOCAL + lane + half];
+                    shared[2 * MAX_LOCAL + lane] += shared[2 * MAX_LOCAL + lane + half];
+                    shared[3 * MAX_LOCAL + lane] += shared[3 * MAX_LOCAL + lane + half];
+                }
+                context.localBarrier();
+            }
+            if (sub == 0 && quads > 0) {
+                int o = (b - first) * rows + row0;
+                float value0 = shared[0 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+            }
+            if (sub == 0 && quads > 0 && write1 == 1) {
+                int o = (b - first) * rows + row1;
+                float value0 = shared[1 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+            }
+            if (sub == 0 && quads > 0 && write2 == 1) {
+                int o = (b - first) * rows + row2;
+                float value0 = shared[2 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+            }
+            if (sub == 0 && quads > 0 && write3 == 1) {
+                int o = (b - first) * rows + row3;
+                float value0 = shared[3 * MAX_LOCAL + lane];
+                if (accumulate == 1) {
+                    value0 = output.get(o) + value0;
+                }
+                output.set(o, value0);
+            }
+        }
+    }
+
+    /**
+     * Two slots (eight rows a group, each work-item staging two quad components): for launches of up to
+     * {@code MAX_LOCAL / TWO_SLOTS} (128) work-items a row. {@link MatVecKernels#matVec} has the parameters;
+     * {@code rowsPerGroup} must be {@code TWO_SLOTS * ROWS}.
+     */
+    public static void matVecStagedTwoSlots(KernelContext context, IntArray exponents, IntArray signMantissa,
+            int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly,
+            int rowsPerGroup, IntArray batch, FloatArray scales) {
+        float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
+        float[] shared = context.allocateFloatLocalArray(ROWS * TILE * MAX_LOCAL);
+        int lane = context.localIdx;
+        int size = context.localGroupSizeX;
+        int slots = TWO_SLOTS;
+        int width = size / slots;
+        int slot = lane / width;
+        int sub = lane - slot * width;
+        int row0 = context.groupIdx * rowsPerGroup + slot;
+        int quads = 0;
+        if (row0 < rows) {
+            quads = cols / 4;
+        }
+        int base0 = (offset + row0 * cols) / 4;
+        int row1 = row0 + 1 * slots;
+        int write1 = 0;
+        int base1 = base0;
+        if (row1 < rows) {
+            write1 = 1;
+            base1 = (offset + row1 * cols) / 4;
+        }
+        int row2 = row0 + 2 * slots;
+        int write2 = 0;
+        int base2 = base0;
+        if (row2 < rows) {
+            write2 = 1;
+            base2 = (offset + row2 * cols) / 4;
+        }
+        int row3 = row0 + 3 * slots;
+        int write3 = 0;
+        int base3 = base0;
+        if (row3 < rows) {
+            write3 = 1;
+            base3 = (offset + row3 * cols) / 4;
+        }
+        for (int i = lane; i < Bf16Scales.SIZE; i += size) {
+            table[i] = scales.get(i);
+        }
+        context.localBarrier();
+        int count = batch.get(ForwardKernels.COUNT);
+        int first = 0;
+        if (lastOnly == 1) {
+            first = count - 1;
+        }
+        int stride = cols / 4;
+        int b = first;
+        for (; b + TILE <= count; b += TILE) {
+            float s0_0 = 0.0f;
+            float s0_1 = 0.0f;
+            float s0_2 = 0.0f;
+            float s0_3 = 0.0f;
+            float s0_4 = 0.0f;
+            float s0_5 = 0.0f;
+            float s0_6 = 0.0f;
+            float s0_7 = 0.0f;
+            float s1_0 = 0.0f;
+            float s1_1 = 0.0f;
+            float s1_2 = 0.0f;
+            float s1_3 = 0.0f;
+            float s1_4 = 0.0f;
+            float s1_5 = 0.0f;
+            float s1_6 = 0.0f;
+            float s1_7 = 0.0f;
+            float s2_0 = 0.0f;
+            float s2_1 = 0.0f;
+            float s2_2 = 0.0f;
+            float s2_3 = 0.0f;
+            float s2_4 = 0.0f;
+            float s2_5 = 0.0f;
+            float s2_6 = 0.0f;
+            float s2_7 = 0.0f;
+            float s3_0 = 0.0f;
+            float s3_1 = 0.0f;
+            float s3_2 = 0.0f;
+            float s3_3 = 0.0f;
+            float s3_4 = 0.0f;
+            float s3_5 = 0.0f;
+            float s3_6 = 0.0f;
+            float s3_7 = 0.0f;
+            float p0 = stagedValue(x, b + 0, cols, slot * stride + sub, sub, stride);
+            float p1 = stagedValue(x, b + 0, cols, (slot + 2) * stride + sub, sub, stride);
+            float p2 = stagedValue(x, b + 1, cols, slot * stride + sub, sub, stride);
+            float p3 = stagedValue(x, b + 1, cols, (slot + 2) * stride + sub, sub, stride);
+            float p4 = stagedValue(x, b + 2, cols, slot * stride + sub, sub, stride);
+            float p5 = stagedValue(x, b + 2, cols, (slot + 2) * stride + sub, sub, stride);
+            float p6 = stagedValue(x, b + 3, cols, slot * stride + sub, sub, stride);
+            float p7 = stagedValue(x, b + 3, cols, (slot + 2) * stride + sub, sub, stride);
+            float p8 = stagedValue(x, b + 4, cols, slot * stride + sub, sub, stride);
+            float p9 = stagedValue(x, b + 4, cols, (slot + 2) * stride + sub, sub, stride);
+            float p10 = stagedValue(x, b + 5, cols, slot * stride + sub, sub, stride);
+            float p11 = stagedValue(x, b + 5, cols, (slot + 2) * stride + sub, sub, stride);
+            float p12 = stagedValue(x, b + 6, cols, slot * stride + sub, sub, stride);
+            float p13 = stagedValue(x, b + 6, cols, (slot + 2) * stride + sub, sub, stride);
+            float p14 = stagedValue(x, b + 7, cols, slot * stride + sub, sub, stride);
+            float p15 = stagedValue(x, b + 7, cols, (slot + 2) * stride + sub, sub, stride);
+            int e0 = 0;
+            int g0 = 0;
+            int e1 = 0;
+            int g1 = 0;
+            int e2 = 0;
+            int g2 = 0;
+            int e3 = 0;
+            int g3 = 0;
+            if (sub < quads) {
+                e0 = exponents.get(base0 + sub);
+                g0 = signMantissa.get(base0 + sub);
+                e1 = exponents.get(base1 + sub);
+                g1 = signMantissa.get(base1 + sub);
+                e2 = exponents.get(base2 + sub);
+                g2 = signMantissa.get(base2 + sub);
+                e3 = exponents.get(base3 + sub);
+                g3 = signMantissa.get(base3 + sub);
+            }
+            for (int chunk = 0; chunk < stride; chunk += width) {
+                context.localBarrier();
+                shared[lane + 0 * size] = p0;
+                shared[lane + 1 * size] = p1;
+                shared[lane + 2 * size] = p2;
+                shared[lane + 3 * size] = p3;
+                shared[lane + 4 * size] = p4;
+                shared[lane + 5 * size] = p5;
+                shared[lane + 6 * size] = p6;
+                shared[lane + 7 * size] = p7;
+                shared[lane + 8 * size] = p8;
+                shared[lane + 9 * size] = p9;
+                shared[lane + 10 * size] = p10;
+                shared[lane + 11 * size] = p11;
+                shared[lane + 12 * size] = p12;
+                shared[lane + 13 * size] = p13;
+                shared[lane + 14 * size] = p14;
+                shared[lane + 15 * size] = p15;
+                context.localBarrier();
+                int ce0 = e0;
+                int cg0 = g0;
+                int ce1 = e1;
+                int cg1 = g1;
+                int ce2 = e2;
+                int cg2 = g2;
+                int ce3 = e3;
+                int cg3 = g3;
+                int next = chunk + width + sub;
+                p0 = stagedValue(x, b + 0, cols, slot * stride + next, next, stride);
+                p1 = stagedValue(x, b + 0, cols, (slot + 2) * stride + next, next, stride);
+                p2 = stagedValue(x, b + 1, cols, slot * stride + next, next, stride);
+                p3 = stagedValue(x, b + 1, cols, (slot + 2) * stride + next, next, stride);
+                p4 = stagedValue(x, b + 2, cols, slot * stride + next, next, stride);
+                p5 = stagedValue(x, b + 2, cols, (slot + 2) * stride + next, next, stride);
+                p6 = stagedValue(x, b + 3, cols, slot * stride + next, next, stride);
+                p7 = stagedValue(x, b + 3, cols, (slot + 2) * stride + next, next, stride);
+                p8 = stagedValue(x, b + 4, cols, slot * stride + next, next, stride);
+                p9 = stagedValue(x, b + 4, cols, (slot + 2) * stride + next, next, stride);
+                p10 = stagedValue(x, b + 5, cols, slot * stride + next, next, stride);
+                p11 = stagedValue(x, b + 5, cols, (slot + 2) * stride + next, next, stride);
+                p12 = stagedValue(x, b + 6, cols, slot * stride + next, next, stride);
+                p13 = stagedValue(x, b + 6, cols, (slot + 2) * stride + next, next, stride);
+                p14 = stagedValue(x, b + 7, cols, slot * stride + next, next, stride);
+                p15 = stagedValue(x, b + 7, cols, (slot + 2) * stride + next, next, stride);
                 if (next < quads) {
                     e0 = exponents.get(base0 + next);
                     g0 = signMantissa.get(base0 + next);

@@ -92,7 +92,7 @@ class KernelTuningTest {
     void anUnknownProductKernelNameIsRefusedWithTheNamesItKnows() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KernelTuning.ProductKernel.named("tiles"));
-        assertTrue(e.getMessage().contains("\"tiles\"") && e.getMessage().contains("planes, pairs, staged"),
+        assertTrue(e.getMessage().contains("\"tiles\"") && e.getMessage().contains("planes, pairs, staged, staged-two-slots"),
                 e.getMessage());
     }
 
@@ -103,11 +103,16 @@ class KernelTuningTest {
         KernelTuning tuning = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(staged));
         assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
                 tuning.productLaunch(4096, 4096));
-        // 5,120 columns: 256:8 is cut to 256:2 by the fused stage, 128 work-items a row, more than four slots hold.
+        // 5,120 columns: 256:8 is cut to 256:2 by the fused stage, 128 work-items a row: two slots of four rows.
         KernelTuning wide = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(16384,
                 0, new KernelTuning.MatVecLaunch(256, 8), KernelTuning.ProductKernel.STAGED, 0)));
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 2, 128, 128),
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED_TWO_SLOTS, 8, 256, 128),
                 wide.productLaunch(27648, 5120));
+        // 256 work-items a row (256:1): no staged form holds it; the default product.
+        KernelTuning widest = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0,
+                0, new KernelTuning.MatVecLaunch(256, 1), KernelTuning.ProductKernel.STAGED, 0)));
+        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 1, 256, 256),
+                widest.productLaunch(4096, 4096));
         KernelTuning eight = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0, 0,
                 new KernelTuning.MatVecLaunch(128, 2), KernelTuning.ProductKernel.STAGED, 8)));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> eight.productLaunch(4096, 4096));

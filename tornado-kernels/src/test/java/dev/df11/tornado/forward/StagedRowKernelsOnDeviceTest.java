@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class StagedRowKernelsOnDeviceTest {
 
-    @ParameterizedTest(name = "{0} work-items per row, batch {1}, last only {2}")
-    @CsvSource({"64, 21, 0", "32, 9, 1", "64, 16, 0", "16, 3, 0", "8, 11, 0", "64, 8, 0", "32, 17, 0"})
-    void bothTiersGiveThePlanesKernelsBits(int width, int count, int lastOnly) {
+    @ParameterizedTest(name = "{0} slots, {1} work-items per row, batch {2}, last only {3}")
+    @CsvSource({"4, 64, 21, 0", "4, 32, 9, 1", "4, 64, 16, 0", "4, 16, 3, 0", "4, 8, 11, 0", "4, 64, 8, 0",
+            "4, 32, 17, 0", "2, 128, 21, 0", "2, 64, 9, 1", "2, 128, 16, 0", "2, 8, 3, 0"})
+    void bothTiersGiveThePlanesKernelsBits(int slots, int width, int count, int lastOnly) {
         int rows = 37;
         int cols = 1108;
         int offset = 8;
@@ -47,18 +48,24 @@ class StagedRowKernelsOnDeviceTest {
         FloatArray scales = Bf16Scales.table();
         int rowsPerGroup = 2;
         int local = width * rowsPerGroup;
-        int stagedRows = StagedRowKernels.SLOTS * StagedRowKernels.ROWS;
-        int stagedLocal = StagedRowKernels.SLOTS * width;
-        String name = "staged" + width + "_" + count + "_" + lastOnly;
+        int stagedRows = slots * StagedRowKernels.ROWS;
+        int stagedLocal = slots * width;
+        String name = "staged" + slots + "_" + width + "_" + count + "_" + lastOnly;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
                         planesOut, stagedOut, batch, scales)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, 1, lastOnly, rowsPerGroup, batch,
-                        scales)
-                .task("staged", StagedRowKernels::matVecStaged, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), offset, rows, cols, x, stagedOut, 1, lastOnly, stagedRows, batch,
-                        scales)
+                        scales);
+        if (slots == StagedRowKernels.SLOTS) {
+            graph = graph.task("staged", StagedRowKernels::matVecStaged, new KernelContext(), planes.exponents(),
+                    planes.signMantissa(), offset, rows, cols, x, stagedOut, 1, lastOnly, stagedRows, batch, scales);
+        } else {
+            graph = graph.task("staged", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
+                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, 1, lastOnly,
+                    stagedRows, batch, scales);
+        }
+        graph = graph
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, stagedOut);
         GridScheduler grids = new GridScheduler();
         grids.addWorkerGrid(name + ".planes", Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, local));
