@@ -3,7 +3,6 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
-import dev.df11.lab.matvec.QuadRowKernels;
 import dev.df11.tornado.forward.StagedRowKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
@@ -82,8 +81,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
-            + " configuration's work-items, and the lab's four-row rung (QuadRowKernels, where rows per group are a"
-            + " multiple of 4) on a quarter, and the product's staged kernel (StagedRowKernels: four rows per"
+            + " configuration's work-items, and the product's staged kernel (StagedRowKernels: four rows per"
             + " work-item, activations staged in local memory; four slots, sixteen rows a group, and two slots, eight)"
             + " with each row on the configuration's work-items; all checked bit for bit against the planes kernel of"
             + " the configuration.")
@@ -225,7 +223,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
     /** Kernels that serve several matrix rows per work-item, on the planes kernel's launch at their share of it. */
     private enum BatchRung {
         PAIRS("pairs", "matVecPairs", 2, 0, MatVecPairKernels.MAX_LOCAL),
-        QUAD_ROWS("quadRows", "matVecQuadRows", QuadRowKernels.ROWS, 0, QuadRowKernels.MAX_LOCAL),
         STAGED("staged", "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS, StagedRowKernels.MAX_LOCAL),
         STAGED_TWO_SLOTS("staged2", "matVecStagedTwoSlots", StagedRowKernels.ROWS, StagedRowKernels.TWO_SLOTS,
                 StagedRowKernels.MAX_LOCAL);
@@ -285,9 +282,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
         graph = switch (rung) {
             case PAIRS -> graph.task("mv", MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
                     weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
-            case QUAD_ROWS -> graph.task("mv", QuadRowKernels::matVecQuadRows, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
-                    scales);
             case STAGED -> graph.task("mv", StagedRowKernels::matVecStaged, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
                     scales);
