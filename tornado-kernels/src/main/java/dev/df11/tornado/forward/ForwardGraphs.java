@@ -374,7 +374,7 @@ public final class ForwardGraphs {
                     lastOnly, launch.rows(), batch, act.scales);
         }
         WeightPlanes weights = unit.planes(decodeBuffer);
-        KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols);
+        KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols, shape.sequences() > 1);
         grids.addWorkerGrid(name + "." + task, groups((rows + product.rows() - 1) / product.rows(), product.local()));
         return switch (product.kernel()) {
             case PAIRS -> graph.task(task, MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),

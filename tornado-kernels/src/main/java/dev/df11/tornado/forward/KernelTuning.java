@@ -52,12 +52,18 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     /**
      * A launch for matrices of at least {@code minRows} rows and {@code minCols} columns, and optionally the kernel
      * that multiplies BF16 planes on it ({@code product}, null for {@link #defaultProduct}) with {@code productRows}
-     * rows per group (0: the launch's).
+     * rows per group (0: the kernel's or the launch's), and the kernel for a backend that serves several sequences at
+     * once ({@code servingProduct}, null for {@code product}): serving's steps have many rows, generation's one.
      */
-    public record ShapeRule(int minRows, int minCols, MatVecLaunch launch, ProductKernel product, int productRows) {
+    public record ShapeRule(int minRows, int minCols, MatVecLaunch launch, ProductKernel product, int productRows,
+            ProductKernel servingProduct) {
 
         public ShapeRule(int minRows, int minCols, MatVecLaunch launch) {
-            this(minRows, minCols, launch, null, 0);
+            this(minRows, minCols, launch, null, 0, null);
+        }
+
+        public ShapeRule(int minRows, int minCols, MatVecLaunch launch, ProductKernel product, int productRows) {
+            this(minRows, minCols, launch, product, productRows, null);
         }
 
         boolean covers(int rows, int cols) {
@@ -204,9 +210,11 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
         for (JsonNode rule : family.path("matVecByShape")) {
             ProductKernel product = rule.hasNonNull("product") ? ProductKernel.named(rule.get("product").textValue())
                     : null;
+            ProductKernel serving = rule.hasNonNull("servingProduct")
+                    ? ProductKernel.named(rule.get("servingProduct").textValue()) : null;
             rules.add(new ShapeRule(rule.path("minRows").asInt(0), rule.path("minCols").asInt(0),
                     new MatVecLaunch(rule.get("local").asInt(), rule.get("rows").asInt()), product,
-                    rule.path("productRows").asInt(0)));
+                    rule.path("productRows").asInt(0), serving));
         }
         JsonNode matVec = family.get("matVec");
         return new KernelTuning(family.get("family").textValue(), matVec.get("local").asInt(),
@@ -243,17 +251,20 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
      * {@link #matVecLaunch}'s work-items per row (a launch cut by the fused stage has more of them per row, e.g. a
      * 5,120-column matrix under a 256:8 rule runs 256:2, 128 a row, more than the staged kernel's four slots hold).
      *
+     * @param serving whether the backend serves several sequences at once (the rule's {@code servingProduct}, if it
+     *                names one, applies)
      * @throws IllegalStateException if the rule gives its kernel rows per group it cannot take
      */
-    public ProductLaunch productLaunch(int rows, int cols) {
+    public ProductLaunch productLaunch(int rows, int cols, boolean serving) {
         MatVecLaunch launch = matVecLaunch(rows, cols);
         int width = launch.local() / launch.rows();
         for (ShapeRule rule : byShape) {
             if (rule.covers(rows, cols)) {
-                if (rule.product() == null) {
+                ProductKernel kernel = serving && rule.servingProduct() != null ? rule.servingProduct()
+                        : rule.product();
+                if (kernel == null) {
                     break;
                 }
-                ProductKernel kernel = rule.product();
                 int groupRows = rule.productRows() > 0 ? rule.productRows()
                         : kernel.fixedRows > 0 ? kernel.fixedRows : launch.rows();
                 if (groupRows % kernel.rowsPerItem != 0 || kernel.fixedRows > 0 && groupRows != kernel.fixedRows) {
@@ -264,6 +275,7 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                 }
                 int local = width * groupRows / kernel.rowsPerItem;
                 if (local > kernel.maxLocal && kernel == ProductKernel.STAGED && rule.productRows() == 0) {
+                    // Rows of 128 work-items: the staged kernel's two-slot form.
                     kernel = ProductKernel.STAGED_TWO_SLOTS;
                     groupRows = kernel.fixedRows;
                     local = width * groupRows / kernel.rowsPerItem;

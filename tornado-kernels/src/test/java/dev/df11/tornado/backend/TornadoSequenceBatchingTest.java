@@ -1,5 +1,6 @@
 package dev.df11.tornado.backend;
 
+import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStore;
@@ -94,6 +95,44 @@ class TornadoSequenceBatchingTest {
                     new int[] {40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50}, 16, 0)), ROWS);
             RowSchedule.Result reused = RowSchedule.run(backend, weights, shortOne, ROWS).getFirst();
             assertSameBits(fresh, reused, "the short sequence in a slot the long one used");
+        }
+    }
+
+    /**
+     * A table whose serving product (the staged kernel, sixteen rows a group, tiles of eight rows) differs from
+     * generation's (the default): sequences whose prompts fill steps of twelve rows (a tile of eight, then single
+     * rows) get the bits each gets alone on a single-sequence backend, which runs generation's kernel.
+     */
+    @Test
+    void theServingProductGivesGenerationsBits() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("serving-product"),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 22);
+        var options = new WeightStores.Df11Options(2);
+        KernelTuning base = KernelTuning.defaults();
+        KernelTuning tuning = new KernelTuning("serving-staged", 128, 2, base.norm(), base.attention(),
+                base.elementwise(), List.of(new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(128, 2),
+                        null, 0, KernelTuning.ProductKernel.STAGED)));
+        int rows = 12;
+        List<RowSchedule.Sequence> schedule = List.of(
+                new RowSchedule.Sequence(new int[] {3, 17, 42, 5, 80, 9, 21, 60, 2, 33, 11, 12, 13}, 6, 0),
+                new RowSchedule.Sequence(new int[] {14, 15, 70, 45, 7, 1, 8, 50, 6}, 5, 1),
+                new RowSchedule.Sequence(new int[] {23, 31, 64, 77, 40}, 4, 2));
+        List<RowSchedule.Result> alone = new ArrayList<>();
+        try (WeightStore weights = WeightStores.open(dir, options);
+             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withTuning(tuning), null)) {
+            backend.load(weights, CONTEXT, rows);
+            for (RowSchedule.Sequence s : schedule) {
+                alone.add(RowSchedule.plain(backend, weights, s.prompt(), s.steps(), PLAIN_BATCH));
+            }
+        }
+        try (WeightStore weights = WeightStores.open(dir, options);
+             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withTuning(tuning), null)) {
+            backend.reserveSequences(SLOTS);
+            backend.load(weights, CONTEXT, rows);
+            List<RowSchedule.Result> together = RowSchedule.run(backend, weights, schedule, rows);
+            for (int s = 0; s < schedule.size(); s++) {
+                assertSameBits(alone.get(s), together.get(s), "sequence " + s + " served with the staged kernel");
+            }
         }
     }
 
