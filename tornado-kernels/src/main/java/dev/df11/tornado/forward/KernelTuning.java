@@ -72,58 +72,6 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     }
 
     /**
-     * The kernels that multiply BF16 planes (BF16 weights, or DF11 weights their decode task expanded): each computes
-     * a row with {@link MatVecKernels#matVec}'s work-items, order and reduction tree for the same work-items per row,
-     * so the choice changes speed, never bits.
-     */
-    public enum ProductKernel {
-        /** {@link MatVecKernels#matVec}: one row per work-item. */
-        PLANES("planes", 1, ForwardKernels.MAX_LOCAL, 0),
-        /** {@link MatVecPairKernels#matVecPairs}: two rows per work-item, a sixteen-token tier. */
-        PAIRS("pairs", 2, MatVecPairKernels.MAX_LOCAL, 0),
-        /**
-         * {@link StagedRowKernels#matVecStaged}: sixteen rows a group, four per work-item, activations staged in local
-         * memory.
-         */
-        STAGED("staged", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
-                StagedRowKernels.SLOTS * StagedRowKernels.ROWS),
-        /**
-         * {@link StagedRowKernels#matVecStagedTwoSlots}: the staged kernel with eight rows a group, for rows of more
-         * work-items than four slots hold. A rule naming {@code staged} gets it where a row has 128 work-items.
-         */
-        STAGED_TWO_SLOTS("staged-two-slots", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
-                StagedRowKernels.TWO_SLOTS * StagedRowKernels.ROWS);
-
-        private final String key;
-        private final int rowsPerItem;
-        private final int maxLocal;
-        /** The only rows per group it takes, or 0 for any multiple of {@code rowsPerItem}. */
-        private final int fixedRows;
-
-        ProductKernel(String key, int rowsPerItem, int maxLocal, int fixedRows) {
-            this.key = key;
-            this.rowsPerItem = rowsPerItem;
-            this.maxLocal = maxLocal;
-            this.fixedRows = fixedRows;
-        }
-
-        /** The kernel a table entry names ({@code "planes"}, {@code "pairs"}). */
-        static ProductKernel named(String key) {
-            for (ProductKernel kernel : values()) {
-                if (kernel.key.equals(key)) {
-                    return kernel;
-                }
-            }
-            throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in the tuning table"
-                    + " (known: planes, pairs, staged, staged-two-slots)");
-        }
-
-        public String key() {
-            return key;
-        }
-    }
-
-    /**
      * How the planes product of a shape runs: {@code kernel} on groups of {@code rows} matrix rows and {@code local}
      * work-items, each row on {@code width} work-items (its {@link MatVecLaunch}'s, which fix the bits).
      */
@@ -246,10 +194,10 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
 
     /**
      * How the planes product of a {@code rows x cols} matrix runs: the covering rule's product kernel if it names one
-     * and its groups hold that launch's work-items per row ({@code staged} takes its two-slot form for rows of up to 128
-     * work-items), else {@link #defaultProduct}; always on
-     * {@link #matVecLaunch}'s work-items per row (a launch cut by the fused stage has more of them per row, e.g. a
-     * 5,120-column matrix under a 256:8 rule runs 256:2, 128 a row, more than the staged kernel's four slots hold).
+     * and its groups hold that launch's work-items per row, else {@link #defaultProduct}; always on
+     * {@link #matVecLaunch}'s work-items per row. {@code staged} takes its two-slot form where a row has more
+     * work-items than four slots hold (a launch cut by the fused stage has more per row: a 5,120-column matrix under a
+     * 256:8 rule runs 256:2, 128 a row).
      *
      * @param serving whether the backend serves several sequences at once (the rule's {@code servingProduct}, if it
      *                names one, applies)
@@ -266,21 +214,21 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                     break;
                 }
                 int groupRows = rule.productRows() > 0 ? rule.productRows()
-                        : kernel.fixedRows > 0 ? kernel.fixedRows : launch.rows();
-                if (groupRows % kernel.rowsPerItem != 0 || kernel.fixedRows > 0 && groupRows != kernel.fixedRows) {
-                    throw new IllegalStateException("tuning family " + family + ": product kernel " + kernel.key
+                        : kernel.fixedRows() > 0 ? kernel.fixedRows() : launch.rows();
+                if (groupRows % kernel.rowsPerItem() != 0 || kernel.fixedRows() > 0 && groupRows != kernel.fixedRows()) {
+                    throw new IllegalStateException("tuning family " + family + ": product kernel " + kernel.key()
                             + " cannot serve " + groupRows + " rows per group (rows "
-                            + (kernel.fixedRows > 0 ? "exactly " + kernel.fixedRows
-                                    : "a multiple of " + kernel.rowsPerItem) + ")");
+                            + (kernel.fixedRows() > 0 ? "exactly " + kernel.fixedRows()
+                                    : "a multiple of " + kernel.rowsPerItem()) + ")");
                 }
-                int local = width * groupRows / kernel.rowsPerItem;
-                if (local > kernel.maxLocal && kernel == ProductKernel.STAGED && rule.productRows() == 0) {
+                int local = width * groupRows / kernel.rowsPerItem();
+                if (local > kernel.maxLocal() && kernel == ProductKernel.STAGED && rule.productRows() == 0) {
                     // Rows of 128 work-items: the staged kernel's two-slot form.
                     kernel = ProductKernel.STAGED_TWO_SLOTS;
-                    groupRows = kernel.fixedRows;
-                    local = width * groupRows / kernel.rowsPerItem;
+                    groupRows = kernel.fixedRows();
+                    local = width * groupRows / kernel.rowsPerItem();
                 }
-                if (local > kernel.maxLocal) {
+                if (local > kernel.maxLocal()) {
                     // This shape's launch gives each row more work-items than the kernel's groups hold.
                     return defaultProduct(launch);
                 }
@@ -296,7 +244,7 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
      */
     static ProductLaunch defaultProduct(MatVecLaunch launch) {
         int width = launch.local() / launch.rows();
-        if (launch.rows() >= 2 && launch.local() / 2 <= ProductKernel.PAIRS.maxLocal) {
+        if (launch.rows() >= 2 && launch.local() / 2 <= ProductKernel.PAIRS.maxLocal()) {
             return new ProductLaunch(ProductKernel.PAIRS, launch.rows(), launch.local() / 2, width);
         }
         return new ProductLaunch(ProductKernel.PLANES, launch.rows(), launch.local(), width);

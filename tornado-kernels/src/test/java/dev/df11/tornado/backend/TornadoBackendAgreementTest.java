@@ -1,6 +1,7 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.ProductKernel;
 import dev.df11.runtime.cpu.CpuBackend;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.runtime.testmodels.RandomModelWriter;
@@ -110,8 +111,8 @@ class TornadoBackendAgreementTest {
      * tier of sixteen, and their one-token tails), then one token a step.
      */
     @ParameterizedTest
-    @EnumSource(KernelTuning.ProductKernel.class)
-    void everyProductKernelGivesTheSameBits(KernelTuning.ProductKernel kernel) throws IOException {
+    @EnumSource(ProductKernel.class)
+    void everyProductKernelGivesTheSameBits(ProductKernel kernel) throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("product-" + kernel.key()),
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 14);
         int[] prompt = {3, 17, 42, 5, 80, 9, 11, 2, 64, 7, 31, 8, 50, 1, 23, 6, 77, 12, 40};

@@ -1,6 +1,7 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.ProductKernel;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStore;
@@ -111,7 +112,7 @@ class TornadoSequenceBatchingTest {
         KernelTuning base = KernelTuning.defaults();
         KernelTuning tuning = new KernelTuning("serving-staged", 128, 2, base.norm(), base.attention(),
                 base.elementwise(), List.of(new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(128, 2),
-                        null, 0, KernelTuning.ProductKernel.STAGED)));
+                        null, 0, ProductKernel.STAGED)));
         int rows = 12;
         List<RowSchedule.Sequence> schedule = List.of(
                 new RowSchedule.Sequence(new int[] {3, 17, 42, 5, 80, 9, 21, 60, 2, 33, 11, 12, 13}, 6, 0),

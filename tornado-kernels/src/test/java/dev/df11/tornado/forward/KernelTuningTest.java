@@ -24,15 +24,15 @@ class KernelTuningTest {
         assertEquals("nvidia-hopper", h100.family());
         // Measured 2026-12-07: generation keeps the kernels that are fastest at batch 1; serving takes the staged
         // kernel everywhere (two slots for down's 128 work-items a row).
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 4, 128, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PAIRS, 4, 128, 64),
                 h100.productLaunch(28672, 4096, false), "gate|up");
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 1, 128, 128),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PLANES, 1, 128, 128),
                 h100.productLaunch(4096, 14336, false), "down");
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.STAGED, 16, 256, 64),
                 h100.productLaunch(28672, 4096, true), "gate|up, serving");
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.STAGED, 16, 256, 64),
                 h100.productLaunch(6144, 4096, true), "q|k|v, serving");
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED_TWO_SLOTS, 8, 256, 128),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.STAGED_TWO_SLOTS, 8, 256, 128),
                 h100.productLaunch(4096, 14336, true), "down, serving");
         assertEquals(new KernelTuning.MatVecLaunch(128, 2), h100.matVecLaunch(6144, 4096), "q|k|v");
         assertEquals(new KernelTuning.MatVecLaunch(128, 2), h100.matVecLaunch(4096, 4096), "o");
@@ -68,26 +68,26 @@ class KernelTuningTest {
     @Test
     void withoutAProductRuleTwoRowsAWorkItemServeEveryLaunchOfTwoOrMoreRows() {
         KernelTuning h100 = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 1, 128, 128),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PLANES, 1, 128, 128),
                 KernelTuning.defaultProduct(h100.matVecLaunch(4096, 14336)), "down: one row a group");
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 2, 64, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PAIRS, 2, 64, 64),
                 KernelTuning.defaults().withMatVec(128, 2).productLaunch(4096, 4096, false));
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 4, 128, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PAIRS, 4, 128, 64),
                 KernelTuning.defaultProduct(new KernelTuning.MatVecLaunch(256, 4)), "two slots of two rows");
     }
 
     @Test
     void aRuleNamesTheProductKernelAndItsRowsOnTheLaunchsWorkItemsPerRow() {
         KernelTuning.ShapeRule wide = new KernelTuning.ShapeRule(16384, 0, new KernelTuning.MatVecLaunch(256, 8),
-                KernelTuning.ProductKernel.PAIRS, 2);
+                ProductKernel.PAIRS, 2);
         KernelTuning tuning = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(wide));
         // 256:8 is cut to 256:4 by the fused stage (4,096 weights a row): 64 work-items a row.
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PAIRS, 2, 64, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PAIRS, 2, 64, 64),
                 tuning.productLaunch(28672, 4096, false));
         assertEquals(KernelTuning.defaultProduct(tuning.matVecLaunch(4096, 4096)), tuning.productLaunch(4096, 4096, false),
                 "a shape no rule covers");
         KernelTuning.ShapeRule misfit = new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(256, 2),
-                KernelTuning.ProductKernel.PAIRS, 3);
+                ProductKernel.PAIRS, 3);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new KernelTuning("t", 128, 2, 256, 128, 256, List.of(misfit)).productLaunch(4096, 4096, false));
         assertTrue(e.getMessage().contains("pairs cannot serve 3 rows per group"), e.getMessage());
@@ -96,14 +96,14 @@ class KernelTuningTest {
     @Test
     void aServingProductAppliesOnlyWhereSeveralSequencesShareTheSteps() {
         KernelTuning.ShapeRule rule = new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(128, 2),
-                KernelTuning.ProductKernel.PLANES, 0, KernelTuning.ProductKernel.STAGED);
+                ProductKernel.PLANES, 0, ProductKernel.STAGED);
         KernelTuning tuning = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(rule));
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 2, 128, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PLANES, 2, 128, 64),
                 tuning.productLaunch(4096, 4096, false));
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.STAGED, 16, 256, 64),
                 tuning.productLaunch(4096, 4096, true));
         KernelTuning servingOnly = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0,
-                0, new KernelTuning.MatVecLaunch(128, 2), null, 0, KernelTuning.ProductKernel.STAGED)));
+                0, new KernelTuning.MatVecLaunch(128, 2), null, 0, ProductKernel.STAGED)));
         assertEquals(KernelTuning.defaultProduct(new KernelTuning.MatVecLaunch(128, 2)),
                 servingOnly.productLaunch(4096, 4096, false));
     }
@@ -111,7 +111,7 @@ class KernelTuningTest {
     @Test
     void anUnknownProductKernelNameIsRefusedWithTheNamesItKnows() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KernelTuning.ProductKernel.named("tiles"));
+                () -> ProductKernel.named("tiles"));
         assertTrue(e.getMessage().contains("\"tiles\"") && e.getMessage().contains("planes, pairs, staged, staged-two-slots"),
                 e.getMessage());
     }
@@ -119,22 +119,22 @@ class KernelTuningTest {
     @Test
     void theStagedKernelTakesSixteenRowsOnFourSlotsOfTheLaunchsWorkItemsPerRow() {
         KernelTuning.ShapeRule staged = new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(128, 2),
-                KernelTuning.ProductKernel.STAGED, 0);
+                ProductKernel.STAGED, 0);
         KernelTuning tuning = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(staged));
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED, 16, 256, 64),
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.STAGED, 16, 256, 64),
                 tuning.productLaunch(4096, 4096, false));
         // 5,120 columns: 256:8 is cut to 256:2 by the fused stage, 128 work-items a row: two slots of four rows.
         KernelTuning wide = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(16384,
-                0, new KernelTuning.MatVecLaunch(256, 8), KernelTuning.ProductKernel.STAGED, 0)));
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.STAGED_TWO_SLOTS, 8, 256, 128),
+                0, new KernelTuning.MatVecLaunch(256, 8), ProductKernel.STAGED, 0)));
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.STAGED_TWO_SLOTS, 8, 256, 128),
                 wide.productLaunch(27648, 5120, false));
         // 256 work-items a row (256:1): no staged form holds it; the default product.
         KernelTuning widest = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0,
-                0, new KernelTuning.MatVecLaunch(256, 1), KernelTuning.ProductKernel.STAGED, 0)));
-        assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 1, 256, 256),
+                0, new KernelTuning.MatVecLaunch(256, 1), ProductKernel.STAGED, 0)));
+        assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PLANES, 1, 256, 256),
                 widest.productLaunch(4096, 4096, false));
         KernelTuning eight = new KernelTuning("t", 128, 2, 256, 128, 256, List.of(new KernelTuning.ShapeRule(0, 0,
-                new KernelTuning.MatVecLaunch(128, 2), KernelTuning.ProductKernel.STAGED, 8)));
+                new KernelTuning.MatVecLaunch(128, 2), ProductKernel.STAGED, 8)));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> eight.productLaunch(4096, 4096, false));
         assertTrue(e.getMessage().contains("staged cannot serve 8 rows per group (rows exactly 16)"),
                 e.getMessage());
@@ -153,7 +153,7 @@ class KernelTuningTest {
         try {
             KernelTuning mine = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
             assertEquals("mine", mine.family());
-            assertEquals(new KernelTuning.ProductLaunch(KernelTuning.ProductKernel.PLANES, 2, 128, 64),
+            assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PLANES, 2, 128, 64),
                     mine.productLaunch(4096, 4096, false));
             Files.writeString(table, "{}");
             IllegalStateException e = assertThrows(IllegalStateException.class, KernelTuning::defaults);

@@ -1,0 +1,66 @@
+package dev.df11.tornado.forward;
+
+/**
+ * The kernels that multiply BF16 planes (BF16 weights, or DF11 weights their decode task expanded): each computes
+ * a row with {@link MatVecKernels#matVec}'s work-items, order and reduction tree for the same work-items per row,
+ * so the choice changes speed, never bits.
+ */
+public enum ProductKernel {
+    /** {@link MatVecKernels#matVec}: one row per work-item. */
+    PLANES("planes", 1, ForwardKernels.MAX_LOCAL, 0),
+    /** {@link MatVecPairKernels#matVecPairs}: two rows per work-item, a sixteen-token tier. */
+    PAIRS("pairs", 2, MatVecPairKernels.MAX_LOCAL, 0),
+    /**
+     * {@link StagedRowKernels#matVecStaged}: sixteen rows a group, four per work-item, activations staged in local
+     * memory.
+     */
+    STAGED("staged", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
+            StagedRowKernels.SLOTS * StagedRowKernels.ROWS),
+    /**
+     * {@link StagedRowKernels#matVecStagedTwoSlots}: the staged kernel with eight rows a group, for rows of more
+     * work-items than four slots hold. A rule naming {@code staged} gets it where a row has 128 work-items.
+     */
+    STAGED_TWO_SLOTS("staged-two-slots", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
+            StagedRowKernels.TWO_SLOTS * StagedRowKernels.ROWS);
+
+    private final String key;
+    private final int rowsPerItem;
+    private final int maxLocal;
+    /** The only rows per group it takes, or 0 for any multiple of {@code rowsPerItem}. */
+    private final int fixedRows;
+
+    ProductKernel(String key, int rowsPerItem, int maxLocal, int fixedRows) {
+        this.key = key;
+        this.rowsPerItem = rowsPerItem;
+        this.maxLocal = maxLocal;
+        this.fixedRows = fixedRows;
+    }
+
+    /** The kernel a tuning table names ({@link #key()}). */
+    static ProductKernel named(String key) {
+        for (ProductKernel kernel : values()) {
+            if (kernel.key.equals(key)) {
+                return kernel;
+            }
+        }
+        throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in the tuning table"
+                + " (known: planes, pairs, staged, staged-two-slots)");
+    }
+
+    /** Its name in the tuning table. */
+    public String key() {
+        return key;
+    }
+
+    int rowsPerItem() {
+        return rowsPerItem;
+    }
+
+    int maxLocal() {
+        return maxLocal;
+    }
+
+    int fixedRows() {
+        return fixedRows;
+    }
+}
