@@ -210,6 +210,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         report.put("layers_per_graph", layersPerGraph);
         KernelTuning tuning = tuning(target);
         report.put("tuning_family", tuning.family());
+        report.put("tuning_table", System.getProperty(KernelTuning.TABLE_PROPERTY, "bundled"));
         report.put("matvec_launch", matVecLocal == null && matVecRows == null ? "by shape"
                 : tuning.matVec() + ":" + tuning.matVecRows());
         report.put("decode_kernel", "v3f-exponent-plane");

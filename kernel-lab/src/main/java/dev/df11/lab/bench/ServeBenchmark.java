@@ -8,6 +8,7 @@ import dev.df11.runtime.serving.ServingEngine;
 import dev.df11.runtime.synthetic.SyntheticShape;
 import dev.df11.tornado.backend.TornadoBackend;
 import dev.df11.tornado.backend.TornadoBackendOptions;
+import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.backend.TornadoBackendProvider;
 import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.device.TornadoDevices;
@@ -129,6 +130,7 @@ public final class ServeBenchmark implements Callable<Integer> {
         report.put("model_df11", models.df11().toString());
         report.put("device", device == null ? "default" : device);
         report.put("decode_mode", decodeMode != null ? decodeMode : TornadoBackendOptions.DEFAULT_DECODE_MODE.id());
+        report.put("tuning_table", System.getProperty(KernelTuning.TABLE_PROPERTY, "bundled"));
         ArrayNode levels = report.putArray("concurrency");
         concurrency.forEach(levels::add);
         report.put("tokens_per_request", tokens);
