@@ -195,9 +195,9 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     /**
      * How the planes product of a {@code rows x cols} matrix runs: the covering rule's product kernel if it names one
      * and its groups hold that launch's work-items per row, else {@link #defaultProduct}; always on
-     * {@link #matVecLaunch}'s work-items per row. {@code staged} takes its two-slot form where a row has more
-     * work-items than four slots hold (a launch cut by the fused stage has more per row: a 5,120-column matrix under a
-     * 256:8 rule runs 256:2, 128 a row).
+     * {@link #matVecLaunch}'s work-items per row. A kernel takes its {@link ProductKernel#wider} form where a row has
+     * more work-items than its groups hold (a launch cut by the fused stage has more per row: a 5,120-column matrix
+     * under a 256:8 rule runs 256:2, 128 a row).
      *
      * @param serving whether the backend serves several sequences at once (the rule's {@code servingProduct}, if it
      *                names one, applies)
@@ -222,9 +222,8 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                                     : "a multiple of " + kernel.rowsPerItem()) + ")");
                 }
                 int local = width * groupRows / kernel.rowsPerItem();
-                if (local > kernel.maxLocal() && kernel == ProductKernel.STAGED && rule.productRows() == 0) {
-                    // Rows of 128 work-items: the staged kernel's two-slot form.
-                    kernel = ProductKernel.STAGED_TWO_SLOTS;
+                while (local > kernel.maxLocal() && rule.productRows() == 0 && kernel.wider() != null) {
+                    kernel = kernel.wider();
                     groupRows = kernel.fixedRows();
                     local = width * groupRows / kernel.rowsPerItem();
                 }

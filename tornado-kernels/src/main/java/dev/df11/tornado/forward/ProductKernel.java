@@ -18,7 +18,7 @@ public enum ProductKernel {
             StagedRowKernels.SLOTS * StagedRowKernels.ROWS),
     /**
      * {@link StagedRowKernels#matVecStagedTwoSlots}: the staged kernel with eight rows a group, for rows of more
-     * work-items than four slots hold. A rule naming {@code staged} gets it where a row has 128 work-items.
+     * work-items than four slots hold ({@link #wider}).
      */
     STAGED_TWO_SLOTS("staged-two-slots", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
             StagedRowKernels.TWO_SLOTS * StagedRowKernels.ROWS);
@@ -50,6 +50,14 @@ public enum ProductKernel {
     /** Its name in the tuning table. */
     public String key() {
         return key;
+    }
+
+    /**
+     * The form of this kernel for rows of more work-items than its groups hold (fewer rows a group), or null: a rule
+     * naming {@code staged} gets {@code staged-two-slots} where a row has 128 work-items.
+     */
+    ProductKernel wider() {
+        return this == STAGED ? STAGED_TWO_SLOTS : null;
     }
 
     int rowsPerItem() {
