@@ -14,8 +14,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * sums per work-item; the partial sums go through the reduction tree one row at a time, so local memory holds
  * {@code TILE x MAX_LOCAL} values, as much as a chunk's staged activations. Same launch as {@code matVecStaged}
  * (four slots of {@link #ROWS} rows, {@code 4 * width} work-items) and the same bits: each row keeps
- * {@code matVec}'s work-items, quads, order ({@link StagedRowKernels#addQuadValues}) and reduction tree; tokens left
- * after the tiles run one at a time. Generated code (one line per product).
+ * {@code matVec}'s work-items, quads, order ({@link StagedRowKernels#addQuadValues}) and reduction tree; the last tile
+ * may be partial (as in {@code matVecStaged}), a single token left runs alone. Generated code (one line per product).
  */
 public final class StagedWideTileKernels {
 
@@ -84,7 +84,7 @@ public final class StagedWideTileKernels {
         }
         int stride = cols / 4;
         int b = first;
-        for (; b + TILE <= count; b += TILE) {
+        for (; b + 1 < count; b += TILE) {
             float s0_0 = 0.0f;
             float s0_1 = 0.0f;
             float s0_2 = 0.0f;
@@ -149,22 +149,22 @@ public final class StagedWideTileKernels {
             float s3_13 = 0.0f;
             float s3_14 = 0.0f;
             float s3_15 = 0.0f;
-            float p0 = StagedRowKernels.stagedValue(x, b + 0, cols, slot * stride + sub, sub, stride);
-            float p1 = StagedRowKernels.stagedValue(x, b + 1, cols, slot * stride + sub, sub, stride);
-            float p2 = StagedRowKernels.stagedValue(x, b + 2, cols, slot * stride + sub, sub, stride);
-            float p3 = StagedRowKernels.stagedValue(x, b + 3, cols, slot * stride + sub, sub, stride);
-            float p4 = StagedRowKernels.stagedValue(x, b + 4, cols, slot * stride + sub, sub, stride);
-            float p5 = StagedRowKernels.stagedValue(x, b + 5, cols, slot * stride + sub, sub, stride);
-            float p6 = StagedRowKernels.stagedValue(x, b + 6, cols, slot * stride + sub, sub, stride);
-            float p7 = StagedRowKernels.stagedValue(x, b + 7, cols, slot * stride + sub, sub, stride);
-            float p8 = StagedRowKernels.stagedValue(x, b + 8, cols, slot * stride + sub, sub, stride);
-            float p9 = StagedRowKernels.stagedValue(x, b + 9, cols, slot * stride + sub, sub, stride);
-            float p10 = StagedRowKernels.stagedValue(x, b + 10, cols, slot * stride + sub, sub, stride);
-            float p11 = StagedRowKernels.stagedValue(x, b + 11, cols, slot * stride + sub, sub, stride);
-            float p12 = StagedRowKernels.stagedValue(x, b + 12, cols, slot * stride + sub, sub, stride);
-            float p13 = StagedRowKernels.stagedValue(x, b + 13, cols, slot * stride + sub, sub, stride);
-            float p14 = StagedRowKernels.stagedValue(x, b + 14, cols, slot * stride + sub, sub, stride);
-            float p15 = StagedRowKernels.stagedValue(x, b + 15, cols, slot * stride + sub, sub, stride);
+            float p0 = StagedRowKernels.stagedValue(x, b + 0, count, cols, slot * stride + sub, sub, stride);
+            float p1 = StagedRowKernels.stagedValue(x, b + 1, count, cols, slot * stride + sub, sub, stride);
+            float p2 = StagedRowKernels.stagedValue(x, b + 2, count, cols, slot * stride + sub, sub, stride);
+            float p3 = StagedRowKernels.stagedValue(x, b + 3, count, cols, slot * stride + sub, sub, stride);
+            float p4 = StagedRowKernels.stagedValue(x, b + 4, count, cols, slot * stride + sub, sub, stride);
+            float p5 = StagedRowKernels.stagedValue(x, b + 5, count, cols, slot * stride + sub, sub, stride);
+            float p6 = StagedRowKernels.stagedValue(x, b + 6, count, cols, slot * stride + sub, sub, stride);
+            float p7 = StagedRowKernels.stagedValue(x, b + 7, count, cols, slot * stride + sub, sub, stride);
+            float p8 = StagedRowKernels.stagedValue(x, b + 8, count, cols, slot * stride + sub, sub, stride);
+            float p9 = StagedRowKernels.stagedValue(x, b + 9, count, cols, slot * stride + sub, sub, stride);
+            float p10 = StagedRowKernels.stagedValue(x, b + 10, count, cols, slot * stride + sub, sub, stride);
+            float p11 = StagedRowKernels.stagedValue(x, b + 11, count, cols, slot * stride + sub, sub, stride);
+            float p12 = StagedRowKernels.stagedValue(x, b + 12, count, cols, slot * stride + sub, sub, stride);
+            float p13 = StagedRowKernels.stagedValue(x, b + 13, count, cols, slot * stride + sub, sub, stride);
+            float p14 = StagedRowKernels.stagedValue(x, b + 14, count, cols, slot * stride + sub, sub, stride);
+            float p15 = StagedRowKernels.stagedValue(x, b + 15, count, cols, slot * stride + sub, sub, stride);
             int e0 = 0;
             int g0 = 0;
             int e1 = 0;
@@ -211,22 +211,22 @@ public final class StagedWideTileKernels {
                 int ce3 = e3;
                 int cg3 = g3;
                 int next = chunk + width + sub;
-                p0 = StagedRowKernels.stagedValue(x, b + 0, cols, slot * stride + next, next, stride);
-                p1 = StagedRowKernels.stagedValue(x, b + 1, cols, slot * stride + next, next, stride);
-                p2 = StagedRowKernels.stagedValue(x, b + 2, cols, slot * stride + next, next, stride);
-                p3 = StagedRowKernels.stagedValue(x, b + 3, cols, slot * stride + next, next, stride);
-                p4 = StagedRowKernels.stagedValue(x, b + 4, cols, slot * stride + next, next, stride);
-                p5 = StagedRowKernels.stagedValue(x, b + 5, cols, slot * stride + next, next, stride);
-                p6 = StagedRowKernels.stagedValue(x, b + 6, cols, slot * stride + next, next, stride);
-                p7 = StagedRowKernels.stagedValue(x, b + 7, cols, slot * stride + next, next, stride);
-                p8 = StagedRowKernels.stagedValue(x, b + 8, cols, slot * stride + next, next, stride);
-                p9 = StagedRowKernels.stagedValue(x, b + 9, cols, slot * stride + next, next, stride);
-                p10 = StagedRowKernels.stagedValue(x, b + 10, cols, slot * stride + next, next, stride);
-                p11 = StagedRowKernels.stagedValue(x, b + 11, cols, slot * stride + next, next, stride);
-                p12 = StagedRowKernels.stagedValue(x, b + 12, cols, slot * stride + next, next, stride);
-                p13 = StagedRowKernels.stagedValue(x, b + 13, cols, slot * stride + next, next, stride);
-                p14 = StagedRowKernels.stagedValue(x, b + 14, cols, slot * stride + next, next, stride);
-                p15 = StagedRowKernels.stagedValue(x, b + 15, cols, slot * stride + next, next, stride);
+                p0 = StagedRowKernels.stagedValue(x, b + 0, count, cols, slot * stride + next, next, stride);
+                p1 = StagedRowKernels.stagedValue(x, b + 1, count, cols, slot * stride + next, next, stride);
+                p2 = StagedRowKernels.stagedValue(x, b + 2, count, cols, slot * stride + next, next, stride);
+                p3 = StagedRowKernels.stagedValue(x, b + 3, count, cols, slot * stride + next, next, stride);
+                p4 = StagedRowKernels.stagedValue(x, b + 4, count, cols, slot * stride + next, next, stride);
+                p5 = StagedRowKernels.stagedValue(x, b + 5, count, cols, slot * stride + next, next, stride);
+                p6 = StagedRowKernels.stagedValue(x, b + 6, count, cols, slot * stride + next, next, stride);
+                p7 = StagedRowKernels.stagedValue(x, b + 7, count, cols, slot * stride + next, next, stride);
+                p8 = StagedRowKernels.stagedValue(x, b + 8, count, cols, slot * stride + next, next, stride);
+                p9 = StagedRowKernels.stagedValue(x, b + 9, count, cols, slot * stride + next, next, stride);
+                p10 = StagedRowKernels.stagedValue(x, b + 10, count, cols, slot * stride + next, next, stride);
+                p11 = StagedRowKernels.stagedValue(x, b + 11, count, cols, slot * stride + next, next, stride);
+                p12 = StagedRowKernels.stagedValue(x, b + 12, count, cols, slot * stride + next, next, stride);
+                p13 = StagedRowKernels.stagedValue(x, b + 13, count, cols, slot * stride + next, next, stride);
+                p14 = StagedRowKernels.stagedValue(x, b + 14, count, cols, slot * stride + next, next, stride);
+                p15 = StagedRowKernels.stagedValue(x, b + 15, count, cols, slot * stride + next, next, stride);
                 if (next < quads) {
                     e0 = exponents.get(base0 + next);
                     g0 = signMantissa.get(base0 + next);
@@ -462,81 +462,111 @@ public final class StagedWideTileKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[1 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[1 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[2 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[2 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[3 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[3 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[4 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[4 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[5 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[5 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[6 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[6 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[7 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[7 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
-                float value8 = shared[8 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value8 = output.get(o + 8 * rows) + value8;
+                if (b + 8 < count) {
+                    float value8 = shared[8 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value8 = output.get(o + 8 * rows) + value8;
+                    }
+                    output.set(o + 8 * rows, value8);
                 }
-                output.set(o + 8 * rows, value8);
-                float value9 = shared[9 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value9 = output.get(o + 9 * rows) + value9;
+                if (b + 9 < count) {
+                    float value9 = shared[9 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value9 = output.get(o + 9 * rows) + value9;
+                    }
+                    output.set(o + 9 * rows, value9);
                 }
-                output.set(o + 9 * rows, value9);
-                float value10 = shared[10 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value10 = output.get(o + 10 * rows) + value10;
+                if (b + 10 < count) {
+                    float value10 = shared[10 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value10 = output.get(o + 10 * rows) + value10;
+                    }
+                    output.set(o + 10 * rows, value10);
                 }
-                output.set(o + 10 * rows, value10);
-                float value11 = shared[11 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value11 = output.get(o + 11 * rows) + value11;
+                if (b + 11 < count) {
+                    float value11 = shared[11 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value11 = output.get(o + 11 * rows) + value11;
+                    }
+                    output.set(o + 11 * rows, value11);
                 }
-                output.set(o + 11 * rows, value11);
-                float value12 = shared[12 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value12 = output.get(o + 12 * rows) + value12;
+                if (b + 12 < count) {
+                    float value12 = shared[12 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value12 = output.get(o + 12 * rows) + value12;
+                    }
+                    output.set(o + 12 * rows, value12);
                 }
-                output.set(o + 12 * rows, value12);
-                float value13 = shared[13 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value13 = output.get(o + 13 * rows) + value13;
+                if (b + 13 < count) {
+                    float value13 = shared[13 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value13 = output.get(o + 13 * rows) + value13;
+                    }
+                    output.set(o + 13 * rows, value13);
                 }
-                output.set(o + 13 * rows, value13);
-                float value14 = shared[14 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value14 = output.get(o + 14 * rows) + value14;
+                if (b + 14 < count) {
+                    float value14 = shared[14 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value14 = output.get(o + 14 * rows) + value14;
+                    }
+                    output.set(o + 14 * rows, value14);
                 }
-                output.set(o + 14 * rows, value14);
-                float value15 = shared[15 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value15 = output.get(o + 15 * rows) + value15;
+                if (b + 15 < count) {
+                    float value15 = shared[15 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value15 = output.get(o + 15 * rows) + value15;
+                    }
+                    output.set(o + 15 * rows, value15);
                 }
-                output.set(o + 15 * rows, value15);
             }
             shared[0 * MAX_LOCAL + lane] = s1_0;
             shared[1 * MAX_LOCAL + lane] = s1_1;
@@ -583,81 +613,111 @@ public final class StagedWideTileKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[1 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[1 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[2 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[2 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[3 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[3 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[4 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[4 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[5 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[5 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[6 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[6 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[7 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[7 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
-                float value8 = shared[8 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value8 = output.get(o + 8 * rows) + value8;
+                if (b + 8 < count) {
+                    float value8 = shared[8 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value8 = output.get(o + 8 * rows) + value8;
+                    }
+                    output.set(o + 8 * rows, value8);
                 }
-                output.set(o + 8 * rows, value8);
-                float value9 = shared[9 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value9 = output.get(o + 9 * rows) + value9;
+                if (b + 9 < count) {
+                    float value9 = shared[9 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value9 = output.get(o + 9 * rows) + value9;
+                    }
+                    output.set(o + 9 * rows, value9);
                 }
-                output.set(o + 9 * rows, value9);
-                float value10 = shared[10 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value10 = output.get(o + 10 * rows) + value10;
+                if (b + 10 < count) {
+                    float value10 = shared[10 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value10 = output.get(o + 10 * rows) + value10;
+                    }
+                    output.set(o + 10 * rows, value10);
                 }
-                output.set(o + 10 * rows, value10);
-                float value11 = shared[11 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value11 = output.get(o + 11 * rows) + value11;
+                if (b + 11 < count) {
+                    float value11 = shared[11 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value11 = output.get(o + 11 * rows) + value11;
+                    }
+                    output.set(o + 11 * rows, value11);
                 }
-                output.set(o + 11 * rows, value11);
-                float value12 = shared[12 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value12 = output.get(o + 12 * rows) + value12;
+                if (b + 12 < count) {
+                    float value12 = shared[12 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value12 = output.get(o + 12 * rows) + value12;
+                    }
+                    output.set(o + 12 * rows, value12);
                 }
-                output.set(o + 12 * rows, value12);
-                float value13 = shared[13 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value13 = output.get(o + 13 * rows) + value13;
+                if (b + 13 < count) {
+                    float value13 = shared[13 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value13 = output.get(o + 13 * rows) + value13;
+                    }
+                    output.set(o + 13 * rows, value13);
                 }
-                output.set(o + 13 * rows, value13);
-                float value14 = shared[14 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value14 = output.get(o + 14 * rows) + value14;
+                if (b + 14 < count) {
+                    float value14 = shared[14 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value14 = output.get(o + 14 * rows) + value14;
+                    }
+                    output.set(o + 14 * rows, value14);
                 }
-                output.set(o + 14 * rows, value14);
-                float value15 = shared[15 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value15 = output.get(o + 15 * rows) + value15;
+                if (b + 15 < count) {
+                    float value15 = shared[15 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value15 = output.get(o + 15 * rows) + value15;
+                    }
+                    output.set(o + 15 * rows, value15);
                 }
-                output.set(o + 15 * rows, value15);
             }
             shared[0 * MAX_LOCAL + lane] = s2_0;
             shared[1 * MAX_LOCAL + lane] = s2_1;
@@ -704,81 +764,111 @@ public final class StagedWideTileKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[1 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[1 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[2 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[2 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[3 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[3 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[4 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[4 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[5 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[5 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[6 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[6 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[7 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[7 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
-                float value8 = shared[8 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value8 = output.get(o + 8 * rows) + value8;
+                if (b + 8 < count) {
+                    float value8 = shared[8 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value8 = output.get(o + 8 * rows) + value8;
+                    }
+                    output.set(o + 8 * rows, value8);
                 }
-                output.set(o + 8 * rows, value8);
-                float value9 = shared[9 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value9 = output.get(o + 9 * rows) + value9;
+                if (b + 9 < count) {
+                    float value9 = shared[9 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value9 = output.get(o + 9 * rows) + value9;
+                    }
+                    output.set(o + 9 * rows, value9);
                 }
-                output.set(o + 9 * rows, value9);
-                float value10 = shared[10 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value10 = output.get(o + 10 * rows) + value10;
+                if (b + 10 < count) {
+                    float value10 = shared[10 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value10 = output.get(o + 10 * rows) + value10;
+                    }
+                    output.set(o + 10 * rows, value10);
                 }
-                output.set(o + 10 * rows, value10);
-                float value11 = shared[11 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value11 = output.get(o + 11 * rows) + value11;
+                if (b + 11 < count) {
+                    float value11 = shared[11 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value11 = output.get(o + 11 * rows) + value11;
+                    }
+                    output.set(o + 11 * rows, value11);
                 }
-                output.set(o + 11 * rows, value11);
-                float value12 = shared[12 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value12 = output.get(o + 12 * rows) + value12;
+                if (b + 12 < count) {
+                    float value12 = shared[12 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value12 = output.get(o + 12 * rows) + value12;
+                    }
+                    output.set(o + 12 * rows, value12);
                 }
-                output.set(o + 12 * rows, value12);
-                float value13 = shared[13 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value13 = output.get(o + 13 * rows) + value13;
+                if (b + 13 < count) {
+                    float value13 = shared[13 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value13 = output.get(o + 13 * rows) + value13;
+                    }
+                    output.set(o + 13 * rows, value13);
                 }
-                output.set(o + 13 * rows, value13);
-                float value14 = shared[14 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value14 = output.get(o + 14 * rows) + value14;
+                if (b + 14 < count) {
+                    float value14 = shared[14 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value14 = output.get(o + 14 * rows) + value14;
+                    }
+                    output.set(o + 14 * rows, value14);
                 }
-                output.set(o + 14 * rows, value14);
-                float value15 = shared[15 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value15 = output.get(o + 15 * rows) + value15;
+                if (b + 15 < count) {
+                    float value15 = shared[15 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value15 = output.get(o + 15 * rows) + value15;
+                    }
+                    output.set(o + 15 * rows, value15);
                 }
-                output.set(o + 15 * rows, value15);
             }
             shared[0 * MAX_LOCAL + lane] = s3_0;
             shared[1 * MAX_LOCAL + lane] = s3_1;
@@ -825,81 +915,111 @@ public final class StagedWideTileKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[1 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[1 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[2 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[2 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[3 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[3 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[4 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[4 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[5 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[5 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[6 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[6 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[7 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[7 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
-                float value8 = shared[8 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value8 = output.get(o + 8 * rows) + value8;
+                if (b + 8 < count) {
+                    float value8 = shared[8 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value8 = output.get(o + 8 * rows) + value8;
+                    }
+                    output.set(o + 8 * rows, value8);
                 }
-                output.set(o + 8 * rows, value8);
-                float value9 = shared[9 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value9 = output.get(o + 9 * rows) + value9;
+                if (b + 9 < count) {
+                    float value9 = shared[9 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value9 = output.get(o + 9 * rows) + value9;
+                    }
+                    output.set(o + 9 * rows, value9);
                 }
-                output.set(o + 9 * rows, value9);
-                float value10 = shared[10 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value10 = output.get(o + 10 * rows) + value10;
+                if (b + 10 < count) {
+                    float value10 = shared[10 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value10 = output.get(o + 10 * rows) + value10;
+                    }
+                    output.set(o + 10 * rows, value10);
                 }
-                output.set(o + 10 * rows, value10);
-                float value11 = shared[11 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value11 = output.get(o + 11 * rows) + value11;
+                if (b + 11 < count) {
+                    float value11 = shared[11 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value11 = output.get(o + 11 * rows) + value11;
+                    }
+                    output.set(o + 11 * rows, value11);
                 }
-                output.set(o + 11 * rows, value11);
-                float value12 = shared[12 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value12 = output.get(o + 12 * rows) + value12;
+                if (b + 12 < count) {
+                    float value12 = shared[12 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value12 = output.get(o + 12 * rows) + value12;
+                    }
+                    output.set(o + 12 * rows, value12);
                 }
-                output.set(o + 12 * rows, value12);
-                float value13 = shared[13 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value13 = output.get(o + 13 * rows) + value13;
+                if (b + 13 < count) {
+                    float value13 = shared[13 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value13 = output.get(o + 13 * rows) + value13;
+                    }
+                    output.set(o + 13 * rows, value13);
                 }
-                output.set(o + 13 * rows, value13);
-                float value14 = shared[14 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value14 = output.get(o + 14 * rows) + value14;
+                if (b + 14 < count) {
+                    float value14 = shared[14 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value14 = output.get(o + 14 * rows) + value14;
+                    }
+                    output.set(o + 14 * rows, value14);
                 }
-                output.set(o + 14 * rows, value14);
-                float value15 = shared[15 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value15 = output.get(o + 15 * rows) + value15;
+                if (b + 15 < count) {
+                    float value15 = shared[15 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value15 = output.get(o + 15 * rows) + value15;
+                    }
+                    output.set(o + 15 * rows, value15);
                 }
-                output.set(o + 15 * rows, value15);
             }
         }
         for (; b < count; b++) {

@@ -21,14 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The sixteen-token staged rung ({@link StagedWideTileKernels}) against the product's planes kernel with the same
- * work-items per row: batches of one, two and no full tiles, accumulation, the last token only, rows past the matrix,
- * quads that do not divide into chunks; every output must carry the planes kernel's bits.
+ * work-items per row: batches of one, two and no full tiles, a partial last tile, a single token alone, accumulation,
+ * the last token only, rows past the matrix, quads that do not divide into chunks; every output must carry the planes
+ * kernel's bits, and nothing past the batch's outputs may be written.
  */
 class StagedWideTileKernelsOnDeviceTest {
 
-    @ParameterizedTest(name = "{0} work-items per row, batch {1}, last only {2}")
-    @CsvSource({"64, 37, 0", "32, 16, 0", "64, 21, 1", "16, 9, 0", "8, 33, 0"})
-    void bothTiersGiveThePlanesKernelsBits(int width, int count, int lastOnly) {
+    /** What the outputs past the batch hold before and, if nothing writes there, after. */
+    private static final float GUARD = -12345.0f;
+
+    @ParameterizedTest(name = "{0} work-items per row, batch {1}, last only {2}, accumulate {3}")
+    @CsvSource({"64, 37, 0, 1", "32, 16, 0, 0", "64, 21, 1, 1", "16, 9, 0, 1", "8, 33, 0, 1", "64, 2, 0, 0",
+            "64, 24, 0, 0"})
+    void everyTierGivesThePlanesKernelsBits(int width, int count, int lastOnly, int accumulate) {
         int rows = 37;
         int cols = 1108;
         int offset = 8;
@@ -39,10 +44,11 @@ class StagedWideTileKernelsOnDeviceTest {
             natural.set(i, (float) random.nextGaussian());
         }
         FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
-        FloatArray planesOut = new FloatArray(count * rows);
-        FloatArray stagedOut = new FloatArray(count * rows);
+        int guard = StagedWideTileKernels.TILE * rows;
+        FloatArray planesOut = new FloatArray(count * rows + guard);
+        FloatArray stagedOut = new FloatArray(count * rows + guard);
         for (int i = 0; i < planesOut.getSize(); i++) {
-            float start = (float) random.nextGaussian();
+            float start = i < count * rows ? (float) random.nextGaussian() : GUARD;
             planesOut.set(i, start);
             stagedOut.set(i, start);
         }
@@ -52,15 +58,15 @@ class StagedWideTileKernelsOnDeviceTest {
         int local = width * rowsPerGroup;
         int stagedRows = StagedWideTileKernels.SLOTS * StagedWideTileKernels.ROWS;
         int stagedLocal = StagedWideTileKernels.SLOTS * width;
-        String name = "stagedWide" + width + "_" + count + "_" + lastOnly;
+        String name = "stagedWide" + width + "_" + count + "_" + lastOnly + "_" + accumulate;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
                         planesOut, stagedOut, batch, scales)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), offset, rows, cols, x, planesOut, 1, lastOnly, rowsPerGroup, batch,
+                        planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, rowsPerGroup, batch,
                         scales);
         graph = graph.task("staged", StagedWideTileKernels::matVecStagedWide, new KernelContext(),
-                planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, 1, lastOnly, stagedRows,
+                planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly, stagedRows,
                 batch, scales);
         graph = graph
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, stagedOut);
@@ -76,6 +82,9 @@ class StagedWideTileKernelsOnDeviceTest {
             assertEquals(Float.floatToRawIntBits(planesOut.get(i)), Float.floatToRawIntBits(stagedOut.get(i)),
                     "output " + i + " (token " + i / rows + ", row " + i % rows + "): " + planesOut.get(i)
                             + " planes, " + stagedOut.get(i) + " staged");
+        }
+        for (int i = count * rows; i < stagedOut.getSize(); i++) {
+            assertEquals(GUARD, stagedOut.get(i), "output " + i + " is past the batch (token " + i / rows + ")");
         }
     }
 }

@@ -16,8 +16,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * slots), it computes what {@code matVec} computes with {@code width} work-items per row, bit for bit: slot {@code s}
  * serves rows {@code s, s + S, ...}; each row has {@code matVec}'s work-items, quads (work-item {@code sub} takes
  * quads {@code sub, sub + width, ...}, one per chunk of {@code width} quads, in that order, each through
- * {@link #addQuadValues}, the same expression as {@link MatVecKernels#addQuad}) and reduction tree; a token left after
- * the tiles runs alone, reading its activations from global memory (same bits: batch invariance). {@code x}
+ * {@link #addQuadValues}, the same expression as {@link MatVecKernels#addQuad}) and reduction tree. The last tile may
+ * be partial: two or more tokens left run as a tile whose missing tokens are staged as zeros and never written (a
+ * serving step's ragged batch costs one weight pass more, not one per token left); a single token left runs alone,
+ * reading its activations from global memory. Every tier gives the same bits (batch invariance). {@code x}
  * quad-major per token ({@link MatVecKernels#quadMajor}). Generated code (one line per product).
  */
 public final class StagedRowKernels {
@@ -55,11 +57,11 @@ public final class StagedRowKernels {
 
     /**
      * Element {@code at} of token {@code token}'s quad-major activation row, or 0 past the row's {@code stride} quads
-     * ({@code quad} is the element's quad). Kernel-safe.
+     * ({@code quad} is the element's quad) or for a token past the batch's {@code count}. Kernel-safe.
      */
-    public static float stagedValue(FloatArray x, int token, int cols, int at, int quad, int stride) {
+    public static float stagedValue(FloatArray x, int token, int count, int cols, int at, int quad, int stride) {
         float value = 0.0f;
-        if (quad < stride) {
+        if (quad < stride && token < count) {
             value = x.get(token * cols + at);
         }
         return value;
@@ -118,7 +120,7 @@ public final class StagedRowKernels {
         }
         int stride = cols / 4;
         int b = first;
-        for (; b + TILE <= count; b += TILE) {
+        for (; b + 1 < count; b += TILE) {
             float s0_0 = 0.0f;
             float s0_1 = 0.0f;
             float s0_2 = 0.0f;
@@ -151,14 +153,14 @@ public final class StagedRowKernels {
             float s3_5 = 0.0f;
             float s3_6 = 0.0f;
             float s3_7 = 0.0f;
-            float p0 = stagedValue(x, b + 0, cols, slot * stride + sub, sub, stride);
-            float p1 = stagedValue(x, b + 1, cols, slot * stride + sub, sub, stride);
-            float p2 = stagedValue(x, b + 2, cols, slot * stride + sub, sub, stride);
-            float p3 = stagedValue(x, b + 3, cols, slot * stride + sub, sub, stride);
-            float p4 = stagedValue(x, b + 4, cols, slot * stride + sub, sub, stride);
-            float p5 = stagedValue(x, b + 5, cols, slot * stride + sub, sub, stride);
-            float p6 = stagedValue(x, b + 6, cols, slot * stride + sub, sub, stride);
-            float p7 = stagedValue(x, b + 7, cols, slot * stride + sub, sub, stride);
+            float p0 = stagedValue(x, b + 0, count, cols, slot * stride + sub, sub, stride);
+            float p1 = stagedValue(x, b + 1, count, cols, slot * stride + sub, sub, stride);
+            float p2 = stagedValue(x, b + 2, count, cols, slot * stride + sub, sub, stride);
+            float p3 = stagedValue(x, b + 3, count, cols, slot * stride + sub, sub, stride);
+            float p4 = stagedValue(x, b + 4, count, cols, slot * stride + sub, sub, stride);
+            float p5 = stagedValue(x, b + 5, count, cols, slot * stride + sub, sub, stride);
+            float p6 = stagedValue(x, b + 6, count, cols, slot * stride + sub, sub, stride);
+            float p7 = stagedValue(x, b + 7, count, cols, slot * stride + sub, sub, stride);
             int e0 = 0;
             int g0 = 0;
             int e1 = 0;
@@ -197,14 +199,14 @@ public final class StagedRowKernels {
                 int ce3 = e3;
                 int cg3 = g3;
                 int next = chunk + width + sub;
-                p0 = stagedValue(x, b + 0, cols, slot * stride + next, next, stride);
-                p1 = stagedValue(x, b + 1, cols, slot * stride + next, next, stride);
-                p2 = stagedValue(x, b + 2, cols, slot * stride + next, next, stride);
-                p3 = stagedValue(x, b + 3, cols, slot * stride + next, next, stride);
-                p4 = stagedValue(x, b + 4, cols, slot * stride + next, next, stride);
-                p5 = stagedValue(x, b + 5, cols, slot * stride + next, next, stride);
-                p6 = stagedValue(x, b + 6, cols, slot * stride + next, next, stride);
-                p7 = stagedValue(x, b + 7, cols, slot * stride + next, next, stride);
+                p0 = stagedValue(x, b + 0, count, cols, slot * stride + next, next, stride);
+                p1 = stagedValue(x, b + 1, count, cols, slot * stride + next, next, stride);
+                p2 = stagedValue(x, b + 2, count, cols, slot * stride + next, next, stride);
+                p3 = stagedValue(x, b + 3, count, cols, slot * stride + next, next, stride);
+                p4 = stagedValue(x, b + 4, count, cols, slot * stride + next, next, stride);
+                p5 = stagedValue(x, b + 5, count, cols, slot * stride + next, next, stride);
+                p6 = stagedValue(x, b + 6, count, cols, slot * stride + next, next, stride);
+                p7 = stagedValue(x, b + 7, count, cols, slot * stride + next, next, stride);
                 if (next < quads) {
                     e0 = exponents.get(base0 + next);
                     g0 = signMantissa.get(base0 + next);
@@ -408,41 +410,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[1 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[1 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[2 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[2 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[3 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[3 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[4 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[4 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[5 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[5 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[6 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[6 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[7 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[7 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
             if (sub == 0 && quads > 0 && write1 == 1) {
                 int o = (b - first) * rows + row1;
@@ -451,41 +467,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[9 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[9 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[10 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[10 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[11 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[11 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[12 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[12 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[13 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[13 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[14 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[14 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[15 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[15 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
             if (sub == 0 && quads > 0 && write2 == 1) {
                 int o = (b - first) * rows + row2;
@@ -494,41 +524,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[17 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[17 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[18 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[18 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[19 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[19 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[20 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[20 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[21 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[21 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[22 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[22 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[23 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[23 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
             if (sub == 0 && quads > 0 && write3 == 1) {
                 int o = (b - first) * rows + row3;
@@ -537,41 +581,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[25 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[25 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[26 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[26 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[27 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[27 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[28 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[28 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[29 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[29 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[30 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[30 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[31 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[31 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
         }
         for (; b < count; b++) {
@@ -745,7 +803,7 @@ public final class StagedRowKernels {
         }
         int stride = cols / 4;
         int b = first;
-        for (; b + TILE <= count; b += TILE) {
+        for (; b + 1 < count; b += TILE) {
             float s0_0 = 0.0f;
             float s0_1 = 0.0f;
             float s0_2 = 0.0f;
@@ -778,22 +836,22 @@ public final class StagedRowKernels {
             float s3_5 = 0.0f;
             float s3_6 = 0.0f;
             float s3_7 = 0.0f;
-            float p0 = stagedValue(x, b + 0, cols, slot * stride + sub, sub, stride);
-            float p1 = stagedValue(x, b + 0, cols, (slot + 2) * stride + sub, sub, stride);
-            float p2 = stagedValue(x, b + 1, cols, slot * stride + sub, sub, stride);
-            float p3 = stagedValue(x, b + 1, cols, (slot + 2) * stride + sub, sub, stride);
-            float p4 = stagedValue(x, b + 2, cols, slot * stride + sub, sub, stride);
-            float p5 = stagedValue(x, b + 2, cols, (slot + 2) * stride + sub, sub, stride);
-            float p6 = stagedValue(x, b + 3, cols, slot * stride + sub, sub, stride);
-            float p7 = stagedValue(x, b + 3, cols, (slot + 2) * stride + sub, sub, stride);
-            float p8 = stagedValue(x, b + 4, cols, slot * stride + sub, sub, stride);
-            float p9 = stagedValue(x, b + 4, cols, (slot + 2) * stride + sub, sub, stride);
-            float p10 = stagedValue(x, b + 5, cols, slot * stride + sub, sub, stride);
-            float p11 = stagedValue(x, b + 5, cols, (slot + 2) * stride + sub, sub, stride);
-            float p12 = stagedValue(x, b + 6, cols, slot * stride + sub, sub, stride);
-            float p13 = stagedValue(x, b + 6, cols, (slot + 2) * stride + sub, sub, stride);
-            float p14 = stagedValue(x, b + 7, cols, slot * stride + sub, sub, stride);
-            float p15 = stagedValue(x, b + 7, cols, (slot + 2) * stride + sub, sub, stride);
+            float p0 = stagedValue(x, b + 0, count, cols, slot * stride + sub, sub, stride);
+            float p1 = stagedValue(x, b + 0, count, cols, (slot + 2) * stride + sub, sub, stride);
+            float p2 = stagedValue(x, b + 1, count, cols, slot * stride + sub, sub, stride);
+            float p3 = stagedValue(x, b + 1, count, cols, (slot + 2) * stride + sub, sub, stride);
+            float p4 = stagedValue(x, b + 2, count, cols, slot * stride + sub, sub, stride);
+            float p5 = stagedValue(x, b + 2, count, cols, (slot + 2) * stride + sub, sub, stride);
+            float p6 = stagedValue(x, b + 3, count, cols, slot * stride + sub, sub, stride);
+            float p7 = stagedValue(x, b + 3, count, cols, (slot + 2) * stride + sub, sub, stride);
+            float p8 = stagedValue(x, b + 4, count, cols, slot * stride + sub, sub, stride);
+            float p9 = stagedValue(x, b + 4, count, cols, (slot + 2) * stride + sub, sub, stride);
+            float p10 = stagedValue(x, b + 5, count, cols, slot * stride + sub, sub, stride);
+            float p11 = stagedValue(x, b + 5, count, cols, (slot + 2) * stride + sub, sub, stride);
+            float p12 = stagedValue(x, b + 6, count, cols, slot * stride + sub, sub, stride);
+            float p13 = stagedValue(x, b + 6, count, cols, (slot + 2) * stride + sub, sub, stride);
+            float p14 = stagedValue(x, b + 7, count, cols, slot * stride + sub, sub, stride);
+            float p15 = stagedValue(x, b + 7, count, cols, (slot + 2) * stride + sub, sub, stride);
             int e0 = 0;
             int g0 = 0;
             int e1 = 0;
@@ -840,22 +898,22 @@ public final class StagedRowKernels {
                 int ce3 = e3;
                 int cg3 = g3;
                 int next = chunk + width + sub;
-                p0 = stagedValue(x, b + 0, cols, slot * stride + next, next, stride);
-                p1 = stagedValue(x, b + 0, cols, (slot + 2) * stride + next, next, stride);
-                p2 = stagedValue(x, b + 1, cols, slot * stride + next, next, stride);
-                p3 = stagedValue(x, b + 1, cols, (slot + 2) * stride + next, next, stride);
-                p4 = stagedValue(x, b + 2, cols, slot * stride + next, next, stride);
-                p5 = stagedValue(x, b + 2, cols, (slot + 2) * stride + next, next, stride);
-                p6 = stagedValue(x, b + 3, cols, slot * stride + next, next, stride);
-                p7 = stagedValue(x, b + 3, cols, (slot + 2) * stride + next, next, stride);
-                p8 = stagedValue(x, b + 4, cols, slot * stride + next, next, stride);
-                p9 = stagedValue(x, b + 4, cols, (slot + 2) * stride + next, next, stride);
-                p10 = stagedValue(x, b + 5, cols, slot * stride + next, next, stride);
-                p11 = stagedValue(x, b + 5, cols, (slot + 2) * stride + next, next, stride);
-                p12 = stagedValue(x, b + 6, cols, slot * stride + next, next, stride);
-                p13 = stagedValue(x, b + 6, cols, (slot + 2) * stride + next, next, stride);
-                p14 = stagedValue(x, b + 7, cols, slot * stride + next, next, stride);
-                p15 = stagedValue(x, b + 7, cols, (slot + 2) * stride + next, next, stride);
+                p0 = stagedValue(x, b + 0, count, cols, slot * stride + next, next, stride);
+                p1 = stagedValue(x, b + 0, count, cols, (slot + 2) * stride + next, next, stride);
+                p2 = stagedValue(x, b + 1, count, cols, slot * stride + next, next, stride);
+                p3 = stagedValue(x, b + 1, count, cols, (slot + 2) * stride + next, next, stride);
+                p4 = stagedValue(x, b + 2, count, cols, slot * stride + next, next, stride);
+                p5 = stagedValue(x, b + 2, count, cols, (slot + 2) * stride + next, next, stride);
+                p6 = stagedValue(x, b + 3, count, cols, slot * stride + next, next, stride);
+                p7 = stagedValue(x, b + 3, count, cols, (slot + 2) * stride + next, next, stride);
+                p8 = stagedValue(x, b + 4, count, cols, slot * stride + next, next, stride);
+                p9 = stagedValue(x, b + 4, count, cols, (slot + 2) * stride + next, next, stride);
+                p10 = stagedValue(x, b + 5, count, cols, slot * stride + next, next, stride);
+                p11 = stagedValue(x, b + 5, count, cols, (slot + 2) * stride + next, next, stride);
+                p12 = stagedValue(x, b + 6, count, cols, slot * stride + next, next, stride);
+                p13 = stagedValue(x, b + 6, count, cols, (slot + 2) * stride + next, next, stride);
+                p14 = stagedValue(x, b + 7, count, cols, slot * stride + next, next, stride);
+                p15 = stagedValue(x, b + 7, count, cols, (slot + 2) * stride + next, next, stride);
                 if (next < quads) {
                     e0 = exponents.get(base0 + next);
                     g0 = signMantissa.get(base0 + next);
@@ -1059,41 +1117,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[1 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[1 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[2 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[2 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[3 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[3 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[4 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[4 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[5 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[5 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[6 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[6 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[7 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[7 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
             if (sub == 0 && quads > 0 && write1 == 1) {
                 int o = (b - first) * rows + row1;
@@ -1102,41 +1174,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[9 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[9 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[10 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[10 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[11 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[11 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[12 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[12 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[13 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[13 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[14 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[14 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[15 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[15 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
             if (sub == 0 && quads > 0 && write2 == 1) {
                 int o = (b - first) * rows + row2;
@@ -1145,41 +1231,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[17 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[17 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[18 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[18 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[19 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[19 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[20 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[20 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[21 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[21 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[22 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[22 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[23 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[23 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
             if (sub == 0 && quads > 0 && write3 == 1) {
                 int o = (b - first) * rows + row3;
@@ -1188,41 +1288,55 @@ public final class StagedRowKernels {
                     value0 = output.get(o) + value0;
                 }
                 output.set(o, value0);
-                float value1 = shared[25 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value1 = output.get(o + 1 * rows) + value1;
+                if (b + 1 < count) {
+                    float value1 = shared[25 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value1 = output.get(o + 1 * rows) + value1;
+                    }
+                    output.set(o + 1 * rows, value1);
                 }
-                output.set(o + 1 * rows, value1);
-                float value2 = shared[26 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value2 = output.get(o + 2 * rows) + value2;
+                if (b + 2 < count) {
+                    float value2 = shared[26 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value2 = output.get(o + 2 * rows) + value2;
+                    }
+                    output.set(o + 2 * rows, value2);
                 }
-                output.set(o + 2 * rows, value2);
-                float value3 = shared[27 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value3 = output.get(o + 3 * rows) + value3;
+                if (b + 3 < count) {
+                    float value3 = shared[27 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value3 = output.get(o + 3 * rows) + value3;
+                    }
+                    output.set(o + 3 * rows, value3);
                 }
-                output.set(o + 3 * rows, value3);
-                float value4 = shared[28 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value4 = output.get(o + 4 * rows) + value4;
+                if (b + 4 < count) {
+                    float value4 = shared[28 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value4 = output.get(o + 4 * rows) + value4;
+                    }
+                    output.set(o + 4 * rows, value4);
                 }
-                output.set(o + 4 * rows, value4);
-                float value5 = shared[29 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value5 = output.get(o + 5 * rows) + value5;
+                if (b + 5 < count) {
+                    float value5 = shared[29 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value5 = output.get(o + 5 * rows) + value5;
+                    }
+                    output.set(o + 5 * rows, value5);
                 }
-                output.set(o + 5 * rows, value5);
-                float value6 = shared[30 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value6 = output.get(o + 6 * rows) + value6;
+                if (b + 6 < count) {
+                    float value6 = shared[30 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value6 = output.get(o + 6 * rows) + value6;
+                    }
+                    output.set(o + 6 * rows, value6);
                 }
-                output.set(o + 6 * rows, value6);
-                float value7 = shared[31 * MAX_LOCAL + lane];
-                if (accumulate == 1) {
-                    value7 = output.get(o + 7 * rows) + value7;
+                if (b + 7 < count) {
+                    float value7 = shared[31 * MAX_LOCAL + lane];
+                    if (accumulate == 1) {
+                        value7 = output.get(o + 7 * rows) + value7;
+                    }
+                    output.set(o + 7 * rows, value7);
                 }
-                output.set(o + 7 * rows, value7);
             }
         }
         for (; b < count; b++) {

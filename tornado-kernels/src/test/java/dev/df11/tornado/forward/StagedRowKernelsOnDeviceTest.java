@@ -17,16 +17,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The staged rung ({@link StagedRowKernels}) against the product's planes kernel with the same work-items per row,
- * with batches that run both tiers (staged tiles, then one token at a time), accumulation, the last token only, a row
- * count that leaves the last group's rows past the matrix in every one of a work-item's rows, and rows whose quads do
- * not divide into chunks: every output must carry the planes kernel's bits.
+ * with batches that run every tier (full tiles, a partial last tile, a single token alone), accumulation, the last
+ * token only, a row count that leaves the last group's rows past the matrix in every one of a work-item's rows, and
+ * rows whose quads do not divide into chunks: every output must carry the planes kernel's bits, and nothing past the
+ * batch's outputs may be written (a partial tile's missing tokens).
  */
 class StagedRowKernelsOnDeviceTest {
 
-    @ParameterizedTest(name = "{0} slots, {1} work-items per row, batch {2}, last only {3}")
-    @CsvSource({"4, 64, 21, 0", "4, 32, 9, 1", "4, 64, 16, 0", "4, 16, 3, 0", "4, 8, 11, 0", "4, 64, 8, 0",
-            "4, 32, 17, 0", "2, 128, 21, 0", "2, 64, 9, 1", "2, 128, 16, 0", "2, 8, 3, 0"})
-    void bothTiersGiveThePlanesKernelsBits(int slots, int width, int count, int lastOnly) {
+    /** What the outputs past the batch hold before and, if nothing writes there, after. */
+    private static final float GUARD = -12345.0f;
+
+    @ParameterizedTest(name = "{0} slots, {1} work-items per row, batch {2}, last only {3}, accumulate {4}")
+    @CsvSource({"4, 64, 21, 0, 1", "4, 32, 9, 1, 1", "4, 64, 16, 0, 0", "4, 16, 3, 0, 1", "4, 8, 11, 0, 1",
+            "4, 64, 8, 0, 0", "4, 32, 17, 0, 1", "4, 64, 2, 0, 0", "4, 64, 15, 0, 1", "2, 128, 21, 0, 1",
+            "2, 64, 9, 1, 1", "2, 128, 16, 0, 0", "2, 8, 3, 0, 1", "2, 128, 10, 0, 0"})
+    void everyTierGivesThePlanesKernelsBits(int slots, int width, int count, int lastOnly, int accumulate) {
         int rows = 37;
         int cols = 1108;
         int offset = 8;
@@ -37,10 +42,11 @@ class StagedRowKernelsOnDeviceTest {
             natural.set(i, (float) random.nextGaussian());
         }
         FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
-        FloatArray planesOut = new FloatArray(count * rows);
-        FloatArray stagedOut = new FloatArray(count * rows);
+        int guard = StagedRowKernels.TILE * rows;
+        FloatArray planesOut = new FloatArray(count * rows + guard);
+        FloatArray stagedOut = new FloatArray(count * rows + guard);
         for (int i = 0; i < planesOut.getSize(); i++) {
-            float start = (float) random.nextGaussian();
+            float start = i < count * rows ? (float) random.nextGaussian() : GUARD;
             planesOut.set(i, start);
             stagedOut.set(i, start);
         }
@@ -50,19 +56,19 @@ class StagedRowKernelsOnDeviceTest {
         int local = width * rowsPerGroup;
         int stagedRows = slots * StagedRowKernels.ROWS;
         int stagedLocal = slots * width;
-        String name = "staged" + slots + "_" + width + "_" + count + "_" + lastOnly;
+        String name = "staged" + slots + "_" + width + "_" + count + "_" + lastOnly + "_" + accumulate;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
                         planesOut, stagedOut, batch, scales)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), offset, rows, cols, x, planesOut, 1, lastOnly, rowsPerGroup, batch,
+                        planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, rowsPerGroup, batch,
                         scales);
         if (slots == StagedRowKernels.SLOTS) {
             graph = graph.task("staged", StagedRowKernels::matVecStaged, new KernelContext(), planes.exponents(),
-                    planes.signMantissa(), offset, rows, cols, x, stagedOut, 1, lastOnly, stagedRows, batch, scales);
+                    planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly, stagedRows, batch, scales);
         } else {
             graph = graph.task("staged", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
-                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, 1, lastOnly,
+                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
                     stagedRows, batch, scales);
         }
         graph = graph
@@ -79,6 +85,9 @@ class StagedRowKernelsOnDeviceTest {
             assertEquals(Float.floatToRawIntBits(planesOut.get(i)), Float.floatToRawIntBits(stagedOut.get(i)),
                     "output " + i + " (token " + i / rows + ", row " + i % rows + "): " + planesOut.get(i)
                             + " planes, " + stagedOut.get(i) + " staged");
+        }
+        for (int i = count * rows; i < stagedOut.getSize(); i++) {
+            assertEquals(GUARD, stagedOut.get(i), "output " + i + " is past the batch (token " + i / rows + ")");
         }
     }
 }
