@@ -3,8 +3,8 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
-import dev.df11.lab.matvec.StagedWideTileKernels;
 import dev.df11.tornado.forward.StagedRowKernels;
+import dev.df11.tornado.forward.StagedWideTileKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -84,7 +84,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
             + " configuration's work-items, and the product's staged kernel (StagedRowKernels: four rows per"
             + " work-item, activations staged in local memory; four slots, sixteen rows a group, and two slots, eight)"
-            + " and the lab's sixteen-token staged rung (StagedWideTileKernels), with each row on the configuration's"
+            + " and its sixteen-token form (StagedWideTileKernels), with each row on the configuration's"
             + " work-items; all checked bit for bit against the planes kernel of the configuration.")
     boolean batchRungs;
 

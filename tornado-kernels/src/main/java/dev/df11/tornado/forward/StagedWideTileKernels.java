@@ -1,16 +1,12 @@
-package dev.df11.lab.matvec;
+package dev.df11.tornado.forward;
 
-import dev.df11.tornado.forward.Bf16Scales;
-import dev.df11.tornado.forward.ForwardKernels;
-import dev.df11.tornado.forward.MatVecKernels;
-import dev.df11.tornado.forward.StagedRowKernels;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * Lab rung of {@link StagedRowKernels#matVecStaged} with a tile of {@link #TILE} tokens instead of eight: at batch 64
- * the product passes over a group's weights eight times, here four (KERNEL-NOTES, "Staged activations"). Sixty-four
+ * {@link StagedRowKernels#matVecStaged} with a tile of {@link #TILE} tokens instead of eight: at batch 64 that kernel
+ * passes over a group's weights eight times, this one four (KERNEL-NOTES, "Staged activations"). Sixty-four
  * sums per work-item; the partial sums go through the reduction tree one row at a time, so local memory holds
  * {@code TILE x MAX_LOCAL} values, as much as a chunk's staged activations. Same launch as {@code matVecStaged}
  * (four slots of {@link #ROWS} rows, {@code 4 * width} work-items) and the same bits: each row keeps

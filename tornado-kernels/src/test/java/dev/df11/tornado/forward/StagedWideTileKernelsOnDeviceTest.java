@@ -1,10 +1,6 @@
-package dev.df11.lab.matvec;
+package dev.df11.tornado.forward;
 
 import dev.df11.format.testing.TestWeights;
-import dev.df11.tornado.forward.Bf16Scales;
-import dev.df11.tornado.forward.Grids;
-import dev.df11.tornado.forward.MatVecKernels;
-import dev.df11.tornado.forward.WeightPlanes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import uk.ac.manchester.tornado.api.GridScheduler;
@@ -20,7 +16,7 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The sixteen-token staged rung ({@link StagedWideTileKernels}) against the product's planes kernel with the same
+ * The sixteen-token staged kernel ({@link StagedWideTileKernels}) against the product's planes kernel with the same
  * work-items per row: batches of one, two and no full tiles, a partial last tile, a single token alone, accumulation,
  * the last token only, rows past the matrix, quads that do not divide into chunks; every output must carry the planes
  * kernel's bits, and nothing past the batch's outputs may be written.
