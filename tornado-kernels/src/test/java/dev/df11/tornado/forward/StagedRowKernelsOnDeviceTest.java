@@ -16,22 +16,27 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The staged rung ({@link StagedRowKernels}) against the product's planes kernel with the same work-items per row,
- * with batches that run every tier (full tiles, a partial last tile, a single token alone), accumulation, the last
- * token only, a row count that leaves the last group's rows past the matrix in every one of a work-item's rows, and
- * rows whose quads do not divide into chunks: every output must carry the planes kernel's bits, and nothing past the
- * batch's outputs may be written (a partial tile's missing tokens).
+ * The staged kernels ({@link StagedRowKernels}'s four- and two-slot forms, {@link StagedWideTileKernels}) against the
+ * product's planes kernel with the same work-items per row, with batches that run every tier (full tiles, a partial
+ * last tile, a single token alone), accumulation on and off, the last token only, a row count that leaves the last
+ * group's rows past the matrix in every one of a work-item's rows, and rows whose quads do not divide into chunks:
+ * every output must carry the planes kernel's bits, and nothing past the batch's outputs may be written (a partial
+ * tile's missing tokens).
  */
 class StagedRowKernelsOnDeviceTest {
 
     /** What the outputs past the batch hold before and, if nothing writes there, after. */
     private static final float GUARD = -12345.0f;
 
-    @ParameterizedTest(name = "{0} slots, {1} work-items per row, batch {2}, last only {3}, accumulate {4}")
-    @CsvSource({"4, 64, 21, 0, 1", "4, 32, 9, 1, 1", "4, 64, 16, 0, 0", "4, 16, 3, 0, 1", "4, 8, 11, 0, 1",
-            "4, 64, 8, 0, 0", "4, 32, 17, 0, 1", "4, 64, 2, 0, 0", "4, 64, 15, 0, 1", "2, 128, 21, 0, 1",
-            "2, 64, 9, 1, 1", "2, 128, 16, 0, 0", "2, 8, 3, 0, 1", "2, 128, 10, 0, 0"})
-    void everyTierGivesThePlanesKernelsBits(int slots, int width, int count, int lastOnly, int accumulate) {
+    @ParameterizedTest(name = "{0}, {1} work-items per row, batch {2}, last only {3}, accumulate {4}")
+    @CsvSource({"staged, 64, 21, 0, 1", "staged, 32, 9, 1, 1", "staged, 64, 16, 0, 0", "staged, 16, 3, 0, 1",
+            "staged, 8, 11, 0, 1", "staged, 64, 8, 0, 0", "staged, 32, 17, 0, 1", "staged, 64, 2, 0, 0",
+            "staged, 64, 15, 0, 1", "staged-two-slots, 128, 21, 0, 1", "staged-two-slots, 64, 9, 1, 1",
+            "staged-two-slots, 128, 16, 0, 0", "staged-two-slots, 8, 3, 0, 1", "staged-two-slots, 128, 10, 0, 0",
+            "staged-wide, 64, 37, 0, 1", "staged-wide, 32, 16, 0, 0", "staged-wide, 64, 21, 1, 1",
+            "staged-wide, 16, 9, 0, 1", "staged-wide, 8, 33, 0, 1", "staged-wide, 64, 2, 0, 0",
+            "staged-wide, 64, 24, 0, 0"})
+    void everyTierGivesThePlanesKernelsBits(String kernel, int width, int count, int lastOnly, int accumulate) {
         int rows = 37;
         int cols = 1108;
         int offset = 8;
@@ -42,7 +47,8 @@ class StagedRowKernelsOnDeviceTest {
             natural.set(i, (float) random.nextGaussian());
         }
         FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
-        int guard = StagedRowKernels.TILE * rows;
+        ProductKernel product = ProductKernel.named(kernel);
+        int guard = StagedWideTileKernels.TILE * rows;
         FloatArray planesOut = new FloatArray(count * rows + guard);
         FloatArray stagedOut = new FloatArray(count * rows + guard);
         for (int i = 0; i < planesOut.getSize(); i++) {
@@ -54,23 +60,27 @@ class StagedRowKernelsOnDeviceTest {
         FloatArray scales = Bf16Scales.table();
         int rowsPerGroup = 2;
         int local = width * rowsPerGroup;
-        int stagedRows = slots * StagedRowKernels.ROWS;
-        int stagedLocal = slots * width;
-        String name = "staged" + slots + "_" + width + "_" + count + "_" + lastOnly + "_" + accumulate;
+        int stagedRows = product.fixedRows();
+        int stagedLocal = stagedRows / product.rowsPerItem() * width;
+        String name = kernel.replace("-", "") + "_" + width + "_" + count + "_" + lastOnly + "_" + accumulate;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
                         planesOut, stagedOut, batch, scales)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, rowsPerGroup, batch,
-                        scales);
-        if (slots == StagedRowKernels.SLOTS) {
-            graph = graph.task("staged", StagedRowKernels::matVecStaged, new KernelContext(), planes.exponents(),
-                    planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly, stagedRows, batch, scales);
-        } else {
-            graph = graph.task("staged", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
+                        planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, rowsPerGroup,
+                        batch, scales);
+        graph = switch (product) {
+            case STAGED -> graph.task("staged", StagedRowKernels::matVecStaged, new KernelContext(),
                     planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
                     stagedRows, batch, scales);
-        }
+            case STAGED_TWO_SLOTS -> graph.task("staged", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
+                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
+                    stagedRows, batch, scales);
+            case STAGED_WIDE -> graph.task("staged", StagedWideTileKernels::matVecStagedWide, new KernelContext(),
+                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
+                    stagedRows, batch, scales);
+            default -> throw new IllegalArgumentException(kernel + " is not a staged kernel");
+        };
         graph = graph
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, stagedOut);
         GridScheduler grids = new GridScheduler();
