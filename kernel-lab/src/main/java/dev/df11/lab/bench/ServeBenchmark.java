@@ -3,6 +3,7 @@ package dev.df11.lab.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.df11.runtime.serving.BatchScheduler;
 import dev.df11.runtime.serving.SchedulerLoad;
 import dev.df11.runtime.serving.ServingEngine;
 import dev.df11.runtime.synthetic.SyntheticShape;
@@ -23,6 +24,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -104,6 +106,9 @@ public final class ServeBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "JSON report file.")
     Path out;
 
+    /** The scheduler of the mode being measured, for {@link #stopRunningLevel}; null between modes. */
+    private volatile BatchScheduler running;
+
     public static void main(String[] args) {
         TornadoSettings.raiseDefaults();   // before anything starts TornadoVM
         System.exit(new CommandLine(new ServeBenchmark()).execute(args));
@@ -111,6 +116,7 @@ public final class ServeBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopRunningLevel, "serve-bench-stop"));
         if (listDevices) {
             TornadoDevices.describeAll().forEach(System.out::println);
             return 0;
@@ -233,6 +239,7 @@ public final class ServeBenchmark implements Callable<Integer> {
             node.put("load_seconds", (System.nanoTime() - loadStart) / 1e9);
             node.put("summary", engine.summary());
             node.put("scheduler_max_batch", engine.scheduler().maxBatch());
+            running = engine.scheduler();
             if (engine.forward().backend() instanceof TornadoBackend tornado) {
                 if (!report.has("device_name")) {
                     report.put("device_name", TornadoDevices.describe(tornado.device() != null ? tornado.device()
@@ -268,6 +275,7 @@ public final class ServeBenchmark implements Callable<Integer> {
                 }
                 System.out.flush();
                 levels.add(level);
+                write(new ObjectMapper(), report);   // a run stopped later keeps this level (complete: false)
                 checked += r.checked();
                 mismatches += r.mismatches();
                 r.examples().forEach(e -> notes.add("  " + mode + " differs: " + e));
@@ -277,7 +285,25 @@ public final class ServeBenchmark implements Callable<Integer> {
             notes.add(String.format(Locale.ROOT, "%s: batch invariance: %d prompts run alone first; %d requests"
                     + " compared, %d differ", mode, recorded, checked, mismatches));
             return mismatches;
+        } finally {
+            running = null;
         }
+    }
+
+    /**
+     * The shutdown hook (SIGTERM: a time limit, Ctrl-C): stops the running scheduler after its current step, so that
+     * the JVM does not exit while the batch thread is inside the device driver, which crashed it in libcuda
+     * (benchmarks/results/gpu/h100-2026-12-07-serving). The report on disk keeps the levels that finished, marked
+     * {@code complete: false}.
+     */
+    private void stopRunningLevel() {
+        BatchScheduler scheduler = running;
+        if (scheduler == null) {
+            return;
+        }
+        System.err.println("serve-bench: stopped before the end; the running level ends after its current step"
+                + (out != null ? " (" + out + " keeps the levels that finished, complete: false)" : ""));
+        scheduler.shutdown(Duration.ZERO);
     }
 
     /** The backend {@code df11 serve} would make, with its kernels profiled (and so without CUDA graphs). */
