@@ -2,8 +2,8 @@
 # What ptxas makes of TornadoVM's PTX for the matrix-vector kernels: registers, spills, shared memory, and the SASS.
 #   benchmarks/gpu/ptx_registers.sh BUNDLE OUT [ARCH]
 # Runs matvec-bench once on PTX (1:0) with TornadoVM's kernel dump on (the planes kernel at batches 1 and 64 at 128:2
-# and 256:4, the batch rungs (the product's two-row and staged kernels, the lab's sixteen-token staged rung), the
-# lab's 8-byte-load rung and two fused variants, on the 8B gate|up matrix), splits the dump into one file per kernel
+# and 256:4, the batch rungs (the product's two-row and staged kernels), the lab's 8-byte-load rung and two fused
+# variants, on the 8B gate|up matrix), splits the dump into one file per kernel
 # (OUT/kN.ptx), prints `ptxas -v` for each (ARCH default sm_90) and disassembles each to OUT/kN.sass (cuobjdump), so
 # the instructions per weight of every inner loop can be counted (also packed into OUT/kernels-ptx-sass.tar.gz).
 # Occupancy follows from registers and the launch.

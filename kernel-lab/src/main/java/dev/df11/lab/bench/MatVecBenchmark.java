@@ -4,7 +4,6 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.tornado.forward.StagedRowKernels;
-import dev.df11.tornado.forward.StagedWideTileKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
@@ -83,9 +82,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
             + " configuration's work-items, and the product's staged kernel (StagedRowKernels: four rows per"
-            + " work-item, activations staged in local memory; four slots, sixteen rows a group, and two slots, eight)"
-            + " and its sixteen-token form (StagedWideTileKernels), with each row on the configuration's"
-            + " work-items; all checked bit for bit against the planes kernel of the configuration.")
+            + " work-item, activations staged in local memory; four slots, sixteen rows a group, and two slots, eight),"
+            + " with each row on the configuration's work-items; all checked bit for bit against the planes kernel of"
+            + " the configuration.")
     boolean batchRungs;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -226,9 +225,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         PAIRS("pairs", "matVecPairs", 2, 0, MatVecPairKernels.MAX_LOCAL),
         STAGED("staged", "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS, StagedRowKernels.MAX_LOCAL),
         STAGED_TWO_SLOTS("staged2", "matVecStagedTwoSlots", StagedRowKernels.ROWS, StagedRowKernels.TWO_SLOTS,
-                StagedRowKernels.MAX_LOCAL),
-        STAGED_WIDE("stagedWide", "matVecStagedWide", StagedWideTileKernels.ROWS, StagedWideTileKernels.SLOTS,
-                StagedWideTileKernels.MAX_LOCAL);
+                StagedRowKernels.MAX_LOCAL);
 
         final String label;
         final String kernel;
@@ -289,9 +286,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
                     scales);
             case STAGED_TWO_SLOTS -> graph.task("mv", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
-                    scales);
-            case STAGED_WIDE -> graph.task("mv", StagedWideTileKernels::matVecStagedWide, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
                     scales);
         };

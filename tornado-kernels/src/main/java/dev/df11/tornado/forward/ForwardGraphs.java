@@ -389,9 +389,6 @@ public final class ForwardGraphs {
             case STAGED_TWO_SLOTS -> graph.task(task, StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly,
                     product.rows(), batch, act.scales);
-            case STAGED_WIDE -> graph.task(task, StagedWideTileKernels::matVecStagedWide, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly,
-                    product.rows(), batch, act.scales);
         };
     }
 

@@ -21,13 +21,7 @@ public enum ProductKernel {
      * work-items than four slots hold ({@link #wider}).
      */
     STAGED_TWO_SLOTS("staged-two-slots", StagedRowKernels.ROWS, StagedRowKernels.MAX_LOCAL,
-            StagedRowKernels.TWO_SLOTS * StagedRowKernels.ROWS),
-    /**
-     * {@link StagedWideTileKernels#matVecStagedWide}: {@link #STAGED} with tiles of sixteen tokens, half the passes
-     * over the weights at large batches; rows of more than 64 work-items take {@link #STAGED_TWO_SLOTS}.
-     */
-    STAGED_WIDE("staged-wide", StagedWideTileKernels.ROWS, StagedWideTileKernels.MAX_LOCAL,
-            StagedWideTileKernels.SLOTS * StagedWideTileKernels.ROWS);
+            StagedRowKernels.TWO_SLOTS * StagedRowKernels.ROWS);
 
     private final String key;
     private final int rowsPerItem;
@@ -50,7 +44,7 @@ public enum ProductKernel {
             }
         }
         throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in the tuning table"
-                + " (known: planes, pairs, staged, staged-two-slots, staged-wide)");
+                + " (known: planes, pairs, staged, staged-two-slots)");
     }
 
     /** Its name in the tuning table. */
@@ -60,10 +54,10 @@ public enum ProductKernel {
 
     /**
      * The form of this kernel for rows of more work-items than its groups hold (fewer rows a group), or null: a rule
-     * naming {@code staged} or {@code staged-wide} gets {@code staged-two-slots} where a row has 128 work-items.
+     * naming {@code staged} gets {@code staged-two-slots} where a row has 128 work-items.
      */
     ProductKernel wider() {
-        return this == STAGED || this == STAGED_WIDE ? STAGED_TWO_SLOTS : null;
+        return this == STAGED ? STAGED_TWO_SLOTS : null;
     }
 
     int rowsPerItem() {

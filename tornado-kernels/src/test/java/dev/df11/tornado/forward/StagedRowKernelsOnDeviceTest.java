@@ -16,12 +16,11 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The staged kernels ({@link StagedRowKernels}'s four- and two-slot forms, {@link StagedWideTileKernels}) against the
- * product's planes kernel with the same work-items per row, with batches that run every tier (full tiles, a partial
- * last tile, a single token alone), accumulation on and off, the last token only, a row count that leaves the last
- * group's rows past the matrix in every one of a work-item's rows, and rows whose quads do not divide into chunks:
- * every output must carry the planes kernel's bits, and nothing past the batch's outputs may be written (a partial
- * tile's missing tokens).
+ * The staged kernels ({@link StagedRowKernels}'s four- and two-slot forms) against the product's planes kernel with
+ * the same work-items per row, with batches that run every tier (full tiles, a partial last tile, a single token
+ * alone), accumulation on and off, the last token only, a row count that leaves the last group's rows past the matrix
+ * in every one of a work-item's rows, and rows whose quads do not divide into chunks: every output must carry the
+ * planes kernel's bits, and nothing past the batch's outputs may be written (a partial tile's missing tokens).
  */
 class StagedRowKernelsOnDeviceTest {
 
@@ -32,10 +31,7 @@ class StagedRowKernelsOnDeviceTest {
     @CsvSource({"staged, 64, 21, 0, 1", "staged, 32, 9, 1, 1", "staged, 64, 16, 0, 0", "staged, 16, 3, 0, 1",
             "staged, 8, 11, 0, 1", "staged, 64, 8, 0, 0", "staged, 32, 17, 0, 1", "staged, 64, 2, 0, 0",
             "staged, 64, 15, 0, 1", "staged-two-slots, 128, 21, 0, 1", "staged-two-slots, 64, 9, 1, 1",
-            "staged-two-slots, 128, 16, 0, 0", "staged-two-slots, 8, 3, 0, 1", "staged-two-slots, 128, 10, 0, 0",
-            "staged-wide, 64, 37, 0, 1", "staged-wide, 32, 16, 0, 0", "staged-wide, 64, 21, 1, 1",
-            "staged-wide, 16, 9, 0, 1", "staged-wide, 8, 33, 0, 1", "staged-wide, 64, 2, 0, 0",
-            "staged-wide, 64, 24, 0, 0"})
+            "staged-two-slots, 128, 16, 0, 0", "staged-two-slots, 8, 3, 0, 1", "staged-two-slots, 128, 10, 0, 0"})
     void everyTierGivesThePlanesKernelsBits(String kernel, int width, int count, int lastOnly, int accumulate) {
         int rows = 37;
         int cols = 1108;
@@ -48,7 +44,7 @@ class StagedRowKernelsOnDeviceTest {
         }
         FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
         ProductKernel product = ProductKernel.named(kernel);
-        int guard = StagedWideTileKernels.TILE * rows;
+        int guard = StagedRowKernels.TILE * rows;
         FloatArray planesOut = new FloatArray(count * rows + guard);
         FloatArray stagedOut = new FloatArray(count * rows + guard);
         for (int i = 0; i < planesOut.getSize(); i++) {
@@ -74,9 +70,6 @@ class StagedRowKernelsOnDeviceTest {
                     planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
                     stagedRows, batch, scales);
             case STAGED_TWO_SLOTS -> graph.task("staged", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
-                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
-                    stagedRows, batch, scales);
-            case STAGED_WIDE -> graph.task("staged", StagedWideTileKernels::matVecStagedWide, new KernelContext(),
                     planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
                     stagedRows, batch, scales);
             default -> throw new IllegalArgumentException(kernel + " is not a staged kernel");
