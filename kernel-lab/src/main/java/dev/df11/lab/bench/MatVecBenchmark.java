@@ -3,6 +3,7 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
+import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.StagedRowKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
@@ -82,9 +83,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--batch-rungs", description = "Also time the kernels that serve several matrix rows per"
             + " work-item: the product's two-row kernel (MatVecPairKernels, sixteen-token tier) on half of each"
             + " configuration's work-items, and the product's staged kernel (StagedRowKernels: four rows per"
-            + " work-item, activations staged in local memory; four slots, sixteen rows a group, and two slots, eight),"
-            + " with each row on the configuration's work-items; all checked bit for bit against the planes kernel of"
-            + " the configuration.")
+            + " work-item, activations staged in local memory; four slots, sixteen rows a group, and two slots, eight)"
+            + " and the lab's one-barrier form of it (StagedOneBarrierKernels), with each row on the configuration's"
+            + " work-items; all checked bit for bit against the planes kernel of the configuration.")
     boolean batchRungs;
 
     @Option(names = "--long", description = "Also time the lab's 8-byte-load rung at batch 1 (LongLoadKernels),"
@@ -225,7 +226,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
         PAIRS("pairs", "matVecPairs", 2, 0, MatVecPairKernels.MAX_LOCAL),
         STAGED("staged", "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS, StagedRowKernels.MAX_LOCAL),
         STAGED_TWO_SLOTS("staged2", "matVecStagedTwoSlots", StagedRowKernels.ROWS, StagedRowKernels.TWO_SLOTS,
-                StagedRowKernels.MAX_LOCAL);
+                StagedRowKernels.MAX_LOCAL),
+        STAGED_ONE_BARRIER("staged1b", "matVecStagedOneBarrier", StagedOneBarrierKernels.ROWS,
+                StagedOneBarrierKernels.SLOTS, StagedOneBarrierKernels.MAX_LOCAL);
 
         final String label;
         final String kernel;
@@ -288,6 +291,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
             case STAGED_TWO_SLOTS -> graph.task("mv", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
                     weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
                     scales);
+            case STAGED_ONE_BARRIER -> graph.task("mv", StagedOneBarrierKernels::matVecStagedOneBarrier,
+                    new KernelContext(), weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0,
+                    groupRows, step, scales);
         };
         Checked run = run(graph, graphName, (rows + groupRows - 1) / groupRows, launch, target, output,
                 reference, planesOut);
