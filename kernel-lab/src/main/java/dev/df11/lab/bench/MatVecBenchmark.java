@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
+import dev.df11.tornado.forward.ProductKernel;
 import dev.df11.tornado.forward.StagedRowKernels;
 import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
@@ -223,14 +224,17 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     /** Kernels that serve several matrix rows per work-item, on the planes kernel's launch at their share of it. */
     private enum BatchRung {
-        PAIRS("pairs", "matVecPairs", 2, 0, MatVecPairKernels.MAX_LOCAL),
-        STAGED("staged", "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS, StagedRowKernels.MAX_LOCAL),
-        STAGED_TWO_SLOTS("staged2", "matVecStagedTwoSlots", StagedRowKernels.ROWS, StagedRowKernels.TWO_SLOTS,
+        PAIRS("pairs", ProductKernel.PAIRS, "matVecPairs", 2, 0, MatVecPairKernels.MAX_LOCAL),
+        STAGED("staged", ProductKernel.STAGED, "matVecStaged", StagedRowKernels.ROWS, StagedRowKernels.SLOTS,
                 StagedRowKernels.MAX_LOCAL),
-        STAGED_ONE_BARRIER("staged1b", "matVecStagedOneBarrier", StagedOneBarrierKernels.ROWS,
+        STAGED_TWO_SLOTS("staged2", ProductKernel.STAGED_TWO_SLOTS, "matVecStagedTwoSlots", StagedRowKernels.ROWS,
+                StagedRowKernels.TWO_SLOTS, StagedRowKernels.MAX_LOCAL),
+        STAGED_ONE_BARRIER("staged1b", null, "matVecStagedOneBarrier", StagedOneBarrierKernels.ROWS,
                 StagedOneBarrierKernels.SLOTS, StagedOneBarrierKernels.MAX_LOCAL);
 
         final String label;
+        /** The product's kernel, or null for a lab rung. */
+        final ProductKernel product;
         final String kernel;
         /** Matrix rows each work-item serves. */
         final int rowsPerItem;
@@ -241,8 +245,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
         final int slots;
         final int maxLocal;
 
-        BatchRung(String label, String kernel, int rowsPerItem, int slots, int maxLocal) {
+        BatchRung(String label, ProductKernel product, String kernel, int rowsPerItem, int slots, int maxLocal) {
             this.label = label;
+            this.product = product;
             this.kernel = kernel;
             this.rowsPerItem = rowsPerItem;
             this.slots = slots;
@@ -282,19 +287,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
                         step, scales);
-        graph = switch (rung) {
-            case PAIRS -> graph.task("mv", MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
-                    weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
-            case STAGED -> graph.task("mv", StagedRowKernels::matVecStaged, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
-                    scales);
-            case STAGED_TWO_SLOTS -> graph.task("mv", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
-                    scales);
-            case STAGED_ONE_BARRIER -> graph.task("mv", StagedOneBarrierKernels::matVecStagedOneBarrier,
-                    new KernelContext(), weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0,
-                    groupRows, step, scales);
-        };
+        graph = rung.product != null
+                ? rung.product.addTask(graph, "mv", weights.exponents(), weights.signMantissa(), 0, rows, cols, x,
+                        output, 0, 0, groupRows, step, scales)
+                : graph.task("mv", StagedOneBarrierKernels::matVecStagedOneBarrier, new KernelContext(),
+                        weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
+                        scales);
         Checked run = run(graph, graphName, (rows + groupRows - 1) / groupRows, launch, target, output,
                 reference, planesOut);
         return new BenchmarkReport.Row(shape + " " + rung.label + " " + launch + ":" + groupRows + " b" + batch,

@@ -9,11 +9,11 @@ import dev.df11.runtime.serving.ServingEngine;
 import dev.df11.runtime.synthetic.SyntheticShape;
 import dev.df11.tornado.backend.TornadoBackend;
 import dev.df11.tornado.backend.TornadoBackendOptions;
-import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.backend.TornadoBackendProvider;
 import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.ForwardProfile;
+import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.DecodeMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -106,6 +106,8 @@ public final class ServeBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "JSON report file.")
     Path out;
 
+    private final ObjectMapper json = new ObjectMapper();
+
     /** The scheduler of the mode being measured, for {@link #stopRunningLevel}; null between modes. */
     private volatile BatchScheduler running;
 
@@ -126,7 +128,6 @@ public final class ServeBenchmark implements Callable<Integer> {
         int maxBatch = concurrency.stream().mapToInt(Integer::intValue).max().orElseThrow();
         BenchModels models = folders.resolve(shape, hostThreads, System.err);
 
-        ObjectMapper json = new ObjectMapper();
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "serve");
         if (!folders.given()) {
@@ -161,12 +162,12 @@ public final class ServeBenchmark implements Callable<Integer> {
             System.err.printf("%s: loading %s, compiling, running the prompts alone ...%n", mode, dir);
             ObjectNode node = results.addObject();
             mismatches += runMode(mode, dir, maxBatch, hostThreads, checkPrompts, node, notes, report);
-            write(json, report);   // a later mode that fails leaves the finished ones on disk, marked incomplete
+            write(report);   // a later mode that fails leaves the finished ones on disk, marked incomplete
         }
         report.put("batch_invariant", mismatches == 0);
         report.put("complete", true);
         notes.forEach(System.out::println);
-        write(json, report);
+        write(report);
         if (out != null) {
             System.out.println("wrote " + out);
         }
@@ -177,7 +178,7 @@ public final class ServeBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private void write(ObjectMapper json, ObjectNode report) throws IOException {
+    private void write(ObjectNode report) throws IOException {
         if (out == null) {
             return;
         }
@@ -271,11 +272,11 @@ public final class ServeBenchmark implements Callable<Integer> {
                 ObjectNode level = toJson(r, node);
                 if (steps != null) {
                     ProfileReport.print(mode + " at concurrency " + c, "step", steps, System.out);
-                    level.set("profile", ProfileReport.toJson("step", steps, new ObjectMapper()));
+                    level.set("profile", ProfileReport.toJson("step", steps, json));
                 }
                 System.out.flush();
                 levels.add(level);
-                write(new ObjectMapper(), report);   // a run stopped later keeps this level (complete: false)
+                write(report);   // a run stopped later keeps this level (complete: false)
                 checked += r.checked();
                 mismatches += r.mismatches();
                 r.examples().forEach(e -> notes.add("  " + mode + " differs: " + e));

@@ -367,7 +367,8 @@ public final class ForwardGraphs {
         bytesByTask.put(name + "." + task, 2L * rows * cols);
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
-            grids.addWorkerGrid(name + "." + task, groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
+            grids.addWorkerGrid(name + "." + task,
+                    groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
             CompressedDeviceUnit.FusedMatrix m = compressed.fusedMatrix(offset, rows, cols);
             return graph.task(task, FusedMatVecKernels::matVecFused, new KernelContext(), m.codeWords(), m.tables(),
                     m.chunkStarts(), m.chunkBase(), m.signMantissa(), offset, rows, cols, x, out, accumulate,
@@ -375,21 +376,10 @@ public final class ForwardGraphs {
         }
         WeightPlanes weights = unit.planes(decodeBuffer);
         KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols, shape.sequences() > 1);
-        grids.addWorkerGrid(name + "." + task, groups((rows + product.rows() - 1) / product.rows(), product.local()));
-        return switch (product.kernel()) {
-            case PAIRS -> graph.task(task, MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
-                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
-                    act.scales);
-            case PLANES -> graph.task(task, MatVecKernels::matVec, new KernelContext(), weights.exponents(),
-                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
-                    act.scales);
-            case STAGED -> graph.task(task, StagedRowKernels::matVecStaged, new KernelContext(), weights.exponents(),
-                    weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
-                    act.scales);
-            case STAGED_TWO_SLOTS -> graph.task(task, StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
-                    weights.exponents(), weights.signMantissa(), offset, rows, cols, x, out, accumulate, lastOnly,
-                    product.rows(), batch, act.scales);
-        };
+        grids.addWorkerGrid(name + "." + task,
+                groups((rows + product.rows() - 1) / product.rows(), product.local()));
+        return product.kernel().addTask(graph, task, weights.exponents(), weights.signMantissa(), offset, rows, cols,
+                x, out, accumulate, lastOnly, product.rows(), batch, act.scales);
     }
 
     /**

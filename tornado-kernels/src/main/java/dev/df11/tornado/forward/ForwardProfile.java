@@ -93,7 +93,8 @@ public final class ForwardProfile {
             from = 0;   // a new log: nothing of it was read
         }
         consumed.put(graph, profileLog.length());
-        try (MappingIterator<JsonNode> executions = JSON.readerFor(JsonNode.class).readValues(profileLog.substring(from))) {
+        String appended = profileLog.substring(from);
+        try (MappingIterator<JsonNode> executions = JSON.readerFor(JsonNode.class).readValues(appended)) {
             while (executions.hasNext()) {
                 add(executions.next());
             }

@@ -215,7 +215,8 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
                 }
                 int groupRows = rule.productRows() > 0 ? rule.productRows()
                         : kernel.fixedRows() > 0 ? kernel.fixedRows() : launch.rows();
-                if (groupRows % kernel.rowsPerItem() != 0 || kernel.fixedRows() > 0 && groupRows != kernel.fixedRows()) {
+                boolean fixedMismatch = kernel.fixedRows() > 0 && groupRows != kernel.fixedRows();
+                if (groupRows % kernel.rowsPerItem() != 0 || fixedMismatch) {
                     throw new IllegalStateException("tuning family " + family + ": product kernel " + kernel.key()
                             + " cannot serve " + groupRows + " rows per group (rows "
                             + (kernel.fixedRows() > 0 ? "exactly " + kernel.fixedRows()

@@ -1,5 +1,10 @@
 package dev.df11.tornado.forward;
 
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
 /**
  * The kernels that multiply BF16 planes (BF16 weights, or DF11 weights their decode task expanded): each computes
  * a row with {@link MatVecKernels#matVec}'s work-items, order and reduction tree for the same work-items per row,
@@ -45,6 +50,26 @@ public enum ProductKernel {
         }
         throw new IllegalArgumentException("unknown product kernel \"" + key + "\" in the tuning table"
                 + " (known: planes, pairs, staged, staged-two-slots)");
+    }
+
+    /**
+     * Adds this kernel to {@code graph} as task {@code task}, with {@link MatVecKernels#matVec}'s parameters;
+     * {@code rowsPerGroup} is the rows of one of this kernel's groups (its {@code fixedRows} where it has them).
+     */
+    public TaskGraph addTask(TaskGraph graph, String task, IntArray exponents, IntArray signMantissa, int offset,
+            int rows, int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, int rowsPerGroup,
+            IntArray batch, FloatArray scales) {
+        return switch (this) {
+            case PLANES -> graph.task(task, MatVecKernels::matVec, new KernelContext(), exponents, signMantissa,
+                    offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales);
+            case PAIRS -> graph.task(task, MatVecPairKernels::matVecPairs, new KernelContext(), exponents,
+                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales);
+            case STAGED -> graph.task(task, StagedRowKernels::matVecStaged, new KernelContext(), exponents,
+                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales);
+            case STAGED_TWO_SLOTS -> graph.task(task, StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
+                    exponents, signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
+                    scales);
+        };
     }
 
     /** Its name in the tuning table. */

@@ -65,15 +65,8 @@ class StagedRowKernelsOnDeviceTest {
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, rowsPerGroup,
                         batch, scales);
-        graph = switch (product) {
-            case STAGED -> graph.task("staged", StagedRowKernels::matVecStaged, new KernelContext(),
-                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
-                    stagedRows, batch, scales);
-            case STAGED_TWO_SLOTS -> graph.task("staged", StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
-                    planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
-                    stagedRows, batch, scales);
-            default -> throw new IllegalArgumentException(kernel + " is not a staged kernel");
-        };
+        graph = product.addTask(graph, "staged", planes.exponents(), planes.signMantissa(), offset, rows, cols, x,
+                stagedOut, accumulate, lastOnly, stagedRows, batch, scales);
         graph = graph
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, stagedOut);
         GridScheduler grids = new GridScheduler();
