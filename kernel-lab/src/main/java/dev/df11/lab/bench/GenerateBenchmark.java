@@ -62,6 +62,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         BF16_DEVICE("bf16-device", "BF16 resident on the device"),
         DF11_DEVICE("df11-device", "DF11 resident, each block decoded into a buffer first (exact, the default)"),
         DF11_FUSED("df11-fused", "DF11 resident, decoded inside the products (fused)"),
+        DF11_NIBBLE("df11-nibble", "DF11 re-coded at load time as 4-bit exponent codes the products read (nibble)"),
         BF16_HOST("bf16-host", "BF16 in host memory, copied per block");
 
         final String id;
@@ -75,7 +76,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         static Mode parse(String id) {
             return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("unknown mode '" + id + "'; known: bf16-device, df11-device,"
-                            + " df11-fused, bf16-host"));
+                            + " df11-fused, df11-nibble, bf16-host"));
         }
     }
 
@@ -293,7 +294,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
     }
 
     private ModeResult run(Mode mode, BenchModels models, TornadoDevice target, int hostThreads) throws IOException {
-        boolean df11 = mode == Mode.DF11_DEVICE || mode == Mode.DF11_FUSED;
+        boolean df11 = mode != Mode.BF16_DEVICE && mode != Mode.BF16_HOST;
         WeightStore store;
         if (memory != null) {
             store = memory.store();
@@ -307,7 +308,11 @@ public final class GenerateBenchmark implements Callable<Integer> {
                 .withLayersPerGraph(layersPerGraph)
                 .withProfile(profile)
                 .withTuning(tuning(target))
-                .withDecodeMode(mode == Mode.DF11_FUSED ? DecodeMode.FUSED : DecodeMode.EXACT);
+                .withDecodeMode(switch (mode) {
+                    case DF11_FUSED -> DecodeMode.FUSED;
+                    case DF11_NIBBLE -> DecodeMode.NIBBLE;
+                    default -> DecodeMode.EXACT;
+                });
         TornadoBackend backend = new TornadoBackend(options, target);
         long start = System.nanoTime();
         try (ForwardPass forward = new ForwardPass(backend, store, context, 1)) {
@@ -342,6 +347,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             result.deviceBytes = backend.deviceBytes();
             result.decodeBufferBytes = backend.decodeBufferBytes();
             result.fusedIndexBytes = backend.fusedIndexBytes();
+            result.nibbleLayoutBytes = backend.nibbleLayoutBytes();
             result.workingBytes = backend.workingBytes();
             result.storeKind = store.kind();
             result.layersPerGraph = backend.layersPerGraph();
@@ -415,6 +421,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
         long deviceBytes;
         long decodeBufferBytes;
         long fusedIndexBytes;
+        long nibbleLayoutBytes;
         long workingBytes;
         OptionalLong processBytes = OptionalLong.empty();
         OptionalLong deviceUsedBytes = OptionalLong.empty();
@@ -456,6 +463,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
             node.put("device_bytes_accounted", deviceBytes);
             node.put("decode_buffer_bytes", decodeBufferBytes);
             node.put("fused_index_bytes", fusedIndexBytes);
+            node.put("nibble_layout_bytes", nibbleLayoutBytes);
             node.put("activations_and_kv_bytes", workingBytes);
             if (processBytes.isPresent()) {
                 node.put("nvidia_smi_process_bytes", processBytes.getAsLong());

@@ -323,6 +323,7 @@ public final class ServeBenchmark implements Callable<Integer> {
         node.put("weights_bytes", weights);
         node.put("decode_buffer_bytes", decode);
         node.put("fused_index_bytes", tornado.fusedIndexBytes());
+        node.put("nibble_layout_bytes", tornado.nibbleLayoutBytes());
         node.put("kv_cache_bytes", kv);
         node.put("kv_slots", tornado.maxSequences());
         node.put("activations_bytes", activations);

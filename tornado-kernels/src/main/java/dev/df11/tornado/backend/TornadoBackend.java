@@ -18,6 +18,7 @@ import dev.df11.tornado.forward.weights.DeviceChoice;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
 import dev.df11.tornado.forward.weights.MemoryPlan;
+import dev.df11.tornado.forward.weights.NibbleDeviceUnit;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
@@ -718,6 +719,23 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             for (var layer : stage.weights().layers()) {
                 if (layer.unit() instanceof CompressedDeviceUnit c) {
                     bytes += c.chunkIndexBytes();
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Device bytes of the units held in the nibble layout ({@link dev.df11.tornado.forward.weights.NibbleLayout}:
+     * codes, sign/mantissa bytes, escapes and scales); 0 when none is.
+     */
+    public long nibbleLayoutBytes() {
+        requireLoaded();
+        long bytes = last().weights().output() instanceof NibbleDeviceUnit n ? n.deviceBytes() : 0;
+        for (Stage stage : stages) {
+            for (var layer : stage.weights().layers()) {
+                if (layer.unit() instanceof NibbleDeviceUnit n) {
+                    bytes += n.deviceBytes();
                 }
             }
         }

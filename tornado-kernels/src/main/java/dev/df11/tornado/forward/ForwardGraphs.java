@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceLayer;
 import dev.df11.tornado.forward.weights.DeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
+import dev.df11.tornado.forward.weights.NibbleDeviceUnit;
 import dev.df11.tornado.forward.weights.PlainDeviceUnit;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
@@ -365,6 +366,14 @@ public final class ForwardGraphs {
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         bytesByTask.put(name + "." + task, 2L * rows * cols);
+        if (unit instanceof NibbleDeviceUnit nibble) {
+            KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
+            grids.addWorkerGrid(name + "." + task,
+                    groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
+            return graph.task(task, NibbleMatVecKernels::matVecNibbles, new KernelContext(), nibble.codes(),
+                    nibble.signMantissa(), nibble.escapes(), offset, rows, cols, x, out, accumulate, lastOnly,
+                    launch.rows(), batch, nibble.scales());
+        }
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
             grids.addWorkerGrid(name + "." + task,

@@ -86,22 +86,28 @@ class TornadoBackendAgreementTest {
         }
     }
 
-    /** The fused decode-and-multiply kernels and the two-phase decode give the same logits, bit for bit. */
-    @Test
-    void fusedAndExactDecodeGiveTheSameBits() throws IOException {
-        Path dir = RandomModelWriter.write(TestModels.newFolder("modes"), RandomModelWriter.Flavor.LLAMA3_UNTIED, 13);
+    /**
+     * The fused decode-and-multiply kernels, the nibble layout's kernels and the two-phase decode give the same
+     * logits, bit for bit (and the nibble mode really laid its units out so).
+     */
+    @ParameterizedTest
+    @EnumSource(value = DecodeMode.class, names = {"FUSED", "NIBBLE"})
+    void everyDecodeModeGivesTheExactDecodesBits(DecodeMode mode) throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("modes-" + mode.id()),
+                RandomModelWriter.Flavor.LLAMA3_UNTIED, 13);
         Path df11Dir = TestModels.compress(dir);
         var options = new WeightStores.Df11Options(2);
-        Generation fused = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()
-                .withDecodeMode(DecodeMode.FUSED), null), WeightStores.open(df11Dir, options), PROMPT, STEPS,
-                CONTEXT, MAX_BATCH);
+        TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(mode), null);
+        Generation chosen = Generation.run(backend, WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
+                MAX_BATCH, () -> assertTrue(mode != DecodeMode.NIBBLE || backend.nibbleLayoutBytes() > 0,
+                        "no unit was laid out in nibbles"));
         Generation exact = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()
                 .withDecodeMode(DecodeMode.EXACT), null), WeightStores.open(df11Dir, options), PROMPT, STEPS,
                 CONTEXT, MAX_BATCH);
-        assertArrayEquals(exact.tokens(), fused.tokens());
+        assertArrayEquals(exact.tokens(), chosen.tokens());
         for (int step = 0; step < exact.logits().size(); step++) {
-            assertArrayEquals(bits(exact.logits().get(step)), bits(fused.logits().get(step)),
-                    "fused decoding changed the logits at step " + step);
+            assertArrayEquals(bits(exact.logits().get(step)), bits(chosen.logits().get(step)),
+                    mode.id() + " changed the logits at step " + step);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.df11.tornado.forward.weights;
 
 /**
- * How the device reads a DF11 unit's weights. Both give the same products bit for bit (the same dot-product code in
+ * How the device reads a DF11 unit's weights. All give the same products bit for bit (the same dot-product code in
  * the same order), so the logits do not depend on the mode.
  */
 public enum DecodeMode {
@@ -18,7 +18,15 @@ public enum DecodeMode {
      * Each block's unit decoded in full into a shared exponent plane (v3f) right before the block runs; the kernels
      * then read the plane. The two-phase path of the embedding API.
      */
-    EXACT("exact");
+    EXACT("exact"),
+    /**
+     * Each unit's exponents re-coded on the host at load time as 4-bit codes into its 15 most common exponents plus
+     * an escape list ({@link NibbleLayout}, about 12 bits a weight against DF11's 11), which the matrix-vector
+     * kernels read directly ({@link dev.df11.tornado.forward.NibbleMatVecKernels}): no decode pass, no shared
+     * buffer. A unit with more than {@link NibbleLayout#MAX_ESCAPE_SHARE} of its weights outside its 15 exponents is
+     * decoded {@link #EXACT}ly instead.
+     */
+    NIBBLE("nibble");
 
     private final String id;
 
@@ -42,6 +50,6 @@ public enum DecodeMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown decode mode '" + id + "'; expected fused or exact");
+        throw new IllegalArgumentException("unknown decode mode '" + id + "'; expected fused, exact or nibble");
     }
 }

@@ -12,7 +12,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * byte planes ({@link WeightPlanes}): for a DF11 unit, the exponents the decode task wrote into the shared buffer and
  * the unit's own sign/mantissa bytes.
  */
-public sealed interface DeviceUnit permits PlainDeviceUnit, CompressedDeviceUnit {
+public sealed interface DeviceUnit permits PlainDeviceUnit, CompressedDeviceUnit, NibbleDeviceUnit {
 
     /** The unit's name, for messages. */
     String name();

@@ -1,6 +1,8 @@
 package dev.df11.tornado.forward.weights;
 
+import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.codec.Df11UnitDecoder;
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.model.ModelLayout;
 import dev.df11.runtime.model.UnsupportedModelException;
@@ -38,6 +40,10 @@ import java.util.Optional;
 public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit output, String outputMatrix,
         int outputOffset, FloatArray finalNorm, int decodeBufferElements, List<HostStaging> layerUploads,
         HostStaging outputUpload) implements AutoCloseable {
+
+    /** The host decoder that lays units out for {@link DecodeMode#NIBBLE}: all the host's processors. */
+    private static final Df11UnitDecoder NIBBLE_DECODER =
+            new Df11Decoder(Runtime.getRuntime().availableProcessors());
 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -142,6 +148,17 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
     private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement,
             DecodeMode decodeMode, HostStaging staging) {
         Optional<Df11Unit> compressed = store.compressed(unit);
+        if (compressed.isPresent() && decodeMode == DecodeMode.NIBBLE) {
+            NibbleLayout.Census census = NibbleLayout.census(compressed.get(), NIBBLE_DECODER);
+            if (census.qualifies()) {
+                return NibbleDeviceUnit.staged(unit, compressed.get(), census, NIBBLE_DECODER, staging);
+            }
+            System.err.printf("tornado: unit %s: %.3f%% of its weights fall outside its %d most common exponents"
+                    + " (the nibble layout takes at most %.3f%%); decoded exactly instead%n", unit.name(),
+                    100.0 * census.escapes() / census.elements(), NibbleLayout.CODED,
+                    100.0 * NibbleLayout.MAX_ESCAPE_SHARE);
+            return CompressedDeviceUnit.staged(unit, compressed.get(), DecodeMode.EXACT, staging);
+        }
         if (compressed.isPresent()) {
             return CompressedDeviceUnit.staged(unit, compressed.get(), decodeMode, staging);
         }

@@ -104,6 +104,9 @@ public record MemoryPlan(List<Placement> devices) {
     /** Device bytes of one unit's arrays as {@link DeviceWeights} allocates them (the same count as its host copy). */
     static long unitBytes(WeightStore store, WeightUnit unit, DecodeMode mode) {
         Optional<Df11Unit> compressed = store.compressed(unit);
+        if (compressed.isPresent() && mode == DecodeMode.NIBBLE) {
+            return NibbleLayout.maxBytes(compressed.get().elementCount());
+        }
         return compressed.isPresent() ? CompressedDeviceUnit.hostBytes(unit, compressed.get(), mode)
                 : 2L * Integer.BYTES * WeightPlanes.wordsFor(PlainDeviceUnit.elements(unit));
     }
@@ -111,7 +114,8 @@ public record MemoryPlan(List<Placement> devices) {
     /** Bytes of the shared exponent plane {@code unit} needs: its elements if it is DF11 decoded exactly, else 0. */
     static long decodeBytes(WeightStore store, WeightUnit unit, DecodeMode mode) {
         Optional<Df11Unit> compressed = store.compressed(unit);
-        if (compressed.isEmpty() || CompressedDeviceUnit.fusable(unit, compressed.get(), mode)) {
+        if (compressed.isEmpty() || mode == DecodeMode.NIBBLE
+                || CompressedDeviceUnit.fusable(unit, compressed.get(), mode)) {
             return 0;
         }
         return (long) Integer.BYTES * WeightPlanes.wordsFor(compressed.get().elementCount());

@@ -1,0 +1,127 @@
+package dev.df11.tornado.forward.weights;
+
+import dev.df11.format.codec.Df11FormatException;
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.codec.Df11UnitDecoder;
+import dev.df11.runtime.weights.WeightUnit;
+import dev.df11.tornado.forward.WeightPlanes;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * A DF11 unit held on the device in the nibble layout ({@link NibbleLayout}, {@link DecodeMode#NIBBLE}): 4-bit
+ * exponent codes, the escape list, the unit's scale table and its own sign/mantissa bytes, made from the DF11 unit on
+ * the host at load time. No decode task and no shared plane: the matrix-vector products read the codes directly
+ * ({@link dev.df11.tornado.forward.NibbleMatVecKernels}).
+ */
+public final class NibbleDeviceUnit implements DeviceUnit {
+
+    private final String name;
+    private final NibbleLayout.Census census;
+    private final IntArray codes;
+    private final IntArray signMantissa;
+    private final IntArray escapes;
+    private final FloatArray scales;
+
+    private NibbleDeviceUnit(String name, NibbleLayout.Census census, IntArray codes, IntArray signMantissa,
+            IntArray escapes, FloatArray scales) {
+        this.name = name;
+        this.census = census;
+        this.codes = codes;
+        this.signMantissa = signMantissa;
+        this.escapes = escapes;
+        this.scales = scales;
+    }
+
+    /**
+     * The layout of {@code compressed} by {@code census} (which must qualify), its arrays from {@code staging} and
+     * written when {@code staging} is filled, right before the upload (decoding the unit on the host a second time).
+     */
+    static NibbleDeviceUnit staged(WeightUnit unit, Df11Unit compressed, NibbleLayout.Census census,
+            Df11UnitDecoder decoder, HostStaging staging) {
+        if (!census.qualifies()) {
+            throw new IllegalArgumentException("unit " + unit.name() + " does not qualify for the nibble layout");
+        }
+        long elements = compressed.elementCount();
+        if (elements < unit.source().to()) {
+            throw new Df11FormatException(compressed.name(), "the unit decodes to " + elements
+                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
+        }
+        IntArray codes = staging.ints(NibbleLayout.codeInts(elements));
+        IntArray signMantissa = staging.ints(NibbleLayout.signMantissaInts(elements));
+        IntArray escapes = staging.ints(census.escapeInts());
+        FloatArray scales = staging.floats(NibbleLayout.SCALES);
+        staging.onFill(() -> {
+            NibbleLayout.fill(compressed, census, decoder, codes, signMantissa, escapes, scales);
+            staging.readFrom(compressed.encodedExponent());
+            staging.readFrom(compressed.signMantissa());
+        });
+        return new NibbleDeviceUnit(unit.name(), census, codes, signMantissa, escapes, scales);
+    }
+
+    /** How the unit's exponents fell: its codes and escapes. */
+    public NibbleLayout.Census census() {
+        return census;
+    }
+
+    /** The 4-bit codes, eight per int. */
+    public IntArray codes() {
+        return codes;
+    }
+
+    /** The sign/mantissa bytes, four per int. */
+    public IntArray signMantissa() {
+        return signMantissa;
+    }
+
+    /** The segment directory and escape entries. */
+    public IntArray escapes() {
+        return escapes;
+    }
+
+    /** The BF16 scale table and the unit's code scales. */
+    public FloatArray scales() {
+        return scales;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean usesDecodeBuffer() {
+        return false;
+    }
+
+    @Override
+    public int decodedElements() {
+        return 0;
+    }
+
+    /** @throws UnsupportedOperationException always: the products read the codes, not planes */
+    @Override
+    public WeightPlanes planes(IntArray exponentBuffer) {
+        throw new UnsupportedOperationException("unit " + name + " is held in the nibble layout, not as planes");
+    }
+
+    @Override
+    public TaskGraph addTransfers(TaskGraph graph) {
+        return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, codes, signMantissa, escapes, scales);
+    }
+
+    @Override
+    public TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray exponentBuffer,
+            GridScheduler grids) {
+        return graph;
+    }
+
+    @Override
+    public long deviceBytes() {
+        return codes.getNumBytesOfSegment() + signMantissa.getNumBytesOfSegment() + escapes.getNumBytesOfSegment()
+                + scales.getNumBytesOfSegment();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.df11.tornado.forward;
+
+import dev.df11.format.codec.Df11Decoder;
+import dev.df11.format.codec.Df11Encoder;
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.testing.TestWeights;
+import dev.df11.tornado.forward.weights.NibbleLayout;
+import org.junit.jupiter.api.Test;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.df11.tornado.forward.SingleTask.in;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The nibble kernel against the planes kernel on the same launch: every output bit equal, for matrices at non-zero
+ * offsets of a multi-matrix unit, ragged rows and columns, quads that start in the middle of a code int, a matrix
+ * where a third of the weights escape (zeros, subnormals and rare exponents among them), token tiles and single
+ * tokens, only the last token, and accumulation, at several rows per group.
+ */
+class NibbleMatVecOnDeviceTest {
+
+    private static final int LOCAL = 128;
+
+    /** Matrices of one unit, in order: {rows, cols}. Odd quads per row put row starts mid-int. */
+    private static final int[][] SHAPES = {{3, 12}, {37, 1108}, {5, 6004}, {41, 64}, {9, 4100}};
+
+    @Test
+    void nibbleProductsEqualThePlanesKernelsBitForBit() {
+        List<MemorySegment> matrices = new ArrayList<>();
+        for (int m = 0; m < SHAPES.length; m++) {
+            long n = (long) SHAPES[m][0] * SHAPES[m][1];
+            matrices.add(m == 2 ? spread(m, n) : TestWeights.gaussian(m, n, 0.05));
+        }
+        Df11Unit unit = new Df11Encoder(2).encode("nibble", matrices);
+        Df11Decoder decoder = new Df11Decoder(2);
+        NibbleLayout.Census census = NibbleLayout.census(unit, decoder);
+        assertTrue(census.escapes() > 5_000, "the test needs escapes: " + census.escapes());
+        long elements = unit.elementCount();
+        IntArray codes = new IntArray(NibbleLayout.codeInts(elements));
+        IntArray signMantissa = new IntArray(NibbleLayout.signMantissaInts(elements));
+        IntArray escapes = new IntArray(census.escapeInts());
+        FloatArray nibbleScales = new FloatArray(NibbleLayout.SCALES);
+        NibbleLayout.fill(unit, census, decoder, codes, signMantissa, escapes, nibbleScales);
+        WeightPlanes planes = WeightPlanes.split(concat(matrices));
+        FloatArray scales = Bf16Scales.table();
+
+        Inputs random = new Inputs(11);
+        int maxBatch = 6;   // a tile of MatVecKernels.TILE tokens, then two alone
+        for (int m = 0; m < SHAPES.length; m++) {
+            int rows = SHAPES[m][0];
+            int cols = SHAPES[m][1];
+            int offset = (int) unit.matrixStart(m);
+            FloatArray x = random.floats(maxBatch * cols, 1.0);
+            FloatArray start = random.floats(maxBatch * rows, 1.0);
+            for (int variant = 0; variant < 4; variant++) {
+                int accumulate = variant % 2;
+                int lastOnly = variant / 2;
+                int perGroup = 1 << ((m + variant) % 3);
+                IntArray step = Inputs.step(0, variant == 1 ? 3 : maxBatch);
+                FloatArray planesOut = copy(start);
+                FloatArray nibbleOut = copy(start);
+                int groups = (rows + perGroup - 1) / perGroup;
+                SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                        planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, perGroup, step,
+                        scales), Grids.groups(groups, LOCAL),
+                        in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
+                SingleTask.run(g -> g.task("k", NibbleMatVecKernels::matVecNibbles, new KernelContext(), codes,
+                        signMantissa, escapes, offset, rows, cols, x, nibbleOut, accumulate, lastOnly, perGroup, step,
+                        nibbleScales), Grids.groups(groups, LOCAL),
+                        in(codes, signMantissa, escapes, x, nibbleOut, step, nibbleScales), nibbleOut);
+                assertArrayEquals(bits(planesOut), bits(nibbleOut), "matrix " + m + " [" + rows + ", " + cols
+                        + "] accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group=" + perGroup);
+            }
+        }
+    }
+
+    /** 24 exponents (and zeros) in near-equal shares: about a third of the weights escape. */
+    private static MemorySegment spread(long seed, long n) {
+        long[] counts = new long[256];
+        long left = n;
+        counts[0] = n / 50;
+        left -= counts[0];
+        for (int e = 100; e < 124; e++) {
+            counts[e] = e == 123 ? left : n / 25;
+            left -= counts[e];
+        }
+        return TestWeights.withExponentCounts(seed, counts);
+    }
+
+    private static MemorySegment concat(List<MemorySegment> parts) {
+        long bytes = parts.stream().mapToLong(MemorySegment::byteSize).sum();
+        MemorySegment all = MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]);
+        long at = 0;
+        for (MemorySegment p : parts) {
+            MemorySegment.copy(p, 0, all, at, p.byteSize());
+            at += p.byteSize();
+        }
+        return all;
+    }
+
+    private static FloatArray copy(FloatArray a) {
+        FloatArray out = new FloatArray(a.getSize());
+        for (int i = 0; i < a.getSize(); i++) {
+            out.set(i, a.get(i));
+        }
+        return out;
+    }
+
+    private static int[] bits(FloatArray a) {
+        int[] out = new int[a.getSize()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Float.floatToRawIntBits(a.get(i));
+        }
+        return out;
+    }
+}
