@@ -68,7 +68,7 @@ public final class ServeBenchmark implements Callable<Integer> {
     @Option(names = "--list-devices", description = "List the TornadoVM devices and exit.")
     boolean listDevices;
 
-    @Option(names = "--decode-mode", paramLabel = "exact|fused", description = "How DF11 units are decoded, as"
+    @Option(names = "--decode-mode", paramLabel = "exact|fused|nibble", description = "How DF11 units are decoded, as"
             + " `df11 serve --backend tornado --decode-mode` takes it (default: the backend's, exact).")
     String decodeMode;
 
