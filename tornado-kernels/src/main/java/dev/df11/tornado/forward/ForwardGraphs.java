@@ -367,12 +367,12 @@ public final class ForwardGraphs {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         bytesByTask.put(name + "." + task, 2L * rows * cols);
         if (unit instanceof NibbleDeviceUnit nibble) {
-            KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
+            KernelTuning.ProductLaunch product = tuning.nibbleLaunch(rows, cols, shape.sequences() > 1);
             grids.addWorkerGrid(name + "." + task,
-                    groups((rows + launch.rows() - 1) / launch.rows(), launch.local()));
-            return graph.task(task, NibbleMatVecKernels::matVecNibbles, new KernelContext(), nibble.codes(),
-                    nibble.signMantissa(), nibble.escapes(), offset, rows, cols, x, out, accumulate, lastOnly,
-                    launch.rows(), batch, nibble.scales());
+                    groups((rows + product.rows() - 1) / product.rows(), product.local()));
+            return product.kernel().addNibbleTask(graph, task, nibble.codes(), nibble.signMantissa(),
+                    nibble.escapes(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
+                    nibble.scales());
         }
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);

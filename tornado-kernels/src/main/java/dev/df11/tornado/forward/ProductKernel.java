@@ -72,6 +72,35 @@ public enum ProductKernel {
         };
     }
 
+    /** Whether it has a form that reads the nibble layout ({@link #addNibbleTask}): all but the two-row kernel. */
+    public boolean readsNibbles() {
+        return this != PAIRS;
+    }
+
+    /**
+     * Adds this kernel's form for the nibble layout ({@link dev.df11.tornado.forward.weights.NibbleLayout}) as task
+     * {@code task}, with {@link NibbleMatVecKernels#matVecNibbles}'s parameters: the same rows, order and reduction
+     * as {@link #addTask}, so the same bits.
+     *
+     * @throws IllegalStateException for a kernel without one ({@link #readsNibbles})
+     */
+    public TaskGraph addNibbleTask(TaskGraph graph, String task, IntArray codes, IntArray signMantissa,
+            IntArray escapes, int offset, int rows, int cols, FloatArray x, FloatArray out, int accumulate,
+            int lastOnly, int rowsPerGroup, IntArray batch, FloatArray scales) {
+        return switch (this) {
+            case PLANES -> graph.task(task, NibbleMatVecKernels::matVecNibbles, new KernelContext(), codes,
+                    signMantissa, escapes, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
+                    scales);
+            case STAGED -> graph.task(task, StagedNibbleKernels::matVecStagedNibbles, new KernelContext(), codes,
+                    signMantissa, escapes, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
+                    scales);
+            case STAGED_TWO_SLOTS -> graph.task(task, StagedNibbleKernels::matVecStagedTwoSlotsNibbles,
+                    new KernelContext(), codes, signMantissa, escapes, offset, rows, cols, x, out, accumulate,
+                    lastOnly, rowsPerGroup, batch, scales);
+            case PAIRS -> throw new IllegalStateException("the two-row kernel has no form for the nibble layout");
+        };
+    }
+
     /** Its name in the tuning table. */
     public String key() {
         return key;

@@ -113,8 +113,9 @@ class TornadoBackendAgreementTest {
 
     /**
      * Every product kernel a tuning rule can name, on the same work-items per row, gives the default kernel's logits
-     * bit for bit: a 19-token prompt in batches of 16 and 3 (the staged kernel's tile of eight, the two-row kernel's
-     * tier of sixteen, and their one-token tails), then one token a step.
+     * bit for bit, on BF16 weights and on their DF11 copy in the nibble layout (the two-row kernel's place taken by
+     * the planes kernel there): a 19-token prompt in batches of 16 and 3 (the staged kernel's tile of eight, the
+     * two-row kernel's tier of sixteen, and their one-token tails), then one token a step.
      */
     @ParameterizedTest
     @EnumSource(ProductKernel.class)
@@ -132,10 +133,16 @@ class TornadoBackendAgreementTest {
                 null), WeightStores.open(dir, options), prompt, STEPS, CONTEXT, maxBatch);
         Generation chosen = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(named),
                 null), WeightStores.open(dir, options), prompt, STEPS, CONTEXT, maxBatch);
+        Generation nibble = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(named)
+                .withDecodeMode(DecodeMode.NIBBLE), null), WeightStores.open(TestModels.compress(dir), options),
+                prompt, STEPS, CONTEXT, maxBatch);
         assertArrayEquals(reference.tokens(), chosen.tokens());
+        assertArrayEquals(reference.tokens(), nibble.tokens());
         for (int step = 0; step < reference.logits().size(); step++) {
             assertArrayEquals(bits(reference.logits().get(step)), bits(chosen.logits().get(step)),
                     kernel.key() + " changed the logits at step " + step);
+            assertArrayEquals(bits(reference.logits().get(step)), bits(nibble.logits().get(step)),
+                    kernel.key() + " on the nibble layout (DF11) changed the logits at step " + step);
         }
     }
 

@@ -81,6 +81,73 @@ class NibbleMatVecOnDeviceTest {
         }
     }
 
+    /**
+     * The staged serving kernels' nibble forms against the planes kernel at the same work-items per row: a full tile
+     * of eight tokens, a partial tile and a single token, each at 32, 64 and 128 work-items a row where the form
+     * takes them.
+     */
+    @Test
+    void stagedNibbleProductsEqualThePlanesKernelsBitForBit() {
+        List<MemorySegment> matrices = new ArrayList<>();
+        for (int m = 0; m < SHAPES.length; m++) {
+            long n = (long) SHAPES[m][0] * SHAPES[m][1];
+            matrices.add(m == 2 ? spread(m, n) : TestWeights.gaussian(m + 10, n, 0.05));
+        }
+        Df11Unit unit = new Df11Encoder(2).encode("staged-nibble", matrices);
+        Df11Decoder decoder = new Df11Decoder(2);
+        NibbleLayout.Census census = NibbleLayout.census(unit, decoder);
+        long elements = unit.elementCount();
+        IntArray codes = new IntArray(NibbleLayout.codeInts(elements));
+        IntArray signMantissa = new IntArray(NibbleLayout.signMantissaInts(elements));
+        IntArray escapes = new IntArray(census.escapeInts());
+        FloatArray nibbleScales = new FloatArray(NibbleLayout.SCALES);
+        NibbleLayout.fill(unit, census, decoder, codes, signMantissa, escapes, nibbleScales);
+        WeightPlanes planes = WeightPlanes.split(concat(matrices));
+        FloatArray scales = Bf16Scales.table();
+
+        Inputs random = new Inputs(12);
+        int maxBatch = 11;
+        for (int m = 1; m < SHAPES.length; m++) {
+            int rows = SHAPES[m][0];
+            int cols = SHAPES[m][1];
+            int offset = (int) unit.matrixStart(m);
+            FloatArray x = random.floats(maxBatch * cols, 1.0);
+            FloatArray start = random.floats(maxBatch * rows, 1.0);
+            for (int width : new int[] {32, 64, 128}) {
+                for (int count : new int[] {1, 9, 11}) {
+                    int accumulate = count % 2;
+                    IntArray step = Inputs.step(0, count);
+                    FloatArray planesOut = copy(start);
+                    int perGroup = LOCAL / width;
+                    SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
+                            planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, 0, perGroup, step,
+                            scales), Grids.groups((rows + perGroup - 1) / perGroup, LOCAL),
+                            in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
+                    for (boolean twoSlots : new boolean[] {false, true}) {
+                        int slots = twoSlots ? StagedRowKernels.TWO_SLOTS : StagedRowKernels.SLOTS;
+                        int local = width * slots;
+                        if (local > StagedRowKernels.MAX_LOCAL) {
+                            continue;
+                        }
+                        int groupRows = slots * StagedRowKernels.ROWS;
+                        FloatArray stagedOut = copy(start);
+                        SingleTask.run(g -> twoSlots
+                                ? g.task("k", StagedNibbleKernels::matVecStagedTwoSlotsNibbles, new KernelContext(),
+                                        codes, signMantissa, escapes, offset, rows, cols, x, stagedOut, accumulate,
+                                        0, groupRows, step, nibbleScales)
+                                : g.task("k", StagedNibbleKernels::matVecStagedNibbles, new KernelContext(),
+                                        codes, signMantissa, escapes, offset, rows, cols, x, stagedOut, accumulate,
+                                        0, groupRows, step, nibbleScales),
+                                Grids.groups((rows + groupRows - 1) / groupRows, local),
+                                in(codes, signMantissa, escapes, x, stagedOut, step, nibbleScales), stagedOut);
+                        assertArrayEquals(bits(planesOut), bits(stagedOut), "matrix " + m + " [" + rows + ", "
+                                + cols + "] width " + width + " tokens " + count + (twoSlots ? " two slots" : ""));
+                    }
+                }
+            }
+        }
+    }
+
     /** 24 exponents (and zeros) in near-equal shares: about a third of the weights escape. */
     private static MemorySegment spread(long seed, long n) {
         long[] counts = new long[256];
