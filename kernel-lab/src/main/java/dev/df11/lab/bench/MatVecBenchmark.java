@@ -2,6 +2,7 @@ package dev.df11.lab.bench;
 
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
+import dev.df11.tornado.forward.weights.NibbleLayout;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.ProductKernel;
@@ -10,6 +11,7 @@ import dev.df11.lab.fused.FusedVariants;
 import dev.df11.tornado.decode.PackedInputs;
 import dev.df11.tornado.api.CompressedUnit;
 import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.tornado.backend.TornadoSettings;
 import dev.df11.tornado.device.TornadoDevices;
@@ -76,6 +78,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     + " lab's triples, nestedChild, flatLoop (default: ${DEFAULT-VALUE}; none: an empty value).")
     List<String> fusedVariants;
 
+    @Option(names = "--nibble", negatable = true, defaultValue = "true",
+            description = "Time the nibble-layout kernel (NibbleMatVecKernels, --decode-mode nibble) beside the"
+                    + " planes kernel on each launch, checked bit for bit against it (default: on; --no-nibble).")
+    boolean nibble;
+
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"
             + " or more counts (tokens of a batch: the kernels take them MatVecKernels.TILE at a time, then one at a"
             + " time; default: ${DEFAULT-VALUE}).")
@@ -141,6 +148,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode(shape, List.of(bf16));
             CompressedUnit compressed = CompressedUnit.of(unit);
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
+            NibbleArrays nibbles = nibble ? NibbleArrays.of(unit) : null;
             for (int batch : batches) {
                 FloatArray x = new FloatArray(batch * cols);
                 SplittableRandom random = new SplittableRandom(seed + batch);
@@ -166,6 +174,15 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                         reference, local, rowsPerGroup, target, planesOut);
                                 allExact &= rungRow.check().startsWith("ok");
                                 report.add(rungRow);
+                                if (nibbles != null && rung.product != null && rung.product.readsNibbles()
+                                        && rung.product != ProductKernel.PLANES) {
+                                    BenchmarkReport.Row nibbleRow = timeNibble(shape, nibbles, rung.product,
+                                            rung.label + "-nibble", rung.launch(local, rowsPerGroup),
+                                            rung.groupRows(rowsPerGroup), rows, cols, quadX, reference, target,
+                                            planesOut);
+                                    allExact &= nibbleRow.check().startsWith("ok");
+                                    report.add(nibbleRow);
+                                }
                             }
                         }
                     }
@@ -174,6 +191,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                 rowsPerGroup, target);
                         allExact &= row8.check().startsWith("ok");
                         report.add(row8);
+                    }
+                    if (nibbles != null) {
+                        BenchmarkReport.Row nibbleRow = timeNibble(shape, nibbles, ProductKernel.PLANES, "nibble",
+                                local, rowsPerGroup, rows, cols, quadX, reference, target, planesOut);
+                        allExact &= nibbleRow.check().startsWith("ok");
+                        report.add(nibbleRow);
                     }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
                         for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
@@ -353,6 +376,53 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 kernel + " (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group, batch " + batch + ", "
                 + weightsCount + " weights in " + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount
                 + ")", compressedBytes, run.timed().kernel(), run.timed().wall(), run.check());
+    }
+
+    /** A matrix in the nibble layout (the whole DF11 unit of one matrix). */
+    private record NibbleArrays(NibbleLayout.Census census, IntArray codes, IntArray signMantissa, IntArray escapes,
+            FloatArray scales) {
+
+        static NibbleArrays of(Df11Unit unit) {
+            Df11Decoder decoder = new Df11Decoder(Runtime.getRuntime().availableProcessors());
+            NibbleLayout.Census census = NibbleLayout.census(unit, decoder);
+            long elements = unit.elementCount();
+            NibbleArrays a = new NibbleArrays(census, new IntArray(NibbleLayout.codeInts(elements)),
+                    new IntArray(NibbleLayout.signMantissaInts(elements)), new IntArray(census.escapeInts()),
+                    new FloatArray(NibbleLayout.SCALES));
+            NibbleLayout.fill(unit, census, decoder, a.codes, a.signMantissa, a.escapes, a.scales);
+            return a;
+        }
+    }
+
+    /**
+     * {@code kernel}'s nibble-layout form ({@link ProductKernel#addNibbleTask}) on the matrix with {@code local}
+     * work-items and {@code rowsPerGroup} rows a group, checked against the reference and bit for bit against the
+     * planes kernel's {@code planesOut} (same work-items per row). Bytes counted: the layout's (codes, sign/mantissa
+     * bytes, escapes).
+     */
+    private BenchmarkReport.Row timeNibble(String shape, NibbleArrays n, ProductKernel kernel, String label,
+            int local, int rowsPerGroup, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
+            FloatArray planesOut) throws Exception {
+        int batch = x.getSize() / cols;
+        FloatArray output = new FloatArray(batch * rows);
+        IntArray step = step(batch);
+        String graphName = "mvn" + kernel.ordinal() + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup + "_"
+                + batch;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), n.escapes(),
+                        n.scales(), x, step);
+        graph = kernel.addNibbleTask(graph, "mv", n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, output,
+                0, 0, rowsPerGroup, step, n.scales());
+        long weightsCount = (long) rows * cols;
+        long bytes = n.codes().getNumBytesOfSegment() + n.signMantissa().getNumBytesOfSegment()
+                + n.escapes().getNumBytesOfSegment();
+        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
+                reference, planesOut);
+        return new BenchmarkReport.Row(shape + " " + label + " " + local + ":" + rowsPerGroup + " b" + batch,
+                kernel.key() + " on the nibble layout (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group,"
+                + " batch " + batch + ", " + weightsCount + " weights in " + bytes + " bytes (BF16 " + 2 * weightsCount
+                + "; escapes " + n.census().escapes() + ")", bytes, run.timed().kernel(), run.timed().wall(),
+                run.check());
     }
 
     /** A launch's check (against the reference, and bit for bit against another kernel's output) and its timings. */
