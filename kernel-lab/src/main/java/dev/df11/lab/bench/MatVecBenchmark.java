@@ -174,7 +174,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                         reference, local, rowsPerGroup, target, planesOut);
                                 allExact &= rungRow.check().startsWith("ok");
                                 report.add(rungRow);
-                                if (nibbles != null && rung.product != null && rung.product.readsNibbles()
+                                if (nibbles != null && rung.product != null
                                         && rung.product != ProductKernel.PLANES) {
                                     BenchmarkReport.Row nibbleRow = timeNibble(shape, nibbles, rung.product,
                                             rung.label + "-nibble", rung.launch(local, rowsPerGroup),

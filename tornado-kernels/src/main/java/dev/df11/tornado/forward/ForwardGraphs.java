@@ -367,7 +367,7 @@ public final class ForwardGraphs {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         bytesByTask.put(name + "." + task, 2L * rows * cols);
         if (unit instanceof NibbleDeviceUnit nibble) {
-            KernelTuning.ProductLaunch product = tuning.nibbleLaunch(rows, cols, shape.sequences() > 1);
+            KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols, shape.sequences() > 1);
             grids.addWorkerGrid(name + "." + task,
                     groups((rows + product.rows() - 1) / product.rows(), product.local()));
             return product.kernel().addNibbleTask(graph, task, nibble.codes(), nibble.signMantissa(),

@@ -239,20 +239,6 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     }
 
     /**
-     * {@link #productLaunch} for a matrix held in the nibble layout: the same, except that a kernel without a nibble
-     * form ({@link ProductKernel#readsNibbles}) gives way to the planes kernel on {@link #matVecLaunch}. The work-items
-     * per row, hence the bits, are the same either way.
-     */
-    public ProductLaunch nibbleLaunch(int rows, int cols, boolean serving) {
-        ProductLaunch product = productLaunch(rows, cols, serving);
-        if (product.kernel().readsNibbles()) {
-            return product;
-        }
-        MatVecLaunch launch = matVecLaunch(rows, cols);
-        return new ProductLaunch(ProductKernel.PLANES, launch.rows(), launch.local(), product.width());
-    }
-
-    /**
      * The product kernel where no rule names one: two rows per work-item on half the launch's work-items where the
      * launch has two or more rows a group, else the planes kernel on the launch.
      */

@@ -72,17 +72,10 @@ public enum ProductKernel {
         };
     }
 
-    /** Whether it has a form that reads the nibble layout ({@link #addNibbleTask}): all but the two-row kernel. */
-    public boolean readsNibbles() {
-        return this != PAIRS;
-    }
-
     /**
      * Adds this kernel's form for the nibble layout ({@link dev.df11.tornado.forward.weights.NibbleLayout}) as task
      * {@code task}, with {@link NibbleMatVecKernels#matVecNibbles}'s parameters: the same rows, order and reduction
      * as {@link #addTask}, so the same bits.
-     *
-     * @throws IllegalStateException for a kernel without one ({@link #readsNibbles})
      */
     public TaskGraph addNibbleTask(TaskGraph graph, String task, IntArray codes, IntArray signMantissa,
             IntArray escapes, int offset, int rows, int cols, FloatArray x, FloatArray out, int accumulate,
@@ -97,7 +90,9 @@ public enum ProductKernel {
             case STAGED_TWO_SLOTS -> graph.task(task, StagedNibbleKernels::matVecStagedTwoSlotsNibbles,
                     new KernelContext(), codes, signMantissa, escapes, offset, rows, cols, x, out, accumulate,
                     lastOnly, rowsPerGroup, batch, scales);
-            case PAIRS -> throw new IllegalStateException("the two-row kernel has no form for the nibble layout");
+            case PAIRS -> graph.task(task, PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
+                    signMantissa, escapes, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
+                    scales);
         };
     }
 

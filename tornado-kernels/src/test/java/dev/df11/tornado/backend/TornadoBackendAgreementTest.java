@@ -113,9 +113,9 @@ class TornadoBackendAgreementTest {
 
     /**
      * Every product kernel a tuning rule can name, on the same work-items per row, gives the default kernel's logits
-     * bit for bit, on BF16 weights and on their DF11 copy in the nibble layout (the two-row kernel's place taken by
-     * the planes kernel there): a 19-token prompt in batches of 16 and 3 (the staged kernel's tile of eight, the
-     * two-row kernel's tier of sixteen, and their one-token tails), then one token a step.
+     * bit for bit, on BF16 weights and on their DF11 copy in the nibble layout (each kernel's nibble form): a
+     * 19-token prompt in batches of 16 and 3 (the staged kernel's tile of eight, the two-row kernel's tier of
+     * sixteen, and their one-token tails), then one token a step.
      */
     @ParameterizedTest
     @EnumSource(ProductKernel.class)

@@ -82,12 +82,12 @@ class NibbleMatVecOnDeviceTest {
     }
 
     /**
-     * The staged serving kernels' nibble forms against the planes kernel at the same work-items per row: a full tile
-     * of eight tokens, a partial tile and a single token, each at 32, 64 and 128 work-items a row where the form
-     * takes them.
+     * The two-row and staged kernels' nibble forms against the planes kernel at the same work-items per row: a full
+     * staged tile of eight tokens (the two-row kernel's tier of four), a partial tile and a single token, each at 32,
+     * 64 and 128 work-items a row where the form takes them.
      */
     @Test
-    void stagedNibbleProductsEqualThePlanesKernelsBitForBit() {
+    void pairAndStagedNibbleProductsEqualThePlanesKernelsBitForBit() {
         List<MemorySegment> matrices = new ArrayList<>();
         for (int m = 0; m < SHAPES.length; m++) {
             long n = (long) SHAPES[m][0] * SHAPES[m][1];
@@ -123,6 +123,14 @@ class NibbleMatVecOnDeviceTest {
                             planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, 0, perGroup, step,
                             scales), Grids.groups((rows + perGroup - 1) / perGroup, LOCAL),
                             in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
+                    int pairs = 2 * perGroup;   // the two-row kernel: half the work-items, two rows each
+                    FloatArray pairsOut = copy(start);
+                    SingleTask.run(g -> g.task("k", PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
+                            signMantissa, escapes, offset, rows, cols, x, pairsOut, accumulate, 0, pairs, step,
+                            nibbleScales), Grids.groups((rows + pairs - 1) / pairs, LOCAL),
+                            in(codes, signMantissa, escapes, x, pairsOut, step, nibbleScales), pairsOut);
+                    assertArrayEquals(bits(planesOut), bits(pairsOut), "matrix " + m + " [" + rows + ", " + cols
+                            + "] width " + width + " tokens " + count + " two-row kernel");
                     for (boolean twoSlots : new boolean[] {false, true}) {
                         int slots = twoSlots ? StagedRowKernels.TWO_SLOTS : StagedRowKernels.SLOTS;
                         int local = width * slots;
