@@ -82,6 +82,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
     private static DeviceWeights build(WeightStore store, ForwardShape shape, Bf16Placement placement,
             DecodeMode decodeMode, int first, int end, List<DeviceLayer> layers, List<HostStaging> uploads) {
         ModelConfig config = store.config();
+        long started = System.nanoTime();
         int decode = 0;
         for (int layer = first; layer < end; layer++) {
             WeightUnit unit = store.layerUnit(layer);
@@ -102,6 +103,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         }
         List<HostStaging> layerUploads = List.copyOf(uploads);
         if (end < config.layerCount()) {
+            reportNibbles(layers.stream().map(DeviceLayer::unit).toList(), started);
             return new DeviceWeights(first, layers, null, null, 0, null, decode, layerUploads, null);
         }
         WeightUnit outputUnit = store.outputUnit();
@@ -109,9 +111,36 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         uploads.add(outputUpload);
         DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode, outputUpload);
         decode = Math.max(decode, output.decodedElements());
+        List<DeviceUnit> all = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
+        all.add(output);
+        reportNibbles(all, started);
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(first, layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
                 norm(store, ModelLayout.FINAL_NORM), decode, layerUploads, outputUpload);
+    }
+
+    /**
+     * One console line for the units laid out in nibbles ({@link DecodeMode#NIBBLE}): how many, their device bytes
+     * against BF16's, the share of escaped weights, and the census time (the layout's first host pass).
+     */
+    private static void reportNibbles(List<DeviceUnit> units, long started) {
+        long weights = 0;
+        long escapes = 0;
+        long bytes = 0;
+        int count = 0;
+        for (DeviceUnit unit : units) {
+            if (unit instanceof NibbleDeviceUnit nibble) {
+                count++;
+                weights += nibble.census().elements();
+                escapes += nibble.census().escapes();
+                bytes += nibble.census().bytes();
+            }
+        }
+        if (count > 0) {
+            System.err.printf("tornado: nibble layout: %d units, %.2f GiB on the device (%.1f%% of BF16), %.4f%% of"
+                    + " weights escaped; census %.1f s%n", count, bytes / (double) (1L << 30),
+                    100.0 * bytes / (2.0 * weights), 100.0 * escapes / weights, (System.nanoTime() - started) / 1e9);
+        }
     }
 
     /** Unmaps the host arrays of every upload ({@link HostStaging#close}); only once no execution plan uses them. */
