@@ -2,7 +2,7 @@ package dev.df11.lab.bench;
 
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
-import dev.df11.tornado.forward.weights.NibbleLayout;
+import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.ProductKernel;
@@ -148,7 +148,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
             Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode(shape, List.of(bf16));
             CompressedUnit compressed = CompressedUnit.of(unit);
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
-            NibbleArrays nibbles = nibble ? NibbleArrays.of(unit) : null;
+            NibbleArrays nibbles = nibble
+                    ? NibbleArrays.of(unit, new Df11Decoder(Runtime.getRuntime().availableProcessors())) : null;
             for (int batch : batches) {
                 FloatArray x = new FloatArray(batch * cols);
                 SplittableRandom random = new SplittableRandom(seed + batch);
@@ -376,22 +377,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 kernel + " (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group, batch " + batch + ", "
                 + weightsCount + " weights in " + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount
                 + ")", compressedBytes, run.timed().kernel(), run.timed().wall(), run.check());
-    }
-
-    /** A matrix in the nibble layout (the whole DF11 unit of one matrix). */
-    private record NibbleArrays(NibbleLayout.Census census, IntArray codes, IntArray signMantissa, IntArray escapes,
-            FloatArray scales) {
-
-        static NibbleArrays of(Df11Unit unit) {
-            Df11Decoder decoder = new Df11Decoder(Runtime.getRuntime().availableProcessors());
-            NibbleLayout.Census census = NibbleLayout.census(unit, decoder);
-            long elements = unit.elementCount();
-            NibbleArrays a = new NibbleArrays(census, new IntArray(NibbleLayout.codeInts(elements)),
-                    new IntArray(NibbleLayout.signMantissaInts(elements)), new IntArray(census.escapeInts()),
-                    new FloatArray(NibbleLayout.SCALES));
-            NibbleLayout.fill(unit, census, decoder, a.codes, a.signMantissa, a.escapes, a.scales);
-            return a;
-        }
     }
 
     /**

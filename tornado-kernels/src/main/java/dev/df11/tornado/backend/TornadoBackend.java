@@ -15,6 +15,7 @@ import dev.df11.tornado.forward.KernelTuning;
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.weights.DeviceChoice;
+import dev.df11.tornado.forward.weights.DeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
 import dev.df11.tornado.forward.weights.MemoryPlan;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The forward pass on a TornadoVM device (OpenCL or PTX). {@link #load} copies the model to device arrays (DF11 units
@@ -713,16 +715,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * only device data DF11's fused mode adds to the official arrays; 0 when no unit runs fused.
      */
     public long fusedIndexBytes() {
-        requireLoaded();
-        long bytes = last().weights().output() instanceof CompressedDeviceUnit c ? c.chunkIndexBytes() : 0;
-        for (Stage stage : stages) {
-            for (var layer : stage.weights().layers()) {
-                if (layer.unit() instanceof CompressedDeviceUnit c) {
-                    bytes += c.chunkIndexBytes();
-                }
-            }
-        }
-        return bytes;
+        return unitBytes(u -> u instanceof CompressedDeviceUnit c ? c.chunkIndexBytes() : 0);
     }
 
     /**
@@ -730,16 +723,19 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * codes, sign/mantissa bytes, escapes and scales); 0 when none is.
      */
     public long nibbleLayoutBytes() {
+        return unitBytes(u -> u instanceof NibbleDeviceUnit n ? n.deviceBytes() : 0);
+    }
+
+    /** {@code bytes} summed over every stage's layer units and the output unit. */
+    private long unitBytes(ToLongFunction<DeviceUnit> bytes) {
         requireLoaded();
-        long bytes = last().weights().output() instanceof NibbleDeviceUnit n ? n.deviceBytes() : 0;
+        long total = bytes.applyAsLong(last().weights().output());
         for (Stage stage : stages) {
             for (var layer : stage.weights().layers()) {
-                if (layer.unit() instanceof NibbleDeviceUnit n) {
-                    bytes += n.deviceBytes();
-                }
+                total += bytes.applyAsLong(layer.unit());
             }
         }
-        return bytes;
+        return total;
     }
 
     private void requireLoaded() {

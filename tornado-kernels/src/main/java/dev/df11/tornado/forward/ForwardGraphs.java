@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceLayer;
 import dev.df11.tornado.forward.weights.DeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
+import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.tornado.forward.weights.NibbleDeviceUnit;
 import dev.df11.tornado.forward.weights.PlainDeviceUnit;
 import uk.ac.manchester.tornado.api.GridScheduler;
@@ -370,9 +371,9 @@ public final class ForwardGraphs {
             KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols, shape.sequences() > 1);
             grids.addWorkerGrid(name + "." + task,
                     groups((rows + product.rows() - 1) / product.rows(), product.local()));
-            return product.kernel().addNibbleTask(graph, task, nibble.codes(), nibble.signMantissa(),
-                    nibble.escapes(), offset, rows, cols, x, out, accumulate, lastOnly, product.rows(), batch,
-                    nibble.scales());
+            NibbleArrays n = nibble.arrays();
+            return product.kernel().addNibbleTask(graph, task, n.codes(), n.signMantissa(), n.escapes(), offset,
+                    rows, cols, x, out, accumulate, lastOnly, product.rows(), batch, n.scales());
         }
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);

@@ -44,7 +44,7 @@ class FusedMatVecOnDeviceTest {
         Df11Unit unit = new Df11Encoder(2).encode("fused", matrices);
         assertTrue(unit.lookupTables().maxCodeLength() > 8, "the test needs codes that go through child tables");
         CompressedUnit arrays = CompressedUnit.of(unit);
-        WeightPlanes planes = WeightPlanes.split(concat(matrices));
+        WeightPlanes planes = WeightPlanes.split(Inputs.concat(matrices));
 
         List<ChunkStarts.Matrix> spans = new ArrayList<>();
         for (int m = 0; m < SHAPES.length; m++) {
@@ -66,8 +66,8 @@ class FusedMatVecOnDeviceTest {
                 int lastOnly = variant / 2;
                 int rowsPerGroup = Math.max(1, Math.min(4 >> (m % 3), FusedMatVecKernels.STAGE_ELEMENTS / cols));
                 IntArray step = Inputs.step(0, maxBatch);
-                FloatArray planesOut = copy(start);
-                FloatArray fusedOut = copy(start);
+                FloatArray planesOut = Inputs.copy(start);
+                FloatArray fusedOut = Inputs.copy(start);
                 int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
                 int perGroup = rowsPerGroup;
                 SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
@@ -80,7 +80,7 @@ class FusedMatVecOnDeviceTest {
                         step, scales), Grids.groups(groups, LOCAL),
                         in(arrays.packedInputs().codeWords(), arrays.packedInputs().tables(), chunks.starts(),
                                 arrays.signMantissaWords(), x, fusedOut, step, scales), fusedOut);
-                assertArrayEquals(bits(planesOut), bits(fusedOut), "matrix " + m + " [" + rows + ", " + cols
+                assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(fusedOut), "matrix " + m + " [" + rows + ", " + cols
                         + "] accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group=" + perGroup);
             }
         }
@@ -110,32 +110,5 @@ class FusedMatVecOnDeviceTest {
         }
         counts[100] += left;
         return TestWeights.withExponentCounts(seed, counts);
-    }
-
-    private static MemorySegment concat(List<MemorySegment> parts) {
-        long bytes = parts.stream().mapToLong(MemorySegment::byteSize).sum();
-        MemorySegment all = MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]);
-        long at = 0;
-        for (MemorySegment p : parts) {
-            MemorySegment.copy(p, 0, all, at, p.byteSize());
-            at += p.byteSize();
-        }
-        return all;
-    }
-
-    private static FloatArray copy(FloatArray a) {
-        FloatArray out = new FloatArray(a.getSize());
-        for (int i = 0; i < a.getSize(); i++) {
-            out.set(i, a.get(i));
-        }
-        return out;
-    }
-
-    private static int[] bits(FloatArray a) {
-        int[] out = new int[a.getSize()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Float.floatToRawIntBits(a.get(i));
-        }
-        return out;
     }
 }

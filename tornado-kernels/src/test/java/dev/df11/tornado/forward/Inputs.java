@@ -4,6 +4,8 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** Random kernel inputs, seeded so a failure reproduces. */
@@ -31,6 +33,36 @@ final class Inputs {
             array.set(i, (short) (Float.floatToRawIntBits((float) (gaussian() * sigma)) >>> 16));
         }
         return array;
+    }
+
+    /** A copy of {@code from}: a kernel's output array preset to the same start values as another's. */
+    static FloatArray copy(FloatArray from) {
+        FloatArray to = new FloatArray(from.getSize());
+        for (int i = 0; i < from.getSize(); i++) {
+            to.set(i, from.get(i));
+        }
+        return to;
+    }
+
+    /** The raw bits of {@code a}'s floats, for comparing outputs bit for bit. */
+    static int[] bits(FloatArray a) {
+        int[] out = new int[a.getSize()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Float.floatToRawIntBits(a.get(i));
+        }
+        return out;
+    }
+
+    /** {@code parts} one after another, in one heap segment: a unit's matrices as one BF16 tensor. */
+    static MemorySegment concat(List<MemorySegment> parts) {
+        long bytes = parts.stream().mapToLong(MemorySegment::byteSize).sum();
+        MemorySegment all = MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]);
+        long at = 0;
+        for (MemorySegment p : parts) {
+            MemorySegment.copy(p, 0, all, at, p.byteSize());
+            at += p.byteSize();
+        }
+        return all;
     }
 
     private double gaussian() {

@@ -30,8 +30,8 @@ class MatVecPairKernelsOnDeviceTest {
         WeightPlanes planes = WeightPlanes.split(random.bf16(offset + rows * cols, 0.05).getSegment());
         FloatArray x = random.floats(count * cols, 1.0);
         FloatArray start = random.floats(count * rows, 1.0);
-        FloatArray planesOut = copy(start);
-        FloatArray pairsOut = copy(start);
+        FloatArray planesOut = Inputs.copy(start);
+        FloatArray pairsOut = Inputs.copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
@@ -59,13 +59,5 @@ class MatVecPairKernelsOnDeviceTest {
                     "output " + i + " (token " + i / rows + ", row " + i % rows + "): " + planesOut.get(i)
                             + " matVec, " + pairsOut.get(i) + " matVecPairs");
         }
-    }
-
-    private static FloatArray copy(FloatArray from) {
-        FloatArray to = new FloatArray(from.getSize());
-        for (int i = 0; i < from.getSize(); i++) {
-            to.set(i, from.get(i));
-        }
-        return to;
     }
 }

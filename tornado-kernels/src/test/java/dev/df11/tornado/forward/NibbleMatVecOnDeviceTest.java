@@ -4,7 +4,7 @@ import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.testing.TestWeights;
-import dev.df11.tornado.forward.weights.NibbleLayout;
+import dev.df11.tornado.forward.weights.NibbleArrays;
 import org.junit.jupiter.api.Test;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -39,16 +39,13 @@ class NibbleMatVecOnDeviceTest {
             matrices.add(m == 2 ? spread(m, n) : TestWeights.gaussian(m, n, 0.05));
         }
         Df11Unit unit = new Df11Encoder(2).encode("nibble", matrices);
-        Df11Decoder decoder = new Df11Decoder(2);
-        NibbleLayout.Census census = NibbleLayout.census(unit, decoder);
-        assertTrue(census.escapes() > 5_000, "the test needs escapes: " + census.escapes());
-        long elements = unit.elementCount();
-        IntArray codes = new IntArray(NibbleLayout.codeInts(elements));
-        IntArray signMantissa = new IntArray(NibbleLayout.signMantissaInts(elements));
-        IntArray escapes = new IntArray(census.escapeInts());
-        FloatArray nibbleScales = new FloatArray(NibbleLayout.SCALES);
-        NibbleLayout.fill(unit, census, decoder, codes, signMantissa, escapes, nibbleScales);
-        WeightPlanes planes = WeightPlanes.split(concat(matrices));
+        NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
+        assertTrue(nibbles.census().escapes() > 5_000, "the test needs escapes: " + nibbles.census().escapes());
+        IntArray codes = nibbles.codes();
+        IntArray signMantissa = nibbles.signMantissa();
+        IntArray escapes = nibbles.escapes();
+        FloatArray nibbleScales = nibbles.scales();
+        WeightPlanes planes = WeightPlanes.split(Inputs.concat(matrices));
         FloatArray scales = Bf16Scales.table();
 
         Inputs random = new Inputs(11);
@@ -64,8 +61,8 @@ class NibbleMatVecOnDeviceTest {
                 int lastOnly = variant / 2;
                 int perGroup = 1 << ((m + variant) % 3);
                 IntArray step = Inputs.step(0, variant == 1 ? 3 : maxBatch);
-                FloatArray planesOut = copy(start);
-                FloatArray nibbleOut = copy(start);
+                FloatArray planesOut = Inputs.copy(start);
+                FloatArray nibbleOut = Inputs.copy(start);
                 int groups = (rows + perGroup - 1) / perGroup;
                 SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, perGroup, step,
@@ -75,7 +72,7 @@ class NibbleMatVecOnDeviceTest {
                         signMantissa, escapes, offset, rows, cols, x, nibbleOut, accumulate, lastOnly, perGroup, step,
                         nibbleScales), Grids.groups(groups, LOCAL),
                         in(codes, signMantissa, escapes, x, nibbleOut, step, nibbleScales), nibbleOut);
-                assertArrayEquals(bits(planesOut), bits(nibbleOut), "matrix " + m + " [" + rows + ", " + cols
+                assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(nibbleOut), "matrix " + m + " [" + rows + ", " + cols
                         + "] accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group=" + perGroup);
             }
         }
@@ -94,15 +91,12 @@ class NibbleMatVecOnDeviceTest {
             matrices.add(m == 2 ? spread(m, n) : TestWeights.gaussian(m + 10, n, 0.05));
         }
         Df11Unit unit = new Df11Encoder(2).encode("staged-nibble", matrices);
-        Df11Decoder decoder = new Df11Decoder(2);
-        NibbleLayout.Census census = NibbleLayout.census(unit, decoder);
-        long elements = unit.elementCount();
-        IntArray codes = new IntArray(NibbleLayout.codeInts(elements));
-        IntArray signMantissa = new IntArray(NibbleLayout.signMantissaInts(elements));
-        IntArray escapes = new IntArray(census.escapeInts());
-        FloatArray nibbleScales = new FloatArray(NibbleLayout.SCALES);
-        NibbleLayout.fill(unit, census, decoder, codes, signMantissa, escapes, nibbleScales);
-        WeightPlanes planes = WeightPlanes.split(concat(matrices));
+        NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
+        IntArray codes = nibbles.codes();
+        IntArray signMantissa = nibbles.signMantissa();
+        IntArray escapes = nibbles.escapes();
+        FloatArray nibbleScales = nibbles.scales();
+        WeightPlanes planes = WeightPlanes.split(Inputs.concat(matrices));
         FloatArray scales = Bf16Scales.table();
 
         Inputs random = new Inputs(12);
@@ -117,19 +111,19 @@ class NibbleMatVecOnDeviceTest {
                 for (int count : new int[] {1, 9, 11}) {
                     int accumulate = count % 2;
                     IntArray step = Inputs.step(0, count);
-                    FloatArray planesOut = copy(start);
+                    FloatArray planesOut = Inputs.copy(start);
                     int perGroup = LOCAL / width;
                     SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                             planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, 0, perGroup, step,
                             scales), Grids.groups((rows + perGroup - 1) / perGroup, LOCAL),
                             in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
                     int pairs = 2 * perGroup;   // the two-row kernel: half the work-items, two rows each
-                    FloatArray pairsOut = copy(start);
+                    FloatArray pairsOut = Inputs.copy(start);
                     SingleTask.run(g -> g.task("k", PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
                             signMantissa, escapes, offset, rows, cols, x, pairsOut, accumulate, 0, pairs, step,
                             nibbleScales), Grids.groups((rows + pairs - 1) / pairs, LOCAL),
                             in(codes, signMantissa, escapes, x, pairsOut, step, nibbleScales), pairsOut);
-                    assertArrayEquals(bits(planesOut), bits(pairsOut), "matrix " + m + " [" + rows + ", " + cols
+                    assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(pairsOut), "matrix " + m + " [" + rows + ", " + cols
                             + "] width " + width + " tokens " + count + " two-row kernel");
                     for (boolean twoSlots : new boolean[] {false, true}) {
                         int slots = twoSlots ? StagedRowKernels.TWO_SLOTS : StagedRowKernels.SLOTS;
@@ -138,7 +132,7 @@ class NibbleMatVecOnDeviceTest {
                             continue;
                         }
                         int groupRows = slots * StagedRowKernels.ROWS;
-                        FloatArray stagedOut = copy(start);
+                        FloatArray stagedOut = Inputs.copy(start);
                         SingleTask.run(g -> twoSlots
                                 ? g.task("k", StagedNibbleKernels::matVecStagedTwoSlotsNibbles, new KernelContext(),
                                         codes, signMantissa, escapes, offset, rows, cols, x, stagedOut, accumulate,
@@ -148,7 +142,7 @@ class NibbleMatVecOnDeviceTest {
                                         0, groupRows, step, nibbleScales),
                                 Grids.groups((rows + groupRows - 1) / groupRows, local),
                                 in(codes, signMantissa, escapes, x, stagedOut, step, nibbleScales), stagedOut);
-                        assertArrayEquals(bits(planesOut), bits(stagedOut), "matrix " + m + " [" + rows + ", "
+                        assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(stagedOut), "matrix " + m + " [" + rows + ", "
                                 + cols + "] width " + width + " tokens " + count + (twoSlots ? " two slots" : ""));
                     }
                 }
@@ -167,32 +161,5 @@ class NibbleMatVecOnDeviceTest {
             left -= counts[e];
         }
         return TestWeights.withExponentCounts(seed, counts);
-    }
-
-    private static MemorySegment concat(List<MemorySegment> parts) {
-        long bytes = parts.stream().mapToLong(MemorySegment::byteSize).sum();
-        MemorySegment all = MemorySegment.ofArray(new byte[Math.toIntExact(bytes)]);
-        long at = 0;
-        for (MemorySegment p : parts) {
-            MemorySegment.copy(p, 0, all, at, p.byteSize());
-            at += p.byteSize();
-        }
-        return all;
-    }
-
-    private static FloatArray copy(FloatArray a) {
-        FloatArray out = new FloatArray(a.getSize());
-        for (int i = 0; i < a.getSize(); i++) {
-            out.set(i, a.get(i));
-        }
-        return out;
-    }
-
-    private static int[] bits(FloatArray a) {
-        int[] out = new int[a.getSize()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Float.floatToRawIntBits(a.get(i));
-        }
-        return out;
     }
 }

@@ -8,7 +8,6 @@ import dev.df11.tornado.forward.WeightPlanes;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
-import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
@@ -20,20 +19,11 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 public final class NibbleDeviceUnit implements DeviceUnit {
 
     private final String name;
-    private final NibbleLayout.Census census;
-    private final IntArray codes;
-    private final IntArray signMantissa;
-    private final IntArray escapes;
-    private final FloatArray scales;
+    private final NibbleArrays arrays;
 
-    private NibbleDeviceUnit(String name, NibbleLayout.Census census, IntArray codes, IntArray signMantissa,
-            IntArray escapes, FloatArray scales) {
+    private NibbleDeviceUnit(String name, NibbleArrays arrays) {
         this.name = name;
-        this.census = census;
-        this.codes = codes;
-        this.signMantissa = signMantissa;
-        this.escapes = escapes;
-        this.scales = scales;
+        this.arrays = arrays;
     }
 
     /**
@@ -45,46 +35,27 @@ public final class NibbleDeviceUnit implements DeviceUnit {
         if (!census.qualifies()) {
             throw new IllegalArgumentException("unit " + unit.name() + " does not qualify for the nibble layout");
         }
-        long elements = compressed.elementCount();
-        if (elements < unit.source().to()) {
-            throw new Df11FormatException(compressed.name(), "the unit decodes to " + elements
+        if (compressed.elementCount() < unit.source().to()) {
+            throw new Df11FormatException(compressed.name(), "the unit decodes to " + compressed.elementCount()
                     + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
         }
-        IntArray codes = staging.ints(NibbleLayout.codeInts(elements));
-        IntArray signMantissa = staging.ints(NibbleLayout.signMantissaInts(elements));
-        IntArray escapes = staging.ints(census.escapeInts());
-        FloatArray scales = staging.floats(NibbleLayout.SCALES);
+        NibbleArrays arrays = NibbleArrays.allocate(census, staging);
         staging.onFill(() -> {
-            NibbleLayout.fill(compressed, census, decoder, codes, signMantissa, escapes, scales);
+            arrays.fill(compressed, decoder);
             staging.readFrom(compressed.encodedExponent());
             staging.readFrom(compressed.signMantissa());
         });
-        return new NibbleDeviceUnit(unit.name(), census, codes, signMantissa, escapes, scales);
+        return new NibbleDeviceUnit(unit.name(), arrays);
     }
 
     /** How the unit's exponents fell: its codes and escapes. */
     public NibbleLayout.Census census() {
-        return census;
+        return arrays.census();
     }
 
-    /** The 4-bit codes, eight per int. */
-    public IntArray codes() {
-        return codes;
-    }
-
-    /** The sign/mantissa bytes, four per int. */
-    public IntArray signMantissa() {
-        return signMantissa;
-    }
-
-    /** The segment directory and escape entries. */
-    public IntArray escapes() {
-        return escapes;
-    }
-
-    /** The BF16 scale table and the unit's code scales. */
-    public FloatArray scales() {
-        return scales;
+    /** The arrays the kernels read. */
+    public NibbleArrays arrays() {
+        return arrays;
     }
 
     @Override
@@ -110,7 +81,8 @@ public final class NibbleDeviceUnit implements DeviceUnit {
 
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
-        return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, codes, signMantissa, escapes, scales);
+        return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, arrays.codes(), arrays.signMantissa(),
+                arrays.escapes(), arrays.scales());
     }
 
     @Override
@@ -121,7 +93,6 @@ public final class NibbleDeviceUnit implements DeviceUnit {
 
     @Override
     public long deviceBytes() {
-        return codes.getNumBytesOfSegment() + signMantissa.getNumBytesOfSegment() + escapes.getNumBytesOfSegment()
-                + scales.getNumBytesOfSegment();
+        return arrays.bytes();
     }
 }
