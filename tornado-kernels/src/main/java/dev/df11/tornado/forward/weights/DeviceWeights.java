@@ -182,10 +182,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
             if (census.qualifies()) {
                 return NibbleDeviceUnit.staged(unit, compressed.get(), census, NIBBLE_DECODER, staging);
             }
-            System.err.printf("tornado: unit %s: %.3f%% of its weights fall outside its %d most common exponents"
-                    + " (the nibble layout takes at most %.3f%%); decoded exactly instead%n", unit.name(),
-                    100.0 * census.escapes() / census.elements(), NibbleLayout.CODED,
-                    100.0 * NibbleLayout.MAX_ESCAPE_SHARE);
+            System.err.printf("tornado: unit %s: %s; decoded exactly instead%n", unit.name(), census.whyNot());
             return CompressedDeviceUnit.staged(unit, compressed.get(), DecodeMode.EXACT, staging);
         }
         if (compressed.isPresent()) {

@@ -52,6 +52,8 @@ public final class NibbleLayout {
     public static final int SCALES = Bf16Scales.SIZE + 32;
     /** The largest share of escaped weights a unit may have to be laid out so: one in 256. */
     public static final double MAX_ESCAPE_SHARE = 1.0 / 256;
+    /** The most weights a unit may have: the kernels index elements (4 per quad) with int. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     /** Elements decoded at a time (a multiple of {@link #SEGMENT}). */
     static final int SLICE = 1 << 22;
 
@@ -67,9 +69,25 @@ public final class NibbleLayout {
      */
     public record Census(String unit, long elements, int[] exponents, long escapes) {
 
-        /** Whether the unit may use the layout: escapes at most {@link #MAX_ESCAPE_SHARE} of its weights. */
+        /**
+         * Whether the unit may use the layout: escapes at most {@link #MAX_ESCAPE_SHARE} of its weights, and few
+         * enough weights for the kernels' int element indices.
+         */
         public boolean qualifies() {
-            return escapes <= (long) (elements * MAX_ESCAPE_SHARE) && elements <= Integer.MAX_VALUE - 8;
+            return whyNot() == null;
+        }
+
+        /** Why the unit may not use the layout, or null when it may. */
+        public String whyNot() {
+            if (elements > MAX_ELEMENTS) {
+                return "its " + elements + " weights are more than the nibble kernels index (" + MAX_ELEMENTS + ")";
+            }
+            if (escapes > (long) (elements * MAX_ESCAPE_SHARE)) {
+                return String.format("%.3f%% of its weights fall outside its %d most common exponents (the nibble"
+                        + " layout takes at most %.3f%%)", 100.0 * escapes / elements, CODED,
+                        100.0 * MAX_ESCAPE_SHARE);
+            }
+            return null;
         }
 
         /** Ints of the escape array: the segment directory and the entries. */

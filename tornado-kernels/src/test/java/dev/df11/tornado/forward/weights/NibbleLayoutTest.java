@@ -88,11 +88,12 @@ class NibbleLayoutTest {
         NibbleLayout.Census wide = NibbleLayout.census(spread, decoder);
         assertEquals(17_000, wide.escapes());
         assertFalse(wide.qualifies());
+        assertTrue(wide.whyNot().contains("53.125% of its weights"), wide.whyNot());
 
         Df11Unit gaussian = new Df11Encoder(2).encode("gaussian",
                 List.of(TestWeights.gaussian(4, 1 << 20, 0.02)));
         NibbleLayout.Census normal = NibbleLayout.census(gaussian, decoder);
-        assertTrue(normal.qualifies(), normal.escapes() + " escapes");
+        assertTrue(normal.qualifies(), normal.whyNot());
         assertTrue(normal.bytes() < 0.76 * 2 * (1 << 20), normal.bytes() + " bytes");
     }
 
