@@ -4,6 +4,7 @@ import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
+import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.tornado.forward.weights.MemoryPlan;
 import org.junit.jupiter.api.Test;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
@@ -54,6 +55,15 @@ class TornadoPipelineTest {
                 assertArrayEquals(bits(one.logits().get(step)), bits(two.logits().get(step)),
                         what + ": two plans changed the logits at step " + step);
             }
+        }
+        TornadoBackend nibbles = twoPlans(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.NIBBLE));
+        Generation two = Generation.run(nibbles, WeightStores.open(df11, options), PROMPT, STEPS, CONTEXT, MAX_BATCH,
+                () -> assertTrue(nibbles.nibbleLayoutBytes() > 0, "no unit was laid out in nibbles"));
+        Generation one = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(dir, options),
+                PROMPT, STEPS, CONTEXT, MAX_BATCH);
+        for (int step = 0; step < one.logits().size(); step++) {
+            assertArrayEquals(bits(one.logits().get(step)), bits(two.logits().get(step)),
+                    flavor + ": two plans over the nibble layout changed BF16's logits at step " + step);
         }
     }
 
