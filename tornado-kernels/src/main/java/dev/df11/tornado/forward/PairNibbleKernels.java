@@ -10,7 +10,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * weight quad's exponents read as four 4-bit codes and widened as {@link NibbleMatVecKernels} widens them (escapes
  * looked up by {@link NibbleMatVecKernels#escaped}). Same launch, rows, tiers, order and reduction, hence the bits of
  * {@link MatVecKernels#matVec} with the same work-items per row. Generated from {@link MatVecPairKernels}' source by
- * the nibble transform (the weight loads and widenings rewritten, every other line kept).
+ * the nibble transform (the weight loads and widenings rewritten, every other line kept):
+ * {@code tornado-kernels/generate/pair_nibble.py}; edit the two-row kernel or the transform, not this file.
  */
 public final class PairNibbleKernels {
 
@@ -543,7 +544,8 @@ public final class PairNibbleKernels {
                     w000 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k), e00 & 15, m000, w000);
                     w010 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k) + 1, e00 >> 4 & 15, m010, w010);
                     w020 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k) + 2, e00 >> 8 & 15, m020, w020);
-                    w030 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k) + 3, e00 >> 12 & 15, m030, w030);
+                    w030 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k) + 3,
+                            e00 >> 12 & 15, m030, w030);
                 }
                 int e10 = codes.get((base1 + k) >> 1) >> (((base1 + k) & 1) << 4) & 0xFFFF;
                 int g10 = signMantissa.get(base1 + k);
@@ -559,7 +561,8 @@ public final class PairNibbleKernels {
                     w100 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k), e10 & 15, m100, w100);
                     w110 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k) + 1, e10 >> 4 & 15, m110, w110);
                     w120 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k) + 2, e10 >> 8 & 15, m120, w120);
-                    w130 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k) + 3, e10 >> 12 & 15, m130, w130);
+                    w130 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k) + 3,
+                            e10 >> 12 & 15, m130, w130);
                 }
                 int xc0 = b * cols + k;
                 s0_0 = MatVecKernels.addQuad(s0_0, w000, w010, w020, w030, x, xc0, stride);
@@ -576,9 +579,12 @@ public final class PairNibbleKernels {
                 float w031 = (m031 & 0x7F | 0x80) * table[CODE_SCALES + (m031 >> 3 & 0x10 | e01 >> 12 & 15)];
                 if ((e01 & e01 >> 1 & e01 >> 2 & e01 >> 3 & 0x1111) != 0) {
                     w001 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + width), e01 & 15, m001, w001);
-                    w011 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + width) + 1, e01 >> 4 & 15, m011, w011);
-                    w021 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + width) + 2, e01 >> 8 & 15, m021, w021);
-                    w031 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + width) + 3, e01 >> 12 & 15, m031, w031);
+                    w011 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + width) + 1,
+                            e01 >> 4 & 15, m011, w011);
+                    w021 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + width) + 2,
+                            e01 >> 8 & 15, m021, w021);
+                    w031 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + width) + 3,
+                            e01 >> 12 & 15, m031, w031);
                 }
                 int e11 = codes.get((base1 + k + width) >> 1) >> (((base1 + k + width) & 1) << 4) & 0xFFFF;
                 int g11 = signMantissa.get(base1 + k + width);
@@ -592,9 +598,12 @@ public final class PairNibbleKernels {
                 float w131 = (m131 & 0x7F | 0x80) * table[CODE_SCALES + (m131 >> 3 & 0x10 | e11 >> 12 & 15)];
                 if ((e11 & e11 >> 1 & e11 >> 2 & e11 >> 3 & 0x1111) != 0) {
                     w101 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + width), e11 & 15, m101, w101);
-                    w111 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + width) + 1, e11 >> 4 & 15, m111, w111);
-                    w121 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + width) + 2, e11 >> 8 & 15, m121, w121);
-                    w131 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + width) + 3, e11 >> 12 & 15, m131, w131);
+                    w111 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + width) + 1,
+                            e11 >> 4 & 15, m111, w111);
+                    w121 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + width) + 2,
+                            e11 >> 8 & 15, m121, w121);
+                    w131 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + width) + 3,
+                            e11 >> 12 & 15, m131, w131);
                 }
                 int xc1 = b * cols + k + width;
                 s0_0 = MatVecKernels.addQuad(s0_0, w001, w011, w021, w031, x, xc1, stride);
@@ -610,10 +619,14 @@ public final class PairNibbleKernels {
                 float w022 = (m022 & 0x7F | 0x80) * table[CODE_SCALES + (m022 >> 3 & 0x10 | e02 >> 8 & 15)];
                 float w032 = (m032 & 0x7F | 0x80) * table[CODE_SCALES + (m032 >> 3 & 0x10 | e02 >> 12 & 15)];
                 if ((e02 & e02 >> 1 & e02 >> 2 & e02 >> 3 & 0x1111) != 0) {
-                    w002 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width), e02 & 15, m002, w002);
-                    w012 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width) + 1, e02 >> 4 & 15, m012, w012);
-                    w022 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width) + 2, e02 >> 8 & 15, m022, w022);
-                    w032 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width) + 3, e02 >> 12 & 15, m032, w032);
+                    w002 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width),
+                            e02 & 15, m002, w002);
+                    w012 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width) + 1,
+                            e02 >> 4 & 15, m012, w012);
+                    w022 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width) + 2,
+                            e02 >> 8 & 15, m022, w022);
+                    w032 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 2 * width) + 3,
+                            e02 >> 12 & 15, m032, w032);
                 }
                 int e12 = codes.get((base1 + k + 2 * width) >> 1) >> (((base1 + k + 2 * width) & 1) << 4) & 0xFFFF;
                 int g12 = signMantissa.get(base1 + k + 2 * width);
@@ -626,10 +639,14 @@ public final class PairNibbleKernels {
                 float w122 = (m122 & 0x7F | 0x80) * table[CODE_SCALES + (m122 >> 3 & 0x10 | e12 >> 8 & 15)];
                 float w132 = (m132 & 0x7F | 0x80) * table[CODE_SCALES + (m132 >> 3 & 0x10 | e12 >> 12 & 15)];
                 if ((e12 & e12 >> 1 & e12 >> 2 & e12 >> 3 & 0x1111) != 0) {
-                    w102 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width), e12 & 15, m102, w102);
-                    w112 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width) + 1, e12 >> 4 & 15, m112, w112);
-                    w122 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width) + 2, e12 >> 8 & 15, m122, w122);
-                    w132 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width) + 3, e12 >> 12 & 15, m132, w132);
+                    w102 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width),
+                            e12 & 15, m102, w102);
+                    w112 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width) + 1,
+                            e12 >> 4 & 15, m112, w112);
+                    w122 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width) + 2,
+                            e12 >> 8 & 15, m122, w122);
+                    w132 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 2 * width) + 3,
+                            e12 >> 12 & 15, m132, w132);
                 }
                 int xc2 = b * cols + k + 2 * width;
                 s0_0 = MatVecKernels.addQuad(s0_0, w002, w012, w022, w032, x, xc2, stride);
@@ -645,10 +662,14 @@ public final class PairNibbleKernels {
                 float w023 = (m023 & 0x7F | 0x80) * table[CODE_SCALES + (m023 >> 3 & 0x10 | e03 >> 8 & 15)];
                 float w033 = (m033 & 0x7F | 0x80) * table[CODE_SCALES + (m033 >> 3 & 0x10 | e03 >> 12 & 15)];
                 if ((e03 & e03 >> 1 & e03 >> 2 & e03 >> 3 & 0x1111) != 0) {
-                    w003 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width), e03 & 15, m003, w003);
-                    w013 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width) + 1, e03 >> 4 & 15, m013, w013);
-                    w023 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width) + 2, e03 >> 8 & 15, m023, w023);
-                    w033 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width) + 3, e03 >> 12 & 15, m033, w033);
+                    w003 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width),
+                            e03 & 15, m003, w003);
+                    w013 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width) + 1,
+                            e03 >> 4 & 15, m013, w013);
+                    w023 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width) + 2,
+                            e03 >> 8 & 15, m023, w023);
+                    w033 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base0 + k + 3 * width) + 3,
+                            e03 >> 12 & 15, m033, w033);
                 }
                 int e13 = codes.get((base1 + k + 3 * width) >> 1) >> (((base1 + k + 3 * width) & 1) << 4) & 0xFFFF;
                 int g13 = signMantissa.get(base1 + k + 3 * width);
@@ -661,10 +682,14 @@ public final class PairNibbleKernels {
                 float w123 = (m123 & 0x7F | 0x80) * table[CODE_SCALES + (m123 >> 3 & 0x10 | e13 >> 8 & 15)];
                 float w133 = (m133 & 0x7F | 0x80) * table[CODE_SCALES + (m133 >> 3 & 0x10 | e13 >> 12 & 15)];
                 if ((e13 & e13 >> 1 & e13 >> 2 & e13 >> 3 & 0x1111) != 0) {
-                    w103 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width), e13 & 15, m103, w103);
-                    w113 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width) + 1, e13 >> 4 & 15, m113, w113);
-                    w123 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width) + 2, e13 >> 8 & 15, m123, w123);
-                    w133 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width) + 3, e13 >> 12 & 15, m133, w133);
+                    w103 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width),
+                            e13 & 15, m103, w103);
+                    w113 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width) + 1,
+                            e13 >> 4 & 15, m113, w113);
+                    w123 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width) + 2,
+                            e13 >> 8 & 15, m123, w123);
+                    w133 = NibbleMatVecKernels.escaped(escapes, scales, 4 * (base1 + k + 3 * width) + 3,
+                            e13 >> 12 & 15, m133, w133);
                 }
                 int xc3 = b * cols + k + 3 * width;
                 s0_0 = MatVecKernels.addQuad(s0_0, w003, w013, w023, w033, x, xc3, stride);
