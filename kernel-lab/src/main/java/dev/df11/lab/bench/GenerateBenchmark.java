@@ -99,8 +99,9 @@ public final class GenerateBenchmark implements Callable<Integer> {
     Integer distinctLayers;
 
     @Option(names = "--modes", split = ",", defaultValue = "bf16-device,df11-device,bf16-host",
-            description = "Modes to run, in order, except that bf16-host runs first (default: ${DEFAULT-VALUE}). For"
-                    + " clean peak-memory numbers run one mode per process.")
+            description = "Modes to run, in order, except that bf16-host runs first (default: ${DEFAULT-VALUE}):"
+                    + " bf16-device, df11-device (exact), df11-fused, df11-nibble, bf16-host. For clean peak-memory"
+                    + " numbers run one mode per process.")
     List<String> modes;
 
     @Option(names = "--device", description = "TornadoVM device, B:D as --list-devices shows (default: TornadoVM's).")
