@@ -175,8 +175,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                         reference, local, rowsPerGroup, target, planesOut);
                                 allExact &= rungRow.check().startsWith("ok");
                                 report.add(rungRow);
-                                if (nibbles != null && rung.product != null
-                                        && rung.product != ProductKernel.PLANES) {
+                                if (nibbles != null && rung.product != null) {
                                     BenchmarkReport.Row nibbleRow = timeNibble(shape, nibbles, rung.product,
                                             rung.label + "-nibble", rung.launch(local, rowsPerGroup),
                                             rung.groupRows(rowsPerGroup), rows, cols, quadX, reference, target,
@@ -382,8 +381,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
     /**
      * {@code kernel}'s nibble-layout form ({@link ProductKernel#addNibbleTask}) on the matrix with {@code local}
      * work-items and {@code rowsPerGroup} rows a group, checked against the reference and bit for bit against the
-     * planes kernel's {@code planesOut} (same work-items per row). Bytes counted: the layout's (codes, sign/mantissa
-     * bytes, escapes).
+     * planes kernel's {@code planesOut} (same work-items per row). Bytes counted: the layout's ({@link
+     * NibbleArrays#bytes}).
      */
     private BenchmarkReport.Row timeNibble(String shape, NibbleArrays n, ProductKernel kernel, String label,
             int local, int rowsPerGroup, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
@@ -399,8 +398,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         graph = kernel.addNibbleTask(graph, "mv", n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, output,
                 0, 0, rowsPerGroup, step, n.scales());
         long weightsCount = (long) rows * cols;
-        long bytes = n.codes().getNumBytesOfSegment() + n.signMantissa().getNumBytesOfSegment()
-                + n.escapes().getNumBytesOfSegment();
+        long bytes = n.bytes();
         Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
                 reference, planesOut);
         return new BenchmarkReport.Row(shape + " " + label + " " + local + ":" + rowsPerGroup + " b" + batch,

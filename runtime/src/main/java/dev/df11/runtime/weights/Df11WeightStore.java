@@ -2,6 +2,7 @@ package dev.df11.runtime.weights;
 
 import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.codec.Df11UnitDecoder;
 import dev.df11.runtime.model.ModelConfig;
 import dev.df11.runtime.model.ModelLayout;
 
@@ -143,6 +144,11 @@ public final class Df11WeightStore implements WeightStore {
             decoder.decodeRange(unit, first, first + dim, rows.asSlice(2L * i * dim, 2L * dim));
         }
         return rows;
+    }
+
+    @Override
+    public Df11UnitDecoder decoder() {
+        return decoder;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.df11.runtime.weights;
 
 import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.codec.Df11UnitDecoder;
 import dev.df11.runtime.model.ModelConfig;
 
 import java.lang.foreign.MemorySegment;
@@ -51,6 +52,16 @@ public interface WeightStore extends AutoCloseable {
     /** The compressed arrays of a unit, for backends that decode on their own device; empty for plain units. */
     default Optional<Df11Unit> compressed(WeightUnit unit) {
         return Optional.empty();
+    }
+
+    /**
+     * The CPU decoder this store decodes its units with (on the threads the user gave it), for a backend that
+     * re-lays {@link #compressed} units out on the host.
+     *
+     * @throws UnsupportedOperationException for a store without compressed units
+     */
+    default Df11UnitDecoder decoder() {
+        throw new UnsupportedOperationException(kind() + " weights have no compressed units to decode");
     }
 
     /**

@@ -353,8 +353,8 @@ public final class ForwardGraphs {
     /**
      * Adds {@code out (+)= W x} for the {@code rows x cols} matrix at element {@code offset} of {@code unit}: the
      * fused decode-and-multiply kernel for a fused DF11 unit, otherwise the product kernel the tuning names for the
-     * shape ({@link KernelTuning#productLaunch}) on the BF16 planes (a BF16 unit, or a DF11 unit its decode task has
-     * expanded into {@link #decodeBuffer}). All of them give each row the launch's work-items, order and reduction,
+     * shape ({@link KernelTuning#productLaunch}): its nibble form for a unit in the nibble layout, else on the BF16
+     * planes (a BF16 unit, or a DF11 unit its decode task has expanded into {@link #decodeBuffer}). All of them give each row the launch's work-items, order and reduction,
      * so the result does not depend on which.
      */
     private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
@@ -367,14 +367,6 @@ public final class ForwardGraphs {
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         bytesByTask.put(name + "." + task, 2L * rows * cols);
-        if (unit instanceof NibbleDeviceUnit nibble) {
-            KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols, shape.sequences() > 1);
-            grids.addWorkerGrid(name + "." + task,
-                    groups((rows + product.rows() - 1) / product.rows(), product.local()));
-            NibbleArrays n = nibble.arrays();
-            return product.kernel().addNibbleTask(graph, task, n.codes(), n.signMantissa(), n.escapes(), offset,
-                    rows, cols, x, out, accumulate, lastOnly, product.rows(), batch, n.scales());
-        }
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
             grids.addWorkerGrid(name + "." + task,
@@ -384,10 +376,15 @@ public final class ForwardGraphs {
                     m.chunkStarts(), m.chunkBase(), m.signMantissa(), offset, rows, cols, x, out, accumulate,
                     lastOnly, launch.rows(), batch, act.scales);
         }
-        WeightPlanes weights = unit.planes(decodeBuffer);
         KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols, shape.sequences() > 1);
         grids.addWorkerGrid(name + "." + task,
                 groups((rows + product.rows() - 1) / product.rows(), product.local()));
+        if (unit instanceof NibbleDeviceUnit nibble) {
+            NibbleArrays n = nibble.arrays();
+            return product.kernel().addNibbleTask(graph, task, n.codes(), n.signMantissa(), n.escapes(), offset,
+                    rows, cols, x, out, accumulate, lastOnly, product.rows(), batch, n.scales());
+        }
+        WeightPlanes weights = unit.planes(decodeBuffer);
         return product.kernel().addTask(graph, task, weights.exponents(), weights.signMantissa(), offset, rows, cols,
                 x, out, accumulate, lastOnly, product.rows(), batch, act.scales);
     }

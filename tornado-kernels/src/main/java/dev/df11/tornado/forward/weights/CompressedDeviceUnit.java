@@ -59,10 +59,7 @@ public final class CompressedDeviceUnit implements DeviceUnit {
     public static CompressedDeviceUnit staged(WeightUnit unit, Df11Unit compressed, DecodeMode mode,
             HostStaging staging) {
         CompressedUnit arrays = CompressedUnit.unfilled(compressed, staging);
-        if (arrays.elements() < unit.source().to()) {
-            throw new Df11FormatException(compressed.name(), "the unit decodes to " + arrays.elements()
-                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
-        }
+        requireCovers(unit, compressed, arrays.elements());
         ChunkStarts chunks = fusable(unit, compressed, mode)
                 ? ChunkStarts.layout(compressed, matrices(unit), staging::ints) : null;
         staging.onFill(() -> {
@@ -76,6 +73,19 @@ public final class CompressedDeviceUnit implements DeviceUnit {
             }
         });
         return new CompressedDeviceUnit(arrays, chunks);
+    }
+
+    /**
+     * Checks that the DF11 unit {@code compressed}, decoding to {@code elements} elements, reaches the end of
+     * {@code unit}'s range: the device holds the whole DF11 unit, whatever range of it {@code unit} covers.
+     *
+     * @throws Df11FormatException naming both units when it does not
+     */
+    static void requireCovers(WeightUnit unit, Df11Unit compressed, long elements) {
+        if (elements < unit.source().to()) {
+            throw new Df11FormatException(compressed.name(), "the unit decodes to " + elements
+                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
+        }
     }
 
     /**

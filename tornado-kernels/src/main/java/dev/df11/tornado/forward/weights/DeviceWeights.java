@@ -1,6 +1,5 @@
 package dev.df11.tornado.forward.weights;
 
-import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.codec.Df11UnitDecoder;
 import dev.df11.runtime.model.ModelConfig;
@@ -40,10 +39,6 @@ import java.util.Optional;
 public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit output, String outputMatrix,
         int outputOffset, FloatArray finalNorm, int decodeBufferElements, List<HostStaging> layerUploads,
         HostStaging outputUpload) implements AutoCloseable {
-
-    /** The host decoder that lays units out for {@link DecodeMode#NIBBLE}: all the host's processors. */
-    private static final Df11UnitDecoder NIBBLE_DECODER =
-            new Df11Decoder(Runtime.getRuntime().availableProcessors());
 
     private static final ValueLayout.OfShort BF16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -103,7 +98,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         }
         List<HostStaging> layerUploads = List.copyOf(uploads);
         if (end < config.layerCount()) {
-            reportNibbles(layers.stream().map(DeviceLayer::unit).toList(), started);
+            reportNibbles(layers, null, started);
             return new DeviceWeights(first, layers, null, null, 0, null, decode, layerUploads, null);
         }
         WeightUnit outputUnit = store.outputUnit();
@@ -111,9 +106,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         uploads.add(outputUpload);
         DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode, outputUpload);
         decode = Math.max(decode, output.decodedElements());
-        List<DeviceUnit> all = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
-        all.add(output);
-        reportNibbles(all, started);
+        reportNibbles(layers, output, started);
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(first, layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
                 norm(store, ModelLayout.FINAL_NORM), decode, layerUploads, outputUpload);
@@ -123,7 +116,11 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
      * One console line for the units laid out in nibbles ({@link DecodeMode#NIBBLE}): how many, their device bytes
      * against BF16's, the share of escaped weights, and the census time (the layout's first host pass).
      */
-    private static void reportNibbles(List<DeviceUnit> units, long started) {
+    private static void reportNibbles(List<DeviceLayer> layers, DeviceUnit output, long started) {
+        List<DeviceUnit> units = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
+        if (output != null) {
+            units.add(output);
+        }
         long weights = 0;
         long escapes = 0;
         long bytes = 0;
@@ -178,9 +175,10 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
             DecodeMode decodeMode, HostStaging staging) {
         Optional<Df11Unit> compressed = store.compressed(unit);
         if (compressed.isPresent() && decodeMode == DecodeMode.NIBBLE) {
-            NibbleLayout.Census census = NibbleLayout.census(compressed.get(), NIBBLE_DECODER);
+            Df11UnitDecoder decoder = store.decoder();
+            NibbleLayout.Census census = NibbleLayout.census(compressed.get(), decoder);
             if (census.qualifies()) {
-                return NibbleDeviceUnit.staged(unit, compressed.get(), census, NIBBLE_DECODER, staging);
+                return NibbleDeviceUnit.staged(unit, compressed.get(), census, decoder, staging);
             }
             System.err.printf("tornado: unit %s: %s; decoded exactly instead%n", unit.name(), census.whyNot());
             return CompressedDeviceUnit.staged(unit, compressed.get(), DecodeMode.EXACT, staging);

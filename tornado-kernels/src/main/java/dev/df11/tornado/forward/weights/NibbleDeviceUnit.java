@@ -1,6 +1,5 @@
 package dev.df11.tornado.forward.weights;
 
-import dev.df11.format.codec.Df11FormatException;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.codec.Df11UnitDecoder;
 import dev.df11.runtime.weights.WeightUnit;
@@ -35,10 +34,7 @@ public final class NibbleDeviceUnit implements DeviceUnit {
         if (!census.qualifies()) {
             throw new IllegalArgumentException("unit " + unit.name() + " does not qualify for the nibble layout");
         }
-        if (compressed.elementCount() < unit.source().to()) {
-            throw new Df11FormatException(compressed.name(), "the unit decodes to " + compressed.elementCount()
-                    + " elements, " + unit.name() + " needs elements up to " + unit.source().to());
-        }
+        CompressedDeviceUnit.requireCovers(unit, compressed, compressed.elementCount());
         NibbleArrays arrays = NibbleArrays.allocate(census, staging);
         staging.onFill(() -> {
             arrays.fill(compressed, decoder);
