@@ -10,17 +10,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Anonymous private memory mappings from the C library ({@code mmap}, {@code madvise}, {@code munmap}) on Linux:
- * memory that takes no physical pages until written (unlike {@code Arena.allocate}, which zero-fills, so touches,
- * every page), whose pages can be given back while the mapping stays valid ({@code MADV_DONTNEED}: later reads see
- * zeros, never a fault), and which is unmapped explicitly. Elsewhere {@link #available} is false and
- * {@link HostStaging} falls back to ordinary arenas.
+ * Anonymous private memory mappings from the C library ({@code mmap}, {@code madvise}) on Linux: memory that takes
+ * no physical pages until written (unlike {@code Arena.allocate}, which zero-fills, so touches, every page), whose
+ * pages can be given back while the mapping stays valid ({@code MADV_DONTNEED}: later reads see zeros, never a
+ * fault), and which is retired explicitly (its pages given back, its addresses never reused). Elsewhere
+ * {@link #available} is false and {@link HostStaging} falls back to ordinary arenas.
  */
 final class AnonymousMemory {
 
+    private static final int PROT_NONE = 0x0;
     private static final int PROT_READ = 0x1;
     private static final int PROT_WRITE = 0x2;
     private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_FIXED = 0x10;
     private static final int MAP_ANONYMOUS = 0x20;
     /** No swap reserved up front: a whole model's mappings exist at once, but only one upload's pages at a time. */
     private static final int MAP_NORESERVE = 0x4000;
@@ -28,12 +30,10 @@ final class AnonymousMemory {
 
     private static final MethodHandle MMAP;
     private static final MethodHandle MADVISE;
-    private static final MethodHandle MUNMAP;
 
     static {
         MethodHandle mmap = null;
         MethodHandle madvise = null;
-        MethodHandle munmap = null;
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (os.startsWith("linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
@@ -42,15 +42,12 @@ final class AnonymousMemory {
                 SymbolLookup libc = linker.defaultLookup();
                 Optional<MemorySegment> m = libc.find("mmap");
                 Optional<MemorySegment> a = libc.find("madvise");
-                Optional<MemorySegment> u = libc.find("munmap");
-                if (m.isPresent() && a.isPresent() && u.isPresent()) {
+                if (m.isPresent() && a.isPresent()) {
                     mmap = linker.downcallHandle(m.get(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
                             ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                             ValueLayout.JAVA_LONG));
                     madvise = linker.downcallHandle(a.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
                             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-                    munmap = linker.downcallHandle(u.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
                 }
             } catch (RuntimeException restricted) {
                 // native access not granted to this module: fall back to arenas
@@ -59,7 +56,6 @@ final class AnonymousMemory {
         }
         MMAP = mmap;
         MADVISE = madvise;
-        MUNMAP = munmap;
     }
 
     private AnonymousMemory() {
@@ -100,17 +96,30 @@ final class AnonymousMemory {
         }
     }
 
-    /** Unmaps {@code segment} (a whole mapping from {@link #map}); nothing may use it afterwards. */
-    static void unmap(MemorySegment segment) {
-        int result;
+    /**
+     * Gives back the pages of {@code segment} (a whole mapping from {@link #map}) and keeps its addresses reserved
+     * for the rest of the process, inaccessible: {@code mmap(MAP_FIXED, PROT_NONE)} over it. Nothing may use it
+     * afterwards; a touch faults.
+     *
+     * <p>Why not {@code munmap}: the CUDA driver can keep a host range registered ({@code cuMemHostRegister}) after
+     * TornadoVM frees the plan that pinned it. When a later mapping (a later model's arrays, or the driver's own
+     * pinned staging memory) lands on those addresses, the driver treats it as the old pinned memory: uploads fail
+     * with {@code CUDA_ERROR_INVALID_VALUE} or read stale pages, and pinned allocations fail with
+     * {@code CUDA_ERROR_ALREADY_MAPPED} (seen on an H100: the second model loaded in one process; KERNEL-NOTES).
+     * Addresses that are never handed out again cannot alias. The cost is address space only.
+     */
+    static void retire(MemorySegment segment) {
+        MemorySegment address;
         try {
-            result = (int) MUNMAP.invokeExact(segment, segment.byteSize());
+            address = (MemorySegment) MMAP.invokeExact(segment, segment.byteSize(), PROT_NONE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0L);
         } catch (Throwable e) {
-            throw new IllegalStateException("munmap of a " + segment.byteSize() + "-byte mapping", e);
+            throw new IllegalStateException("mmap(MAP_FIXED) over a " + segment.byteSize() + "-byte mapping", e);
         }
-        if (result != 0) {
-            throw new IllegalStateException("munmap of a " + segment.byteSize() + "-byte mapping at 0x"
-                    + Long.toHexString(segment.address()) + " failed");
+        if (address.address() != segment.address()) {
+            throw new IllegalStateException("retiring a " + segment.byteSize() + "-byte mapping at 0x"
+                    + Long.toHexString(segment.address()) + " failed (mmap returned 0x"
+                    + Long.toHexString(address.address()) + ")");
         }
     }
 }

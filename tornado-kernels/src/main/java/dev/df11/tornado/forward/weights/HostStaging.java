@@ -20,7 +20,7 @@ import java.util.List;
  * {@code ForwardPlan} for when that holds). So the arrays are made when the graphs are built, in anonymous mappings
  * that take no memory until written ({@link AnonymousMemory}); {@link #fill} writes them right before the graph's
  * first execution, and {@link #release} gives their pages back once the device holds them, so host memory holds one
- * graph's weights at a time instead of the model's. {@link #close} unmaps them once the execution plan is closed.
+ * graph's weights at a time instead of the model's. {@link #close} retires them once the execution plan is closed.
  * Where mappings are not available the arrays come from an arena and are kept until {@link #close} (every array then
  * has a host copy for the plan's lifetime, as TornadoVM's own arrays do).
  *
@@ -183,7 +183,11 @@ public final class HostStaging implements ArrayAllocator, AutoCloseable {
         return regions.stream().mapToLong(r -> r.segment().byteSize()).sum();
     }
 
-    /** Unmaps the arrays; only once nothing (no execution plan) can use them. Later calls do nothing. */
+    /**
+     * Gives the arrays' memory back and keeps their addresses from being handed out again
+     * ({@link AnonymousMemory#retire}: a device driver may still hold them registered); only once nothing (no
+     * execution plan) can use them. Later calls do nothing.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -195,7 +199,7 @@ public final class HostStaging implements ArrayAllocator, AutoCloseable {
             arena.close();
         } else {
             for (Region region : regions) {
-                AnonymousMemory.unmap(region.segment());
+                AnonymousMemory.retire(region.segment());
             }
         }
         regions.clear();

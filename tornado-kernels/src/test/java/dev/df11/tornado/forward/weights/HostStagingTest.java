@@ -107,6 +107,32 @@ class HostStagingTest {
     }
 
     @Test
+    void closedArraysKeepTheirAddressesReservedAndInaccessible() throws IOException {
+        assertTrue(AnonymousMemory.available(), "this test needs Linux mappings");
+        HostStaging staging = new HostStaging("layer 6");
+        IntArray words = staging.ints(1 << 20);
+        staging.onFill(() -> words.init(5));
+        staging.fill();
+        long address = words.getSegment().address();
+        assertEquals("rw-p", permissionsAt(address));
+        staging.close();
+        assertEquals("---p", permissionsAt(address),
+                "retired, not unmapped: a later mapping cannot land where a driver may still hold a registration");
+    }
+
+    /** The permissions of the mapping of this process that holds {@code address}, from /proc/self/maps. */
+    private static String permissionsAt(long address) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            String[] fields = line.split("\\s+");
+            String[] range = fields[0].split("-");
+            if (Long.parseUnsignedLong(range[0], 16) <= address && address < Long.parseUnsignedLong(range[1], 16)) {
+                return fields[1];
+            }
+        }
+        return "unmapped";
+    }
+
+    @Test
     void aNegativeFloorReleasesNothing() {
         try (HostStaging staging = new HostStaging("the output unit")) {
             IntArray words = staging.ints(64);
