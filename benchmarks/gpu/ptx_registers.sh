@@ -6,15 +6,17 @@
 # variants, on the 8B gate|up matrix), splits the dump into one file per kernel
 # (OUT/kN.ptx), prints `ptxas -v` for each (ARCH default sm_90) and disassembles each to OUT/kN.sass (cuobjdump), so
 # the instructions per weight of every inner loop can be counted (also packed into OUT/kernels-ptx-sass.tar.gz).
-# Occupancy follows from registers and the launch.
+# Occupancy follows from registers and the launch. PTX_MATVEC_ARGS, when set, replaces matvec-bench's shape, launch
+# and kernel options (e.g. "--shapes 28672x4096 --configs 256:8 --batch 1 --batch-rungs --nibble").
 set -u
 bundle=$1 out=$2 arch=${3:-sm_90}
+default_args="--shapes 28672x4096 --configs 128:2,256:4 --batch-rungs --long --fused product,flatLoop --batch 1,64"
+read -r -a matvec_args <<< "${PTX_MATVEC_ARGS:-$default_args}"
 mkdir -p "$out"
 dump="$out/kernels.ptx"
 rm -f "$dump"
 (cd "$out" && DF11_JAVA_OPTS="-Dtornado.printKernel=True -Dtornado.print.kernel.dir=$dump" \
-  "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 128:2,256:4 --batch-rungs --long \
-  --fused product,flatLoop --batch 1,64 --warmup 2 --reps 10 --out "$out/ptx-dump-matvec.json") \
+  "$bundle/bin/matvec-bench" --device 1:0 "${matvec_args[@]}" --warmup 2 --reps 10 --out "$out/ptx-dump-matvec.json") \
   > "$out/ptx-dump.log" 2>&1
 [ -s "$dump" ] || { echo "no kernel dump in $dump; see $out/ptx-dump.log" >&2; tail -5 "$out/ptx-dump.log" >&2; exit 1; }
 python3 - "$dump" "$out" "$arch" <<'PY'
