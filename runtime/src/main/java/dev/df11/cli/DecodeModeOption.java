@@ -8,7 +8,7 @@ public final class DecodeModeOption {
     @Option(names = "--decode-mode", paramLabel = "exact|fused|nibble", description = "--backend tornado: decode"
             + " each DF11 block's exponents into a buffer first (exact, the two-phase path; the default), inside the"
             + " matrix-vector kernels (fused: no decode buffer, slower), or re-code them at load time as 4-bit codes"
-            + " the kernels read directly (nibble: about 75% of BF16's device memory instead of DF11's 68%, no"
+            + " the kernels read directly (nibble: about 75%% of BF16's device memory instead of DF11's 68%%, no"
             + " decode pass); the logits are the same bit for bit.")
     String value;
 
