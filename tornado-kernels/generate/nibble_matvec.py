@@ -2,6 +2,8 @@
 """Writes NibbleMatVecKernels.java: MatVecKernels.matVec with weights read from the nibble layout."""
 import sys
 
+import nibble_escape
+
 def quad(i, kexpr, ind):
     """Lines that load quad `kexpr` of the row and widen its four weights into w0{i}..w3{i}."""
     s = ind
@@ -17,13 +19,9 @@ def quad(i, kexpr, ind):
         f"{s}float w1{i} = (q{i} & 0x7F | 0x80) * table[CODE_SCALES + (q{i} >> 3 & 0x10 | v{i} >> 4 & 15)];",
         f"{s}float w2{i} = (r{i} & 0x7F | 0x80) * table[CODE_SCALES + (r{i} >> 3 & 0x10 | v{i} >> 8 & 15)];",
         f"{s}float w3{i} = (t{i} & 0x7F | 0x80) * table[CODE_SCALES + (t{i} >> 3 & 0x10 | v{i} >> 12 & 15)];",
-        f"{s}if ((v{i} & v{i} >> 1 & v{i} >> 2 & v{i} >> 3 & 0x1111) != 0) {{",
-        f"{s}    w0{i} = escaped(escapes, scales, 4 * g{i}, v{i} & 15, p{i}, w0{i});",
-        f"{s}    w1{i} = escaped(escapes, scales, 4 * g{i} + 1, v{i} >> 4 & 15, q{i}, w1{i});",
-        f"{s}    w2{i} = escaped(escapes, scales, 4 * g{i} + 2, v{i} >> 8 & 15, r{i}, w2{i});",
-        f"{s}    w3{i} = escaped(escapes, scales, 4 * g{i} + 3, v{i} >> 12 & 15, t{i}, w3{i});",
-        f"{s}}}",
     ]
+    out.extend(nibble_escape.patch(s, f"v{i}", f"4 * g{i}", [f"w{j}{i}" for j in range(4)],
+                                   [f"p{i}", f"q{i}", f"r{i}", f"t{i}"]))
     return out
 
 def add(i, sums, xbases, xq, ind):
@@ -176,7 +174,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * decoded ahead of the product and no decoded weight reaches global memory: a weight's code and sign pick its
  * power-of-two scale from a 32-entry table in local memory, and its value is {@code (mantissa | 0x80) * scale}, the
  * value {@link Bf16Scales#widenPlanes} gives from its true exponent. A quad with an escape (code 15) looks the
- * escaped exponents up in the unit's escape list ({@link #escaped}, rare: well under 1% of weights).
+ * escaped exponents up in the unit's escape list (one scan of its segment's entries a quad, {@link #escapedExponents};
+ * rare: well under 1% of weights).
  *
  * <p>Everything else is {@link MatVecKernels#matVec}, line for line: the same launch, work-items per row, loop order,
  * token tiles and reduction tree, so the products are summed in the same order and the result equals the BF16 planes
@@ -193,25 +192,33 @@ public final class NibbleMatVecKernels {
     }
 
     /**
-     * The value of the weight at {@code element} of the unit when its {@code code} is the escape, else
-     * {@code decoded}: its exponent found in the escape list of its segment, then widened as the planes kernels
-     * widen it. Kernel-safe.
+     * The true exponents of the escaped weights of the quad at element {@code at} of the unit (a multiple of 4), a
+     * byte each from the lowest (0 for a weight not escaped), found in the escape list of the quad's segment.
+     * Kernel-safe.
      */
-    static float escaped(IntArray escapes, FloatArray scales, int element, int code, int signMantissa,
-            float decoded) {
+    static int escapedExponents(IntArray escapes, int at) {
+        int segment = at >> NibbleLayout.SEGMENT_BITS;
+        int from = escapes.get(segment);
+        int to = escapes.get(segment + 1);
+        int position = at & (NibbleLayout.SEGMENT - 1);
+        int found = 0;
+        for (int i = from; i < to; i++) {
+            int entry = escapes.get(i);
+            int d = (entry >> 8) - position;
+            if (d >= 0 && d < 4) {
+                found = found | (entry & 0xFF) << (d << 3);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * {@code decoded}, or when {@code code} is the escape the weight widened from its true {@code exponent} (found in
+     * the unit's escape list) as the planes kernels widen it. Kernel-safe.
+     */
+    static float escapedValue(int code, int exponent, int signMantissa, float decoded, FloatArray scales) {
         float value = decoded;
         if (code == NibbleLayout.ESCAPE) {
-            int segment = element >> NibbleLayout.SEGMENT_BITS;
-            int from = escapes.get(segment);
-            int to = escapes.get(segment + 1);
-            int position = element & (NibbleLayout.SEGMENT - 1);
-            int exponent = 0;
-            for (int i = from; i < to; i++) {
-                int entry = escapes.get(i);
-                if (entry >> 8 == position) {
-                    exponent = entry & 0xFF;
-                }
-            }
             value = Bf16Scales.widenPlanes(exponent, signMantissa,
                     scales.get(Bf16Scales.planeIndex(exponent, signMantissa)));
         }

@@ -2,9 +2,12 @@
 """Rewrites a planes product kernel's source into its nibble-layout form (usage: SRC CLASS SUFFIX > OUT).
 
 Each `int eX = exponents.get(EXPR);` becomes a 16-bit code load, the exponent byte extractions go, each
-`Bf16Scales.widenPlanes(a, m, table[...])` becomes the code-scale widening, and after a quad's four weights an escape
-patch follows. Everything else (loops, order, reductions) is kept line for line."""
-import re, sys
+`Bf16Scales.widenPlanes(a, m, table[...])` becomes the code-scale widening, and after a quad's four weights the escape
+patch follows (nibble_escape.py). Everything else (loops, order, reductions) is kept line for line."""
+import os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nibble_escape
 src, cls, suffix = sys.argv[1], sys.argv[2], sys.argv[3]
 lines = open(src).read().split("\n")
 load = re.compile(r"^(\s*)int (e\w*) = exponents\.get\((.*)\);$")
@@ -34,18 +37,8 @@ for line in lines:
         out.append(f"{ind}float {w} = ({mm} & 0x7F | 0x80) * table[CODE_SCALES + ({mm} >> 3 & 0x10 | {e}{cs} & 15)];")
         pending.setdefault(e, []).append((w, mm, j))
         if len(pending[e]) == 4:
-            out.append(f"{ind}if (({e} & {e} >> 1 & {e} >> 2 & {e} >> 3 & 0x1111) != 0) {{")
-            for w2, m2, j2 in pending.pop(e):
-                cs2 = "" if j2 == 0 else f" >> {4 * j2}"
-                plus = "" if j2 == 0 else f" + {j2}"
-                call = f"{ind}    {w2} = NibbleMatVecKernels.escaped(escapes, scales, 4 * ({where[e]}){plus},"
-                rest = f"{e}{cs2} & 15, {m2}, {w2});"
-                if len(call) + 1 + len(rest) <= 120:
-                    out.append(call + " " + rest)
-                else:
-                    out.append(call)
-                    out.append(f"{ind}            {rest}")
-            out.append(f"{ind}}}")
+            quad = pending.pop(e)
+            out.extend(nibble_escape.patch(ind, e, f"4 * ({where[e]})", [q[0] for q in quad], [q[1] for q in quad]))
         continue
     out.append(line)
 assert not pending, pending

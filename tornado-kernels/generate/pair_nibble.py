@@ -12,10 +12,10 @@ start = t.index('/**\n * {@link MatVecKernels#matVec} with two rows')
 end = t.index('    /** @see MatVecKernels#matVec for the parameters; the launch is described above. */')
 header = '''/**
  * {@link MatVecPairKernels} on the nibble layout ({@link NibbleLayout}): the two-row kernel line for line, with each
- * weight quad's exponents read as four 4-bit codes and widened as {@link NibbleMatVecKernels} widens them (escapes
- * looked up by {@link NibbleMatVecKernels#escaped}). Same launch, rows, tiers, order and reduction, hence the bits of
- * {@link MatVecKernels#matVec} with the same work-items per row. Generated from {@link MatVecPairKernels}' source by
- * the nibble transform (the weight loads and widenings rewritten, every other line kept):
+ * weight quad's exponents read as four 4-bit codes and widened as {@link NibbleMatVecKernels} widens them, escapes
+ * included ({@link NibbleMatVecKernels#escapedValue}). Same launch, rows, tiers, order and reduction, hence the bits
+ * of {@link MatVecKernels#matVec} with the same work-items per row. Generated from {@link MatVecPairKernels}' source
+ * by the nibble transform (the weight loads and widenings rewritten, every other line kept):
  * {@code tornado-kernels/generate/pair_nibble.py}; edit the two-row kernel or the transform, not this file.
  */
 public final class PairNibbleKernels {

@@ -11,7 +11,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * decoded ahead of the product and no decoded weight reaches global memory: a weight's code and sign pick its
  * power-of-two scale from a 32-entry table in local memory, and its value is {@code (mantissa | 0x80) * scale}, the
  * value {@link Bf16Scales#widenPlanes} gives from its true exponent. A quad with an escape (code 15) looks the
- * escaped exponents up in the unit's escape list ({@link #escaped}, rare: well under 1% of weights).
+ * escaped exponents up in the unit's escape list (one scan of its segment's entries a quad, {@link #escapedExponents};
+ * rare: well under 1% of weights).
  *
  * <p>Everything else is {@link MatVecKernels#matVec}, line for line: the same launch, work-items per row, loop order,
  * token tiles and reduction tree, so the products are summed in the same order and the result equals the BF16 planes
@@ -28,25 +29,33 @@ public final class NibbleMatVecKernels {
     }
 
     /**
-     * The value of the weight at {@code element} of the unit when its {@code code} is the escape, else
-     * {@code decoded}: its exponent found in the escape list of its segment, then widened as the planes kernels
-     * widen it. Kernel-safe.
+     * The true exponents of the escaped weights of the quad at element {@code at} of the unit (a multiple of 4), a
+     * byte each from the lowest (0 for a weight not escaped), found in the escape list of the quad's segment.
+     * Kernel-safe.
      */
-    static float escaped(IntArray escapes, FloatArray scales, int element, int code, int signMantissa,
-            float decoded) {
+    static int escapedExponents(IntArray escapes, int at) {
+        int segment = at >> NibbleLayout.SEGMENT_BITS;
+        int from = escapes.get(segment);
+        int to = escapes.get(segment + 1);
+        int position = at & (NibbleLayout.SEGMENT - 1);
+        int found = 0;
+        for (int i = from; i < to; i++) {
+            int entry = escapes.get(i);
+            int d = (entry >> 8) - position;
+            if (d >= 0 && d < 4) {
+                found = found | (entry & 0xFF) << (d << 3);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * {@code decoded}, or when {@code code} is the escape the weight widened from its true {@code exponent} (found in
+     * the unit's escape list) as the planes kernels widen it. Kernel-safe.
+     */
+    static float escapedValue(int code, int exponent, int signMantissa, float decoded, FloatArray scales) {
         float value = decoded;
         if (code == NibbleLayout.ESCAPE) {
-            int segment = element >> NibbleLayout.SEGMENT_BITS;
-            int from = escapes.get(segment);
-            int to = escapes.get(segment + 1);
-            int position = element & (NibbleLayout.SEGMENT - 1);
-            int exponent = 0;
-            for (int i = from; i < to; i++) {
-                int entry = escapes.get(i);
-                if (entry >> 8 == position) {
-                    exponent = entry & 0xFF;
-                }
-            }
             value = Bf16Scales.widenPlanes(exponent, signMantissa,
                     scales.get(Bf16Scales.planeIndex(exponent, signMantissa)));
         }
@@ -125,10 +134,11 @@ public final class NibbleMatVecKernels {
                 float w20 = (r0 & 0x7F | 0x80) * table[CODE_SCALES + (r0 >> 3 & 0x10 | v0 >> 8 & 15)];
                 float w30 = (t0 & 0x7F | 0x80) * table[CODE_SCALES + (t0 >> 3 & 0x10 | v0 >> 12 & 15)];
                 if ((v0 & v0 >> 1 & v0 >> 2 & v0 >> 3 & 0x1111) != 0) {
-                    w00 = escaped(escapes, scales, 4 * g0, v0 & 15, p0, w00);
-                    w10 = escaped(escapes, scales, 4 * g0 + 1, v0 >> 4 & 15, q0, w10);
-                    w20 = escaped(escapes, scales, 4 * g0 + 2, v0 >> 8 & 15, r0, w20);
-                    w30 = escaped(escapes, scales, 4 * g0 + 3, v0 >> 12 & 15, t0, w30);
+                    int foundv0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g0);
+                    w00 = NibbleMatVecKernels.escapedValue(v0 & 15, foundv0 & 0xFF, p0, w00, scales);
+                    w10 = NibbleMatVecKernels.escapedValue(v0 >> 4 & 15, foundv0 >> 8 & 0xFF, q0, w10, scales);
+                    w20 = NibbleMatVecKernels.escapedValue(v0 >> 8 & 15, foundv0 >> 16 & 0xFF, r0, w20, scales);
+                    w30 = NibbleMatVecKernels.escapedValue(v0 >> 12 & 15, foundv0 >> 24 & 0xFF, t0, w30, scales);
                 }
                 sum0 = MatVecKernels.addQuad(sum0, w00, w10, w20, w30, x, xBase0 + k, quarter);
                 sum1 = MatVecKernels.addQuad(sum1, w00, w10, w20, w30, x, xBase1 + k, quarter);
@@ -146,10 +156,11 @@ public final class NibbleMatVecKernels {
                 float w21 = (r1 & 0x7F | 0x80) * table[CODE_SCALES + (r1 >> 3 & 0x10 | v1 >> 8 & 15)];
                 float w31 = (t1 & 0x7F | 0x80) * table[CODE_SCALES + (t1 >> 3 & 0x10 | v1 >> 12 & 15)];
                 if ((v1 & v1 >> 1 & v1 >> 2 & v1 >> 3 & 0x1111) != 0) {
-                    w01 = escaped(escapes, scales, 4 * g1, v1 & 15, p1, w01);
-                    w11 = escaped(escapes, scales, 4 * g1 + 1, v1 >> 4 & 15, q1, w11);
-                    w21 = escaped(escapes, scales, 4 * g1 + 2, v1 >> 8 & 15, r1, w21);
-                    w31 = escaped(escapes, scales, 4 * g1 + 3, v1 >> 12 & 15, t1, w31);
+                    int foundv1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g1);
+                    w01 = NibbleMatVecKernels.escapedValue(v1 & 15, foundv1 & 0xFF, p1, w01, scales);
+                    w11 = NibbleMatVecKernels.escapedValue(v1 >> 4 & 15, foundv1 >> 8 & 0xFF, q1, w11, scales);
+                    w21 = NibbleMatVecKernels.escapedValue(v1 >> 8 & 15, foundv1 >> 16 & 0xFF, r1, w21, scales);
+                    w31 = NibbleMatVecKernels.escapedValue(v1 >> 12 & 15, foundv1 >> 24 & 0xFF, t1, w31, scales);
                 }
                 sum0 = MatVecKernels.addQuad(sum0, w01, w11, w21, w31, x, xBase0 + (k + width), quarter);
                 sum1 = MatVecKernels.addQuad(sum1, w01, w11, w21, w31, x, xBase1 + (k + width), quarter);
@@ -167,10 +178,11 @@ public final class NibbleMatVecKernels {
                 float w22 = (r2 & 0x7F | 0x80) * table[CODE_SCALES + (r2 >> 3 & 0x10 | v2 >> 8 & 15)];
                 float w32 = (t2 & 0x7F | 0x80) * table[CODE_SCALES + (t2 >> 3 & 0x10 | v2 >> 12 & 15)];
                 if ((v2 & v2 >> 1 & v2 >> 2 & v2 >> 3 & 0x1111) != 0) {
-                    w02 = escaped(escapes, scales, 4 * g2, v2 & 15, p2, w02);
-                    w12 = escaped(escapes, scales, 4 * g2 + 1, v2 >> 4 & 15, q2, w12);
-                    w22 = escaped(escapes, scales, 4 * g2 + 2, v2 >> 8 & 15, r2, w22);
-                    w32 = escaped(escapes, scales, 4 * g2 + 3, v2 >> 12 & 15, t2, w32);
+                    int foundv2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g2);
+                    w02 = NibbleMatVecKernels.escapedValue(v2 & 15, foundv2 & 0xFF, p2, w02, scales);
+                    w12 = NibbleMatVecKernels.escapedValue(v2 >> 4 & 15, foundv2 >> 8 & 0xFF, q2, w12, scales);
+                    w22 = NibbleMatVecKernels.escapedValue(v2 >> 8 & 15, foundv2 >> 16 & 0xFF, r2, w22, scales);
+                    w32 = NibbleMatVecKernels.escapedValue(v2 >> 12 & 15, foundv2 >> 24 & 0xFF, t2, w32, scales);
                 }
                 sum0 = MatVecKernels.addQuad(sum0, w02, w12, w22, w32, x, xBase0 + (k + 2 * width), quarter);
                 sum1 = MatVecKernels.addQuad(sum1, w02, w12, w22, w32, x, xBase1 + (k + 2 * width), quarter);
@@ -188,10 +200,11 @@ public final class NibbleMatVecKernels {
                 float w23 = (r3 & 0x7F | 0x80) * table[CODE_SCALES + (r3 >> 3 & 0x10 | v3 >> 8 & 15)];
                 float w33 = (t3 & 0x7F | 0x80) * table[CODE_SCALES + (t3 >> 3 & 0x10 | v3 >> 12 & 15)];
                 if ((v3 & v3 >> 1 & v3 >> 2 & v3 >> 3 & 0x1111) != 0) {
-                    w03 = escaped(escapes, scales, 4 * g3, v3 & 15, p3, w03);
-                    w13 = escaped(escapes, scales, 4 * g3 + 1, v3 >> 4 & 15, q3, w13);
-                    w23 = escaped(escapes, scales, 4 * g3 + 2, v3 >> 8 & 15, r3, w23);
-                    w33 = escaped(escapes, scales, 4 * g3 + 3, v3 >> 12 & 15, t3, w33);
+                    int foundv3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g3);
+                    w03 = NibbleMatVecKernels.escapedValue(v3 & 15, foundv3 & 0xFF, p3, w03, scales);
+                    w13 = NibbleMatVecKernels.escapedValue(v3 >> 4 & 15, foundv3 >> 8 & 0xFF, q3, w13, scales);
+                    w23 = NibbleMatVecKernels.escapedValue(v3 >> 8 & 15, foundv3 >> 16 & 0xFF, r3, w23, scales);
+                    w33 = NibbleMatVecKernels.escapedValue(v3 >> 12 & 15, foundv3 >> 24 & 0xFF, t3, w33, scales);
                 }
                 sum0 = MatVecKernels.addQuad(sum0, w03, w13, w23, w33, x, xBase0 + (k + 3 * width), quarter);
                 sum1 = MatVecKernels.addQuad(sum1, w03, w13, w23, w33, x, xBase1 + (k + 3 * width), quarter);
@@ -211,10 +224,11 @@ public final class NibbleMatVecKernels {
                 float w24 = (r4 & 0x7F | 0x80) * table[CODE_SCALES + (r4 >> 3 & 0x10 | v4 >> 8 & 15)];
                 float w34 = (t4 & 0x7F | 0x80) * table[CODE_SCALES + (t4 >> 3 & 0x10 | v4 >> 12 & 15)];
                 if ((v4 & v4 >> 1 & v4 >> 2 & v4 >> 3 & 0x1111) != 0) {
-                    w04 = escaped(escapes, scales, 4 * g4, v4 & 15, p4, w04);
-                    w14 = escaped(escapes, scales, 4 * g4 + 1, v4 >> 4 & 15, q4, w14);
-                    w24 = escaped(escapes, scales, 4 * g4 + 2, v4 >> 8 & 15, r4, w24);
-                    w34 = escaped(escapes, scales, 4 * g4 + 3, v4 >> 12 & 15, t4, w34);
+                    int foundv4 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g4);
+                    w04 = NibbleMatVecKernels.escapedValue(v4 & 15, foundv4 & 0xFF, p4, w04, scales);
+                    w14 = NibbleMatVecKernels.escapedValue(v4 >> 4 & 15, foundv4 >> 8 & 0xFF, q4, w14, scales);
+                    w24 = NibbleMatVecKernels.escapedValue(v4 >> 8 & 15, foundv4 >> 16 & 0xFF, r4, w24, scales);
+                    w34 = NibbleMatVecKernels.escapedValue(v4 >> 12 & 15, foundv4 >> 24 & 0xFF, t4, w34, scales);
                 }
                 sum0 = MatVecKernels.addQuad(sum0, w04, w14, w24, w34, x, xBase0 + k, quarter);
                 sum1 = MatVecKernels.addQuad(sum1, w04, w14, w24, w34, x, xBase1 + k, quarter);
@@ -276,10 +290,11 @@ public final class NibbleMatVecKernels {
                 float w20 = (r0 & 0x7F | 0x80) * table[CODE_SCALES + (r0 >> 3 & 0x10 | v0 >> 8 & 15)];
                 float w30 = (t0 & 0x7F | 0x80) * table[CODE_SCALES + (t0 >> 3 & 0x10 | v0 >> 12 & 15)];
                 if ((v0 & v0 >> 1 & v0 >> 2 & v0 >> 3 & 0x1111) != 0) {
-                    w00 = escaped(escapes, scales, 4 * g0, v0 & 15, p0, w00);
-                    w10 = escaped(escapes, scales, 4 * g0 + 1, v0 >> 4 & 15, q0, w10);
-                    w20 = escaped(escapes, scales, 4 * g0 + 2, v0 >> 8 & 15, r0, w20);
-                    w30 = escaped(escapes, scales, 4 * g0 + 3, v0 >> 12 & 15, t0, w30);
+                    int foundv0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g0);
+                    w00 = NibbleMatVecKernels.escapedValue(v0 & 15, foundv0 & 0xFF, p0, w00, scales);
+                    w10 = NibbleMatVecKernels.escapedValue(v0 >> 4 & 15, foundv0 >> 8 & 0xFF, q0, w10, scales);
+                    w20 = NibbleMatVecKernels.escapedValue(v0 >> 8 & 15, foundv0 >> 16 & 0xFF, r0, w20, scales);
+                    w30 = NibbleMatVecKernels.escapedValue(v0 >> 12 & 15, foundv0 >> 24 & 0xFF, t0, w30, scales);
                 }
                 int g1 = base + k + width;
                 int v1 = codes.get(g1 >> 1) >> ((g1 & 1) << 4) & 0xFFFF;
@@ -293,10 +308,11 @@ public final class NibbleMatVecKernels {
                 float w21 = (r1 & 0x7F | 0x80) * table[CODE_SCALES + (r1 >> 3 & 0x10 | v1 >> 8 & 15)];
                 float w31 = (t1 & 0x7F | 0x80) * table[CODE_SCALES + (t1 >> 3 & 0x10 | v1 >> 12 & 15)];
                 if ((v1 & v1 >> 1 & v1 >> 2 & v1 >> 3 & 0x1111) != 0) {
-                    w01 = escaped(escapes, scales, 4 * g1, v1 & 15, p1, w01);
-                    w11 = escaped(escapes, scales, 4 * g1 + 1, v1 >> 4 & 15, q1, w11);
-                    w21 = escaped(escapes, scales, 4 * g1 + 2, v1 >> 8 & 15, r1, w21);
-                    w31 = escaped(escapes, scales, 4 * g1 + 3, v1 >> 12 & 15, t1, w31);
+                    int foundv1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g1);
+                    w01 = NibbleMatVecKernels.escapedValue(v1 & 15, foundv1 & 0xFF, p1, w01, scales);
+                    w11 = NibbleMatVecKernels.escapedValue(v1 >> 4 & 15, foundv1 >> 8 & 0xFF, q1, w11, scales);
+                    w21 = NibbleMatVecKernels.escapedValue(v1 >> 8 & 15, foundv1 >> 16 & 0xFF, r1, w21, scales);
+                    w31 = NibbleMatVecKernels.escapedValue(v1 >> 12 & 15, foundv1 >> 24 & 0xFF, t1, w31, scales);
                 }
                 int g2 = base + k + 2 * width;
                 int v2 = codes.get(g2 >> 1) >> ((g2 & 1) << 4) & 0xFFFF;
@@ -310,10 +326,11 @@ public final class NibbleMatVecKernels {
                 float w22 = (r2 & 0x7F | 0x80) * table[CODE_SCALES + (r2 >> 3 & 0x10 | v2 >> 8 & 15)];
                 float w32 = (t2 & 0x7F | 0x80) * table[CODE_SCALES + (t2 >> 3 & 0x10 | v2 >> 12 & 15)];
                 if ((v2 & v2 >> 1 & v2 >> 2 & v2 >> 3 & 0x1111) != 0) {
-                    w02 = escaped(escapes, scales, 4 * g2, v2 & 15, p2, w02);
-                    w12 = escaped(escapes, scales, 4 * g2 + 1, v2 >> 4 & 15, q2, w12);
-                    w22 = escaped(escapes, scales, 4 * g2 + 2, v2 >> 8 & 15, r2, w22);
-                    w32 = escaped(escapes, scales, 4 * g2 + 3, v2 >> 12 & 15, t2, w32);
+                    int foundv2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g2);
+                    w02 = NibbleMatVecKernels.escapedValue(v2 & 15, foundv2 & 0xFF, p2, w02, scales);
+                    w12 = NibbleMatVecKernels.escapedValue(v2 >> 4 & 15, foundv2 >> 8 & 0xFF, q2, w12, scales);
+                    w22 = NibbleMatVecKernels.escapedValue(v2 >> 8 & 15, foundv2 >> 16 & 0xFF, r2, w22, scales);
+                    w32 = NibbleMatVecKernels.escapedValue(v2 >> 12 & 15, foundv2 >> 24 & 0xFF, t2, w32, scales);
                 }
                 int g3 = base + k + 3 * width;
                 int v3 = codes.get(g3 >> 1) >> ((g3 & 1) << 4) & 0xFFFF;
@@ -327,10 +344,11 @@ public final class NibbleMatVecKernels {
                 float w23 = (r3 & 0x7F | 0x80) * table[CODE_SCALES + (r3 >> 3 & 0x10 | v3 >> 8 & 15)];
                 float w33 = (t3 & 0x7F | 0x80) * table[CODE_SCALES + (t3 >> 3 & 0x10 | v3 >> 12 & 15)];
                 if ((v3 & v3 >> 1 & v3 >> 2 & v3 >> 3 & 0x1111) != 0) {
-                    w03 = escaped(escapes, scales, 4 * g3, v3 & 15, p3, w03);
-                    w13 = escaped(escapes, scales, 4 * g3 + 1, v3 >> 4 & 15, q3, w13);
-                    w23 = escaped(escapes, scales, 4 * g3 + 2, v3 >> 8 & 15, r3, w23);
-                    w33 = escaped(escapes, scales, 4 * g3 + 3, v3 >> 12 & 15, t3, w33);
+                    int foundv3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g3);
+                    w03 = NibbleMatVecKernels.escapedValue(v3 & 15, foundv3 & 0xFF, p3, w03, scales);
+                    w13 = NibbleMatVecKernels.escapedValue(v3 >> 4 & 15, foundv3 >> 8 & 0xFF, q3, w13, scales);
+                    w23 = NibbleMatVecKernels.escapedValue(v3 >> 8 & 15, foundv3 >> 16 & 0xFF, r3, w23, scales);
+                    w33 = NibbleMatVecKernels.escapedValue(v3 >> 12 & 15, foundv3 >> 24 & 0xFF, t3, w33, scales);
                 }
                 sum = MatVecKernels.addQuad(sum, w00, w10, w20, w30, x, xBase + k, quarter);
                 sum = MatVecKernels.addQuad(sum, w01, w11, w21, w31, x, xBase + (k + width), quarter);
@@ -350,10 +368,11 @@ public final class NibbleMatVecKernels {
                 float w24 = (r4 & 0x7F | 0x80) * table[CODE_SCALES + (r4 >> 3 & 0x10 | v4 >> 8 & 15)];
                 float w34 = (t4 & 0x7F | 0x80) * table[CODE_SCALES + (t4 >> 3 & 0x10 | v4 >> 12 & 15)];
                 if ((v4 & v4 >> 1 & v4 >> 2 & v4 >> 3 & 0x1111) != 0) {
-                    w04 = escaped(escapes, scales, 4 * g4, v4 & 15, p4, w04);
-                    w14 = escaped(escapes, scales, 4 * g4 + 1, v4 >> 4 & 15, q4, w14);
-                    w24 = escaped(escapes, scales, 4 * g4 + 2, v4 >> 8 & 15, r4, w24);
-                    w34 = escaped(escapes, scales, 4 * g4 + 3, v4 >> 12 & 15, t4, w34);
+                    int foundv4 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g4);
+                    w04 = NibbleMatVecKernels.escapedValue(v4 & 15, foundv4 & 0xFF, p4, w04, scales);
+                    w14 = NibbleMatVecKernels.escapedValue(v4 >> 4 & 15, foundv4 >> 8 & 0xFF, q4, w14, scales);
+                    w24 = NibbleMatVecKernels.escapedValue(v4 >> 8 & 15, foundv4 >> 16 & 0xFF, r4, w24, scales);
+                    w34 = NibbleMatVecKernels.escapedValue(v4 >> 12 & 15, foundv4 >> 24 & 0xFF, t4, w34, scales);
                 }
                 sum = MatVecKernels.addQuad(sum, w04, w14, w24, w34, x, xBase + k, quarter);
             }
