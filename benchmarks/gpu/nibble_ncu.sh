@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Why the nibble forms take twice their BF16 forms' time (KERNEL-NOTES, "The nibble layout", measured), in one call:
+#   benchmarks/gpu/nibble_ncu.sh BUNDLE OUT
+# 1. matvec-bench on the 8B gate|up matrix (28,672 x 4,096) at 256:8, batches 1 and 16, every product kernel and its
+#    nibble form (each checked bit for bit against the planes kernel);
+# 2. ncu on the staged kernel and its nibble form at batch 1 (speed of light, occupancy, launch, warp states,
+#    scheduler and instruction statistics; --clock-control none), the report as OUT/ncu.ncu-rep and OUT/ncu.txt.
+# The rows that matter are printed at the end. About 4 minutes on an H100.
+set -u
+bundle=$1 out=$2
+mkdir -p "$out"
+nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$out/gpu.txt" 2>&1
+(cd "$out" && timeout 90 "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 256:8 --batch 1,16 \
+  --fused= --warmup 3 --reps 20 --batch-rungs --out "$out/matvec-gateup.json") > "$out/matvec-gateup.log" 2>&1
+echo "matvec rc=$?"
+grep -E " b[0-9]+ " "$out/matvec-gateup.log"
+(cd "$out" && timeout 200 ncu --clock-control none -k 'regex:matvecstaged(nibbles)?_uk' -c 6 \
+  --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
+  --section SchedulerStats --section InstructionStats -o "$out/ncu" \
+  "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 256:8 --fused= --batch 1 --batch-rungs \
+  --warmup 1 --reps 1) > "$out/ncu.log" 2>&1
+echo "ncu rc=$?"
+timeout 60 ncu --import "$out/ncu.ncu-rep" --page details > "$out/ncu.txt" 2>&1
+grep -E "^  mv|Duration|Registers Per|Achieved Occupancy|Theoretical Occupancy|DRAM Throughput|Issue Slots Busy|Warp Cycles Per Issued|Executed Instructions  |No Eligible" \
+  "$out/ncu.txt" | head -80
