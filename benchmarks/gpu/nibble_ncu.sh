@@ -3,9 +3,12 @@
 #   benchmarks/gpu/nibble_ncu.sh BUNDLE OUT
 # 1. matvec-bench on the 8B gate|up matrix (28,672 x 4,096) at 256:8, batches 1 and 16, every product kernel and its
 #    nibble form (each checked bit for bit against the planes kernel);
+#    then the same on narrow weights (matvec-bench --weights narrow: exponents spanning exactly the fifteen codes, so
+#    no escape is ever taken), with the lab's staged nibble kernel without its escape patch beside them
+#    (staged-nibble-noesc);
 # 2. ncu on the staged kernel and its nibble form at batch 1 (speed of light, occupancy, launch, warp states,
 #    scheduler and instruction statistics; --clock-control none), the report as OUT/ncu.ncu-rep and OUT/ncu.txt.
-# The rows that matter are printed at the end. About 4 minutes on an H100.
+# The rows that matter are printed at the end. About 5 minutes on an H100.
 set -u
 bundle=$1 out=$2
 mkdir -p "$out"
@@ -14,6 +17,11 @@ nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=c
   --fused= --warmup 3 --reps 20 --batch-rungs --out "$out/matvec-gateup.json") > "$out/matvec-gateup.log" 2>&1
 echo "matvec rc=$?"
 grep -E " b[0-9]+ " "$out/matvec-gateup.log"
+(cd "$out" && timeout 90 "$bundle/bin/matvec-bench" --device 1:0 --shapes 28672x4096 --configs 256:8 --batch 1,16 \
+  --fused= --warmup 3 --reps 20 --batch-rungs --weights narrow --out "$out/matvec-gateup-narrow.json") \
+  > "$out/matvec-gateup-narrow.log" 2>&1
+echo "matvec narrow rc=$?"
+grep -E " b[0-9]+ " "$out/matvec-gateup-narrow.log"
 (cd "$out" && timeout 200 ncu --clock-control none -k 'regex:matvecstaged(nibbles)?_uk' -c 6 \
   --section SpeedOfLight --section Occupancy --section LaunchStats --section WarpStateStats \
   --section SchedulerStats --section InstructionStats -o "$out/ncu" \

@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.lab.matvec.LongLoadKernels;
+import dev.df11.lab.matvec.StagedNibbleNoEscapeKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.ProductKernel;
 import dev.df11.tornado.forward.StagedRowKernels;
@@ -100,6 +101,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " checked against the reference only (another order).")
     boolean longLoads;
 
+    @Option(names = "--weights", defaultValue = "gaussian", paramLabel = "gaussian|narrow",
+            description = "The matrices' values: N(0, 0.02) (gaussian, the default) or exponents spanning exactly the"
+                    + " nibble layout's fifteen codes (narrow: no weight escapes; the nibble forms then never take"
+                    + " their escape branch).")
+    String weightValues;
+
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
 
@@ -126,6 +133,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
             }
             new KernelTuning.MatVecLaunch(Integer.parseInt(lr[0].trim()), Integer.parseInt(lr[1].trim()));
         }
+        if (!weightValues.equals("gaussian") && !weightValues.equals("narrow")) {
+            throw new IllegalArgumentException("--weights must be gaussian or narrow, got '" + weightValues + "'");
+        }
         if (batches.stream().anyMatch(b -> b < 1)) {
             throw new IllegalArgumentException("--batch counts must be >= 1, got " + batches);
         }
@@ -136,6 +146,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         report.put("warmup", warmup);
         report.put("reps", reps);
         report.put("batch", batches.toString());
+        report.put("weights", weightValues);
         boolean allExact = true;
         long seed = 1;
         for (String shape : shapes) {
@@ -143,7 +154,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
             int rows = Integer.parseInt(rc[0].trim());
             int cols = Integer.parseInt(rc[1].trim());
             WeightPlanes.checkAligned("shape " + shape, 0, cols);
-            MemorySegment bf16 = GaussianBf16.generate(seed++, Math.multiplyExact(rows, cols), 0.02);
+            MemorySegment bf16 = weightValues.equals("narrow")
+                    ? NarrowExponentBf16.generate(seed++, Math.multiplyExact(rows, cols), -6)
+                    : GaussianBf16.generate(seed++, Math.multiplyExact(rows, cols), 0.02);
             WeightPlanes weights = WeightPlanes.split(bf16);
             Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode(shape, List.of(bf16));
             CompressedUnit compressed = CompressedUnit.of(unit);
@@ -182,6 +195,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                             planesOut);
                                     allExact &= nibbleRow.check().startsWith("ok");
                                     report.add(nibbleRow);
+                                }
+                                if (nibbles != null && rung == BatchRung.STAGED && weightValues.equals("narrow")) {
+                                    BenchmarkReport.Row bare = timeStagedNoEscapes(shape, nibbles,
+                                            rung.launch(local, rowsPerGroup), rung.groupRows(rowsPerGroup), rows,
+                                            cols, quadX, reference, target, planesOut);
+                                    allExact &= bare.check().startsWith("ok");
+                                    report.add(bare);
                                 }
                             }
                         }
@@ -387,25 +407,57 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private BenchmarkReport.Row timeNibble(String shape, NibbleArrays n, ProductKernel kernel, String label,
             int local, int rowsPerGroup, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
             FloatArray planesOut) throws Exception {
+        return timeNibble(shape, n, kernel.key(), label, (graph, output, step) -> kernel.addNibbleTask(graph, "mv",
+                n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
+                n.scales()), local, rowsPerGroup, rows, cols, x, reference, target, planesOut);
+    }
+
+    /** Adds a nibble-layout kernel as task {@code mv}, writing {@code output}. */
+    private interface NibbleTask {
+        TaskGraph add(TaskGraph graph, FloatArray output, IntArray step);
+    }
+
+    /** {@code task} (the kernel {@code key}) on the nibble layout, checked like {@link #timeNibble}'s product forms. */
+    private BenchmarkReport.Row timeNibble(String shape, NibbleArrays n, String key, String label, NibbleTask task,
+            int local, int rowsPerGroup, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
+            FloatArray planesOut) throws Exception {
         int batch = x.getSize() / cols;
         FloatArray output = new FloatArray(batch * rows);
         IntArray step = step(batch);
-        String graphName = "mvn" + kernel.ordinal() + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup + "_"
-                + batch;
+        String graphName = "mvn" + label.replace("-", "") + "_" + rows + "_" + cols + "_" + local + "_"
+                + rowsPerGroup + "_" + batch;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), n.escapes(),
                         n.scales(), x, step);
-        graph = kernel.addNibbleTask(graph, "mv", n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, output,
-                0, 0, rowsPerGroup, step, n.scales());
+        graph = task.add(graph, output, step);
         long weightsCount = (long) rows * cols;
         long bytes = n.bytes();
         Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
                 reference, planesOut);
         return new BenchmarkReport.Row(shape + " " + label + " " + local + ":" + rowsPerGroup + " b" + batch,
-                kernel.key() + " on the nibble layout (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group,"
+                key + " on the nibble layout (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group,"
                 + " batch " + batch + ", " + weightsCount + " weights in " + bytes + " bytes (BF16 " + 2 * weightsCount
                 + "; escapes " + n.census().escapes() + ")", bytes, run.timed().kernel(), run.timed().wall(),
                 run.check());
+    }
+
+    /**
+     * The lab's staged nibble kernel without its escape patch ({@link StagedNibbleNoEscapeKernels}), right only on a
+     * unit with no escapes ({@code --weights narrow}): beside the staged nibble form it shows what the escape code
+     * costs when no escape is taken.
+     */
+    private BenchmarkReport.Row timeStagedNoEscapes(String shape, NibbleArrays n, int local, int rowsPerGroup,
+            int rows, int cols, FloatArray x, double[] reference, TornadoDevice target, FloatArray planesOut)
+            throws Exception {
+        if (n.census().escapes() != 0) {
+            throw new IllegalStateException(shape + ": the no-escape rung needs a unit without escapes, this one has "
+                    + n.census().escapes());
+        }
+        return timeNibble(shape, n, "matVecStagedNoEscapes", "staged-nibble-noesc",
+                (graph, output, step) -> graph.task("mv", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes,
+                        new KernelContext(), n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, output, 0, 0,
+                        rowsPerGroup, step, n.scales()), local, rowsPerGroup, rows, cols, x, reference, target,
+                planesOut);
     }
 
     /** A launch's check (against the reference, and bit for bit against another kernel's output) and its timings. */
