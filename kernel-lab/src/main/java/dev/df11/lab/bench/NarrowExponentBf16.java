@@ -1,8 +1,6 @@
 package dev.df11.lab.bench;
 
 import java.lang.foreign.MemorySegment;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * A deterministic BF16 tensor whose exponents take exactly fifteen values (the nibble layout's codes,
@@ -16,8 +14,6 @@ public final class NarrowExponentBf16 {
     /** How many exponents the values take. */
     public static final int EXPONENTS = 15;
 
-    private static final int CHUNK = 1 << 20;
-
     private NarrowExponentBf16() {
     }
 
@@ -30,22 +26,9 @@ public final class NarrowExponentBf16 {
         if (biasedTop - (EXPONENTS - 1) < 1 || biasedTop > 254) {
             throw new IllegalArgumentException("top exponent " + top + " leaves the normal BF16 range");
         }
-        short[] words = new short[n];
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        SplittableRandom root = new SplittableRandom(seed);
-        SplittableRandom[] perChunk = new SplittableRandom[chunks];
-        for (int c = 0; c < chunks; c++) {
-            perChunk[c] = root.split();
-        }
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            SplittableRandom random = perChunk[c];
-            int end = Math.min(n, (c + 1) * CHUNK);
-            for (int i = c * CHUNK; i < end; i++) {
-                int exponent = biasedTop - random.nextInt(EXPONENTS);
-                int bits = random.nextInt(2) << 15 | exponent << 7 | random.nextInt(128);
-                words[i] = (short) bits;
-            }
+        return SeededBf16.generate(seed, n, random -> {
+            int exponent = biasedTop - random.nextInt(EXPONENTS);
+            return (short) (random.nextInt(2) << 15 | exponent << 7 | random.nextInt(128));
         });
-        return MemorySegment.ofArray(words);
     }
 }
