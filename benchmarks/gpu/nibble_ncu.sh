@@ -2,7 +2,8 @@
 # Why the nibble forms take twice their BF16 forms' time (KERNEL-NOTES, "The nibble layout", measured), in one call:
 #   benchmarks/gpu/nibble_ncu.sh BUNDLE OUT
 # 1. matvec-bench on the 8B gate|up matrix (28,672 x 4,096) at 256:8, batches 1 and 16, every product kernel and its
-#    nibble form (each checked bit for bit against the planes kernel);
+#    nibble form, and the lab's split form of the planes kernel's (nibble-split: the escape code out of the hot loop;
+#    each checked bit for bit against the planes kernel);
 #    then the same on narrow weights (matvec-bench --weights narrow: exponents spanning exactly the fifteen codes, so
 #    no escape is ever taken), with the lab's staged nibble kernel without its escape patch beside them
 #    (staged-nibble-noesc);

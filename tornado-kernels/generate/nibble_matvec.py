@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Writes NibbleMatVecKernels.java: MatVecKernels.matVec with weights read from the nibble layout."""
+"""Writes NibbleMatVecKernels.java: MatVecKernels.matVec with weights read from the nibble layout. With the argument
+`split`, the kernel lab's NibbleSplitKernels instead: the same kernel with its unrolled loops split in two, a loop
+without escape code that runs while its quads have no escape, then the full loop for the rest of the row (the same
+products in the same order), to tell whether the escape code inline in the hot loop is what costs."""
+import re
 import sys
 
 import nibble_escape
@@ -196,7 +200,7 @@ public final class NibbleMatVecKernels {
      * byte each from the lowest (0 for a weight not escaped), found in the escape list of the quad's segment.
      * Kernel-safe.
      */
-    static int escapedExponents(IntArray escapes, int at) {
+    public static int escapedExponents(IntArray escapes, int at) {
         int segment = at >> NibbleLayout.SEGMENT_BITS;
         int from = escapes.get(segment);
         int to = escapes.get(segment + 1);
@@ -216,7 +220,8 @@ public final class NibbleMatVecKernels {
      * {@code decoded}, or when {@code code} is the escape the weight widened from its true {@code exponent} (found in
      * the unit's escape list) as the planes kernels widen it. Kernel-safe.
      */
-    static float escapedValue(int code, int exponent, int signMantissa, float decoded, FloatArray scales) {
+    public static float escapedValue(int code, int exponent, int signMantissa, float decoded,
+            FloatArray scales) {
         float value = decoded;
         if (code == NibbleLayout.ESCAPE) {
             value = Bf16Scales.widenPlanes(exponent, signMantissa,
@@ -242,4 +247,101 @@ public final class NibbleMatVecKernels {
             int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly,
             int rowsPerGroup, IntArray batch, FloatArray scales) {
 '''
-print(HEAD + body() + "\n    }\n}")
+
+UNROLLED = "            for (int k = sub; k < unrolled; k += step) {"
+
+
+def split(text):
+    """Each unrolled loop of `text` as a loop free of escape code while its four quads have none, then the full loop
+    from where that one stopped."""
+    lines = text.split("\n")
+    out = []
+    n = 0
+    i = 0
+    while i < len(lines):
+        if lines[i] != UNROLLED:
+            out.append(lines[i])
+            i += 1
+            continue
+        end = lines.index("            }", i)
+        block = lines[i + 1:end]
+        kv = f"k{n}"
+        n += 1
+        rename = lambda l: re.sub(r"\bk\b", kv, l)
+        plain = []
+        j = 0
+        while j < len(block):
+            line = block[j]
+            if re.match(r"^\s*if \(\(v\d & v\d >> 1", line):
+                ind = line[:len(line) - len(line.lstrip())]
+                j = block.index(ind + "}", j) + 1
+                continue
+            m = re.match(r"^(\s*)int (v\d) = codes\.get", line)
+            if m:
+                plain.append(f"{m.group(1)}int {m.group(2)} = c{m.group(2)[1:]};")
+            else:
+                plain.append(line)
+            j += 1
+        gs = [re.match(r"^\s*int g(\d) = (.*);$", l) for l in block]
+        gs = [g for g in gs if g]
+        out.append(f"            int {kv} = sub;")
+        out.append(f"            int clean{kv} = 1;")
+        out.append(f"            while ({kv} < unrolled && clean{kv} == 1) {{")
+        for g in gs:
+            idx, expr = g.group(1), rename(g.group(2))
+            out.append(f"                int c{idx} = codes.get(({expr}) >> 1) >> ((({expr}) & 1) << 4) & 0xFFFF;")
+        terms = [f"c{g.group(1)} & c{g.group(1)} >> 1 & c{g.group(1)} >> 2 & c{g.group(1)} >> 3" for g in gs]
+        out.append(f"                int any{kv} = {terms[0]}")
+        for t in terms[1:]:
+            out.append(f"                        | {t}")
+        out[-1] += ";"
+        out.append(f"                if ((any{kv} & 0x1111) == 0) {{")
+        out.extend("    " + rename(l) for l in plain)
+        out.append(f"                    {kv} += step;")
+        out.append("                } else {")
+        out.append(f"                    clean{kv} = 0;")
+        out.append("                }")
+        out.append("            }")
+        out.append(f"            for (; {kv} < unrolled; {kv} += step) {{")
+        out.extend(rename(l) for l in block)
+        out.append("            }")
+        i = end + 1
+    return "\n".join(out)
+
+
+LAB_HEAD = '''package dev.df11.lab.matvec;
+
+import dev.df11.tornado.forward.ForwardKernels;
+import dev.df11.tornado.forward.MatVecKernels;
+import dev.df11.tornado.forward.NibbleMatVecKernels;
+import dev.df11.tornado.forward.weights.NibbleLayout;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Lab rung: {@link NibbleMatVecKernels#matVecNibbles} with each unrolled loop split in two. The first copy has no
+ * escape code: it runs while the four quads of an iteration hold no code 15 and stops at the first that does; the
+ * second, the full loop, goes on from there. The same products in the same order, so the same bits; the difference is
+ * where the escape code sits (not inline in the loop that nearly every iteration runs), to test whether the nibble
+ * forms' inner loops are slow because their code no longer fits the instruction caches (KERNEL-NOTES, "The nibble
+ * layout"). Generated by {@code tornado-kernels/generate/nibble_matvec.py split}; edit that, not this file.
+ */
+public final class NibbleSplitKernels {
+
+    /** Where the code scales start in the kernel's table: after the BF16 scales' 512 entries. */
+    private static final int CODE_SCALES = dev.df11.tornado.forward.Bf16Scales.SIZE;
+
+    private NibbleSplitKernels() {
+    }
+
+    /** {@link NibbleMatVecKernels#matVecNibbles} with its unrolled loops split; the same parameters. */
+    public static void matVecNibblesSplit(KernelContext context, IntArray codes, IntArray signMantissa,
+            IntArray escapes, int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate,
+            int lastOnly, int rowsPerGroup, IntArray batch, FloatArray scales) {
+'''
+
+if len(sys.argv) > 1 and sys.argv[1] == "split":
+    print(LAB_HEAD + split(body()) + "\n    }\n}")
+else:
+    print(HEAD + body() + "\n    }\n}")

@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.lab.matvec.LongLoadKernels;
+import dev.df11.lab.matvec.NibbleSplitKernels;
 import dev.df11.lab.matvec.StagedNibbleNoEscapeKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.ProductKernel;
@@ -80,8 +81,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     List<String> fusedVariants;
 
     @Option(names = "--nibble", negatable = true, defaultValue = "true",
-            description = "Time the nibble-layout kernel (NibbleMatVecKernels, --decode-mode nibble) beside the"
-                    + " planes kernel on each launch, checked bit for bit against it (default: on; --no-nibble).")
+            description = "Time the nibble-layout kernel (NibbleMatVecKernels, --decode-mode nibble) and the lab's"
+                    + " split form of it (NibbleSplitKernels: escape code out of the hot loop) beside the planes kernel"
+                    + " on each launch, checked bit for bit against it (default: on; --no-nibble).")
     boolean nibble;
 
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"
@@ -217,6 +219,14 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                 local, rowsPerGroup, rows, cols, quadX, reference, target, planesOut);
                         allExact &= nibbleRow.check().startsWith("ok");
                         report.add(nibbleRow);
+                        BenchmarkReport.Row split = timeNibble(shape, nibbles, "matVecNibblesSplit", "nibble-split",
+                                (graph, output, step) -> graph.task("mv", NibbleSplitKernels::matVecNibblesSplit,
+                                        new KernelContext(), nibbles.codes(), nibbles.signMantissa(),
+                                        nibbles.escapes(), 0, rows, cols, quadX, output, 0, 0, rowsPerGroup, step,
+                                        nibbles.scales()), local, rowsPerGroup, rows, cols, quadX, reference, target,
+                                planesOut);
+                        allExact &= split.check().startsWith("ok");
+                        report.add(split);
                     }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
                         for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())

@@ -33,7 +33,7 @@ public final class NibbleMatVecKernels {
      * byte each from the lowest (0 for a weight not escaped), found in the escape list of the quad's segment.
      * Kernel-safe.
      */
-    static int escapedExponents(IntArray escapes, int at) {
+    public static int escapedExponents(IntArray escapes, int at) {
         int segment = at >> NibbleLayout.SEGMENT_BITS;
         int from = escapes.get(segment);
         int to = escapes.get(segment + 1);
@@ -53,7 +53,8 @@ public final class NibbleMatVecKernels {
      * {@code decoded}, or when {@code code} is the escape the weight widened from its true {@code exponent} (found in
      * the unit's escape list) as the planes kernels widen it. Kernel-safe.
      */
-    static float escapedValue(int code, int exponent, int signMantissa, float decoded, FloatArray scales) {
+    public static float escapedValue(int code, int exponent, int signMantissa, float decoded,
+            FloatArray scales) {
         float value = decoded;
         if (code == NibbleLayout.ESCAPE) {
             value = Bf16Scales.widenPlanes(exponent, signMantissa,
