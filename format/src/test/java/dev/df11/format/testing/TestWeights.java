@@ -53,6 +53,22 @@ public final class TestWeights {
         return MemorySegment.ofArray(words);
     }
 
+    /**
+     * {@code n} weights with more distinct exponents than a 4-bit code holds: 2% zeros, then exponents 100 to 123 in
+     * equal shares, so that a third of them fall outside any fifteen (the nibble layout's escapes, zeros among them).
+     */
+    public static MemorySegment wideExponents(long seed, long n) {
+        long[] counts = new long[256];
+        long left = n;
+        counts[0] = n / 50;
+        left -= counts[0];
+        for (int e = 100; e < 124; e++) {
+            counts[e] = e == 123 ? left : n / 25;
+            left -= counts[e];
+        }
+        return withExponentCounts(seed, counts);
+    }
+
     /** All BF16 bit patterns whose exponent is below {@code exponentLimit}, in increasing order of the bits. */
     public static MemorySegment allPatternsBelowExponent(int exponentLimit) {
         short[] words = new short[65536];

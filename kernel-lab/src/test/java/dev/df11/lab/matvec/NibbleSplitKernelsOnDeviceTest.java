@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NibbleSplitKernelsOnDeviceTest {
 
     @ParameterizedTest(name = "{0} weights, batch {1}, last only {2}, accumulate {3}, {4} rows a group")
-    @CsvSource({"narrow, 6, 0, 1, 2", "gaussian, 6, 0, 0, 1", "spread, 6, 1, 1, 4", "spread, 3, 0, 0, 2",
-            "gaussian, 1, 0, 1, 1", "spread, 1, 0, 0, 1"})
+    @CsvSource({"narrow, 6, 0, 1, 2", "gaussian, 6, 0, 0, 1", "wide, 6, 1, 1, 4", "wide, 3, 0, 0, 2",
+            "gaussian, 1, 0, 1, 1", "wide, 1, 0, 0, 1"})
     void givesThePlanesKernelsBits(String values, int count, int lastOnly, int accumulate, int rowsPerGroup) {
         int rows = 37;
         int cols = 4100;
@@ -45,12 +45,12 @@ class NibbleSplitKernelsOnDeviceTest {
         MemorySegment bf16 = switch (values) {
             case "narrow" -> NarrowExponentBf16.generate(3, (int) n, -6);
             case "gaussian" -> TestWeights.gaussian(4, n, 0.05);
-            default -> spread(5, n);
+            default -> TestWeights.wideExponents(5, n);
         };
         WeightPlanes planes = WeightPlanes.split(bf16);
         Df11Unit unit = new Df11Encoder(2).encode("split", List.of(bf16));
         NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
-        if (values.equals("spread")) {
+        if (values.equals("wide")) {
             assertTrue(nibbles.census().escapes() > n / 4, "the case needs many escapes: " + nibbles.census());
         }
         SplittableRandom random = new SplittableRandom(17 + count);
@@ -95,18 +95,5 @@ class NibbleSplitKernelsOnDeviceTest {
                     "output " + i + " (token " + i / rows + ", row " + i % rows + "): " + planesOut.get(i)
                             + " planes, " + splitOut.get(i) + " split");
         }
-    }
-
-    /** Zeros, then 24 exponents evenly: the nine least common of them (and the zeros) escape. */
-    private static MemorySegment spread(long seed, long n) {
-        long[] counts = new long[256];
-        long left = n;
-        counts[0] = n / 50;
-        left -= counts[0];
-        for (int e = 100; e < 124; e++) {
-            counts[e] = e == 123 ? left : n / 25;
-            left -= counts[e];
-        }
-        return TestWeights.withExponentCounts(seed, counts);
     }
 }

@@ -36,7 +36,7 @@ class NibbleMatVecOnDeviceTest {
         List<MemorySegment> matrices = new ArrayList<>();
         for (int m = 0; m < SHAPES.length; m++) {
             long n = (long) SHAPES[m][0] * SHAPES[m][1];
-            matrices.add(m == 2 ? spread(m, n) : TestWeights.gaussian(m, n, 0.05));
+            matrices.add(m == 2 ? TestWeights.wideExponents(m, n) : TestWeights.gaussian(m, n, 0.05));
         }
         Df11Unit unit = new Df11Encoder(2).encode("nibble", matrices);
         NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
@@ -88,7 +88,7 @@ class NibbleMatVecOnDeviceTest {
         List<MemorySegment> matrices = new ArrayList<>();
         for (int m = 0; m < SHAPES.length; m++) {
             long n = (long) SHAPES[m][0] * SHAPES[m][1];
-            matrices.add(m == 2 ? spread(m, n) : TestWeights.gaussian(m + 10, n, 0.05));
+            matrices.add(m == 2 ? TestWeights.wideExponents(m, n) : TestWeights.gaussian(m + 10, n, 0.05));
         }
         Df11Unit unit = new Df11Encoder(2).encode("staged-nibble", matrices);
         NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
@@ -148,18 +148,5 @@ class NibbleMatVecOnDeviceTest {
                 }
             }
         }
-    }
-
-    /** 24 exponents (and zeros) in near-equal shares: about a third of the weights escape. */
-    private static MemorySegment spread(long seed, long n) {
-        long[] counts = new long[256];
-        long left = n;
-        counts[0] = n / 50;
-        left -= counts[0];
-        for (int e = 100; e < 124; e++) {
-            counts[e] = e == 123 ? left : n / 25;
-            left -= counts[e];
-        }
-        return TestWeights.withExponentCounts(seed, counts);
     }
 }
