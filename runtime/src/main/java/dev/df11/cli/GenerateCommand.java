@@ -286,19 +286,32 @@ public final class GenerateCommand extends Df11Command {
         return template.render(messages, true, ChatCommand.templateVariables(templateVars));
     }
 
-    /** Prints the prompt and then each generated token as text (or ids when there is no tokenizer). */
+    /**
+     * Prints the prompt and then each generated token as text (or ids when there is no tokenizer). The prompt is
+     * printed with the first generated token, not before the prompt is processed: what the backend reports on stderr
+     * while the first step runs (a device backend compiling and uploading) then does not cut into the text.
+     */
     private final class TextStream {
         private final StreamingDecoder decoder;
+        private int[] unprintedPrompt;
 
         TextStream(Tokenizer tokenizer, int[] promptIds) {
             this.decoder = tokenizer == null ? null : tokenizer.streamingDecoderFromStart();
-            for (int id : promptIds) {
-                print(id);
-            }
+            this.unprintedPrompt = promptIds;
         }
 
         void token(int id) {
+            printPrompt();
             print(id);
+        }
+
+        private void printPrompt() {
+            if (unprintedPrompt != null) {
+                for (int id : unprintedPrompt) {
+                    print(id);
+                }
+                unprintedPrompt = null;
+            }
         }
 
         private void print(int id) {
@@ -307,6 +320,7 @@ public final class GenerateCommand extends Df11Command {
         }
 
         void finish() {
+            printPrompt();
             if (decoder != null) {
                 out().print(decoder.finish());
             }
@@ -315,6 +329,7 @@ public final class GenerateCommand extends Df11Command {
         }
 
         void endLine() {
+            printPrompt();
             out().println();
             out().flush();
         }

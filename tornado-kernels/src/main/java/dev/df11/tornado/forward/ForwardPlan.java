@@ -1,5 +1,6 @@
 package dev.df11.tornado.forward;
 
+import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostStaging;
@@ -119,7 +120,13 @@ public final class ForwardPlan implements AutoCloseable {
         if (profile) {
             created.withProfiler(ProfilerMode.SILENT);
         }
+        // Compiling is the long part of a load (about a minute for an 8B model on PTX, more in the nibble mode):
+        // say so before it starts, and how long it took.
+        long compileStart = System.nanoTime();
+        System.err.printf("tornado: compiling %d task graphs for %s ...%n", graphs.graphs().size(),
+                TornadoDevices.describe(target));
         created.withPreCompilation();
+        System.err.printf("tornado: compiled in %.1f s%n", (System.nanoTime() - compileStart) / 1e9);
         this.plan = created;
         this.profile = profile ? new ForwardProfile(graphs.bytesByTask()) : null;
     }
@@ -196,6 +203,7 @@ public final class ForwardPlan implements AutoCloseable {
                     + " copies of its weights are gone; load the model again");
         }
         boolean first = !checked[graph];
+        long began = System.nanoTime();
         if (first) {
             for (HostStaging staging : uploads.get(graph)) {
                 staging.fill(releaseFloor >= 0);
@@ -212,6 +220,19 @@ public final class ForwardPlan implements AutoCloseable {
             }
             checked[graph] = true;
             release(graph);
+            reportFirstRun(graph, System.nanoTime() - began);
+        }
+    }
+
+    /**
+     * A console line for a graph's first execution when it was slow (a second or more): it fills the host copies of
+     * the graph's weights and uploads them, and on OpenCL the driver builds the graph's kernels then (minutes on
+     * PoCL); so a long first step shows progress instead of silence.
+     */
+    private void reportFirstRun(int graph, long nanos) {
+        if (nanos >= 1_000_000_000L) {
+            System.err.printf("tornado: task graph %d of %d: first run %.1f s (weights filled and uploaded, kernels loaded)%n",
+                    graph + 1, decoded.size(), nanos / 1e9);
         }
     }
 
