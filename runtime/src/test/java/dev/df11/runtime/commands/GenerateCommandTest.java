@@ -82,6 +82,9 @@ class GenerateCommandTest {
         Run streamed = df11("generate", "--model", TestModels.stories15M().toString(), "--prompt-ids", "1,9038,2501",
                 "--context", "6", "--max-tokens", "50");
         assertTrue(streamed.err().contains("context limit reached (6 tokens"), streamed.err());
+        assertTrue(streamed.out().startsWith("Once upon") && streamed.out().endsWith("\n"),
+                "the prompt echoed once, before the generated text, and the line ended: " + streamed.out());
+        assertEquals(1, streamed.out().split("Once upon", -1).length - 1, streamed.out());
     }
 
     @Test
