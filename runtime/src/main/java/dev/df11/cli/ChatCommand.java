@@ -127,6 +127,7 @@ public final class ChatCommand extends Df11Command {
         Arrays.stream(tokenizer.eosIds()).forEach(stops::add);
         settings = settings.withStopTokens(stops);
         try (forward) {
+            forward.warmUp();   // the first step's device work (uploads, kernel builds) before the first "> "
             ChatSession chat = new ChatSession(template, tokenizer, forward, settings, system, variables);
             err().println("chat: " + model + " (" + template.source() + "), context " + forward.contextLength()
                     + " tokens, " + (resolved.sampling() ? "sampling at temperature " + resolved.temperature()

@@ -71,6 +71,15 @@ public final class ForwardPass implements AutoCloseable {
         return logits;
     }
 
+    /**
+     * Runs one token (id 0) at position 0 and drops its logits: the backend's first step, which on a device uploads
+     * every graph's weights and may build kernels (seconds on an H100, minutes on PoCL), done before a user or a
+     * client waits on it. What it leaves in the KV cache is overwritten by the first sequence at position 0.
+     */
+    public void warmUp() {
+        forward(new int[] {0}, 0);
+    }
+
     private void runBatch(int[] tokens, int startPos) {
         long start = System.nanoTime();
         MemorySegment rows = weights.embeddingRows(tokens);

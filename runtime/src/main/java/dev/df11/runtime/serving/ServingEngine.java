@@ -4,8 +4,6 @@ import dev.df11.runtime.backend.Backend;
 import dev.df11.runtime.backend.SequenceBatching;
 import dev.df11.runtime.inference.Backends;
 import dev.df11.runtime.inference.ForwardPass;
-import dev.df11.runtime.inference.GenerationSettings;
-import dev.df11.runtime.inference.Generator;
 import dev.df11.runtime.weights.WeightStore;
 import dev.df11.runtime.weights.WeightStores;
 
@@ -43,17 +41,6 @@ public record ServingEngine(ForwardPass forward, BatchScheduler scheduler, Strin
                           String decodeMode, int context, int maxBatch, int maxQueue, long kvBudgetBytes) {
     }
 
-    /**
-     * One step of one token before the server takes requests: on a device backend the first run of each task graph
-     * uploads its weights and may build its kernels (seconds on an H100, minutes on PoCL), which would otherwise fall
-     * on the first client. What it leaves in the KV cache is overwritten by the first sequence at those positions.
-     */
-    static void warmUp(ForwardPass forward) {
-        if (forward.contextLength() >= 2) {
-            new Generator(forward).generate(new int[] {0}, GenerationSettings.greedy(1), token -> { });
-        }
-    }
-
     /** Opens the weights, loads the backend and starts the scheduler; on failure releases what it made. */
     public static ServingEngine open(Options o) throws IOException {
         return open(o, () -> Backends.create(o.backend(), o.threads(), o.device(), o.prefetch(), o.decodeMode()));
@@ -80,7 +67,7 @@ public record ServingEngine(ForwardPass forward, BatchScheduler scheduler, Strin
             throw e;
         }
         try {
-            warmUp(forward);
+            forward.warmUp();   // before the server takes requests: the first client does not pay for it
         } catch (RuntimeException | Error e) {
             forward.close();
             throw e;
