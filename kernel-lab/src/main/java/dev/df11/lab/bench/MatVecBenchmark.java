@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.common.TornadoFunctions;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
@@ -220,10 +221,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         allExact &= nibbleRow.check().startsWith("ok");
                         report.add(nibbleRow);
                         BenchmarkReport.Row split = timeNibble(shape, nibbles, "matVecNibblesSplit", "nibble-split",
-                                (graph, output, step) -> graph.task("mv", NibbleSplitKernels::matVecNibblesSplit,
-                                        new KernelContext(), nibbles.codes(), nibbles.signMantissa(),
-                                        nibbles.escapes(), 0, rows, cols, quadX, output, 0, 0, rowsPerGroup, step,
-                                        nibbles.scales()), local, rowsPerGroup, rows, cols, quadX, reference, target,
+                                labNibbleTask(NibbleSplitKernels::matVecNibblesSplit, nibbles, rows, cols, quadX,
+                                        rowsPerGroup), local, rowsPerGroup, rows, cols, quadX, reference, target,
                                 planesOut);
                         allExact &= split.check().startsWith("ok");
                         report.add(split);
@@ -464,10 +463,19 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     + n.census().escapes());
         }
         return timeNibble(shape, n, "matVecStagedNoEscapes", "staged-nibble-noesc",
-                (graph, output, step) -> graph.task("mv", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes,
-                        new KernelContext(), n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, output, 0, 0,
-                        rowsPerGroup, step, n.scales()), local, rowsPerGroup, rows, cols, x, reference, target,
-                planesOut);
+                labNibbleTask(StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, n, rows, cols, x, rowsPerGroup),
+                local, rowsPerGroup, rows, cols, x, reference, target, planesOut);
+    }
+
+    /**
+     * {@code kernel}, a lab kernel with the nibble forms' parameters ({@code NibbleMatVecKernels.matVecNibbles}'), as
+     * task {@code mv} over the whole matrix of {@code n}.
+     */
+    private static NibbleTask labNibbleTask(TornadoFunctions.Task14<KernelContext, IntArray, IntArray, IntArray,
+            Integer, Integer, Integer, FloatArray, FloatArray, Integer, Integer, Integer, IntArray, FloatArray> kernel,
+            NibbleArrays n, int rows, int cols, FloatArray x, int rowsPerGroup) {
+        return (graph, output, step) -> graph.task("mv", kernel, new KernelContext(), n.codes(), n.signMantissa(),
+                n.escapes(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, n.scales());
     }
 
     /** A launch's check (against the reference, and bit for bit against another kernel's output) and its timings. */
