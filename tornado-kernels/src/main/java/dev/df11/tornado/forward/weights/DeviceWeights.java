@@ -140,7 +140,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         }
     }
 
-    /** Unmaps the host arrays of every upload ({@link HostStaging#close}); only once no execution plan uses them. */
+    /** Retires the host arrays of every upload ({@link HostStaging#close}); only once no execution plan uses them. */
     @Override
     public void close() {
         layerUploads.forEach(HostStaging::close);
