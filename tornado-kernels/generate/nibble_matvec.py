@@ -8,8 +8,9 @@ import sys
 
 import nibble_escape
 
-def quad(i, kexpr, ind):
-    """Lines that load quad `kexpr` of the row and widen its four weights into w0{i}..w3{i}."""
+def quad(i, kexpr, ind, patched=True):
+    """Lines that load quad `kexpr` of the row and widen its four weights into w0{i}..w3{i}, then patch its escapes
+    unless `patched` is false (the caller patches a group of quads: `escapes`)."""
     s = ind
     out = [
         f"{s}int g{i} = base + {kexpr};",
@@ -24,9 +25,14 @@ def quad(i, kexpr, ind):
         f"{s}float w2{i} = (r{i} & 0x7F | 0x80) * table[CODE_SCALES + (r{i} >> 3 & 0x10 | v{i} >> 8 & 15)];",
         f"{s}float w3{i} = (t{i} & 0x7F | 0x80) * table[CODE_SCALES + (t{i} >> 3 & 0x10 | v{i} >> 12 & 15)];",
     ]
-    out.extend(nibble_escape.patch(s, f"v{i}", f"4 * g{i}", [f"w{j}{i}" for j in range(4)],
-                                   [f"p{i}", f"q{i}", f"r{i}", f"t{i}"]))
+    if patched:
+        out.extend(escapes([i], ind))
     return out
+
+def escapes(quads, ind):
+    """The escape patch of the quads numbered `quads`, under one test (nibble_escape.group)."""
+    return nibble_escape.group(ind, [(f"v{i}", f"4 * g{i}", [f"w{j}{i}" for j in range(4)],
+                                      [f"p{i}", f"q{i}", f"r{i}", f"t{i}"]) for i in quads])
 
 def add(i, sums, xbases, xq, ind):
     return [f"{ind}{sm} = MatVecKernels.addQuad({sm}, w0{i}, w1{i}, w2{i}, w3{i}, x, {xb} + {xq}, quarter);"
@@ -34,7 +40,9 @@ def add(i, sums, xbases, xq, ind):
 
 K = ["k", "k + width", "k + 2 * width", "k + 3 * width"]
 
-def body():
+def body(grouped=True):
+    """The kernel's body; `grouped`: the unrolled loops widen their four quads, then patch them under one test, then
+    multiply (false: each quad patched as it is widened, as the split lab rung expects)."""
     L = []
     a = L.append
     I3 = " " * 12
@@ -85,9 +93,16 @@ def body():
     a("            for (int k = sub; k < unrolled; k += step) {")
     sums = ["sum0", "sum1", "sum2", "sum3"]
     xb = ["xBase0", "xBase1", "xBase2", "xBase3"]
-    for i in range(4):
-        L.extend(quad(i, K[i], I4))
-        L.extend(add(i, sums, xb, f"({K[i]})" if i else "k", I4))
+    if grouped:
+        for i in range(4):
+            L.extend(quad(i, K[i], I4, False))
+        L.extend(escapes(range(4), I4))
+        for i in range(4):
+            L.extend(add(i, sums, xb, f"({K[i]})" if i else "k", I4))
+    else:
+        for i in range(4):
+            L.extend(quad(i, K[i], I4))
+            L.extend(add(i, sums, xb, f"({K[i]})" if i else "k", I4))
     a("            }")
     a("            for (int k = unrolled; k < quads; k += width) {")
     L.extend(quad(4, "k", I4))
@@ -137,7 +152,9 @@ def body():
             float sum = 0.0f;
             for (int k = sub; k < unrolled; k += step) {""")
     for i in range(4):
-        L.extend(quad(i, K[i], I4))
+        L.extend(quad(i, K[i], I4, not grouped))
+    if grouped:
+        L.extend(escapes(range(4), I4))
     for i in range(4):
         L.extend(add(i, ["sum"], ["xBase"], f"({K[i]})" if i else "k", I4))
     a("            }")
@@ -342,6 +359,6 @@ public final class NibbleSplitKernels {
 '''
 
 if len(sys.argv) > 1 and sys.argv[1] == "split":
-    print(LAB_HEAD + split(body()) + "\n    }\n}")
+    print(LAB_HEAD + split(body(False)) + "\n    }\n}")
 else:
     print(HEAD + body() + "\n    }\n}")

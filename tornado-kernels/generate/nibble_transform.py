@@ -2,8 +2,9 @@
 """Rewrites a planes product kernel's source into its nibble-layout form (usage: SRC CLASS SUFFIX > OUT).
 
 Each `int eX = exponents.get(EXPR);` becomes a 16-bit code load, the exponent byte extractions go, each
-`Bf16Scales.widenPlanes(a, m, table[...])` becomes the code-scale widening, and after a quad's four weights the escape
-patch follows (nibble_escape.py). Everything else (loops, order, reductions) is kept line for line."""
+`Bf16Scales.widenPlanes(a, m, table[...])` becomes the code-scale widening, and the escape patches of the quads widened
+so far go, under one test (nibble_escape.group), before the first line that uses one of their weights. Everything else
+(loops, order, reductions) is kept line for line."""
 import os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -16,7 +17,12 @@ widen = re.compile(r"^(\s*)float (w\w*) = Bf16Scales\.widenPlanes\((\w+), (\w+),
 owner = {}      # a-var -> (e-var, j)
 where = {}      # e-var -> quad expression
 pending = {}    # e-var -> list of (w, m, j)
+widened = []    # quads widened and not yet patched: their patch goes before the first line that uses one of their weights
 out = []
+def flush(ind):
+    if widened:
+        out.extend(nibble_escape.group(ind, widened))
+        widened.clear()
 for line in lines:
     m = load.match(line)
     if m:
@@ -38,10 +44,14 @@ for line in lines:
         pending.setdefault(e, []).append((w, mm, j))
         if len(pending[e]) == 4:
             quad = pending.pop(e)
-            out.extend(nibble_escape.patch(ind, e, f"4 * ({where[e]})", [q[0] for q in quad], [q[1] for q in quad]))
+            widened.append((e, f"4 * ({where[e]})", [q[0] for q in quad], [q[1] for q in quad]))
+            last = ind
         continue
+    names = {w for q in widened for w in q[2]}
+    if line.strip().startswith("}") or names & set(re.findall(r"\b\w+\b", line)):
+        flush(last if widened else "")
     out.append(line)
-assert not pending, pending
+assert not pending and not widened, (pending, widened)
 text = "\n".join(out)
 text = text.replace("IntArray exponents, IntArray signMantissa,", "IntArray codes, IntArray signMantissa, IntArray escapes,")
 text = text.replace("context.allocateFloatLocalArray(Bf16Scales.SIZE)", "context.allocateFloatLocalArray(NibbleLayout.SCALES)")

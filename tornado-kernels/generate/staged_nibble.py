@@ -14,20 +14,24 @@ w = o.append
 def codeLoad(r, q):
     return f"codes.get((base{r} + {q}) >> 1) >> (((base{r} + {q}) & 1) << 4) & 0xFFFF"
 def widen(ind, r, cv, gv, q):
+    """Widens row r's quad; returns its escape patch for nibble_escape.group (nothing for the noescape rung)."""
     for j in range(4):
         sh = "" if j == 0 else f" >> {8*j}"
         w(f"{ind}int m{r}{j} = {gv}{sh} & 0xFF;")
     for j in range(4):
         cs = "" if j == 0 else f" >> {4*j}"
         w(f"{ind}float w{r}{j} = (m{r}{j} & 0x7F | 0x80) * table[CODE_SCALES + (m{r}{j} >> 3 & 0x10 | {cv}{cs} & 15)];")
-    for line in [] if noescape else nibble_escape.patch(ind, cv, f"4 * (base{r} + {q})", [f"w{r}{j}" for j in range(4)],
-                                    [f"m{r}{j}" for j in range(4)]):
-        w(line)
+    return [] if noescape else [(cv, f"4 * (base{r} + {q})", [f"w{r}{j}" for j in range(4)], [f"m{r}{j}" for j in range(4)])]
+def patch(ind, quads):
+    """The escape patch of every row's quad, under one test (nibble_escape.group), after all of them are widened."""
+    if quads:
+        for line in nibble_escape.group(ind, quads):
+            w(line)
 def weights(ind):
     for r in range(R):
         w(f"{ind}int e{r} = {codeLoad(r, 'k')};")
         w(f"{ind}int g{r} = signMantissa.get(base{r} + k);")
-        widen(ind, r, f"e{r}", f"g{r}", "k")
+    patch(ind, [q for r in range(R) for q in widen(ind, r, f"e{r}", f"g{r}", "k")])
 def reduce_and_write(ind, tokens):
     n = 0
     for r in range(R):
@@ -134,8 +138,7 @@ def method(name, slotsConst, S, doc):
         w(f"                    g{r} = signMantissa.get(base{r} + next);")
     w("                }")
     w("                if (chunk + sub < quads) {")
-    for r in range(R):
-        widen("                    ", r, f"ce{r}", f"cg{r}", "chunk + sub")
+    patch("                    ", [q for r in range(R) for q in widen("                    ", r, f"ce{r}", f"cg{r}", "chunk + sub")])
     for t in range(T):
         for j in range(4):
             w(f"                    float x{t}_{j} = shared[{4*t+j} * width + sub];")

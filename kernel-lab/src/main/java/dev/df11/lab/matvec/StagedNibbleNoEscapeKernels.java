@@ -582,6 +582,12 @@ public final class StagedNibbleNoEscapeKernels {
             for (int k = sub; k < quads; k += width) {
                 int e0 = codes.get((base0 + k) >> 1) >> (((base0 + k) & 1) << 4) & 0xFFFF;
                 int g0 = signMantissa.get(base0 + k);
+                int e1 = codes.get((base1 + k) >> 1) >> (((base1 + k) & 1) << 4) & 0xFFFF;
+                int g1 = signMantissa.get(base1 + k);
+                int e2 = codes.get((base2 + k) >> 1) >> (((base2 + k) & 1) << 4) & 0xFFFF;
+                int g2 = signMantissa.get(base2 + k);
+                int e3 = codes.get((base3 + k) >> 1) >> (((base3 + k) & 1) << 4) & 0xFFFF;
+                int g3 = signMantissa.get(base3 + k);
                 int m00 = g0 & 0xFF;
                 int m01 = g0 >> 8 & 0xFF;
                 int m02 = g0 >> 16 & 0xFF;
@@ -590,8 +596,6 @@ public final class StagedNibbleNoEscapeKernels {
                 float w01 = (m01 & 0x7F | 0x80) * table[CODE_SCALES + (m01 >> 3 & 0x10 | e0 >> 4 & 15)];
                 float w02 = (m02 & 0x7F | 0x80) * table[CODE_SCALES + (m02 >> 3 & 0x10 | e0 >> 8 & 15)];
                 float w03 = (m03 & 0x7F | 0x80) * table[CODE_SCALES + (m03 >> 3 & 0x10 | e0 >> 12 & 15)];
-                int e1 = codes.get((base1 + k) >> 1) >> (((base1 + k) & 1) << 4) & 0xFFFF;
-                int g1 = signMantissa.get(base1 + k);
                 int m10 = g1 & 0xFF;
                 int m11 = g1 >> 8 & 0xFF;
                 int m12 = g1 >> 16 & 0xFF;
@@ -600,8 +604,6 @@ public final class StagedNibbleNoEscapeKernels {
                 float w11 = (m11 & 0x7F | 0x80) * table[CODE_SCALES + (m11 >> 3 & 0x10 | e1 >> 4 & 15)];
                 float w12 = (m12 & 0x7F | 0x80) * table[CODE_SCALES + (m12 >> 3 & 0x10 | e1 >> 8 & 15)];
                 float w13 = (m13 & 0x7F | 0x80) * table[CODE_SCALES + (m13 >> 3 & 0x10 | e1 >> 12 & 15)];
-                int e2 = codes.get((base2 + k) >> 1) >> (((base2 + k) & 1) << 4) & 0xFFFF;
-                int g2 = signMantissa.get(base2 + k);
                 int m20 = g2 & 0xFF;
                 int m21 = g2 >> 8 & 0xFF;
                 int m22 = g2 >> 16 & 0xFF;
@@ -610,8 +612,6 @@ public final class StagedNibbleNoEscapeKernels {
                 float w21 = (m21 & 0x7F | 0x80) * table[CODE_SCALES + (m21 >> 3 & 0x10 | e2 >> 4 & 15)];
                 float w22 = (m22 & 0x7F | 0x80) * table[CODE_SCALES + (m22 >> 3 & 0x10 | e2 >> 8 & 15)];
                 float w23 = (m23 & 0x7F | 0x80) * table[CODE_SCALES + (m23 >> 3 & 0x10 | e2 >> 12 & 15)];
-                int e3 = codes.get((base3 + k) >> 1) >> (((base3 + k) & 1) << 4) & 0xFFFF;
-                int g3 = signMantissa.get(base3 + k);
                 int m30 = g3 & 0xFF;
                 int m31 = g3 >> 8 & 0xFF;
                 int m32 = g3 >> 16 & 0xFF;

@@ -134,17 +134,6 @@ public final class NibbleMatVecKernels {
                 float w10 = (q0 & 0x7F | 0x80) * table[CODE_SCALES + (q0 >> 3 & 0x10 | v0 >> 4 & 15)];
                 float w20 = (r0 & 0x7F | 0x80) * table[CODE_SCALES + (r0 >> 3 & 0x10 | v0 >> 8 & 15)];
                 float w30 = (t0 & 0x7F | 0x80) * table[CODE_SCALES + (t0 >> 3 & 0x10 | v0 >> 12 & 15)];
-                if ((v0 & v0 >> 1 & v0 >> 2 & v0 >> 3 & 0x1111) != 0) {
-                    int foundv0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g0);
-                    w00 = NibbleMatVecKernels.escapedValue(v0 & 15, foundv0 & 0xFF, p0, w00, scales);
-                    w10 = NibbleMatVecKernels.escapedValue(v0 >> 4 & 15, foundv0 >> 8 & 0xFF, q0, w10, scales);
-                    w20 = NibbleMatVecKernels.escapedValue(v0 >> 8 & 15, foundv0 >> 16 & 0xFF, r0, w20, scales);
-                    w30 = NibbleMatVecKernels.escapedValue(v0 >> 12 & 15, foundv0 >> 24 & 0xFF, t0, w30, scales);
-                }
-                sum0 = MatVecKernels.addQuad(sum0, w00, w10, w20, w30, x, xBase0 + k, quarter);
-                sum1 = MatVecKernels.addQuad(sum1, w00, w10, w20, w30, x, xBase1 + k, quarter);
-                sum2 = MatVecKernels.addQuad(sum2, w00, w10, w20, w30, x, xBase2 + k, quarter);
-                sum3 = MatVecKernels.addQuad(sum3, w00, w10, w20, w30, x, xBase3 + k, quarter);
                 int g1 = base + k + width;
                 int v1 = codes.get(g1 >> 1) >> ((g1 & 1) << 4) & 0xFFFF;
                 int s1 = signMantissa.get(g1);
@@ -156,17 +145,6 @@ public final class NibbleMatVecKernels {
                 float w11 = (q1 & 0x7F | 0x80) * table[CODE_SCALES + (q1 >> 3 & 0x10 | v1 >> 4 & 15)];
                 float w21 = (r1 & 0x7F | 0x80) * table[CODE_SCALES + (r1 >> 3 & 0x10 | v1 >> 8 & 15)];
                 float w31 = (t1 & 0x7F | 0x80) * table[CODE_SCALES + (t1 >> 3 & 0x10 | v1 >> 12 & 15)];
-                if ((v1 & v1 >> 1 & v1 >> 2 & v1 >> 3 & 0x1111) != 0) {
-                    int foundv1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g1);
-                    w01 = NibbleMatVecKernels.escapedValue(v1 & 15, foundv1 & 0xFF, p1, w01, scales);
-                    w11 = NibbleMatVecKernels.escapedValue(v1 >> 4 & 15, foundv1 >> 8 & 0xFF, q1, w11, scales);
-                    w21 = NibbleMatVecKernels.escapedValue(v1 >> 8 & 15, foundv1 >> 16 & 0xFF, r1, w21, scales);
-                    w31 = NibbleMatVecKernels.escapedValue(v1 >> 12 & 15, foundv1 >> 24 & 0xFF, t1, w31, scales);
-                }
-                sum0 = MatVecKernels.addQuad(sum0, w01, w11, w21, w31, x, xBase0 + (k + width), quarter);
-                sum1 = MatVecKernels.addQuad(sum1, w01, w11, w21, w31, x, xBase1 + (k + width), quarter);
-                sum2 = MatVecKernels.addQuad(sum2, w01, w11, w21, w31, x, xBase2 + (k + width), quarter);
-                sum3 = MatVecKernels.addQuad(sum3, w01, w11, w21, w31, x, xBase3 + (k + width), quarter);
                 int g2 = base + k + 2 * width;
                 int v2 = codes.get(g2 >> 1) >> ((g2 & 1) << 4) & 0xFFFF;
                 int s2 = signMantissa.get(g2);
@@ -178,17 +156,6 @@ public final class NibbleMatVecKernels {
                 float w12 = (q2 & 0x7F | 0x80) * table[CODE_SCALES + (q2 >> 3 & 0x10 | v2 >> 4 & 15)];
                 float w22 = (r2 & 0x7F | 0x80) * table[CODE_SCALES + (r2 >> 3 & 0x10 | v2 >> 8 & 15)];
                 float w32 = (t2 & 0x7F | 0x80) * table[CODE_SCALES + (t2 >> 3 & 0x10 | v2 >> 12 & 15)];
-                if ((v2 & v2 >> 1 & v2 >> 2 & v2 >> 3 & 0x1111) != 0) {
-                    int foundv2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g2);
-                    w02 = NibbleMatVecKernels.escapedValue(v2 & 15, foundv2 & 0xFF, p2, w02, scales);
-                    w12 = NibbleMatVecKernels.escapedValue(v2 >> 4 & 15, foundv2 >> 8 & 0xFF, q2, w12, scales);
-                    w22 = NibbleMatVecKernels.escapedValue(v2 >> 8 & 15, foundv2 >> 16 & 0xFF, r2, w22, scales);
-                    w32 = NibbleMatVecKernels.escapedValue(v2 >> 12 & 15, foundv2 >> 24 & 0xFF, t2, w32, scales);
-                }
-                sum0 = MatVecKernels.addQuad(sum0, w02, w12, w22, w32, x, xBase0 + (k + 2 * width), quarter);
-                sum1 = MatVecKernels.addQuad(sum1, w02, w12, w22, w32, x, xBase1 + (k + 2 * width), quarter);
-                sum2 = MatVecKernels.addQuad(sum2, w02, w12, w22, w32, x, xBase2 + (k + 2 * width), quarter);
-                sum3 = MatVecKernels.addQuad(sum3, w02, w12, w22, w32, x, xBase3 + (k + 2 * width), quarter);
                 int g3 = base + k + 3 * width;
                 int v3 = codes.get(g3 >> 1) >> ((g3 & 1) << 4) & 0xFFFF;
                 int s3 = signMantissa.get(g3);
@@ -200,13 +167,52 @@ public final class NibbleMatVecKernels {
                 float w13 = (q3 & 0x7F | 0x80) * table[CODE_SCALES + (q3 >> 3 & 0x10 | v3 >> 4 & 15)];
                 float w23 = (r3 & 0x7F | 0x80) * table[CODE_SCALES + (r3 >> 3 & 0x10 | v3 >> 8 & 15)];
                 float w33 = (t3 & 0x7F | 0x80) * table[CODE_SCALES + (t3 >> 3 & 0x10 | v3 >> 12 & 15)];
-                if ((v3 & v3 >> 1 & v3 >> 2 & v3 >> 3 & 0x1111) != 0) {
-                    int foundv3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g3);
-                    w03 = NibbleMatVecKernels.escapedValue(v3 & 15, foundv3 & 0xFF, p3, w03, scales);
-                    w13 = NibbleMatVecKernels.escapedValue(v3 >> 4 & 15, foundv3 >> 8 & 0xFF, q3, w13, scales);
-                    w23 = NibbleMatVecKernels.escapedValue(v3 >> 8 & 15, foundv3 >> 16 & 0xFF, r3, w23, scales);
-                    w33 = NibbleMatVecKernels.escapedValue(v3 >> 12 & 15, foundv3 >> 24 & 0xFF, t3, w33, scales);
+                int anyEscapeV0 = (v0 & v0 >> 1 & v0 >> 2 & v0 >> 3);
+                anyEscapeV0 |= (v1 & v1 >> 1 & v1 >> 2 & v1 >> 3);
+                anyEscapeV0 |= (v2 & v2 >> 1 & v2 >> 2 & v2 >> 3);
+                anyEscapeV0 |= (v3 & v3 >> 1 & v3 >> 2 & v3 >> 3);
+                if ((anyEscapeV0 & 0x1111) != 0) {
+                    if ((v0 & v0 >> 1 & v0 >> 2 & v0 >> 3 & 0x1111) != 0) {
+                        int foundv0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g0);
+                        w00 = NibbleMatVecKernels.escapedValue(v0 & 15, foundv0 & 0xFF, p0, w00, scales);
+                        w10 = NibbleMatVecKernels.escapedValue(v0 >> 4 & 15, foundv0 >> 8 & 0xFF, q0, w10, scales);
+                        w20 = NibbleMatVecKernels.escapedValue(v0 >> 8 & 15, foundv0 >> 16 & 0xFF, r0, w20, scales);
+                        w30 = NibbleMatVecKernels.escapedValue(v0 >> 12 & 15, foundv0 >> 24 & 0xFF, t0, w30, scales);
+                    }
+                    if ((v1 & v1 >> 1 & v1 >> 2 & v1 >> 3 & 0x1111) != 0) {
+                        int foundv1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g1);
+                        w01 = NibbleMatVecKernels.escapedValue(v1 & 15, foundv1 & 0xFF, p1, w01, scales);
+                        w11 = NibbleMatVecKernels.escapedValue(v1 >> 4 & 15, foundv1 >> 8 & 0xFF, q1, w11, scales);
+                        w21 = NibbleMatVecKernels.escapedValue(v1 >> 8 & 15, foundv1 >> 16 & 0xFF, r1, w21, scales);
+                        w31 = NibbleMatVecKernels.escapedValue(v1 >> 12 & 15, foundv1 >> 24 & 0xFF, t1, w31, scales);
+                    }
+                    if ((v2 & v2 >> 1 & v2 >> 2 & v2 >> 3 & 0x1111) != 0) {
+                        int foundv2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g2);
+                        w02 = NibbleMatVecKernels.escapedValue(v2 & 15, foundv2 & 0xFF, p2, w02, scales);
+                        w12 = NibbleMatVecKernels.escapedValue(v2 >> 4 & 15, foundv2 >> 8 & 0xFF, q2, w12, scales);
+                        w22 = NibbleMatVecKernels.escapedValue(v2 >> 8 & 15, foundv2 >> 16 & 0xFF, r2, w22, scales);
+                        w32 = NibbleMatVecKernels.escapedValue(v2 >> 12 & 15, foundv2 >> 24 & 0xFF, t2, w32, scales);
+                    }
+                    if ((v3 & v3 >> 1 & v3 >> 2 & v3 >> 3 & 0x1111) != 0) {
+                        int foundv3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g3);
+                        w03 = NibbleMatVecKernels.escapedValue(v3 & 15, foundv3 & 0xFF, p3, w03, scales);
+                        w13 = NibbleMatVecKernels.escapedValue(v3 >> 4 & 15, foundv3 >> 8 & 0xFF, q3, w13, scales);
+                        w23 = NibbleMatVecKernels.escapedValue(v3 >> 8 & 15, foundv3 >> 16 & 0xFF, r3, w23, scales);
+                        w33 = NibbleMatVecKernels.escapedValue(v3 >> 12 & 15, foundv3 >> 24 & 0xFF, t3, w33, scales);
+                    }
                 }
+                sum0 = MatVecKernels.addQuad(sum0, w00, w10, w20, w30, x, xBase0 + k, quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w00, w10, w20, w30, x, xBase1 + k, quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w00, w10, w20, w30, x, xBase2 + k, quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w00, w10, w20, w30, x, xBase3 + k, quarter);
+                sum0 = MatVecKernels.addQuad(sum0, w01, w11, w21, w31, x, xBase0 + (k + width), quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w01, w11, w21, w31, x, xBase1 + (k + width), quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w01, w11, w21, w31, x, xBase2 + (k + width), quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w01, w11, w21, w31, x, xBase3 + (k + width), quarter);
+                sum0 = MatVecKernels.addQuad(sum0, w02, w12, w22, w32, x, xBase0 + (k + 2 * width), quarter);
+                sum1 = MatVecKernels.addQuad(sum1, w02, w12, w22, w32, x, xBase1 + (k + 2 * width), quarter);
+                sum2 = MatVecKernels.addQuad(sum2, w02, w12, w22, w32, x, xBase2 + (k + 2 * width), quarter);
+                sum3 = MatVecKernels.addQuad(sum3, w02, w12, w22, w32, x, xBase3 + (k + 2 * width), quarter);
                 sum0 = MatVecKernels.addQuad(sum0, w03, w13, w23, w33, x, xBase0 + (k + 3 * width), quarter);
                 sum1 = MatVecKernels.addQuad(sum1, w03, w13, w23, w33, x, xBase1 + (k + 3 * width), quarter);
                 sum2 = MatVecKernels.addQuad(sum2, w03, w13, w23, w33, x, xBase2 + (k + 3 * width), quarter);
@@ -290,13 +296,6 @@ public final class NibbleMatVecKernels {
                 float w10 = (q0 & 0x7F | 0x80) * table[CODE_SCALES + (q0 >> 3 & 0x10 | v0 >> 4 & 15)];
                 float w20 = (r0 & 0x7F | 0x80) * table[CODE_SCALES + (r0 >> 3 & 0x10 | v0 >> 8 & 15)];
                 float w30 = (t0 & 0x7F | 0x80) * table[CODE_SCALES + (t0 >> 3 & 0x10 | v0 >> 12 & 15)];
-                if ((v0 & v0 >> 1 & v0 >> 2 & v0 >> 3 & 0x1111) != 0) {
-                    int foundv0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g0);
-                    w00 = NibbleMatVecKernels.escapedValue(v0 & 15, foundv0 & 0xFF, p0, w00, scales);
-                    w10 = NibbleMatVecKernels.escapedValue(v0 >> 4 & 15, foundv0 >> 8 & 0xFF, q0, w10, scales);
-                    w20 = NibbleMatVecKernels.escapedValue(v0 >> 8 & 15, foundv0 >> 16 & 0xFF, r0, w20, scales);
-                    w30 = NibbleMatVecKernels.escapedValue(v0 >> 12 & 15, foundv0 >> 24 & 0xFF, t0, w30, scales);
-                }
                 int g1 = base + k + width;
                 int v1 = codes.get(g1 >> 1) >> ((g1 & 1) << 4) & 0xFFFF;
                 int s1 = signMantissa.get(g1);
@@ -308,13 +307,6 @@ public final class NibbleMatVecKernels {
                 float w11 = (q1 & 0x7F | 0x80) * table[CODE_SCALES + (q1 >> 3 & 0x10 | v1 >> 4 & 15)];
                 float w21 = (r1 & 0x7F | 0x80) * table[CODE_SCALES + (r1 >> 3 & 0x10 | v1 >> 8 & 15)];
                 float w31 = (t1 & 0x7F | 0x80) * table[CODE_SCALES + (t1 >> 3 & 0x10 | v1 >> 12 & 15)];
-                if ((v1 & v1 >> 1 & v1 >> 2 & v1 >> 3 & 0x1111) != 0) {
-                    int foundv1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g1);
-                    w01 = NibbleMatVecKernels.escapedValue(v1 & 15, foundv1 & 0xFF, p1, w01, scales);
-                    w11 = NibbleMatVecKernels.escapedValue(v1 >> 4 & 15, foundv1 >> 8 & 0xFF, q1, w11, scales);
-                    w21 = NibbleMatVecKernels.escapedValue(v1 >> 8 & 15, foundv1 >> 16 & 0xFF, r1, w21, scales);
-                    w31 = NibbleMatVecKernels.escapedValue(v1 >> 12 & 15, foundv1 >> 24 & 0xFF, t1, w31, scales);
-                }
                 int g2 = base + k + 2 * width;
                 int v2 = codes.get(g2 >> 1) >> ((g2 & 1) << 4) & 0xFFFF;
                 int s2 = signMantissa.get(g2);
@@ -326,13 +318,6 @@ public final class NibbleMatVecKernels {
                 float w12 = (q2 & 0x7F | 0x80) * table[CODE_SCALES + (q2 >> 3 & 0x10 | v2 >> 4 & 15)];
                 float w22 = (r2 & 0x7F | 0x80) * table[CODE_SCALES + (r2 >> 3 & 0x10 | v2 >> 8 & 15)];
                 float w32 = (t2 & 0x7F | 0x80) * table[CODE_SCALES + (t2 >> 3 & 0x10 | v2 >> 12 & 15)];
-                if ((v2 & v2 >> 1 & v2 >> 2 & v2 >> 3 & 0x1111) != 0) {
-                    int foundv2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g2);
-                    w02 = NibbleMatVecKernels.escapedValue(v2 & 15, foundv2 & 0xFF, p2, w02, scales);
-                    w12 = NibbleMatVecKernels.escapedValue(v2 >> 4 & 15, foundv2 >> 8 & 0xFF, q2, w12, scales);
-                    w22 = NibbleMatVecKernels.escapedValue(v2 >> 8 & 15, foundv2 >> 16 & 0xFF, r2, w22, scales);
-                    w32 = NibbleMatVecKernels.escapedValue(v2 >> 12 & 15, foundv2 >> 24 & 0xFF, t2, w32, scales);
-                }
                 int g3 = base + k + 3 * width;
                 int v3 = codes.get(g3 >> 1) >> ((g3 & 1) << 4) & 0xFFFF;
                 int s3 = signMantissa.get(g3);
@@ -344,12 +329,39 @@ public final class NibbleMatVecKernels {
                 float w13 = (q3 & 0x7F | 0x80) * table[CODE_SCALES + (q3 >> 3 & 0x10 | v3 >> 4 & 15)];
                 float w23 = (r3 & 0x7F | 0x80) * table[CODE_SCALES + (r3 >> 3 & 0x10 | v3 >> 8 & 15)];
                 float w33 = (t3 & 0x7F | 0x80) * table[CODE_SCALES + (t3 >> 3 & 0x10 | v3 >> 12 & 15)];
-                if ((v3 & v3 >> 1 & v3 >> 2 & v3 >> 3 & 0x1111) != 0) {
-                    int foundv3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g3);
-                    w03 = NibbleMatVecKernels.escapedValue(v3 & 15, foundv3 & 0xFF, p3, w03, scales);
-                    w13 = NibbleMatVecKernels.escapedValue(v3 >> 4 & 15, foundv3 >> 8 & 0xFF, q3, w13, scales);
-                    w23 = NibbleMatVecKernels.escapedValue(v3 >> 8 & 15, foundv3 >> 16 & 0xFF, r3, w23, scales);
-                    w33 = NibbleMatVecKernels.escapedValue(v3 >> 12 & 15, foundv3 >> 24 & 0xFF, t3, w33, scales);
+                int anyEscapeV0 = (v0 & v0 >> 1 & v0 >> 2 & v0 >> 3);
+                anyEscapeV0 |= (v1 & v1 >> 1 & v1 >> 2 & v1 >> 3);
+                anyEscapeV0 |= (v2 & v2 >> 1 & v2 >> 2 & v2 >> 3);
+                anyEscapeV0 |= (v3 & v3 >> 1 & v3 >> 2 & v3 >> 3);
+                if ((anyEscapeV0 & 0x1111) != 0) {
+                    if ((v0 & v0 >> 1 & v0 >> 2 & v0 >> 3 & 0x1111) != 0) {
+                        int foundv0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g0);
+                        w00 = NibbleMatVecKernels.escapedValue(v0 & 15, foundv0 & 0xFF, p0, w00, scales);
+                        w10 = NibbleMatVecKernels.escapedValue(v0 >> 4 & 15, foundv0 >> 8 & 0xFF, q0, w10, scales);
+                        w20 = NibbleMatVecKernels.escapedValue(v0 >> 8 & 15, foundv0 >> 16 & 0xFF, r0, w20, scales);
+                        w30 = NibbleMatVecKernels.escapedValue(v0 >> 12 & 15, foundv0 >> 24 & 0xFF, t0, w30, scales);
+                    }
+                    if ((v1 & v1 >> 1 & v1 >> 2 & v1 >> 3 & 0x1111) != 0) {
+                        int foundv1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g1);
+                        w01 = NibbleMatVecKernels.escapedValue(v1 & 15, foundv1 & 0xFF, p1, w01, scales);
+                        w11 = NibbleMatVecKernels.escapedValue(v1 >> 4 & 15, foundv1 >> 8 & 0xFF, q1, w11, scales);
+                        w21 = NibbleMatVecKernels.escapedValue(v1 >> 8 & 15, foundv1 >> 16 & 0xFF, r1, w21, scales);
+                        w31 = NibbleMatVecKernels.escapedValue(v1 >> 12 & 15, foundv1 >> 24 & 0xFF, t1, w31, scales);
+                    }
+                    if ((v2 & v2 >> 1 & v2 >> 2 & v2 >> 3 & 0x1111) != 0) {
+                        int foundv2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g2);
+                        w02 = NibbleMatVecKernels.escapedValue(v2 & 15, foundv2 & 0xFF, p2, w02, scales);
+                        w12 = NibbleMatVecKernels.escapedValue(v2 >> 4 & 15, foundv2 >> 8 & 0xFF, q2, w12, scales);
+                        w22 = NibbleMatVecKernels.escapedValue(v2 >> 8 & 15, foundv2 >> 16 & 0xFF, r2, w22, scales);
+                        w32 = NibbleMatVecKernels.escapedValue(v2 >> 12 & 15, foundv2 >> 24 & 0xFF, t2, w32, scales);
+                    }
+                    if ((v3 & v3 >> 1 & v3 >> 2 & v3 >> 3 & 0x1111) != 0) {
+                        int foundv3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * g3);
+                        w03 = NibbleMatVecKernels.escapedValue(v3 & 15, foundv3 & 0xFF, p3, w03, scales);
+                        w13 = NibbleMatVecKernels.escapedValue(v3 >> 4 & 15, foundv3 >> 8 & 0xFF, q3, w13, scales);
+                        w23 = NibbleMatVecKernels.escapedValue(v3 >> 8 & 15, foundv3 >> 16 & 0xFF, r3, w23, scales);
+                        w33 = NibbleMatVecKernels.escapedValue(v3 >> 12 & 15, foundv3 >> 24 & 0xFF, t3, w33, scales);
+                    }
                 }
                 sum = MatVecKernels.addQuad(sum, w00, w10, w20, w30, x, xBase + k, quarter);
                 sum = MatVecKernels.addQuad(sum, w01, w11, w21, w31, x, xBase + (k + width), quarter);
