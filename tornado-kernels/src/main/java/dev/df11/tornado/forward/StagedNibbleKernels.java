@@ -184,6 +184,13 @@ public final class StagedNibbleKernels {
                     float w01 = (m01 & 0x7F | 0x80) * table[CODE_SCALES + (m01 >> 3 & 0x10 | ce0 >> 4 & 15)];
                     float w02 = (m02 & 0x7F | 0x80) * table[CODE_SCALES + (m02 >> 3 & 0x10 | ce0 >> 8 & 15)];
                     float w03 = (m03 & 0x7F | 0x80) * table[CODE_SCALES + (m03 >> 3 & 0x10 | ce0 >> 12 & 15)];
+                    if ((ce0 & ce0 >> 1 & ce0 >> 2 & ce0 >> 3 & 0x1111) != 0) {
+                        int foundce0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + chunk + sub));
+                        w00 = NibbleMatVecKernels.escapedValue(ce0 & 15, foundce0 & 0xFF, m00, w00, scales);
+                        w01 = NibbleMatVecKernels.escapedValue(ce0 >> 4 & 15, foundce0 >> 8 & 0xFF, m01, w01, scales);
+                        w02 = NibbleMatVecKernels.escapedValue(ce0 >> 8 & 15, foundce0 >> 16 & 0xFF, m02, w02, scales);
+                        w03 = NibbleMatVecKernels.escapedValue(ce0 >> 12 & 15, foundce0 >> 24 & 0xFF, m03, w03, scales);
+                    }
                     int m10 = cg1 & 0xFF;
                     int m11 = cg1 >> 8 & 0xFF;
                     int m12 = cg1 >> 16 & 0xFF;
@@ -192,6 +199,13 @@ public final class StagedNibbleKernels {
                     float w11 = (m11 & 0x7F | 0x80) * table[CODE_SCALES + (m11 >> 3 & 0x10 | ce1 >> 4 & 15)];
                     float w12 = (m12 & 0x7F | 0x80) * table[CODE_SCALES + (m12 >> 3 & 0x10 | ce1 >> 8 & 15)];
                     float w13 = (m13 & 0x7F | 0x80) * table[CODE_SCALES + (m13 >> 3 & 0x10 | ce1 >> 12 & 15)];
+                    if ((ce1 & ce1 >> 1 & ce1 >> 2 & ce1 >> 3 & 0x1111) != 0) {
+                        int foundce1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + chunk + sub));
+                        w10 = NibbleMatVecKernels.escapedValue(ce1 & 15, foundce1 & 0xFF, m10, w10, scales);
+                        w11 = NibbleMatVecKernels.escapedValue(ce1 >> 4 & 15, foundce1 >> 8 & 0xFF, m11, w11, scales);
+                        w12 = NibbleMatVecKernels.escapedValue(ce1 >> 8 & 15, foundce1 >> 16 & 0xFF, m12, w12, scales);
+                        w13 = NibbleMatVecKernels.escapedValue(ce1 >> 12 & 15, foundce1 >> 24 & 0xFF, m13, w13, scales);
+                    }
                     int m20 = cg2 & 0xFF;
                     int m21 = cg2 >> 8 & 0xFF;
                     int m22 = cg2 >> 16 & 0xFF;
@@ -200,6 +214,13 @@ public final class StagedNibbleKernels {
                     float w21 = (m21 & 0x7F | 0x80) * table[CODE_SCALES + (m21 >> 3 & 0x10 | ce2 >> 4 & 15)];
                     float w22 = (m22 & 0x7F | 0x80) * table[CODE_SCALES + (m22 >> 3 & 0x10 | ce2 >> 8 & 15)];
                     float w23 = (m23 & 0x7F | 0x80) * table[CODE_SCALES + (m23 >> 3 & 0x10 | ce2 >> 12 & 15)];
+                    if ((ce2 & ce2 >> 1 & ce2 >> 2 & ce2 >> 3 & 0x1111) != 0) {
+                        int foundce2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base2 + chunk + sub));
+                        w20 = NibbleMatVecKernels.escapedValue(ce2 & 15, foundce2 & 0xFF, m20, w20, scales);
+                        w21 = NibbleMatVecKernels.escapedValue(ce2 >> 4 & 15, foundce2 >> 8 & 0xFF, m21, w21, scales);
+                        w22 = NibbleMatVecKernels.escapedValue(ce2 >> 8 & 15, foundce2 >> 16 & 0xFF, m22, w22, scales);
+                        w23 = NibbleMatVecKernels.escapedValue(ce2 >> 12 & 15, foundce2 >> 24 & 0xFF, m23, w23, scales);
+                    }
                     int m30 = cg3 & 0xFF;
                     int m31 = cg3 >> 8 & 0xFF;
                     int m32 = cg3 >> 16 & 0xFF;
@@ -208,51 +229,12 @@ public final class StagedNibbleKernels {
                     float w31 = (m31 & 0x7F | 0x80) * table[CODE_SCALES + (m31 >> 3 & 0x10 | ce3 >> 4 & 15)];
                     float w32 = (m32 & 0x7F | 0x80) * table[CODE_SCALES + (m32 >> 3 & 0x10 | ce3 >> 8 & 15)];
                     float w33 = (m33 & 0x7F | 0x80) * table[CODE_SCALES + (m33 >> 3 & 0x10 | ce3 >> 12 & 15)];
-                    int anyEscapeCe0 = (ce0 & ce0 >> 1 & ce0 >> 2 & ce0 >> 3);
-                    anyEscapeCe0 |= (ce1 & ce1 >> 1 & ce1 >> 2 & ce1 >> 3);
-                    anyEscapeCe0 |= (ce2 & ce2 >> 1 & ce2 >> 2 & ce2 >> 3);
-                    anyEscapeCe0 |= (ce3 & ce3 >> 1 & ce3 >> 2 & ce3 >> 3);
-                    if ((anyEscapeCe0 & 0x1111) != 0) {
-                        if ((ce0 & ce0 >> 1 & ce0 >> 2 & ce0 >> 3 & 0x1111) != 0) {
-                            int foundce0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + chunk + sub));
-                            w00 = NibbleMatVecKernels.escapedValue(ce0 & 15, foundce0 & 0xFF, m00, w00, scales);
-                            w01 = NibbleMatVecKernels.escapedValue(ce0 >> 4 & 15, foundce0 >> 8 & 0xFF,
-                                    m01, w01, scales);
-                            w02 = NibbleMatVecKernels.escapedValue(ce0 >> 8 & 15, foundce0 >> 16 & 0xFF,
-                                    m02, w02, scales);
-                            w03 = NibbleMatVecKernels.escapedValue(ce0 >> 12 & 15, foundce0 >> 24 & 0xFF,
-                                    m03, w03, scales);
-                        }
-                        if ((ce1 & ce1 >> 1 & ce1 >> 2 & ce1 >> 3 & 0x1111) != 0) {
-                            int foundce1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + chunk + sub));
-                            w10 = NibbleMatVecKernels.escapedValue(ce1 & 15, foundce1 & 0xFF, m10, w10, scales);
-                            w11 = NibbleMatVecKernels.escapedValue(ce1 >> 4 & 15, foundce1 >> 8 & 0xFF,
-                                    m11, w11, scales);
-                            w12 = NibbleMatVecKernels.escapedValue(ce1 >> 8 & 15, foundce1 >> 16 & 0xFF,
-                                    m12, w12, scales);
-                            w13 = NibbleMatVecKernels.escapedValue(ce1 >> 12 & 15, foundce1 >> 24 & 0xFF,
-                                    m13, w13, scales);
-                        }
-                        if ((ce2 & ce2 >> 1 & ce2 >> 2 & ce2 >> 3 & 0x1111) != 0) {
-                            int foundce2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base2 + chunk + sub));
-                            w20 = NibbleMatVecKernels.escapedValue(ce2 & 15, foundce2 & 0xFF, m20, w20, scales);
-                            w21 = NibbleMatVecKernels.escapedValue(ce2 >> 4 & 15, foundce2 >> 8 & 0xFF,
-                                    m21, w21, scales);
-                            w22 = NibbleMatVecKernels.escapedValue(ce2 >> 8 & 15, foundce2 >> 16 & 0xFF,
-                                    m22, w22, scales);
-                            w23 = NibbleMatVecKernels.escapedValue(ce2 >> 12 & 15, foundce2 >> 24 & 0xFF,
-                                    m23, w23, scales);
-                        }
-                        if ((ce3 & ce3 >> 1 & ce3 >> 2 & ce3 >> 3 & 0x1111) != 0) {
-                            int foundce3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base3 + chunk + sub));
-                            w30 = NibbleMatVecKernels.escapedValue(ce3 & 15, foundce3 & 0xFF, m30, w30, scales);
-                            w31 = NibbleMatVecKernels.escapedValue(ce3 >> 4 & 15, foundce3 >> 8 & 0xFF,
-                                    m31, w31, scales);
-                            w32 = NibbleMatVecKernels.escapedValue(ce3 >> 8 & 15, foundce3 >> 16 & 0xFF,
-                                    m32, w32, scales);
-                            w33 = NibbleMatVecKernels.escapedValue(ce3 >> 12 & 15, foundce3 >> 24 & 0xFF,
-                                    m33, w33, scales);
-                        }
+                    if ((ce3 & ce3 >> 1 & ce3 >> 2 & ce3 >> 3 & 0x1111) != 0) {
+                        int foundce3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base3 + chunk + sub));
+                        w30 = NibbleMatVecKernels.escapedValue(ce3 & 15, foundce3 & 0xFF, m30, w30, scales);
+                        w31 = NibbleMatVecKernels.escapedValue(ce3 >> 4 & 15, foundce3 >> 8 & 0xFF, m31, w31, scales);
+                        w32 = NibbleMatVecKernels.escapedValue(ce3 >> 8 & 15, foundce3 >> 16 & 0xFF, m32, w32, scales);
+                        w33 = NibbleMatVecKernels.escapedValue(ce3 >> 12 & 15, foundce3 >> 24 & 0xFF, m33, w33, scales);
                     }
                     float x0_0 = shared[0 * width + sub];
                     float x0_1 = shared[1 * width + sub];
@@ -938,6 +920,13 @@ public final class StagedNibbleKernels {
                     float w01 = (m01 & 0x7F | 0x80) * table[CODE_SCALES + (m01 >> 3 & 0x10 | ce0 >> 4 & 15)];
                     float w02 = (m02 & 0x7F | 0x80) * table[CODE_SCALES + (m02 >> 3 & 0x10 | ce0 >> 8 & 15)];
                     float w03 = (m03 & 0x7F | 0x80) * table[CODE_SCALES + (m03 >> 3 & 0x10 | ce0 >> 12 & 15)];
+                    if ((ce0 & ce0 >> 1 & ce0 >> 2 & ce0 >> 3 & 0x1111) != 0) {
+                        int foundce0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + chunk + sub));
+                        w00 = NibbleMatVecKernels.escapedValue(ce0 & 15, foundce0 & 0xFF, m00, w00, scales);
+                        w01 = NibbleMatVecKernels.escapedValue(ce0 >> 4 & 15, foundce0 >> 8 & 0xFF, m01, w01, scales);
+                        w02 = NibbleMatVecKernels.escapedValue(ce0 >> 8 & 15, foundce0 >> 16 & 0xFF, m02, w02, scales);
+                        w03 = NibbleMatVecKernels.escapedValue(ce0 >> 12 & 15, foundce0 >> 24 & 0xFF, m03, w03, scales);
+                    }
                     int m10 = cg1 & 0xFF;
                     int m11 = cg1 >> 8 & 0xFF;
                     int m12 = cg1 >> 16 & 0xFF;
@@ -946,6 +935,13 @@ public final class StagedNibbleKernels {
                     float w11 = (m11 & 0x7F | 0x80) * table[CODE_SCALES + (m11 >> 3 & 0x10 | ce1 >> 4 & 15)];
                     float w12 = (m12 & 0x7F | 0x80) * table[CODE_SCALES + (m12 >> 3 & 0x10 | ce1 >> 8 & 15)];
                     float w13 = (m13 & 0x7F | 0x80) * table[CODE_SCALES + (m13 >> 3 & 0x10 | ce1 >> 12 & 15)];
+                    if ((ce1 & ce1 >> 1 & ce1 >> 2 & ce1 >> 3 & 0x1111) != 0) {
+                        int foundce1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + chunk + sub));
+                        w10 = NibbleMatVecKernels.escapedValue(ce1 & 15, foundce1 & 0xFF, m10, w10, scales);
+                        w11 = NibbleMatVecKernels.escapedValue(ce1 >> 4 & 15, foundce1 >> 8 & 0xFF, m11, w11, scales);
+                        w12 = NibbleMatVecKernels.escapedValue(ce1 >> 8 & 15, foundce1 >> 16 & 0xFF, m12, w12, scales);
+                        w13 = NibbleMatVecKernels.escapedValue(ce1 >> 12 & 15, foundce1 >> 24 & 0xFF, m13, w13, scales);
+                    }
                     int m20 = cg2 & 0xFF;
                     int m21 = cg2 >> 8 & 0xFF;
                     int m22 = cg2 >> 16 & 0xFF;
@@ -954,6 +950,13 @@ public final class StagedNibbleKernels {
                     float w21 = (m21 & 0x7F | 0x80) * table[CODE_SCALES + (m21 >> 3 & 0x10 | ce2 >> 4 & 15)];
                     float w22 = (m22 & 0x7F | 0x80) * table[CODE_SCALES + (m22 >> 3 & 0x10 | ce2 >> 8 & 15)];
                     float w23 = (m23 & 0x7F | 0x80) * table[CODE_SCALES + (m23 >> 3 & 0x10 | ce2 >> 12 & 15)];
+                    if ((ce2 & ce2 >> 1 & ce2 >> 2 & ce2 >> 3 & 0x1111) != 0) {
+                        int foundce2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base2 + chunk + sub));
+                        w20 = NibbleMatVecKernels.escapedValue(ce2 & 15, foundce2 & 0xFF, m20, w20, scales);
+                        w21 = NibbleMatVecKernels.escapedValue(ce2 >> 4 & 15, foundce2 >> 8 & 0xFF, m21, w21, scales);
+                        w22 = NibbleMatVecKernels.escapedValue(ce2 >> 8 & 15, foundce2 >> 16 & 0xFF, m22, w22, scales);
+                        w23 = NibbleMatVecKernels.escapedValue(ce2 >> 12 & 15, foundce2 >> 24 & 0xFF, m23, w23, scales);
+                    }
                     int m30 = cg3 & 0xFF;
                     int m31 = cg3 >> 8 & 0xFF;
                     int m32 = cg3 >> 16 & 0xFF;
@@ -962,51 +965,12 @@ public final class StagedNibbleKernels {
                     float w31 = (m31 & 0x7F | 0x80) * table[CODE_SCALES + (m31 >> 3 & 0x10 | ce3 >> 4 & 15)];
                     float w32 = (m32 & 0x7F | 0x80) * table[CODE_SCALES + (m32 >> 3 & 0x10 | ce3 >> 8 & 15)];
                     float w33 = (m33 & 0x7F | 0x80) * table[CODE_SCALES + (m33 >> 3 & 0x10 | ce3 >> 12 & 15)];
-                    int anyEscapeCe0 = (ce0 & ce0 >> 1 & ce0 >> 2 & ce0 >> 3);
-                    anyEscapeCe0 |= (ce1 & ce1 >> 1 & ce1 >> 2 & ce1 >> 3);
-                    anyEscapeCe0 |= (ce2 & ce2 >> 1 & ce2 >> 2 & ce2 >> 3);
-                    anyEscapeCe0 |= (ce3 & ce3 >> 1 & ce3 >> 2 & ce3 >> 3);
-                    if ((anyEscapeCe0 & 0x1111) != 0) {
-                        if ((ce0 & ce0 >> 1 & ce0 >> 2 & ce0 >> 3 & 0x1111) != 0) {
-                            int foundce0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + chunk + sub));
-                            w00 = NibbleMatVecKernels.escapedValue(ce0 & 15, foundce0 & 0xFF, m00, w00, scales);
-                            w01 = NibbleMatVecKernels.escapedValue(ce0 >> 4 & 15, foundce0 >> 8 & 0xFF,
-                                    m01, w01, scales);
-                            w02 = NibbleMatVecKernels.escapedValue(ce0 >> 8 & 15, foundce0 >> 16 & 0xFF,
-                                    m02, w02, scales);
-                            w03 = NibbleMatVecKernels.escapedValue(ce0 >> 12 & 15, foundce0 >> 24 & 0xFF,
-                                    m03, w03, scales);
-                        }
-                        if ((ce1 & ce1 >> 1 & ce1 >> 2 & ce1 >> 3 & 0x1111) != 0) {
-                            int foundce1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + chunk + sub));
-                            w10 = NibbleMatVecKernels.escapedValue(ce1 & 15, foundce1 & 0xFF, m10, w10, scales);
-                            w11 = NibbleMatVecKernels.escapedValue(ce1 >> 4 & 15, foundce1 >> 8 & 0xFF,
-                                    m11, w11, scales);
-                            w12 = NibbleMatVecKernels.escapedValue(ce1 >> 8 & 15, foundce1 >> 16 & 0xFF,
-                                    m12, w12, scales);
-                            w13 = NibbleMatVecKernels.escapedValue(ce1 >> 12 & 15, foundce1 >> 24 & 0xFF,
-                                    m13, w13, scales);
-                        }
-                        if ((ce2 & ce2 >> 1 & ce2 >> 2 & ce2 >> 3 & 0x1111) != 0) {
-                            int foundce2 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base2 + chunk + sub));
-                            w20 = NibbleMatVecKernels.escapedValue(ce2 & 15, foundce2 & 0xFF, m20, w20, scales);
-                            w21 = NibbleMatVecKernels.escapedValue(ce2 >> 4 & 15, foundce2 >> 8 & 0xFF,
-                                    m21, w21, scales);
-                            w22 = NibbleMatVecKernels.escapedValue(ce2 >> 8 & 15, foundce2 >> 16 & 0xFF,
-                                    m22, w22, scales);
-                            w23 = NibbleMatVecKernels.escapedValue(ce2 >> 12 & 15, foundce2 >> 24 & 0xFF,
-                                    m23, w23, scales);
-                        }
-                        if ((ce3 & ce3 >> 1 & ce3 >> 2 & ce3 >> 3 & 0x1111) != 0) {
-                            int foundce3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base3 + chunk + sub));
-                            w30 = NibbleMatVecKernels.escapedValue(ce3 & 15, foundce3 & 0xFF, m30, w30, scales);
-                            w31 = NibbleMatVecKernels.escapedValue(ce3 >> 4 & 15, foundce3 >> 8 & 0xFF,
-                                    m31, w31, scales);
-                            w32 = NibbleMatVecKernels.escapedValue(ce3 >> 8 & 15, foundce3 >> 16 & 0xFF,
-                                    m32, w32, scales);
-                            w33 = NibbleMatVecKernels.escapedValue(ce3 >> 12 & 15, foundce3 >> 24 & 0xFF,
-                                    m33, w33, scales);
-                        }
+                    if ((ce3 & ce3 >> 1 & ce3 >> 2 & ce3 >> 3 & 0x1111) != 0) {
+                        int foundce3 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base3 + chunk + sub));
+                        w30 = NibbleMatVecKernels.escapedValue(ce3 & 15, foundce3 & 0xFF, m30, w30, scales);
+                        w31 = NibbleMatVecKernels.escapedValue(ce3 >> 4 & 15, foundce3 >> 8 & 0xFF, m31, w31, scales);
+                        w32 = NibbleMatVecKernels.escapedValue(ce3 >> 8 & 15, foundce3 >> 16 & 0xFF, m32, w32, scales);
+                        w33 = NibbleMatVecKernels.escapedValue(ce3 >> 12 & 15, foundce3 >> 24 & 0xFF, m33, w33, scales);
                     }
                     float x0_0 = shared[0 * width + sub];
                     float x0_1 = shared[1 * width + sub];
