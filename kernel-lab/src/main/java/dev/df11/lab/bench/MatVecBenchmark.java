@@ -37,6 +37,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.LongArray;
@@ -113,6 +114,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
     String device;
 
+    @Option(names = "--max-registers", paramLabel = "N", description = "Build every kernel for at most N registers a"
+            + " work-item (the PTX JIT's CU_JIT_MAX_REGISTERS; ignored on other backends): what a kernel's register"
+            + " count costs it in occupancy, against what spilling costs.")
+    Integer maxRegisters;
+
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed launches per configuration.")
     int warmup;
 
@@ -150,6 +156,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
         report.put("reps", reps);
         report.put("batch", batches.toString());
         report.put("weights", weightValues);
+        if (maxRegisters != null) {
+            report.put("max registers", maxRegisters);
+        }
         boolean allExact = true;
         long seed = 1;
         for (String shape : shapes) {
@@ -492,6 +501,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(
                 graph.transferToHost(DataTransferMode.UNDER_DEMAND, output).snapshot())) {
             plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
+            if (maxRegisters != null) {
+                plan.withCompilerFlags(TornadoVMBackendType.PTX,
+                        "CU_JIT_OPTIMIZATION_LEVEL 4 CU_JIT_MAX_REGISTERS " + maxRegisters);
+            }
             TornadoExecutionResult result = plan.execute();
             result.transferToHost(output);
             String check = check(output, reference);
