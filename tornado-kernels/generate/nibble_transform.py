@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Rewrites a planes product kernel's source into its nibble-layout form (usage: SRC CLASS SUFFIX > OUT).
+"""Rewrites a planes product kernel's source into its nibble-layout form (usage: SRC CLASS SUFFIX [nopatch] > OUT;
+with `nopatch` the escape patches are left out: the escape code then widens to zero, as the tail lab rung wants).
 
 Each `int eX = exponents.get(EXPR);` becomes a 16-bit code load, the exponent byte extractions go, each
 `Bf16Scales.widenPlanes(a, m, table[...])` becomes the code-scale widening, and the escape patches of the quads widened
@@ -10,6 +11,7 @@ import os, re, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nibble_escape
 src, cls, suffix = sys.argv[1], sys.argv[2], sys.argv[3]
+nopatch = len(sys.argv) > 4 and sys.argv[4] == "nopatch"
 lines = open(src).read().split("\n")
 load = re.compile(r"^(\s*)int (e\w*) = exponents\.get\((.*)\);$")
 ext = re.compile(r"^\s*int (a\w*|bb?\w*|c\w*|d\w*) = (e\w*)( >> (\d+))? & 0xFF;$")
@@ -44,7 +46,8 @@ for line in lines:
         pending.setdefault(e, []).append((w, mm, j))
         if len(pending[e]) == 4:
             quad = pending.pop(e)
-            widened.append((e, f"4 * ({where[e]})", [q[0] for q in quad], [q[1] for q in quad]))
+            if not nopatch:
+                widened.append((e, f"4 * ({where[e]})", [q[0] for q in quad], [q[1] for q in quad]))
             last = ind
         continue
     names = {w for q in widened for w in q[2]}

@@ -5,8 +5,10 @@ import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.NibbleSplitKernels;
+import dev.df11.lab.matvec.PairTailKernels;
 import dev.df11.lab.matvec.StagedNibbleNoEscapeKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
+import dev.df11.lab.matvec.TailSplit;
 import dev.df11.tornado.forward.ProductKernel;
 import dev.df11.tornado.forward.StagedRowKernels;
 import dev.df11.lab.fused.FusedVariants;
@@ -175,6 +177,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
             NibbleArrays nibbles = nibble
                     ? NibbleArrays.of(unit, new Df11Decoder(Runtime.getRuntime().availableProcessors())) : null;
+            TailSplit tail = nibbles != null ? TailSplit.of(nibbles.census(), bf16, rows, cols) : null;
             for (int batch : batches) {
                 FloatArray x = new FloatArray(batch * cols);
                 SplittableRandom random = new SplittableRandom(seed + batch);
@@ -207,6 +210,14 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                             planesOut);
                                     allExact &= nibbleRow.check().startsWith("ok");
                                     report.add(nibbleRow);
+                                }
+                                if (tail != null && rung == BatchRung.PAIRS) {
+                                    for (BenchmarkReport.Row tailRow : timeTail(shape, weights, nibbles, tail, rows,
+                                            cols, quadX, reference, rung.launch(local, rowsPerGroup),
+                                            rung.groupRows(rowsPerGroup), target)) {
+                                        allExact &= tailRow.check().startsWith("ok");
+                                        report.add(tailRow);
+                                    }
                                 }
                                 if (nibbles != null && rung == BatchRung.STAGED && weightValues.equals("narrow")) {
                                     BenchmarkReport.Row bare = timeStagedNoEscapes(shape, nibbles,
@@ -362,6 +373,48 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
+     * The two-row kernel in the tail order ({@link PairTailKernels}, {@link TailSplit}) on the planes and on the nibble
+     * layout without escape code, at the two-row kernel's launch: both checked against the reference, the nibble form
+     * bit for bit against the planes form (the tail order gives other bits than the two-row kernel's).
+     */
+    private List<BenchmarkReport.Row> timeTail(String shape, WeightPlanes weights, NibbleArrays n, TailSplit split,
+            int rows, int cols, FloatArray x, double[] reference, int launch, int groupRows, TornadoDevice target)
+            throws Exception {
+        int batch = x.getSize() / cols;
+        int groups = (rows + groupRows - 1) / groupRows;
+        String suffix = "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
+        String what = " " + launch + " work-items, " + groupRows + " rows per group, batch " + batch + ", "
+                + split.entries() + " weights in the tail";
+        FloatArray planesOut = new FloatArray(batch * rows);
+        IntArray step = step(batch);
+        TaskGraph planes = new TaskGraph("mvpt" + suffix)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
+                        step, split.scales(), split.tail())
+                .task("mv", PairTailKernels::matVecPairsTail, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, x, planesOut, 0, 0, groupRows, step, split.scales(),
+                        split.tail());
+        Checked planesRun = run(planes, "mvpt" + suffix, groups, launch, target, planesOut, reference, null);
+        FloatArray nibbleOut = new FloatArray(batch * rows);
+        TaskGraph nibble = new TaskGraph("mvpnt" + suffix)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), split.tail(),
+                        split.scales(), x, step)
+                .task("mv", PairTailKernels::matVecPairsNibbleTail, new KernelContext(), n.codes(), n.signMantissa(),
+                        split.tail(), 0, rows, cols, x, nibbleOut, 0, 0, groupRows, step, split.scales());
+        Checked nibbleRun = run(nibble, "mvpnt" + suffix, groups, launch, target, nibbleOut, reference, planesOut,
+                "pairs-tail");
+        long weightsCount = (long) rows * cols;
+        long nibbleBytes = n.codes().getNumBytesOfSegment() + n.signMantissa().getNumBytesOfSegment()
+                + split.tail().getNumBytesOfSegment() + split.scales().getNumBytesOfSegment();
+        String at = " " + launch + ":" + groupRows + " b" + batch;
+        return List.of(
+                new BenchmarkReport.Row(shape + " pairs-tail" + at, "matVecPairsTail (BF16 planes)" + what,
+                        2L * weightsCount, planesRun.timed().kernel(), planesRun.timed().wall(), planesRun.check()),
+                new BenchmarkReport.Row(shape + " pairs-nibble-tail" + at, "matVecPairsNibbleTail (DF11 nibble)"
+                        + what + ", " + nibbleBytes + " bytes", nibbleBytes, nibbleRun.timed().kernel(),
+                        nibbleRun.timed().wall(), nibbleRun.check()));
+    }
+
+    /**
      * The 8-byte-load rung ({@link LongLoadKernels}) on the matrix and launch, batch 1, {@code x} given in the natural
      * order (stored octet-major for the kernel); checked against the reference only.
      */
@@ -497,6 +550,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
      */
     private Checked run(TaskGraph graph, String graphName, int groups, int local, TornadoDevice target,
             FloatArray output, double[] reference, FloatArray planesOut) throws Exception {
+        return run(graph, graphName, groups, local, target, output, reference, planesOut, "planes kernel");
+    }
+
+    /** {@link #run}, the bit-for-bit check against {@code against}'s output {@code expected}. */
+    private Checked run(TaskGraph graph, String graphName, int groups, int local, TornadoDevice target,
+            FloatArray output, double[] reference, FloatArray expected, String against) throws Exception {
+        FloatArray planesOut = expected;
         GridScheduler grids = new GridScheduler(graphName + ".mv", Grids.groups(groups, local));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(
                 graph.transferToHost(DataTransferMode.UNDER_DEMAND, output).snapshot())) {
@@ -510,7 +570,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             String check = check(output, reference);
             for (int r = 0; planesOut != null && r < output.getSize() && check.startsWith("ok"); r++) {
                 if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
-                    check = "NOT BIT-EXACT vs planes kernel at row " + r;
+                    check = "NOT BIT-EXACT vs " + against + " at row " + r;
                 }
             }
             PlanTimer timed = PlanTimer.measure(plan, warmup, reps);

@@ -1,0 +1,103 @@
+package dev.df11.lab.matvec;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import dev.df11.tornado.forward.Bf16Scales;
+import dev.df11.tornado.forward.weights.NibbleLayout;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Lab: a matrix split into its dense part and its tail, the order that takes escape code out of every product kernel
+ * (KERNEL-NOTES, "The nibble layout", what removes the rest). The tail is the weights whose exponent is none of the
+ * unit's coded exponents (the nibble census), zeros excepted. Dense kernels skip them through their table, whose
+ * entries for uncoded exponents are zero here, in the planes form and the nibble form alike. The lane that writes a
+ * row then adds the row's tail products in column order ({@link #addTail}). BF16 and DF11 get the same sums this
+ * way, and each token's sums involve only its own activations.
+ *
+ * @param tail   {@code rows + 1} entry starts per row, then where each entry's activation is in its token's row: the
+ *               activations are quad-major ({@code MatVecKernels.addQuad}), column {@code 4k + j} at
+ *               {@code j * cols / 4 + k}
+ * @param scales the planes table (zero at uncoded exponents), the 32 code scales (zero for the escape code), then the
+ *               entries' values: {@link NibbleLayout#SCALES} + entries floats
+ */
+public record TailSplit(IntArray tail, FloatArray scales) {
+
+    private static final ValueLayout.OfShort BF16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The split of the {@code rows} x {@code cols} BF16 matrix {@code bf16} (row-major, little-endian) whose coded
+     * exponents {@code census} lists.
+     */
+    public static TailSplit of(NibbleLayout.Census census, MemorySegment bf16, int rows, int cols) {
+        boolean[] coded = new boolean[256];
+        for (int e : census.exponents()) {
+            coded[e] = true;
+        }
+        int[] starts = new int[rows + 1];
+        int entries = 0;
+        for (int r = 0; r < rows; r++) {
+            starts[r] = entries;
+            for (int c = 0; c < cols; c++) {
+                if (inTail(bf16.getAtIndex(BF16, (long) r * cols + c), coded)) {
+                    entries++;
+                }
+            }
+        }
+        starts[rows] = entries;
+        IntArray tail = new IntArray(rows + 1 + entries);
+        FloatArray scales = new FloatArray(NibbleLayout.SCALES + entries);
+        FloatArray bf16Scales = Bf16Scales.table();
+        for (int i = 0; i < Bf16Scales.SIZE; i++) {
+            scales.set(i, coded[i & 0xFF] ? bf16Scales.get(i) : 0f);
+        }
+        for (int i = 0; i < 32; i++) {
+            int code = i & 15;
+            scales.set(Bf16Scales.SIZE + i, code < census.exponents().length
+                    ? bf16Scales.get((i >> 4) << 8 | census.exponents()[code]) : 0f);
+        }
+        int at = 0;
+        for (int r = 0; r < rows; r++) {
+            tail.set(r, starts[r]);
+            for (int c = 0; c < cols; c++) {
+                short bits = bf16.getAtIndex(BF16, (long) r * cols + c);
+                if (inTail(bits, coded)) {
+                    tail.set(rows + 1 + at, (c & 3) * (cols / 4) + (c >> 2));
+                    scales.set(NibbleLayout.SCALES + at, Float.intBitsToFloat(bits << 16));
+                    at++;
+                }
+            }
+        }
+        tail.set(rows, entries);
+        return new TailSplit(tail, scales);
+    }
+
+    private static boolean inTail(short bits, boolean[] coded) {
+        return (bits & 0x7FFF) != 0 && !coded[bits >> 7 & 0xFF];
+    }
+
+    /** Entries in the tail. */
+    public int entries() {
+        return scales.getSize() - NibbleLayout.SCALES;
+    }
+
+    /**
+     * {@code sum} plus the tail products of the row and token of output element {@code at} (output row
+     * {@code (token - first) * rows + row}, as the product kernels write it), in column order, each as one fused
+     * multiply-add. Kernel-safe.
+     */
+    public static float addTail(float sum, int at, int rows, int cols, int first, IntArray tail, FloatArray scales,
+            FloatArray x) {
+        int row = at % rows;
+        int xBase = (first + at / rows) * cols;
+        int to = tail.get(row + 1);
+        float s = sum;
+        for (int i = tail.get(row); i < to; i++) {
+            s = s + scales.get(NibbleLayout.SCALES + i) * x.get(xBase + tail.get(rows + 1 + i));
+        }
+        return s;
+    }
+}

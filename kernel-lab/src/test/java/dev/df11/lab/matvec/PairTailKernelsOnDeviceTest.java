@@ -1,0 +1,167 @@
+package dev.df11.lab.matvec;
+
+import dev.df11.format.codec.Df11Decoder;
+import dev.df11.format.codec.Df11Encoder;
+import dev.df11.format.codec.Df11Unit;
+import dev.df11.format.testing.TestWeights;
+import dev.df11.lab.bench.NarrowExponentBf16;
+import dev.df11.tornado.forward.Bf16Scales;
+import dev.df11.tornado.forward.Grids;
+import dev.df11.tornado.forward.MatVecKernels;
+import dev.df11.tornado.forward.MatVecPairKernels;
+import dev.df11.tornado.forward.WeightPlanes;
+import dev.df11.tornado.forward.weights.NibbleArrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The two-row kernel in the tail order ({@link PairTailKernels}, {@link TailSplit}): its planes and nibble forms give
+ * the same bits; both are within fp32 rounding of a float64 reference (so the tail is added, not dropped: a third of
+ * the weights are in it in the "wide" cases); and with an empty tail the planes form gives the two-row kernel's bits
+ * (the epilogue adds nothing and the loops are the two-row kernel's). Every tier: sixteen-token tiles, four-token
+ * tiles, single tokens, the last token only, accumulation.
+ */
+class PairTailKernelsOnDeviceTest {
+
+    private static final ValueLayout.OfShort BF16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @ParameterizedTest(name = "{0} weights, batch {1}, last only {2}, accumulate {3}, {4} rows a group")
+    @CsvSource({"narrow, 21, 0, 1, 2", "gaussian, 21, 0, 0, 4", "wide, 21, 1, 1, 2", "wide, 6, 0, 0, 4",
+            "wide, 1, 0, 1, 2", "outliers, 21, 0, 0, 2", "outliers, 1, 0, 1, 4"})
+    void nibbleAndPlanesFormsAgreeAndAddTheTail(String values, int count, int lastOnly, int accumulate,
+            int rowsPerGroup) {
+        int rows = 37;
+        int cols = 4100;
+        long n = (long) rows * cols;
+        MemorySegment bf16 = switch (values) {
+            case "narrow" -> NarrowExponentBf16.generate(3, (int) n, -6);
+            case "gaussian" -> TestWeights.gaussian(4, n, 0.05);
+            case "outliers" -> outliers(TestWeights.gaussian(6, n, 0.05));
+            default -> TestWeights.wideExponents(5, n);
+        };
+        WeightPlanes planes = WeightPlanes.split(bf16);
+        Df11Unit unit = new Df11Encoder(2).encode("tail", List.of(bf16));
+        NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
+        TailSplit split = TailSplit.of(nibbles.census(), bf16, rows, cols);
+        long zeros = 0;
+        for (long i = 0; i < n; i++) {
+            zeros += (bf16.getAtIndex(BF16, i) & 0x7FFF) == 0 ? 1 : 0;
+        }
+        assertEquals(nibbles.census().escapes() - zeros, split.entries(), "the tail is the escaped weights but zeros");
+        if (values.equals("wide")) {
+            assertTrue(split.entries() > n / 4, "the case needs a large tail: " + split.entries());
+        }
+        boolean[] coded = new boolean[256];
+        for (int e : nibbles.census().exponents()) {
+            coded[e] = true;
+        }
+        double tolerance = 3e-5;
+        boolean sensitive = false;
+        SplittableRandom random = new SplittableRandom(17 + count);
+        FloatArray natural = new FloatArray(count * cols);
+        for (int i = 0; i < natural.getSize(); i++) {
+            natural.set(i, (float) random.nextGaussian());
+        }
+        FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
+        FloatArray start = new FloatArray(count * rows);
+        for (int i = 0; i < start.getSize(); i++) {
+            start.set(i, (float) random.nextGaussian());
+        }
+        FloatArray pairsOut = copy(start);
+        FloatArray tailOut = copy(start);
+        FloatArray nibbleOut = copy(start);
+        IntArray batch = IntArray.fromElements(0, count);
+        FloatArray scales = Bf16Scales.table();
+        int local = 64 * rowsPerGroup / 2;
+        String name = "tail" + values + count + "_" + lastOnly + "_" + accumulate + "_" + rowsPerGroup;
+        TaskGraph graph = new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
+                        pairsOut, tailOut, nibbleOut, batch, scales, split.scales(), split.tail(), nibbles.codes(),
+                        nibbles.signMantissa())
+                .task("pairs", MatVecPairKernels::matVecPairs, new KernelContext(), planes.exponents(),
+                        planes.signMantissa(), 0, rows, cols, x, pairsOut, accumulate, lastOnly, rowsPerGroup, batch,
+                        scales)
+                .task("tail", PairTailKernels::matVecPairsTail, new KernelContext(), planes.exponents(),
+                        planes.signMantissa(), 0, rows, cols, x, tailOut, accumulate, lastOnly, rowsPerGroup, batch,
+                        split.scales(), split.tail())
+                .task("nibble", PairTailKernels::matVecPairsNibbleTail, new KernelContext(), nibbles.codes(),
+                        nibbles.signMantissa(), split.tail(), 0, rows, cols, x, nibbleOut, accumulate, lastOnly,
+                        rowsPerGroup, batch, split.scales())
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut);
+        int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
+        GridScheduler grids = new GridScheduler();
+        for (String task : List.of("pairs", "tail", "nibble")) {
+            grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
+        }
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.withGridScheduler(grids).execute();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        int first = lastOnly == 1 ? count - 1 : 0;
+        for (int i = 0; i < (count - first) * rows; i++) {
+            String where = "output " + i + " (token " + (first + i / rows) + ", row " + i % rows + ")";
+            assertEquals(Float.floatToRawIntBits(tailOut.get(i)), Float.floatToRawIntBits(nibbleOut.get(i)),
+                    where + ": " + tailOut.get(i) + " planes form, " + nibbleOut.get(i) + " nibble form");
+            if (split.entries() == 0) {
+                assertEquals(Float.floatToRawIntBits(pairsOut.get(i)), Float.floatToRawIntBits(tailOut.get(i)),
+                        where + ": with no tail the planes form gives the two-row kernel's bits");
+            }
+            int row = i % rows;
+            int token = first + i / rows;
+            double sum = accumulate == 1 ? start.get(i) : 0;
+            double magnitude = Math.abs(sum);
+            double tail = 0;
+            for (int c = 0; c < cols; c++) {
+                short bits = bf16.getAtIndex(BF16, (long) row * cols + c);
+                double product = Float.intBitsToFloat(bits << 16) * (double) natural.get(token * cols + c);
+                sum += product;
+                magnitude += Math.abs(product);
+                tail += coded[bits >> 7 & 0xFF] ? 0 : product;
+            }
+            assertEquals(sum, tailOut.get(i), tolerance * magnitude, where + " against float64");
+            sensitive |= Math.abs(tail) > 10 * tolerance * magnitude;
+        }
+        if (values.equals("outliers")) {
+            assertTrue(sensitive, "the case must fail if the tail were dropped: some output's tail products must"
+                    + " exceed ten times the tolerance");
+        }
+    }
+
+    /**
+     * {@code gaussian} with one weight in 4,001 replaced by a large one (2 to 2^13, twelve exponents in turn, each too
+     * rare for a code): a tail whose products dominate the sums where they fall.
+     */
+    private static MemorySegment outliers(MemorySegment gaussian) {
+        for (long i = 7; i < gaussian.byteSize() / 2; i += 4001) {
+            int exponent = 128 + (int) (i / 4001 % 12);
+            gaussian.setAtIndex(BF16, i, (short) ((i & 1) << 15 | exponent << 7 | (int) (i % 128)));
+        }
+        return gaussian;
+    }
+
+    private static FloatArray copy(FloatArray from) {
+        FloatArray to = new FloatArray(from.getSize());
+        for (int i = 0; i < from.getSize(); i++) {
+            to.set(i, from.get(i));
+        }
+        return to;
+    }
+}
