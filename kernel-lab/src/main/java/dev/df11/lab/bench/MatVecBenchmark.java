@@ -373,9 +373,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The two-row kernel in the tail order ({@link PairTailKernels}, {@link TailSplit}) on the planes and on the nibble
-     * layout without escape code, at the two-row kernel's launch: both checked against the reference, the nibble form
-     * bit for bit against the planes form (the tail order gives other bits than the two-row kernel's).
+     * The two-row kernel in the tail order ({@link TailSplit}): on the planes with the split's table, and on the nibble
+     * layout without escape code ({@link PairTailKernels}), each followed by the tail kernel ({@link
+     * TailSplit#addTails}), both tasks timed together, at the two-row kernel's launch. Both checked against the
+     * reference, the nibble form bit for bit against the planes form (the tail order gives other bits than the
+     * two-row kernel's).
      */
     private List<BenchmarkReport.Row> timeTail(String shape, WeightPlanes weights, NibbleArrays n, TailSplit split,
             int rows, int cols, FloatArray x, double[] reference, int launch, int groupRows, TornadoDevice target)
@@ -383,35 +385,52 @@ public final class MatVecBenchmark implements Callable<Integer> {
         int batch = x.getSize() / cols;
         int groups = (rows + groupRows - 1) / groupRows;
         String suffix = "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
-        String what = " " + launch + " work-items, " + groupRows + " rows per group, batch " + batch + ", "
-                + split.entries() + " weights in the tail";
-        FloatArray planesOut = new FloatArray(batch * rows);
+        String what = " + TailSplit.addTails, " + launch + " work-items, " + groupRows + " rows per group, batch "
+                + batch + ", " + split.entries() + " weights in the tail";
         IntArray step = step(batch);
+        FloatArray planesOut = new FloatArray(batch * rows);
         TaskGraph planes = new TaskGraph("mvpt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
                         step, split.scales(), split.tail())
-                .task("mv", PairTailKernels::matVecPairsTail, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, planesOut, 0, 0, groupRows, step, split.scales(),
-                        split.tail());
-        Checked planesRun = run(planes, "mvpt" + suffix, groups, launch, target, planesOut, reference, null);
+                .task("mv", MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, x, planesOut, 0, 0, groupRows, step, split.scales())
+                .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
+                        split.tail(), split.scales());
+        Checked planesRun = runWithTail(planes, "mvpt" + suffix, groups, launch, batch * rows, target, planesOut,
+                reference, null);
         FloatArray nibbleOut = new FloatArray(batch * rows);
         TaskGraph nibble = new TaskGraph("mvpnt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), split.tail(),
                         split.scales(), x, step)
-                .task("mv", PairTailKernels::matVecPairsNibbleTail, new KernelContext(), n.codes(), n.signMantissa(),
-                        split.tail(), 0, rows, cols, x, nibbleOut, 0, 0, groupRows, step, split.scales());
-        Checked nibbleRun = run(nibble, "mvpnt" + suffix, groups, launch, target, nibbleOut, reference, planesOut,
-                "pairs-tail");
+                .task("mv", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), n.codes(),
+                        n.signMantissa(), 0, rows, cols, x, nibbleOut, 0, 0, groupRows, step, split.scales())
+                .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
+                        split.tail(), split.scales());
+        Checked nibbleRun = runWithTail(nibble, "mvpnt" + suffix, groups, launch, batch * rows, target, nibbleOut,
+                reference, planesOut);
         long weightsCount = (long) rows * cols;
         long nibbleBytes = n.codes().getNumBytesOfSegment() + n.signMantissa().getNumBytesOfSegment()
                 + split.tail().getNumBytesOfSegment() + split.scales().getNumBytesOfSegment();
         String at = " " + launch + ":" + groupRows + " b" + batch;
         return List.of(
-                new BenchmarkReport.Row(shape + " pairs-tail" + at, "matVecPairsTail (BF16 planes)" + what,
-                        2L * weightsCount, planesRun.timed().kernel(), planesRun.timed().wall(), planesRun.check()),
-                new BenchmarkReport.Row(shape + " pairs-nibble-tail" + at, "matVecPairsNibbleTail (DF11 nibble)"
+                new BenchmarkReport.Row(shape + " pairs-tail" + at, "matVecPairs on the split's table (BF16 planes)"
+                        + what, 2L * weightsCount, planesRun.timed().kernel(), planesRun.timed().wall(),
+                        planesRun.check()),
+                new BenchmarkReport.Row(shape + " pairs-nibble-tail" + at, "matVecPairsNibbleDense (DF11 nibble)"
                         + what + ", " + nibbleBytes + " bytes", nibbleBytes, nibbleRun.timed().kernel(),
                         nibbleRun.timed().wall(), nibbleRun.check()));
+    }
+
+    /**
+     * {@link #run} for a graph of a product task {@code mv} and the tail task {@code tail} (one work-item per output
+     * element, {@code outputs} of them in groups of 128); the bit-for-bit check against {@code expected} is named
+     * "pairs-tail".
+     */
+    private Checked runWithTail(TaskGraph graph, String graphName, int groups, int local, int outputs,
+            TornadoDevice target, FloatArray output, double[] reference, FloatArray expected) throws Exception {
+        GridScheduler grids = new GridScheduler(graphName + ".mv", Grids.groups(groups, local));
+        grids.addWorkerGrid(graphName + ".tail", Grids.items(outputs, 128));
+        return run(graph, grids, target, output, reference, expected, "pairs-tail");
     }
 
     /**
@@ -550,14 +569,14 @@ public final class MatVecBenchmark implements Callable<Integer> {
      */
     private Checked run(TaskGraph graph, String graphName, int groups, int local, TornadoDevice target,
             FloatArray output, double[] reference, FloatArray planesOut) throws Exception {
-        return run(graph, graphName, groups, local, target, output, reference, planesOut, "planes kernel");
+        return run(graph, new GridScheduler(graphName + ".mv", Grids.groups(groups, local)), target, output,
+                reference, planesOut, "planes kernel");
     }
 
-    /** {@link #run}, the bit-for-bit check against {@code against}'s output {@code expected}. */
-    private Checked run(TaskGraph graph, String graphName, int groups, int local, TornadoDevice target,
-            FloatArray output, double[] reference, FloatArray expected, String against) throws Exception {
+    /** {@link #run} on {@code grids}, checked bit for bit against {@code against}'s output {@code expected}. */
+    private Checked run(TaskGraph graph, GridScheduler grids, TornadoDevice target, FloatArray output,
+            double[] reference, FloatArray expected, String against) throws Exception {
         FloatArray planesOut = expected;
-        GridScheduler grids = new GridScheduler(graphName + ".mv", Grids.groups(groups, local));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(
                 graph.transferToHost(DataTransferMode.UNDER_DEMAND, output).snapshot())) {
             plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);

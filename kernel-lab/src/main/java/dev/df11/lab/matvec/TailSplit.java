@@ -5,7 +5,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 import dev.df11.tornado.forward.Bf16Scales;
+import dev.df11.tornado.forward.ForwardKernels;
 import dev.df11.tornado.forward.weights.NibbleLayout;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -13,8 +15,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * Lab: a matrix split into its dense part and its tail, the order that takes escape code out of every product kernel
  * (KERNEL-NOTES, "The nibble layout", what removes the rest). The tail is the weights whose exponent is none of the
  * unit's coded exponents (the nibble census), zeros excepted. Dense kernels skip them through their table, whose
- * entries for uncoded exponents are zero here, in the planes form and the nibble form alike. The lane that writes a
- * row then adds the row's tail products in column order ({@link #addTail}). BF16 and DF11 get the same sums this
+ * entries for uncoded exponents are zero here, in the planes form and the nibble form alike. A kernel after the
+ * product then adds each row's tail products in column order ({@link #addTails}). BF16 and DF11 get the same sums this
  * way, and each token's sums involve only its own activations.
  *
  * @param tail   {@code rows + 1} entry starts per row, then where each entry's activation is in its token's row: the
@@ -85,19 +87,28 @@ public record TailSplit(IntArray tail, FloatArray scales) {
     }
 
     /**
-     * {@code sum} plus the tail products of the row and token of output element {@code at} (output row
-     * {@code (token - first) * rows + row}, as the product kernels write it), in column order, each as one fused
-     * multiply-add. Kernel-safe.
+     * Adds to each output element written by a dense product (token {@code first + i / rows}, row
+     * {@code i % rows}: the product kernels' layout, {@code first} the last token when {@code lastOnly} is 1) its
+     * row's tail products with that token's activations ({@code x}, quad-major), in column order, each as one fused
+     * multiply-add. One work-item per output element, at least {@code count * rows} of them. Kernel.
      */
-    public static float addTail(float sum, int at, int rows, int cols, int first, IntArray tail, FloatArray scales,
-            FloatArray x) {
-        int row = at % rows;
-        int xBase = (first + at / rows) * cols;
-        int to = tail.get(row + 1);
-        float s = sum;
-        for (int i = tail.get(row); i < to; i++) {
-            s = s + scales.get(NibbleLayout.SCALES + i) * x.get(xBase + tail.get(rows + 1 + i));
+    public static void addTails(KernelContext context, int rows, int cols, FloatArray x, FloatArray output,
+            int lastOnly, IntArray batch, IntArray tail, FloatArray scales) {
+        int i = context.globalIdx;
+        int count = batch.get(ForwardKernels.COUNT);
+        int first = 0;
+        if (lastOnly == 1) {
+            first = count - 1;
         }
-        return s;
+        if (i < (count - first) * rows) {
+            int row = i % rows;
+            int xBase = (first + i / rows) * cols;
+            float s = output.get(i);
+            int to = tail.get(row + 1);
+            for (int e = tail.get(row); e < to; e++) {
+                s = s + scales.get(NibbleLayout.SCALES + e) * x.get(xBase + tail.get(rows + 1 + e));
+            }
+            output.set(i, s);
+        }
     }
 }

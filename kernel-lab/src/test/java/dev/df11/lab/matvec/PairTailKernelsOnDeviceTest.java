@@ -31,10 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The two-row kernel in the tail order ({@link PairTailKernels}, {@link TailSplit}): its planes and nibble forms give
- * the same bits; both are within fp32 rounding of a float64 reference (so the tail is added, not dropped: a third of
- * the weights are in it in the "wide" cases); and with an empty tail the planes form gives the two-row kernel's bits
- * (the epilogue adds nothing and the loops are the two-row kernel's). Every tier: sixteen-token tiles, four-token
+ * The two-row kernel in the tail order ({@link TailSplit}): on the planes with the split's table and on the nibble
+ * layout without escape code ({@link PairTailKernels}), each followed by {@link TailSplit#addTails}. The two give the
+ * same bits; both are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products
+ * are far above that tolerance, so a tail dropped or added twice fails; with an empty tail the planes form gives the
+ * two-row kernel's bits (its table then zeroes nothing and the tail kernel adds nothing). Every tier: sixteen-token tiles, four-token
  * tiles, single tokens, the last token only, accumulation.
  */
 class PairTailKernelsOnDeviceTest {
@@ -98,18 +99,24 @@ class PairTailKernelsOnDeviceTest {
                 .task("pairs", MatVecPairKernels::matVecPairs, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), 0, rows, cols, x, pairsOut, accumulate, lastOnly, rowsPerGroup, batch,
                         scales)
-                .task("tail", PairTailKernels::matVecPairsTail, new KernelContext(), planes.exponents(),
+                .task("tail", MatVecPairKernels::matVecPairs, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), 0, rows, cols, x, tailOut, accumulate, lastOnly, rowsPerGroup, batch,
-                        split.scales(), split.tail())
-                .task("nibble", PairTailKernels::matVecPairsNibbleTail, new KernelContext(), nibbles.codes(),
-                        nibbles.signMantissa(), split.tail(), 0, rows, cols, x, nibbleOut, accumulate, lastOnly,
-                        rowsPerGroup, batch, split.scales())
+                        split.scales())
+                .task("tailAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly, batch,
+                        split.tail(), split.scales())
+                .task("nibble", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), nibbles.codes(),
+                        nibbles.signMantissa(), 0, rows, cols, x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch,
+                        split.scales())
+                .task("nibbleAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, lastOnly,
+                        batch, split.tail(), split.scales())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut);
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         GridScheduler grids = new GridScheduler();
         for (String task : List.of("pairs", "tail", "nibble")) {
             grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
         }
+        grids.addWorkerGrid(name + ".tailAdd", Grids.items(count * rows, 64));
+        grids.addWorkerGrid(name + ".nibbleAdd", Grids.items(count * rows, 64));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(grids).execute();
         } catch (Exception e) {
