@@ -7,6 +7,7 @@ import dev.df11.format.testing.TestWeights;
 import dev.df11.lab.bench.NarrowExponentBf16;
 import dev.df11.tornado.forward.Bf16Scales;
 import dev.df11.tornado.forward.Grids;
+import dev.df11.tornado.forward.Inputs;
 import dev.df11.tornado.forward.MatVecKernels;
 import dev.df11.tornado.forward.MatVecPairKernels;
 import dev.df11.tornado.forward.WeightPlanes;
@@ -25,7 +26,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,19 +75,13 @@ class PairTailKernelsOnDeviceTest {
         }
         double tolerance = 3e-5;
         boolean sensitive = false;
-        SplittableRandom random = new SplittableRandom(17 + count);
-        FloatArray natural = new FloatArray(count * cols);
-        for (int i = 0; i < natural.getSize(); i++) {
-            natural.set(i, (float) random.nextGaussian());
-        }
+        Inputs random = new Inputs(17 + count);
+        FloatArray natural = random.floats(count * cols, 1.0);
         FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
-        FloatArray start = new FloatArray(count * rows);
-        for (int i = 0; i < start.getSize(); i++) {
-            start.set(i, (float) random.nextGaussian());
-        }
-        FloatArray pairsOut = copy(start);
-        FloatArray tailOut = copy(start);
-        FloatArray nibbleOut = copy(start);
+        FloatArray start = random.floats(count * rows, 1.0);
+        FloatArray pairsOut = Inputs.copy(start);
+        FloatArray tailOut = Inputs.copy(start);
+        FloatArray nibbleOut = Inputs.copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
         int local = 64 * rowsPerGroup / 2;
@@ -162,13 +156,5 @@ class PairTailKernelsOnDeviceTest {
             gaussian.setAtIndex(BF16, i, (short) ((i & 1) << 15 | exponent << 7 | (int) (i % 128)));
         }
         return gaussian;
-    }
-
-    private static FloatArray copy(FloatArray from) {
-        FloatArray to = new FloatArray(from.getSize());
-        for (int i = 0; i < from.getSize(); i++) {
-            to.set(i, from.get(i));
-        }
-        return to;
     }
 }

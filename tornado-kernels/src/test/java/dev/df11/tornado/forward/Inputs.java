@@ -8,17 +8,17 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Random kernel inputs, seeded so a failure reproduces. */
-final class Inputs {
+/** Random kernel inputs, seeded so a failure reproduces (public for the kernel lab's tests). */
+public final class Inputs {
 
     private final SplittableRandom random;
 
-    Inputs(long seed) {
+    public Inputs(long seed) {
         random = new SplittableRandom(seed);
     }
 
     /** Gaussian values of standard deviation {@code sigma}. */
-    FloatArray floats(int n, double sigma) {
+    public FloatArray floats(int n, double sigma) {
         FloatArray array = new FloatArray(n);
         for (int i = 0; i < n; i++) {
             array.set(i, (float) (gaussian() * sigma));
@@ -36,7 +36,7 @@ final class Inputs {
     }
 
     /** A copy of {@code from}: a kernel's output array preset to the same start values as another's. */
-    static FloatArray copy(FloatArray from) {
+    public static FloatArray copy(FloatArray from) {
         FloatArray to = new FloatArray(from.getSize());
         for (int i = 0; i < from.getSize(); i++) {
             to.set(i, from.get(i));
