@@ -576,7 +576,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
     /** {@link #run} on {@code grids}, checked bit for bit against {@code against}'s output {@code expected}. */
     private Checked run(TaskGraph graph, GridScheduler grids, TornadoDevice target, FloatArray output,
             double[] reference, FloatArray expected, String against) throws Exception {
-        FloatArray planesOut = expected;
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(
                 graph.transferToHost(DataTransferMode.UNDER_DEMAND, output).snapshot())) {
             plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
@@ -587,8 +586,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
             TornadoExecutionResult result = plan.execute();
             result.transferToHost(output);
             String check = check(output, reference);
-            for (int r = 0; planesOut != null && r < output.getSize() && check.startsWith("ok"); r++) {
-                if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(planesOut.get(r))) {
+            for (int r = 0; expected != null && r < output.getSize() && check.startsWith("ok"); r++) {
+                if (Float.floatToRawIntBits(output.get(r)) != Float.floatToRawIntBits(expected.get(r))) {
                     check = "NOT BIT-EXACT vs " + against + " at row " + r;
                 }
             }
