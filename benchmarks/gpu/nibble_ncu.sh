@@ -9,7 +9,8 @@
 #    (staged-nibble-noesc);
 # 2. ncu on the staged kernel and its nibble form at batch 1 (speed of light, occupancy, launch, warp states,
 #    scheduler and instruction statistics; --clock-control none), the report as OUT/ncu.ncu-rep and OUT/ncu.txt.
-# The rows that matter are printed at the end. About 5 minutes on an H100.
+# The rows that matter are printed at the end. About 5 minutes on an H100. Everything it writes ends up in one
+# archive, OUT/nibble-ncu.tar.gz: a device call returns only a few files (the first run lost its ncu report that way).
 set -u
 bundle=$1 out=$2
 mkdir -p "$out"
@@ -32,3 +33,5 @@ echo "ncu rc=$?"
 timeout 60 ncu --import "$out/ncu.ncu-rep" --page details > "$out/ncu.txt" 2>&1
 grep -E "^  mv|Duration|Registers Per|Achieved Occupancy|Theoretical Occupancy|DRAM Throughput|Issue Slots Busy|Warp Cycles Per Issued|Executed Instructions  |No Eligible" \
   "$out/ncu.txt" | head -80
+archive=$(mktemp -d)/nibble-ncu.tar.gz
+tar -czf "$archive" -C "$out" . && find "$out" -mindepth 1 -delete && mv "$archive" "$out/"
