@@ -211,9 +211,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                     allExact &= nibbleRow.check().startsWith("ok");
                                     report.add(nibbleRow);
                                 }
-                                if (tail != null && rung == BatchRung.PAIRS) {
-                                    for (BenchmarkReport.Row tailRow : timeTail(shape, weights, nibbles, tail, rows,
-                                            cols, quadX, reference, rung.launch(local, rowsPerGroup),
+                                if (tail != null && (rung == BatchRung.PAIRS || rung == BatchRung.STAGED)) {
+                                    for (BenchmarkReport.Row tailRow : timeTail(shape, rung, weights, nibbles, tail,
+                                            rows, cols, quadX, reference, rung.launch(local, rowsPerGroup),
                                             rung.groupRows(rowsPerGroup), target)) {
                                         allExact &= tailRow.check().startsWith("ok");
                                         report.add(tailRow);
@@ -373,64 +373,68 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The two-row kernel in the tail order ({@link TailSplit}): on the planes with the split's table, and on the nibble
-     * layout without escape code ({@link PairTailKernels}), each followed by the tail kernel ({@link
-     * TailSplit#addTails}), both tasks timed together, at the two-row kernel's launch. Both checked against the
-     * reference, the nibble form bit for bit against the planes form (the tail order gives other bits than the
-     * two-row kernel's).
+     * A product kernel in the tail order ({@link TailSplit}): the two-row or the staged kernel on the planes with the
+     * split's table, and its nibble form without escape code ({@link PairTailKernels}, {@link
+     * StagedNibbleNoEscapeKernels}: the escape code widens to zero), each followed by the tail kernel ({@link
+     * TailSplit#addTails}), both tasks timed together, at the kernel's launch. Both checked against the reference,
+     * the nibble form bit for bit against the planes form (the tail order gives other bits than the kernel's own).
      */
-    private List<BenchmarkReport.Row> timeTail(String shape, WeightPlanes weights, NibbleArrays n, TailSplit split,
-            int rows, int cols, FloatArray x, double[] reference, int launch, int groupRows, TornadoDevice target)
-            throws Exception {
+    private List<BenchmarkReport.Row> timeTail(String shape, BatchRung rung, WeightPlanes weights, NibbleArrays n,
+            TailSplit split, int rows, int cols, FloatArray x, double[] reference, int launch, int groupRows,
+            TornadoDevice target) throws Exception {
         int batch = x.getSize() / cols;
         int groups = (rows + groupRows - 1) / groupRows;
-        String suffix = "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
+        String suffix = "_" + rung.label + "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
         String what = " + TailSplit.addTails, " + launch + " work-items, " + groupRows + " rows per group, batch "
                 + batch + ", " + split.entries() + " weights in the tail";
         IntArray step = step(batch);
         FloatArray planesOut = new FloatArray(batch * rows);
-        TaskGraph planes = new TaskGraph("mvpt" + suffix)
+        TaskGraph planes = rung.product.addTask(new TaskGraph("mvt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, split.scales(), split.tail())
-                .task("mv", MatVecPairKernels::matVecPairs, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, x, planesOut, 0, 0, groupRows, step, split.scales())
+                        step, split.scales(), split.tail()), "mv", weights.exponents(), weights.signMantissa(), 0,
+                rows, cols, x, planesOut, 0, 0, groupRows, step, split.scales())
                 .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
                         split.tail(), split.scales());
-        Checked planesRun = runWithTail(planes, "mvpt" + suffix, groups, launch, batch * rows, target, planesOut,
-                reference, null);
+        Checked planesRun = runWithTail(planes, "mvt" + suffix, groups, launch, batch * rows, target, planesOut,
+                reference, null, rung.label + "-tail");
         FloatArray nibbleOut = new FloatArray(batch * rows);
-        TaskGraph nibble = new TaskGraph("mvpnt" + suffix)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), split.tail(),
-                        split.scales(), x, step)
-                .task("mv", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), n.codes(),
+        TaskGraph nibble = new TaskGraph("mvnt" + suffix)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), n.escapes(),
+                        split.tail(), split.scales(), x, step);
+        nibble = rung == BatchRung.PAIRS
+                ? nibble.task("mv", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), n.codes(),
                         n.signMantissa(), 0, rows, cols, x, nibbleOut, 0, 0, groupRows, step, split.scales())
-                .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
-                        split.tail(), split.scales());
-        Checked nibbleRun = runWithTail(nibble, "mvpnt" + suffix, groups, launch, batch * rows, target, nibbleOut,
-                reference, planesOut);
+                : nibble.task("mv", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, new KernelContext(),
+                        n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, nibbleOut, 0, 0, groupRows, step,
+                        split.scales());
+        nibble = nibble.task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
+                split.tail(), split.scales());
+        Checked nibbleRun = runWithTail(nibble, "mvnt" + suffix, groups, launch, batch * rows, target, nibbleOut,
+                reference, planesOut, rung.label + "-tail");
         long weightsCount = (long) rows * cols;
         long nibbleBytes = n.codes().getNumBytesOfSegment() + n.signMantissa().getNumBytesOfSegment()
                 + split.tail().getNumBytesOfSegment() + split.scales().getNumBytesOfSegment();
         String at = " " + launch + ":" + groupRows + " b" + batch;
         return List.of(
-                new BenchmarkReport.Row(shape + " pairs-tail" + at, "matVecPairs on the split's table (BF16 planes)"
-                        + what, 2L * weightsCount, planesRun.timed().kernel(), planesRun.timed().wall(),
-                        planesRun.check()),
-                new BenchmarkReport.Row(shape + " pairs-nibble-tail" + at, "matVecPairsNibbleDense (DF11 nibble)"
-                        + what + ", " + nibbleBytes + " bytes", nibbleBytes, nibbleRun.timed().kernel(),
-                        nibbleRun.timed().wall(), nibbleRun.check()));
+                new BenchmarkReport.Row(shape + " " + rung.label + "-tail" + at, rung.kernel
+                        + " on the split's table (BF16 planes)" + what, 2L * weightsCount,
+                        planesRun.timed().kernel(), planesRun.timed().wall(), planesRun.check()),
+                new BenchmarkReport.Row(shape + " " + rung.label + "-nibble-tail" + at, rung.kernel
+                        + "'s nibble form without escape code (DF11 nibble)" + what + ", " + nibbleBytes + " bytes",
+                        nibbleBytes, nibbleRun.timed().kernel(), nibbleRun.timed().wall(), nibbleRun.check()));
     }
 
     /**
      * {@link #run} for a graph of a product task {@code mv} and the tail task {@code tail} (one work-item per output
-     * element, {@code outputs} of them in groups of 128); the bit-for-bit check against {@code expected} is named
-     * "pairs-tail".
+     * element, {@code outputs} of them in groups of 128), checked bit for bit against {@code against}'s output
+     * {@code expected} unless that is null.
      */
     private Checked runWithTail(TaskGraph graph, String graphName, int groups, int local, int outputs,
-            TornadoDevice target, FloatArray output, double[] reference, FloatArray expected) throws Exception {
+            TornadoDevice target, FloatArray output, double[] reference, FloatArray expected, String against)
+            throws Exception {
         GridScheduler grids = new GridScheduler(graphName + ".mv", Grids.groups(groups, local));
         grids.addWorkerGrid(graphName + ".tail", Grids.items(outputs, 128));
-        return run(graph, grids, target, output, reference, expected, "pairs-tail");
+        return run(graph, grids, target, output, reference, expected, against);
     }
 
     /**

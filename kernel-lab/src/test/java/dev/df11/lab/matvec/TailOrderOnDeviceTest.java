@@ -9,7 +9,8 @@ import dev.df11.tornado.forward.Bf16Scales;
 import dev.df11.tornado.forward.Grids;
 import dev.df11.tornado.forward.Inputs;
 import dev.df11.tornado.forward.MatVecKernels;
-import dev.df11.tornado.forward.MatVecPairKernels;
+import dev.df11.tornado.forward.ProductKernel;
+import dev.df11.tornado.forward.StagedRowKernels;
 import dev.df11.tornado.forward.WeightPlanes;
 import dev.df11.tornado.forward.weights.NibbleArrays;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,23 +32,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The two-row kernel in the tail order ({@link TailSplit}): on the planes with the split's table and on the nibble
- * layout without escape code ({@link PairTailKernels}), each followed by {@link TailSplit#addTails}. The two give the
- * same bits; both are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products
+ * The two-row and the staged kernel in the tail order ({@link TailSplit}): each on the planes with the split's table
+ * and on the nibble layout without escape code ({@link PairTailKernels}, {@link StagedNibbleNoEscapeKernels}), each
+ * followed by {@link TailSplit#addTails}. The two forms give the same bits; both are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products
  * are far above that tolerance, so a tail dropped or added twice fails; with an empty tail the planes form gives the
- * two-row kernel's bits (its table then zeroes nothing and the tail kernel adds nothing). Every tier: sixteen-token tiles, four-token
+ * kernel's own bits (its table then zeroes nothing and the tail kernel adds nothing). Every tier: sixteen-token tiles, four-token
  * tiles, single tokens, the last token only, accumulation.
  */
-class PairTailKernelsOnDeviceTest {
+class TailOrderOnDeviceTest {
 
     private static final ValueLayout.OfShort BF16 =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    @ParameterizedTest(name = "{0} weights, batch {1}, last only {2}, accumulate {3}, {4} rows a group")
-    @CsvSource({"narrow, 21, 0, 1, 2", "gaussian, 21, 0, 0, 4", "wide, 21, 1, 1, 2", "wide, 6, 0, 0, 4",
-            "wide, 1, 0, 1, 2", "outliers, 21, 0, 0, 2", "outliers, 1, 0, 1, 4"})
-    void nibbleAndPlanesFormsAgreeAndAddTheTail(String values, int count, int lastOnly, int accumulate,
-            int rowsPerGroup) {
+    @ParameterizedTest(name = "{0}, {1} weights, batch {2}, last only {3}, accumulate {4}, {5} rows a group")
+    @CsvSource({"pairs, narrow, 21, 0, 1, 2", "pairs, gaussian, 21, 0, 0, 4", "pairs, wide, 21, 1, 1, 2",
+            "pairs, wide, 6, 0, 0, 4", "pairs, wide, 1, 0, 1, 2", "pairs, outliers, 21, 0, 0, 2",
+            "pairs, outliers, 1, 0, 1, 4", "staged, narrow, 9, 0, 1, 16", "staged, wide, 21, 1, 0, 16",
+            "staged, outliers, 21, 0, 1, 16", "staged, outliers, 1, 0, 0, 16", "staged, gaussian, 3, 0, 0, 16"})
+    void nibbleAndPlanesFormsAgreeAndAddTheTail(String kernel, String values, int count, int lastOnly,
+            int accumulate, int rowsPerGroup) {
         int rows = 37;
         int cols = 4100;
         long n = (long) rows * cols;
@@ -84,29 +87,34 @@ class PairTailKernelsOnDeviceTest {
         FloatArray nibbleOut = Inputs.copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
-        int local = 64 * rowsPerGroup / 2;
-        String name = "tail" + values + count + "_" + lastOnly + "_" + accumulate + "_" + rowsPerGroup;
+        boolean pairs = kernel.equals("pairs");
+        ProductKernel productKernel = pairs ? ProductKernel.PAIRS : ProductKernel.STAGED;
+        // 64 work-items a row for the two-row kernel, 32 for the staged one (its four slots of four rows).
+        int local = pairs ? 64 * rowsPerGroup / 2 : StagedRowKernels.SLOTS * 32;
+        String name = "tail" + kernel + values + count + "_" + lastOnly + "_" + accumulate + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
                         pairsOut, tailOut, nibbleOut, batch, scales, split.scales(), split.tail(), nibbles.codes(),
-                        nibbles.signMantissa())
-                .task("pairs", MatVecPairKernels::matVecPairs, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), 0, rows, cols, x, pairsOut, accumulate, lastOnly, rowsPerGroup, batch,
-                        scales)
-                .task("tail", MatVecPairKernels::matVecPairs, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), 0, rows, cols, x, tailOut, accumulate, lastOnly, rowsPerGroup, batch,
-                        split.scales())
-                .task("tailAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly, batch,
-                        split.tail(), split.scales())
-                .task("nibble", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), nibbles.codes(),
+                        nibbles.signMantissa(), nibbles.escapes());
+        graph = productKernel.addTask(graph, "own", planes.exponents(), planes.signMantissa(), 0, rows, cols, x, pairsOut,
+                accumulate, lastOnly, rowsPerGroup, batch, scales);
+        graph = productKernel.addTask(graph, "tail", planes.exponents(), planes.signMantissa(), 0, rows, cols, x, tailOut,
+                accumulate, lastOnly, rowsPerGroup, batch, split.scales());
+        graph = graph.task("tailAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly,
+                batch, split.tail(), split.scales());
+        graph = pairs
+                ? graph.task("nibble", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), nibbles.codes(),
                         nibbles.signMantissa(), 0, rows, cols, x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch,
                         split.scales())
-                .task("nibbleAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, lastOnly,
+                : graph.task("nibble", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, new KernelContext(),
+                        nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x, nibbleOut,
+                        accumulate, lastOnly, rowsPerGroup, batch, split.scales());
+        graph = graph.task("nibbleAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, lastOnly,
                         batch, split.tail(), split.scales())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut);
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         GridScheduler grids = new GridScheduler();
-        for (String task : List.of("pairs", "tail", "nibble")) {
+        for (String task : List.of("own", "tail", "nibble")) {
             grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
         }
         grids.addWorkerGrid(name + ".tailAdd", Grids.items(count * rows, 64));
@@ -123,7 +131,7 @@ class PairTailKernelsOnDeviceTest {
                     where + ": " + tailOut.get(i) + " planes form, " + nibbleOut.get(i) + " nibble form");
             if (split.entries() == 0) {
                 assertEquals(Float.floatToRawIntBits(pairsOut.get(i)), Float.floatToRawIntBits(tailOut.get(i)),
-                        where + ": with no tail the planes form gives the two-row kernel's bits");
+                        where + ": with no tail the planes form gives the kernel's own bits");
             }
             int row = i % rows;
             int token = first + i / rows;
