@@ -34,4 +34,5 @@ emit "$fwd/PairNibbleKernels.java" python3 "$here/pair_nibble.py" "$fwd/MatVecPa
 emit "$lab/StagedNibbleNoEscapeKernels.java" python3 "$here/staged_nibble.py" 4 8 StagedNibbleNoEscapeKernels noescape
 emit "$lab/StagedOneBarrierKernels.java" python3 "$here/staged_onebarrier.py" 4 8 StagedOneBarrierKernels
 emit "$lab/PairTailKernels.java" python3 "$here/tail_lab.py" "$fwd/MatVecPairKernels.java"
+emit "$lab/NibbleDenseKernels.java" python3 "$here/nibble_matvec.py" dense
 exit $status

@@ -4,6 +4,7 @@ import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.lab.matvec.LongLoadKernels;
+import dev.df11.lab.matvec.NibbleDenseKernels;
 import dev.df11.lab.matvec.NibbleSplitKernels;
 import dev.df11.lab.matvec.PairTailKernels;
 import dev.df11.lab.matvec.StagedNibbleNoEscapeKernels;
@@ -212,9 +213,17 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                     report.add(nibbleRow);
                                 }
                                 if (tail != null && (rung == BatchRung.PAIRS || rung == BatchRung.STAGED)) {
-                                    for (BenchmarkReport.Row tailRow : timeTail(shape, rung, weights, nibbles, tail,
-                                            rows, cols, quadX, reference, rung.launch(local, rowsPerGroup),
-                                            rung.groupRows(rowsPerGroup), target)) {
+                                    int groupRows = rung.groupRows(rowsPerGroup);
+                                    NibbleTask dense = rung == BatchRung.PAIRS
+                                            ? (graph, output, step) -> graph.task("mv",
+                                                    PairTailKernels::matVecPairsNibbleDense, new KernelContext(),
+                                                    nibbles.codes(), nibbles.signMantissa(), 0, rows, cols, quadX,
+                                                    output, 0, 0, groupRows, step, tail.scales())
+                                            : labNibbleTask(StagedNibbleNoEscapeKernels::matVecStagedNoEscapes,
+                                                    nibbles, tail.scales(), rows, cols, quadX, groupRows);
+                                    for (BenchmarkReport.Row tailRow : timeTail(shape, rung.label, rung.product,
+                                            dense, weights, nibbles, tail, rows, cols, quadX, reference,
+                                            rung.launch(local, rowsPerGroup), groupRows, target)) {
                                         allExact &= tailRow.check().startsWith("ok");
                                         report.add(tailRow);
                                     }
@@ -246,6 +255,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                 planesOut);
                         allExact &= split.check().startsWith("ok");
                         report.add(split);
+                        for (BenchmarkReport.Row tailRow : timeTail(shape, "planes", ProductKernel.PLANES,
+                                labNibbleTask(NibbleDenseKernels::matVecNibblesDense, nibbles, tail.scales(), rows,
+                                        cols, quadX, rowsPerGroup), weights, nibbles, tail, rows, cols, quadX,
+                                reference, local, rowsPerGroup, target)) {
+                            allExact &= tailRow.check().startsWith("ok");
+                            report.add(tailRow);
+                        }
                     }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
                         for (String variant : fusedVariants.stream().map(String::trim).filter(v -> !v.isEmpty())
@@ -373,53 +389,48 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * A product kernel in the tail order ({@link TailSplit}): the two-row or the staged kernel on the planes with the
-     * split's table, and its nibble form without escape code ({@link PairTailKernels}, {@link
+     * A product kernel in the tail order ({@link TailSplit}): {@code product} on the planes with the split's table, and
+     * {@code dense}, its nibble form without escape code ({@link NibbleDenseKernels}, {@link PairTailKernels}, {@link
      * StagedNibbleNoEscapeKernels}: the escape code widens to zero), each followed by the tail kernel ({@link
      * TailSplit#addTails}), both tasks timed together, at the kernel's launch. Both checked against the reference,
      * the nibble form bit for bit against the planes form (the tail order gives other bits than the kernel's own).
      */
-    private List<BenchmarkReport.Row> timeTail(String shape, BatchRung rung, WeightPlanes weights, NibbleArrays n,
-            TailSplit split, int rows, int cols, FloatArray x, double[] reference, int launch, int groupRows,
-            TornadoDevice target) throws Exception {
+    private List<BenchmarkReport.Row> timeTail(String shape, String label, ProductKernel product, NibbleTask dense,
+            WeightPlanes weights, NibbleArrays n, TailSplit split, int rows, int cols, FloatArray x,
+            double[] reference, int launch, int groupRows, TornadoDevice target) throws Exception {
         int batch = x.getSize() / cols;
         int groups = (rows + groupRows - 1) / groupRows;
-        String suffix = "_" + rung.label + "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
+        String suffix = "_" + label + "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
         String what = " + TailSplit.addTails, " + launch + " work-items, " + groupRows + " rows per group, batch "
                 + batch + ", " + split.entries() + " weights in the tail";
         IntArray step = step(batch);
         FloatArray planesOut = new FloatArray(batch * rows);
-        TaskGraph planes = rung.product.addTask(new TaskGraph("mvt" + suffix)
+        TaskGraph planes = product.addTask(new TaskGraph("mvt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
                         step, split.scales(), split.tail()), "mv", weights.exponents(), weights.signMantissa(), 0,
                 rows, cols, x, planesOut, 0, 0, groupRows, step, split.scales())
                 .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
                         split.tail(), split.scales());
         Checked planesRun = runWithTail(planes, "mvt" + suffix, groups, launch, batch * rows, target, planesOut,
-                reference, null, rung.label + "-tail");
+                reference, null, label + "-tail");
         FloatArray nibbleOut = new FloatArray(batch * rows);
-        TaskGraph nibble = new TaskGraph("mvnt" + suffix)
+        TaskGraph nibble = dense.add(new TaskGraph("mvnt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), n.escapes(),
-                        split.tail(), split.scales(), x, step);
-        nibble = rung == BatchRung.PAIRS
-                ? nibble.task("mv", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), n.codes(),
-                        n.signMantissa(), 0, rows, cols, x, nibbleOut, 0, 0, groupRows, step, split.scales())
-                : nibble.task("mv", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, new KernelContext(),
-                        n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, nibbleOut, 0, 0, groupRows, step,
-                        split.scales());
-        nibble = nibble.task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
-                split.tail(), split.scales());
+                        split.tail(), split.scales(), x, step), nibbleOut, step)
+                .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
+                        split.tail(), split.scales());
         Checked nibbleRun = runWithTail(nibble, "mvnt" + suffix, groups, launch, batch * rows, target, nibbleOut,
-                reference, planesOut, rung.label + "-tail");
+                reference, planesOut, label + "-tail");
         long weightsCount = (long) rows * cols;
         long nibbleBytes = n.codes().getNumBytesOfSegment() + n.signMantissa().getNumBytesOfSegment()
                 + split.tail().getNumBytesOfSegment() + split.scales().getNumBytesOfSegment();
         String at = " " + launch + ":" + groupRows + " b" + batch;
+        String nibbleLabel = label.equals("planes") ? "nibble-tail" : label + "-nibble-tail";
         return List.of(
-                new BenchmarkReport.Row(shape + " " + rung.label + "-tail" + at, rung.kernel
+                new BenchmarkReport.Row(shape + " " + label + "-tail" + at, product.key()
                         + " on the split's table (BF16 planes)" + what, 2L * weightsCount,
                         planesRun.timed().kernel(), planesRun.timed().wall(), planesRun.check()),
-                new BenchmarkReport.Row(shape + " " + rung.label + "-nibble-tail" + at, rung.kernel
+                new BenchmarkReport.Row(shape + " " + nibbleLabel + at, product.key()
                         + "'s nibble form without escape code (DF11 nibble)" + what + ", " + nibbleBytes + " bytes",
                         nibbleBytes, nibbleRun.timed().kernel(), nibbleRun.timed().wall(), nibbleRun.check()));
     }
@@ -559,8 +570,15 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private static NibbleTask labNibbleTask(TornadoFunctions.Task14<KernelContext, IntArray, IntArray, IntArray,
             Integer, Integer, Integer, FloatArray, FloatArray, Integer, Integer, Integer, IntArray, FloatArray> kernel,
             NibbleArrays n, int rows, int cols, FloatArray x, int rowsPerGroup) {
+        return labNibbleTask(kernel, n, n.scales(), rows, cols, x, rowsPerGroup);
+    }
+
+    /** As above, the kernel reading {@code scales} (a {@link TailSplit}'s) in place of the layout's. */
+    private static NibbleTask labNibbleTask(TornadoFunctions.Task14<KernelContext, IntArray, IntArray, IntArray,
+            Integer, Integer, Integer, FloatArray, FloatArray, Integer, Integer, Integer, IntArray, FloatArray> kernel,
+            NibbleArrays n, FloatArray scales, int rows, int cols, FloatArray x, int rowsPerGroup) {
         return (graph, output, step) -> graph.task("mv", kernel, new KernelContext(), n.codes(), n.signMantissa(),
-                n.escapes(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, n.scales());
+                n.escapes(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
     }
 
     /** A launch's check (against the reference, and bit for bit against another kernel's output) and its timings. */

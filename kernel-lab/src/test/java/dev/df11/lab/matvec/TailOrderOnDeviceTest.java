@@ -32,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The two-row and the staged kernel in the tail order ({@link TailSplit}): each on the planes with the split's table
- * and on the nibble layout without escape code ({@link PairTailKernels}, {@link StagedNibbleNoEscapeKernels}), each
- * followed by {@link TailSplit#addTails}. The two forms give the same bits; both are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products
+ * The planes, two-row and staged kernels in the tail order ({@link TailSplit}): each on the planes with the split's
+ * table and on the nibble layout without escape code ({@link NibbleDenseKernels}, {@link PairTailKernels}, {@link
+ * StagedNibbleNoEscapeKernels}), each followed by {@link TailSplit#addTails}. The two forms give the same bits; both are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products
  * are far above that tolerance, so a tail dropped or added twice fails; with an empty tail the planes form gives the
  * kernel's own bits (its table then zeroes nothing and the tail kernel adds nothing). Every tier: sixteen-token tiles, four-token
  * tiles, single tokens, the last token only, accumulation.
@@ -48,7 +48,9 @@ class TailOrderOnDeviceTest {
     @CsvSource({"pairs, narrow, 21, 0, 1, 2", "pairs, gaussian, 21, 0, 0, 4", "pairs, wide, 21, 1, 1, 2",
             "pairs, wide, 6, 0, 0, 4", "pairs, wide, 1, 0, 1, 2", "pairs, outliers, 21, 0, 0, 2",
             "pairs, outliers, 1, 0, 1, 4", "staged, narrow, 9, 0, 1, 16", "staged, wide, 21, 1, 0, 16",
-            "staged, outliers, 21, 0, 1, 16", "staged, outliers, 1, 0, 0, 16", "staged, gaussian, 3, 0, 0, 16"})
+            "staged, outliers, 21, 0, 1, 16", "staged, outliers, 1, 0, 0, 16", "staged, gaussian, 3, 0, 0, 16",
+            "planes, narrow, 5, 0, 0, 2", "planes, wide, 21, 1, 1, 2", "planes, outliers, 6, 0, 0, 4",
+            "planes, outliers, 1, 0, 1, 1"})
     void nibbleAndPlanesFormsAgreeAndAddTheTail(String kernel, String values, int count, int lastOnly,
             int accumulate, int rowsPerGroup) {
         int rows = 37;
@@ -87,10 +89,17 @@ class TailOrderOnDeviceTest {
         FloatArray nibbleOut = Inputs.copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
-        boolean pairs = kernel.equals("pairs");
-        ProductKernel productKernel = pairs ? ProductKernel.PAIRS : ProductKernel.STAGED;
-        // 64 work-items a row for the two-row kernel, 32 for the staged one (its four slots of four rows).
-        int local = pairs ? 64 * rowsPerGroup / 2 : StagedRowKernels.SLOTS * 32;
+        ProductKernel productKernel = switch (kernel) {
+            case "pairs" -> ProductKernel.PAIRS;
+            case "staged" -> ProductKernel.STAGED;
+            default -> ProductKernel.PLANES;
+        };
+        // 64 work-items a row for the planes and two-row kernels, 32 for the staged one (four slots of four rows).
+        int local = switch (kernel) {
+            case "pairs" -> 64 * rowsPerGroup / 2;
+            case "staged" -> StagedRowKernels.SLOTS * 32;
+            default -> 64 * rowsPerGroup;
+        };
         String name = "tail" + kernel + values + count + "_" + lastOnly + "_" + accumulate + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
@@ -102,13 +111,17 @@ class TailOrderOnDeviceTest {
                 accumulate, lastOnly, rowsPerGroup, batch, split.scales());
         graph = graph.task("tailAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly,
                 batch, split.tail(), split.scales());
-        graph = pairs
-                ? graph.task("nibble", PairTailKernels::matVecPairsNibbleDense, new KernelContext(), nibbles.codes(),
-                        nibbles.signMantissa(), 0, rows, cols, x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch,
-                        split.scales())
-                : graph.task("nibble", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, new KernelContext(),
-                        nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x, nibbleOut,
-                        accumulate, lastOnly, rowsPerGroup, batch, split.scales());
+        graph = switch (kernel) {
+            case "pairs" -> graph.task("nibble", PairTailKernels::matVecPairsNibbleDense, new KernelContext(),
+                    nibbles.codes(), nibbles.signMantissa(), 0, rows, cols, x, nibbleOut, accumulate, lastOnly,
+                    rowsPerGroup, batch, split.scales());
+            case "staged" -> graph.task("nibble", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes,
+                    new KernelContext(), nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x,
+                    nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, split.scales());
+            default -> graph.task("nibble", NibbleDenseKernels::matVecNibblesDense, new KernelContext(),
+                    nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x, nibbleOut,
+                    accumulate, lastOnly, rowsPerGroup, batch, split.scales());
+        };
         graph = graph.task("nibbleAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, lastOnly,
                         batch, split.tail(), split.scales())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut);
