@@ -3,8 +3,6 @@ package dev.df11.lab.matvec;
 import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
-import dev.df11.format.testing.TestWeights;
-import dev.df11.lab.bench.NarrowExponentBf16;
 import dev.df11.tornado.forward.Bf16Scales;
 import dev.df11.tornado.forward.Grids;
 import dev.df11.tornado.forward.MatVecKernels;
@@ -42,11 +40,7 @@ class NibbleSplitKernelsOnDeviceTest {
         int rows = 37;
         int cols = 4100;
         long n = (long) rows * cols;
-        MemorySegment bf16 = switch (values) {
-            case "narrow" -> NarrowExponentBf16.generate(3, (int) n, -6);
-            case "gaussian" -> TestWeights.gaussian(4, n, 0.05);
-            default -> TestWeights.wideExponents(5, n);
-        };
+        MemorySegment bf16 = NibbleTestMatrices.of(values, n);
         WeightPlanes planes = WeightPlanes.split(bf16);
         Df11Unit unit = new Df11Encoder(2).encode("split", List.of(bf16));
         NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));

@@ -3,8 +3,6 @@ package dev.df11.lab.matvec;
 import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
-import dev.df11.format.testing.TestWeights;
-import dev.df11.lab.bench.NarrowExponentBf16;
 import dev.df11.tornado.forward.Bf16Scales;
 import dev.df11.tornado.forward.Grids;
 import dev.df11.tornado.forward.Inputs;
@@ -56,12 +54,7 @@ class TailOrderOnDeviceTest {
         int rows = 37;
         int cols = 4100;
         long n = (long) rows * cols;
-        MemorySegment bf16 = switch (values) {
-            case "narrow" -> NarrowExponentBf16.generate(3, (int) n, -6);
-            case "gaussian" -> TestWeights.gaussian(4, n, 0.05);
-            case "outliers" -> outliers(TestWeights.gaussian(6, n, 0.05));
-            default -> TestWeights.wideExponents(5, n);
-        };
+        MemorySegment bf16 = NibbleTestMatrices.of(values, n);
         WeightPlanes planes = WeightPlanes.split(bf16);
         Df11Unit unit = new Df11Encoder(2).encode("tail", List.of(bf16));
         NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
@@ -165,17 +158,5 @@ class TailOrderOnDeviceTest {
             assertTrue(sensitive, "the case must fail if the tail were dropped: some output's tail products must"
                     + " exceed ten times the tolerance");
         }
-    }
-
-    /**
-     * {@code gaussian} with one weight in 4,001 replaced by a large one (2 to 2^13, twelve exponents in turn, each too
-     * rare for a code): a tail whose products dominate the sums where they fall.
-     */
-    private static MemorySegment outliers(MemorySegment gaussian) {
-        for (long i = 7; i < gaussian.byteSize() / 2; i += 4001) {
-            int exponent = 128 + (int) (i / 4001 % 12);
-            gaussian.setAtIndex(BF16, i, (short) ((i & 1) << 15 | exponent << 7 | (int) (i % 128)));
-        }
-        return gaussian;
     }
 }
