@@ -178,7 +178,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
             NibbleArrays nibbles = nibble
                     ? NibbleArrays.of(unit, new Df11Decoder(Runtime.getRuntime().availableProcessors())) : null;
-            TailSplit tail = nibbles != null ? TailSplit.of(nibbles.census(), bf16, rows, cols) : null;
+            TailSplit tail = nibbles != null ? TailSplit.of(nibbles, bf16, rows, cols) : null;
             for (int batch : batches) {
                 FloatArray x = new FloatArray(batch * cols);
                 SplittableRandom random = new SplittableRandom(seed + batch);

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 
 import dev.df11.tornado.forward.Bf16Scales;
 import dev.df11.tornado.forward.ForwardKernels;
+import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.tornado.forward.weights.NibbleLayout;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -31,39 +32,31 @@ public record TailSplit(IntArray tail, FloatArray scales) {
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * The split of the {@code rows} x {@code cols} BF16 matrix {@code bf16} (row-major, little-endian) whose coded
-     * exponents {@code census} lists.
+     * The split of the {@code rows} x {@code cols} BF16 matrix {@code bf16} (row-major, little-endian) whose nibble
+     * layout is {@code nibbles}: its coded exponents say which weights are the tail, and its scales (the BF16 table,
+     * then the code scales, the escape code's at zero) become the split's table once the uncoded exponents' entries
+     * are zeroed.
      */
-    public static TailSplit of(NibbleLayout.Census census, MemorySegment bf16, int rows, int cols) {
+    public static TailSplit of(NibbleArrays nibbles, MemorySegment bf16, int rows, int cols) {
         boolean[] coded = new boolean[256];
-        for (int e : census.exponents()) {
+        for (int e : nibbles.census().exponents()) {
             coded[e] = true;
         }
-        int[] starts = new int[rows + 1];
         int entries = 0;
-        for (int r = 0; r < rows; r++) {
-            starts[r] = entries;
-            for (int c = 0; c < cols; c++) {
-                if (inTail(bf16.getAtIndex(BF16, (long) r * cols + c), coded)) {
-                    entries++;
-                }
+        for (long i = 0; i < (long) rows * cols; i++) {
+            if (inTail(bf16.getAtIndex(BF16, i), coded)) {
+                entries++;
             }
         }
-        starts[rows] = entries;
         IntArray tail = new IntArray(rows + 1 + entries);
         FloatArray scales = new FloatArray(NibbleLayout.SCALES + entries);
-        FloatArray bf16Scales = Bf16Scales.table();
-        for (int i = 0; i < Bf16Scales.SIZE; i++) {
-            scales.set(i, coded[i & 0xFF] ? bf16Scales.get(i) : 0f);
-        }
-        for (int i = 0; i < 32; i++) {
-            int code = i & 15;
-            scales.set(Bf16Scales.SIZE + i, code < census.exponents().length
-                    ? bf16Scales.get((i >> 4) << 8 | census.exponents()[code]) : 0f);
+        for (int i = 0; i < NibbleLayout.SCALES; i++) {
+            boolean zeroed = i < Bf16Scales.SIZE && !coded[i & 0xFF];
+            scales.set(i, zeroed ? 0f : nibbles.scales().get(i));
         }
         int at = 0;
         for (int r = 0; r < rows; r++) {
-            tail.set(r, starts[r]);
+            tail.set(r, at);
             for (int c = 0; c < cols; c++) {
                 short bits = bf16.getAtIndex(BF16, (long) r * cols + c);
                 if (inTail(bits, coded)) {

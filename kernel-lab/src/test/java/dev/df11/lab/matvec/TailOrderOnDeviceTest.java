@@ -58,7 +58,7 @@ class TailOrderOnDeviceTest {
         WeightPlanes planes = WeightPlanes.split(bf16);
         Df11Unit unit = new Df11Encoder(2).encode("tail", List.of(bf16));
         NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
-        TailSplit split = TailSplit.of(nibbles.census(), bf16, rows, cols);
+        TailSplit split = TailSplit.of(nibbles, bf16, rows, cols);
         long zeros = 0;
         for (long i = 0; i < n; i++) {
             zeros += (bf16.getAtIndex(BF16, i) & 0x7FFF) == 0 ? 1 : 0;
