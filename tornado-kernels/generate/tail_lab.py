@@ -24,8 +24,8 @@ nibble = method(nibble_text, "matVecPairs")
 nibble = nibble.replace("public static void matVecPairs(KernelContext context, IntArray codes, IntArray signMantissa,"
                         " IntArray escapes, int offset,",
                         "public static void matVecPairsNibbleDense(KernelContext context, IntArray codes,\n"
-                        "            IntArray signMantissa, int offset,", 1)
-assert "escapes" not in nibble and "matVecPairsNibbleDense" in nibble
+                        "            IntArray signMantissa, IntArray escapes, int offset,", 1)
+assert "matVecPairsNibbleDense" in nibble
 print('''package dev.df11.lab.matvec;
 
 import dev.df11.tornado.forward.Bf16Scales;
@@ -56,6 +56,6 @@ public final class PairTailKernels {
 
     /**
      * {@link MatVecPairKernels#matVecPairs} on the nibble layout without escape code: the dense part of the tail
-     * order. {@code NibbleMatVecKernels#matVecNibbles} has the parameters; no escape list.
+     * order. {@code NibbleMatVecKernels#matVecNibbles}' parameters ({@code escapes} unread).
      */
 ''' + nibble + "}")

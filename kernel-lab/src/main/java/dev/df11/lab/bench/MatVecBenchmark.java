@@ -214,13 +214,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                 }
                                 if (tail != null && (rung == BatchRung.PAIRS || rung == BatchRung.STAGED)) {
                                     int groupRows = rung.groupRows(rowsPerGroup);
-                                    NibbleTask dense = rung == BatchRung.PAIRS
-                                            ? (graph, output, step) -> graph.task("mv",
-                                                    PairTailKernels::matVecPairsNibbleDense, new KernelContext(),
-                                                    nibbles.codes(), nibbles.signMantissa(), 0, rows, cols, quadX,
-                                                    output, 0, 0, groupRows, step, tail.scales())
-                                            : labNibbleTask(StagedNibbleNoEscapeKernels::matVecStagedNoEscapes,
-                                                    nibbles, tail.scales(), rows, cols, quadX, groupRows);
+                                    NibbleTask dense = labNibbleTask(rung == BatchRung.PAIRS
+                                            ? PairTailKernels::matVecPairsNibbleDense
+                                            : StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, nibbles,
+                                            tail.scales(), rows, cols, quadX, groupRows);
                                     for (BenchmarkReport.Row tailRow : timeTail(shape, rung.label, rung.product,
                                             dense, weights, nibbles, tail, rows, cols, quadX, reference,
                                             rung.launch(local, rowsPerGroup), groupRows, target)) {

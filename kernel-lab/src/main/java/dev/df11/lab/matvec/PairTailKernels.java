@@ -28,10 +28,10 @@ public final class PairTailKernels {
 
     /**
      * {@link MatVecPairKernels#matVecPairs} on the nibble layout without escape code: the dense part of the tail
-     * order. {@code NibbleMatVecKernels#matVecNibbles} has the parameters; no escape list.
+     * order. {@code NibbleMatVecKernels#matVecNibbles}' parameters ({@code escapes} unread).
      */
     public static void matVecPairsNibbleDense(KernelContext context, IntArray codes,
-            IntArray signMantissa, int offset,
+            IntArray signMantissa, IntArray escapes, int offset,
             int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup,
             IntArray batch, FloatArray scales) {
         float[] table = context.allocateFloatLocalArray(NibbleLayout.SCALES);

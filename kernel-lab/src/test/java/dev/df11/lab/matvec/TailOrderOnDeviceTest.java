@@ -106,8 +106,8 @@ class TailOrderOnDeviceTest {
                 batch, split.tail(), split.scales());
         graph = switch (kernel) {
             case "pairs" -> graph.task("nibble", PairTailKernels::matVecPairsNibbleDense, new KernelContext(),
-                    nibbles.codes(), nibbles.signMantissa(), 0, rows, cols, x, nibbleOut, accumulate, lastOnly,
-                    rowsPerGroup, batch, split.scales());
+                    nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x, nibbleOut,
+                    accumulate, lastOnly, rowsPerGroup, batch, split.scales());
             case "staged" -> graph.task("nibble", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes,
                     new KernelContext(), nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x,
                     nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, split.scales());
