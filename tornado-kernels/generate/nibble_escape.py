@@ -41,11 +41,10 @@ def group(ind, quads):
     of all their codes: the patch of each quad that has an escape runs only when some quad of the group has one."""
     if len(quads) == 1:
         return patch(ind, *quads[0])
-    tests = " | ".join(f"({escaped(q[0])})" for q in quads)
-    head = f"{ind}if ((({tests}) & 0x1111) != 0) {{"
+    parts = [f"({escaped(q[0])})" for q in quads]
+    head = f"{ind}if ((({' | '.join(parts)}) & 0x1111) != 0) {{"
     if len(head) > 120:
         name = "anyEscape" + quads[0][0].replace(" ", "").capitalize()
-        parts = [f"({escaped(q[0])})" for q in quads]
         lines = [f"{ind}int {name} = {parts[0]};"] + [f"{ind}{name} |= {q};" for q in parts[1:]]
         lines.append(f"{ind}if (({name} & 0x1111) != 0) {{")
     else:
