@@ -88,7 +88,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
     @Option(names = "--nibble", negatable = true, defaultValue = "true",
             description = "Time the nibble-layout kernel (NibbleMatVecKernels, --decode-mode nibble) and the lab's"
                     + " split form of it (NibbleSplitKernels: escape code out of the hot loop) beside the planes kernel"
-                    + " on each launch, checked bit for bit against it (default: on; --no-nibble).")
+                    + " on each launch, checked bit for bit against it; and the tail order (TailSplit) of the planes,"
+                    + " two-row and staged kernels, on the planes and on the nibble layout, the two checked bit for"
+                    + " bit against each other (default: on; --no-nibble).")
     boolean nibble;
 
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"
