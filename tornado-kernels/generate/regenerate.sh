@@ -29,10 +29,6 @@ emit() { # TARGET COMMAND...
 emit "$fwd/StagedRowKernels.java" python3 "$here/staged.py" 4 8 StagedRowKernels
 emit "$fwd/StagedNibbleKernels.java" python3 "$here/staged_nibble.py" 4 8 StagedNibbleKernels
 emit "$fwd/NibbleMatVecKernels.java" python3 "$here/nibble_matvec.py"
-emit "$lab/NibbleSplitKernels.java" python3 "$here/nibble_matvec.py" split
 emit "$fwd/PairNibbleKernels.java" python3 "$here/pair_nibble.py" "$fwd/MatVecPairKernels.java"
-emit "$lab/StagedNibbleNoEscapeKernels.java" python3 "$here/staged_nibble.py" 4 8 StagedNibbleNoEscapeKernels noescape
 emit "$lab/StagedOneBarrierKernels.java" python3 "$here/staged_onebarrier.py" 4 8 StagedOneBarrierKernels
-emit "$lab/PairTailKernels.java" python3 "$here/tail_lab.py" "$fwd/MatVecPairKernels.java"
-emit "$lab/NibbleDenseKernels.java" python3 "$here/nibble_matvec.py" dense
 exit $status

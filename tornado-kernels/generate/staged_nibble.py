@@ -1,38 +1,29 @@
 #!/usr/bin/env python3
-"""Writes StagedNibbleKernels.java, the staged kernels on the nibble layout (usage: staged_nibble.py 4 8 StagedNibbleKernels > OUT);
-with a fourth argument `noescape`, the kernel lab's StagedNibbleNoEscapeKernels: the four-slot kernel without the
-escape patch, the staged kernel's bits on units with no escapes (matvec-bench --weights narrow times it) and on any
-unit the dense part of the tail order (TailSplit: the escape code widens to zero)."""
+"""Writes StagedNibbleKernels.java, the staged kernels on the nibble layout (usage: staged_nibble.py 4 8 StagedNibbleKernels > OUT).
+The escape code (15) widens to zero, as the unit's table widens the tail's weights on the planes (UnitTail)."""
 import sys
 
-import nibble_escape
 R = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 T = int(sys.argv[2]) if len(sys.argv) > 2 else 8
 cls = sys.argv[3] if len(sys.argv) > 3 else "StagedRowKernels"
-noescape = len(sys.argv) > 4 and sys.argv[4] == "noescape"
 o = []
 w = o.append
 def codeLoad(r, q):
     return f"codes.get((base{r} + {q}) >> 1) >> (((base{r} + {q}) & 1) << 4) & 0xFFFF"
-def widen(ind, r, cv, gv, q):
-    """Widens row r's quad; returns its escape patch for nibble_escape.group (nothing for the noescape rung)."""
+def widen(ind, r, cv, gv):
+    """Widens row r's quad."""
     for j in range(4):
         sh = "" if j == 0 else f" >> {8*j}"
         w(f"{ind}int m{r}{j} = {gv}{sh} & 0xFF;")
     for j in range(4):
         cs = "" if j == 0 else f" >> {4*j}"
         w(f"{ind}float w{r}{j} = (m{r}{j} & 0x7F | 0x80) * table[CODE_SCALES + (m{r}{j} >> 3 & 0x10 | {cv}{cs} & 15)];")
-    return [] if noescape else [(cv, f"4 * (base{r} + {q})", [f"w{r}{j}" for j in range(4)], [f"m{r}{j}" for j in range(4)])]
-def patch(ind, quads):
-    """The escape patch of the quads `quads` (from widen), under one test (nibble_escape.group)."""
-    if quads:
-        for line in nibble_escape.group(ind, quads):
-            w(line)
 def weights(ind):
     for r in range(R):
         w(f"{ind}int e{r} = {codeLoad(r, 'k')};")
         w(f"{ind}int g{r} = signMantissa.get(base{r} + k);")
-    patch(ind, [q for r in range(R) for q in widen(ind, r, f"e{r}", f"g{r}", "k")])
+    for r in range(R):
+        widen(ind, r, f"e{r}", f"g{r}")
 def reduce_and_write(ind, tokens):
     n = 0
     for r in range(R):
@@ -69,9 +60,9 @@ def method(name, slotsConst, S, doc):
     for d in doc:
         w(d)
     w(f"    public static void {name}(KernelContext context, IntArray codes, IntArray signMantissa,")
-    w("            IntArray escapes, int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate,")
-    w("            int lastOnly, int rowsPerGroup, IntArray batch, FloatArray scales) {")
-    w("        float[] table = context.allocateFloatLocalArray(NibbleLayout.SCALES);")
+    w("            int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly,")
+    w("            int rowsPerGroup, IntArray batch, FloatArray scales) {")
+    w("        float[] table = context.allocateFloatLocalArray(UnitTail.TABLE);")
     w("        float[] shared = context.allocateFloatLocalArray(ROWS * TILE * MAX_LOCAL);")
     w("        int lane = context.localIdx;")
     w("        int size = context.localGroupSizeX;")
@@ -93,7 +84,7 @@ def method(name, slotsConst, S, doc):
         w(f"            write{r} = 1;")
         w(f"            base{r} = (offset + row{r} * cols) / 4;")
         w(f"        }}")
-    w("        for (int i = lane; i < NibbleLayout.SCALES; i += size) {")
+    w("        for (int i = lane; i < UnitTail.TABLE; i += size) {")
     w("            table[i] = scales.get(i);")
     w("        }")
     w("        context.localBarrier();")
@@ -139,10 +130,8 @@ def method(name, slotsConst, S, doc):
         w(f"                    g{r} = signMantissa.get(base{r} + next);")
     w("                }")
     w("                if (chunk + sub < quads) {")
-    # The tile's rows patch one by one: one test for all of them made the tile loop slower at batch 16 on an H100
-    # (0.78 against 0.57 ms on gate|up), while it made the one-token loop below faster (KERNEL-NOTES).
     for r in range(R):
-        patch("                    ", widen("                    ", r, f"ce{r}", f"cg{r}", "chunk + sub"))
+        widen("                    ", r, f"ce{r}", f"cg{r}")
     for t in range(T):
         for j in range(4):
             w(f"                    float x{t}_{j} = shared[{4*t+j} * width + sub];")
@@ -184,48 +173,21 @@ def class_open(two_slots):
     w("    }")
 
 
-if noescape:
-    w("package dev.df11.lab.matvec;")
-    w("")
-    w("import dev.df11.tornado.forward.Bf16Scales;")
-    w("import dev.df11.tornado.forward.ForwardKernels;")
-    w("import dev.df11.tornado.forward.MatVecKernels;")
-    w("import dev.df11.tornado.forward.StagedRowKernels;")
-    w("import dev.df11.tornado.forward.weights.NibbleLayout;")
-    w("import uk.ac.manchester.tornado.api.KernelContext;")
-    w("import uk.ac.manchester.tornado.api.types.arrays.FloatArray;")
-    w("import uk.ac.manchester.tornado.api.types.arrays.IntArray;")
-    w("")
-    w("/**")
-    w(" * Lab rung: {@code StagedNibbleKernels.matVecStagedNibbles} without its escape patch, so that a GPU run can tell")
-    w(" * what the escape code costs when no escape is taken from what the rest of the nibble widening costs. On a unit")
-    w(" * with no escapes its bits are the staged kernel's ({@code matvec-bench --weights narrow}). On any unit it is the")
-    w(" * dense part of the tail order ({@link TailSplit}): the escape code widens to zero, as the split's table widens")
-    w(" * the tail's weights, so with {@link TailSplit#addTails} after it gives the staged kernel's bits on that table.")
-    w(" * Generated by {@code tornado-kernels/generate/staged_nibble.py 4 8 StagedNibbleNoEscapeKernels noescape}; edit")
-    w(" * that, not this file.")
-    w(" */")
-    class_open(False)
-    w("")
-    method("matVecStagedNoEscapes", "SLOTS", 4, [
-        '    /** {@code StagedNibbleKernels.matVecStagedNibbles} without the escape patch (the escape code widens to zero). */'])
-    w("}")
-    print("\n".join(o))
-
-    sys.exit(0)
 w("package dev.df11.tornado.forward;")
 w("")
 w("import dev.df11.tornado.forward.weights.NibbleLayout;")
+w("import dev.df11.tornado.forward.weights.UnitTail;")
 w("import uk.ac.manchester.tornado.api.KernelContext;")
 w("import uk.ac.manchester.tornado.api.types.arrays.FloatArray;")
 w("import uk.ac.manchester.tornado.api.types.arrays.IntArray;")
 w("")
 w("/**")
 w(" * {@link StagedRowKernels} on the nibble layout ({@link NibbleLayout}): the serving product, line for line, with each")
-w(" * weight quad's exponents read as four 4-bit codes and widened as {@link NibbleMatVecKernels} widens them (escapes")
-w(" * looked up by {@link NibbleMatVecKernels#escapedValue}). Same launch, rows, tiles, order and reduction as the staged")
-w(" * kernel, hence as {@link MatVecKernels#matVec} with the same work-items per row: the same bits. Generated by")
-w(" * {@code tornado-kernels/generate/staged_nibble.py}; edit that, not this file.")
+w(" * weight quad's exponents read as four 4-bit codes and widened as {@link NibbleMatVecKernels} widens them (the escape")
+w(" * code to zero, as the unit's table widens the tail on the planes: {@link UnitTail}). Same launch, rows, tiles, order")
+w(" * and reduction as the staged kernel, hence as {@link MatVecKernels#matVec} on the unit's table with the same")
+w(" * work-items per row: the same bits. Generated by {@code tornado-kernels/generate/staged_nibble.py}; edit that, not")
+w(" * this file.")
 w(" */")
 class_open(True)
 w("")

@@ -3,13 +3,11 @@ package dev.df11.lab.bench;
 import dev.df11.tornado.forward.weights.ChunkStarts;
 import dev.df11.tornado.forward.FusedMatVecKernels;
 import dev.df11.tornado.forward.weights.NibbleArrays;
+import dev.df11.tornado.forward.weights.UnitMatrices;
+import dev.df11.tornado.forward.weights.UnitTail;
+import dev.df11.tornado.forward.TailKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
-import dev.df11.lab.matvec.NibbleDenseKernels;
-import dev.df11.lab.matvec.NibbleSplitKernels;
-import dev.df11.lab.matvec.PairTailKernels;
-import dev.df11.lab.matvec.StagedNibbleNoEscapeKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
-import dev.df11.lab.matvec.TailSplit;
 import dev.df11.tornado.forward.ProductKernel;
 import dev.df11.tornado.forward.StagedRowKernels;
 import dev.df11.lab.fused.FusedVariants;
@@ -33,7 +31,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
-import uk.ac.manchester.tornado.api.common.TornadoFunctions;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
@@ -86,11 +83,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
     List<String> fusedVariants;
 
     @Option(names = "--nibble", negatable = true, defaultValue = "true",
-            description = "Time the nibble-layout kernel (NibbleMatVecKernels, --decode-mode nibble) and the lab's"
-                    + " split form of it (NibbleSplitKernels: escape code out of the hot loop) beside the planes kernel"
-                    + " on each launch, checked bit for bit against it; and the tail order (TailSplit) of the planes,"
-                    + " two-row and staged kernels, on the planes and on the nibble layout, the two checked bit for"
-                    + " bit against each other (default: on; --no-nibble).")
+            description = "Time the planes, two-row and staged kernels as the product runs them, in the unit's"
+                    + " order (UnitTail: the kernel on the unit's table, then the tail task): on the BF16 planes"
+                    + " (rows NAME-tail) and on the nibble layout (nibble, pairs-nibble, staged-nibble; --decode-mode"
+                    + " nibble), the two checked bit for bit against each other (default: on; --no-nibble).")
     boolean nibble;
 
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"
@@ -112,8 +108,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     @Option(names = "--weights", defaultValue = "gaussian", paramLabel = "gaussian|narrow",
             description = "The matrices' values: N(0, 0.02) (gaussian, the default) or exponents spanning exactly the"
-                    + " nibble layout's fifteen codes (narrow: no weight escapes; the nibble forms then never take"
-                    + " their escape branch).")
+                    + " fifteen coded exponents (narrow: an empty tail).")
     String weightValues;
 
     @Option(names = "--device", description = "TornadoVM device, B:D (default: TornadoVM's).")
@@ -178,9 +173,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
             Df11Unit unit = new Df11Encoder(Runtime.getRuntime().availableProcessors()).encode(shape, List.of(bf16));
             CompressedUnit compressed = CompressedUnit.of(unit);
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
-            NibbleArrays nibbles = nibble
-                    ? NibbleArrays.of(unit, new Df11Decoder(Runtime.getRuntime().availableProcessors())) : null;
-            TailSplit tail = nibbles != null ? TailSplit.of(nibbles, bf16, rows, cols) : null;
+            Df11Decoder decoder = new Df11Decoder(Runtime.getRuntime().availableProcessors());
+            UnitTail tail = nibble ? UnitTail.of(UnitMatrices.compressed(shape,
+                    List.of(new UnitMatrices.Span(shape, 0, rows, cols)), unit, decoder)) : null;
+            NibbleArrays nibbles = nibble ? NibbleArrays.of(unit, tail.census(), decoder) : null;
             for (int batch : batches) {
                 FloatArray x = new FloatArray(batch * cols);
                 SplittableRandom random = new SplittableRandom(seed + batch);
@@ -207,32 +203,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
                                 allExact &= rungRow.check().startsWith("ok");
                                 report.add(rungRow);
                                 if (nibbles != null && rung.product != null) {
-                                    BenchmarkReport.Row nibbleRow = timeNibble(shape, nibbles, rung.product,
-                                            rung.label + "-nibble", rung.launch(local, rowsPerGroup),
-                                            rung.groupRows(rowsPerGroup), rows, cols, quadX, reference, target,
-                                            planesOut);
-                                    allExact &= nibbleRow.check().startsWith("ok");
-                                    report.add(nibbleRow);
-                                }
-                                if (tail != null && (rung == BatchRung.PAIRS || rung == BatchRung.STAGED)) {
-                                    int groupRows = rung.groupRows(rowsPerGroup);
-                                    NibbleTask dense = labNibbleTask(rung == BatchRung.PAIRS
-                                            ? PairTailKernels::matVecPairsNibbleDense
-                                            : StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, nibbles,
-                                            tail.scales(), rows, cols, quadX, groupRows);
                                     for (BenchmarkReport.Row tailRow : timeTail(shape, rung.label, rung.product,
-                                            dense, weights, nibbles, tail, rows, cols, quadX, reference,
-                                            rung.launch(local, rowsPerGroup), groupRows, target)) {
+                                            weights, nibbles, tail, rows, cols, quadX, reference,
+                                            rung.launch(local, rowsPerGroup), rung.groupRows(rowsPerGroup),
+                                            target)) {
                                         allExact &= tailRow.check().startsWith("ok");
                                         report.add(tailRow);
                                     }
-                                }
-                                if (nibbles != null && rung == BatchRung.STAGED && weightValues.equals("narrow")) {
-                                    BenchmarkReport.Row bare = timeStagedNoEscapes(shape, nibbles,
-                                            rung.launch(local, rowsPerGroup), rung.groupRows(rowsPerGroup), rows,
-                                            cols, quadX, reference, target, planesOut);
-                                    allExact &= bare.check().startsWith("ok");
-                                    report.add(bare);
                                 }
                             }
                         }
@@ -244,20 +221,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         report.add(row8);
                     }
                     if (nibbles != null) {
-                        BenchmarkReport.Row nibbleRow = timeNibble(shape, nibbles, ProductKernel.PLANES, "nibble",
-                                local, rowsPerGroup, rows, cols, quadX, reference, target, planesOut);
-                        allExact &= nibbleRow.check().startsWith("ok");
-                        report.add(nibbleRow);
-                        BenchmarkReport.Row split = timeNibble(shape, nibbles, "matVecNibblesSplit", "nibble-split",
-                                labNibbleTask(NibbleSplitKernels::matVecNibblesSplit, nibbles, rows, cols, quadX,
-                                        rowsPerGroup), local, rowsPerGroup, rows, cols, quadX, reference, target,
-                                planesOut);
-                        allExact &= split.check().startsWith("ok");
-                        report.add(split);
-                        for (BenchmarkReport.Row tailRow : timeTail(shape, "planes", ProductKernel.PLANES,
-                                labNibbleTask(NibbleDenseKernels::matVecNibblesDense, nibbles, tail.scales(), rows,
-                                        cols, quadX, rowsPerGroup), weights, nibbles, tail, rows, cols, quadX,
-                                reference, local, rowsPerGroup, target)) {
+                        for (BenchmarkReport.Row tailRow : timeTail(shape, "planes", ProductKernel.PLANES, weights,
+                                nibbles, tail, rows, cols, quadX, reference, local, rowsPerGroup, target)) {
                             allExact &= tailRow.check().startsWith("ok");
                             report.add(tailRow);
                         }
@@ -388,50 +353,50 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * A product kernel in the tail order ({@link TailSplit}): {@code product} on the planes with the split's table, and
-     * {@code dense}, its nibble form without escape code ({@link NibbleDenseKernels}, {@link PairTailKernels}, {@link
-     * StagedNibbleNoEscapeKernels}: the escape code widens to zero), each followed by the tail kernel ({@link
-     * TailSplit#addTails}), both tasks timed together, at the kernel's launch. Both checked against the reference,
-     * the nibble form bit for bit against the planes form (the tail order gives other bits than the kernel's own).
+     * A product kernel in the product's order ({@link UnitTail}): {@code product} on the planes with the unit's table,
+     * and its nibble form, each followed by the tail task ({@link TailKernels#addTails}), both tasks timed together, at
+     * the kernel's launch. Both checked against the reference, the nibble form bit for bit against the planes form.
      */
-    private List<BenchmarkReport.Row> timeTail(String shape, String label, ProductKernel product, NibbleTask dense,
-            WeightPlanes weights, NibbleArrays n, TailSplit split, int rows, int cols, FloatArray x,
-            double[] reference, int launch, int groupRows, TornadoDevice target) throws Exception {
+    private List<BenchmarkReport.Row> timeTail(String shape, String label, ProductKernel product, WeightPlanes weights,
+            NibbleArrays n, UnitTail tail, int rows, int cols, FloatArray x, double[] reference, int launch,
+            int groupRows, TornadoDevice target) throws Exception {
         int batch = x.getSize() / cols;
         int groups = (rows + groupRows - 1) / groupRows;
+        int directory = tail.directory(0, rows, cols);
         String suffix = "_" + label + "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
-        String what = " + TailSplit.addTails, " + launch + " work-items, " + groupRows + " rows per group, batch "
-                + batch + ", " + split.entries() + " weights in the tail";
+        String what = " + TailKernels.addTails, " + launch + " work-items, " + groupRows + " rows per group, batch "
+                + batch + ", " + tail.entries() + " weights in the tail";
         IntArray step = step(batch);
         FloatArray planesOut = new FloatArray(batch * rows);
         TaskGraph planes = product.addTask(new TaskGraph("mvt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, split.scales(), split.tail()), "mv", weights.exponents(), weights.signMantissa(), 0,
-                rows, cols, x, planesOut, 0, 0, groupRows, step, split.scales())
-                .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
-                        split.tail(), split.scales());
+                        step, tail.table(), tail.tail()), "mv", weights.exponents(), weights.signMantissa(), 0,
+                rows, cols, x, planesOut, 0, 0, groupRows, step, tail.table())
+                .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
+                        tail.tail(), directory, tail.table());
         Checked planesRun = runWithTail(planes, "mvt" + suffix, groups, launch, batch * rows, target, planesOut,
                 reference, null, label + "-tail");
         FloatArray nibbleOut = new FloatArray(batch * rows);
-        TaskGraph nibble = dense.add(new TaskGraph("mvnt" + suffix)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), n.escapes(),
-                        split.tail(), split.scales(), x, step), nibbleOut, step)
-                .task("tail", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
-                        split.tail(), split.scales());
+        TaskGraph nibble = product.addNibbleTask(new TaskGraph("mvnt" + suffix)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), tail.tail(),
+                        tail.table(), x, step), "mv", n.codes(), n.signMantissa(), 0, rows, cols, x, nibbleOut, 0, 0,
+                groupRows, step, tail.table())
+                .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
+                        tail.tail(), directory, tail.table());
         Checked nibbleRun = runWithTail(nibble, "mvnt" + suffix, groups, launch, batch * rows, target, nibbleOut,
                 reference, planesOut, label + "-tail");
         long weightsCount = (long) rows * cols;
-        long nibbleBytes = n.codes().getNumBytesOfSegment() + n.signMantissa().getNumBytesOfSegment()
-                + split.tail().getNumBytesOfSegment() + split.scales().getNumBytesOfSegment();
+        long nibbleBytes = n.bytes() + tail.bytes();
         String at = " " + launch + ":" + groupRows + " b" + batch;
-        String nibbleLabel = label.equals("planes") ? "nibble-tail" : label + "-nibble-tail";
+        String nibbleLabel = label.equals("planes") ? "nibble" : label + "-nibble";
         return List.of(
                 new BenchmarkReport.Row(shape + " " + label + "-tail" + at, product.key()
-                        + " on the split's table (BF16 planes)" + what, 2L * weightsCount,
+                        + " on the unit's table (BF16 planes)" + what, 2L * weightsCount,
                         planesRun.timed().kernel(), planesRun.timed().wall(), planesRun.check()),
                 new BenchmarkReport.Row(shape + " " + nibbleLabel + at, product.key()
-                        + "'s nibble form without escape code (DF11 nibble)" + what + ", " + nibbleBytes + " bytes",
-                        nibbleBytes, nibbleRun.timed().kernel(), nibbleRun.timed().wall(), nibbleRun.check()));
+                        + "'s nibble form (DF11 nibble)" + what + ", " + nibbleBytes + " bytes (BF16 "
+                        + 2 * weightsCount + ")", nibbleBytes, nibbleRun.timed().kernel(), nibbleRun.timed().wall(),
+                        nibbleRun.check()));
     }
 
     /**
@@ -500,84 +465,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 kernel + " (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group, batch " + batch + ", "
                 + weightsCount + " weights in " + compressedBytes + " compressed bytes (BF16 " + 2 * weightsCount
                 + ")", compressedBytes, run.timed().kernel(), run.timed().wall(), run.check());
-    }
-
-    /**
-     * {@code kernel}'s nibble-layout form ({@link ProductKernel#addNibbleTask}) on the matrix with {@code local}
-     * work-items and {@code rowsPerGroup} rows a group, checked against the reference and bit for bit against the
-     * planes kernel's {@code planesOut} (same work-items per row). Bytes counted: the layout's ({@link
-     * NibbleArrays#bytes}).
-     */
-    private BenchmarkReport.Row timeNibble(String shape, NibbleArrays n, ProductKernel kernel, String label,
-            int local, int rowsPerGroup, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
-            FloatArray planesOut) throws Exception {
-        return timeNibble(shape, n, kernel.key(), label, (graph, output, step) -> kernel.addNibbleTask(graph, "mv",
-                n.codes(), n.signMantissa(), n.escapes(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step,
-                n.scales()), local, rowsPerGroup, rows, cols, x, reference, target, planesOut);
-    }
-
-    /** Adds a nibble-layout kernel as task {@code mv}, writing {@code output}. */
-    private interface NibbleTask {
-        TaskGraph add(TaskGraph graph, FloatArray output, IntArray step);
-    }
-
-    /** {@code task} (the kernel {@code key}) on the nibble layout, checked like {@link #timeNibble}'s product forms. */
-    private BenchmarkReport.Row timeNibble(String shape, NibbleArrays n, String key, String label, NibbleTask task,
-            int local, int rowsPerGroup, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
-            FloatArray planesOut) throws Exception {
-        int batch = x.getSize() / cols;
-        FloatArray output = new FloatArray(batch * rows);
-        IntArray step = step(batch);
-        String graphName = "mvn" + label.replace("-", "") + "_" + rows + "_" + cols + "_" + local + "_"
-                + rowsPerGroup + "_" + batch;
-        TaskGraph graph = new TaskGraph(graphName)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), n.escapes(),
-                        n.scales(), x, step);
-        graph = task.add(graph, output, step);
-        long weightsCount = (long) rows * cols;
-        long bytes = n.bytes();
-        Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
-                reference, planesOut);
-        return new BenchmarkReport.Row(shape + " " + label + " " + local + ":" + rowsPerGroup + " b" + batch,
-                key + " on the nibble layout (DF11) " + local + " work-items, " + rowsPerGroup + " rows per group,"
-                + " batch " + batch + ", " + weightsCount + " weights in " + bytes + " bytes (BF16 " + 2 * weightsCount
-                + "; escapes " + n.census().escapes() + ")", bytes, run.timed().kernel(), run.timed().wall(),
-                run.check());
-    }
-
-    /**
-     * The lab's staged nibble kernel without its escape patch ({@link StagedNibbleNoEscapeKernels}), right only on a
-     * unit with no escapes ({@code --weights narrow}): beside the staged nibble form it shows what the escape code
-     * costs when no escape is taken.
-     */
-    private BenchmarkReport.Row timeStagedNoEscapes(String shape, NibbleArrays n, int local, int rowsPerGroup,
-            int rows, int cols, FloatArray x, double[] reference, TornadoDevice target, FloatArray planesOut)
-            throws Exception {
-        if (n.census().escapes() != 0) {
-            throw new IllegalStateException(shape + ": the no-escape rung needs a unit without escapes, this one has "
-                    + n.census().escapes());
-        }
-        return timeNibble(shape, n, "matVecStagedNoEscapes", "staged-nibble-noesc",
-                labNibbleTask(StagedNibbleNoEscapeKernels::matVecStagedNoEscapes, n, rows, cols, x, rowsPerGroup),
-                local, rowsPerGroup, rows, cols, x, reference, target, planesOut);
-    }
-
-    /**
-     * {@code kernel}, a lab kernel with the nibble forms' parameters ({@code NibbleMatVecKernels.matVecNibbles}'), as
-     * task {@code mv} over the whole matrix of {@code n}.
-     */
-    private static NibbleTask labNibbleTask(TornadoFunctions.Task14<KernelContext, IntArray, IntArray, IntArray,
-            Integer, Integer, Integer, FloatArray, FloatArray, Integer, Integer, Integer, IntArray, FloatArray> kernel,
-            NibbleArrays n, int rows, int cols, FloatArray x, int rowsPerGroup) {
-        return labNibbleTask(kernel, n, n.scales(), rows, cols, x, rowsPerGroup);
-    }
-
-    /** As above, the kernel reading {@code scales} (a {@link TailSplit}'s) in place of the layout's. */
-    private static NibbleTask labNibbleTask(TornadoFunctions.Task14<KernelContext, IntArray, IntArray, IntArray,
-            Integer, Integer, Integer, FloatArray, FloatArray, Integer, Integer, Integer, IntArray, FloatArray> kernel,
-            NibbleArrays n, FloatArray scales, int rows, int cols, FloatArray x, int rowsPerGroup) {
-        return (graph, output, step) -> graph.task("mv", kernel, new KernelContext(), n.codes(), n.signMantissa(),
-                n.escapes(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
     }
 
     /** A launch's check (against the reference, and bit for bit against another kernel's output) and its timings. */

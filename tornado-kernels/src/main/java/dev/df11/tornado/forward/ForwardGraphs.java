@@ -7,6 +7,7 @@ import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.tornado.forward.weights.NibbleDeviceUnit;
 import dev.df11.tornado.forward.weights.PlainDeviceUnit;
+import dev.df11.tornado.forward.weights.UnitTail;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -199,8 +200,7 @@ public final class ForwardGraphs {
      */
     private TaskGraph layers(int first, List<DeviceLayer> layers, boolean fromHost, boolean toHost) {
         String name = prefix + "layers" + first + (layers.size() > 1 ? "_" + (first + layers.size() - 1) : "");
-        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.normed, act.scales, act.qkv,
-                act.attention,
+        List<Object> uses = new ArrayList<>(List.of(act.batch, act.hidden, act.normed, act.qkv, act.attention,
                 act.gateUp, act.mlp, act.scores));
         for (RotaryTables table : act.rotaryTables) {
             uses.add(table.cos());
@@ -320,7 +320,7 @@ public final class ForwardGraphs {
     private TaskGraph output(DeviceWeights weights) {
         String name = prefix + "output";
         DeviceUnit unit = weights.output();
-        List<Object> uses = new ArrayList<>(List.of(act.hidden, act.normed, act.scales));
+        List<Object> uses = new ArrayList<>(List.of(act.hidden, act.normed));
         if (unit.usesDecodeBuffer()) {
             uses.add(decodeBuffer);
         }
@@ -351,11 +351,13 @@ public final class ForwardGraphs {
     }
 
     /**
-     * Adds {@code out (+)= W x} for the {@code rows x cols} matrix at element {@code offset} of {@code unit}: the
-     * fused decode-and-multiply kernel for a fused DF11 unit, otherwise the product kernel the tuning names for the
-     * shape ({@link KernelTuning#productLaunch}): its nibble form for a unit in the nibble layout, else on the BF16
-     * planes (a BF16 unit, or a DF11 unit its decode task has expanded into {@link #decodeBuffer}). All of them give each row the launch's work-items, order and reduction,
-     * so the result does not depend on which.
+     * Adds {@code out (+)= W x} for the {@code rows x cols} matrix at element {@code offset} of {@code unit}, in the
+     * unit's tail order ({@link UnitTail}): first the dense part, by the fused decode-and-multiply kernel for a fused
+     * DF11 unit, otherwise the product kernel the tuning names for the shape ({@link KernelTuning#productLaunch}):
+     * its nibble form for a unit in the nibble layout, else on the BF16 planes (a BF16 unit, or a DF11 unit its
+     * decode task has expanded into {@link #decodeBuffer}); then, when the rows have any, the tail task. Every
+     * product kernel gives each row the launch's work-items, order and reduction, and all read the unit's table, so
+     * the result does not depend on which.
      */
     private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly) {
@@ -367,6 +369,21 @@ public final class ForwardGraphs {
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch) {
         WeightPlanes.checkAligned("task " + name + "." + task, offset, cols);
         bytesByTask.put(name + "." + task, 2L * rows * cols);
+        UnitTail tail = unit.tail();
+        int directory = tail.directory(offset, rows, cols);
+        graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail.table());
+        if (tail.tail().get(directory) == tail.tail().get(directory + rows)) {
+            return graph;   // no tail weight in these rows
+        }
+        String tailTask = task + "Tail";
+        grids.addWorkerGrid(name + "." + tailTask, items((lastOnly == 1 ? 1 : shape.maxBatch()) * rows));
+        return graph.task(tailTask, TailKernels::addTails, new KernelContext(), rows, cols, x, out, lastOnly, batch,
+                tail.tail(), directory, tail.table());
+    }
+
+    /** The dense part of {@link #matVec}: the product kernel, widening through {@code table}. */
+    private TaskGraph dense(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
+            int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch, FloatArray table) {
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
             grids.addWorkerGrid(name + "." + task,
@@ -374,19 +391,19 @@ public final class ForwardGraphs {
             CompressedDeviceUnit.FusedMatrix m = compressed.fusedMatrix(offset, rows, cols);
             return graph.task(task, FusedMatVecKernels::matVecFused, new KernelContext(), m.codeWords(), m.tables(),
                     m.chunkStarts(), m.chunkBase(), m.signMantissa(), offset, rows, cols, x, out, accumulate,
-                    lastOnly, launch.rows(), batch, act.scales);
+                    lastOnly, launch.rows(), batch, table);
         }
         KernelTuning.ProductLaunch product = tuning.productLaunch(rows, cols, shape.sequences() > 1);
         grids.addWorkerGrid(name + "." + task,
                 groups((rows + product.rows() - 1) / product.rows(), product.local()));
         if (unit instanceof NibbleDeviceUnit nibble) {
             NibbleArrays n = nibble.arrays();
-            return product.kernel().addNibbleTask(graph, task, n.codes(), n.signMantissa(), n.escapes(), offset,
-                    rows, cols, x, out, accumulate, lastOnly, product.rows(), batch, n.scales());
+            return product.kernel().addNibbleTask(graph, task, n.codes(), n.signMantissa(), offset, rows, cols, x,
+                    out, accumulate, lastOnly, product.rows(), batch, table);
         }
         WeightPlanes weights = unit.planes(decodeBuffer);
         return product.kernel().addTask(graph, task, weights.exponents(), weights.signMantissa(), offset, rows, cols,
-                x, out, accumulate, lastOnly, product.rows(), batch, act.scales);
+                x, out, accumulate, lastOnly, product.rows(), batch, table);
     }
 
     /**

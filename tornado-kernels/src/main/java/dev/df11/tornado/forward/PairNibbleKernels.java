@@ -1,17 +1,19 @@
 package dev.df11.tornado.forward;
 
 import dev.df11.tornado.forward.weights.NibbleLayout;
+import dev.df11.tornado.forward.weights.UnitTail;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * {@link MatVecPairKernels} on the nibble layout ({@link NibbleLayout}): the two-row kernel line for line, with each
- * weight quad's exponents read as four 4-bit codes and widened as {@link NibbleMatVecKernels} widens them, escapes
- * included ({@link NibbleMatVecKernels#escapedValue}). Same launch, rows, tiers, order and reduction, hence the bits
- * of {@link MatVecKernels#matVec} with the same work-items per row. Generated from {@link MatVecPairKernels}' source
- * by the nibble transform (the weight loads and widenings rewritten, every other line kept):
- * {@code tornado-kernels/generate/pair_nibble.py}; edit the two-row kernel or the transform, not this file.
+ * weight quad's exponents read as four 4-bit codes and widened as {@link NibbleMatVecKernels} widens them (the escape
+ * code to zero, as the unit's table widens the tail on the planes: {@link UnitTail}). Same launch, rows, tiers, order
+ * and reduction, hence the bits of {@link MatVecKernels#matVec} on the unit's table with the same work-items per row.
+ * Generated from {@link MatVecPairKernels}' source by the nibble transform (the weight loads and widenings
+ * rewritten, every other line kept): {@code tornado-kernels/generate/pair_nibble.py}; edit the two-row kernel or the
+ * transform, not this file.
  */
 public final class PairNibbleKernels {
 
@@ -25,10 +27,9 @@ public final class PairNibbleKernels {
 
     /** @see NibbleMatVecKernels#matVecNibbles for the parameters; the launch is {@link MatVecPairKernels}'. */
     public static void matVecPairsNibbles(KernelContext context, IntArray codes, IntArray signMantissa,
-            IntArray escapes, int offset,
-            int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup,
-            IntArray batch, FloatArray scales) {
-        float[] table = context.allocateFloatLocalArray(NibbleLayout.SCALES);
+            int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly,
+            int rowsPerGroup, IntArray batch, FloatArray scales) {
+        float[] table = context.allocateFloatLocalArray(UnitTail.TABLE);
         float[] partial = context.allocateFloatLocalArray(2 * WIDE * MAX_LOCAL);
         int lane = context.localIdx;
         int size = context.localGroupSizeX;
@@ -49,7 +50,7 @@ public final class PairNibbleKernels {
             write1 = 1;
             base1 = (offset + row1 * cols) / 4;
         }
-        for (int i = lane; i < NibbleLayout.SCALES; i += size) {
+        for (int i = lane; i < UnitTail.TABLE; i += size) {
             table[i] = scales.get(i);
         }
         context.localBarrier();
@@ -121,22 +122,6 @@ public final class PairNibbleKernels {
                 float w12 = (m12 & 0x7F | 0x80) * table[CODE_SCALES + (m12 >> 3 & 0x10 | e1 >> 8 & 15)];
                 float w13 = (m13 & 0x7F | 0x80) * table[CODE_SCALES + (m13 >> 3 & 0x10 | e1 >> 12 & 15)];
                 int xc = b * cols + k;
-                if ((((e0 & e0 >> 1 & e0 >> 2 & e0 >> 3) | (e1 & e1 >> 1 & e1 >> 2 & e1 >> 3)) & 0x1111) != 0) {
-                    if ((e0 & e0 >> 1 & e0 >> 2 & e0 >> 3 & 0x1111) != 0) {
-                        int founde0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + k));
-                        w00 = NibbleMatVecKernels.escapedValue(e0 & 15, founde0 & 0xFF, m00, w00, scales);
-                        w01 = NibbleMatVecKernels.escapedValue(e0 >> 4 & 15, founde0 >> 8 & 0xFF, m01, w01, scales);
-                        w02 = NibbleMatVecKernels.escapedValue(e0 >> 8 & 15, founde0 >> 16 & 0xFF, m02, w02, scales);
-                        w03 = NibbleMatVecKernels.escapedValue(e0 >> 12 & 15, founde0 >> 24 & 0xFF, m03, w03, scales);
-                    }
-                    if ((e1 & e1 >> 1 & e1 >> 2 & e1 >> 3 & 0x1111) != 0) {
-                        int founde1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + k));
-                        w10 = NibbleMatVecKernels.escapedValue(e1 & 15, founde1 & 0xFF, m10, w10, scales);
-                        w11 = NibbleMatVecKernels.escapedValue(e1 >> 4 & 15, founde1 >> 8 & 0xFF, m11, w11, scales);
-                        w12 = NibbleMatVecKernels.escapedValue(e1 >> 8 & 15, founde1 >> 16 & 0xFF, m12, w12, scales);
-                        w13 = NibbleMatVecKernels.escapedValue(e1 >> 12 & 15, founde1 >> 24 & 0xFF, m13, w13, scales);
-                    }
-                }
                 s0_0 = MatVecKernels.addQuad(s0_0, w00, w01, w02, w03, x, xc, stride);
                 s0_1 = MatVecKernels.addQuad(s0_1, w00, w01, w02, w03, x, xc + 1 * cols, stride);
                 s0_2 = MatVecKernels.addQuad(s0_2, w00, w01, w02, w03, x, xc + 2 * cols, stride);
@@ -439,22 +424,6 @@ public final class PairNibbleKernels {
                 float w12 = (m12 & 0x7F | 0x80) * table[CODE_SCALES + (m12 >> 3 & 0x10 | e1 >> 8 & 15)];
                 float w13 = (m13 & 0x7F | 0x80) * table[CODE_SCALES + (m13 >> 3 & 0x10 | e1 >> 12 & 15)];
                 int xc = b * cols + k;
-                if ((((e0 & e0 >> 1 & e0 >> 2 & e0 >> 3) | (e1 & e1 >> 1 & e1 >> 2 & e1 >> 3)) & 0x1111) != 0) {
-                    if ((e0 & e0 >> 1 & e0 >> 2 & e0 >> 3 & 0x1111) != 0) {
-                        int founde0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + k));
-                        w00 = NibbleMatVecKernels.escapedValue(e0 & 15, founde0 & 0xFF, m00, w00, scales);
-                        w01 = NibbleMatVecKernels.escapedValue(e0 >> 4 & 15, founde0 >> 8 & 0xFF, m01, w01, scales);
-                        w02 = NibbleMatVecKernels.escapedValue(e0 >> 8 & 15, founde0 >> 16 & 0xFF, m02, w02, scales);
-                        w03 = NibbleMatVecKernels.escapedValue(e0 >> 12 & 15, founde0 >> 24 & 0xFF, m03, w03, scales);
-                    }
-                    if ((e1 & e1 >> 1 & e1 >> 2 & e1 >> 3 & 0x1111) != 0) {
-                        int founde1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + k));
-                        w10 = NibbleMatVecKernels.escapedValue(e1 & 15, founde1 & 0xFF, m10, w10, scales);
-                        w11 = NibbleMatVecKernels.escapedValue(e1 >> 4 & 15, founde1 >> 8 & 0xFF, m11, w11, scales);
-                        w12 = NibbleMatVecKernels.escapedValue(e1 >> 8 & 15, founde1 >> 16 & 0xFF, m12, w12, scales);
-                        w13 = NibbleMatVecKernels.escapedValue(e1 >> 12 & 15, founde1 >> 24 & 0xFF, m13, w13, scales);
-                    }
-                }
                 s0_0 = MatVecKernels.addQuad(s0_0, w00, w01, w02, w03, x, xc, stride);
                 s0_1 = MatVecKernels.addQuad(s0_1, w00, w01, w02, w03, x, xc + 1 * cols, stride);
                 s0_2 = MatVecKernels.addQuad(s0_2, w00, w01, w02, w03, x, xc + 2 * cols, stride);
@@ -559,28 +528,6 @@ public final class PairNibbleKernels {
                 float w120 = (m120 & 0x7F | 0x80) * table[CODE_SCALES + (m120 >> 3 & 0x10 | e10 >> 8 & 15)];
                 float w130 = (m130 & 0x7F | 0x80) * table[CODE_SCALES + (m130 >> 3 & 0x10 | e10 >> 12 & 15)];
                 int xc0 = b * cols + k;
-                if ((((e00 & e00 >> 1 & e00 >> 2 & e00 >> 3) | (e10 & e10 >> 1 & e10 >> 2 & e10 >> 3)) & 0x1111) != 0) {
-                    if ((e00 & e00 >> 1 & e00 >> 2 & e00 >> 3 & 0x1111) != 0) {
-                        int founde00 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + k));
-                        w000 = NibbleMatVecKernels.escapedValue(e00 & 15, founde00 & 0xFF, m000, w000, scales);
-                        w010 = NibbleMatVecKernels.escapedValue(e00 >> 4 & 15, founde00 >> 8 & 0xFF,
-                                m010, w010, scales);
-                        w020 = NibbleMatVecKernels.escapedValue(e00 >> 8 & 15, founde00 >> 16 & 0xFF,
-                                m020, w020, scales);
-                        w030 = NibbleMatVecKernels.escapedValue(e00 >> 12 & 15, founde00 >> 24 & 0xFF,
-                                m030, w030, scales);
-                    }
-                    if ((e10 & e10 >> 1 & e10 >> 2 & e10 >> 3 & 0x1111) != 0) {
-                        int founde10 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + k));
-                        w100 = NibbleMatVecKernels.escapedValue(e10 & 15, founde10 & 0xFF, m100, w100, scales);
-                        w110 = NibbleMatVecKernels.escapedValue(e10 >> 4 & 15, founde10 >> 8 & 0xFF,
-                                m110, w110, scales);
-                        w120 = NibbleMatVecKernels.escapedValue(e10 >> 8 & 15, founde10 >> 16 & 0xFF,
-                                m120, w120, scales);
-                        w130 = NibbleMatVecKernels.escapedValue(e10 >> 12 & 15, founde10 >> 24 & 0xFF,
-                                m130, w130, scales);
-                    }
-                }
                 s0_0 = MatVecKernels.addQuad(s0_0, w000, w010, w020, w030, x, xc0, stride);
                 s1_0 = MatVecKernels.addQuad(s1_0, w100, w110, w120, w130, x, xc0, stride);
                 int e01 = codes.get((base0 + k + width) >> 1) >> (((base0 + k + width) & 1) << 4) & 0xFFFF;
@@ -604,28 +551,6 @@ public final class PairNibbleKernels {
                 float w121 = (m121 & 0x7F | 0x80) * table[CODE_SCALES + (m121 >> 3 & 0x10 | e11 >> 8 & 15)];
                 float w131 = (m131 & 0x7F | 0x80) * table[CODE_SCALES + (m131 >> 3 & 0x10 | e11 >> 12 & 15)];
                 int xc1 = b * cols + k + width;
-                if ((((e01 & e01 >> 1 & e01 >> 2 & e01 >> 3) | (e11 & e11 >> 1 & e11 >> 2 & e11 >> 3)) & 0x1111) != 0) {
-                    if ((e01 & e01 >> 1 & e01 >> 2 & e01 >> 3 & 0x1111) != 0) {
-                        int founde01 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + k + width));
-                        w001 = NibbleMatVecKernels.escapedValue(e01 & 15, founde01 & 0xFF, m001, w001, scales);
-                        w011 = NibbleMatVecKernels.escapedValue(e01 >> 4 & 15, founde01 >> 8 & 0xFF,
-                                m011, w011, scales);
-                        w021 = NibbleMatVecKernels.escapedValue(e01 >> 8 & 15, founde01 >> 16 & 0xFF,
-                                m021, w021, scales);
-                        w031 = NibbleMatVecKernels.escapedValue(e01 >> 12 & 15, founde01 >> 24 & 0xFF,
-                                m031, w031, scales);
-                    }
-                    if ((e11 & e11 >> 1 & e11 >> 2 & e11 >> 3 & 0x1111) != 0) {
-                        int founde11 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + k + width));
-                        w101 = NibbleMatVecKernels.escapedValue(e11 & 15, founde11 & 0xFF, m101, w101, scales);
-                        w111 = NibbleMatVecKernels.escapedValue(e11 >> 4 & 15, founde11 >> 8 & 0xFF,
-                                m111, w111, scales);
-                        w121 = NibbleMatVecKernels.escapedValue(e11 >> 8 & 15, founde11 >> 16 & 0xFF,
-                                m121, w121, scales);
-                        w131 = NibbleMatVecKernels.escapedValue(e11 >> 12 & 15, founde11 >> 24 & 0xFF,
-                                m131, w131, scales);
-                    }
-                }
                 s0_0 = MatVecKernels.addQuad(s0_0, w001, w011, w021, w031, x, xc1, stride);
                 s1_0 = MatVecKernels.addQuad(s1_0, w101, w111, w121, w131, x, xc1, stride);
                 int e02 = codes.get((base0 + k + 2 * width) >> 1) >> (((base0 + k + 2 * width) & 1) << 4) & 0xFFFF;
@@ -649,28 +574,6 @@ public final class PairNibbleKernels {
                 float w122 = (m122 & 0x7F | 0x80) * table[CODE_SCALES + (m122 >> 3 & 0x10 | e12 >> 8 & 15)];
                 float w132 = (m132 & 0x7F | 0x80) * table[CODE_SCALES + (m132 >> 3 & 0x10 | e12 >> 12 & 15)];
                 int xc2 = b * cols + k + 2 * width;
-                if ((((e02 & e02 >> 1 & e02 >> 2 & e02 >> 3) | (e12 & e12 >> 1 & e12 >> 2 & e12 >> 3)) & 0x1111) != 0) {
-                    if ((e02 & e02 >> 1 & e02 >> 2 & e02 >> 3 & 0x1111) != 0) {
-                        int founde02 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + k + 2 * width));
-                        w002 = NibbleMatVecKernels.escapedValue(e02 & 15, founde02 & 0xFF, m002, w002, scales);
-                        w012 = NibbleMatVecKernels.escapedValue(e02 >> 4 & 15, founde02 >> 8 & 0xFF,
-                                m012, w012, scales);
-                        w022 = NibbleMatVecKernels.escapedValue(e02 >> 8 & 15, founde02 >> 16 & 0xFF,
-                                m022, w022, scales);
-                        w032 = NibbleMatVecKernels.escapedValue(e02 >> 12 & 15, founde02 >> 24 & 0xFF,
-                                m032, w032, scales);
-                    }
-                    if ((e12 & e12 >> 1 & e12 >> 2 & e12 >> 3 & 0x1111) != 0) {
-                        int founde12 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + k + 2 * width));
-                        w102 = NibbleMatVecKernels.escapedValue(e12 & 15, founde12 & 0xFF, m102, w102, scales);
-                        w112 = NibbleMatVecKernels.escapedValue(e12 >> 4 & 15, founde12 >> 8 & 0xFF,
-                                m112, w112, scales);
-                        w122 = NibbleMatVecKernels.escapedValue(e12 >> 8 & 15, founde12 >> 16 & 0xFF,
-                                m122, w122, scales);
-                        w132 = NibbleMatVecKernels.escapedValue(e12 >> 12 & 15, founde12 >> 24 & 0xFF,
-                                m132, w132, scales);
-                    }
-                }
                 s0_0 = MatVecKernels.addQuad(s0_0, w002, w012, w022, w032, x, xc2, stride);
                 s1_0 = MatVecKernels.addQuad(s1_0, w102, w112, w122, w132, x, xc2, stride);
                 int e03 = codes.get((base0 + k + 3 * width) >> 1) >> (((base0 + k + 3 * width) & 1) << 4) & 0xFFFF;
@@ -694,28 +597,6 @@ public final class PairNibbleKernels {
                 float w123 = (m123 & 0x7F | 0x80) * table[CODE_SCALES + (m123 >> 3 & 0x10 | e13 >> 8 & 15)];
                 float w133 = (m133 & 0x7F | 0x80) * table[CODE_SCALES + (m133 >> 3 & 0x10 | e13 >> 12 & 15)];
                 int xc3 = b * cols + k + 3 * width;
-                if ((((e03 & e03 >> 1 & e03 >> 2 & e03 >> 3) | (e13 & e13 >> 1 & e13 >> 2 & e13 >> 3)) & 0x1111) != 0) {
-                    if ((e03 & e03 >> 1 & e03 >> 2 & e03 >> 3 & 0x1111) != 0) {
-                        int founde03 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + k + 3 * width));
-                        w003 = NibbleMatVecKernels.escapedValue(e03 & 15, founde03 & 0xFF, m003, w003, scales);
-                        w013 = NibbleMatVecKernels.escapedValue(e03 >> 4 & 15, founde03 >> 8 & 0xFF,
-                                m013, w013, scales);
-                        w023 = NibbleMatVecKernels.escapedValue(e03 >> 8 & 15, founde03 >> 16 & 0xFF,
-                                m023, w023, scales);
-                        w033 = NibbleMatVecKernels.escapedValue(e03 >> 12 & 15, founde03 >> 24 & 0xFF,
-                                m033, w033, scales);
-                    }
-                    if ((e13 & e13 >> 1 & e13 >> 2 & e13 >> 3 & 0x1111) != 0) {
-                        int founde13 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + k + 3 * width));
-                        w103 = NibbleMatVecKernels.escapedValue(e13 & 15, founde13 & 0xFF, m103, w103, scales);
-                        w113 = NibbleMatVecKernels.escapedValue(e13 >> 4 & 15, founde13 >> 8 & 0xFF,
-                                m113, w113, scales);
-                        w123 = NibbleMatVecKernels.escapedValue(e13 >> 8 & 15, founde13 >> 16 & 0xFF,
-                                m123, w123, scales);
-                        w133 = NibbleMatVecKernels.escapedValue(e13 >> 12 & 15, founde13 >> 24 & 0xFF,
-                                m133, w133, scales);
-                    }
-                }
                 s0_0 = MatVecKernels.addQuad(s0_0, w003, w013, w023, w033, x, xc3, stride);
                 s1_0 = MatVecKernels.addQuad(s1_0, w103, w113, w123, w133, x, xc3, stride);
             }
@@ -741,22 +622,6 @@ public final class PairNibbleKernels {
                 float w12 = (m12 & 0x7F | 0x80) * table[CODE_SCALES + (m12 >> 3 & 0x10 | e1 >> 8 & 15)];
                 float w13 = (m13 & 0x7F | 0x80) * table[CODE_SCALES + (m13 >> 3 & 0x10 | e1 >> 12 & 15)];
                 int xc = b * cols + k;
-                if ((((e0 & e0 >> 1 & e0 >> 2 & e0 >> 3) | (e1 & e1 >> 1 & e1 >> 2 & e1 >> 3)) & 0x1111) != 0) {
-                    if ((e0 & e0 >> 1 & e0 >> 2 & e0 >> 3 & 0x1111) != 0) {
-                        int founde0 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base0 + k));
-                        w00 = NibbleMatVecKernels.escapedValue(e0 & 15, founde0 & 0xFF, m00, w00, scales);
-                        w01 = NibbleMatVecKernels.escapedValue(e0 >> 4 & 15, founde0 >> 8 & 0xFF, m01, w01, scales);
-                        w02 = NibbleMatVecKernels.escapedValue(e0 >> 8 & 15, founde0 >> 16 & 0xFF, m02, w02, scales);
-                        w03 = NibbleMatVecKernels.escapedValue(e0 >> 12 & 15, founde0 >> 24 & 0xFF, m03, w03, scales);
-                    }
-                    if ((e1 & e1 >> 1 & e1 >> 2 & e1 >> 3 & 0x1111) != 0) {
-                        int founde1 = NibbleMatVecKernels.escapedExponents(escapes, 4 * (base1 + k));
-                        w10 = NibbleMatVecKernels.escapedValue(e1 & 15, founde1 & 0xFF, m10, w10, scales);
-                        w11 = NibbleMatVecKernels.escapedValue(e1 >> 4 & 15, founde1 >> 8 & 0xFF, m11, w11, scales);
-                        w12 = NibbleMatVecKernels.escapedValue(e1 >> 8 & 15, founde1 >> 16 & 0xFF, m12, w12, scales);
-                        w13 = NibbleMatVecKernels.escapedValue(e1 >> 12 & 15, founde1 >> 24 & 0xFF, m13, w13, scales);
-                    }
-                }
                 s0_0 = MatVecKernels.addQuad(s0_0, w00, w01, w02, w03, x, xc, stride);
                 s1_0 = MatVecKernels.addQuad(s1_0, w10, w11, w12, w13, x, xc, stride);
             }

@@ -75,23 +75,23 @@ public enum ProductKernel {
     /**
      * Adds this kernel's form for the nibble layout ({@link dev.df11.tornado.forward.weights.NibbleLayout}) as task
      * {@code task}, with {@link NibbleMatVecKernels#matVecNibbles}'s parameters: the same rows, order and reduction
-     * as {@link #addTask}, so the same bits.
+     * as {@link #addTask}, so the same bits on the same table ({@link dev.df11.tornado.forward.weights.UnitTail}).
      */
-    public TaskGraph addNibbleTask(TaskGraph graph, String task, IntArray codes, IntArray signMantissa,
-            IntArray escapes, int offset, int rows, int cols, FloatArray x, FloatArray out, int accumulate,
-            int lastOnly, int rowsPerGroup, IntArray batch, FloatArray scales) {
+    public TaskGraph addNibbleTask(TaskGraph graph, String task, IntArray codes, IntArray signMantissa, int offset,
+            int rows, int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, int rowsPerGroup,
+            IntArray batch, FloatArray scales) {
         return switch (this) {
             case PLANES -> graph.task(task, NibbleMatVecKernels::matVecNibbles, new KernelContext(), codes,
-                    signMantissa, escapes, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
+                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
                     scales);
             case STAGED -> graph.task(task, StagedNibbleKernels::matVecStagedNibbles, new KernelContext(), codes,
-                    signMantissa, escapes, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
+                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
                     scales);
             case STAGED_TWO_SLOTS -> graph.task(task, StagedNibbleKernels::matVecStagedTwoSlotsNibbles,
-                    new KernelContext(), codes, signMantissa, escapes, offset, rows, cols, x, out, accumulate,
+                    new KernelContext(), codes, signMantissa, offset, rows, cols, x, out, accumulate,
                     lastOnly, rowsPerGroup, batch, scales);
             case PAIRS -> graph.task(task, PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
-                    signMantissa, escapes, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
+                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
                     scales);
         };
     }

@@ -5,6 +5,8 @@ import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.testing.TestWeights;
 import dev.df11.tornado.forward.weights.NibbleArrays;
+import dev.df11.tornado.forward.weights.UnitMatrices;
+import dev.df11.tornado.forward.weights.UnitTail;
 import org.junit.jupiter.api.Test;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -19,10 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The nibble kernel against the planes kernel on the same launch: every output bit equal, for matrices at non-zero
- * offsets of a multi-matrix unit, ragged rows and columns, quads that start in the middle of a code int, a matrix
- * where a third of the weights escape (zeros, subnormals and rare exponents among them), token tiles and single
- * tokens, only the last token, and accumulation, at several rows per group.
+ * The nibble kernels against the planes kernel on the same launch and the unit's table ({@link UnitTail}): every
+ * output bit equal, for matrices at non-zero offsets of a multi-matrix unit, ragged rows and columns, quads that start
+ * in the middle of a code int, a matrix where a third of the weights are in the tail (zeros, subnormals and rare
+ * exponents among them, widened to zero on both sides), token tiles and single tokens, only the last token, and
+ * accumulation, at several rows per group. The tail itself is {@link TailOrderOnDeviceTest}'s.
  */
 class NibbleMatVecOnDeviceTest {
 
@@ -39,14 +42,13 @@ class NibbleMatVecOnDeviceTest {
             matrices.add(m == 2 ? TestWeights.wideExponents(m, n) : TestWeights.gaussian(m, n, 0.05));
         }
         Df11Unit unit = new Df11Encoder(2).encode("nibble", matrices);
-        NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
-        assertTrue(nibbles.census().escapes() > 5_000, "the test needs escapes: " + nibbles.census().escapes());
+        UnitTail tail = tailOf(unit);
+        assertTrue(tail.entries() > 5_000, "the test needs a tail: " + tail.census());
+        NibbleArrays nibbles = NibbleArrays.of(unit, tail.census(), new Df11Decoder(2));
         IntArray codes = nibbles.codes();
         IntArray signMantissa = nibbles.signMantissa();
-        IntArray escapes = nibbles.escapes();
-        FloatArray nibbleScales = nibbles.scales();
         WeightPlanes planes = WeightPlanes.split(Inputs.concat(matrices));
-        FloatArray scales = Bf16Scales.table();
+        FloatArray scales = tail.table();
 
         Inputs random = new Inputs(11);
         int maxBatch = 6;   // a tile of MatVecKernels.TILE tokens, then two alone
@@ -69,13 +71,22 @@ class NibbleMatVecOnDeviceTest {
                         scales), Grids.groups(groups, LOCAL),
                         in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
                 SingleTask.run(g -> g.task("k", NibbleMatVecKernels::matVecNibbles, new KernelContext(), codes,
-                        signMantissa, escapes, offset, rows, cols, x, nibbleOut, accumulate, lastOnly, perGroup, step,
-                        nibbleScales), Grids.groups(groups, LOCAL),
-                        in(codes, signMantissa, escapes, x, nibbleOut, step, nibbleScales), nibbleOut);
+                        signMantissa, offset, rows, cols, x, nibbleOut, accumulate, lastOnly, perGroup, step,
+                        scales), Grids.groups(groups, LOCAL),
+                        in(codes, signMantissa, x, nibbleOut, step, scales), nibbleOut);
                 assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(nibbleOut), "matrix " + m + " [" + rows + ", " + cols
                         + "] accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group=" + perGroup);
             }
         }
+    }
+
+    /** The unit's tail over its matrices ({@link #SHAPES}, in order). */
+    private static UnitTail tailOf(Df11Unit unit) {
+        List<UnitMatrices.Span> spans = new ArrayList<>();
+        for (int m = 0; m < SHAPES.length; m++) {
+            spans.add(new UnitMatrices.Span("m" + m, unit.matrixStart(m), SHAPES[m][0], SHAPES[m][1]));
+        }
+        return UnitTail.of(UnitMatrices.compressed(unit.name(), spans, unit, new Df11Decoder(2)));
     }
 
     /**
@@ -91,13 +102,12 @@ class NibbleMatVecOnDeviceTest {
             matrices.add(m == 2 ? TestWeights.wideExponents(m, n) : TestWeights.gaussian(m + 10, n, 0.05));
         }
         Df11Unit unit = new Df11Encoder(2).encode("staged-nibble", matrices);
-        NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
+        UnitTail tail = tailOf(unit);
+        NibbleArrays nibbles = NibbleArrays.of(unit, tail.census(), new Df11Decoder(2));
         IntArray codes = nibbles.codes();
         IntArray signMantissa = nibbles.signMantissa();
-        IntArray escapes = nibbles.escapes();
-        FloatArray nibbleScales = nibbles.scales();
         WeightPlanes planes = WeightPlanes.split(Inputs.concat(matrices));
-        FloatArray scales = Bf16Scales.table();
+        FloatArray scales = tail.table();
 
         Inputs random = new Inputs(12);
         int maxBatch = 11;
@@ -120,9 +130,9 @@ class NibbleMatVecOnDeviceTest {
                     int pairs = 2 * perGroup;   // the two-row kernel: half the work-items, two rows each
                     FloatArray pairsOut = Inputs.copy(start);
                     SingleTask.run(g -> g.task("k", PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
-                            signMantissa, escapes, offset, rows, cols, x, pairsOut, accumulate, 0, pairs, step,
-                            nibbleScales), Grids.groups((rows + pairs - 1) / pairs, LOCAL),
-                            in(codes, signMantissa, escapes, x, pairsOut, step, nibbleScales), pairsOut);
+                            signMantissa, offset, rows, cols, x, pairsOut, accumulate, 0, pairs, step,
+                            scales), Grids.groups((rows + pairs - 1) / pairs, LOCAL),
+                            in(codes, signMantissa, x, pairsOut, step, scales), pairsOut);
                     assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(pairsOut), "matrix " + m + " [" + rows + ", " + cols
                             + "] width " + width + " tokens " + count + " two-row kernel");
                     for (boolean twoSlots : new boolean[] {false, true}) {
@@ -135,13 +145,13 @@ class NibbleMatVecOnDeviceTest {
                         FloatArray stagedOut = Inputs.copy(start);
                         SingleTask.run(g -> twoSlots
                                 ? g.task("k", StagedNibbleKernels::matVecStagedTwoSlotsNibbles, new KernelContext(),
-                                        codes, signMantissa, escapes, offset, rows, cols, x, stagedOut, accumulate,
-                                        0, groupRows, step, nibbleScales)
+                                        codes, signMantissa, offset, rows, cols, x, stagedOut, accumulate,
+                                        0, groupRows, step, scales)
                                 : g.task("k", StagedNibbleKernels::matVecStagedNibbles, new KernelContext(),
-                                        codes, signMantissa, escapes, offset, rows, cols, x, stagedOut, accumulate,
-                                        0, groupRows, step, nibbleScales),
+                                        codes, signMantissa, offset, rows, cols, x, stagedOut, accumulate,
+                                        0, groupRows, step, scales),
                                 Grids.groups((rows + groupRows - 1) / groupRows, local),
-                                in(codes, signMantissa, escapes, x, stagedOut, step, nibbleScales), stagedOut);
+                                in(codes, signMantissa, x, stagedOut, step, scales), stagedOut);
                         assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(stagedOut), "matrix " + m + " [" + rows + ", "
                                 + cols + "] width " + width + " tokens " + count + (twoSlots ? " two slots" : ""));
                     }

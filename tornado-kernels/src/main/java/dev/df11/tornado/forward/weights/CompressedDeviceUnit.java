@@ -38,11 +38,13 @@ public final class CompressedDeviceUnit implements DeviceUnit {
 
     private final CompressedUnit unit;
     private final ChunkStarts chunks;
+    private final UnitTail tail;
     private DecodeTask task;
 
-    private CompressedDeviceUnit(CompressedUnit unit, ChunkStarts chunks) {
+    private CompressedDeviceUnit(CompressedUnit unit, ChunkStarts chunks, UnitTail tail) {
         this.unit = unit;
         this.chunks = chunks;
+        this.tail = tail;
     }
 
     /** The arrays a fused matrix-vector task reads for one matrix of this unit. */
@@ -56,7 +58,7 @@ public final class CompressedDeviceUnit implements DeviceUnit {
      * right before the upload; {@code compressed}'s segments must stay readable until then. The whole DF11 unit is
      * decoded on the device, whatever range of it {@code unit} (for example a band of output rows) covers.
      */
-    public static CompressedDeviceUnit staged(WeightUnit unit, Df11Unit compressed, DecodeMode mode,
+    public static CompressedDeviceUnit staged(WeightUnit unit, Df11Unit compressed, DecodeMode mode, UnitTail tail,
             HostStaging staging) {
         CompressedUnit arrays = CompressedUnit.unfilled(compressed, staging);
         requireCovers(unit, compressed, arrays.elements());
@@ -72,7 +74,7 @@ public final class CompressedDeviceUnit implements DeviceUnit {
                 staging.readFrom(source);
             }
         });
-        return new CompressedDeviceUnit(arrays, chunks);
+        return new CompressedDeviceUnit(arrays, chunks, tail);
     }
 
     /**
@@ -182,6 +184,7 @@ public final class CompressedDeviceUnit implements DeviceUnit {
      */
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
+        graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, tail.table(), tail.tail());
         if (fused()) {
             PackedInputs packed = unit.packedInputs();
             return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.signMantissaWords(),
@@ -225,10 +228,15 @@ public final class CompressedDeviceUnit implements DeviceUnit {
         if (fused()) {
             PackedInputs packed = unit.packedInputs();
             return unit.signMantissaWords().getNumBytesOfSegment() + packed.codeWords().getNumBytesOfSegment()
-                    + packed.tables().getNumBytesOfSegment() + chunks.starts().getNumBytesOfSegment();
+                    + packed.tables().getNumBytesOfSegment() + chunks.starts().getNumBytesOfSegment() + tail.bytes();
         }
         // The unit's arrays, plus per block a status flag and two boundary quads.
-        return unit.deviceBytes() + 12L * unit.blocks();
+        return unit.deviceBytes() + 12L * unit.blocks() + tail.bytes();
+    }
+
+    @Override
+    public UnitTail tail() {
+        return tail;
     }
 
     /** Device bytes of the fused index ({@link ChunkStarts}); 0 for an exact unit. */

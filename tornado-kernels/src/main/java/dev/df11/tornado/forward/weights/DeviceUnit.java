@@ -36,6 +36,12 @@ public sealed interface DeviceUnit permits PlainDeviceUnit, CompressedDeviceUnit
     TaskGraph addDecode(TaskGraph graph, String graphName, String taskName, IntArray exponentBuffer,
             GridScheduler grids);
 
-    /** Device bytes of this unit's own arrays (for a DF11 unit: the compressed arrays). */
+    /**
+     * The unit's coded exponents, product table and tail ({@link UnitTail}): every product of the unit widens through
+     * its table and is followed by its tail, in every decode mode alike.
+     */
+    UnitTail tail();
+
+    /** Device bytes of this unit's own arrays (for a DF11 unit: the compressed arrays), its tail's included. */
     long deviceBytes();
 }

@@ -98,7 +98,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         }
         List<HostStaging> layerUploads = List.copyOf(uploads);
         if (end < config.layerCount()) {
-            reportNibbles(layers, null, started);
+            reportTails(layers, null, started);
             return new DeviceWeights(first, layers, null, null, 0, null, decode, layerUploads, null);
         }
         WeightUnit outputUnit = store.outputUnit();
@@ -106,38 +106,41 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         uploads.add(outputUpload);
         DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode, outputUpload);
         decode = Math.max(decode, output.decodedElements());
-        reportNibbles(layers, output, started);
+        reportTails(layers, output, started);
         String outputMatrix = new ModelLayout(config).outputMatrix();
         return new DeviceWeights(first, layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
                 norm(store, ModelLayout.FINAL_NORM), decode, layerUploads, outputUpload);
     }
 
     /**
-     * One console line for the units laid out in nibbles ({@link DecodeMode#NIBBLE}): how many, their device bytes
-     * against BF16's, the share of escaped weights, and the census time (the layout's first host pass).
+     * One console line for the units' tails ({@link UnitTail}): the share of weights in them, their device bytes and
+     * the time the census and tail passes took; and for the units laid out in nibbles, their device bytes against
+     * BF16's.
      */
-    private static void reportNibbles(List<DeviceLayer> layers, DeviceUnit output, long started) {
+    private static void reportTails(List<DeviceLayer> layers, DeviceUnit output, long started) {
         List<DeviceUnit> units = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
         if (output != null) {
             units.add(output);
         }
         long weights = 0;
-        long escapes = 0;
-        long bytes = 0;
-        int count = 0;
+        long tail = 0;
+        long tailBytes = 0;
+        long nibbleWeights = 0;
+        long nibbleBytes = 0;
         for (DeviceUnit unit : units) {
+            weights += unit.tail().census().weights();
+            tail += unit.tail().entries();
+            tailBytes += unit.tail().bytes();
             if (unit instanceof NibbleDeviceUnit nibble) {
-                count++;
-                weights += nibble.census().elements();
-                escapes += nibble.census().escapes();
-                bytes += nibble.census().bytes();
+                nibbleWeights += nibble.elements();
+                nibbleBytes += nibble.deviceBytes();
             }
         }
-        if (count > 0) {
-            System.err.printf("tornado: nibble layout: %d units, %.2f GiB on the device (%.1f%% of BF16), %.4f%% of"
-                    + " weights escaped; census %.1f s%n", count, bytes / (double) (1L << 30),
-                    100.0 * bytes / (2.0 * weights), 100.0 * escapes / weights, (System.nanoTime() - started) / 1e9);
-        }
+        String nibbles = nibbleWeights == 0 ? "" : String.format("; nibble layout %.2f GiB (%.1f%% of BF16)",
+                nibbleBytes / (double) (1L << 30), 100.0 * nibbleBytes / (2.0 * nibbleWeights));
+        System.err.printf("tornado: tails: %.4f%% of weights, %.1f MiB; census %.1f s%s%n",
+                weights == 0 ? 0.0 : 100.0 * tail / weights, tailBytes / (double) (1L << 20),
+                (System.nanoTime() - started) / 1e9, nibbles);
     }
 
     /** Retires the host arrays of every upload ({@link HostStaging#close}); only once no execution plan uses them. */
@@ -174,17 +177,18 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
     private static DeviceUnit deviceUnit(WeightStore store, WeightUnit unit, Bf16Placement placement,
             DecodeMode decodeMode, HostStaging staging) {
         Optional<Df11Unit> compressed = store.compressed(unit);
-        if (compressed.isPresent() && decodeMode == DecodeMode.NIBBLE) {
-            Df11UnitDecoder decoder = store.decoder();
-            NibbleLayout.Census census = NibbleLayout.census(compressed.get(), decoder);
-            if (census.qualifies()) {
-                return NibbleDeviceUnit.staged(unit, compressed.get(), census, decoder, staging);
-            }
-            System.err.printf("tornado: unit %s: %s; decoded exactly instead%n", unit.name(), census.whyNot());
-            return CompressedDeviceUnit.staged(unit, compressed.get(), DecodeMode.EXACT, staging);
-        }
         if (compressed.isPresent()) {
-            return CompressedDeviceUnit.staged(unit, compressed.get(), decodeMode, staging);
+            Df11UnitDecoder decoder = store.decoder();
+            UnitTail tail = UnitTail.of(UnitMatrices.compressed(unit, compressed.get(), decoder));
+            if (decodeMode == DecodeMode.NIBBLE) {
+                String whyNot = NibbleLayout.whyNot(compressed.get().elementCount());
+                if (whyNot == null) {
+                    return NibbleDeviceUnit.staged(unit, compressed.get(), tail, decoder, staging);
+                }
+                System.err.printf("tornado: unit %s: %s; decoded exactly instead%n", unit.name(), whyNot);
+                return CompressedDeviceUnit.staged(unit, compressed.get(), DecodeMode.EXACT, tail, staging);
+            }
+            return CompressedDeviceUnit.staged(unit, compressed.get(), decodeMode, tail, staging);
         }
         if (placement == Bf16Placement.HOST) {
             return PlainDeviceUnit.copyOf(unit, store.acquire(unit), true);

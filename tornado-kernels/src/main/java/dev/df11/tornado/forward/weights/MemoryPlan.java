@@ -104,11 +104,12 @@ public record MemoryPlan(List<Placement> devices) {
     /** Device bytes of one unit's arrays as {@link DeviceWeights} allocates them (the same count as its host copy). */
     static long unitBytes(WeightStore store, WeightUnit unit, DecodeMode mode) {
         Optional<Df11Unit> compressed = store.compressed(unit);
+        long tail = UnitTail.plannedBytes(unit);
         if (compressed.isPresent() && mode == DecodeMode.NIBBLE) {
-            return NibbleLayout.maxBytes(compressed.get().elementCount());
+            return tail + NibbleLayout.bytes(compressed.get().elementCount());
         }
-        return compressed.isPresent() ? CompressedDeviceUnit.hostBytes(unit, compressed.get(), mode)
-                : 2L * Integer.BYTES * WeightPlanes.wordsFor(PlainDeviceUnit.elements(unit));
+        return tail + (compressed.isPresent() ? CompressedDeviceUnit.hostBytes(unit, compressed.get(), mode)
+                : 2L * Integer.BYTES * WeightPlanes.wordsFor(PlainDeviceUnit.elements(unit)));
     }
 
     /** Bytes of the shared exponent plane {@code unit} needs: its elements if it is DF11 decoded exactly, else 0. */

@@ -3,43 +3,38 @@ package dev.df11.tornado.forward.weights;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.format.codec.Df11UnitDecoder;
 import dev.df11.tornado.api.ArrayAllocator;
-import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * The host arrays of one DF11 unit in the nibble layout ({@link NibbleLayout}), as the kernels read them.
+ * The host arrays of one DF11 unit in the nibble layout ({@link NibbleLayout}), as the kernels read them; the kernels'
+ * table is the unit's {@link UnitTail#table()}.
  *
- * @param census       how the unit's exponents fell: its codes and escapes
+ * @param census       the unit's coded exponents
  * @param codes        4-bit codes, eight per int
  * @param signMantissa the unit's sign/mantissa bytes, four per int
- * @param escapes      the segment directory, then the escape entries
- * @param scales       the BF16 scale table, then the unit's 32 code scales
  */
-public record NibbleArrays(NibbleLayout.Census census, IntArray codes, IntArray signMantissa, IntArray escapes,
-        FloatArray scales) {
+public record NibbleArrays(ExponentCensus census, IntArray codes, IntArray signMantissa) {
 
-    /** Zero-filled arrays for the layout {@code census} describes, from {@code allocator}. */
-    public static NibbleArrays allocate(NibbleLayout.Census census, ArrayAllocator allocator) {
-        return new NibbleArrays(census, allocator.ints(NibbleLayout.codeInts(census.elements())),
-                allocator.ints(NibbleLayout.signMantissaInts(census.elements())),
-                allocator.ints(census.escapeInts()), allocator.floats(NibbleLayout.SCALES));
+    /** Zero-filled arrays for the {@code elements} weights of a unit coded by {@code census}, from {@code allocator}. */
+    public static NibbleArrays allocate(ExponentCensus census, long elements, ArrayAllocator allocator) {
+        return new NibbleArrays(census, allocator.ints(NibbleLayout.codeInts(elements)),
+                allocator.ints(NibbleLayout.signMantissaInts(elements)));
     }
 
-    /** {@code unit}'s layout in TornadoVM's own arrays: census, then fill (two host decodes of the unit). */
-    public static NibbleArrays of(Df11Unit unit, Df11UnitDecoder decoder) {
-        NibbleArrays arrays = allocate(NibbleLayout.census(unit, decoder), ArrayAllocator.TORNADO);
+    /** {@code unit}'s layout by {@code census} in TornadoVM's own arrays (one host decode of the unit). */
+    public static NibbleArrays of(Df11Unit unit, ExponentCensus census, Df11UnitDecoder decoder) {
+        NibbleArrays arrays = allocate(census, unit.elementCount(), ArrayAllocator.TORNADO);
         arrays.fill(unit, decoder);
         return arrays;
     }
 
-    /** Writes the layout of {@code unit} (the unit {@link #census} counted) into these arrays. */
+    /** Writes the layout of {@code unit} into these arrays. */
     public void fill(Df11Unit unit, Df11UnitDecoder decoder) {
-        NibbleLayout.fill(unit, census, decoder, codes, signMantissa, escapes, scales);
+        NibbleLayout.fill(unit, census, decoder, codes, signMantissa);
     }
 
-    /** Bytes of the four arrays (TornadoVM's array headers included). */
+    /** Bytes of the two arrays (TornadoVM's array headers included). */
     public long bytes() {
-        return codes.getNumBytesOfSegment() + signMantissa.getNumBytesOfSegment() + escapes.getNumBytesOfSegment()
-                + scales.getNumBytesOfSegment();
+        return codes.getNumBytesOfSegment() + signMantissa.getNumBytesOfSegment();
     }
 }

@@ -11,42 +11,49 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * A DF11 unit held on the device in the nibble layout ({@link NibbleLayout}, {@link DecodeMode#NIBBLE}): 4-bit
- * exponent codes, the escape list, the unit's scale table and its own sign/mantissa bytes, made from the DF11 unit on
- * the host at load time. No decode task and no shared plane: the matrix-vector products read the codes directly
+ * exponent codes and its own sign/mantissa bytes, made from the DF11 unit on the host at load time, read through the
+ * unit's table ({@link UnitTail}). No decode task and no shared plane: the matrix-vector products read the codes directly
  * ({@link dev.df11.tornado.forward.NibbleMatVecKernels}).
  */
 public final class NibbleDeviceUnit implements DeviceUnit {
 
     private final String name;
     private final NibbleArrays arrays;
+    private final UnitTail tail;
+    private final long elements;
 
-    private NibbleDeviceUnit(String name, NibbleArrays arrays) {
+    private NibbleDeviceUnit(String name, NibbleArrays arrays, UnitTail tail, long elements) {
         this.name = name;
         this.arrays = arrays;
+        this.tail = tail;
+        this.elements = elements;
     }
 
     /**
-     * The layout of {@code compressed} by {@code census} (which must qualify), its arrays from {@code staging} and
-     * written when {@code staging} is filled, right before the upload (decoding the unit on the host a second time).
+     * The layout of {@code compressed} coded by {@code tail}'s census (the unit must qualify:
+     * {@link NibbleLayout#whyNot}), its arrays from {@code staging} and written when {@code staging} is filled, right
+     * before the upload (decoding the unit on the host once more).
      */
-    static NibbleDeviceUnit staged(WeightUnit unit, Df11Unit compressed, NibbleLayout.Census census,
-            Df11UnitDecoder decoder, HostStaging staging) {
-        if (!census.qualifies()) {
-            throw new IllegalArgumentException("unit " + unit.name() + " does not qualify for the nibble layout");
+    static NibbleDeviceUnit staged(WeightUnit unit, Df11Unit compressed, UnitTail tail, Df11UnitDecoder decoder,
+            HostStaging staging) {
+        String whyNot = NibbleLayout.whyNot(compressed.elementCount());
+        if (whyNot != null) {
+            throw new IllegalArgumentException("unit " + unit.name() + " does not qualify for the nibble layout: "
+                    + whyNot);
         }
         CompressedDeviceUnit.requireCovers(unit, compressed, compressed.elementCount());
-        NibbleArrays arrays = NibbleArrays.allocate(census, staging);
+        NibbleArrays arrays = NibbleArrays.allocate(tail.census(), compressed.elementCount(), staging);
         staging.onFill(() -> {
             arrays.fill(compressed, decoder);
             staging.readFrom(compressed.encodedExponent());
             staging.readFrom(compressed.signMantissa());
         });
-        return new NibbleDeviceUnit(unit.name(), arrays);
+        return new NibbleDeviceUnit(unit.name(), arrays, tail, compressed.elementCount());
     }
 
-    /** How the unit's exponents fell: its codes and escapes. */
-    public NibbleLayout.Census census() {
-        return arrays.census();
+    /** Weights the layout holds: the whole DF11 unit. */
+    public long elements() {
+        return elements;
     }
 
     /** The arrays the kernels read. */
@@ -78,7 +85,7 @@ public final class NibbleDeviceUnit implements DeviceUnit {
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
         return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, arrays.codes(), arrays.signMantissa(),
-                arrays.escapes(), arrays.scales());
+                tail.table(), tail.tail());
     }
 
     @Override
@@ -89,6 +96,11 @@ public final class NibbleDeviceUnit implements DeviceUnit {
 
     @Override
     public long deviceBytes() {
-        return arrays.bytes();
+        return arrays.bytes() + tail.bytes();
+    }
+
+    @Override
+    public UnitTail tail() {
+        return tail;
     }
 }

@@ -21,20 +21,22 @@ import java.util.function.Supplier;
  * @param everyStep false: uploaded on the first execution and resident on the device since; true: copied from host
  *                  memory on every execution of its graph (the CPU-offload baseline)
  */
-public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep) implements DeviceUnit {
+public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep, UnitTail tail)
+        implements DeviceUnit {
 
     /** Copies the unit's matrices from {@code weights} (the store's acquired view of {@code unit}). */
     public static PlainDeviceUnit copyOf(WeightUnit unit, UnitWeights weights, boolean everyStep) {
         WeightPlanes data = WeightPlanes.allocate(checkedElements(unit));
         put(unit, weights, data);
-        return new PlainDeviceUnit(unit.name(), data, everyStep);
+        return new PlainDeviceUnit(unit.name(), data, everyStep, UnitTail.of(UnitMatrices.plain(unit, weights)));
     }
 
     /**
      * A unit uploaded once, whose planes come from {@code staging} and are written from {@code weights} (asked for
-     * then) when {@code staging} is filled, right before the upload.
+     * then) when {@code staging} is filled, right before the upload. Its tail is read from {@code weights} now.
      */
     public static PlainDeviceUnit staged(WeightUnit unit, Supplier<UnitWeights> weights, HostStaging staging) {
+        UnitTail tail = UnitTail.of(UnitMatrices.plain(unit, weights.get()));
         int words = WeightPlanes.wordsFor(checkedElements(unit));
         WeightPlanes data = new WeightPlanes(staging.ints(words), staging.ints(words));
         staging.onFill(() -> {
@@ -44,7 +46,7 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
                 staging.readFrom(source.matrix(slot.name()).data());
             }
         });
-        return new PlainDeviceUnit(unit.name(), data, false);
+        return new PlainDeviceUnit(unit.name(), data, false, tail);
     }
 
     private static long checkedElements(WeightUnit unit) {
@@ -90,7 +92,8 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
         return graph.transferToDevice(everyStep ? DataTransferMode.EVERY_EXECUTION : DataTransferMode.FIRST_EXECUTION,
-                data.exponents(), data.signMantissa());
+                data.exponents(), data.signMantissa())
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, tail.table(), tail.tail());
     }
 
     @Override
@@ -101,6 +104,6 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep)
 
     @Override
     public long deviceBytes() {
-        return data.bytes();
+        return data.bytes() + tail.bytes();
     }
 }

@@ -1,16 +1,11 @@
-package dev.df11.lab.matvec;
+package dev.df11.tornado.forward;
 
 import dev.df11.format.codec.Df11Decoder;
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
-import dev.df11.tornado.forward.Bf16Scales;
-import dev.df11.tornado.forward.Grids;
-import dev.df11.tornado.forward.Inputs;
-import dev.df11.tornado.forward.MatVecKernels;
-import dev.df11.tornado.forward.ProductKernel;
-import dev.df11.tornado.forward.StagedRowKernels;
-import dev.df11.tornado.forward.WeightPlanes;
 import dev.df11.tornado.forward.weights.NibbleArrays;
+import dev.df11.tornado.forward.weights.UnitMatrices;
+import dev.df11.tornado.forward.weights.UnitTail;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import uk.ac.manchester.tornado.api.GridScheduler;
@@ -30,12 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The planes, two-row and staged kernels in the tail order ({@link TailSplit}): each on the planes with the split's
- * table and on the nibble layout without escape code ({@link NibbleDenseKernels}, {@link PairTailKernels}, {@link
- * StagedNibbleNoEscapeKernels}), each followed by {@link TailSplit#addTails}. The two forms give the same bits; both are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products
- * are far above that tolerance, so a tail dropped or added twice fails; with an empty tail the planes form gives the
- * kernel's own bits (its table then zeroes nothing and the tail kernel adds nothing). Every tier: sixteen-token tiles, four-token
- * tiles, single tokens, the last token only, accumulation.
+ * The planes, two-row and staged kernels in the product's order ({@link UnitTail}): each on the planes with the unit's
+ * table and in its nibble form, each followed by {@link TailKernels#addTails}. The two forms give the same bits; both
+ * are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products are far above that
+ * tolerance, so a tail dropped or added twice fails; with an empty tail the planes form gives the kernel's bits on the
+ * plain BF16 table (the unit's table then zeroes nothing and the tail task adds nothing). The tail's directory is
+ * read at a matrix that does not start the unit. Every tier: sixteen-token tiles, four-token tiles, single tokens, the
+ * last token only, accumulation.
  */
 class TailOrderOnDeviceTest {
 
@@ -55,21 +51,26 @@ class TailOrderOnDeviceTest {
         int cols = 4100;
         long n = (long) rows * cols;
         MemorySegment bf16 = NibbleTestMatrices.of(values, n);
-        WeightPlanes planes = WeightPlanes.split(bf16);
-        Df11Unit unit = new Df11Encoder(2).encode("tail", List.of(bf16));
-        NibbleArrays nibbles = NibbleArrays.of(unit, new Df11Decoder(2));
-        TailSplit split = TailSplit.of(nibbles, bf16, rows, cols);
-        long zeros = 0;
+        // The matrix is the unit's second: a small one of the same kind comes first.
+        int lead = 3 * 12;
+        MemorySegment head = NibbleTestMatrices.of(values, lead);
+        WeightPlanes planes = WeightPlanes.split(Inputs.concat(List.of(head, bf16)));
+        Df11Unit unit = new Df11Encoder(2).encode("tail", List.of(head, bf16));
+        Df11Decoder decoder = new Df11Decoder(2);
+        UnitTail tail = UnitTail.of(UnitMatrices.compressed("tail", List.of(new UnitMatrices.Span("first", 0, 3, 12),
+                new UnitMatrices.Span("w", lead, rows, cols)), unit, decoder));
+        NibbleArrays nibbles = NibbleArrays.of(unit, tail.census(), decoder);
+        int directory = tail.directory(lead, rows, cols);
+        int[] codeOf = tail.census().codeOf();
+        long inTail = 0;
         for (long i = 0; i < n; i++) {
-            zeros += (bf16.getAtIndex(BF16, i) & 0x7FFF) == 0 ? 1 : 0;
+            int bits = bf16.getAtIndex(BF16, i);
+            inTail += (bits & 0x7FFF) != 0 && codeOf[bits >> 7 & 0xFF] < 0 ? 1 : 0;
         }
-        assertEquals(nibbles.census().escapes() - zeros, split.entries(), "the tail is the escaped weights but zeros");
+        assertEquals(inTail, tail.tail().get(directory + rows) - tail.tail().get(directory),
+                "the matrix's tail is its non-zero weights of uncoded exponents");
         if (values.equals("wide")) {
-            assertTrue(split.entries() > n / 4, "the case needs a large tail: " + split.entries());
-        }
-        boolean[] coded = new boolean[256];
-        for (int e : nibbles.census().exponents()) {
-            coded[e] = true;
+            assertTrue(inTail > n / 4, "the case needs a large tail: " + inTail);
         }
         double tolerance = 3e-5;
         boolean sensitive = false;
@@ -96,27 +97,18 @@ class TailOrderOnDeviceTest {
         String name = "tail" + kernel + values + count + "_" + lastOnly + "_" + accumulate + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
-                        pairsOut, tailOut, nibbleOut, batch, scales, split.scales(), split.tail(), nibbles.codes(),
-                        nibbles.signMantissa(), nibbles.escapes());
-        graph = productKernel.addTask(graph, "own", planes.exponents(), planes.signMantissa(), 0, rows, cols, x, pairsOut,
-                accumulate, lastOnly, rowsPerGroup, batch, scales);
-        graph = productKernel.addTask(graph, "tail", planes.exponents(), planes.signMantissa(), 0, rows, cols, x, tailOut,
-                accumulate, lastOnly, rowsPerGroup, batch, split.scales());
-        graph = graph.task("tailAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly,
-                batch, split.tail(), split.scales());
-        graph = switch (kernel) {
-            case "pairs" -> graph.task("nibble", PairTailKernels::matVecPairsNibbleDense, new KernelContext(),
-                    nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x, nibbleOut,
-                    accumulate, lastOnly, rowsPerGroup, batch, split.scales());
-            case "staged" -> graph.task("nibble", StagedNibbleNoEscapeKernels::matVecStagedNoEscapes,
-                    new KernelContext(), nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x,
-                    nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, split.scales());
-            default -> graph.task("nibble", NibbleDenseKernels::matVecNibblesDense, new KernelContext(),
-                    nibbles.codes(), nibbles.signMantissa(), nibbles.escapes(), 0, rows, cols, x, nibbleOut,
-                    accumulate, lastOnly, rowsPerGroup, batch, split.scales());
-        };
-        graph = graph.task("nibbleAdd", TailSplit::addTails, new KernelContext(), rows, cols, x, nibbleOut, lastOnly,
-                        batch, split.tail(), split.scales())
+                        pairsOut, tailOut, nibbleOut, batch, scales, tail.table(), tail.tail(), nibbles.codes(),
+                        nibbles.signMantissa());
+        graph = productKernel.addTask(graph, "own", planes.exponents(), planes.signMantissa(), lead, rows, cols, x,
+                pairsOut, accumulate, lastOnly, rowsPerGroup, batch, scales);
+        graph = productKernel.addTask(graph, "tail", planes.exponents(), planes.signMantissa(), lead, rows, cols, x,
+                tailOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table());
+        graph = graph.task("tailAdd", TailKernels::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly,
+                batch, tail.tail(), directory, tail.table());
+        graph = productKernel.addNibbleTask(graph, "nibble", nibbles.codes(), nibbles.signMantissa(), lead, rows, cols,
+                x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table());
+        graph = graph.task("nibbleAdd", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut,
+                        lastOnly, batch, tail.tail(), directory, tail.table())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut);
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         GridScheduler grids = new GridScheduler();
@@ -135,24 +127,24 @@ class TailOrderOnDeviceTest {
             String where = "output " + i + " (token " + (first + i / rows) + ", row " + i % rows + ")";
             assertEquals(Float.floatToRawIntBits(tailOut.get(i)), Float.floatToRawIntBits(nibbleOut.get(i)),
                     where + ": " + tailOut.get(i) + " planes form, " + nibbleOut.get(i) + " nibble form");
-            if (split.entries() == 0) {
+            if (inTail == 0) {
                 assertEquals(Float.floatToRawIntBits(pairsOut.get(i)), Float.floatToRawIntBits(tailOut.get(i)),
-                        where + ": with no tail the planes form gives the kernel's own bits");
+                                where + ": with no tail the planes form gives the kernel's bits on the BF16 table");
             }
             int row = i % rows;
             int token = first + i / rows;
             double sum = accumulate == 1 ? start.get(i) : 0;
             double magnitude = Math.abs(sum);
-            double tail = 0;
+            double tailSum = 0;
             for (int c = 0; c < cols; c++) {
                 short bits = bf16.getAtIndex(BF16, (long) row * cols + c);
                 double product = Float.intBitsToFloat(bits << 16) * (double) natural.get(token * cols + c);
                 sum += product;
                 magnitude += Math.abs(product);
-                tail += coded[bits >> 7 & 0xFF] ? 0 : product;
+                tailSum += codeOf[bits >> 7 & 0xFF] >= 0 ? 0 : product;
             }
             assertEquals(sum, tailOut.get(i), tolerance * magnitude, where + " against float64");
-            sensitive |= Math.abs(tail) > 10 * tolerance * magnitude;
+            sensitive |= Math.abs(tailSum) > 10 * tolerance * magnitude;
         }
         if (values.equals("outliers")) {
             assertTrue(sensitive, "the case must fail if the tail were dropped: some output's tail products must"

@@ -1,0 +1,49 @@
+package dev.df11.tornado.forward;
+
+import dev.df11.tornado.forward.weights.UnitTail;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * The second half of every product: the tail ({@link UnitTail}), added after the product kernel has summed the dense
+ * part, in the same order whatever the unit's decode mode.
+ */
+public final class TailKernels {
+
+    private TailKernels() {
+    }
+
+    /**
+     * Adds to each output element a product kernel wrote (token {@code first + i / rows}, row {@code i % rows}: the
+     * product kernels' layout, {@code first} the last token when {@code lastOnly} is 1, else 0) its row's tail
+     * products with that token's activations {@code x} (quad-major rows of {@code cols}), in column order, each as
+     * one multiply and add. One work-item per output element, at least {@code count * rows} of them.
+     *
+     * @param tail      {@link UnitTail#tail()}
+     * @param directory where the product's rows start in {@code tail}'s directory ({@link UnitTail#directory})
+     * @param table     {@link UnitTail#table()}: the tail values from {@link UnitTail#TABLE} on
+     */
+    public static void addTails(KernelContext context, int rows, int cols, FloatArray x, FloatArray output,
+            int lastOnly, IntArray batch, IntArray tail, int directory, FloatArray table) {
+        int i = context.globalIdx;
+        int count = batch.get(ForwardKernels.COUNT);
+        int first = 0;
+        if (lastOnly == 1) {
+            first = count - 1;
+        }
+        if (i < (count - first) * rows) {
+            int row = i % rows;
+            int from = tail.get(directory + row);
+            int to = tail.get(directory + row + 1);
+            if (from < to) {
+                int xBase = (first + i / rows) * cols;
+                float s = output.get(i);
+                for (int e = from; e < to; e++) {
+                    s = s + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
+                }
+                output.set(i, s);
+            }
+        }
+    }
+}
