@@ -720,7 +720,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
 
     /**
      * Device bytes of the units held in the nibble layout ({@link dev.df11.tornado.forward.weights.NibbleLayout}:
-     * codes, sign/mantissa bytes, escapes and scales); 0 when none is.
+     * codes and sign/mantissa bytes, and their tails' arrays); 0 when none is.
      */
     public long nibbleLayoutBytes() {
         return unitBytes(u -> u instanceof NibbleDeviceUnit n ? n.deviceBytes() : 0);

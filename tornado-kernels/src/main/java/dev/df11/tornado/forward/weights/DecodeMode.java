@@ -20,11 +20,11 @@ public enum DecodeMode {
      */
     EXACT("exact"),
     /**
-     * Each unit's exponents re-coded on the host at load time as 4-bit codes into its 15 most common exponents plus
-     * an escape list ({@link NibbleLayout}, about 12 bits a weight against DF11's 11), which the matrix-vector
-     * kernels read directly ({@link dev.df11.tornado.forward.NibbleMatVecKernels}): no decode pass, no shared
-     * buffer. A unit with more than {@link NibbleLayout#MAX_ESCAPE_SHARE} of its weights outside its 15 exponents is
-     * decoded {@link #EXACT}ly instead.
+     * Each unit's exponents re-coded on the host at load time as 4-bit codes into its 15 coded exponents
+     * ({@link NibbleLayout}, 12 bits a weight against DF11's 11; the other weights are the unit's tail, which every
+     * mode adds after the product: {@link UnitTail}), which the matrix-vector kernels read directly
+     * ({@link dev.df11.tornado.forward.NibbleMatVecKernels}): no decode pass, no shared buffer. A unit of more weights
+     * than the kernels index with int is decoded {@link #EXACT}ly instead.
      */
     NIBBLE("nibble");
 
