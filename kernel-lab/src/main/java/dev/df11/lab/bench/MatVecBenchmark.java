@@ -374,7 +374,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 rows, cols, x, planesOut, 0, 0, groupRows, step, tail.table())
                 .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
                         tail.tail(), directory, tail.table());
-        Checked planesRun = runWithTail(planes, "mvt" + suffix, groups, launch, batch * rows, target, planesOut,
+        Checked planesRun = runWithTail(planes, "mvt" + suffix, groups, launch, rows, target, planesOut,
                 reference, null, label + "-tail");
         FloatArray nibbleOut = new FloatArray(batch * rows);
         TaskGraph nibble = product.addNibbleTask(new TaskGraph("mvnt" + suffix)
@@ -383,7 +383,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 groupRows, step, tail.table())
                 .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
                         tail.tail(), directory, tail.table());
-        Checked nibbleRun = runWithTail(nibble, "mvnt" + suffix, groups, launch, batch * rows, target, nibbleOut,
+        Checked nibbleRun = runWithTail(nibble, "mvnt" + suffix, groups, launch, rows, target, nibbleOut,
                 reference, planesOut, label + "-tail");
         long weightsCount = (long) rows * cols;
         long nibbleBytes = n.bytes() + tail.bytes();
@@ -400,15 +400,15 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * {@link #run} for a graph of a product task {@code mv} and the tail task {@code tail} (one work-item per output
-     * element, {@code outputs} of them in groups of 128), checked bit for bit against {@code against}'s output
+     * {@link #run} for a graph of a product task {@code mv} and the tail task {@code tail} (one work-item per matrix
+     * row, {@code rows} of them in groups of 128), checked bit for bit against {@code against}'s output
      * {@code expected} unless that is null.
      */
-    private Checked runWithTail(TaskGraph graph, String graphName, int groups, int local, int outputs,
+    private Checked runWithTail(TaskGraph graph, String graphName, int groups, int local, int rows,
             TornadoDevice target, FloatArray output, double[] reference, FloatArray expected, String against)
             throws Exception {
         GridScheduler grids = new GridScheduler(graphName + ".mv", Grids.groups(groups, local));
-        grids.addWorkerGrid(graphName + ".tail", Grids.items(outputs, 128));
+        grids.addWorkerGrid(graphName + ".tail", Grids.items(rows, 128));
         return run(graph, grids, target, output, reference, expected, against);
     }
 

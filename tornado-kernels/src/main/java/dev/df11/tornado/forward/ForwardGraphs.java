@@ -376,7 +376,7 @@ public final class ForwardGraphs {
             return graph;   // no tail weight in these rows
         }
         String tailTask = task + "Tail";
-        grids.addWorkerGrid(name + "." + tailTask, items((lastOnly == 1 ? 1 : shape.maxBatch()) * rows));
+        grids.addWorkerGrid(name + "." + tailTask, items(rows));
         return graph.task(tailTask, TailKernels::addTails, new KernelContext(), rows, cols, x, out, lastOnly, batch,
                 tail.tail(), directory, tail.table());
     }

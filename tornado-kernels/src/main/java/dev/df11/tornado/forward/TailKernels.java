@@ -15,10 +15,11 @@ public final class TailKernels {
     }
 
     /**
-     * Adds to each output element a product kernel wrote (token {@code first + i / rows}, row {@code i % rows}: the
-     * product kernels' layout, {@code first} the last token when {@code lastOnly} is 1, else 0) its row's tail
-     * products with that token's activations {@code x} (quad-major rows of {@code cols}), in column order, each as
-     * one multiply and add. One work-item per output element, at least {@code count * rows} of them.
+     * Adds to each output element a product kernel wrote (token {@code b}, row {@code r} at {@code (b - first) * rows
+     * + r}: the product kernels' layout, {@code first} the last token when {@code lastOnly} is 1, else 0) its row's
+     * tail products with that token's activations {@code x} (quad-major rows of {@code cols}), in column order, each
+     * as one multiply and add. One work-item per row, at least {@code rows} of them, each going through the batch's
+     * tokens as the product kernels do: the launch does not grow with the batch the graphs were built for.
      *
      * @param tail      {@link UnitTail#tail()}
      * @param directory where the product's rows start in {@code tail}'s directory ({@link UnitTail#directory})
@@ -26,23 +27,25 @@ public final class TailKernels {
      */
     public static void addTails(KernelContext context, int rows, int cols, FloatArray x, FloatArray output,
             int lastOnly, IntArray batch, IntArray tail, int directory, FloatArray table) {
-        int i = context.globalIdx;
+        int row = context.globalIdx;
         int count = batch.get(ForwardKernels.COUNT);
         int first = 0;
         if (lastOnly == 1) {
             first = count - 1;
         }
-        if (i < (count - first) * rows) {
-            int row = i % rows;
+        if (row < rows) {
             int from = tail.get(directory + row);
             int to = tail.get(directory + row + 1);
             if (from < to) {
-                int xBase = (first + i / rows) * cols;
-                float s = output.get(i);
-                for (int e = from; e < to; e++) {
-                    s = s + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
+                for (int b = first; b < count; b++) {
+                    int xBase = b * cols;
+                    int o = (b - first) * rows + row;
+                    float s = output.get(o);
+                    for (int e = from; e < to; e++) {
+                        s = s + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
+                    }
+                    output.set(o, s);
                 }
-                output.set(i, s);
             }
         }
     }

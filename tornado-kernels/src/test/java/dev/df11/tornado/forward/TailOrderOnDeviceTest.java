@@ -115,8 +115,8 @@ class TailOrderOnDeviceTest {
         for (String task : List.of("own", "tail", "nibble")) {
             grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
         }
-        grids.addWorkerGrid(name + ".tailAdd", Grids.items(count * rows, 64));
-        grids.addWorkerGrid(name + ".nibbleAdd", Grids.items(count * rows, 64));
+        grids.addWorkerGrid(name + ".tailAdd", Grids.items(rows, 64));
+        grids.addWorkerGrid(name + ".nibbleAdd", Grids.items(rows, 64));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(grids).execute();
         } catch (Exception e) {
