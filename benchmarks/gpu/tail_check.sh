@@ -1,30 +1,42 @@
 #!/usr/bin/env bash
-# Does the tail order take the nibble forms to their BF16 forms' time? (KERNEL-NOTES, "The nibble layout": found,
-# what removes the rest, and the next GPU call 0.) In one call:
+# The tail order on a GPU, in one call (KERNEL-NOTES, "The nibble layout": built into the product; the next GPU call):
 #   benchmarks/gpu/tail_check.sh BUNDLE OUT
-# 1. matvec-bench on gate|up (28,672 x 4,096, 256:8) and on down (4,096 x 14,336, 128:1), batches 1 and 16, every
-#    product kernel, its nibble form and, for the planes, two-row and staged kernels, the tail order's two forms
-#    (planes-tail / nibble-tail, pairs-tail / pairs-nibble-tail, staged-tail / staged-nibble-tail), each nibble-tail
-#    row checked bit for bit against its tail row, every row against float64;
-# 2. gate|up at batch 1 again with every kernel built for at most 64 registers (--max-registers 64): what capping the
-#    nibble forms' registers buys, beside what the tail order buys.
-# The rows that matter are printed; everything ends up in one archive, OUT/tail-check.tar.gz (a device call returns
-# only a few files). About 3 minutes on an H100.
+# 1. matvec-bench on gate|up (28,672 x 4,096, 256:8) and down (4,096 x 14,336, 128:1), batches 1 and 16: every
+#    product kernel with its tail task on the BF16 planes (planes-tail, pairs-tail, staged-tail, ...) and in its
+#    nibble form (nibble, pairs-nibble, staged-nibble, ...), each nibble row checked bit for bit against its planes
+#    row and every row against float64, beside the kernels alone on the plain BF16 table (planes, pairs, staged);
+# 2. the PyTorch/cuBLAS peer step on the 8B shape (torch_step_peer.py);
+# 3. generate-bench on the 8B shape with BF16, DF11 nibble and DF11 exact in one process (32 greedy tokens, median of
+#    3 runs; the three must give the same greedy tokens).
+# Everything ends up in one archive, OUT/tail-check.tar.gz (a device call returns only a few files). About 9 minutes
+# on an H100, most of it the three 8B loads; set TAIL_CHECK_BUDGET (seconds, default 560) to bound the whole.
 set -u
 bundle=$1 out=$2
-mkdir -p "$out"
-nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$out/gpu.txt" 2>&1
+here=$(cd "$(dirname "$0")" && pwd)
+start=$(date +%s)
+budget=${TAIL_CHECK_BUDGET:-560}
+work=$(mktemp -d)
+nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$work/gpu.txt" 2>&1
 bench() { # NAME ARGS...
   local name=$1
   shift
-  (cd "$out" && timeout 150 "$bundle/bin/matvec-bench" --device 1:0 --fused= --warmup 3 --reps 20 --batch-rungs \
-    --out "$out/$name.json" "$@") > "$out/$name.log" 2>&1
+  (cd "$work" && timeout 100 "$bundle/bin/matvec-bench" --device 1:0 --fused= --warmup 3 --reps 20 --batch-rungs \
+    --out "$work/$name.json" "$@") > "$work/$name.log" 2>&1
   echo "$name rc=$?"
-  grep -E " b[0-9]+ " "$out/$name.log"
+  grep -E " b[0-9]+ " "$work/$name.log" | cut -c1-150
 }
 bench matvec-gateup --shapes 28672x4096 --configs 256:8 --batch 1,16
 bench matvec-down --shapes 4096x14336 --configs 128:1 --batch 1,16
-bench matvec-gateup-cap64 --shapes 28672x4096 --configs 256:8 --batch 1 --max-registers 64
-nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv >> "$out/gpu.txt"
-archive=$(mktemp -d)/tail-check.tar.gz
-tar -czf "$archive" -C "$out" . && find "$out" -mindepth 1 -delete && mv "$archive" "$out/"
+timeout 60 python3 "$here/torch_step_peer.py" --shape llama-3.1-8b --out "$work/torch-step-8b.json" \
+  > "$work/torch-step-8b.log" 2>&1
+tail -2 "$work/torch-step-8b.log"
+left=$(( budget - ($(date +%s) - start) ))
+timeout "$left" "$bundle/bin/generate-bench" --shape llama-3.1-8b --work-dir /tmp/df11-models --device 1:0 \
+  --prompt-tokens 8 --modes bf16-device,df11-nibble,df11-device --tokens 32 --warmup 1 --runs 3 \
+  --out "$work/gen-8b.json" > "$work/gen-8b.log" 2>&1
+echo "generate-bench rc=$?"
+grep -v "ERROR\|^WARNING\|^\s*at \|^#" "$work/gen-8b.log" | tail -16
+nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv >> "$work/gpu.txt"
+mkdir -p "$out"
+tar -czf "$out/tail-check.tar.gz" -C "$work" . && rm -rf "$work"
+echo "elapsed $(( $(date +%s) - start )) s"
