@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Why the nibble forms take twice their BF16 forms' time (KERNEL-NOTES, "The nibble layout", measured), in one call:
+# The nibble forms against their BF16 forms under the profiler, in one call (KERNEL-NOTES, "The nibble layout"; run in
+# the eighth session, when it found the escape code's cost; the escape code is gone since the tail order):
 #   benchmarks/gpu/nibble_ncu.sh BUNDLE OUT
-# 1. matvec-bench on the 8B gate|up matrix (28,672 x 4,096) at 256:8, batches 1 and 16, every product kernel and its
-#    nibble form, and the lab's split form of the planes kernel's (nibble-split: the escape code out of the hot loop;
-#    each checked bit for bit against the planes kernel);
-#    then the same on narrow weights (matvec-bench --weights narrow: exponents spanning exactly the fifteen codes, so
-#    no escape is ever taken), with the lab's staged nibble kernel without its escape patch beside them
-#    (staged-nibble-noesc);
+# 1. matvec-bench on the 8B gate|up matrix (28,672 x 4,096) at 256:8, batches 1 and 16: every product kernel on the
+#    plain BF16 table, with its tail task, and its nibble form with the tail task (checked bit for bit against the
+#    tail row); then the same on narrow weights (matvec-bench --weights narrow: exponents spanning exactly the fifteen
+#    codes, an empty tail);
 # 2. ncu on the staged kernel and its nibble form at batch 1 (speed of light, occupancy, launch, warp states,
 #    scheduler and instruction statistics; --clock-control none), the report as OUT/ncu.ncu-rep and OUT/ncu.txt.
 # The rows that matter are printed at the end. About 5 minutes on an H100. Everything it writes ends up in one
