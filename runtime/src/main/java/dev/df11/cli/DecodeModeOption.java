@@ -8,9 +8,8 @@ public final class DecodeModeOption {
     @Option(names = "--decode-mode", paramLabel = "exact|fused|nibble", description = "--backend tornado: decode"
             + " each DF11 block's exponents into a buffer first (exact, the two-phase path; the default), inside the"
             + " matrix-vector kernels (fused: no decode buffer, slower), or re-code them at load time as 4-bit codes"
-            + " the kernels read directly (nibble: about 75%% of BF16's device memory instead of DF11's 68%%; on an"
-            + " H100 1.6x exact's tokens/s, but the model takes about twice as long to load); the logits are the same"
-            + " bit for bit.")
+            + " the kernels read directly (nibble: about 75%% of BF16's device memory instead of DF11's 68%%; 1.6x"
+            + " exact's tokens/s when last measured on an H100); the logits are the same bit for bit.")
     String value;
 
     /** The mode asked for, or null for the backend's default. */
