@@ -9,7 +9,7 @@
 # 3. generate-bench on the 8B shape with BF16, DF11 nibble and DF11 exact in one process (32 greedy tokens, median of
 #    3 runs; the three must give the same greedy tokens).
 # Everything ends up in one archive, OUT/tail-check.tar.gz (a device call returns only a few files), rewritten after
-# each step so that a call cut short still returns what finished. About 9 minutes on an H100, most of it the three 8B
+# each step and every 30 s, so that a call cut short still returns what it had. About 9 minutes on an H100, most of it the three 8B
 # loads; set TAIL_CHECK_BUDGET (seconds, default 560) to bound the whole.
 set -u
 bundle=$1 out=$2
@@ -19,6 +19,8 @@ budget=${TAIL_CHECK_BUDGET:-560}
 work=$(mktemp -d)
 mkdir -p "$out"
 save() { tar -czf "$out/tail-check.tar.gz.part" -C "$work" . && mv "$out/tail-check.tar.gz.part" "$out/tail-check.tar.gz"; }
+(while sleep 30; do save; done) &
+saver=$!
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$work/gpu.txt" 2>&1
 bench() { # NAME ARGS...
   local name=$1
@@ -42,5 +44,7 @@ timeout "$left" "$bundle/bin/generate-bench" --shape llama-3.1-8b --work-dir /tm
 echo "generate-bench rc=$?"
 grep -v "ERROR\|^WARNING\|^\s*at \|^#" "$work/gen-8b.log" | tail -16
 nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv >> "$work/gpu.txt"
+kill "$saver" 2>/dev/null
+wait "$saver" 2>/dev/null
 save && rm -rf "$work"
 echo "elapsed $(( $(date +%s) - start )) s"
