@@ -18,7 +18,11 @@ start=$(date +%s)
 budget=${TAIL_CHECK_BUDGET:-560}
 work=$(mktemp -d)
 mkdir -p "$out"
-save() { tar -czf "$out/tail-check.tar.gz.part" -C "$work" . && mv "$out/tail-check.tar.gz.part" "$out/tail-check.tar.gz"; }
+save() { # the archive of what is there so far, replaced whole (the saver below and the steps may both call it)
+  local part
+  part=$(mktemp "$out/.tail-check.XXXXXX")
+  tar -czf "$part" -C "$work" . 2>/dev/null && mv "$part" "$out/tail-check.tar.gz" || rm -f "$part"
+}
 (while sleep 30; do save; done) &
 saver=$!
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$work/gpu.txt" 2>&1
