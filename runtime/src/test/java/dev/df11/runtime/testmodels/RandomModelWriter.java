@@ -40,6 +40,11 @@ public final class RandomModelWriter {
     }
 
     public static Path write(Path dir, Flavor flavor, long seed) throws IOException {
+        return write(dir, flavor, seed, LAYERS);
+    }
+
+    /** As above with {@code layers} decoder layers. */
+    public static Path write(Path dir, Flavor flavor, long seed, int layers) throws IOException {
         Files.createDirectories(dir);
         SplittableRandom random = new SplittableRandom(seed);
         int headDim = flavor == Flavor.QWEN3 ? 16 : DIM / HEADS;   // Qwen3: explicit head_dim != dim / heads
@@ -53,7 +58,7 @@ public final class RandomModelWriter {
             writer.add("lm_head.weight", DType.BF16, new long[] {VOCAB, DIM}, gaussian(arena, random, VOCAB * DIM, 0, 0.2));
         }
         writer.add("model.norm.weight", DType.BF16, new long[] {DIM}, gaussian(arena, random, DIM, 1, 0.3));
-        for (int l = 0; l < LAYERS; l++) {
+        for (int l = 0; l < layers; l++) {
             String p = "model.layers." + l + ".";
             matrix(writer, arena, random, p + "self_attn.q_proj.weight", qDim, DIM);
             matrix(writer, arena, random, p + "self_attn.k_proj.weight", kvDim, DIM);
@@ -87,7 +92,7 @@ public final class RandomModelWriter {
         });
         c.put("hidden_size", DIM);
         c.put("intermediate_size", HIDDEN);
-        c.put("num_hidden_layers", LAYERS);
+        c.put("num_hidden_layers", layers);
         c.put("num_attention_heads", HEADS);
         c.put("num_key_value_heads", KV_HEADS);
         if (flavor == Flavor.QWEN3) {

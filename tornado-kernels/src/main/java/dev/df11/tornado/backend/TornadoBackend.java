@@ -131,6 +131,36 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             ForwardGraphs graphs, ForwardPlan plan) {
     }
 
+    /** A stage's graphs and the plan that runs them. */
+    private record Planned(ForwardGraphs graphs, ForwardPlan plan) {
+    }
+
+    /**
+     * The graphs of {@code weights} on {@code act} and their plan on {@code device}, with the layers per graph the
+     * options ask for, or fewer: TornadoVM 5.2 holds a task graph in at most 1,024 nodes (every task, argument and
+     * transfer takes some), which eight layers of a DF11 unit decoded exactly, with their tail tasks, exceed; the
+     * count is then halved (a console line says so) and the graphs built again. The logits do not depend on it.
+     */
+    private Planned plan(Activations act, DeviceWeights weights, KernelTuning tuning, TornadoDevice device) {
+        int layers = options.layersPerGraph();
+        while (true) {
+            ForwardGraphs graphs = ForwardGraphs.build(shape, act, weights, tuning, layers);
+            TornadoSettings.require(deviceBytes(weights, graphs, act));
+            try {
+                return new Planned(graphs, new ForwardPlan(graphs, weights, device, options.cudaGraphs(),
+                        options.profile()));
+            } catch (Error e) {
+                if (!ForwardPlan.overflowsTaskGraph(e) || graphs.layersPerGraph() == 1) {
+                    throw e;
+                }
+                layers = graphs.layersPerGraph() / 2;
+                System.err.printf("tornado: %d decoder layers are more tasks than a TornadoVM task graph holds;"
+                        + " building %d per graph%n", graphs.layersPerGraph(), layers);
+                weights.forgetDecodeTasks();
+            }
+        }
+    }
+
     @Override
     public String name() {
         return "tornado";
@@ -203,9 +233,9 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             }
             throw e;
         }
-        this.graphs = ForwardGraphs.build(shape, act, deviceWeights, tuning(), options.layersPerGraph());
-        TornadoSettings.require(deviceBytes(deviceWeights, graphs, act));
-        this.plan = new ForwardPlan(graphs, deviceWeights, device, options.cudaGraphs(), options.profile());
+        Planned planned = plan(act, deviceWeights, tuning(), device);
+        this.graphs = planned.graphs();
+        this.plan = planned.plan();
         this.stages = List.of(new Stage(0, shape.layers(), device, act, deviceWeights, graphs, plan));
     }
 
@@ -235,13 +265,9 @@ public final class TornadoBackend implements Backend, SequenceBatching {
                     throw e;
                 }
                 TornadoDevice stageDevice = devices.get(d);
-                ForwardGraphs stageGraphs = ForwardGraphs.build(shape, stageAct, stageWeights,
-                        tuning(stageDevice), options.layersPerGraph());
-                TornadoSettings.require(deviceBytes(stageWeights, stageGraphs, stageAct));
-                ForwardPlan stagePlan = new ForwardPlan(stageGraphs, stageWeights, stageDevice, options.cudaGraphs(),
-                        options.profile());
+                Planned stage = plan(stageAct, stageWeights, tuning(stageDevice), stageDevice);
                 built.add(new Stage(placement.firstLayer(), placement.endLayer(), stageDevice, stageAct,
-                        stageWeights, stageGraphs, stagePlan));
+                        stageWeights, stage.graphs(), stage.plan()));
             }
         } catch (RuntimeException | Error e) {
             for (Stage stage : built) {

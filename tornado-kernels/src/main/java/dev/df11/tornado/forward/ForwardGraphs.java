@@ -120,6 +120,7 @@ public final class ForwardGraphs {
                     throw new IllegalStateException("one decoder layer's tasks overflow TornadoVM's 8 KiB task-graph"
                             + " description buffer", e);
                 }
+                weights.forgetDecodeTasks();
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostStaging;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.exceptions.TornadoInternalError;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
@@ -125,10 +126,29 @@ public final class ForwardPlan implements AutoCloseable {
         long compileStart = System.nanoTime();
         System.err.printf("tornado: compiling %d task graphs for %s ...%n", graphs.graphs().size(),
                 TornadoDevices.describe(target));
-        created.withPreCompilation();
+        try {
+            created.withPreCompilation();
+        } catch (RuntimeException | Error e) {
+            try {
+                created.freeDeviceMemory();
+                created.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         System.err.printf("tornado: compiled in %.1f s%n", (System.nanoTime() - compileStart) / 1e9);
         this.plan = created;
         this.profile = profile ? new ForwardProfile(graphs.bytesByTask()) : null;
+    }
+
+    /**
+     * Whether {@code e}, thrown while a plan was being made, says that a task graph has more nodes than TornadoVM 5.2
+     * holds in one (1,024: "Tornado Graph resize not implemented yet"); the graphs then need fewer layers each.
+     */
+    public static boolean overflowsTaskGraph(Throwable e) {
+        return e instanceof TornadoInternalError && e.getMessage() != null
+                && e.getMessage().contains("Graph resize");
     }
 
     /** Whether host copies may be released at all: unless {@code df11.tornado.streamWeights} is false. */

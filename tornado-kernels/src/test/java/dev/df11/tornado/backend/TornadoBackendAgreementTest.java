@@ -87,6 +87,33 @@ class TornadoBackendAgreementTest {
     }
 
     /**
+     * Twelve layers of DF11 units decoded exactly, with their tail tasks, are more nodes than one TornadoVM task graph
+     * holds: asked for all twelve in one graph, the backend builds fewer per graph, and the logits are those of one
+     * graph per block, bit for bit.
+     */
+    @Test
+    void layersThatOverflowATaskGraphAreSplitAndGiveTheSameBits() throws IOException {
+        int layers = 12;
+        Path dir = RandomModelWriter.write(TestModels.newFolder("deep"), RandomModelWriter.Flavor.LLAMA3_UNTIED, 14,
+                layers);
+        Path df11Dir = TestModels.compress(dir);
+        var options = new WeightStores.Df11Options(2);
+        TornadoBackend grouped = new TornadoBackend(TornadoBackendOptions.defaults().withLayersPerGraph(layers), null);
+        int[] used = new int[1];
+        Generation all = Generation.run(grouped, WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
+                MAX_BATCH, () -> used[0] = grouped.layersPerGraph());
+        assertTrue(used[0] < layers, "twelve layers in one graph were expected to overflow it; " + used[0]
+                + " per graph were built");
+        Generation perBlock = Generation.run(tornado(), WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
+                MAX_BATCH);
+        assertArrayEquals(perBlock.tokens(), all.tokens());
+        for (int step = 0; step < perBlock.logits().size(); step++) {
+            assertArrayEquals(bits(perBlock.logits().get(step)), bits(all.logits().get(step)),
+                    used[0] + " layers per graph changed the logits at step " + step);
+        }
+    }
+
+    /**
      * The fused decode-and-multiply kernels, the nibble layout's kernels and the two-phase decode give the same
      * logits, bit for bit (and the nibble mode really laid its units out so).
      */

@@ -207,6 +207,11 @@ public final class CompressedDeviceUnit implements DeviceUnit {
         return graph;
     }
 
+    /** Forgets the decode task {@link #addDecode} added: the graphs that held it are being built again. */
+    public void forgetDecode() {
+        task = null;
+    }
+
     /**
      * Copies the per-block flags of the last decode to the host (from {@code result} of the graph that decoded)
      * and checks them.

@@ -143,6 +143,22 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
                 (System.nanoTime() - started) / 1e9, nibbles);
     }
 
+    /**
+     * Forgets the decode tasks of every DF11 unit ({@link CompressedDeviceUnit#forgetDecode}), so that the forward
+     * graphs can be built again over these weights (with fewer layers per graph).
+     */
+    public void forgetDecodeTasks() {
+        List<DeviceUnit> units = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
+        if (output != null) {
+            units.add(output);
+        }
+        for (DeviceUnit unit : units) {
+            if (unit instanceof CompressedDeviceUnit compressed) {
+                compressed.forgetDecode();
+            }
+        }
+    }
+
     /** Retires the host arrays of every upload ({@link HostStaging#close}); only once no execution plan uses them. */
     @Override
     public void close() {
