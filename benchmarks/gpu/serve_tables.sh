@@ -10,19 +10,23 @@
 # default 200) bounds each process: a DF11 run of both levels on an H100 needs about 120 (load 35, the prompts alone
 # 15, then the levels), the first run also writes the models (60-80 more). serve-bench stops cleanly on the timeout's
 # SIGTERM and its JSON keeps the levels that finished. SERVE_SHAPE (default llama-3.1-8b) and SERVE_DEVICE (default
-# 1:0, PTX on the GPU machines) change the model shape and the TornadoVM device.
+# 1:0, PTX on the GPU machines) change the model shape and the TornadoVM device; SERVE_DECODE_MODE (exact, fused or
+# nibble; default: serve-bench's) how the DF11 runs decode.
 set -u
 bundle=$1 out=$2 modes=$3
 shift 3
 mkdir -p "$out"
 limit=${SERVE_TIMEOUT:-200} shape=${SERVE_SHAPE:-llama-3.1-8b} device=${SERVE_DEVICE:-1:0}
+decode=()
+[ -n "${SERVE_DECODE_MODE:-}" ] && decode=(--decode-mode "$SERVE_DECODE_MODE")
 for table in "$@"; do
   name=$(basename "$table" .json)
   opts=""
   [ "$table" != bundled ] && opts="-Ddf11.tuning.table=$(realpath "$table")"
   for mode in ${modes//,/ }; do
     (cd "$out" && DF11_JAVA_OPTS="$opts" timeout "$limit" "$bundle/bin/serve-bench" --shape "$shape" \
-      --work-dir "$out/models" --device "$device" --modes "$mode" --concurrency 16,64 --tokens 64 --requests 1 \
+      --work-dir "$out/models" --device "$device" --modes "$mode" ${decode[@]+"${decode[@]}"} --concurrency 16,64 \
+      --tokens 64 --requests 1 \
       --check-prompts 8 --out "$out/serve-$name-$mode.json" > "$out/serve-$name-$mode.log" 2>&1)
     echo "$name $mode rc=$?" >> "$out/summary.txt"
     grep -E "^\| [A-Za-z0-9._-]+-(bf16|df11) \||invariance" "$out/serve-$name-$mode.log" \
