@@ -232,7 +232,7 @@ public final class ForwardGraphs {
     /** Adds decoder layer {@code index}'s transfers and tasks (named {@code tag + task}) to {@code graph}. */
     private TaskGraph layer(TaskGraph graph, String name, String tag, int index, DeviceLayer layer) {
         DeviceUnit unit = layer.unit();
-        graph = unit.addTransfers(graph)
+        graph = transfers(graph, unit)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, layer.inputNorm(), layer.postAttentionNorm(),
                         layer.keyCache(), layer.valueCache());
         if (layer.qkvBias() != null) {
@@ -326,7 +326,7 @@ public final class ForwardGraphs {
             uses.add(decodeBuffer);
         }
         TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
-        graph = unit.addTransfers(graph)
+        graph = transfers(graph, unit)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm())
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, act.outputRows);
         graph = unit.addDecode(graph, name, "decode", decodeBuffer, grids);
@@ -351,6 +351,12 @@ public final class ForwardGraphs {
         return graph.transferToHost(DataTransferMode.EVERY_EXECUTION, act.logits);
     }
 
+    /** The unit's own arrays ({@link DeviceUnit#addTransfers}) and its table and tail, which every product reads. */
+    private static TaskGraph transfers(TaskGraph graph, DeviceUnit unit) {
+        return unit.addTransfers(graph)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.tail().table(), unit.tail().tail());
+    }
+
     /**
      * Adds {@code out (+)= W x} for the {@code rows x cols} matrix at element {@code offset} of {@code unit}, in the
      * unit's tail order ({@link UnitTail}): first the dense part, by the fused decode-and-multiply kernel for a fused
@@ -373,8 +379,8 @@ public final class ForwardGraphs {
         UnitTail tail = unit.tail();
         int directory = tail.directory(offset, rows, cols);
         graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail.table());
-        if (tail.tail().get(directory) == tail.tail().get(directory + rows)) {
-            return graph;   // no tail weight in these rows
+        if (tail.entries(directory, rows) == 0) {
+            return graph;
         }
         String tailTask = task + "Tail";
         grids.addWorkerGrid(name + "." + tailTask, items(rows));

@@ -184,7 +184,6 @@ public final class CompressedDeviceUnit implements DeviceUnit {
      */
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
-        graph = graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, tail.table(), tail.tail());
         if (fused()) {
             PackedInputs packed = unit.packedInputs();
             return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.signMantissaWords(),

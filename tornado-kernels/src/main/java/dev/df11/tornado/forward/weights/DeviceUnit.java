@@ -26,7 +26,7 @@ public sealed interface DeviceUnit permits PlainDeviceUnit, CompressedDeviceUnit
     /** The planes the kernels read this unit's matrices from, once {@link #addDecode} has run. */
     WeightPlanes planes(IntArray exponentBuffer);
 
-    /** Declares the transfers of this unit's own arrays on {@code graph}. */
+    /** Declares the transfers of this unit's own arrays on {@code graph} (its {@link #tail()}'s excepted). */
     TaskGraph addTransfers(TaskGraph graph);
 
     /**

@@ -98,36 +98,32 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         }
         List<HostStaging> layerUploads = List.copyOf(uploads);
         if (end < config.layerCount()) {
-            reportTails(layers, null, started);
-            return new DeviceWeights(first, layers, null, null, 0, null, decode, layerUploads, null);
+            return reportTails(new DeviceWeights(first, layers, null, null, 0, null, decode, layerUploads, null),
+                    started);
         }
         WeightUnit outputUnit = store.outputUnit();
         HostStaging outputUpload = new HostStaging("the output unit");
         uploads.add(outputUpload);
         DeviceUnit output = deviceUnit(store, outputUnit, placement, decodeMode, outputUpload);
         decode = Math.max(decode, output.decodedElements());
-        reportTails(layers, output, started);
         String outputMatrix = new ModelLayout(config).outputMatrix();
-        return new DeviceWeights(first, layers, output, outputMatrix, outputOffset(outputUnit, outputMatrix, shape),
-                norm(store, ModelLayout.FINAL_NORM), decode, layerUploads, outputUpload);
+        return reportTails(new DeviceWeights(first, layers, output, outputMatrix,
+                outputOffset(outputUnit, outputMatrix, shape), norm(store, ModelLayout.FINAL_NORM), decode,
+                layerUploads, outputUpload), started);
     }
 
     /**
      * One console line for the units' tails ({@link UnitTail}): the share of weights in them, their device bytes and
      * the time the census and tail passes took; and for the units laid out in nibbles, their device bytes against
-     * BF16's.
+     * BF16's. Returns {@code built}.
      */
-    private static void reportTails(List<DeviceLayer> layers, DeviceUnit output, long started) {
-        List<DeviceUnit> units = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
-        if (output != null) {
-            units.add(output);
-        }
+    private static DeviceWeights reportTails(DeviceWeights built, long started) {
         long weights = 0;
         long tail = 0;
         long tailBytes = 0;
         long nibbleWeights = 0;
         long nibbleBytes = 0;
-        for (DeviceUnit unit : units) {
+        for (DeviceUnit unit : built.units()) {
             weights += unit.tail().census().weights();
             tail += unit.tail().entries();
             tailBytes += unit.tail().bytes();
@@ -141,6 +137,16 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
         System.err.printf("tornado: tails: %.4f%% of weights, %.1f MiB; census %.1f s%s%n",
                 weights == 0 ? 0.0 : 100.0 * tail / weights, tailBytes / (double) (1L << 20),
                 (System.nanoTime() - started) / 1e9, nibbles);
+        return built;
+    }
+
+    /** The units of the layers, in order, then the output unit if this stage has it. */
+    public List<DeviceUnit> units() {
+        List<DeviceUnit> units = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
+        if (output != null) {
+            units.add(output);
+        }
+        return units;
     }
 
     /**
@@ -148,11 +154,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
      * graphs can be built again over these weights (with fewer layers per graph).
      */
     public void forgetDecodeTasks() {
-        List<DeviceUnit> units = new ArrayList<>(layers.stream().map(DeviceLayer::unit).toList());
-        if (output != null) {
-            units.add(output);
-        }
-        for (DeviceUnit unit : units) {
+        for (DeviceUnit unit : units()) {
             if (unit instanceof CompressedDeviceUnit compressed) {
                 compressed.forgetDecode();
             }

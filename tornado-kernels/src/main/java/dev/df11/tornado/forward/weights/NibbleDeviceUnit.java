@@ -84,8 +84,7 @@ public final class NibbleDeviceUnit implements DeviceUnit {
 
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
-        return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, arrays.codes(), arrays.signMantissa(),
-                tail.table(), tail.tail());
+        return graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, arrays.codes(), arrays.signMantissa());
     }
 
     @Override

@@ -5,10 +5,9 @@ import dev.df11.format.codec.Df11UnitDecoder;
 import dev.df11.tornado.decode.PackedInputs;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -26,8 +25,8 @@ import java.util.stream.IntStream;
  *
  * <p>Lossless with the unit's tail, which every decode mode has ({@link UnitTail}): a weight coded 15 is a zero (its
  * sign in its sign/mantissa byte) unless the tail holds it with its value. 12 bits a weight against DF11's ~11 and
- * BF16's 16. The unit is decoded on the host with the CPU decoder ({@link #fill}), in slices of {@link #SLICE}
- * elements, so the host never holds more than one slice of BF16.
+ * BF16's 16. The unit is decoded on the host with the CPU decoder ({@link #fill}), in slices of
+ * {@link UnitMatrices#SLICE} elements, so the host never holds more than one slice of BF16.
  */
 public final class NibbleLayout {
 
@@ -35,8 +34,6 @@ public final class NibbleLayout {
     public static final int ESCAPE = 15;
     /** The most weights a unit may have: the kernels index elements (4 per quad) with int. */
     static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-    /** Elements decoded at a time. */
-    static final int SLICE = 1 << 22;
 
     private static final ValueLayout.OfShort BF16 =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -74,15 +71,22 @@ public final class NibbleLayout {
      */
     public static void fill(Df11Unit unit, ExponentCensus census, Df11UnitDecoder decoder, IntArray codes,
             IntArray signMantissa) {
-        fill(unit, census, decoder, codes, signMantissa, SLICE);
+        fill(unit, census, decoder, codes, signMantissa, UnitMatrices.SLICE);
     }
 
     /** {@link #fill(Df11Unit, ExponentCensus, Df11UnitDecoder, IntArray, IntArray)} by slices (a multiple of 8). */
     static void fill(Df11Unit unit, ExponentCensus census, Df11UnitDecoder decoder, IntArray codes,
             IntArray signMantissa, int sliceElements) {
+        if (sliceElements <= 0 || sliceElements % 8 != 0) {
+            throw new IllegalArgumentException("slices of " + sliceElements + " elements; a positive multiple of 8"
+                    + " is needed");
+        }
         PackedInputs.fillSignMantissaWords(unit, signMantissa);
         int[] codeOf = census.codeOf();
-        forEachSlice(unit, decoder, sliceElements, (slice, from, length) -> {
+        // The whole DF11 unit as one row: codes are laid out by element, whatever matrices it holds.
+        UnitMatrices whole = UnitMatrices.compressed(unit.name(), List.of(new UnitMatrices.Span(unit.name(), 0, 1,
+                Math.toIntExact(unit.elementCount()))), unit, decoder, sliceElements);
+        whole.forEachSlice((slice, span, from, length) -> {
             int parts = (length + PART - 1) / PART;
             IntStream.range(0, parts).parallel().forEach(p -> {
                 int end = Math.min(length, (p + 1) * PART);
@@ -101,27 +105,5 @@ public final class NibbleLayout {
     /** The exponent code of element {@code element}: the host's reading of the codes, for tests and checks. */
     public static int code(IntArray codes, int element) {
         return codes.get(element >> 3) >> 4 * (element & 7) & 15;
-    }
-
-    private interface SliceConsumer {
-        void accept(MemorySegment bf16, long from, int length);
-    }
-
-    /** Decodes {@code unit} slice by slice into one reused buffer and hands each slice over. */
-    private static void forEachSlice(Df11Unit unit, Df11UnitDecoder decoder, int sliceElements,
-            SliceConsumer consumer) {
-        if (sliceElements <= 0 || sliceElements % 8 != 0) {
-            throw new IllegalArgumentException("slices of " + sliceElements + " elements; a positive multiple of 8"
-                    + " is needed");
-        }
-        long elements = unit.elementCount();
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment slice = arena.allocate(2L * Math.min(sliceElements, Math.max(1, elements)));
-            for (long from = 0; from < elements; from += sliceElements) {
-                int length = (int) Math.min(sliceElements, elements - from);
-                decoder.decodeRange(unit, from, from + length, slice);
-                consumer.accept(slice, from, length);
-            }
-        }
     }
 }

@@ -92,8 +92,7 @@ public record PlainDeviceUnit(String name, WeightPlanes data, boolean everyStep,
     @Override
     public TaskGraph addTransfers(TaskGraph graph) {
         return graph.transferToDevice(everyStep ? DataTransferMode.EVERY_EXECUTION : DataTransferMode.FIRST_EXECUTION,
-                data.exponents(), data.signMantissa())
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, tail.table(), tail.tail());
+                data.exponents(), data.signMantissa());
     }
 
     @Override

@@ -118,7 +118,8 @@ public final class UnitMatrices {
     public void forEachSlice(SliceConsumer consumer) {
         int step = slice > 0 ? slice : SLICE;
         try (Arena arena = Arena.ofShared()) {   // shared: consumers count a slice on several threads
-            MemorySegment buffer = slice > 0 ? arena.allocate(2L * slice) : null;
+            long largest = spans.stream().mapToLong(s -> (long) s.rows() * s.cols()).max().orElse(1);
+            MemorySegment buffer = slice > 0 ? arena.allocate(2L * Math.max(1, Math.min(slice, largest))) : null;
             for (Span span : spans) {
                 long elements = (long) span.rows() * span.cols();
                 for (long from = 0; from < elements; from += step) {

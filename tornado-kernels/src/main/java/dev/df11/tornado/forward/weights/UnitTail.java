@@ -192,6 +192,11 @@ public final class UnitTail {
         return Float.BYTES * (TABLE + rows + 1 + 2 * (long) Math.ceil(weights * PLANNED_SHARE));
     }
 
+    /** Tail weights in the {@code rows} rows whose directory starts at {@code directory} ({@link #directory}). */
+    public int entries(int directory, int rows) {
+        return tail.get(directory + rows) - tail.get(directory);
+    }
+
     /** How the unit's exponents fell. */
     public ExponentCensus census() {
         return census;
