@@ -17,14 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 start=$(date +%s)
 budget=${TAIL_CHECK_BUDGET:-560}
 work=$(mktemp -d)
-mkdir -p "$out"
-save() { # the archive of what is there so far, replaced whole (the saver below and the steps may both call it)
-  local part
-  part=$(mktemp "$out/.tail-check.XXXXXX")
-  tar -czf "$part" -C "$work" . 2>/dev/null && mv "$part" "$out/tail-check.tar.gz" || rm -f "$part"
-}
-(while sleep 30; do save; done) &
-saver=$!
+. "$here/lib/archive.sh"
+archive_start "$out" tail-check "$work"
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=csv > "$work/gpu.txt" 2>&1
 bench() { # NAME ARGS...
   local name=$1
@@ -33,14 +27,14 @@ bench() { # NAME ARGS...
     --out "$work/$name.json" "$@") > "$work/$name.log" 2>&1
   echo "$name rc=$?"
   grep -E " b[0-9]+ " "$work/$name.log" | cut -c1-150
-  save
+  archive_save
 }
 bench matvec-gateup --shapes 28672x4096 --configs 256:8 --batch 1,16
 bench matvec-down --shapes 4096x14336 --configs 128:1 --batch 1,16
 timeout 60 python3 "$here/torch_step_peer.py" --shape llama-3.1-8b --out "$work/torch-step-8b.json" \
   > "$work/torch-step-8b.log" 2>&1
 tail -2 "$work/torch-step-8b.log"
-save
+archive_save
 left=$(( budget - ($(date +%s) - start) ))
 timeout "$left" "$bundle/bin/generate-bench" --shape llama-3.1-8b --work-dir /tmp/df11-models --device 1:0 \
   --prompt-tokens 8 --modes bf16-device,df11-nibble,df11-device --tokens 32 --warmup 1 --runs 3 \
@@ -48,7 +42,5 @@ timeout "$left" "$bundle/bin/generate-bench" --shape llama-3.1-8b --work-dir /tm
 echo "generate-bench rc=$?"
 grep -v "ERROR\|^WARNING\|^\s*at \|^#" "$work/gen-8b.log" | tail -16
 nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv >> "$work/gpu.txt"
-kill "$saver" 2>/dev/null
-wait "$saver" 2>/dev/null
-save && rm -rf "$work"
+archive_stop && rm -rf "$work"
 echo "elapsed $(( $(date +%s) - start )) s"
