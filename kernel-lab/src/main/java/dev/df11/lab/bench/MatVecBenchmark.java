@@ -6,6 +6,7 @@ import dev.df11.tornado.forward.weights.NibbleArrays;
 import dev.df11.tornado.forward.weights.UnitMatrices;
 import dev.df11.tornado.forward.weights.UnitTail;
 import dev.df11.tornado.forward.TailKernels;
+import dev.df11.tornado.forward.TensorCoreKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.ProductKernel;
@@ -88,6 +89,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     + " (rows NAME-tail) and on the nibble layout (nibble, pairs-nibble, staged-nibble; --decode-mode"
                     + " nibble), the two checked bit for bit against each other (default: on; --no-nibble).")
     boolean nibble;
+
+    @Option(names = "--tensor-cores", description = "Also time the tensor-core product (TensorCoreKernels: the"
+            + " activations split into fp16 parts, mma.sync, the slices summed; PTX only) with the tail task, once per"
+            + " shape and batch, checked against float64 (its sums are not the CUDA-core kernels' bits).")
+    boolean tensorCores;
 
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"
             + " or more counts (tokens of a batch: the kernels take them MatVecKernels.TILE at a time, then one at a"
@@ -174,7 +180,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             CompressedUnit compressed = CompressedUnit.of(unit);
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
             Df11Decoder decoder = new Df11Decoder(Runtime.getRuntime().availableProcessors());
-            UnitTail tail = nibble ? UnitTail.of(UnitMatrices.compressed(shape,
+            UnitTail tail = nibble || tensorCores ? UnitTail.of(UnitMatrices.compressed(shape,
                     List.of(new UnitMatrices.Span(shape, 0, rows, cols)), unit, decoder)) : null;
             NibbleArrays nibbles = nibble ? NibbleArrays.of(unit, tail.census(), decoder) : null;
             for (int batch : batches) {
@@ -186,6 +192,12 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 double[] reference = reference(bf16, rows, cols, x);
                 // The same values, where the kernels read them.
                 FloatArray quadX = MatVecKernels.toQuadMajor(x, cols);
+                if (tensorCores) {
+                    BenchmarkReport.Row row = timeTensorCores(shape, weights, tail, rows, cols, quadX, reference,
+                            target);
+                    allExact &= row.check().startsWith("ok");
+                    report.add(row);
+                }
                 for (String config : configs) {
                     String[] lr = config.split(":");
                     int local = Integer.parseInt(lr[0].trim());
@@ -397,6 +409,49 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         + "'s nibble form (DF11 nibble)" + what + ", " + nibbleBytes + " bytes (BF16 "
                         + 2 * weightsCount + ")", nibbleBytes, nibbleRun.timed().kernel(), nibbleRun.timed().wall(),
                         nibbleRun.check()));
+    }
+
+    /**
+     * The tensor-core product ({@link TensorCoreKernels}: split, mma, finish) on the unit's table, then the tail task,
+     * all four launches timed together; checked against the reference.
+     */
+    private BenchmarkReport.Row timeTensorCores(String shape, WeightPlanes weights, UnitTail tail, int rows, int cols,
+            FloatArray x, double[] reference, TornadoDevice target) throws Exception {
+        int batch = x.getSize() / cols;
+        int slots = TensorCoreKernels.tokenSlots(batch);
+        int tiles = slots / TensorCoreKernels.TILE_TOKENS;
+        int slices = TensorCoreKernels.slices(rows, cols);
+        int rowBlocks = TensorCoreKernels.rowBlocks(rows);
+        int top = TensorCoreKernels.topExponent(tail.table(), shape);
+        IntArray split = new IntArray(TensorCoreKernels.splitInts(slots, cols));
+        FloatArray tokenScales = new FloatArray(slots);
+        FloatArray partial = new FloatArray(slices * rowBlocks * TensorCoreKernels.BLOCK_ROWS * slots);
+        FloatArray output = new FloatArray(batch * rows);
+        IntArray step = step(batch);
+        int directory = tail.directory(0, rows, cols);
+        String graphName = "mvtc_" + rows + "_" + cols + "_" + batch;
+        TaskGraph graph = new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
+                        step, tail.table(), tail.tail())
+                .task("split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols, split, tokenScales,
+                        tiles, 0, step)
+                .task("mv", TensorCoreKernels::matVecTensorCores, new KernelContext(), weights.exponents(),
+                        weights.signMantissa(), 0, rows, cols, split, partial, tiles, cols / slices, top,
+                        tail.table(), 0, step)
+                .task("finish", TensorCoreKernels::finishTensorCores, new KernelContext(), partial, tokenScales,
+                        output, rows, slices, slots, TensorCoreKernels.unitScale(top), 0, 0, step)
+                .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, output, 0, step,
+                        tail.tail(), directory, tail.table());
+        GridScheduler grids = new GridScheduler(graphName + ".split",
+                Grids.groups(slots / 2, TensorCoreKernels.THREADS));
+        grids.addWorkerGrid(graphName + ".mv", Grids.groups(rowBlocks * slices, TensorCoreKernels.THREADS));
+        grids.addWorkerGrid(graphName + ".finish", Grids.items(batch * rows, 256));
+        grids.addWorkerGrid(graphName + ".tail", Grids.items(rows, 128));
+        Checked run = run(graph, grids, target, output, reference, null, "");
+        return new BenchmarkReport.Row(shape + " tensor-cores b" + batch, "TensorCoreKernels: split, mma ("
+                + rowBlocks + " x " + slices + " groups of " + TensorCoreKernels.THREADS + "), finish, tail; batch "
+                + batch + ", " + tail.entries() + " weights in the tail", 2L * rows * cols, run.timed().kernel(),
+                run.timed().wall(), run.check());
     }
 
     /**
