@@ -193,10 +193,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 // The same values, where the kernels read them.
                 FloatArray quadX = MatVecKernels.toQuadMajor(x, cols);
                 if (tensorCores) {
-                    BenchmarkReport.Row row = timeTensorCores(shape, weights, tail, rows, cols, quadX, reference,
-                            target);
-                    allExact &= row.check().startsWith("ok");
-                    report.add(row);
+                    for (BenchmarkReport.Row row : timeTensorCores(shape, weights, nibbles, tail, rows, cols, quadX,
+                            reference, target)) {
+                        allExact &= row.check().startsWith("ok");
+                        report.add(row);
+                    }
                 }
                 for (String config : configs) {
                     String[] lr = config.split(":");
@@ -413,31 +414,47 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     /**
      * The tensor-core product ({@link TensorCoreKernels}: split, mma, finish) on the unit's table, then the tail task,
-     * all four launches timed together; checked against the reference.
+     * all four launches timed together, on the BF16 planes and, given {@code nibbles}, on the nibble layout; checked
+     * against the reference, the nibble form bit for bit against the planes form.
      */
-    private BenchmarkReport.Row timeTensorCores(String shape, WeightPlanes weights, UnitTail tail, int rows, int cols,
-            FloatArray x, double[] reference, TornadoDevice target) throws Exception {
+    private List<BenchmarkReport.Row> timeTensorCores(String shape, WeightPlanes weights, NibbleArrays nibbles,
+            UnitTail tail, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target)
+            throws Exception {
+        int batch = x.getSize() / cols;
+        FloatArray planesOut = new FloatArray(batch * rows);
+        List<BenchmarkReport.Row> rowsOut = new ArrayList<>();
+        rowsOut.add(timeTensorCores(shape + " tensor-cores b" + batch, weights.exponents(), weights.signMantissa(),
+                0, 2L * rows * cols, tail, rows, cols, x, reference, target, planesOut, null));
+        if (nibbles != null) {
+            rowsOut.add(timeTensorCores(shape + " tensor-cores-nibble b" + batch, nibbles.codes(),
+                    nibbles.signMantissa(), 1, nibbles.bytes() + tail.bytes(), tail, rows, cols, x, reference,
+                    target, new FloatArray(batch * rows), planesOut));
+        }
+        return rowsOut;
+    }
+
+    private BenchmarkReport.Row timeTensorCores(String label, IntArray weightsA, IntArray signMantissa, int nibble,
+            long bytes, UnitTail tail, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
+            FloatArray output, FloatArray expected) throws Exception {
         int batch = x.getSize() / cols;
         int slots = TensorCoreKernels.tokenSlots(batch);
         int tiles = slots / TensorCoreKernels.TILE_TOKENS;
         int slices = TensorCoreKernels.slices(rows, cols);
         int rowBlocks = TensorCoreKernels.rowBlocks(rows);
-        int top = TensorCoreKernels.topExponent(tail.table(), shape);
+        int top = TensorCoreKernels.topExponent(tail.table(), label);
         IntArray split = new IntArray(TensorCoreKernels.splitInts(slots, cols));
         FloatArray tokenScales = new FloatArray(slots);
         FloatArray partial = new FloatArray(slices * rowBlocks * TensorCoreKernels.BLOCK_ROWS * slots);
-        FloatArray output = new FloatArray(batch * rows);
         IntArray step = step(batch);
         int directory = tail.directory(0, rows, cols);
-        String graphName = "mvtc_" + rows + "_" + cols + "_" + batch;
+        String graphName = "mvtc" + nibble + "_" + rows + "_" + cols + "_" + batch;
         TaskGraph graph = new TaskGraph(graphName)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, tail.table(), tail.tail())
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table(),
+                        tail.tail())
                 .task("split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols, split, tokenScales,
                         tiles, 0, step)
-                .task("mv", TensorCoreKernels::matVecTensorCores, new KernelContext(), weights.exponents(),
-                        weights.signMantissa(), 0, rows, cols, split, partial, tiles, cols / slices, top,
-                        tail.table(), 0, step)
+                .task("mv", TensorCoreKernels::matVecTensorCores, new KernelContext(), weightsA, signMantissa,
+                        nibble, 0, rows, cols, split, partial, tiles, cols / slices, top, tail.table(), 0, step)
                 .task("finish", TensorCoreKernels::finishTensorCores, new KernelContext(), partial, tokenScales,
                         output, rows, slices, slots, TensorCoreKernels.unitScale(top), 0, 0, step)
                 .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, output, 0, step,
@@ -447,11 +464,11 @@ public final class MatVecBenchmark implements Callable<Integer> {
         grids.addWorkerGrid(graphName + ".mv", Grids.groups(rowBlocks * slices, TensorCoreKernels.THREADS));
         grids.addWorkerGrid(graphName + ".finish", Grids.items(batch * rows, 256));
         grids.addWorkerGrid(graphName + ".tail", Grids.items(rows, 128));
-        Checked run = run(graph, grids, target, output, reference, null, "");
-        return new BenchmarkReport.Row(shape + " tensor-cores b" + batch, "TensorCoreKernels: split, mma ("
-                + rowBlocks + " x " + slices + " groups of " + TensorCoreKernels.THREADS + "), finish, tail; batch "
-                + batch + ", " + tail.entries() + " weights in the tail", 2L * rows * cols, run.timed().kernel(),
-                run.timed().wall(), run.check());
+        Checked run = run(graph, grids, target, output, reference, expected, "tensor-cores on the planes");
+        return new BenchmarkReport.Row(label, "TensorCoreKernels" + (nibble == 1 ? " on the nibble layout" : "")
+                + ": split, mma (" + rowBlocks + " x " + slices + " groups of " + TensorCoreKernels.THREADS
+                + "), finish, tail; batch " + batch + ", " + tail.entries() + " weights in the tail", bytes,
+                run.timed().kernel(), run.timed().wall(), run.check());
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
 import dev.df11.tornado.forward.weights.MemoryPlan;
 import dev.df11.tornado.forward.weights.NibbleDeviceUnit;
+import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
@@ -177,10 +178,9 @@ public final class TornadoBackend implements Backend, SequenceBatching {
     }
 
     private KernelTuning tuning(TornadoDevice each) {
-        if (options.tuning() != null) {
-            return options.tuning();
-        }
-        return KernelTuning.forDevice(orDefault(each).getPhysicalDevice().getDeviceName());
+        KernelTuning tuning = options.tuning() != null ? options.tuning()
+                : KernelTuning.forDevice(orDefault(each).getPhysicalDevice().getDeviceName());
+        return tuning.onBackend(orDefault(each).getTornadoVMBackend() == TornadoVMBackendType.PTX);
     }
 
     /**

@@ -55,6 +55,8 @@ public final class ForwardGraphs {
     private final KernelTuning tuning;
     private final SharedChain chain = new SharedChain();
     private final String prefix;
+    /** The tensor cores' buffers where the products run on them ({@link KernelTuning#servingTensorCores}), else null. */
+    private final TensorCoreScratch tensorCores;
 
     private final int layersPerGraph;
     /** Bytes of the largest array a graph copies from the host at every execution. */
@@ -70,6 +72,7 @@ public final class ForwardGraphs {
         this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
         this.decodeBuffer = decodeBuffer;
+        this.tensorCores = tuning.servingTensorCores() && shape.sequences() > 1 ? TensorCoreScratch.of(shape) : null;
         long everyStep = Math.max(Math.max(act.batch.getNumBytesOfSegment(), act.embeddingRows.getNumBytesOfSegment()),
                 Math.max(act.hidden.getNumBytesOfSegment(), act.outputRows.getNumBytesOfSegment()));
         for (DeviceLayer layer : weights.layers()) {
@@ -213,6 +216,9 @@ public final class ForwardGraphs {
         if (layers.stream().anyMatch(l -> l.unit().usesDecodeBuffer())) {
             uses.add(decodeBuffer);
         }
+        if (tensorCores != null) {
+            uses.addAll(tensorCores.buffers());
+        }
         TaskGraph graph = new TaskGraph(name);
         if (fromHost) {
             graph = graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, act.batch, act.hidden);
@@ -325,6 +331,9 @@ public final class ForwardGraphs {
         if (unit.usesDecodeBuffer()) {
             uses.add(decodeBuffer);
         }
+        if (tensorCores != null) {
+            uses.addAll(tensorCores.buffers());
+        }
         TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
         graph = transfers(graph, unit)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm())
@@ -391,6 +400,10 @@ public final class ForwardGraphs {
     /** The dense part of {@link #matVec}: the product kernel, widening through {@code table}. */
     private TaskGraph dense(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch, FloatArray table) {
+        if (tensorCores != null && cols % TensorCoreKernels.STEP == 0) {
+            return tensorCoreProduct(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch,
+                    table);
+        }
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
             grids.addWorkerGrid(name + "." + task,
@@ -411,6 +424,49 @@ public final class ForwardGraphs {
         WeightPlanes weights = unit.planes(decodeBuffer);
         return product.kernel().addTask(graph, task, weights.exponents(), weights.signMantissa(), offset, rows, cols,
                 x, out, accumulate, lastOnly, product.rows(), batch, table);
+    }
+
+    /**
+     * The dense part on the tensor cores ({@link TensorCoreKernels}): the activations split, the products of each
+     * row block and column slice, the slices summed into {@code out}. BF16 planes (a BF16 unit or exactly decoded
+     * DF11) and the nibble layout give the same bits; the fused layout has no tensor-core form.
+     */
+    private TaskGraph tensorCoreProduct(TaskGraph graph, String name, String task, DeviceUnit unit, int offset,
+            int rows, int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch,
+            FloatArray table) {
+        if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
+            throw new IllegalStateException("the fused decode mode has no tensor-core form, and this device serves"
+                    + " several sequences on the tensor cores: use --decode-mode exact or nibble");
+        }
+        IntArray weightsA;
+        IntArray signMantissa;
+        int nibbles = 0;
+        if (unit instanceof NibbleDeviceUnit nibble) {
+            weightsA = nibble.arrays().codes();
+            signMantissa = nibble.arrays().signMantissa();
+            nibbles = 1;
+        } else {
+            WeightPlanes weights = unit.planes(decodeBuffer);
+            weightsA = weights.exponents();
+            signMantissa = weights.signMantissa();
+        }
+        int slots = tensorCores.slots();
+        int tiles = slots / TensorCoreKernels.TILE_TOKENS;
+        int slices = TensorCoreKernels.slices(rows, cols);
+        int top = TensorCoreKernels.topExponent(table, name + "." + task);
+        grids.addWorkerGrid(name + "." + task + "Split", groups(slots / 2, TensorCoreKernels.THREADS));
+        grids.addWorkerGrid(name + "." + task, groups(TensorCoreKernels.rowBlocks(rows) * slices,
+                TensorCoreKernels.THREADS));
+        grids.addWorkerGrid(name + "." + task + "Finish", items(slots * rows));
+        return graph
+                .task(task + "Split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols,
+                        tensorCores.split(), tensorCores.tokenScales(), tiles, lastOnly, batch)
+                .task(task, TensorCoreKernels::matVecTensorCores, new KernelContext(), weightsA, signMantissa, nibbles,
+                        offset, rows, cols, tensorCores.split(), tensorCores.partial(), tiles, cols / slices, top,
+                        table, lastOnly, batch)
+                .task(task + "Finish", TensorCoreKernels::finishTensorCores, new KernelContext(),
+                        tensorCores.partial(), tensorCores.tokenScales(), out, rows, slices, slots,
+                        TensorCoreKernels.unitScale(top), accumulate, lastOnly, batch);
     }
 
     /**

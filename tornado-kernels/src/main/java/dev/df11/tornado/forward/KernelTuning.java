@@ -25,9 +25,18 @@ import java.util.List;
  * @param elementwise   work-group size of the one-item-per-element kernels
  * @param byShape       matrix-vector launches for particular shapes, first match wins; empty: always
  *                      {@code matVec : matVecRows}
+ * @param servingTensorCores whether a backend that serves several sequences multiplies on the tensor cores
+ *                      ({@link TensorCoreKernels}: other bits than the CUDA-core kernels, the same for every batch
+ *                      size); only a PTX device can ({@link #onBackend})
  */
 public record KernelTuning(String family, int matVec, int matVecRows, int norm, int attention, int elementwise,
-        List<ShapeRule> byShape) {
+        List<ShapeRule> byShape, boolean servingTensorCores) {
+
+    /** Sizes without the tensor cores. */
+    public KernelTuning(String family, int matVec, int matVecRows, int norm, int attention, int elementwise,
+            List<ShapeRule> byShape) {
+        this(family, matVec, matVecRows, norm, attention, elementwise, byShape, false);
+    }
 
     private static final String TABLE = "kernel-tuning.json";
 
@@ -122,6 +131,15 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
         return parse(fallback);
     }
 
+    /**
+     * These sizes for a device whose backend is {@code ptx} or not: the tensor cores only where it is, since only
+     * TornadoVM's PTX backend emits {@code mma}.
+     */
+    public KernelTuning onBackend(boolean ptx) {
+        return ptx || !servingTensorCores ? this
+                : new KernelTuning(family, matVec, matVecRows, norm, attention, elementwise, byShape, false);
+    }
+
     /** The default entry: the sizes for a device the table does not name. */
     public static KernelTuning defaults() {
         return forDevice(null);
@@ -167,7 +185,7 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
         JsonNode matVec = family.get("matVec");
         return new KernelTuning(family.get("family").textValue(), matVec.get("local").asInt(),
                 matVec.get("rows").asInt(), family.get("norm").asInt(), family.get("attention").asInt(),
-                family.get("elementwise").asInt(), rules);
+                family.get("elementwise").asInt(), rules, family.path("servingTensorCores").asBoolean(false));
     }
 
     /**

@@ -339,8 +339,11 @@ public final class TensorCoreKernels {
      * into {@code partial} at {@code ((slice * rowBlocks * BLOCK_ROWS + row) * tokenSlots + token)}. One group of
      * {@link #THREADS} per (row block, slice), {@code rowBlocks * slices} of them, row blocks fastest.
      *
-     * @param exponents    exponent plane of the unit ({@link WeightPlanes})
-     * @param signMantissa sign/mantissa plane of the unit
+     * @param exponents    exponent plane of the unit ({@link WeightPlanes}), or its codes in the nibble layout
+     *                     ({@link dev.df11.tornado.forward.weights.NibbleLayout}: four 4-bit codes a quad, two quads an
+     *                     int) when {@code nibbles} is 1; a code widens as the exponent its scale in {@code table}
+     *                     belongs to, so both forms give the same bits
+     * @param signMantissa sign/mantissa plane of the unit (the same in both layouts)
      * @param offset       element index of W[0, 0] in the planes (a multiple of 4)
      * @param split        {@link #splitActivations}' output for this product's input
      * @param tiles        B tiles {@code split} was laid out for ({@code tokenSlots / 8})
@@ -349,9 +352,10 @@ public final class TensorCoreKernels {
      * @param table        the unit's table ({@link dev.df11.tornado.forward.weights.UnitTail#table()})
      */
     public static void matVecTensorCores(KernelContext context, IntArray exponents, IntArray signMantissa,
-            int offset, int rows, int cols, IntArray split, FloatArray partial, int tiles, int sliceCols,
-            int topExponent, FloatArray table, int lastOnly, IntArray batch) {
+            int nibbles, int offset, int rows, int cols, IntArray split, FloatArray partial, int tiles,
+            int sliceCols, int topExponent, FloatArray table, int lastOnly, IntArray batch) {
         int[] widen = context.allocateIntLocalArray(256);
+        int[] widenCode = context.allocateIntLocalArray(16);
         int[] aTile = context.allocateIntLocalArray(A_INTS);
         int[] bHi = context.allocateIntLocalArray(B_INTS);
         int[] bMid = context.allocateIntLocalArray(B_INTS);
@@ -362,6 +366,17 @@ public final class TensorCoreKernels {
         int slice = context.groupIdx / rowBlocks;
         int rowBase = (context.groupIdx - slice * rowBlocks) * BLOCK_ROWS;
         widen[lane] = widened(lane, table.get(lane), topExponent);
+        if (lane < 16) {
+            // A code's exponent: the one whose scale the code has (code 15 and unused codes: none, zero).
+            float scale = table.get(Bf16Scales.SIZE + lane);
+            int w = -1;
+            for (int e = 1; e < 256; e++) {
+                if (scale != 0.0f && table.get(e) == scale) {
+                    w = widened(e, scale, topExponent);
+                }
+            }
+            widenCode[lane] = w;
+        }
         context.localBarrier();
         int count = batch.get(ForwardKernels.COUNT);
         int first = 0;
@@ -390,17 +405,27 @@ public final class TensorCoreKernels {
             for (int k0 = kFrom; k0 < kTo; k0 += STEP) {
                 for (int i = 0; i < BLOCK_ROWS / 16; i++) {
                     int row = rowBase + rowInWarp + 16 * i;
-                    int e4 = 0;
-                    int s4 = 0;
+                    int w0 = 0;
+                    int w1 = 0;
+                    int w2 = 0;
+                    int w3 = 0;
                     if (row < rows) {
                         int at = (offset + row * cols + k0) / 4 + quad;
-                        e4 = exponents.get(at);
-                        s4 = signMantissa.get(at);
+                        int s4 = signMantissa.get(at);
+                        if (nibbles == 1) {
+                            int v = exponents.get(at >> 1) >> ((at & 1) << 4);
+                            w0 = weightBits(widenCode[v & 15], s4 & 0xFF);
+                            w1 = weightBits(widenCode[v >> 4 & 15], s4 >> 8 & 0xFF);
+                            w2 = weightBits(widenCode[v >> 8 & 15], s4 >> 16 & 0xFF);
+                            w3 = weightBits(widenCode[v >> 12 & 15], s4 >> 24 & 0xFF);
+                        } else {
+                            int e4 = exponents.get(at);
+                            w0 = weightBits(widen[e4 & 0xFF], s4 & 0xFF);
+                            w1 = weightBits(widen[e4 >> 8 & 0xFF], s4 >> 8 & 0xFF);
+                            w2 = weightBits(widen[e4 >> 16 & 0xFF], s4 >> 16 & 0xFF);
+                            w3 = weightBits(widen[e4 >> 24 & 0xFF], s4 >> 24 & 0xFF);
+                        }
                     }
-                    int w0 = weightBits(widen[e4 & 0xFF], s4 & 0xFF);
-                    int w1 = weightBits(widen[e4 >> 8 & 0xFF], s4 >> 8 & 0xFF);
-                    int w2 = weightBits(widen[e4 >> 16 & 0xFF], s4 >> 16 & 0xFF);
-                    int w3 = weightBits(widen[e4 >> 24 & 0xFF], s4 >> 24 & 0xFF);
                     aTile[aSlot + i * 128] = w0 | w1 << 16;
                     aTile[aSlot + i * 128 + 1] = w2 | w3 << 16;
                 }
@@ -424,60 +449,60 @@ public final class TensorCoreKernels {
                     c0 = context.mma(a, m, c0, MMAShape.M16N8K16);
                     c0 = context.mma(a, l, c0, MMAShape.M16N8K16);
                     if (live > 1) {
-                        h = context.mmaLoadB(bHi, 16, at + 1024);
-                        m = context.mmaLoadB(bMid, 16, at + 1024);
-                        l = context.mmaLoadB(bLo, 16, at + 1024);
-                        c1 = context.mma(a, h, c1, MMAShape.M16N8K16);
-                        c1 = context.mma(a, m, c1, MMAShape.M16N8K16);
-                        c1 = context.mma(a, l, c1, MMAShape.M16N8K16);
+                        HalfFloat[] h1 = context.mmaLoadB(bHi, 16, at + 1024);
+                        HalfFloat[] m1 = context.mmaLoadB(bMid, 16, at + 1024);
+                        HalfFloat[] l1 = context.mmaLoadB(bLo, 16, at + 1024);
+                        c1 = context.mma(a, h1, c1, MMAShape.M16N8K16);
+                        c1 = context.mma(a, m1, c1, MMAShape.M16N8K16);
+                        c1 = context.mma(a, l1, c1, MMAShape.M16N8K16);
                     }
                     if (live > 2) {
-                        h = context.mmaLoadB(bHi, 16, at + 2048);
-                        m = context.mmaLoadB(bMid, 16, at + 2048);
-                        l = context.mmaLoadB(bLo, 16, at + 2048);
-                        c2 = context.mma(a, h, c2, MMAShape.M16N8K16);
-                        c2 = context.mma(a, m, c2, MMAShape.M16N8K16);
-                        c2 = context.mma(a, l, c2, MMAShape.M16N8K16);
+                        HalfFloat[] h2 = context.mmaLoadB(bHi, 16, at + 2048);
+                        HalfFloat[] m2 = context.mmaLoadB(bMid, 16, at + 2048);
+                        HalfFloat[] l2 = context.mmaLoadB(bLo, 16, at + 2048);
+                        c2 = context.mma(a, h2, c2, MMAShape.M16N8K16);
+                        c2 = context.mma(a, m2, c2, MMAShape.M16N8K16);
+                        c2 = context.mma(a, l2, c2, MMAShape.M16N8K16);
                     }
                     if (live > 3) {
-                        h = context.mmaLoadB(bHi, 16, at + 3072);
-                        m = context.mmaLoadB(bMid, 16, at + 3072);
-                        l = context.mmaLoadB(bLo, 16, at + 3072);
-                        c3 = context.mma(a, h, c3, MMAShape.M16N8K16);
-                        c3 = context.mma(a, m, c3, MMAShape.M16N8K16);
-                        c3 = context.mma(a, l, c3, MMAShape.M16N8K16);
+                        HalfFloat[] h3 = context.mmaLoadB(bHi, 16, at + 3072);
+                        HalfFloat[] m3 = context.mmaLoadB(bMid, 16, at + 3072);
+                        HalfFloat[] l3 = context.mmaLoadB(bLo, 16, at + 3072);
+                        c3 = context.mma(a, h3, c3, MMAShape.M16N8K16);
+                        c3 = context.mma(a, m3, c3, MMAShape.M16N8K16);
+                        c3 = context.mma(a, l3, c3, MMAShape.M16N8K16);
                     }
                     if (live > 4) {
-                        h = context.mmaLoadB(bHi, 16, at + 4096);
-                        m = context.mmaLoadB(bMid, 16, at + 4096);
-                        l = context.mmaLoadB(bLo, 16, at + 4096);
-                        c4 = context.mma(a, h, c4, MMAShape.M16N8K16);
-                        c4 = context.mma(a, m, c4, MMAShape.M16N8K16);
-                        c4 = context.mma(a, l, c4, MMAShape.M16N8K16);
+                        HalfFloat[] h4 = context.mmaLoadB(bHi, 16, at + 4096);
+                        HalfFloat[] m4 = context.mmaLoadB(bMid, 16, at + 4096);
+                        HalfFloat[] l4 = context.mmaLoadB(bLo, 16, at + 4096);
+                        c4 = context.mma(a, h4, c4, MMAShape.M16N8K16);
+                        c4 = context.mma(a, m4, c4, MMAShape.M16N8K16);
+                        c4 = context.mma(a, l4, c4, MMAShape.M16N8K16);
                     }
                     if (live > 5) {
-                        h = context.mmaLoadB(bHi, 16, at + 5120);
-                        m = context.mmaLoadB(bMid, 16, at + 5120);
-                        l = context.mmaLoadB(bLo, 16, at + 5120);
-                        c5 = context.mma(a, h, c5, MMAShape.M16N8K16);
-                        c5 = context.mma(a, m, c5, MMAShape.M16N8K16);
-                        c5 = context.mma(a, l, c5, MMAShape.M16N8K16);
+                        HalfFloat[] h5 = context.mmaLoadB(bHi, 16, at + 5120);
+                        HalfFloat[] m5 = context.mmaLoadB(bMid, 16, at + 5120);
+                        HalfFloat[] l5 = context.mmaLoadB(bLo, 16, at + 5120);
+                        c5 = context.mma(a, h5, c5, MMAShape.M16N8K16);
+                        c5 = context.mma(a, m5, c5, MMAShape.M16N8K16);
+                        c5 = context.mma(a, l5, c5, MMAShape.M16N8K16);
                     }
                     if (live > 6) {
-                        h = context.mmaLoadB(bHi, 16, at + 6144);
-                        m = context.mmaLoadB(bMid, 16, at + 6144);
-                        l = context.mmaLoadB(bLo, 16, at + 6144);
-                        c6 = context.mma(a, h, c6, MMAShape.M16N8K16);
-                        c6 = context.mma(a, m, c6, MMAShape.M16N8K16);
-                        c6 = context.mma(a, l, c6, MMAShape.M16N8K16);
+                        HalfFloat[] h6 = context.mmaLoadB(bHi, 16, at + 6144);
+                        HalfFloat[] m6 = context.mmaLoadB(bMid, 16, at + 6144);
+                        HalfFloat[] l6 = context.mmaLoadB(bLo, 16, at + 6144);
+                        c6 = context.mma(a, h6, c6, MMAShape.M16N8K16);
+                        c6 = context.mma(a, m6, c6, MMAShape.M16N8K16);
+                        c6 = context.mma(a, l6, c6, MMAShape.M16N8K16);
                     }
                     if (live > 7) {
-                        h = context.mmaLoadB(bHi, 16, at + 7168);
-                        m = context.mmaLoadB(bMid, 16, at + 7168);
-                        l = context.mmaLoadB(bLo, 16, at + 7168);
-                        c7 = context.mma(a, h, c7, MMAShape.M16N8K16);
-                        c7 = context.mma(a, m, c7, MMAShape.M16N8K16);
-                        c7 = context.mma(a, l, c7, MMAShape.M16N8K16);
+                        HalfFloat[] h7 = context.mmaLoadB(bHi, 16, at + 7168);
+                        HalfFloat[] m7 = context.mmaLoadB(bMid, 16, at + 7168);
+                        HalfFloat[] l7 = context.mmaLoadB(bLo, 16, at + 7168);
+                        c7 = context.mma(a, h7, c7, MMAShape.M16N8K16);
+                        c7 = context.mma(a, m7, c7, MMAShape.M16N8K16);
+                        c7 = context.mma(a, l7, c7, MMAShape.M16N8K16);
                     }
                 }
                 context.localBarrier();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,7 +147,7 @@ class KernelTuningTest {
         Files.writeString(table, """
                 {"families": [{"family": "mine", "matVec": {"local": 64, "rows": 1},
                   "matVecByShape": [{"minRows": 1024, "local": 128, "rows": 2, "product": "planes"}],
-                  "norm": 128, "attention": 64, "elementwise": 128}]}
+                  "norm": 128, "attention": 64, "elementwise": 128, "servingTensorCores": true}]}
                 """);
         String before = System.getProperty(KernelTuning.TABLE_PROPERTY);
         System.setProperty(KernelTuning.TABLE_PROPERTY, table.toString());
@@ -155,6 +156,9 @@ class KernelTuningTest {
             assertEquals("mine", mine.family());
             assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PLANES, 2, 128, 64),
                     mine.productLaunch(4096, 4096, false));
+            assertTrue(mine.servingTensorCores() && mine.onBackend(true).servingTensorCores());
+            assertFalse(mine.onBackend(false).servingTensorCores(), "only PTX emits mma");
+            assertEquals(mine.byShape(), mine.onBackend(false).byShape());
             Files.writeString(table, "{}");
             IllegalStateException e = assertThrows(IllegalStateException.class, KernelTuning::defaults);
             assertTrue(e.getMessage().contains(table.toString()), e.getMessage());
