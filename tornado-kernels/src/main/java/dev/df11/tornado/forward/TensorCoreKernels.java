@@ -131,34 +131,17 @@ public final class TensorCoreKernels {
      * Kernel-safe: integers only.
      */
     public static int halfBits(int m, int shift) {
-        int sign = 0;
-        int a = m;
-        if (m < 0) {
-            sign = 0x8000;
-            a = -m;
-        }
-        int e = 0;
-        int t = a;
-        if (t >= 256) {
-            e = e + 8;
-            t = t >> 8;
-        }
-        if (t >= 16) {
-            e = e + 4;
-            t = t >> 4;
-        }
-        if (t >= 4) {
-            e = e + 2;
-            t = t >> 2;
-        }
-        if (t >= 2) {
-            e = e + 1;
-        }
-        int bits = sign | ((e + shift + 15) << 10) | ((a << (10 - e)) & 0x3FF);
-        if (m == 0) {
-            bits = 0;
-        }
-        return bits;
+        int negative = m >> 31;
+        int a = (m ^ negative) - negative;
+        int b8 = a >= 256 ? 8 : 0;
+        int t = a >> b8;
+        int b4 = t >= 16 ? 4 : 0;
+        t = t >> b4;
+        int b2 = t >= 4 ? 2 : 0;
+        t = t >> b2;
+        int e = b8 + b4 + b2 + (t >= 2 ? 1 : 0);
+        int bits = (negative & 0x8000) | ((e + shift + 15) << 10) | ((a << (10 - e)) & 0x3FF);
+        return bits & (-a >> 31);
     }
 
     /**
@@ -168,34 +151,25 @@ public final class TensorCoreKernels {
      */
     public static int weightBits(int widened, int signMantissa) {
         int bits = ((signMantissa & 0x80) << 8) | widened | ((signMantissa & 0x7F) << 3);
-        if (widened < 0) {
-            bits = 0;
-        }
-        return bits;
+        return bits & ~(widened >> 31);
     }
 
     /** {@code widened} of {@link #weightBits} for exponent {@code e} of a unit whose table has {@code scale} there. */
     public static int widened(int e, float scale, int topExponent) {
-        int w = -1;
-        if (scale != 0.0f) {
-            w = (e - topExponent + 30) << 10;
-        }
-        return w;
+        return scale != 0.0f ? (e - topExponent + 30) << 10 : -1;
     }
 
     /**
      * The power of two a token's activations are scaled by: its largest magnitude {@code peak} to {@code [2^14,
-     * 2^15)}, 1 for a token of zeros. Kernel-safe.
+     * 2^15)} (about 2^100 for a token of zeros, whose parts are zero whatever the scale). Kernel-safe.
      */
     public static float tokenScale(float peak) {
         float s = 1.0f;
-        if (peak > 0.0f) {
-            while (peak * s >= 32768.0f) {
-                s = s * 0.5f;
-            }
-            while (peak * s < 16384.0f && s < 1.0e30f) {
-                s = s * 2.0f;
-            }
+        while (peak * s >= 32768.0f) {
+            s = s * 0.5f;
+        }
+        while (peak * s < 16384.0f && s < 1.0e30f) {
+            s = s * 2.0f;
         }
         return s;
     }
@@ -203,14 +177,11 @@ public final class TensorCoreKernels {
     /**
      * {@code f} rounded to an integer (halves away from zero). Through an integer conversion rather than the
      * add-and-subtract of a large constant, which TornadoVM's OpenCL flags ({@code -cl-fast-relaxed-math}) let the
-     * compiler fold away. Kernel-safe.
+     * compiler fold away. Kernel-safe; like every helper here, and the kernels' weight and activation loads, free of
+     * values assigned in branches, which TornadoVM's PTX backend has lost (KERNEL-NOTES.md, code-generation bugs 4).
      */
     public static int round(float f) {
-        float half = 0.5f;
-        if (f < 0.0f) {
-            half = -0.5f;
-        }
-        return (int) (f + half);
+        return (int) (f + (f < 0.0f ? -0.5f : 0.5f));
     }
 
     /**
@@ -261,35 +232,24 @@ public final class TensorCoreKernels {
         if (2 * pair < padded) {
             int t0 = 2 * pair;
             int t1 = t0 + 1;
-            int base0 = (first + t0) * cols;
-            int base1 = (first + t1) * cols;
+            // Tokens past the batch read the last token's row and keep none of it.
+            float keep0 = t0 < n ? 1.0f : 0.0f;
+            float keep1 = t1 < n ? 1.0f : 0.0f;
+            int base0 = Math.min(first + t0, count - 1) * cols;
+            int base1 = Math.min(first + t1, count - 1) * cols;
             float m0 = 0.0f;
             float m1 = 0.0f;
             for (int k = lane; k < cols; k += THREADS) {
-                if (t0 < n) {
-                    float a = TornadoMath.abs(x.get(base0 + k));
-                    if (a > m0) {
-                        m0 = a;
-                    }
-                }
-                if (t1 < n) {
-                    float a = TornadoMath.abs(x.get(base1 + k));
-                    if (a > m1) {
-                        m1 = a;
-                    }
-                }
+                m0 = TornadoMath.max(m0, TornadoMath.abs(x.get(base0 + k)) * keep0);
+                m1 = TornadoMath.max(m1, TornadoMath.abs(x.get(base1 + k)) * keep1);
             }
             peaks[lane] = m0;
             peaks[THREADS + lane] = m1;
             context.localBarrier();
             for (int stride = THREADS / 2; stride > 0; stride = stride / 2) {
                 if (lane < stride) {
-                    if (peaks[lane + stride] > peaks[lane]) {
-                        peaks[lane] = peaks[lane + stride];
-                    }
-                    if (peaks[THREADS + lane + stride] > peaks[THREADS + lane]) {
-                        peaks[THREADS + lane] = peaks[THREADS + lane + stride];
-                    }
+                    peaks[lane] = TornadoMath.max(peaks[lane], peaks[lane + stride]);
+                    peaks[THREADS + lane] = TornadoMath.max(peaks[THREADS + lane], peaks[THREADS + lane + stride]);
                 }
                 context.localBarrier();
             }
@@ -309,14 +269,8 @@ public final class TensorCoreKernels {
             int quarter = cols / 4;
             for (int k = lane; k < cols; k += THREADS) {
                 int q = (k & 3) * quarter + (k >> 2);
-                float v0 = 0.0f;
-                float v1 = 0.0f;
-                if (t0 < n) {
-                    v0 = x.get(base0 + q) * s0;
-                }
-                if (t1 < n) {
-                    v1 = x.get(base1 + q) * s1;
-                }
+                float v0 = x.get(base0 + q) * s0 * keep0;
+                float v1 = x.get(base1 + q) * s1 * keep1;
                 // Every rest below is exact (a short fixed-point value), however the compiler associates it.
                 int hi0 = hiPart(v0);
                 int hi1 = hiPart(v1);
@@ -371,9 +325,7 @@ public final class TensorCoreKernels {
             float scale = table.get(Bf16Scales.SIZE + lane);
             int w = -1;
             for (int e = 1; e < 256; e++) {
-                if (scale != 0.0f && table.get(e) == scale) {
-                    w = widened(e, scale, topExponent);
-                }
+                w = scale != 0.0f && table.get(e) == scale ? widened(e, scale, topExponent) : w;
             }
             widenCode[lane] = w;
         }
@@ -405,27 +357,26 @@ public final class TensorCoreKernels {
             for (int k0 = kFrom; k0 < kTo; k0 += STEP) {
                 for (int i = 0; i < BLOCK_ROWS / 16; i++) {
                     int row = rowBase + rowInWarp + 16 * i;
-                    int w0 = 0;
-                    int w1 = 0;
-                    int w2 = 0;
-                    int w3 = 0;
-                    if (row < rows) {
-                        int at = (offset + row * cols + k0) / 4 + quad;
-                        int s4 = signMantissa.get(at);
-                        if (nibbles == 1) {
-                            int v = exponents.get(at >> 1) >> ((at & 1) << 4);
-                            w0 = weightBits(widenCode[v & 15], s4 & 0xFF);
-                            w1 = weightBits(widenCode[v >> 4 & 15], s4 >> 8 & 0xFF);
-                            w2 = weightBits(widenCode[v >> 8 & 15], s4 >> 16 & 0xFF);
-                            w3 = weightBits(widenCode[v >> 12 & 15], s4 >> 24 & 0xFF);
-                        } else {
-                            int e4 = exponents.get(at);
-                            w0 = weightBits(widen[e4 & 0xFF], s4 & 0xFF);
-                            w1 = weightBits(widen[e4 >> 8 & 0xFF], s4 >> 8 & 0xFF);
-                            w2 = weightBits(widen[e4 >> 16 & 0xFF], s4 >> 16 & 0xFF);
-                            w3 = weightBits(widen[e4 >> 24 & 0xFF], s4 >> 24 & 0xFF);
-                        }
-                    }
+                    // Rows past the matrix read its last row and keep none of it; a nibble unit's word holds two
+                    // quads of codes, a planes unit's one quad of exponents; both widenings are looked up and the
+                    // layout's kept (nibbles is 0 or 1).
+                    int keep = row < rows ? -1 : 0;
+                    int at = (offset + Math.min(row, rows - 1) * cols + k0) / 4 + quad;
+                    int word = exponents.get(at >> nibbles);
+                    int s4 = signMantissa.get(at);
+                    int v = word >> ((at & 1) << 4);
+                    int x0 = widen[word & 0xFF];
+                    int x1 = widen[word >> 8 & 0xFF];
+                    int x2 = widen[word >> 16 & 0xFF];
+                    int x3 = widen[word >> 24 & 0xFF];
+                    int y0 = widenCode[v & 15];
+                    int y1 = widenCode[v >> 4 & 15];
+                    int y2 = widenCode[v >> 8 & 15];
+                    int y3 = widenCode[v >> 12 & 15];
+                    int w0 = weightBits(x0 + (y0 - x0) * nibbles, s4 & 0xFF) & keep;
+                    int w1 = weightBits(x1 + (y1 - x1) * nibbles, s4 >> 8 & 0xFF) & keep;
+                    int w2 = weightBits(x2 + (y2 - x2) * nibbles, s4 >> 16 & 0xFF) & keep;
+                    int w3 = weightBits(x3 + (y3 - x3) * nibbles, s4 >> 24 & 0xFF) & keep;
                     aTile[aSlot + i * 128] = w0 | w1 << 16;
                     aTile[aSlot + i * 128 + 1] = w2 | w3 << 16;
                 }
