@@ -145,7 +145,8 @@ public final class TornadoBackend implements Backend, SequenceBatching {
     private Planned plan(Activations act, DeviceWeights weights, KernelTuning tuning, TornadoDevice device) {
         int layers = options.layersPerGraph();
         while (true) {
-            ForwardGraphs graphs = ForwardGraphs.build(shape, act, weights, tuning, layers);
+            ForwardGraphs graphs = ForwardGraphs.build(shape, act, weights, tuning, layers,
+                    TornadoDevices.id(orDefault(device)));
             TornadoSettings.require(deviceBytes(weights, graphs, act));
             try {
                 return new Planned(graphs, new ForwardPlan(graphs, weights, device, options.cudaGraphs(),

@@ -37,6 +37,19 @@ public final class TornadoDevices {
         return runtime.getBackend(backend).getDevice(device);
     }
 
+    /** The {@code B:D} id of {@code device}, as {@link #select} reads it. */
+    public static String id(TornadoDevice device) {
+        TornadoRuntime runtime = TornadoRuntimeProvider.getTornadoRuntime();
+        int b = device.getBackendIndex();
+        TornadoBackend backend = runtime.getBackend(b);
+        for (int d = 0; d < backend.getNumDevices(); d++) {
+            if (backend.getDevice(d) == device || backend.getDevice(d).equals(device)) {
+                return b + ":" + d;
+            }
+        }
+        throw new IllegalArgumentException("device " + describe(device) + " is not among backend " + b + "'s");
+    }
+
     /** One line per device: {@code B:D backend - name}. */
     public static List<String> describeAll() {
         TornadoRuntime runtime = TornadoRuntimeProvider.getTornadoRuntime();

@@ -57,6 +57,8 @@ public final class ForwardGraphs {
     private final String prefix;
     /** The tensor cores' buffers where the products run on them ({@link KernelTuning#servingTensorCores}), else null. */
     private final TensorCoreScratch tensorCores;
+    /** The {@code B:D} id of the device the graphs run on, or null for TornadoVM's default. */
+    private final String deviceId;
 
     private final int layersPerGraph;
     /** Bytes of the largest array a graph copies from the host at every execution. */
@@ -65,7 +67,8 @@ public final class ForwardGraphs {
     private boolean claimed;
 
     private ForwardGraphs(ForwardShape shape, Activations act, DeviceWeights weights, KernelTuning tuning,
-            int layersPerGraph, IntArray decodeBuffer) {
+            int layersPerGraph, IntArray decodeBuffer, String deviceId) {
+        this.deviceId = deviceId;
         this.shape = shape;
         this.act = act;
         this.tuning = tuning;
@@ -110,6 +113,16 @@ public final class ForwardGraphs {
      */
     public static ForwardGraphs build(ForwardShape shape, Activations act, DeviceWeights weights,
             KernelTuning tuning, int layersPerGraph) {
+        return build(shape, act, weights, tuning, layersPerGraph, null);
+    }
+
+    /**
+     * As above, for the device {@code deviceId} ({@code B:D}, null for TornadoVM's default): where the tuning puts the
+     * products on the tensor cores, TornadoVM must build their kernels for that device's backend from the start
+     * (it sketches a task for the default backend, and OpenCL cannot take {@code mma}).
+     */
+    public static ForwardGraphs build(ForwardShape shape, Activations act, DeviceWeights weights,
+            KernelTuning tuning, int layersPerGraph, String deviceId) {
         if (layersPerGraph < 1) {
             throw new IllegalArgumentException("layers per graph must be >= 1, got " + layersPerGraph);
         }
@@ -117,7 +130,7 @@ public final class ForwardGraphs {
                 ? new IntArray(WeightPlanes.wordsFor(weights.decodeBufferElements())) : null;
         for (int layers = layersPerGraph; ; layers /= 2) {
             try {
-                return new ForwardGraphs(shape, act, weights, tuning, layers, decodeBuffer);
+                return new ForwardGraphs(shape, act, weights, tuning, layers, decodeBuffer, deviceId);
             } catch (BufferOverflowException e) {
                 if (layers == 1) {
                     throw new IllegalStateException("one decoder layer's tasks overflow TornadoVM's 8 KiB task-graph"
@@ -458,6 +471,11 @@ public final class ForwardGraphs {
         grids.addWorkerGrid(name + "." + task, groups(TensorCoreKernels.rowBlocks(rows) * slices,
                 TensorCoreKernels.THREADS));
         grids.addWorkerGrid(name + "." + task + "Finish", items(slots * rows));
+        if (deviceId != null) {
+            // TornadoVM sketches a task when it is added, for the backend its "<graph>.<task>.device" property names
+            // (else the default one, 0): the mma task must be sketched for the PTX device it will run on.
+            System.setProperty(name + "." + task + ".device", deviceId);
+        }
         return graph
                 .task(task + "Split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols,
                         tensorCores.split(), tensorCores.tokenScales(), tiles, lastOnly, batch)
