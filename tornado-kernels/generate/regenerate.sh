@@ -30,5 +30,6 @@ emit "$fwd/StagedRowKernels.java" python3 "$here/staged.py" 4 8 StagedRowKernels
 emit "$fwd/StagedNibbleKernels.java" python3 "$here/staged_nibble.py" 4 8 StagedNibbleKernels
 emit "$fwd/NibbleMatVecKernels.java" python3 "$here/nibble_matvec.py"
 emit "$fwd/PairNibbleKernels.java" python3 "$here/pair_nibble.py" "$fwd/MatVecPairKernels.java"
+emit "$fwd/TensorCoreKernels.java" python3 "$here/tensor_cores.py"
 emit "$lab/StagedOneBarrierKernels.java" python3 "$here/staged_onebarrier.py" 4 8 StagedOneBarrierKernels
 exit $status
