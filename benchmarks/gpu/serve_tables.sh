@@ -21,8 +21,8 @@ decode=()
 [ -n "${SERVE_DECODE_MODE:-}" ] && decode=(--decode-mode "$SERVE_DECODE_MODE")
 for table in "$@"; do
   name=$(basename "$table" .json)
-  opts=""
-  [ "$table" != bundled ] && opts="-Ddf11.tuning.table=$(realpath "$table")"
+  opts="${DF11_JAVA_OPTS:-}"
+  [ "$table" != bundled ] && opts="$opts -Ddf11.tuning.table=$(realpath "$table")"
   for mode in ${modes//,/ }; do
     (cd "$out" && DF11_JAVA_OPTS="$opts" timeout "$limit" "$bundle/bin/serve-bench" --shape "$shape" \
       --work-dir "$out/models" --device "$device" --modes "$mode" ${decode[@]+"${decode[@]}"} --concurrency 16,64 \
