@@ -7,6 +7,7 @@ import dev.df11.tornado.forward.weights.UnitMatrices;
 import dev.df11.tornado.forward.weights.UnitTail;
 import dev.df11.tornado.forward.TailKernels;
 import dev.df11.tornado.forward.TensorCoreKernels;
+import dev.df11.tornado.forward.TensorCoreScratch;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.ProductKernel;
@@ -438,39 +439,22 @@ public final class MatVecBenchmark implements Callable<Integer> {
             long bytes, UnitTail tail, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target,
             FloatArray output, FloatArray expected) throws Exception {
         int batch = x.getSize() / cols;
-        int slots = TensorCoreKernels.tokenSlots(batch);
-        int tiles = slots / TensorCoreKernels.TILE_TOKENS;
-        int slices = TensorCoreKernels.slices(rows, cols);
-        int rowBlocks = TensorCoreKernels.rowBlocks(rows);
-        int top = TensorCoreKernels.topExponent(tail.table(), label);
-        IntArray split = new IntArray(TensorCoreKernels.splitInts(slots, cols));
-        FloatArray tokenScales = new FloatArray(slots);
-        FloatArray partial = new FloatArray(slices * rowBlocks * TensorCoreKernels.BLOCK_ROWS * slots);
         IntArray step = step(batch);
         int directory = tail.directory(0, rows, cols);
         String graphName = "mvtc" + nibble + "_" + rows + "_" + cols + "_" + batch;
-        // Sketched for the target's backend (ForwardGraphs does the same): the default one may be OpenCL.
-        System.setProperty(graphName + ".mv.device", TornadoDevices.id(target));
-        TaskGraph graph = new TaskGraph(graphName)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table(),
-                        tail.tail())
-                .task("split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols, split, tokenScales,
-                        tiles, 0, step)
-                .task("mv", TensorCoreKernels::matVecTensorCores, new KernelContext(), weightsA, signMantissa,
-                        nibble, 0, rows, cols, split, partial, tiles, cols / slices, top, tail.table(), 0, step)
-                .task("finish", TensorCoreKernels::finishTensorCores, new KernelContext(), partial, tokenScales,
-                        output, rows, slices, slots, TensorCoreKernels.unitScale(top), 0, 0, step)
+        GridScheduler grids = new GridScheduler();
+        TaskGraph graph = TensorCoreScratch.forProduct(batch, rows, cols).addProduct(new TaskGraph(graphName)
+                        .transferToDevice(DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step,
+                                tail.table(), tail.tail()), grids, graphName, "mv", weightsA, signMantissa, nibble, 0,
+                        rows, cols, x, output, 0, 0, step, tail.table(), TornadoDevices.id(target), 256)
                 .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, output, 0, step,
                         tail.tail(), directory, tail.table());
-        GridScheduler grids = new GridScheduler(graphName + ".split",
-                Grids.groups(slots / 2, TensorCoreKernels.THREADS));
-        grids.addWorkerGrid(graphName + ".mv", Grids.groups(rowBlocks * slices, TensorCoreKernels.THREADS));
-        grids.addWorkerGrid(graphName + ".finish", Grids.items(batch * rows, 256));
         grids.addWorkerGrid(graphName + ".tail", Grids.items(rows, 128));
         Checked run = run(graph, grids, target, output, reference, expected, "tensor-cores on the planes",
                 TENSOR_CORE_TOLERANCE);
         return new BenchmarkReport.Row(label, "TensorCoreKernels" + (nibble == 1 ? " on the nibble layout" : "")
-                + ": split, mma (" + rowBlocks + " x " + slices + " groups of " + TensorCoreKernels.THREADS
+                + ": split, mma (" + TensorCoreKernels.rowBlocks(rows) + " x " + TensorCoreKernels.slices(rows, cols)
+                + " groups of " + TensorCoreKernels.THREADS
                 + "), finish, tail; batch " + batch + ", " + tail.entries() + " weights in the tail", bytes,
                 run.timed().kernel(), run.timed().wall(), run.check());
     }

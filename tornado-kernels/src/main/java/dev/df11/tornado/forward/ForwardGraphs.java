@@ -463,28 +463,8 @@ public final class ForwardGraphs {
             weightsA = weights.exponents();
             signMantissa = weights.signMantissa();
         }
-        int slots = tensorCores.slots();
-        int tiles = slots / TensorCoreKernels.TILE_TOKENS;
-        int slices = TensorCoreKernels.slices(rows, cols);
-        int top = TensorCoreKernels.topExponent(table, name + "." + task);
-        grids.addWorkerGrid(name + "." + task + "Split", groups(slots / 2, TensorCoreKernels.THREADS));
-        grids.addWorkerGrid(name + "." + task, groups(TensorCoreKernels.rowBlocks(rows) * slices,
-                TensorCoreKernels.THREADS));
-        grids.addWorkerGrid(name + "." + task + "Finish", items(slots * rows));
-        if (deviceId != null) {
-            // TornadoVM sketches a task when it is added, for the backend its "<graph>.<task>.device" property names
-            // (else the default one, 0): the mma task must be sketched for the PTX device it will run on.
-            System.setProperty(name + "." + task + ".device", deviceId);
-        }
-        return graph
-                .task(task + "Split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols,
-                        tensorCores.split(), tensorCores.tokenScales(), tiles, lastOnly, batch)
-                .task(task, TensorCoreKernels::matVecTensorCores, new KernelContext(), weightsA, signMantissa, nibbles,
-                        offset, rows, cols, tensorCores.split(), tensorCores.partial(), tiles, cols / slices, top,
-                        table, lastOnly, batch)
-                .task(task + "Finish", TensorCoreKernels::finishTensorCores, new KernelContext(),
-                        tensorCores.partial(), tensorCores.tokenScales(), out, rows, slices, slots,
-                        TensorCoreKernels.unitScale(top), accumulate, lastOnly, batch);
+        return tensorCores.addProduct(graph, grids, name, task, weightsA, signMantissa, nibbles, offset, rows, cols, x,
+                out, accumulate, lastOnly, batch, table, deviceId, tuning.elementwise());
     }
 
     /**

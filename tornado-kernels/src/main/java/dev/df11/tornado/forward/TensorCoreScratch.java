@@ -1,5 +1,8 @@
 package dev.df11.tornado.forward;
 
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -8,22 +11,31 @@ import java.util.List;
 /**
  * The device buffers the tensor-core products of one model's forward step share ({@link TensorCoreKernels}): the
  * split activations of the product being computed, its tokens' scales and its slices' sums, each sized for the largest
- * product and batch of the shape. Every product overwrites them before it reads them.
+ * product and batch of the shape. Every product overwrites them before it reads them. {@link #addProduct} adds a
+ * product's three launches over them.
  *
  * @param split       {@link TensorCoreKernels#splitActivations}' output
  * @param tokenScales each token's {@code 1 / s}
  * @param partial     the slices' sums
  * @param slots       token slots of the largest batch (whole tiles of {@link TensorCoreKernels#TILE_TOKENS})
  */
-record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArray partial, int slots) {
+public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArray partial, int slots) {
 
     /** Buffers for every product of {@code shape}: q|k|v, o, gate|up, down and the logits. */
     static TensorCoreScratch of(ForwardShape shape) {
-        int slots = TensorCoreKernels.tokenSlots(Math.max(shape.maxBatch(), shape.logitRows()));
         int dim = shape.hidden();
         int inter = shape.intermediate();
-        int[][] products = {{shape.qkvWidth(), dim}, {dim, shape.queryDim()}, {2 * inter, dim}, {dim, inter},
-                {shape.vocab(), dim}};
+        return sized(Math.max(shape.maxBatch(), shape.logitRows()), new int[][] {{shape.qkvWidth(), dim},
+                {dim, shape.queryDim()}, {2 * inter, dim}, {dim, inter}, {shape.vocab(), dim}});
+    }
+
+    /** Buffers for one {@code rows x cols} product of up to {@code tokens} tokens. */
+    public static TensorCoreScratch forProduct(int tokens, int rows, int cols) {
+        return sized(tokens, new int[][] {{rows, cols}});
+    }
+
+    private static TensorCoreScratch sized(int tokens, int[][] products) {
+        int slots = TensorCoreKernels.tokenSlots(tokens);
         int cols = 0;
         long partial = 0;
         for (int[] p : products) {
@@ -35,11 +47,40 @@ record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArray part
                 new FloatArray(Math.toIntExact(partial)), slots);
     }
 
-    List<Object> buffers() {
-        return List.of(split, tokenScales, partial);
+    /**
+     * Adds {@code out (+)= W x}'s dense part on the tensor cores to {@code graph} (named {@code graphName}) as tasks
+     * {@code task + "Split"}, {@code task} and {@code task + "Finish"}, with their launches in {@code grids}; the
+     * arguments are {@link TensorCoreKernels#matVecTensorCores}' and {@link TensorCoreKernels#finishTensorCores}'.
+     *
+     * @param deviceId    the {@code B:D} id of the device the graph runs on, or null for TornadoVM's default
+     * @param elementwise work-group size of the finishing launch
+     */
+    public TaskGraph addProduct(TaskGraph graph, GridScheduler grids, String graphName, String task, IntArray weights,
+            IntArray signMantissa, int nibbles, int offset, int rows, int cols, FloatArray x, FloatArray out,
+            int accumulate, int lastOnly, IntArray batch, FloatArray table, String deviceId, int elementwise) {
+        int tiles = slots / TensorCoreKernels.TILE_TOKENS;
+        int slices = TensorCoreKernels.slices(rows, cols);
+        int top = TensorCoreKernels.topExponent(table, graphName + "." + task);
+        grids.addWorkerGrid(graphName + "." + task + "Split", Grids.groups(slots / 2, TensorCoreKernels.THREADS));
+        grids.addWorkerGrid(graphName + "." + task, Grids.groups(TensorCoreKernels.rowBlocks(rows) * slices,
+                TensorCoreKernels.THREADS));
+        grids.addWorkerGrid(graphName + "." + task + "Finish", Grids.items(slots * rows, elementwise));
+        if (deviceId != null) {
+            // TornadoVM sketches a task when it is added, for the backend its "<graph>.<task>.device" property names
+            // (else the default one, 0): the mma task must be sketched for the PTX device it will run on.
+            System.setProperty(graphName + "." + task + ".device", deviceId);
+        }
+        return graph
+                .task(task + "Split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols, split,
+                        tokenScales, tiles, lastOnly, batch)
+                .task(task, TensorCoreKernels::matVecTensorCores, new KernelContext(), weights, signMantissa, nibbles,
+                        offset, rows, cols, split, partial, tiles, cols / slices, top, table, lastOnly, batch)
+                .task(task + "Finish", TensorCoreKernels::finishTensorCores, new KernelContext(), partial,
+                        tokenScales, out, rows, slices, slots, TensorCoreKernels.unitScale(top), accumulate,
+                        lastOnly, batch);
     }
 
-    long bytes() {
-        return split.getNumBytesOfSegment() + tokenScales.getNumBytesOfSegment() + partial.getNumBytesOfSegment();
+    List<Object> buffers() {
+        return List.of(split, tokenScales, partial);
     }
 }
