@@ -638,14 +638,14 @@ public final class MatVecBenchmark implements Callable<Integer> {
     private static String check(FloatArray output, double[] reference, double tolerance) {
         double worst = 0;
         int bad = 0;
-        List<Integer> badRows = new ArrayList<>();
+        List<String> badRows = new ArrayList<>();
         for (int r = 0; r < reference.length; r++) {
             double error = Math.abs(output.get(r) - reference[r]) / Math.max(1.0, Math.abs(reference[r]));
             worst = Math.max(worst, Double.isNaN(error) ? Double.POSITIVE_INFINITY : error);
             if (!(error <= tolerance)) {
                 bad++;
                 if (badRows.size() < 3) {
-                    badRows.add(r);
+                    badRows.add(String.format(Locale.ROOT, "%d: %.6g not %.6g", r, output.get(r), reference[r]));
                 }
             }
         }
