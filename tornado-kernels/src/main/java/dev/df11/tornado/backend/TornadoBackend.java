@@ -12,6 +12,7 @@ import dev.df11.tornado.forward.ForwardPlan;
 import dev.df11.tornado.forward.ForwardProfile;
 import dev.df11.tornado.forward.ForwardShape;
 import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.TensorCoreScratch;
 import dev.df11.tornado.forward.weights.CompressedDeviceUnit;
 import dev.df11.tornado.device.TornadoDevices;
 import dev.df11.tornado.forward.weights.DeviceChoice;
@@ -200,8 +201,8 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
-        IntFunction<MemoryPlan.ModelBytes> bytes = slots -> MemoryPlan.ModelBytes.of(weights,
-                new ForwardShape(weights.config(), contextLength, maxBatch, slots), options.decodeMode());
+        IntFunction<MemoryPlan.ModelBytes> bytes = slots -> modelBytes(weights,
+                new ForwardShape(weights.config(), contextLength, maxBatch, slots));
         int sequences = sequencesByTotal(weights, contextLength, maxBatch);
         if (auto) {
             List<DeviceChoice.Candidate> offered = candidates();
@@ -245,7 +246,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * anything is allocated), then builds each stage's weights, graphs and execution plan on its device.
      */
     private void loadPipeline(WeightStore weights) {
-        MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, shape, options.decodeMode());
+        MemoryPlan.ModelBytes bytes = modelBytes(weights, shape);
         this.memoryPlan = MemoryPlan.of(bytes, shape.contextLength(), plannedDevices());
         System.err.print("tornado: memory plan over " + devices.size() + " devices (context "
                 + shape.contextLength() + ")\n" + memoryPlan.table());
@@ -284,6 +285,12 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         this.plan = first.plan();
     }
 
+    /** The device bytes of the model at {@code shape}, the tensor cores' buffers included where they are used. */
+    private MemoryPlan.ModelBytes modelBytes(WeightStore weights, ForwardShape at) {
+        MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, at, options.decodeMode());
+        return TensorCoreScratch.usedBy(tuning(), at) ? bytes.plusActivations(TensorCoreScratch.bytes(at)) : bytes;
+    }
+
     /** The KV slots asked for, fewer if the devices' memory summed (and the host's) holds fewer; 1 when serial. */
     private int sequencesByTotal(WeightStore weights, int contextLength, int maxBatch) {
         if (requestedSequences == 1) {
@@ -303,7 +310,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * together, the {@code --devices} list that would (or, for {@code --devices auto}, prints the plan).
      */
     private void planOneDevice(WeightStore weights) {
-        MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, shape, options.decodeMode());
+        MemoryPlan.ModelBytes bytes = modelBytes(weights, shape);
         try {
             MemoryPlan one = MemoryPlan.of(bytes, shape.contextLength(), plannedDevices());
             if (auto) {
@@ -317,8 +324,8 @@ public final class TornadoBackend implements Backend, SequenceBatching {
                 message.append(" (TornadoVM's cap -D" + TornadoSettings.PROPERTY + " is below the device's memory;"
                         + " raising it lets the model use all of it)");
             }
-            MemoryPlan.ModelBytes oneSlot = MemoryPlan.ModelBytes.of(weights, new ForwardShape(weights.config(),
-                    shape.contextLength(), shape.maxBatch(), 1), options.decodeMode());
+            MemoryPlan.ModelBytes oneSlot = modelBytes(weights, new ForwardShape(weights.config(),
+                    shape.contextLength(), shape.maxBatch(), 1));
             DeviceChoice.fewestThatFit(oneSlot, shape.contextLength(), candidates()).ifPresent(fit -> message
                     .append("\nDevices like it hold it together: run with --devices ").append(fit.ids())
                     .append(" (or --devices auto) to place consecutive blocks on each.\n")

@@ -75,7 +75,7 @@ public final class ForwardGraphs {
         this.layersPerGraph = layersPerGraph;
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
         this.decodeBuffer = decodeBuffer;
-        this.tensorCores = tuning.servingTensorCores() && shape.sequences() > 1 ? TensorCoreScratch.of(shape) : null;
+        this.tensorCores = TensorCoreScratch.usedBy(tuning, shape) ? TensorCoreScratch.of(shape) : null;
         long everyStep = Math.max(Math.max(act.batch.getNumBytesOfSegment(), act.embeddingRows.getNumBytesOfSegment()),
                 Math.max(act.hidden.getNumBytesOfSegment(), act.outputRows.getNumBytesOfSegment()));
         for (DeviceLayer layer : weights.layers()) {

@@ -21,30 +21,52 @@ import java.util.List;
  */
 public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArray partial, int slots) {
 
+    /** Whether a model of {@code shape} multiplies on the tensor cores under {@code tuning}: only when serving. */
+    public static boolean usedBy(KernelTuning tuning, ForwardShape shape) {
+        return tuning.servingTensorCores() && shape.sequences() > 1;
+    }
+
     /** Buffers for every product of {@code shape}: q|k|v, o, gate|up, down and the logits. */
     static TensorCoreScratch of(ForwardShape shape) {
-        int dim = shape.hidden();
-        int inter = shape.intermediate();
-        return sized(Math.max(shape.maxBatch(), shape.logitRows()), new int[][] {{shape.qkvWidth(), dim},
-                {dim, shape.queryDim()}, {2 * inter, dim}, {dim, inter}, {shape.vocab(), dim}});
+        Sizes sizes = Sizes.of(shape);
+        return new TensorCoreScratch(new IntArray(sizes.splitInts), new FloatArray(sizes.slots),
+                new FloatArray(sizes.partialFloats), sizes.slots);
+    }
+
+    /** Device bytes {@link #of} allocates for {@code shape}, for the memory plan. */
+    public static long bytes(ForwardShape shape) {
+        Sizes sizes = Sizes.of(shape);
+        return ((long) sizes.splitInts + sizes.slots + sizes.partialFloats) * Integer.BYTES;
     }
 
     /** Buffers for one {@code rows x cols} product of up to {@code tokens} tokens. */
     public static TensorCoreScratch forProduct(int tokens, int rows, int cols) {
-        return sized(tokens, new int[][] {{rows, cols}});
+        Sizes sizes = Sizes.of(tokens, new int[][] {{rows, cols}});
+        return new TensorCoreScratch(new IntArray(sizes.splitInts), new FloatArray(sizes.slots),
+                new FloatArray(sizes.partialFloats), sizes.slots);
     }
 
-    private static TensorCoreScratch sized(int tokens, int[][] products) {
-        int slots = TensorCoreKernels.tokenSlots(tokens);
-        int cols = 0;
-        long partial = 0;
-        for (int[] p : products) {
-            cols = Math.max(cols, p[1]);
-            partial = Math.max(partial, (long) TensorCoreKernels.slices(p[0], p[1]) * TensorCoreKernels.rowBlocks(p[0])
-                    * TensorCoreKernels.BLOCK_ROWS * slots);
+    /** The three buffers' lengths for products ({rows, cols}) of up to {@code tokens} tokens. */
+    private record Sizes(int splitInts, int slots, int partialFloats) {
+
+        static Sizes of(ForwardShape shape) {
+            int dim = shape.hidden();
+            int inter = shape.intermediate();
+            return of(Math.max(shape.maxBatch(), shape.logitRows()), new int[][] {{shape.qkvWidth(), dim},
+                    {dim, shape.queryDim()}, {2 * inter, dim}, {dim, inter}, {shape.vocab(), dim}});
         }
-        return new TensorCoreScratch(new IntArray(TensorCoreKernels.splitInts(slots, cols)), new FloatArray(slots),
-                new FloatArray(Math.toIntExact(partial)), slots);
+
+        static Sizes of(int tokens, int[][] products) {
+            int slots = TensorCoreKernels.tokenSlots(tokens);
+            int cols = 0;
+            long partial = 0;
+            for (int[] p : products) {
+                cols = Math.max(cols, p[1]);
+                partial = Math.max(partial, (long) TensorCoreKernels.slices(p[0], p[1])
+                        * TensorCoreKernels.rowBlocks(p[0]) * TensorCoreKernels.BLOCK_ROWS * slots);
+            }
+            return new Sizes(TensorCoreKernels.splitInts(slots, cols), slots, Math.toIntExact(partial));
+        }
     }
 
     /**

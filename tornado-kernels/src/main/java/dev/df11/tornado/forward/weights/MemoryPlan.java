@@ -88,6 +88,12 @@ public record MemoryPlan(List<Placement> devices) {
                     decodeBytes(store, output, mode), perPosition, one - (two - one), two - one);
         }
 
+        /** These bytes with {@code bytes} more activations on every device (buffers only some backends allocate). */
+        public ModelBytes plusActivations(long bytes) {
+            return new ModelBytes(layerWeights, layerDecode, outputWeights, outputDecode, cachePerPosition,
+                    activationsFixed + bytes, activationsPerPosition);
+        }
+
         int layers() {
             return layerWeights.length;
         }
