@@ -190,9 +190,14 @@ public final class ForwardGraphs {
         return decodeBuffer;
     }
 
+    /** A new graph: for the plan's device from the start where its products run on the tensor cores. */
+    private TaskGraph newGraph(String name) {
+        return tensorCores != null ? TensorCoreScratch.newGraph(name, deviceId) : new TaskGraph(name);
+    }
+
     private TaskGraph embedding() {
         String name = prefix + "embed";
-        TaskGraph graph = new TaskGraph(name)
+        TaskGraph graph = newGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, act.batch, act.embeddingRows);
         graph = chain.join(graph, true, act.hidden, act.scales);
         chain.adopt(act.batch);
@@ -232,7 +237,7 @@ public final class ForwardGraphs {
         if (tensorCores != null) {
             uses.addAll(tensorCores.buffers());
         }
-        TaskGraph graph = new TaskGraph(name);
+        TaskGraph graph = newGraph(name);
         if (fromHost) {
             graph = graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, act.batch, act.hidden);
             chain.adopt(act.batch);
@@ -347,7 +352,7 @@ public final class ForwardGraphs {
         if (tensorCores != null) {
             uses.addAll(tensorCores.buffers());
         }
-        TaskGraph graph = chain.join(new TaskGraph(name), false, uses.toArray());
+        TaskGraph graph = chain.join(newGraph(name), false, uses.toArray());
         graph = transfers(graph, unit)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm())
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, act.outputRows);
@@ -464,7 +469,7 @@ public final class ForwardGraphs {
             signMantissa = weights.signMantissa();
         }
         return tensorCores.addProduct(graph, grids, name, task, weightsA, signMantissa, nibbles, offset, rows, cols, x,
-                out, accumulate, lastOnly, batch, table, deviceId, tuning.elementwise());
+                out, accumulate, lastOnly, batch, table, tuning.elementwise());
     }
 
     /**

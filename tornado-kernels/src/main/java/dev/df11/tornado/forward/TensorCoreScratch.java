@@ -70,16 +70,31 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
     }
 
     /**
+     * A task graph named {@code name} whose tasks are all built for the device {@code deviceId} ({@code B:D}; null:
+     * TornadoVM's default). TornadoVM sketches a task when it is added, for the backend that the graph's {@code
+     * <name>.device} property names, else for backend 0 (OpenCL on the GPU machines), which rejects {@code mma}; and a
+     * graph whose tasks were sketched for different backends computed zeros and NaNs on PTX (KERNEL-NOTES.md, "Tensor
+     * cores for serving"). So the property is set for the whole graph, before the graph exists.
+     */
+    public static TaskGraph newGraph(String name, String deviceId) {
+        if (deviceId != null) {
+            System.setProperty(name + ".device", deviceId);
+        }
+        return new TaskGraph(name);
+    }
+
+    /**
      * Adds {@code out (+)= W x}'s dense part on the tensor cores to {@code graph} (named {@code graphName}) as tasks
      * {@code task + "Split"}, {@code task} and {@code task + "Finish"}, with their launches in {@code grids}; the
      * arguments are {@link TensorCoreKernels#matVecTensorCores}' and {@link TensorCoreKernels#finishTensorCores}'.
      *
-     * @param deviceId    the {@code B:D} id of the device the graph runs on, or null for TornadoVM's default
+     * <p>{@code graph} must come from {@link #newGraph} for the device it runs on.
+     *
      * @param elementwise work-group size of the finishing launch
      */
     public TaskGraph addProduct(TaskGraph graph, GridScheduler grids, String graphName, String task, IntArray weights,
             IntArray signMantissa, int nibbles, int offset, int rows, int cols, FloatArray x, FloatArray out,
-            int accumulate, int lastOnly, IntArray batch, FloatArray table, String deviceId, int elementwise) {
+            int accumulate, int lastOnly, IntArray batch, FloatArray table, int elementwise) {
         int tiles = slots / TensorCoreKernels.TILE_TOKENS;
         int slices = TensorCoreKernels.slices(rows, cols);
         int top = TensorCoreKernels.topExponent(table, graphName + "." + task);
@@ -87,11 +102,6 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
         grids.addWorkerGrid(graphName + "." + task, Grids.groups(TensorCoreKernels.rowBlocks(rows) * slices,
                 TensorCoreKernels.THREADS));
         grids.addWorkerGrid(graphName + "." + task + "Finish", Grids.items(slots * rows, elementwise));
-        if (deviceId != null) {
-            // TornadoVM sketches a task when it is added, for the backend its "<graph>.<task>.device" property names
-            // (else the default one, 0): the mma task must be sketched for the PTX device it will run on.
-            System.setProperty(graphName + "." + task + ".device", deviceId);
-        }
         return graph
                 .task(task + "Split", TensorCoreKernels::splitActivations, new KernelContext(), x, cols, split,
                         tokenScales, tiles, lastOnly, batch)
