@@ -586,6 +586,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
     /** As above, within {@code tolerance} of the reference ({@link #check}). */
     private Checked run(TaskGraph graph, GridScheduler grids, TornadoDevice target, FloatArray output,
             double[] reference, FloatArray expected, String against, double tolerance) throws Exception {
+        keepHostArrays(graph);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(
                 graph.transferToHost(DataTransferMode.UNDER_DEMAND, output).snapshot())) {
             plan.withGridScheduler(grids).withDevice(target).withProfiler(ProfilerMode.SILENT);
@@ -607,6 +608,20 @@ public final class MatVecBenchmark implements Callable<Integer> {
         }
     }
 
+    /** Every graph this process ran, with the host arrays it holds: see {@link #keepHostArrays}. */
+    private static final List<TaskGraph> RAN = new ArrayList<>();
+
+    /**
+     * Keeps {@code graph}'s host arrays from being freed until the process ends. On PTX the CUDA driver still holds
+     * a closed plan's host ranges registered, and a later array placed at a freed address made uploads fail with
+     * {@code CUDA_ERROR_INVALID_VALUE} and whole rows come back as zeros (73 such errors, five zero rows of CUDA-core
+     * kernels that pass elsewhere, in one 2026-12-08 run; the forward plan retires its staging memory for the same
+     * reason, {@code HostStaging}). The arrays of one run are a few GB at most.
+     */
+    private static void keepHostArrays(TaskGraph graph) {
+        RAN.add(graph);
+    }
+
     /** A device copy of the matrix's bytes, the bandwidth ceiling for a kernel that streams it once. */
     private BenchmarkReport.Row timeCopy(String shape, MemorySegment bf16, TornadoDevice target) throws Exception {
         IntArray weights = Bf16Words.pack(bf16);
@@ -616,6 +631,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights, copy)
                 .task("copy", CopyKernels::copyWords, new KernelContext(), weights, copy, words);
+        keepHostArrays(graph);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(new GridScheduler(graphName + ".copy", Grids.items(words, 256)))
                     .withDevice(target).withProfiler(ProfilerMode.SILENT);
