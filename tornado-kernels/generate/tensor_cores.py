@@ -10,6 +10,7 @@ TILES = 8
 
 TEMPLATE = r"""package dev.df11.tornado.forward;
 
+import dev.df11.tornado.forward.weights.UnitTail;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.enums.MMAShape;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
@@ -34,11 +35,12 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * rows with up to 64 tokens: per 16 columns and 8 tokens three {@code mma}, hi then mid then lo, into one fp32
  * accumulator. It writes the sums, scaled, to {@code partial} (slice, row, token);</li>
  * <li>{@link #finishTensorCores}: each output adds its slices' sums in slice order, undoes both scales (powers of
- * two, exact) and writes or accumulates.</li>
+ * two, exact), writes or accumulates, and adds its row's tail weights ({@link TailKernels#addTails}' work, in its
+ * order).</li>
  * </ol>
  *
  * <p>The weights' uncoded exponents widen to zero, as in every product kernel ({@link
- * dev.df11.tornado.forward.weights.UnitTail}): the tail task runs after {@link #finishTensorCores}. A token's sums
+ * dev.df11.tornado.forward.weights.UnitTail}), and {@link #finishTensorCores} adds them as the tail task would. A token's sums
  * involve only its own activations, its slices and steps do not depend on the batch, and a tile of eight tokens
  * holds zeros past the batch: the same bits alone or beside others. The sums are not those of the CUDA-core kernels
  * (another order, and the tensor cores' own accumulation), so a backend uses this path for every batch size of every
@@ -414,11 +416,19 @@ public final class TensorCoreKernels {
 
     /**
      * The third launch: {@code out[t][r] (+)= (sum over slices of partial) * tokenScales[t] * unitScale}, the slices
-     * added in order. One work-item per (token, row), at least the batch's tokens times {@code rows}.
+     * added in order, then row {@code r}'s tail weights ({@link TailKernels#addTails}' products, in its order, so the
+     * same bits as that task after this one; a separate tail task is what the first GPU runs lost rows in,
+     * KERNEL-NOTES.md "Tensor cores for serving"). One work-item per (token, row), at least the batch's tokens times
+     * {@code rows}.
+     *
+     * @param x         the product's activations (quad-major rows of {@code cols}), for the tail's products
+     * @param tail      the unit's tail array ({@link dev.df11.tornado.forward.weights.UnitTail#tail()})
+     * @param directory where this product's rows' entries start in {@code tail} ({@code UnitTail.directory})
+     * @param table     the unit's table, the tail values from {@code UnitTail.TABLE} on
      */
     public static void finishTensorCores(KernelContext context, FloatArray partial, FloatArray tokenScales,
             FloatArray output, int rows, int slices, int tokenSlots, float unitScale, int accumulate, int lastOnly,
-            IntArray batch) {
+            IntArray batch, FloatArray x, int cols, IntArray tail, int directory, FloatArray table) {
         int i = context.globalIdx;
         int count = batch.get(ForwardKernels.COUNT);
         int first = 0;
@@ -433,9 +443,14 @@ public final class TensorCoreKernels {
             for (int s = 0; s < slices; s++) {
                 sum = sum + partial.get((s * paddedRows + r) * tokenSlots + t);
             }
-            float y = sum * tokenScales.get(t) * unitScale;
-            if (accumulate == 1) {
-                y = output.get(i) + y;
+            float fresh = sum * tokenScales.get(t) * unitScale;
+            // Loaded whether or not it is kept: a select, not a value assigned in a branch.
+            float prior = output.get(i);
+            float y = accumulate == 1 ? prior + fresh : fresh;
+            int xBase = (first + t) * cols;
+            int to = tail.get(directory + r + 1);
+            for (int e = tail.get(directory + r); e < to; e++) {
+                y = y + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
             }
             output.set(i, y);
         }

@@ -415,9 +415,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The tensor-core product ({@link TensorCoreKernels}: split, mma, finish) on the unit's table, then the tail task,
-     * all four launches timed together, on the BF16 planes and, given {@code nibbles}, on the nibble layout; checked
-     * against the reference, the nibble form bit for bit against the planes form.
+     * The tensor-core product ({@link TensorCoreKernels}: split, mma, finish with the tail) on the unit's table, its
+     * three launches timed together, on the BF16 planes and, given {@code nibbles}, on the nibble layout; checked
+     * against the reference, the nibble form bit for bit against the planes form; each also with an empty tail
+     * against the dense part of the reference.
      */
     private List<BenchmarkReport.Row> timeTensorCores(String shape, WeightPlanes weights, NibbleArrays nibbles,
             UnitTail tail, int rows, int cols, FloatArray x, double[] reference, TornadoDevice target)
@@ -444,35 +445,32 @@ public final class MatVecBenchmark implements Callable<Integer> {
         String what = "TensorCoreKernels" + (nibble == 1 ? " on the nibble layout" : "") + ": split, mma ("
                 + TensorCoreKernels.rowBlocks(rows) + " x " + TensorCoreKernels.slices(rows, cols) + " groups of "
                 + TensorCoreKernels.THREADS + "), finish";
-        // The three launches alone, against the dense part of the reference: tells a wrong product from a wrong
-        // hand-over to the tail task.
+        // With an empty tail first, against the dense part of the reference: tells a wrong product from a wrong tail.
+        IntArray noTail = new IntArray(rows + 1);
         String denseName = "mvtcd" + nibble + "_" + rows + "_" + cols + "_" + batch;
         GridScheduler denseGrids = new GridScheduler();
         FloatArray denseOut = new FloatArray(batch * rows);
         TaskGraph dense = TensorCoreScratch.forProduct(batch, rows, cols).addProduct(
                 TensorCoreScratch.newGraph(denseName, TornadoDevices.id(target)).transferToDevice(
-                        DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table()),
+                        DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table(), noTail),
                 denseGrids, denseName, "mv", weightsA, signMantissa, nibble, 0, rows, cols, x, denseOut, 0, 0, step,
-                tail.table(), 256);
+                tail.table(), noTail, 0, 256);
         Checked denseRun = run(dense, denseGrids, target, denseOut,
                 denseReference(reference, tail, directory, rows, cols, x), null, "", TENSOR_CORE_TOLERANCE);
         String graphName = "mvtc" + nibble + "_" + rows + "_" + cols + "_" + batch;
         GridScheduler grids = new GridScheduler();
         TaskGraph graph = TensorCoreScratch.forProduct(batch, rows, cols).addProduct(
-                        TensorCoreScratch.newGraph(graphName, TornadoDevices.id(target)).transferToDevice(
-                                DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table(),
-                                tail.tail()), grids, graphName, "mv", weightsA, signMantissa, nibble, 0, rows, cols,
-                        x, output, 0, 0, step, tail.table(), 256)
-                .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, output, 0, step,
-                        tail.tail(), directory, tail.table());
-        grids.addWorkerGrid(graphName + ".tail", Grids.items(rows, 128));
+                TensorCoreScratch.newGraph(graphName, TornadoDevices.id(target)).transferToDevice(
+                        DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table(), tail.tail()),
+                grids, graphName, "mv", weightsA, signMantissa, nibble, 0, rows, cols, x, output, 0, 0, step,
+                tail.table(), tail.tail(), directory, 256);
         Checked run = run(graph, grids, target, output, reference, expected, "tensor-cores on the planes",
                 TENSOR_CORE_TOLERANCE);
         return List.of(
                 new BenchmarkReport.Row(label.replace("tensor-cores", "tensor-cores-dense"), what + "; batch " + batch
-                        + ", checked against the dense part of the reference (no tail task)", bytes,
+                        + ", an empty tail, checked against the dense part of the reference", bytes,
                         denseRun.timed().kernel(), denseRun.timed().wall(), denseRun.check()),
-                new BenchmarkReport.Row(label, what + ", tail; batch " + batch + ", " + tail.entries()
+                new BenchmarkReport.Row(label, what + " with the tail; batch " + batch + ", " + tail.entries()
                         + " weights in the tail", bytes, run.timed().kernel(), run.timed().wall(), run.check()));
     }
 

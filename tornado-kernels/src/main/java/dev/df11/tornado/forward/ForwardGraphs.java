@@ -391,7 +391,8 @@ public final class ForwardGraphs {
      * its nibble form for a unit in the nibble layout, else on the BF16 planes (a BF16 unit, or a DF11 unit its
      * decode task has expanded into {@link #decodeBuffer}); then, when the rows have any, the tail task. Every
      * product kernel gives each row the launch's work-items, order and reduction, and all read the unit's table, so
-     * the result does not depend on which.
+     * the result does not depend on which. Where the products run on the tensor cores, {@link #tensorCoreProduct}
+     * does all of it, the tail included.
      */
     private TaskGraph matVec(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly) {
@@ -405,6 +406,10 @@ public final class ForwardGraphs {
         bytesByTask.put(name + "." + task, 2L * rows * cols);
         UnitTail tail = unit.tail();
         int directory = tail.directory(offset, rows, cols);
+        if (tensorCores != null && cols % TensorCoreKernels.STEP == 0) {
+            return tensorCoreProduct(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch,
+                    tail, directory);
+        }
         graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail.table());
         if (tail.entries(directory, rows) == 0) {
             return graph;
@@ -418,10 +423,6 @@ public final class ForwardGraphs {
     /** The dense part of {@link #matVec}: the product kernel, widening through {@code table}. */
     private TaskGraph dense(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch, FloatArray table) {
-        if (tensorCores != null && cols % TensorCoreKernels.STEP == 0) {
-            return tensorCoreProduct(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch,
-                    table);
-        }
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
             grids.addWorkerGrid(name + "." + task,
@@ -445,13 +446,14 @@ public final class ForwardGraphs {
     }
 
     /**
-     * The dense part on the tensor cores ({@link TensorCoreKernels}): the activations split, the products of each
-     * row block and column slice, the slices summed into {@code out}. BF16 planes (a BF16 unit or exactly decoded
-     * DF11) and the nibble layout give the same bits; the fused layout has no tensor-core form.
+     * {@link #matVec} on the tensor cores ({@link TensorCoreKernels}): the activations split, the products of each
+     * row block and column slice, the slices summed into {@code out} with the rows' tail weights. BF16 planes (a BF16
+     * unit or exactly decoded DF11) and the nibble layout give the same bits; the fused layout has no tensor-core
+     * form.
      */
     private TaskGraph tensorCoreProduct(TaskGraph graph, String name, String task, DeviceUnit unit, int offset,
             int rows, int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch,
-            FloatArray table) {
+            UnitTail tail, int directory) {
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             throw new IllegalStateException("the fused decode mode has no tensor-core form, and this device serves"
                     + " several sequences on the tensor cores: use --decode-mode exact or nibble");
@@ -469,7 +471,7 @@ public final class ForwardGraphs {
             signMantissa = weights.signMantissa();
         }
         return tensorCores.addProduct(graph, grids, name, task, weightsA, signMantissa, nibbles, offset, rows, cols, x,
-                out, accumulate, lastOnly, batch, table, tuning.elementwise());
+                out, accumulate, lastOnly, batch, tail.table(), tail.tail(), directory, tuning.elementwise());
     }
 
     /**

@@ -84,9 +84,11 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
     }
 
     /**
-     * Adds {@code out (+)= W x}'s dense part on the tensor cores to {@code graph} (named {@code graphName}) as tasks
-     * {@code task + "Split"}, {@code task} and {@code task + "Finish"}, with their launches in {@code grids}; the
-     * arguments are {@link TensorCoreKernels#matVecTensorCores}' and {@link TensorCoreKernels#finishTensorCores}'.
+     * Adds {@code out (+)= W x} on the tensor cores to {@code graph} (named {@code graphName}) as tasks {@code task +
+     * "Split"}, {@code task} and {@code task + "Finish"}, with their launches in {@code grids}; the arguments are
+     * {@link TensorCoreKernels#matVecTensorCores}' and {@link TensorCoreKernels#finishTensorCores}'. The finishing
+     * task adds the rows' tail weights ({@code tail} from {@code directory}, {@link
+     * dev.df11.tornado.forward.weights.UnitTail}): no tail task follows.
      *
      * <p>{@code graph} must come from {@link #newGraph} for the device it runs on.
      *
@@ -94,7 +96,8 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
      */
     public TaskGraph addProduct(TaskGraph graph, GridScheduler grids, String graphName, String task, IntArray weights,
             IntArray signMantissa, int nibbles, int offset, int rows, int cols, FloatArray x, FloatArray out,
-            int accumulate, int lastOnly, IntArray batch, FloatArray table, int elementwise) {
+            int accumulate, int lastOnly, IntArray batch, FloatArray table, IntArray tail, int directory,
+            int elementwise) {
         int tiles = slots / TensorCoreKernels.TILE_TOKENS;
         int slices = TensorCoreKernels.slices(rows, cols);
         int top = TensorCoreKernels.topExponent(table, graphName + "." + task);
@@ -109,7 +112,7 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
                         offset, rows, cols, split, partial, tiles, cols / slices, top, table, lastOnly, batch)
                 .task(task + "Finish", TensorCoreKernels::finishTensorCores, new KernelContext(), partial,
                         tokenScales, out, rows, slices, slots, TensorCoreKernels.unitScale(top), accumulate,
-                        lastOnly, batch);
+                        lastOnly, batch, x, cols, tail, directory, table);
     }
 
     List<Object> buffers() {

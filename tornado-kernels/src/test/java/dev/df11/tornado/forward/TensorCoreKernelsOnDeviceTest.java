@@ -1,5 +1,6 @@
 package dev.df11.tornado.forward;
 
+import dev.df11.tornado.forward.weights.UnitTail;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -15,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The launches of the tensor-core product that OpenCL can run, on the device against the host: {@link
  * TensorCoreKernels#splitActivations} (every int of the split activations and every token scale, including a token
  * of zeros, tokens padding the last tile, and the last token only) and {@link TensorCoreKernels#finishTensorCores}
- * (the slices' sum, both scales undone, written or accumulated; within the rounding of a reassociated sum, which PoCL may
- * compute). The {@code mma} launch between them runs only
+ * (the slices' sum, both scales undone, written or accumulated, the rows' tail weights added; within the rounding of a
+ * reassociated sum, which PoCL may compute). The {@code mma} launch between them runs only
  * on PTX: {@code matvec-bench --tensor-cores} checks the three together against float64 on a GPU.
  */
 class TensorCoreKernelsOnDeviceTest {
@@ -76,8 +77,9 @@ class TensorCoreKernelsOnDeviceTest {
 
     @ParameterizedTest(name = "{0} tokens, {1} slices, accumulate {2}, last only {3}")
     @CsvSource({"5, 3, 0, 0", "5, 1, 1, 0", "9, 2, 1, 1", "1, 4, 0, 0"})
-    void slicesAreAddedInOrderAndBothScalesUndone(int count, int slices, int accumulate, int lastOnly) {
+    void slicesAreAddedInOrderBothScalesUndoneAndTheTailAdded(int count, int slices, int accumulate, int lastOnly) {
         int rows = 200;
+        int cols = 64;
         int n = lastOnly == 1 ? 1 : count;
         int slots = TensorCoreKernels.tokenSlots(n);
         int padded = TensorCoreKernels.rowBlocks(rows) * TensorCoreKernels.BLOCK_ROWS;
@@ -94,13 +96,38 @@ class TensorCoreKernelsOnDeviceTest {
         for (int i = 0; i < out.getSize(); i++) {
             out.set(i, (float) random.nextGaussian());
         }
+        FloatArray x = new FloatArray(count * cols);
+        for (int i = 0; i < x.getSize(); i++) {
+            x.set(i, (float) random.nextGaussian());
+        }
+        // A tail as UnitTail lays it out: each entry's activation position, then the rows' directory (absolute entry
+        // indices); the values in the table from UnitTail.TABLE on. Most rows hold none, some several.
+        int[] perRow = new int[rows];
+        int entries = 0;
+        for (int r = 0; r < rows; r++) {
+            perRow[r] = random.nextInt(4) == 0 ? random.nextInt(1, 4) : 0;
+            entries += perRow[r];
+        }
+        IntArray tail = new IntArray(entries + rows + 1);
+        FloatArray table = new FloatArray(UnitTail.TABLE + entries);
+        int e = 0;
+        for (int r = 0; r < rows; r++) {
+            tail.set(entries + r, e);
+            for (int j = 0; j < perRow[r]; j++, e++) {
+                tail.set(e, random.nextInt(cols));
+                table.set(UnitTail.TABLE + e, (float) (random.nextGaussian() * 1e-3));
+            }
+        }
+        tail.set(entries + rows, entries);
         float[] before = out.toHeapArray();
         float unitScale = TensorCoreKernels.unitScale(120);
         IntArray step = new IntArray(2);
         step.set(ForwardKernels.COUNT, count);
+        int directory = entries;
         SingleTask.run(g -> g.task("k", TensorCoreKernels::finishTensorCores, new KernelContext(), partial, scales,
-                out, rows, slices, slots, unitScale, accumulate, lastOnly, step), Grids.items(n * rows, 256),
-                in(partial, scales, out, step), out);
+                out, rows, slices, slots, unitScale, accumulate, lastOnly, step, x, cols, tail, directory, table),
+                Grids.items(n * rows, 256), in(partial, scales, out, step, x, tail, table), out);
+        int first = count - n;
         for (int t = 0; t < n; t++) {
             for (int r = 0; r < rows; r++) {
                 float sum = 0;
@@ -113,9 +140,16 @@ class TensorCoreKernelsOnDeviceTest {
                 if (accumulate == 1) {
                     y = before[t * rows + r] + y;
                 }
-                // TornadoVM builds OpenCL with -cl-fast-relaxed-math, free to reassociate the slices' sum.
+                double tailMagnitude = 0;
+                for (int k = tail.get(directory + r); k < tail.get(directory + r + 1); k++) {
+                    float product = table.get(UnitTail.TABLE + k) * x.get((first + t) * cols + tail.get(k));
+                    y = y + product;
+                    tailMagnitude += Math.abs(product);
+                }
+                // TornadoVM builds OpenCL with -cl-fast-relaxed-math, free to reassociate the slices' sum and to
+                // contract the tail's multiply-adds.
                 double bound = magnitude * scales.get(t) * unitScale * 0x1p-22 + Math.ulp(y)
-                        + (accumulate == 1 ? Math.ulp(before[t * rows + r]) : 0);
+                        + (accumulate == 1 ? Math.ulp(before[t * rows + r]) : 0) + tailMagnitude * 0x1p-22;
                 assertEquals(y, out.get(t * rows + r), bound, "token " + t + ", row " + r);
             }
         }
