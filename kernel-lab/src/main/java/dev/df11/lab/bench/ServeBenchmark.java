@@ -257,6 +257,13 @@ public final class ServeBenchmark implements Callable<Integer> {
             long aloneStart = System.nanoTime();
             int recorded = load.recordAlone(maxBatch, requests, checks);
             node.put("prompts_run_alone", recorded);
+            // Their greedy tokens, for comparing runs (another tuning table, another backend) after the fact.
+            ArrayNode aloneTokens = node.putArray("tokens_alone");
+            load.tokensAlone().forEach((prompt, generated) -> {
+                ObjectNode entry = aloneTokens.addObject();
+                prompt.forEach(entry.putArray("prompt")::add);
+                generated.forEach(entry.putArray("tokens")::add);
+            });
             node.put("alone_seconds", (System.nanoTime() - aloneStart) / 1e9);
             ArrayNode levels = node.putArray("levels");
             int checked = 0;

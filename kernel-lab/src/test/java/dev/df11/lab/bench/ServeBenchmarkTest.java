@@ -48,6 +48,12 @@ class ServeBenchmarkTest {
         for (JsonNode mode : report.get("modes")) {
             assertEquals(2, mode.get("scheduler_max_batch").asInt(), mode.toString());
             assertEquals(2, mode.get("prompts_run_alone").asInt(), "2 clients x 1 request");
+            JsonNode alone = mode.get("tokens_alone");
+            assertEquals(2, alone.size());
+            for (JsonNode prompt : alone) {
+                assertEquals(1, prompt.get("prompt").get(0).asInt(), "prompts start with token 1");
+                assertEquals(4, prompt.get("tokens").size(), prompt.toString());
+            }
             JsonNode memory = mode.get("device_memory");
             assertEquals(2, memory.get("kv_slots").asInt());
             assertEquals(memory.get("total_bytes").asLong(), memory.get("weights_bytes").asLong()
@@ -69,6 +75,8 @@ class ServeBenchmarkTest {
                 assertEquals(0, check.get("requests_differing").asInt(), check.toString());
             }
         }
+        assertEquals(report.get("modes").get(0).get("tokens_alone"), report.get("modes").get(1).get("tokens_alone"),
+                "DF11 and BF16 generate the same tokens on one backend");
         assertTrue(report.get("modes").get(1).get("device_memory").get("weights_bytes").asLong()
                 < report.get("modes").get(0).get("device_memory").get("weights_bytes").asLong(),
                 "DF11 holds fewer weight bytes than BF16");

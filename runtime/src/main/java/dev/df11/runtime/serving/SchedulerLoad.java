@@ -5,7 +5,6 @@ import dev.df11.runtime.inference.GenerationSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -122,7 +121,7 @@ public final class SchedulerLoad {
         this.scheduler = scheduler;
         this.tokens = tokens;
         this.vocabSize = vocabSize;
-        this.alone = new HashMap<>(alone);
+        this.alone = new LinkedHashMap<>(alone);
     }
 
     /**
@@ -160,6 +159,11 @@ public final class SchedulerLoad {
             }
         }
         return distinct.size();
+    }
+
+    /** Every prompt {@link #recordAlone} ran with the tokens it generated alone, in the order they ran. */
+    public Map<List<Integer>, List<Integer>> tokensAlone() {
+        return Collections.unmodifiableMap(alone);
     }
 
     /** The tokens {@code prompt} generated alone, or null when {@link #recordAlone} did not run it. */
