@@ -5,7 +5,11 @@
 #    process: each kernel kind's device time per token (TornadoVM's profiler, no CUDA graphs), and the three modes'
 #    greedy tokens compared;
 # 2. generate-bench without the profiler (CUDA graphs), the same modes, median of 3 runs: tokens/s;
-# 3. the PyTorch/cuBLAS peer step on the same shape (torch_step_peer.py), if time is left.
+# 3. the PyTorch/cuBLAS peer step on the same shape (torch_step_peer.py), if time is left;
+# 4. for each tuning table in GEN_TABLES (default: tables/hopper-norm1024.json, the norms on groups of 1,024; empty:
+#    none), BF16 alone, profiled and plain, to set beside steps 1 and 2;
+# 5. if time is left, matvec-bench on q|k|v (6,144 x 4,096) and o (4,096 x 4,096) at batch 1 over several launches:
+#    the products furthest from the peer's bandwidth.
 # The models are written once into /tmp/df11-models. Everything ends up in OUT/generation-check.tar.gz, rewritten after
 # each step and every 30 s (lib/archive.sh). GEN_CHECK_BUDGET (seconds, default 570) bounds the whole, GEN_SHAPE the
 # shape, GEN_MODES the modes (default bf16-device,df11-nibble,df11-device), GEN_DEVICE the device (default 1:0).
@@ -15,6 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 start=$(date +%s)
 budget=${GEN_CHECK_BUDGET:-570} shape=${GEN_SHAPE:-llama-3.1-8b} device=${GEN_DEVICE:-1:0}
 modes=${GEN_MODES:-bf16-device,df11-nibble,df11-device}
+tables=${GEN_TABLES-$here/tables/hopper-norm1024.json}
 work=$(mktemp -d)
 . "$here/lib/archive.sh"
 archive_start "$out" generation-check "$work"
@@ -23,6 +28,10 @@ left() { echo $(( budget - ($(date +%s) - start) )); }
 generate() { # NAME ARGS...
   local name=$1
   shift
+  if [ "$(left)" -lt 30 ]; then
+    echo "$name: skipped, $(left) s of the budget left"
+    return
+  fi
   timeout "$(left)" "$bundle/bin/generate-bench" --shape "$shape" --work-dir /tmp/df11-models --device "$device" \
     --prompt-tokens 8 --modes "$modes" --out "$work/$name.json" "$@" > "$work/$name.log" 2>&1
   echo "$name rc=$?"
@@ -35,6 +44,20 @@ if [ "$(left)" -gt 30 ]; then
   timeout $(( $(left) - 5 )) python3 "$here/torch_step_peer.py" --shape "$shape" --out "$work/torch-step.json" \
     > "$work/torch-step.log" 2>&1
   tail -2 "$work/torch-step.log"
+fi
+for table in $tables; do   # each other table: BF16 only, profiled then plain, against the runs above
+  name=$(basename "$table" .json)
+  opts="${DF11_JAVA_OPTS:-} -Ddf11.tuning.table=$(realpath "$table")"
+  DF11_JAVA_OPTS="$opts" modes=bf16-device generate "gen-profile-$name" --profile --tokens 16 --warmup 1 --runs 1
+  DF11_JAVA_OPTS="$opts" modes=bf16-device generate "gen-plain-$name" --tokens 32 --warmup 1 --runs 3
+done
+if [ "$(left)" -gt 60 ]; then   # the narrow products (q|k|v, o), furthest from the peer: every launch at batch 1
+  (cd "$work" && timeout $(( $(left) - 10 )) "$bundle/bin/matvec-bench" --device "$device" \
+    --shapes 6144x4096,4096x4096 --configs 64:1,128:1,128:2,256:2,256:4,256:8 --batch 1 --batch-rungs --fused= \
+    --warmup 3 --reps 20 --out "$work/matvec-narrow.json") > "$work/matvec-narrow.log" 2>&1
+  echo "matvec-narrow rc=$?"
+  grep -E " b1 " "$work/matvec-narrow.log" | cut -c1-120
+  archive_save
 fi
 nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv >> "$work/gpu.txt"
 archive_stop && rm -rf "$work"

@@ -24,10 +24,14 @@ public final class Grids {
         return groups(groups, local);
     }
 
+    /**
+     * A power of two of at most the largest group any forward kernel takes ({@link NormKernels#MAX_LOCAL}); each
+     * kernel's own limit is checked where its size is chosen ({@link KernelTuning}).
+     */
     private static void checkLocal(int local) {
-        if (local < 1 || local > ForwardKernels.MAX_LOCAL || Integer.bitCount(local) != 1) {
+        if (local < 1 || local > NormKernels.MAX_LOCAL || Integer.bitCount(local) != 1) {
             throw new IllegalArgumentException("work-group size " + local + " must be a power of two in 1.."
-                    + ForwardKernels.MAX_LOCAL);
+                    + NormKernels.MAX_LOCAL);
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * Work-group sizes of the forward kernels for one device family. The sizes are data, not code: one table,
  * {@code kernel-tuning.json} beside this class, holds an entry per device family (as CLBlast keeps its tuned
  * parameters), and {@link #forDevice} picks the entry for the device a model runs on. Each size is a power of two of
- * at most {@link ForwardKernels#MAX_LOCAL}.
+ * at most {@link ForwardKernels#MAX_LOCAL} ({@link NormKernels#MAX_LOCAL} for the norms).
  *
  * @param family        the table entry these sizes came from ("custom" for sizes given by hand)
  * @param matVec        work-group size of the matrix-vector products, for shapes no {@code byShape} rule covers
@@ -50,7 +50,7 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     public record MatVecLaunch(int local, int rows) {
 
         public MatVecLaunch {
-            checkGroup(local);
+            checkGroup("matrix-vector", local, ForwardKernels.MAX_LOCAL);
             if (rows < 1 || Integer.bitCount(rows) != 1 || rows > local) {
                 throw new IllegalArgumentException("rows per matrix-vector work-group (" + rows
                         + ") must be a power of two of at most its work-group size " + local);
@@ -88,17 +88,17 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
     }
 
     public KernelTuning {
-        for (int size : new int[] {norm, attention, elementwise}) {
-            checkGroup(size);
-        }
+        checkGroup("norm", norm, NormKernels.MAX_LOCAL);
+        checkGroup("attention", attention, ForwardKernels.MAX_LOCAL);
+        checkGroup("elementwise", elementwise, ForwardKernels.MAX_LOCAL);
         new MatVecLaunch(matVec, matVecRows);
         byShape = List.copyOf(byShape);
     }
 
-    private static void checkGroup(int size) {
-        if (size < 1 || size > ForwardKernels.MAX_LOCAL || Integer.bitCount(size) != 1) {
-            throw new IllegalArgumentException("work-group size " + size + " must be a power of two in 1.."
-                    + ForwardKernels.MAX_LOCAL);
+    private static void checkGroup(String what, int size, int max) {
+        if (size < 1 || size > max || Integer.bitCount(size) != 1) {
+            throw new IllegalArgumentException(what + " work-group size " + size + " must be a power of two in 1.."
+                    + max);
         }
     }
 

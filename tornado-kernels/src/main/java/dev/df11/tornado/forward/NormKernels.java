@@ -12,9 +12,16 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * it writes it, and only after the reduction.
  *
  * <p>Launch: one work-group per row of the largest batch ({@code maxRows * localSize} work-items, power-of-two local
- * size of at most {@link ForwardKernels#MAX_LOCAL}); groups beyond the current batch do nothing.
+ * size of at most {@link #MAX_LOCAL}); groups beyond the current batch do nothing.
  */
 public final class NormKernels {
+
+    /**
+     * Largest work-group: a 4,096-value row is one group's work at batch 1, so a wider group than the other kernels'
+     * ({@link ForwardKernels#MAX_LOCAL}) shortens each work-item's chain of loads (a device's own limit still holds:
+     * 1,024 on NVIDIA).
+     */
+    public static final int MAX_LOCAL = 1024;
 
     private NormKernels() {
     }
@@ -88,7 +95,7 @@ public final class NormKernels {
     private static void normalizeRow(KernelContext context, FloatArray input, int inBase, FloatArray output,
             int outBase, FloatArray weight, int weightBase, int width, int active, float eps, int laneStride,
             int quadStride) {
-        float[] partial = context.allocateFloatLocalArray(ForwardKernels.MAX_LOCAL);
+        float[] partial = context.allocateFloatLocalArray(MAX_LOCAL);
         int lane = context.localIdx;
         int size = context.localGroupSizeX;
         float sum = 0.0f;

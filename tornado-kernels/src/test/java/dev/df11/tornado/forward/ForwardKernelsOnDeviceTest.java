@@ -173,11 +173,14 @@ class ForwardKernelsOnDeviceTest {
         Inputs random = new Inputs(2);
         int count = 3;
         float eps = 1e-5f;
-        // {width, rows per token, token stride}: hidden states; then 5 heads inside a wider fused row.
-        for (int[] shape : new int[][] {{300, 1, 300}, {24, 5, 5 * 24 + 40}}) {
+        // {width, rows per token, token stride, work-group}: hidden states; then 5 heads inside a wider fused row;
+        // then a row on the widest group the norms take.
+        for (int[] shape : new int[][] {{300, 1, 300, LOCAL}, {24, 5, 5 * 24 + 40, LOCAL},
+                {4100, 1, 4100, NormKernels.MAX_LOCAL}}) {
             int width = shape[0];
             int rowsPerToken = shape[1];
             int stride = shape[2];
+            int local = shape[3];
             FloatArray x = random.floats(4 * stride, 2.0);
             FloatArray weight = random.floats(rowsPerToken * width, 1.0);
             FloatArray out = random.floats(4 * stride, 1.0);
@@ -201,9 +204,9 @@ class ForwardKernelsOnDeviceTest {
             }
             IntArray step = Inputs.step(7, count);
             SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), x, out, weight, width,
-                    rowsPerToken, stride, eps, step), Grids.groups(4 * rowsPerToken, LOCAL), in(x, out, weight, step),
+                    rowsPerToken, stride, eps, step), Grids.groups(4 * rowsPerToken, local), in(x, out, weight, step),
                     out);
-            assertClose(expected, out, 4 * stride, "rmsNorm " + width + " x " + rowsPerToken);
+            assertClose(expected, out, 4 * stride, "rmsNorm " + width + " x " + rowsPerToken + " on " + local);
         }
     }
 

@@ -67,6 +67,18 @@ class KernelTuningTest {
     }
 
     @Test
+    void normsTakeWiderGroupsThanTheOtherKernels() {
+        assertEquals(1024, new KernelTuning("t", 128, 2, 1024, 128, 256, List.of()).norm());
+        IllegalArgumentException norm = assertThrows(IllegalArgumentException.class,
+                () -> new KernelTuning("t", 128, 2, 2048, 128, 256, List.of()));
+        assertTrue(norm.getMessage().contains("norm work-group size 2048") && norm.getMessage().contains("1..1024"),
+                norm.getMessage());
+        IllegalArgumentException attention = assertThrows(IllegalArgumentException.class,
+                () -> new KernelTuning("t", 128, 2, 256, 1024, 256, List.of()));
+        assertTrue(attention.getMessage().contains("attention work-group size 1024"), attention.getMessage());
+    }
+
+    @Test
     void withoutAProductRuleTwoRowsAWorkItemServeEveryLaunchOfTwoOrMoreRows() {
         KernelTuning h100 = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
         assertEquals(new KernelTuning.ProductLaunch(ProductKernel.PLANES, 1, 128, 128),
@@ -165,6 +177,35 @@ class KernelTuningTest {
             System.setProperty(KernelTuning.TABLE_PROPERTY, dir.resolve("missing.json").toString());
             UncheckedIOException missing = assertThrows(UncheckedIOException.class, KernelTuning::defaults);
             assertTrue(missing.getMessage().contains("missing.json"), missing.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(KernelTuning.TABLE_PROPERTY);
+            } else {
+                System.setProperty(KernelTuning.TABLE_PROPERTY, before);
+            }
+        }
+    }
+
+    /** The tables the GPU scripts pass with {@code -Ddf11.tuning.table} (benchmarks/gpu/tables): each must load. */
+    @Test
+    void theBenchmarkTablesLoad() throws IOException {
+        Path tables = Path.of("..", "benchmarks", "gpu", "tables");
+        List<Path> files;
+        try (var list = Files.list(tables)) {
+            files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        assertFalse(files.isEmpty(), "no tables in " + tables.toAbsolutePath());
+        String before = System.getProperty(KernelTuning.TABLE_PROPERTY);
+        try {
+            for (Path file : files) {
+                System.setProperty(KernelTuning.TABLE_PROPERTY, file.toString());
+                KernelTuning hopper = KernelTuning.forDevice("NVIDIA H100 80GB HBM3");
+                assertEquals("nvidia-hopper", hopper.family(), file.toString());
+                assertEquals("default", KernelTuning.defaults().family(), file.toString());
+                if (file.getFileName().toString().equals("hopper-norm1024.json")) {
+                    assertEquals(1024, hopper.norm());
+                }
+            }
         } finally {
             if (before == null) {
                 System.clearProperty(KernelTuning.TABLE_PROPERTY);
