@@ -40,8 +40,8 @@ t = t.replace('    public static void matVecPairsNibbles(KernelContext context, 
               '    public static void matVecPairsNibbles(KernelContext context, IntArray codes, IntArray signMantissa,\n'
               '            int offset,')
 t = t.replace('            int offset,\n            int rows, int cols, FloatArray x, FloatArray output, int accumulate,'
-              ' int lastOnly, int rowsPerGroup,\n            IntArray batch, FloatArray scales) {',
+              ' int lastOnly, int rowsPerGroup,\n            IntArray batch, FloatArray scales, IntArray tail, int directory) {',
               '            int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly,\n'
-              '            int rowsPerGroup, IntArray batch, FloatArray scales) {')
+              '            int rowsPerGroup, IntArray batch, FloatArray scales, IntArray tail, int directory) {')
 t = t.replace('package dev.df11.tornado.forward;\n', 'package dev.df11.tornado.forward;\n\nimport dev.df11.tornado.forward.weights.NibbleLayout;\nimport dev.df11.tornado.forward.weights.UnitTail;', 1)
 sys.stdout.write(t)

@@ -1,5 +1,6 @@
 package dev.df11.lab.bench;
 
+import dev.df11.tornado.forward.TailKernels;
 import dev.df11.format.codec.Df11Encoder;
 import dev.df11.format.codec.Df11Unit;
 import dev.df11.lab.fused.FusedVariants;
@@ -118,19 +119,20 @@ public final class FusedCheck implements Callable<Integer> {
             }
             List<FloatArray> outs = new ArrayList<>();
             String name = "check" + m;
+            IntArray noTail = TailKernels.none(rows);
             TaskGraph graph = new TaskGraph(name).transferToDevice(DataTransferMode.EVERY_EXECUTION,
                     planes.exponents(), planes.signMantissa(), packed.codeWords(), packed.tables(), packed.triples(),
-                    chunks.starts(), arrays.signMantissaWords(), x, batch, scales, one)
+                    chunks.starts(), arrays.signMantissaWords(), x, batch, scales, one, noTail)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, tokenInputs.toArray());
             FloatArray reference = new FloatArray(TOKENS * rows);
             graph = graph.task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                    planes.signMantissa(), offset, rows, cols, x, reference, 0, 0, perGroup, batch, scales);
+                    planes.signMantissa(), offset, rows, cols, x, reference, 0, 0, perGroup, batch, scales, noTail, 0);
             GridScheduler grids = new GridScheduler();
             grids.addWorkerGrid(name + ".planes", Grids.groups((rows + perGroup - 1) / perGroup, 128));
             for (int t = 0; t < TOKENS; t++) {
                 graph = graph.task("alone" + t, MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, tokenInputs.get(t), alone.get(t), 0, 0, perGroup,
-                        one, scales);
+                        one, scales, noTail, 0);
                 grids.addWorkerGrid(name + ".alone" + t, Grids.groups((rows + perGroup - 1) / perGroup, 128));
             }
             for (String v : VARIANTS) {

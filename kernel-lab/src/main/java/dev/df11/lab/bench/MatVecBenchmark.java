@@ -276,12 +276,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
         int batch = x.getSize() / cols;
         IntArray step = step(batch);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         String graphName = "mv_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, scales);
+                        step, scales, noTail);
         graph = graph.task("mv", MatVecKernels::matVec, new KernelContext(), weights.exponents(),
-                weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales);
+                weights.signMantissa(), 0, rows, cols, x, output, 0, 0, rowsPerGroup, step, scales, noTail, 0);
         Checked run = run(graph, graphName, (rows + rowsPerGroup - 1) / rowsPerGroup, local, target, output,
                 reference, null);
         return new BenchmarkReport.Row(shape + " " + local + ":" + rowsPerGroup + " b" + batch, "matVec " + local
@@ -351,12 +352,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
         int launch = rung.launch(local, rowsPerGroup);
         int groupRows = rung.groupRows(rowsPerGroup);
         String graphName = "mv" + rung.label + "_" + rows + "_" + cols + "_" + local + "_" + rowsPerGroup;
+        IntArray noTail = TailKernels.none(rows);
         TaskGraph graph = new TaskGraph(graphName)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, scales);
+                        step, scales, noTail);
         graph = rung.product != null
                 ? rung.product.addTask(graph, "mv", weights.exponents(), weights.signMantissa(), 0, rows, cols, x,
-                        output, 0, 0, groupRows, step, scales)
+                        output, 0, 0, groupRows, step, scales, noTail, 0)
                 : graph.task("mv", StagedOneBarrierKernels::matVecStagedOneBarrier, new KernelContext(),
                         weights.exponents(), weights.signMantissa(), 0, rows, cols, x, output, 0, 0, groupRows, step,
                         scales);
@@ -369,8 +371,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     /**
      * A product kernel in the product's order ({@link UnitTail}): {@code product} on the planes with the unit's table,
-     * and its nibble form, each followed by the tail task ({@link TailKernels#addTails}), both tasks timed together, at
-     * the kernel's launch. Both checked against the reference, the nibble form bit for bit against the planes form.
+     * and its nibble form, each adding the tail itself ({@link ProductKernel#foldsTail}) or followed by the tail task
+     * ({@link TailKernels#addTails}, both tasks timed together), at the kernel's launch. Both checked against the
+     * reference, the nibble form bit for bit against the planes form.
      */
     private List<BenchmarkReport.Row> timeTail(String shape, String label, ProductKernel product, WeightPlanes weights,
             NibbleArrays n, UnitTail tail, int rows, int cols, FloatArray x, double[] reference, int launch,
@@ -379,25 +382,33 @@ public final class MatVecBenchmark implements Callable<Integer> {
         int groups = (rows + groupRows - 1) / groupRows;
         int directory = tail.directory(0, rows, cols);
         String suffix = "_" + label + "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
-        String what = " + TailKernels.addTails, " + launch + " work-items, " + groupRows + " rows per group, batch "
-                + batch + ", " + tail.entries() + " weights in the tail";
+        // A kernel that adds the tail itself gets it; the others the tail task after them.
+        boolean folds = product.foldsTail();
+        IntArray rowTail = folds ? tail.tail() : TailKernels.none(rows);
+        int rowDirectory = folds ? directory : 0;
+        String what = (folds ? " with the tail folded in, " : " + TailKernels.addTails, ") + launch + " work-items, "
+                + groupRows + " rows per group, batch " + batch + ", " + tail.entries() + " weights in the tail";
         IntArray step = step(batch);
         FloatArray planesOut = new FloatArray(batch * rows);
         TaskGraph planes = product.addTask(new TaskGraph("mvt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, tail.table(), tail.tail()), "mv", weights.exponents(), weights.signMantissa(), 0,
-                rows, cols, x, planesOut, 0, 0, groupRows, step, tail.table())
-                .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
-                        tail.tail(), directory, tail.table());
+                        step, tail.table(), tail.tail(), rowTail), "mv", weights.exponents(), weights.signMantissa(),
+                0, rows, cols, x, planesOut, 0, 0, groupRows, step, tail.table(), rowTail, rowDirectory);
+        if (!folds) {
+            planes = planes.task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
+                    tail.tail(), directory, tail.table());
+        }
         Checked planesRun = runWithTail(planes, "mvt" + suffix, groups, launch, rows, target, planesOut,
                 reference, null, label + "-tail");
         FloatArray nibbleOut = new FloatArray(batch * rows);
         TaskGraph nibble = product.addNibbleTask(new TaskGraph("mvnt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), tail.tail(),
-                        tail.table(), x, step), "mv", n.codes(), n.signMantissa(), 0, rows, cols, x, nibbleOut, 0, 0,
-                groupRows, step, tail.table())
-                .task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
-                        tail.tail(), directory, tail.table());
+                        tail.table(), x, step, rowTail), "mv", n.codes(), n.signMantissa(), 0, rows, cols, x,
+                nibbleOut, 0, 0, groupRows, step, tail.table(), rowTail, rowDirectory);
+        if (!folds) {
+            nibble = nibble.task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
+                    tail.tail(), directory, tail.table());
+        }
         Checked nibbleRun = runWithTail(nibble, "mvnt" + suffix, groups, launch, rows, target, nibbleOut,
                 reference, planesOut, label + "-tail");
         long weightsCount = (long) rows * cols;

@@ -1,5 +1,6 @@
 package dev.df11.lab.matvec;
 
+import dev.df11.tornado.forward.TailKernels;
 import dev.df11.format.testing.TestWeights;
 import dev.df11.tornado.forward.Bf16Scales;
 import dev.df11.tornado.forward.Grids;
@@ -54,6 +55,7 @@ class StagedOneBarrierKernelsOnDeviceTest {
         }
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         int rowsPerGroup = 2;
         int local = width * rowsPerGroup;
         int stagedRows = StagedOneBarrierKernels.SLOTS * StagedOneBarrierKernels.ROWS;
@@ -61,10 +63,10 @@ class StagedOneBarrierKernelsOnDeviceTest {
         String name = "oneBarrier" + width + "_" + width + "_" + count + "_" + lastOnly + "_" + accumulate;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
-                        planesOut, stagedOut, batch, scales)
+                        planesOut, stagedOut, batch, scales, noTail)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, rowsPerGroup,
-                        batch, scales);
+                        batch, scales, noTail, 0);
         graph = graph.task("staged", StagedOneBarrierKernels::matVecStagedOneBarrier, new KernelContext(),
                 planes.exponents(), planes.signMantissa(), offset, rows, cols, x, stagedOut, accumulate, lastOnly,
                 stagedRows, batch, scales);

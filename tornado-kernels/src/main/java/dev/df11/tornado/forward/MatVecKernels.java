@@ -1,5 +1,6 @@
 package dev.df11.tornado.forward;
 
+import dev.df11.tornado.forward.weights.UnitTail;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -114,11 +115,15 @@ public final class MatVecKernels {
      *                     the last token's logits are needed); 0 for every token
      * @param rowsPerGroup rows each work-group serves
      * @param batch        {@code [startPos, count]} ({@link ForwardKernels})
-     * @param scales       {@link Bf16Scales#table()}
+     * @param scales       {@link Bf16Scales#table()}, or the unit's table ({@link
+     *                     dev.df11.tornado.forward.weights.UnitTail#table()}: its tail values from {@code TABLE} on)
+     * @param tail         the unit's tail array ({@link dev.df11.tornado.forward.weights.UnitTail#tail()}), whose
+     *                     weights each row adds last ({@link #addRowTail}); a directory of zeros for none
+     * @param directory    where this product's rows' entries start in {@code tail}
      */
     public static void matVec(KernelContext context, IntArray exponents, IntArray signMantissa, int offset, int rows,
             int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup, IntArray batch,
-            FloatArray scales) {
+            FloatArray scales, IntArray tail, int directory) {
         float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
         float[] partial = context.allocateFloatLocalArray(TILE * ForwardKernels.MAX_LOCAL);
         int lane = context.localIdx;
@@ -399,6 +404,29 @@ public final class MatVecKernels {
                 output.set(o, value);
             }
             context.localBarrier();
+        }
+        if (sub == 0 && limit > 0) {
+            addRowTail(output, x, row, rows, cols, first, count, tail, directory, scales);
+        }
+    }
+
+    /**
+     * Adds row {@code row}'s tail weights to the sums the calling work-item wrote for it, for every token of the
+     * batch: {@link TailKernels#addTails}' products in its order, so a product kernel ending with this gives the bits
+     * of the kernel followed by that task, without its launch. Called by the work-item that wrote the row.
+     */
+    static void addRowTail(FloatArray output, FloatArray x, int row, int rows, int cols, int first, int count,
+            IntArray tail, int directory, FloatArray table) {
+        int from = tail.get(directory + row);
+        int to = tail.get(directory + row + 1);
+        for (int b = first; b < count; b++) {
+            int o = (b - first) * rows + row;
+            int xBase = b * cols;
+            float s = output.get(o);
+            for (int e = from; e < to; e++) {
+                s = s + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
+            }
+            output.set(o, s);
         }
     }
 }

@@ -29,7 +29,7 @@ public final class MatVecPairKernels {
     /** @see MatVecKernels#matVec for the parameters; the launch is described above. */
     public static void matVecPairs(KernelContext context, IntArray exponents, IntArray signMantissa, int offset,
             int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup,
-            IntArray batch, FloatArray scales) {
+            IntArray batch, FloatArray scales, IntArray tail, int directory) {
         float[] table = context.allocateFloatLocalArray(Bf16Scales.SIZE);
         float[] partial = context.allocateFloatLocalArray(2 * WIDE * MAX_LOCAL);
         int lane = context.localIdx;
@@ -709,6 +709,12 @@ public final class MatVecPairKernels {
                 output.set(o, value0);
             }
             context.localBarrier();
+        }
+        if (sub == 0 && quads > 0) {
+            MatVecKernels.addRowTail(output, x, row0, rows, cols, first, count, tail, directory, scales);
+        }
+        if (sub == 0 && quads > 0 && write1 == 1) {
+            MatVecKernels.addRowTail(output, x, row1, rows, cols, first, count, tail, directory, scales);
         }
     }
 }

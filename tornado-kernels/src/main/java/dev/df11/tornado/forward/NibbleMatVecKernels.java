@@ -38,12 +38,13 @@ public final class NibbleMatVecKernels {
      * @param rows         rows of W
      * @param cols         columns of W (a multiple of 4)
      * @param scales       the unit's table ({@link UnitTail#table()}): the BF16 scales, zero at uncoded exponents,
-     *                     then the code scales
+     *                     then the code scales, then the tail values
+     * @param tail         the unit's tail array, whose weights each row adds last ({@link MatVecKernels#addRowTail})
      * @see MatVecKernels#matVec for the other parameters
      */
     public static void matVecNibbles(KernelContext context, IntArray codes, IntArray signMantissa, int offset,
             int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly, int rowsPerGroup,
-            IntArray batch, FloatArray scales) {
+            IntArray batch, FloatArray scales, IntArray tail, int directory) {
         float[] table = context.allocateFloatLocalArray(UnitTail.TABLE);
         float[] partial = context.allocateFloatLocalArray(MatVecKernels.TILE * ForwardKernels.MAX_LOCAL);
         int lane = context.localIdx;
@@ -289,6 +290,9 @@ public final class NibbleMatVecKernels {
                 output.set(o, value);
             }
             context.localBarrier();
+        }
+        if (sub == 0 && limit > 0) {
+            MatVecKernels.addRowTail(output, x, row, rows, cols, first, count, tail, directory, scales);
         }
     }
 }

@@ -28,7 +28,7 @@ public final class PairNibbleKernels {
     /** @see NibbleMatVecKernels#matVecNibbles for the parameters; the launch is {@link MatVecPairKernels}'. */
     public static void matVecPairsNibbles(KernelContext context, IntArray codes, IntArray signMantissa,
             int offset, int rows, int cols, FloatArray x, FloatArray output, int accumulate, int lastOnly,
-            int rowsPerGroup, IntArray batch, FloatArray scales) {
+            int rowsPerGroup, IntArray batch, FloatArray scales, IntArray tail, int directory) {
         float[] table = context.allocateFloatLocalArray(UnitTail.TABLE);
         float[] partial = context.allocateFloatLocalArray(2 * WIDE * MAX_LOCAL);
         int lane = context.localIdx;
@@ -652,6 +652,12 @@ public final class PairNibbleKernels {
                 output.set(o, value0);
             }
             context.localBarrier();
+        }
+        if (sub == 0 && quads > 0) {
+            MatVecKernels.addRowTail(output, x, row0, rows, cols, first, count, tail, directory, scales);
+        }
+        if (sub == 0 && quads > 0 && write1 == 1) {
+            MatVecKernels.addRowTail(output, x, row1, rows, cols, first, count, tail, directory, scales);
         }
     }
 }

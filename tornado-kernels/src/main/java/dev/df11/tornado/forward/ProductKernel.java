@@ -54,16 +54,19 @@ public enum ProductKernel {
 
     /**
      * Adds this kernel to {@code graph} as task {@code task}, with {@link MatVecKernels#matVec}'s parameters;
-     * {@code rowsPerGroup} is the rows of one of this kernel's groups (its {@code fixedRows} where it has them).
+     * {@code rowsPerGroup} is the rows of one of this kernel's groups (its {@code fixedRows} where it has them). A
+     * kernel that {@link #foldsTail} adds the rows' tail weights ({@code tail} from {@code directory}); the others
+     * leave them to the tail task.
      */
     public TaskGraph addTask(TaskGraph graph, String task, IntArray exponents, IntArray signMantissa, int offset,
             int rows, int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, int rowsPerGroup,
-            IntArray batch, FloatArray scales) {
+            IntArray batch, FloatArray scales, IntArray tail, int directory) {
         return switch (this) {
             case PLANES -> graph.task(task, MatVecKernels::matVec, new KernelContext(), exponents, signMantissa,
-                    offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales);
+                    offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales, tail, directory);
             case PAIRS -> graph.task(task, MatVecPairKernels::matVecPairs, new KernelContext(), exponents,
-                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales);
+                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales, tail,
+                    directory);
             case STAGED -> graph.task(task, StagedRowKernels::matVecStaged, new KernelContext(), exponents,
                     signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales);
             case STAGED_TWO_SLOTS -> graph.task(task, StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
@@ -79,11 +82,11 @@ public enum ProductKernel {
      */
     public TaskGraph addNibbleTask(TaskGraph graph, String task, IntArray codes, IntArray signMantissa, int offset,
             int rows, int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, int rowsPerGroup,
-            IntArray batch, FloatArray scales) {
+            IntArray batch, FloatArray scales, IntArray tail, int directory) {
         return switch (this) {
             case PLANES -> graph.task(task, NibbleMatVecKernels::matVecNibbles, new KernelContext(), codes,
                     signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
-                    scales);
+                    scales, tail, directory);
             case STAGED -> graph.task(task, StagedNibbleKernels::matVecStagedNibbles, new KernelContext(), codes,
                     signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
                     scales);
@@ -92,8 +95,16 @@ public enum ProductKernel {
                     lastOnly, rowsPerGroup, batch, scales);
             case PAIRS -> graph.task(task, PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
                     signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
-                    scales);
+                    scales, tail, directory);
         };
+    }
+
+    /**
+     * Whether this kernel adds its rows' tail weights itself ({@link MatVecKernels#addRowTail}, the tail task's bits
+     * without its launch): the planes and two-row kernels, which generation runs; the staged ones not yet.
+     */
+    public boolean foldsTail() {
+        return this == PLANES || this == PAIRS;
     }
 
     /** Its name in the tuning table. */

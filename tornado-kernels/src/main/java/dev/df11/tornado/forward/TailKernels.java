@@ -49,4 +49,14 @@ public final class TailKernels {
             }
         }
     }
+
+    /**
+     * A tail array with no entry for any of {@code rows} rows (its directory at 0): for a product kernel that adds its
+     * rows' tail ({@link ProductKernel#foldsTail}) run on a matrix without one.
+     */
+    public static IntArray none(int rows) {
+        IntArray empty = new IntArray(rows + 1);
+        empty.init(0);
+        return empty;
+    }
 }

@@ -57,6 +57,7 @@ class ForwardKernelsOnDeviceTest {
         WeightPlanes planes = WeightPlanes.split(bits.getSegment());
         IntArray step = Inputs.step(0, 1);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         for (int column = 0; column < cols; column++) {
             // x = unit vector e_column: output row r is exactly weight (r, column), whatever the summation order.
             FloatArray natural = new FloatArray(cols);
@@ -64,8 +65,8 @@ class ForwardKernelsOnDeviceTest {
             FloatArray x = MatVecKernels.toQuadMajor(natural, cols);
             FloatArray out = new FloatArray(rows);
             SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                    planes.signMantissa(), 0, rows, cols, x, out, 0, 0, 2, step, scales),
-                    Grids.groups(rows / 2, LOCAL), in(planes.exponents(), planes.signMantissa(), x, step, scales),
+                    planes.signMantissa(), 0, rows, cols, x, out, 0, 0, 2, step, scales, noTail, 0),
+                    Grids.groups(rows / 2, LOCAL), in(planes.exponents(), planes.signMantissa(), x, step, scales, noTail),
                     out);
             for (int r = 0; r < rows; r++) {
                 int pattern = r * cols + column;
@@ -116,10 +117,11 @@ class ForwardKernelsOnDeviceTest {
             }
             IntArray step = Inputs.step(0, count);
             FloatArray scales = Bf16Scales.table();
+            IntArray noTail = TailKernels.none(rows);
             SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                     planes.signMantissa(), offset, rows, cols, quadX, out, accumulate, lastOnly, rowsPerGroup, step,
-                    scales), Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
-                    in(planes.exponents(), planes.signMantissa(), quadX, out, step, scales), out);
+                    scales, noTail, 0), Grids.groups((rows + rowsPerGroup - 1) / rowsPerGroup, LOCAL),
+                    in(planes.exponents(), planes.signMantissa(), quadX, out, step, scales, noTail), out);
             String what = "matVec accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group="
                     + rowsPerGroup;
             assertClose(expected, out, written, what);
@@ -139,14 +141,15 @@ class ForwardKernelsOnDeviceTest {
         WeightPlanes planes = WeightPlanes.split(weights.getSegment());
         FloatArray x = random.floats(count * cols, 1.0);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         FloatArray batched = new FloatArray(count * rows);
         IntArray all = Inputs.step(0, count);
         for (int rowsPerGroup : new int[] {1, 4}) {
             int perGroup = rowsPerGroup;
             int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
             SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                    planes.signMantissa(), 0, rows, cols, x, batched, 0, 0, perGroup, all, scales),
-                    Grids.groups(groups, LOCAL), in(planes.exponents(), planes.signMantissa(), x, batched, all, scales),
+                    planes.signMantissa(), 0, rows, cols, x, batched, 0, 0, perGroup, all, scales, noTail, 0),
+                    Grids.groups(groups, LOCAL), in(planes.exponents(), planes.signMantissa(), x, batched, all, scales, noTail),
                     batched);
             for (int b = 0; b < count; b++) {
                 FloatArray one = new FloatArray(cols);
@@ -156,9 +159,9 @@ class ForwardKernelsOnDeviceTest {
                 FloatArray alone = new FloatArray(rows);
                 IntArray single = Inputs.step(0, 1);
                 SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                        planes.signMantissa(), 0, rows, cols, one, alone, 0, 0, perGroup, single, scales),
+                        planes.signMantissa(), 0, rows, cols, one, alone, 0, 0, perGroup, single, scales, noTail, 0),
                         Grids.groups(groups, LOCAL), in(planes.exponents(), planes.signMantissa(), one, alone, single,
-                                scales), alone);
+                                scales, noTail), alone);
                 for (int r = 0; r < rows; r++) {
                     assertEquals(Float.floatToRawIntBits(alone.get(r)), Float.floatToRawIntBits(batched.get(b * rows + r)),
                             "token " + b + " of " + count + ", row " + r + ", rows/group " + rowsPerGroup
@@ -283,6 +286,7 @@ class ForwardKernelsOnDeviceTest {
         ShortArray weights = random.bf16(rows * cols, 0.05);
         WeightPlanes planes = WeightPlanes.split(weights.getSegment());
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         IntArray step = Inputs.step(0, count);
 
         FloatArray normed = new FloatArray(count * cols);
@@ -290,9 +294,9 @@ class ForwardKernelsOnDeviceTest {
                 cols, eps, step), Grids.groups(count, LOCAL), in(hidden, normed, weight, step), normed);
         FloatArray product = new FloatArray(count * rows);
         SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                planes.signMantissa(), 0, rows, cols, normed, product, 0, 0, 2, step, scales),
+                planes.signMantissa(), 0, rows, cols, normed, product, 0, 0, 2, step, scales, noTail, 0),
                 Grids.groups((rows + 1) / 2, LOCAL), in(planes.exponents(), planes.signMantissa(), normed, step,
-                        scales), product);
+                        scales, noTail), product);
 
         FloatArray natural = new FloatArray(count * cols);
         SingleTask.run(g -> g.task("k", NormKernels::rmsNorm, new KernelContext(), hidden, natural, weight, cols, 1,
@@ -300,9 +304,9 @@ class ForwardKernelsOnDeviceTest {
         FloatArray permuted = MatVecKernels.toQuadMajor(natural, cols);
         FloatArray fromNatural = new FloatArray(count * rows);
         SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
-                planes.signMantissa(), 0, rows, cols, permuted, fromNatural, 0, 0, 2, step, scales),
+                planes.signMantissa(), 0, rows, cols, permuted, fromNatural, 0, 0, 2, step, scales, noTail, 0),
                 Grids.groups((rows + 1) / 2, LOCAL), in(planes.exponents(), planes.signMantissa(), permuted, step,
-                        scales), fromNatural);
+                        scales, noTail), fromNatural);
 
         double[] expected = new double[count * rows];
         for (int b = 0; b < count; b++) {

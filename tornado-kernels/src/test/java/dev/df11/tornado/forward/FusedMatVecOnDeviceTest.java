@@ -52,6 +52,7 @@ class FusedMatVecOnDeviceTest {
         }
         ChunkStarts chunks = ChunkStarts.of(unit, spans);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(java.util.Arrays.stream(SHAPES).mapToInt(s -> s[0]).max().orElseThrow());
         Inputs random = new Inputs(7);
         int maxBatch = 6;   // a tile of MatVecKernels.TILE tokens, then two alone
         for (int m = 0; m < SHAPES.length; m++) {
@@ -72,8 +73,8 @@ class FusedMatVecOnDeviceTest {
                 int perGroup = rowsPerGroup;
                 SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, perGroup, step,
-                        scales), Grids.groups(groups, LOCAL),
-                        in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
+                        scales, noTail, 0), Grids.groups(groups, LOCAL),
+                        in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales, noTail), planesOut);
                 SingleTask.run(g -> g.task("k", FusedMatVecKernels::matVecFused, new KernelContext(),
                         arrays.packedInputs().codeWords(), arrays.packedInputs().tables(), chunks.starts(), base,
                         arrays.signMantissaWords(), offset, rows, cols, x, fusedOut, accumulate, lastOnly, perGroup,

@@ -34,17 +34,18 @@ class MatVecPairKernelsOnDeviceTest {
         FloatArray pairsOut = Inputs.copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         String name = "pairs" + local + "_" + rowsPerGroup + "_" + count + "_" + lastOnly;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
-                        planesOut, pairsOut, batch, scales)
+                        planesOut, pairsOut, batch, scales, noTail)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, 1, lastOnly, rowsPerGroup, batch,
-                        scales)
+                        scales, noTail, 0)
                 .task("pairs", MatVecPairKernels::matVecPairs, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, pairsOut, 1, lastOnly, rowsPerGroup, batch,
-                        scales)
+                        scales, noTail, 0)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, pairsOut);
         GridScheduler grids = new GridScheduler();
         grids.addWorkerGrid(name + ".planes", Grids.groups(groups, local));

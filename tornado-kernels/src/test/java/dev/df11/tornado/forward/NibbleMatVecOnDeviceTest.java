@@ -49,6 +49,7 @@ class NibbleMatVecOnDeviceTest {
         IntArray signMantissa = nibbles.signMantissa();
         WeightPlanes planes = WeightPlanes.split(Inputs.concat(matrices));
         FloatArray scales = tail.table();
+        IntArray noTail = TailKernels.none(java.util.Arrays.stream(SHAPES).mapToInt(s -> s[0]).max().orElseThrow());
 
         Inputs random = new Inputs(11);
         int maxBatch = 6;   // a tile of MatVecKernels.TILE tokens, then two alone
@@ -68,12 +69,12 @@ class NibbleMatVecOnDeviceTest {
                 int groups = (rows + perGroup - 1) / perGroup;
                 SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, perGroup, step,
-                        scales), Grids.groups(groups, LOCAL),
-                        in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
+                        scales, noTail, 0), Grids.groups(groups, LOCAL),
+                        in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales, noTail), planesOut);
                 SingleTask.run(g -> g.task("k", NibbleMatVecKernels::matVecNibbles, new KernelContext(), codes,
                         signMantissa, offset, rows, cols, x, nibbleOut, accumulate, lastOnly, perGroup, step,
-                        scales), Grids.groups(groups, LOCAL),
-                        in(codes, signMantissa, x, nibbleOut, step, scales), nibbleOut);
+                        scales, noTail, 0), Grids.groups(groups, LOCAL),
+                        in(codes, signMantissa, x, nibbleOut, step, scales, noTail), nibbleOut);
                 assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(nibbleOut), "matrix " + m + " [" + rows + ", " + cols
                         + "] accumulate=" + accumulate + " lastOnly=" + lastOnly + " rows/group=" + perGroup);
             }
@@ -108,6 +109,7 @@ class NibbleMatVecOnDeviceTest {
         IntArray signMantissa = nibbles.signMantissa();
         WeightPlanes planes = WeightPlanes.split(Inputs.concat(matrices));
         FloatArray scales = tail.table();
+        IntArray noTail = TailKernels.none(java.util.Arrays.stream(SHAPES).mapToInt(s -> s[0]).max().orElseThrow());
 
         Inputs random = new Inputs(12);
         int maxBatch = 11;
@@ -125,14 +127,14 @@ class NibbleMatVecOnDeviceTest {
                     int perGroup = LOCAL / width;
                     SingleTask.run(g -> g.task("k", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                             planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, 0, perGroup, step,
-                            scales), Grids.groups((rows + perGroup - 1) / perGroup, LOCAL),
-                            in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales), planesOut);
+                            scales, noTail, 0), Grids.groups((rows + perGroup - 1) / perGroup, LOCAL),
+                            in(planes.exponents(), planes.signMantissa(), x, planesOut, step, scales, noTail), planesOut);
                     int pairs = 2 * perGroup;   // the two-row kernel: half the work-items, two rows each
                     FloatArray pairsOut = Inputs.copy(start);
                     SingleTask.run(g -> g.task("k", PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
                             signMantissa, offset, rows, cols, x, pairsOut, accumulate, 0, pairs, step,
-                            scales), Grids.groups((rows + pairs - 1) / pairs, LOCAL),
-                            in(codes, signMantissa, x, pairsOut, step, scales), pairsOut);
+                            scales, noTail, 0), Grids.groups((rows + pairs - 1) / pairs, LOCAL),
+                            in(codes, signMantissa, x, pairsOut, step, scales, noTail), pairsOut);
                     assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(pairsOut), "matrix " + m + " [" + rows + ", " + cols
                             + "] width " + width + " tokens " + count + " two-row kernel");
                     for (boolean twoSlots : new boolean[] {false, true}) {

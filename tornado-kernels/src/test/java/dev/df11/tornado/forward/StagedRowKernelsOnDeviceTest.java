@@ -54,6 +54,7 @@ class StagedRowKernelsOnDeviceTest {
         }
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         int rowsPerGroup = 2;
         int local = width * rowsPerGroup;
         int stagedRows = product.fixedRows();
@@ -61,12 +62,12 @@ class StagedRowKernelsOnDeviceTest {
         String name = kernel.replace("-", "") + "_" + width + "_" + count + "_" + lastOnly + "_" + accumulate;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
-                        planesOut, stagedOut, batch, scales)
+                        planesOut, stagedOut, batch, scales, noTail)
                 .task("planes", MatVecKernels::matVec, new KernelContext(), planes.exponents(),
                         planes.signMantissa(), offset, rows, cols, x, planesOut, accumulate, lastOnly, rowsPerGroup,
-                        batch, scales);
+                        batch, scales, noTail, 0);
         graph = product.addTask(graph, "staged", planes.exponents(), planes.signMantissa(), offset, rows, cols, x,
-                stagedOut, accumulate, lastOnly, stagedRows, batch, scales);
+                stagedOut, accumulate, lastOnly, stagedRows, batch, scales, noTail, 0);
         graph = graph
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, planesOut, stagedOut);
         GridScheduler grids = new GridScheduler();

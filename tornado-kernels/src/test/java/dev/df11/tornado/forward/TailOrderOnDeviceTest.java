@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The planes, two-row and staged kernels in the product's order ({@link UnitTail}): each on the planes with the unit's
- * table and in its nibble form, each followed by {@link TailKernels#addTails}. The two forms give the same bits; both
+ * table followed by {@link TailKernels#addTails}, and in its nibble form; a kernel that adds the tail itself ({@link
+ * ProductKernel#foldsTail}) does so in its nibble form and once more on the planes, the others are followed by the
+ * tail task. Every form gives the bits of the planes form with the tail task; all
  * are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products are far above that
  * tolerance, so a tail dropped or added twice fails; with an empty tail the planes form gives the kernel's bits on the
  * plain BF16 table (the unit's table then zeroes nothing and the tail task adds nothing). The tail's directory is
@@ -81,8 +83,10 @@ class TailOrderOnDeviceTest {
         FloatArray pairsOut = Inputs.copy(start);
         FloatArray tailOut = Inputs.copy(start);
         FloatArray nibbleOut = Inputs.copy(start);
+        FloatArray foldedOut = Inputs.copy(start);
         IntArray batch = IntArray.fromElements(0, count);
         FloatArray scales = Bf16Scales.table();
+        IntArray noTail = TailKernels.none(rows);
         ProductKernel productKernel = switch (kernel) {
             case "pairs" -> ProductKernel.PAIRS;
             case "staged" -> ProductKernel.STAGED;
@@ -97,22 +101,31 @@ class TailOrderOnDeviceTest {
         String name = "tail" + kernel + values + count + "_" + lastOnly + "_" + accumulate + "_" + rowsPerGroup;
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, planes.exponents(), planes.signMantissa(), x,
-                        pairsOut, tailOut, nibbleOut, batch, scales, tail.table(), tail.tail(), nibbles.codes(),
-                        nibbles.signMantissa());
+                        pairsOut, tailOut, nibbleOut, foldedOut, batch, scales, tail.table(), tail.tail(),
+                        nibbles.codes(), nibbles.signMantissa(), noTail);
         graph = productKernel.addTask(graph, "own", planes.exponents(), planes.signMantissa(), lead, rows, cols, x,
-                pairsOut, accumulate, lastOnly, rowsPerGroup, batch, scales);
+                pairsOut, accumulate, lastOnly, rowsPerGroup, batch, scales, noTail, 0);
+        // The two-launch order: the kernel on the unit's table, then the tail task.
         graph = productKernel.addTask(graph, "tail", planes.exponents(), planes.signMantissa(), lead, rows, cols, x,
-                tailOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table());
+                tailOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), noTail, 0);
         graph = graph.task("tailAdd", TailKernels::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly,
                 batch, tail.tail(), directory, tail.table());
+        // A kernel that adds the tail itself, in both forms; the others with the tail task after them.
+        boolean folds = productKernel.foldsTail();
         graph = productKernel.addNibbleTask(graph, "nibble", nibbles.codes(), nibbles.signMantissa(), lead, rows, cols,
-                x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table());
-        graph = graph.task("nibbleAdd", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut,
-                        lastOnly, batch, tail.tail(), directory, tail.table())
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut);
+                x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), folds ? tail.tail() : noTail,
+                folds ? directory : 0);
+        if (folds) {
+            graph = productKernel.addTask(graph, "folded", planes.exponents(), planes.signMantissa(), lead, rows, cols,
+                    x, foldedOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), tail.tail(), directory);
+        } else {
+            graph = graph.task("nibbleAdd", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut,
+                    lastOnly, batch, tail.tail(), directory, tail.table());
+        }
+        graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut, foldedOut);
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         GridScheduler grids = new GridScheduler();
-        for (String task : List.of("own", "tail", "nibble")) {
+        for (String task : List.of("own", "tail", "nibble", "folded")) {
             grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
         }
         grids.addWorkerGrid(name + ".tailAdd", Grids.items(rows, 64));
@@ -127,6 +140,10 @@ class TailOrderOnDeviceTest {
             String where = "output " + i + " (token " + (first + i / rows) + ", row " + i % rows + ")";
             assertEquals(Float.floatToRawIntBits(tailOut.get(i)), Float.floatToRawIntBits(nibbleOut.get(i)),
                     where + ": " + tailOut.get(i) + " planes form, " + nibbleOut.get(i) + " nibble form");
+            if (folds) {
+                assertEquals(Float.floatToRawIntBits(tailOut.get(i)), Float.floatToRawIntBits(foldedOut.get(i)),
+                        where + ": " + tailOut.get(i) + " with the tail task, " + foldedOut.get(i) + " folded");
+            }
             if (inTail == 0) {
                 assertEquals(Float.floatToRawIntBits(pairsOut.get(i)), Float.floatToRawIntBits(tailOut.get(i)),
                                 where + ": with no tail the planes form gives the kernel's bits on the BF16 table");
