@@ -160,7 +160,7 @@ def body():
             context.localBarrier();
         }
         if (sub == 0 && limit > 0) {
-            MatVecKernels.addRowTail(output, x, row, rows, cols, first, count, tail, directory, scales);
+            TailKernels.addRowTail(output, x, row, rows, cols, first, count, tail, directory, scales);
         }""")
     return "\n".join(L)
 
@@ -205,7 +205,7 @@ public final class NibbleMatVecKernels {
      * @param cols         columns of W (a multiple of 4)
      * @param scales       the unit's table ({@link UnitTail#table()}): the BF16 scales, zero at uncoded exponents,
      *                     then the code scales, then the tail values
-     * @param tail         the unit's tail array, whose weights each row adds last ({@link MatVecKernels#addRowTail})
+     * @param tail         the unit's tail array, whose weights each row adds last ({@link TailKernels#addRowTail})
      * @see MatVecKernels#matVec for the other parameters
      */
     public static void matVecNibbles(KernelContext context, IntArray codes, IntArray signMantissa, int offset,

@@ -92,9 +92,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
     boolean nibble;
 
     @Option(names = "--tensor-cores", description = "Also time the tensor-core product (TensorCoreKernels: the"
-            + " activations split into fp16 parts, mma.sync, the slices summed; PTX only) with the tail task, once per"
+            + " activations split into fp16 parts, mma.sync, the slices summed and the tail added; PTX only), once per"
             + " shape and batch, and its nibble form; checked against float64 within 1e-3 (its sums are not the CUDA-core"
-            + " kernels' bits, and the tensor cores accumulate without rounding), the nibble form bit for bit.")
+            + " kernels' bits, and the tensor cores accumulate without rounding), the nibble form bit for bit; each also"
+            + " with an empty tail against the dense part of the reference.")
     boolean tensorCores;
 
     @Option(names = "--batch", split = ",", defaultValue = "1", description = "Activation vectors per launch, one"
@@ -457,32 +458,33 @@ public final class MatVecBenchmark implements Callable<Integer> {
                 + TensorCoreKernels.rowBlocks(rows) + " x " + TensorCoreKernels.slices(rows, cols) + " groups of "
                 + TensorCoreKernels.THREADS + "), finish";
         // With an empty tail first, against the dense part of the reference: tells a wrong product from a wrong tail.
-        IntArray noTail = new IntArray(rows + 1);
-        String denseName = "mvtcd" + nibble + "_" + rows + "_" + cols + "_" + batch;
-        GridScheduler denseGrids = new GridScheduler();
         FloatArray denseOut = new FloatArray(batch * rows);
-        TaskGraph dense = TensorCoreScratch.forProduct(batch, rows, cols).addProduct(
-                TensorCoreScratch.newGraph(denseName, TornadoDevices.id(target)).transferToDevice(
-                        DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table(), noTail),
-                denseGrids, denseName, "mv", weightsA, signMantissa, nibble, 0, rows, cols, x, denseOut, 0, 0, step,
-                tail.table(), noTail, 0, 256);
-        Checked denseRun = run(dense, denseGrids, target, denseOut,
-                denseReference(reference, tail, directory, rows, cols, x), null, "", TENSOR_CORE_TOLERANCE);
-        String graphName = "mvtc" + nibble + "_" + rows + "_" + cols + "_" + batch;
-        GridScheduler grids = new GridScheduler();
-        TaskGraph graph = TensorCoreScratch.forProduct(batch, rows, cols).addProduct(
-                TensorCoreScratch.newGraph(graphName, TornadoDevices.id(target)).transferToDevice(
-                        DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, tail.table(), tail.tail()),
-                grids, graphName, "mv", weightsA, signMantissa, nibble, 0, rows, cols, x, output, 0, 0, step,
-                tail.table(), tail.tail(), directory, 256);
-        Checked run = run(graph, grids, target, output, reference, expected, "tensor-cores on the planes",
-                TENSOR_CORE_TOLERANCE);
+        Checked denseRun = runTensorCores("mvtcd" + nibble + "_" + rows + "_" + cols + "_" + batch, weightsA,
+                signMantissa, nibble, rows, cols, x, step, tail.table(), TailKernels.none(rows), 0, denseOut,
+                denseReference(reference, tail, directory, rows, cols, x), null, target);
+        Checked run = runTensorCores("mvtc" + nibble + "_" + rows + "_" + cols + "_" + batch, weightsA, signMantissa,
+                nibble, rows, cols, x, step, tail.table(), tail.tail(), directory, output, reference, expected,
+                target);
         return List.of(
                 new BenchmarkReport.Row(label.replace("tensor-cores", "tensor-cores-dense"), what + "; batch " + batch
                         + ", an empty tail, checked against the dense part of the reference", bytes,
                         denseRun.timed().kernel(), denseRun.timed().wall(), denseRun.check()),
                 new BenchmarkReport.Row(label, what + " with the tail; batch " + batch + ", " + tail.entries()
                         + " weights in the tail", bytes, run.timed().kernel(), run.timed().wall(), run.check()));
+    }
+
+    /** One tensor-core product graph (split, mma, finish adding {@code tailArray}'s rows from {@code directory}). */
+    private Checked runTensorCores(String graphName, IntArray weightsA, IntArray signMantissa, int nibble, int rows,
+            int cols, FloatArray x, IntArray step, FloatArray table, IntArray tailArray, int directory,
+            FloatArray output, double[] reference, FloatArray expected, TornadoDevice target) throws Exception {
+        GridScheduler grids = new GridScheduler();
+        TaskGraph graph = TensorCoreScratch.forProduct(x.getSize() / cols, rows, cols).addProduct(
+                TensorCoreScratch.newGraph(graphName, TornadoDevices.id(target)).transferToDevice(
+                        DataTransferMode.FIRST_EXECUTION, weightsA, signMantissa, x, step, table, tailArray),
+                grids, graphName, "mv", weightsA, signMantissa, nibble, 0, rows, cols, x, output, 0, 0, step, table,
+                tailArray, directory, 256);
+        return run(graph, grids, target, output, reference, expected, "tensor-cores on the planes",
+                TENSOR_CORE_TOLERANCE);
     }
 
     /**

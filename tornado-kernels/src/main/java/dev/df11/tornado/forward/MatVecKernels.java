@@ -1,6 +1,5 @@
 package dev.df11.tornado.forward;
 
-import dev.df11.tornado.forward.weights.UnitTail;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -118,7 +117,7 @@ public final class MatVecKernels {
      * @param scales       {@link Bf16Scales#table()}, or the unit's table ({@link
      *                     dev.df11.tornado.forward.weights.UnitTail#table()}: its tail values from {@code TABLE} on)
      * @param tail         the unit's tail array ({@link dev.df11.tornado.forward.weights.UnitTail#tail()}), whose
-     *                     weights each row adds last ({@link #addRowTail}); a directory of zeros for none
+     *                     weights each row adds last ({@link TailKernels#addRowTail}); a directory of zeros for none
      * @param directory    where this product's rows' entries start in {@code tail}
      */
     public static void matVec(KernelContext context, IntArray exponents, IntArray signMantissa, int offset, int rows,
@@ -406,27 +405,7 @@ public final class MatVecKernels {
             context.localBarrier();
         }
         if (sub == 0 && limit > 0) {
-            addRowTail(output, x, row, rows, cols, first, count, tail, directory, scales);
-        }
-    }
-
-    /**
-     * Adds row {@code row}'s tail weights to the sums the calling work-item wrote for it, for every token of the
-     * batch: {@link TailKernels#addTails}' products in its order, so a product kernel ending with this gives the bits
-     * of the kernel followed by that task, without its launch. Called by the work-item that wrote the row.
-     */
-    static void addRowTail(FloatArray output, FloatArray x, int row, int rows, int cols, int first, int count,
-            IntArray tail, int directory, FloatArray table) {
-        int from = tail.get(directory + row);
-        int to = tail.get(directory + row + 1);
-        for (int b = first; b < count; b++) {
-            int o = (b - first) * rows + row;
-            int xBase = b * cols;
-            float s = output.get(o);
-            for (int e = from; e < to; e++) {
-                s = s + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
-            }
-            output.set(o, s);
+            TailKernels.addRowTail(output, x, row, rows, cols, first, count, tail, directory, scales);
         }
     }
 }

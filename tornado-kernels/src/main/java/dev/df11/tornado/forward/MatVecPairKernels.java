@@ -711,10 +711,10 @@ public final class MatVecPairKernels {
             context.localBarrier();
         }
         if (sub == 0 && quads > 0) {
-            MatVecKernels.addRowTail(output, x, row0, rows, cols, first, count, tail, directory, scales);
+            TailKernels.addRowTail(output, x, row0, rows, cols, first, count, tail, directory, scales);
         }
         if (sub == 0 && quads > 0 && write1 == 1) {
-            MatVecKernels.addRowTail(output, x, row1, rows, cols, first, count, tail, directory, scales);
+            TailKernels.addRowTail(output, x, row1, rows, cols, first, count, tail, directory, scales);
         }
     }
 }

@@ -100,7 +100,7 @@ public enum ProductKernel {
     }
 
     /**
-     * Whether this kernel adds its rows' tail weights itself ({@link MatVecKernels#addRowTail}, the tail task's bits
+     * Whether this kernel adds its rows' tail weights itself ({@link TailKernels#addRowTail}, the tail task's bits
      * without its launch): the planes and two-row kernels, which generation runs; the staged ones not yet.
      */
     public boolean foldsTail() {

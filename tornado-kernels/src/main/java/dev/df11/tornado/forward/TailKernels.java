@@ -34,20 +34,37 @@ public final class TailKernels {
             first = count - 1;
         }
         if (row < rows) {
-            int from = tail.get(directory + row);
-            int to = tail.get(directory + row + 1);
-            if (from < to) {
-                for (int b = first; b < count; b++) {
-                    int xBase = b * cols;
-                    int o = (b - first) * rows + row;
-                    float s = output.get(o);
-                    for (int e = from; e < to; e++) {
-                        s = s + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
-                    }
-                    output.set(o, s);
-                }
+            addRowTail(output, x, row, rows, cols, first, count, tail, directory, table);
+        }
+    }
+
+    /**
+     * {@link #addTails}' work for row {@code row} alone: what a product kernel ends with where it adds its rows' tail
+     * itself ({@link ProductKernel#foldsTail}), called by the work-item that wrote the row's sums, so the bits are
+     * those of the kernel followed by the tail task, without its launch.
+     */
+    static void addRowTail(FloatArray output, FloatArray x, int row, int rows, int cols, int first, int count,
+            IntArray tail, int directory, FloatArray table) {
+        int from = tail.get(directory + row);
+        int to = tail.get(directory + row + 1);
+        if (from < to) {
+            for (int b = first; b < count; b++) {
+                int o = (b - first) * rows + row;
+                output.set(o, plusTail(output.get(o), x, b * cols, tail, from, to, table));
             }
         }
+    }
+
+    /**
+     * {@code s} plus the tail products of entries {@code from..to} with the activations at {@code xBase} (quad-major),
+     * in entry order, each as one multiply and add: the one place the tail's operations are written.
+     */
+    static float plusTail(float s, FloatArray x, int xBase, IntArray tail, int from, int to, FloatArray table) {
+        float sum = s;
+        for (int e = from; e < to; e++) {
+            sum = sum + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
+        }
+        return sum;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.df11.tornado.forward;
 
-import dev.df11.tornado.forward.weights.UnitTail;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.enums.MMAShape;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
@@ -512,12 +511,8 @@ public final class TensorCoreKernels {
             // Loaded whether or not it is kept: a select, not a value assigned in a branch.
             float prior = output.get(i);
             float y = accumulate == 1 ? prior + fresh : fresh;
-            int xBase = (first + t) * cols;
-            int to = tail.get(directory + r + 1);
-            for (int e = tail.get(directory + r); e < to; e++) {
-                y = y + table.get(UnitTail.TABLE + e) * x.get(xBase + tail.get(e));
-            }
-            output.set(i, y);
+            output.set(i, TailKernels.plusTail(y, x, (first + t) * cols, tail, tail.get(directory + r),
+                    tail.get(directory + r + 1), table));
         }
     }
 }

@@ -28,9 +28,7 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
 
     /** Buffers for every product of {@code shape}: q|k|v, o, gate|up, down and the logits. */
     static TensorCoreScratch of(ForwardShape shape) {
-        Sizes sizes = Sizes.of(shape);
-        return new TensorCoreScratch(new IntArray(sizes.splitInts), new FloatArray(sizes.slots),
-                new FloatArray(sizes.partialFloats), sizes.slots);
+        return Sizes.of(shape).allocate();
     }
 
     /** Device bytes {@link #of} allocates for {@code shape}, for the memory plan. */
@@ -41,9 +39,7 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
 
     /** Buffers for one {@code rows x cols} product of up to {@code tokens} tokens. */
     public static TensorCoreScratch forProduct(int tokens, int rows, int cols) {
-        Sizes sizes = Sizes.of(tokens, new int[][] {{rows, cols}});
-        return new TensorCoreScratch(new IntArray(sizes.splitInts), new FloatArray(sizes.slots),
-                new FloatArray(sizes.partialFloats), sizes.slots);
+        return Sizes.of(tokens, new int[][] {{rows, cols}}).allocate();
     }
 
     /** The three buffers' lengths for products ({rows, cols}) of up to {@code tokens} tokens. */
@@ -66,6 +62,11 @@ public record TensorCoreScratch(IntArray split, FloatArray tokenScales, FloatArr
                         * TensorCoreKernels.rowBlocks(p[0]) * TensorCoreKernels.BLOCK_ROWS * slots);
             }
             return new Sizes(TensorCoreKernels.splitInts(slots, cols), slots, Math.toIntExact(partial));
+        }
+
+        TensorCoreScratch allocate() {
+            return new TensorCoreScratch(new IntArray(splitInts), new FloatArray(slots), new FloatArray(partialFloats),
+                    slots);
         }
     }
 

@@ -178,11 +178,7 @@ class KernelTuningTest {
             UncheckedIOException missing = assertThrows(UncheckedIOException.class, KernelTuning::defaults);
             assertTrue(missing.getMessage().contains("missing.json"), missing.getMessage());
         } finally {
-            if (before == null) {
-                System.clearProperty(KernelTuning.TABLE_PROPERTY);
-            } else {
-                System.setProperty(KernelTuning.TABLE_PROPERTY, before);
-            }
+            restoreTable(before);
         }
     }
 
@@ -207,11 +203,15 @@ class KernelTuningTest {
                 }
             }
         } finally {
-            if (before == null) {
-                System.clearProperty(KernelTuning.TABLE_PROPERTY);
-            } else {
-                System.setProperty(KernelTuning.TABLE_PROPERTY, before);
-            }
+            restoreTable(before);
+        }
+    }
+
+    private static void restoreTable(String before) {
+        if (before == null) {
+            System.clearProperty(KernelTuning.TABLE_PROPERTY);
+        } else {
+            System.setProperty(KernelTuning.TABLE_PROPERTY, before);
         }
     }
 }
