@@ -8,6 +8,7 @@ import dev.df11.tornado.forward.weights.UnitTail;
 import dev.df11.tornado.forward.TailKernels;
 import dev.df11.tornado.forward.TensorCoreKernels;
 import dev.df11.tornado.forward.TensorCoreScratch;
+import dev.df11.lab.matvec.HalfPlaneKernels;
 import dev.df11.lab.matvec.LongLoadKernels;
 import dev.df11.lab.matvec.StagedOneBarrierKernels;
 import dev.df11.tornado.forward.ProductKernel;
@@ -40,7 +41,9 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
+import uk.ac.manchester.tornado.api.exceptions.TornadoInternalError;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.HalfFloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.LongArray;
 
@@ -84,9 +87,10 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     + " lab's triples, nestedChild, flatLoop (default: ${DEFAULT-VALUE}; none: an empty value).")
     List<String> fusedVariants;
 
-    @Option(names = "--nibble", negatable = true, defaultValue = "true",
+    @Option(names = "--nibble", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Time the planes, two-row and staged kernels as the product runs them, in the unit's"
-                    + " order (UnitTail: the kernel on the unit's table, then the tail task): on the BF16 planes"
+                    + " order (UnitTail: the dense part on the unit's table, then the rows' tail, which the kernel adds"
+                    + " itself): on the BF16 planes"
                     + " (rows NAME-tail) and on the nibble layout (nibble, pairs-nibble, staged-nibble; --decode-mode"
                     + " nibble), the two checked bit for bit against each other (default: on; --no-nibble).")
     boolean nibble;
@@ -115,6 +119,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
             + " checked against the reference only (another order).")
     boolean longLoads;
 
+    @Option(names = "--half", description = "Also time the lab's fp16 rungs at batch 1 (HalfPlaneKernels: the unit's"
+            + " dense weights stored as exact fp16 values of a copy scaled by a power of two, each widened by one"
+            + " conversion instead of the planes' table lookup; and the nibble layout widened through fp16 bits built"
+            + " with integer operations; PTX), at every configuration, checked bit for bit against the planes kernel"
+            + " with the tail at the same launch.")
+    boolean half;
+
     @Option(names = "--weights", defaultValue = "gaussian", paramLabel = "gaussian|narrow",
             description = "The matrices' values: N(0, 0.02) (gaussian, the default) or exponents spanning exactly the"
                     + " fifteen coded exponents (narrow: an empty tail).")
@@ -136,6 +147,9 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     @Option(names = "--out", description = "JSON report file.")
     Path out;
+
+    /** Whether a lab rung could not be built or run ({@link #failed}). */
+    private boolean rungFailed;
 
     public static void main(String[] args) {
         TornadoSettings.raiseDefaults();
@@ -183,9 +197,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
             CompressedUnit compressed = CompressedUnit.of(unit);
             ChunkStarts chunks = ChunkStarts.of(unit, List.of(new ChunkStarts.Matrix(0, rows, cols)));
             Df11Decoder decoder = new Df11Decoder(Runtime.getRuntime().availableProcessors());
-            UnitTail tail = nibble || tensorCores ? UnitTail.of(UnitMatrices.compressed(shape,
+            UnitTail tail = nibble || tensorCores || half ? UnitTail.of(UnitMatrices.compressed(shape,
                     List.of(new UnitMatrices.Span(shape, 0, rows, cols)), unit, decoder)) : null;
-            NibbleArrays nibbles = nibble ? NibbleArrays.of(unit, tail.census(), decoder) : null;
+            NibbleArrays nibbleLayout = nibble || half ? NibbleArrays.of(unit, tail.census(), decoder) : null;
+            NibbleArrays nibbles = nibble ? nibbleLayout : null;
+            int top = half ? TensorCoreKernels.topExponent(tail.table(), shape) : 0;
+            HalfFloatArray halves = half && batches.contains(1)
+                    ? HalfPlaneKernels.layout(weights, (long) rows * cols, tail.table(), top) : null;
             for (int batch : batches) {
                 FloatArray x = new FloatArray(batch * cols);
                 SplittableRandom random = new SplittableRandom(seed + batch);
@@ -230,6 +248,13 @@ public final class MatVecBenchmark implements Callable<Integer> {
                             }
                         }
                     }
+                    if (halves != null && batch == 1) {
+                        for (BenchmarkReport.Row halfRow : timeHalf(shape, weights, halves, nibbleLayout, top, tail,
+                                rows, cols, quadX, reference, local, rowsPerGroup, target, report)) {
+                            allExact &= halfRow.check().startsWith("ok");
+                            report.add(halfRow);
+                        }
+                    }
                     if (longLoads && batch == 1 && cols % 8 == 0) {
                         BenchmarkReport.Row row8 = timeLong(shape, weights, rows, cols, x, reference, local,
                                 rowsPerGroup, target);
@@ -264,7 +289,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
             report.write(out);
             System.out.println("wrote " + out);
         }
-        return allExact ? 0 : 2;
+        return allExact && !rungFailed ? 0 : 2;
     }
 
     /**
@@ -372,9 +397,8 @@ public final class MatVecBenchmark implements Callable<Integer> {
 
     /**
      * A product kernel in the product's order ({@link UnitTail}): {@code product} on the planes with the unit's table,
-     * and its nibble form, each adding the tail itself ({@link ProductKernel#foldsTail}) or followed by the tail task
-     * ({@link TailKernels#addTails}, both tasks timed together), at the kernel's launch. Both checked against the
-     * reference, the nibble form bit for bit against the planes form.
+     * and its nibble form, each adding the rows' tail itself ({@link TailKernels#addRowTail}), at the kernel's launch.
+     * Both checked against the reference, the nibble form bit for bit against the planes form.
      */
     private List<BenchmarkReport.Row> timeTail(String shape, String label, ProductKernel product, WeightPlanes weights,
             NibbleArrays n, UnitTail tail, int rows, int cols, FloatArray x, double[] reference, int launch,
@@ -383,35 +407,19 @@ public final class MatVecBenchmark implements Callable<Integer> {
         int groups = (rows + groupRows - 1) / groupRows;
         int directory = tail.directory(0, rows, cols);
         String suffix = "_" + label + "_" + rows + "_" + cols + "_" + launch + "_" + groupRows + "_" + batch;
-        // A kernel that adds the tail itself gets it; the others the tail task after them.
-        boolean folds = product.foldsTail();
-        IntArray rowTail = folds ? tail.tail() : TailKernels.none(rows);
-        int rowDirectory = folds ? directory : 0;
-        String what = (folds ? " with the tail folded in, " : " + TailKernels.addTails, ") + launch + " work-items, "
-                + groupRows + " rows per group, batch " + batch + ", " + tail.entries() + " weights in the tail";
+        String what = " with the tail folded in, " + launch + " work-items, " + groupRows + " rows per group, batch "
+                + batch + ", " + tail.entries() + " weights in the tail";
         IntArray step = step(batch);
         FloatArray planesOut = new FloatArray(batch * rows);
-        TaskGraph planes = product.addTask(new TaskGraph("mvt" + suffix)
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
-                        step, tail.table(), tail.tail(), rowTail), "mv", weights.exponents(), weights.signMantissa(),
-                0, rows, cols, x, planesOut, 0, 0, groupRows, step, tail.table(), rowTail, rowDirectory);
-        if (!folds) {
-            planes = planes.task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, planesOut, 0, step,
-                    tail.tail(), directory, tail.table());
-        }
-        Checked planesRun = runWithTail(planes, "mvt" + suffix, groups, launch, rows, target, planesOut,
-                reference, null, label + "-tail");
+        Checked planesRun = timeWithTail(product, weights, tail, rows, cols, x, reference, launch, groupRows, target,
+                planesOut, "mvt" + suffix);
         FloatArray nibbleOut = new FloatArray(batch * rows);
         TaskGraph nibble = product.addNibbleTask(new TaskGraph("mvnt" + suffix)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, n.codes(), n.signMantissa(), tail.tail(),
-                        tail.table(), x, step, rowTail), "mv", n.codes(), n.signMantissa(), 0, rows, cols, x,
-                nibbleOut, 0, 0, groupRows, step, tail.table(), rowTail, rowDirectory);
-        if (!folds) {
-            nibble = nibble.task("tail", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut, 0, step,
-                    tail.tail(), directory, tail.table());
-        }
-        Checked nibbleRun = runWithTail(nibble, "mvnt" + suffix, groups, launch, rows, target, nibbleOut,
-                reference, planesOut, label + "-tail");
+                        tail.table(), x, step), "mv", n.codes(), n.signMantissa(), 0, rows, cols, x,
+                nibbleOut, 0, 0, groupRows, step, tail.table(), tail.tail(), directory);
+        Checked nibbleRun = run(nibble, new GridScheduler("mvnt" + suffix + ".mv", Grids.groups(groups, launch)),
+                target, nibbleOut, reference, planesOut, label + "-tail");
         long weightsCount = (long) rows * cols;
         long nibbleBytes = n.bytes() + tail.bytes();
         String at = " " + launch + ":" + groupRows + " b" + batch;
@@ -424,6 +432,90 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         + "'s nibble form (DF11 nibble)" + what + ", " + nibbleBytes + " bytes (BF16 "
                         + 2 * weightsCount + ")", nibbleBytes, nibbleRun.timed().kernel(), nibbleRun.timed().wall(),
                         nibbleRun.check()));
+    }
+
+    /**
+     * {@code product} on the planes with the unit's table, adding the rows' tail, at the kernel's launch, writing
+     * {@code output}; checked against the reference.
+     */
+    private Checked timeWithTail(ProductKernel product, WeightPlanes weights, UnitTail tail, int rows, int cols,
+            FloatArray x, double[] reference, int launch, int groupRows, TornadoDevice target, FloatArray output,
+            String graphName) throws Exception {
+        IntArray step = step(x.getSize() / cols);
+        TaskGraph planes = product.addTask(new TaskGraph(graphName)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.exponents(), weights.signMantissa(), x,
+                        step, tail.table(), tail.tail()), "mv", weights.exponents(), weights.signMantissa(),
+                0, rows, cols, x, output, 0, 0, groupRows, step, tail.table(), tail.tail(), tail.directory(0, rows,
+                        cols));
+        return run(planes, graphName, (rows + groupRows - 1) / groupRows, launch, target, output, reference, null);
+    }
+
+    /**
+     * The lab's fp16 rungs ({@link HalfPlaneKernels}) at batch 1 on the launch: the fp16 layout, and the nibble layout
+     * widened through fp16 bits; each checked against the reference and bit for bit against the planes kernel with the
+     * tail at the same launch (run here, untimed in the report). A rung the backend cannot build (the script runs this
+     * with {@code -Dtornado.recover.bailout=False}, so it fails rather than running as sequential Java) is recorded
+     * in the report as a finding and leaves the other rungs running; the run then exits non-zero.
+     */
+    private List<BenchmarkReport.Row> timeHalf(String shape, WeightPlanes weights, HalfFloatArray halves,
+            NibbleArrays nibbles, int top, UnitTail tail, int rows, int cols, FloatArray x, double[] reference,
+            int launch, int groupRows, TornadoDevice target, BenchmarkReport report) throws Exception {
+        String suffix = "_" + rows + "_" + cols + "_" + launch + "_" + groupRows;
+        FloatArray planesOut = new FloatArray(rows);
+        timeWithTail(ProductKernel.PLANES, weights, tail, rows, cols, x, reference, launch, groupRows, target,
+                planesOut, "mvht" + suffix);
+        IntArray step = step(1);
+        int directory = tail.directory(0, rows, cols);
+        float unscale = HalfPlaneKernels.unscale(top);
+        int groups = (rows + groupRows - 1) / groupRows;
+        String at = " " + launch + ":" + groupRows + " b1";
+        String what = " " + launch + " work-items, " + groupRows + " rows per group, batch 1, with the tail folded in";
+        List<BenchmarkReport.Row> out = new ArrayList<>();
+        try {
+            FloatArray output = new FloatArray(rows);
+            String graphName = "mvh" + suffix;
+            TaskGraph graph = new TaskGraph(graphName)
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, halves, x, step, tail.table(), tail.tail())
+                    .task("mv", HalfPlaneKernels::matVecHalf, new KernelContext(), halves, 0, rows, cols, x, output,
+                            0, 0, groupRows, step, unscale, tail.table(), tail.tail(), directory);
+            Checked run = run(graph, new GridScheduler(graphName + ".mv", Grids.groups(groups, launch)), target, output,
+                    reference, planesOut, "planes-tail");
+            out.add(new BenchmarkReport.Row(shape + " half" + at, "HalfPlaneKernels.matVecHalf on the fp16 layout (2"
+                    + " bytes a weight)" + what, 2L * rows * cols, run.timed().kernel(), run.timed().wall(),
+                    run.check()));
+        } catch (RuntimeException | TornadoInternalError e) {
+            failed(report, "half " + shape + at, e);
+        }
+        try {
+            FloatArray output = new FloatArray(rows);
+            IntArray fields = HalfPlaneKernels.fields(tail.table(), top);
+            String graphName = "mvnh" + suffix;
+            TaskGraph graph = new TaskGraph(graphName)
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, nibbles.codes(), nibbles.signMantissa(), x,
+                            step, fields, tail.table(), tail.tail())
+                    .task("mv", HalfPlaneKernels::matVecNibbleHalf, new KernelContext(), nibbles.codes(),
+                            nibbles.signMantissa(), 0, rows, cols, x, output, groupRows, step, fields, unscale,
+                            tail.table(), tail.tail(), directory);
+            Checked run = run(graph, new GridScheduler(graphName + ".mv", Grids.groups(groups, launch)), target, output,
+                    reference, planesOut, "planes-tail");
+            long bytes = nibbles.bytes() + tail.bytes();
+            out.add(new BenchmarkReport.Row(shape + " nibble-half" + at, "HalfPlaneKernels.matVecNibbleHalf on the"
+                    + " nibble layout, widened through fp16 bits, " + bytes + " bytes (BF16 " + 2L * rows * cols + ")"
+                    + what, bytes, run.timed().kernel(), run.timed().wall(), run.check()));
+        } catch (RuntimeException | TornadoInternalError e) {
+            failed(report, "nibble-half " + shape + at, e);
+        }
+        return out;
+    }
+
+    /** Records a rung the backend could not build or run, and says so on the console. */
+    private void failed(BenchmarkReport report, String what, Throwable e) {
+        // TornadoVM's messages carry terminal colours and the whole stack after "Stacktrace:"; the report keeps the why.
+        String why = e.toString().replaceAll("\u001B\\[[0-9;]*m", "");
+        int stack = why.indexOf("Stacktrace:");
+        report.put(what, "FAILED: " + (stack < 0 ? why : why.substring(0, stack)).strip());
+        rungFailed = true;
+        System.err.println(what + " failed: " + e);
     }
 
     /**
@@ -504,19 +596,6 @@ public final class MatVecBenchmark implements Callable<Integer> {
             }
         }
         return dense;
-    }
-
-    /**
-     * {@link #run} for a graph of a product task {@code mv} and the tail task {@code tail} (one work-item per matrix
-     * row, {@code rows} of them in groups of 128), checked bit for bit against {@code against}'s output
-     * {@code expected} unless that is null.
-     */
-    private Checked runWithTail(TaskGraph graph, String graphName, int groups, int local, int rows,
-            TornadoDevice target, FloatArray output, double[] reference, FloatArray expected, String against)
-            throws Exception {
-        GridScheduler grids = new GridScheduler(graphName + ".mv", Grids.groups(groups, local));
-        grids.addWorkerGrid(graphName + ".tail", Grids.items(rows, 128));
-        return run(graph, grids, target, output, reference, expected, against);
     }
 
     /**

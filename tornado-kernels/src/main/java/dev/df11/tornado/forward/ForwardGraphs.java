@@ -389,8 +389,8 @@ public final class ForwardGraphs {
      * unit's tail order ({@link UnitTail}): first the dense part, by the fused decode-and-multiply kernel for a fused
      * DF11 unit, otherwise the product kernel the tuning names for the shape ({@link KernelTuning#productLaunch}):
      * its nibble form for a unit in the nibble layout, else on the BF16 planes (a BF16 unit, or a DF11 unit its
-     * decode task has expanded into {@link #decodeBuffer}); then, when the rows have any and the kernel does not add
-     * them itself ({@link ProductKernel#foldsTail}: the same bits), the tail task. Every
+     * decode task has expanded into {@link #decodeBuffer}); then the rows' tail weights: the product kernels add them
+     * themselves ({@link TailKernels#addRowTail}), the fused kernel is followed by the tail task (the same bits). Every
      * product kernel gives each row the launch's work-items, order and reduction, and all read the unit's table, so
      * the result does not depend on which. Where the products run on the tensor cores, {@link #tensorCoreProduct}
      * does all of it, the tail included.
@@ -413,7 +413,8 @@ public final class ForwardGraphs {
         }
         graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail,
                 directory);
-        if (tail.entries(directory, rows) == 0 || foldsTail(unit, rows, cols)) {
+        if (tail.entries(directory, rows) == 0 || !(unit instanceof CompressedDeviceUnit compressed
+                && compressed.fused())) {
             return graph;
         }
         String tailTask = task + "Tail";
@@ -422,15 +423,9 @@ public final class ForwardGraphs {
                 tail.tail(), directory, tail.table());
     }
 
-    /** Whether {@link #dense}'s kernel for this product adds the rows' tail weights itself. */
-    private boolean foldsTail(DeviceUnit unit, int rows, int cols) {
-        return !(unit instanceof CompressedDeviceUnit compressed && compressed.fused())
-                && tuning.productLaunch(rows, cols, shape.sequences() > 1).kernel().foldsTail();
-    }
-
     /**
-     * The dense part of {@link #matVec}: the product kernel, widening through the unit's table; a kernel that
-     * {@link ProductKernel#foldsTail} adds the tail as well.
+     * The dense part of {@link #matVec}: the product kernel, widening through the unit's table; all but the fused one
+     * add the tail as well.
      */
     private TaskGraph dense(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch, UnitTail tail,

@@ -54,9 +54,9 @@ public enum ProductKernel {
 
     /**
      * Adds this kernel to {@code graph} as task {@code task}, with {@link MatVecKernels#matVec}'s parameters;
-     * {@code rowsPerGroup} is the rows of one of this kernel's groups (its {@code fixedRows} where it has them). A
-     * kernel that {@link #foldsTail} adds the rows' tail weights ({@code tail} from {@code directory}); the others
-     * leave them to the tail task.
+     * {@code rowsPerGroup} is the rows of one of this kernel's groups (its {@code fixedRows} where it has them). Every
+     * kernel ends by adding its rows' tail weights ({@code tail} from {@code directory}, {@link TailKernels#addRowTail}):
+     * the bits of the kernel followed by the tail task, without its launch.
      */
     public TaskGraph addTask(TaskGraph graph, String task, IntArray exponents, IntArray signMantissa, int offset,
             int rows, int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, int rowsPerGroup,
@@ -68,10 +68,11 @@ public enum ProductKernel {
                     signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales, tail,
                     directory);
             case STAGED -> graph.task(task, StagedRowKernels::matVecStaged, new KernelContext(), exponents,
-                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales);
+                    signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch, scales, tail,
+                    directory);
             case STAGED_TWO_SLOTS -> graph.task(task, StagedRowKernels::matVecStagedTwoSlots, new KernelContext(),
                     exponents, signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
-                    scales);
+                    scales, tail, directory);
         };
     }
 
@@ -89,22 +90,14 @@ public enum ProductKernel {
                     scales, tail, directory);
             case STAGED -> graph.task(task, StagedNibbleKernels::matVecStagedNibbles, new KernelContext(), codes,
                     signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
-                    scales);
+                    scales, tail, directory);
             case STAGED_TWO_SLOTS -> graph.task(task, StagedNibbleKernels::matVecStagedTwoSlotsNibbles,
                     new KernelContext(), codes, signMantissa, offset, rows, cols, x, out, accumulate,
-                    lastOnly, rowsPerGroup, batch, scales);
+                    lastOnly, rowsPerGroup, batch, scales, tail, directory);
             case PAIRS -> graph.task(task, PairNibbleKernels::matVecPairsNibbles, new KernelContext(), codes,
                     signMantissa, offset, rows, cols, x, out, accumulate, lastOnly, rowsPerGroup, batch,
                     scales, tail, directory);
         };
-    }
-
-    /**
-     * Whether this kernel adds its rows' tail weights itself ({@link TailKernels#addRowTail}, the tail task's bits
-     * without its launch): the planes and two-row kernels, which generation runs; the staged ones not yet.
-     */
-    public boolean foldsTail() {
-        return this == PLANES || this == PAIRS;
     }
 
     /** Its name in the tuning table. */

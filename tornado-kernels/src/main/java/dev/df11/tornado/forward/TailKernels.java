@@ -39,11 +39,11 @@ public final class TailKernels {
     }
 
     /**
-     * {@link #addTails}' work for row {@code row} alone: what a product kernel ends with where it adds its rows' tail
-     * itself ({@link ProductKernel#foldsTail}), called by the work-item that wrote the row's sums, so the bits are
-     * those of the kernel followed by the tail task, without its launch.
+     * {@link #addTails}' work for row {@code row} alone: what every {@link ProductKernel} ends with, called by the
+     * work-item that wrote the row's sums, so the bits are those of the kernel followed by the tail task, without its
+     * launch.
      */
-    static void addRowTail(FloatArray output, FloatArray x, int row, int rows, int cols, int first, int count,
+    public static void addRowTail(FloatArray output, FloatArray x, int row, int rows, int cols, int first, int count,
             IntArray tail, int directory, FloatArray table) {
         int from = tail.get(directory + row);
         int to = tail.get(directory + row + 1);
@@ -68,8 +68,8 @@ public final class TailKernels {
     }
 
     /**
-     * A tail array with no entry for any of {@code rows} rows (its directory at 0): for a product kernel that adds its
-     * rows' tail ({@link ProductKernel#foldsTail}) run on a matrix without one.
+     * A tail array with no entry for any of {@code rows} rows (its directory at 0): for a {@link ProductKernel} run on
+     * a matrix without one.
      */
     public static IntArray none(int rows) {
         IntArray empty = new IntArray(rows + 1);

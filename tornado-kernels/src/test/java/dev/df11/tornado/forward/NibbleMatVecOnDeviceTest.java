@@ -148,12 +148,12 @@ class NibbleMatVecOnDeviceTest {
                         SingleTask.run(g -> twoSlots
                                 ? g.task("k", StagedNibbleKernels::matVecStagedTwoSlotsNibbles, new KernelContext(),
                                         codes, signMantissa, offset, rows, cols, x, stagedOut, accumulate,
-                                        0, groupRows, step, scales)
+                                        0, groupRows, step, scales, noTail, 0)
                                 : g.task("k", StagedNibbleKernels::matVecStagedNibbles, new KernelContext(),
                                         codes, signMantissa, offset, rows, cols, x, stagedOut, accumulate,
-                                        0, groupRows, step, scales),
+                                        0, groupRows, step, scales, noTail, 0),
                                 Grids.groups((rows + groupRows - 1) / groupRows, local),
-                                in(codes, signMantissa, x, stagedOut, step, scales), stagedOut);
+                                in(codes, signMantissa, x, stagedOut, step, scales, noTail), stagedOut);
                         assertArrayEquals(Inputs.bits(planesOut), Inputs.bits(stagedOut), "matrix " + m + " [" + rows + ", "
                                 + cols + "] width " + width + " tokens " + count + (twoSlots ? " two slots" : ""));
                     }

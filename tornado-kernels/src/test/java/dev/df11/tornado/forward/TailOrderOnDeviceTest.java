@@ -25,15 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The planes, two-row and staged kernels in the product's order ({@link UnitTail}): each on the planes with the unit's
- * table followed by {@link TailKernels#addTails}, and in its nibble form; a kernel that adds the tail itself ({@link
- * ProductKernel#foldsTail}) does so in its nibble form and once more on the planes, the others are followed by the
- * tail task. Every form gives the bits of the planes form with the tail task; all
- * are within fp32 rounding of a float64 reference, and in the "outliers" cases the tail's products are far above that
- * tolerance, so a tail dropped or added twice fails; with an empty tail the planes form gives the kernel's bits on the
- * plain BF16 table (the unit's table then zeroes nothing and the tail task adds nothing). The tail's directory is
- * read at a matrix that does not start the unit. Every tier: sixteen-token tiles, four-token tiles, single tokens, the
- * last token only, accumulation.
+ * The product kernels in the product's order ({@link UnitTail}), each adding its rows' tail itself ({@link
+ * TailKernels#addRowTail}): on the planes and in its nibble form, both against the kernel run on an empty tail and
+ * followed by the tail task ({@link TailKernels#addTails}), bit for bit. All are within fp32 rounding of a float64
+ * reference, and in the "outliers" cases the tail's products are far above that tolerance, so a tail dropped or added
+ * twice fails; with an empty tail the two-launch form gives the kernel's bits on the plain BF16 table (the unit's
+ * table then zeroes nothing and the tail task adds nothing). The tail's directory is read at a matrix that does not
+ * start the unit. Every tier: sixteen-token tiles (eight for the staged kernels), four-token tiles, single tokens,
+ * the last token only, accumulation.
  */
 class TailOrderOnDeviceTest {
 
@@ -45,6 +44,7 @@ class TailOrderOnDeviceTest {
             "pairs, wide, 6, 0, 0, 4", "pairs, wide, 1, 0, 1, 2", "pairs, outliers, 21, 0, 0, 2",
             "pairs, outliers, 1, 0, 1, 4", "staged, narrow, 9, 0, 1, 16", "staged, wide, 21, 1, 0, 16",
             "staged, outliers, 21, 0, 1, 16", "staged, outliers, 1, 0, 0, 16", "staged, gaussian, 3, 0, 0, 16",
+            "staged2, outliers, 21, 1, 1, 8", "staged2, outliers, 10, 0, 0, 8", "staged2, wide, 2, 0, 1, 8",
             "planes, narrow, 5, 0, 0, 2", "planes, wide, 21, 1, 1, 2", "planes, outliers, 6, 0, 0, 4",
             "planes, outliers, 1, 0, 1, 1"})
     void nibbleAndPlanesFormsAgreeAndAddTheTail(String kernel, String values, int count, int lastOnly,
@@ -90,12 +90,14 @@ class TailOrderOnDeviceTest {
         ProductKernel productKernel = switch (kernel) {
             case "pairs" -> ProductKernel.PAIRS;
             case "staged" -> ProductKernel.STAGED;
+            case "staged2" -> ProductKernel.STAGED_TWO_SLOTS;
             default -> ProductKernel.PLANES;
         };
-        // 64 work-items a row for the planes and two-row kernels, 32 for the staged one (four slots of four rows).
+        // 64 work-items a row for the planes, two-row and two-slot staged kernels, 32 for the staged one (four slots).
         int local = switch (kernel) {
             case "pairs" -> 64 * rowsPerGroup / 2;
             case "staged" -> StagedRowKernels.SLOTS * 32;
+            case "staged2" -> StagedRowKernels.TWO_SLOTS * 64;
             default -> 64 * rowsPerGroup;
         };
         String name = "tail" + kernel + values + count + "_" + lastOnly + "_" + accumulate + "_" + rowsPerGroup;
@@ -105,23 +107,16 @@ class TailOrderOnDeviceTest {
                         nibbles.codes(), nibbles.signMantissa(), noTail);
         graph = productKernel.addTask(graph, "own", planes.exponents(), planes.signMantissa(), lead, rows, cols, x,
                 pairsOut, accumulate, lastOnly, rowsPerGroup, batch, scales, noTail, 0);
-        // The two-launch order: the kernel on the unit's table, then the tail task.
+        // The two-launch order: the kernel on the unit's table with an empty tail, then the tail task.
         graph = productKernel.addTask(graph, "tail", planes.exponents(), planes.signMantissa(), lead, rows, cols, x,
                 tailOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), noTail, 0);
         graph = graph.task("tailAdd", TailKernels::addTails, new KernelContext(), rows, cols, x, tailOut, lastOnly,
                 batch, tail.tail(), directory, tail.table());
-        // A kernel that adds the tail itself, in both forms; the others with the tail task after them.
-        boolean folds = productKernel.foldsTail();
+        // The kernel adding the tail itself, in both forms.
         graph = productKernel.addNibbleTask(graph, "nibble", nibbles.codes(), nibbles.signMantissa(), lead, rows, cols,
-                x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), folds ? tail.tail() : noTail,
-                folds ? directory : 0);
-        if (folds) {
-            graph = productKernel.addTask(graph, "folded", planes.exponents(), planes.signMantissa(), lead, rows, cols,
-                    x, foldedOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), tail.tail(), directory);
-        } else {
-            graph = graph.task("nibbleAdd", TailKernels::addTails, new KernelContext(), rows, cols, x, nibbleOut,
-                    lastOnly, batch, tail.tail(), directory, tail.table());
-        }
+                x, nibbleOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), tail.tail(), directory);
+        graph = productKernel.addTask(graph, "folded", planes.exponents(), planes.signMantissa(), lead, rows, cols, x,
+                foldedOut, accumulate, lastOnly, rowsPerGroup, batch, tail.table(), tail.tail(), directory);
         graph = graph.transferToHost(DataTransferMode.EVERY_EXECUTION, pairsOut, tailOut, nibbleOut, foldedOut);
         int groups = (rows + rowsPerGroup - 1) / rowsPerGroup;
         GridScheduler grids = new GridScheduler();
@@ -129,7 +124,6 @@ class TailOrderOnDeviceTest {
             grids.addWorkerGrid(name + "." + task, Grids.groups(groups, local));
         }
         grids.addWorkerGrid(name + ".tailAdd", Grids.items(rows, 64));
-        grids.addWorkerGrid(name + ".nibbleAdd", Grids.items(rows, 64));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.withGridScheduler(grids).execute();
         } catch (Exception e) {
@@ -139,11 +133,9 @@ class TailOrderOnDeviceTest {
         for (int i = 0; i < (count - first) * rows; i++) {
             String where = "output " + i + " (token " + (first + i / rows) + ", row " + i % rows + ")";
             assertEquals(Float.floatToRawIntBits(tailOut.get(i)), Float.floatToRawIntBits(nibbleOut.get(i)),
-                    where + ": " + tailOut.get(i) + " planes form, " + nibbleOut.get(i) + " nibble form");
-            if (folds) {
-                assertEquals(Float.floatToRawIntBits(tailOut.get(i)), Float.floatToRawIntBits(foldedOut.get(i)),
-                        where + ": " + tailOut.get(i) + " with the tail task, " + foldedOut.get(i) + " folded");
-            }
+                    where + ": " + tailOut.get(i) + " with the tail task, " + nibbleOut.get(i) + " nibble form");
+            assertEquals(Float.floatToRawIntBits(tailOut.get(i)), Float.floatToRawIntBits(foldedOut.get(i)),
+                    where + ": " + tailOut.get(i) + " with the tail task, " + foldedOut.get(i) + " folded");
             if (inTail == 0) {
                 assertEquals(Float.floatToRawIntBits(pairsOut.get(i)), Float.floatToRawIntBits(tailOut.get(i)),
                                 where + ": with no tail the planes form gives the kernel's bits on the BF16 table");
