@@ -11,7 +11,7 @@
 # about 120 (load 35, the prompts alone 15, then the levels), the first run also writes the models (60-80 more).
 # serve-bench stops cleanly on the timeout's SIGTERM and its JSON keeps the levels that finished. SERVE_SHAPE (default
 # llama-3.1-8b) and SERVE_DEVICE (default 1:0, PTX on the GPU machines) change the model shape and the TornadoVM
-# device; SERVE_DECODE_MODE (exact, fused or nibble; default: serve-bench's) how the DF11 runs decode; DF11_JAVA_OPTS
+# device; SERVE_DECODE_MODE (auto, nibble, exact or fused; default: serve-bench's, auto) how the DF11 runs decode; DF11_JAVA_OPTS
 # is kept, beside the table's property.
 set -u
 bundle=$1 out=$2 modes=$3

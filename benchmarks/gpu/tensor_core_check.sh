@@ -25,7 +25,7 @@ nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,memory.total --format=c
   --configs 128:1,256:8 --batch 1,9,16,64 --fused= --batch-rungs --tensor-cores --warmup 3 --reps 20 \
   --out "$work/matvec.json") > "$work/matvec.log" 2>&1
 echo "matvec-bench rc=$?"
-grep -E "tensor-cores|staged .* b|128:1 b" "$work/matvec.log" | cut -c1-260
+grep -E "^measured: .*(tensor-cores|staged .* b|128:1 b)" "$work/matvec.log" | cut -c1-270
 archive_save
 tables=$here/tables/hopper-tensor-cores.json
 export SERVE_MODELS=/tmp/df11-serve-models   # outside the archived folder

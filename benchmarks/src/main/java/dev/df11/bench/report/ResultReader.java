@@ -392,7 +392,8 @@ public final class ResultReader {
             String id = src.text(m, where, "mode");
             String mode = switch (id) {
                 case "bf16" -> "BF16 serving";
-                case "df11" -> "DF11 serving (" + decode + ")";
+                // The mode the backend ran (an "auto" request resolves when it loads), else the one asked for.
+                case "df11" -> "DF11 serving (" + m.path("decode_mode").asText(decode) + ")";
                 default -> id + " serving";
             };
             JsonNode levels = src.array(m, where, "levels");
@@ -424,7 +425,7 @@ public final class ResultReader {
     }
 
     /**
-     * generate-bench's mode as the report names it. DF11 decoded per block into a buffer (exact, the default) is "DF11
+     * generate-bench's mode as the report names it. DF11 decoded per block into a buffer (exact) is "DF11
      * resident": mode df11-device now, df11-exact in the reports of 2026-12-06 before the rename, whose df11-device
      * was the fused kernel. The mode's description says which, so a report of either generation lands right.
      */

@@ -44,15 +44,20 @@ public final class BenchmarkReport {
         out.printf(Locale.ROOT, "%-12s %12s %12s %12s %12s %12s %10s  %s%n", "kernel", "median ms", "GB/s med",
                 "GB/s best", "GB/s p10", "wall GB/s", "reps", "check");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-12s %12.4f %12.1f %12.1f %12.1f %12.1f %10d  %s%n", r.kernel(),
-                    r.kernelTime().median() / 1e6, gb(r, r.kernelTime().median()), gb(r, r.kernelTime().min()),
-                    gb(r, r.kernelTime().quantile(0.9)), gb(r, r.wallTime().median()), r.kernelTime().nanos().length,
-                    r.check());
+            out.println(line(r));
         }
         out.println();
         out.println("GB/s: decode kernels count BF16 output bytes; the copy baseline counts bytes read + written.");
         out.println("p10 is the 10th-percentile throughput (90th-percentile time); wall = around a synchronous"
                 + " execute().");
+    }
+
+    /** A row as the table prints it. */
+    public static String line(Row r) {
+        return String.format(Locale.ROOT, "%-12s %12.4f %12.1f %12.1f %12.1f %12.1f %10d  %s", r.kernel(),
+                r.kernelTime().median() / 1e6, gb(r, r.kernelTime().median()), gb(r, r.kernelTime().min()),
+                gb(r, r.kernelTime().quantile(0.9)), gb(r, r.wallTime().median()), r.kernelTime().nanos().length,
+                r.check());
     }
 
     /** Writes JSON when {@code file} ends with .json, else CSV. */

@@ -60,7 +60,7 @@ public final class GenerateBenchmark implements Callable<Integer> {
     /** How the weights are held. */
     enum Mode {
         BF16_DEVICE("bf16-device", "BF16 resident on the device"),
-        DF11_DEVICE("df11-device", "DF11 resident, each block decoded into a buffer first (exact, the default)"),
+        DF11_DEVICE("df11-device", "DF11 resident, each block decoded into a buffer first (exact)"),
         DF11_FUSED("df11-fused", "DF11 resident, decoded inside the products (fused)"),
         DF11_NIBBLE("df11-nibble", "DF11 re-coded at load as 4-bit exponent codes (nibble)"),
         BF16_HOST("bf16-host", "BF16 in host memory, copied per block");

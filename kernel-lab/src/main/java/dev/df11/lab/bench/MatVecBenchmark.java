@@ -47,6 +47,7 @@ import uk.ac.manchester.tornado.api.types.arrays.HalfFloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.LongArray;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -217,7 +218,7 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     for (BenchmarkReport.Row row : timeTensorCores(shape, weights, nibbles, tail, rows, cols, quadX,
                             reference, target)) {
                         allExact &= row.check().startsWith("ok");
-                        report.add(row);
+                        measured(report, row);
                     }
                 }
                 for (String config : configs) {
@@ -228,21 +229,21 @@ public final class MatVecBenchmark implements Callable<Integer> {
                     BenchmarkReport.Row row = time(shape, weights, rows, cols, quadX, reference, local,
                             rowsPerGroup, target, planesOut);
                     allExact &= row.check().startsWith("ok");
-                    report.add(row);
+                    measured(report, row);
                     if (batchRungs) {
                         for (BatchRung rung : BatchRung.values()) {
                             if (rung.fits(local, rowsPerGroup)) {
                                 BenchmarkReport.Row rungRow = timeBatchRung(shape, weights, rows, cols, quadX, rung,
                                         reference, local, rowsPerGroup, target, planesOut);
                                 allExact &= rungRow.check().startsWith("ok");
-                                report.add(rungRow);
+                                measured(report, rungRow);
                                 if (nibbles != null && rung.product != null) {
                                     for (BenchmarkReport.Row tailRow : timeTail(shape, rung.label, rung.product,
                                             weights, nibbles, tail, rows, cols, quadX, reference,
                                             rung.launch(local, rowsPerGroup), rung.groupRows(rowsPerGroup),
                                             target)) {
                                         allExact &= tailRow.check().startsWith("ok");
-                                        report.add(tailRow);
+                                        measured(report, tailRow);
                                     }
                                 }
                             }
@@ -252,20 +253,20 @@ public final class MatVecBenchmark implements Callable<Integer> {
                         for (BenchmarkReport.Row halfRow : timeHalf(shape, weights, halves, nibbleLayout, top, tail,
                                 rows, cols, quadX, reference, local, rowsPerGroup, target, report)) {
                             allExact &= halfRow.check().startsWith("ok");
-                            report.add(halfRow);
+                            measured(report, halfRow);
                         }
                     }
                     if (longLoads && batch == 1 && cols % 8 == 0) {
                         BenchmarkReport.Row row8 = timeLong(shape, weights, rows, cols, x, reference, local,
                                 rowsPerGroup, target);
                         allExact &= row8.check().startsWith("ok");
-                        report.add(row8);
+                        measured(report, row8);
                     }
                     if (nibbles != null) {
                         for (BenchmarkReport.Row tailRow : timeTail(shape, "planes", ProductKernel.PLANES, weights,
                                 nibbles, tail, rows, cols, quadX, reference, local, rowsPerGroup, target)) {
                             allExact &= tailRow.check().startsWith("ok");
-                            report.add(tailRow);
+                            measured(report, tailRow);
                         }
                     }
                     if ((long) rowsPerGroup * cols <= FusedMatVecKernels.STAGE_ELEMENTS) {
@@ -274,14 +275,15 @@ public final class MatVecBenchmark implements Callable<Integer> {
                             BenchmarkReport.Row fused = timeFused(shape, compressed, chunks, rows, cols, quadX,
                                     reference, local, rowsPerGroup, target, planesOut, variant);
                             allExact &= fused.check().startsWith("ok");
-                            report.add(fused);
+                            measured(report, fused);
                         }
                     }
                 }
             }
             seed++;
-            report.add(timeCopy(shape, bf16, target));
+            measured(report, timeCopy(shape, bf16, target));
         }
+        report.put("complete", true);
         report.print(System.out);
         System.out.println("GB/s: matrix-vector rows count the weight bytes read (BF16 planes: 2 per weight; fused:"
                 + " the compressed bytes); copy rows count read + write.");
@@ -506,6 +508,19 @@ public final class MatVecBenchmark implements Callable<Integer> {
             failed(report, "nibble-half " + shape + at, e);
         }
         return out;
+    }
+
+    /**
+     * Adds a measured row, prints it at once and, with {@code --out}, rewrites the report with {@code "complete":
+     * false}: a run cut short by a time limit (a GPU call's) still leaves every row it measured.
+     */
+    private void measured(BenchmarkReport report, BenchmarkReport.Row row) throws IOException {
+        report.add(row);
+        System.err.println("measured: " + BenchmarkReport.line(row));
+        if (out != null) {
+            report.put("complete", false);
+            report.write(out);
+        }
     }
 
     /** Records a rung the backend could not build or run, and says so on the console. */

@@ -68,8 +68,9 @@ public final class ServeBenchmark implements Callable<Integer> {
     @Option(names = "--list-devices", description = "List the TornadoVM devices and exit.")
     boolean listDevices;
 
-    @Option(names = "--decode-mode", paramLabel = "exact|fused|nibble", description = "How DF11 units are decoded, as"
-            + " `df11 serve --backend tornado --decode-mode` takes it (default: the backend's, exact).")
+    @Option(names = "--decode-mode", paramLabel = "auto|nibble|exact|fused", description = "How DF11 units are decoded, as"
+            + " `df11 serve --backend tornado --decode-mode` takes it (default: the backend's, auto; each mode's"
+            + " entry records what it resolved to).")
     String decodeMode;
 
     @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16,64",
@@ -242,6 +243,9 @@ public final class ServeBenchmark implements Callable<Integer> {
             node.put("scheduler_max_batch", engine.scheduler().maxBatch());
             running = engine.scheduler();
             if (engine.forward().backend() instanceof TornadoBackend tornado) {
+                if (mode.equals("df11")) {
+                    node.put("decode_mode", tornado.decodeMode().id());   // what "auto" resolved to
+                }
                 if (!report.has("device_name")) {
                     report.put("device_name", TornadoDevices.describe(tornado.device() != null ? tornado.device()
                             : TornadoExecutionPlan.DEFAULT_DEVICE));

@@ -19,6 +19,8 @@ import dev.df11.tornado.forward.weights.DeviceChoice;
 import dev.df11.tornado.forward.weights.DeviceUnit;
 import dev.df11.tornado.forward.weights.DeviceWeights;
 import dev.df11.tornado.forward.weights.HostMemory;
+import dev.df11.tornado.forward.weights.DecodeMode;
+import dev.df11.tornado.forward.weights.DecodeModeChoice;
 import dev.df11.tornado.forward.weights.MemoryPlan;
 import dev.df11.tornado.forward.weights.NibbleDeviceUnit;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
@@ -28,6 +30,7 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +53,8 @@ import java.util.function.ToLongFunction;
  */
 public final class TornadoBackend implements Backend, SequenceBatching {
 
-    private final TornadoBackendOptions options;
+    /** The options; a {@link DecodeMode#AUTO} decode mode is replaced by the resolved one in {@link #load}. */
+    private TornadoBackendOptions options;
     private final TornadoDevice device;
     /**
      * The devices of a pipeline, in order (several: {@link TornadoBackendOptions#device} lists them); null entries
@@ -201,6 +205,9 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         if (plan != null) {
             throw new IllegalStateException("TornadoBackend.load was already called");
         }
+        if (options.decodeMode() == DecodeMode.AUTO) {
+            options = options.withDecodeMode(chooseDecodeMode(weights, contextLength, maxBatch));
+        }
         IntFunction<MemoryPlan.ModelBytes> bytes = slots -> modelBytes(weights,
                 new ForwardShape(weights.config(), contextLength, maxBatch, slots));
         int sequences = sequencesByTotal(weights, contextLength, maxBatch);
@@ -285,14 +292,26 @@ public final class TornadoBackend implements Backend, SequenceBatching {
         this.plan = first.plan();
     }
 
-    /** The device bytes of the model at {@code shape}, the tensor cores' buffers included where they are used. */
+    /**
+     * The device bytes of the model at {@code shape}, the tensor cores' buffers and the empty tail of
+     * {@link KernelTuning#tailTask} included where they are used.
+     */
     private MemoryPlan.ModelBytes modelBytes(WeightStore weights, ForwardShape at) {
-        MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, at, options.decodeMode());
+        return modelBytes(weights, at, options.decodeMode());
+    }
+
+    private MemoryPlan.ModelBytes modelBytes(WeightStore weights, ForwardShape at, DecodeMode mode) {
+        MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights, at, mode)
+                .plusActivations(ForwardGraphs.noTailBytes(tuning(), at));
         return TensorCoreScratch.usedBy(tuning(), at) ? bytes.plusActivations(TensorCoreScratch.bytes(at)) : bytes;
     }
 
     /** The KV slots asked for, fewer if the devices' memory summed (and the host's) holds fewer; 1 when serial. */
     private int sequencesByTotal(WeightStore weights, int contextLength, int maxBatch) {
+        return sequencesByTotal(weights, contextLength, maxBatch, options.decodeMode());
+    }
+
+    private int sequencesByTotal(WeightStore weights, int contextLength, int maxBatch, DecodeMode mode) {
         if (requestedSequences == 1) {
             return 1;
         }
@@ -301,7 +320,51 @@ public final class TornadoBackend implements Backend, SequenceBatching {
             memory += deviceMemory(d);
         }
         return DeviceWeights.sequencesThatFit(weights, new ForwardShape(weights.config(), contextLength, maxBatch,
-                requestedSequences), memory, options.decodeMode());
+                requestedSequences), memory, mode);
+    }
+
+    /**
+     * {@code --decode-mode auto}: nibble where the model fits with it as well as with exact, else exact
+     * ({@link DecodeModeChoice}), measured with the plans {@link #load} makes and printed with the reason; exact,
+     * silently, for a model without DF11 units, to which no decode mode applies.
+     */
+    private DecodeMode chooseDecodeMode(WeightStore weights, int contextLength, int maxBatch) {
+        boolean compressed = weights.compressed(weights.outputUnit()).isPresent();
+        for (int layer = 0; layer < weights.config().layerCount() && !compressed; layer++) {
+            compressed = weights.compressed(weights.layerUnit(layer)).isPresent();
+        }
+        if (!compressed) {
+            return DecodeMode.EXACT;
+        }
+        DecodeModeChoice.Choice choice = DecodeModeChoice.choose(fit(weights, contextLength, maxBatch,
+                DecodeMode.NIBBLE), fit(weights, contextLength, maxBatch, DecodeMode.EXACT), requestedSequences);
+        System.err.println("tornado: --decode-mode auto chose " + choice.reason());
+        return choice.mode();
+    }
+
+    /** The devices and KV slots the model takes in {@code mode}, as {@link #load} would plan them. */
+    private DecodeModeChoice.Fit fit(WeightStore weights, int contextLength, int maxBatch, DecodeMode mode) {
+        IntFunction<MemoryPlan.ModelBytes> bytes = slots -> modelBytes(weights,
+                new ForwardShape(weights.config(), contextLength, maxBatch, slots), mode);
+        MemoryPlan.ModelBytes one = bytes.apply(1);
+        long weightBytes = Arrays.stream(one.layerWeights()).sum() + one.outputWeights();
+        int wanted = Math.max(1, sequencesByTotal(weights, contextLength, maxBatch, mode));
+        if (auto) {
+            try {
+                DeviceChoice.Choice choice = DeviceChoice.choose(bytes, contextLength, candidates(), wanted);
+                return new DecodeModeChoice.Fit(choice.devices().size(), choice.sequences(), weightBytes);
+            } catch (IllegalArgumentException e) {
+                return DecodeModeChoice.Fit.none(weightBytes);
+            }
+        }
+        int sequences = DeviceChoice.sequencesThatFit(bytes, contextLength, plannedDevices(), wanted);
+        return sequences == 0 ? DecodeModeChoice.Fit.none(weightBytes)
+                : new DecodeModeChoice.Fit(devices.size(), sequences, weightBytes);
+    }
+
+    /** The decode mode of DF11 units: as given, or after {@link #load} the one {@code auto} resolved to. */
+    public DecodeMode decodeMode() {
+        return options.decodeMode();
     }
 
     /**
@@ -758,6 +821,11 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      */
     public long nibbleLayoutBytes() {
         return unitBytes(u -> u instanceof NibbleDeviceUnit n ? n.deviceBytes() : 0);
+    }
+
+    /** Weights in the units' tails ({@link dev.df11.tornado.forward.weights.UnitTail}), over every unit. */
+    public long tailEntries() {
+        return unitBytes(u -> u.tail().entries());
     }
 
     /** {@code bytes} summed over every stage's layer units and the output unit. */

@@ -21,7 +21,8 @@ import java.util.Objects;
  *                     (each ends in a host synchronisation) per token ({@link #DEFAULT_LAYERS_PER_GRAPH})
  * @param profile      record per-kernel device times ({@link TornadoBackend#profile()}); for diagnosis only, it
  *                     synchronises after every kernel
- * @param decodeMode   how DF11 units are decoded on the device (the logits are the same bit for bit either way)
+ * @param decodeMode   how DF11 units are decoded on the device (the logits are the same bit for bit either way);
+ *                     {@link DecodeMode#AUTO} is resolved when the backend loads a model
  */
 public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, KernelTuning tuning,
         boolean cudaGraphs, int layersPerGraph, boolean profile, DecodeMode decodeMode) {
@@ -37,11 +38,11 @@ public record TornadoBackendOptions(String device, Bf16Placement bf16Placement, 
     public static final int DEFAULT_LAYERS_PER_GRAPH = 8;
 
     /**
-     * How DF11 units are decoded unless asked otherwise: exact. The fused kernel is slower than decoding a block
-     * first and running the planes kernel (2.6-3.7x the planes kernel's time on an H200 with PTX, 2.6x on NVIDIA's
-     * OpenCL; KERNEL-NOTES.md).
+     * How DF11 units are decoded unless asked otherwise: {@link DecodeMode#AUTO}, nibble where the model fits with it
+     * as well as with exact, else exact ({@link dev.df11.tornado.forward.weights.DecodeModeChoice}). The fused kernel
+     * is never chosen: it is slower than both (KERNEL-NOTES.md).
      */
-    public static final DecodeMode DEFAULT_DECODE_MODE = DecodeMode.EXACT;
+    public static final DecodeMode DEFAULT_DECODE_MODE = DecodeMode.AUTO;
 
     public TornadoBackendOptions {
         if (layersPerGraph < 1) {

@@ -57,6 +57,11 @@ public final class ForwardGraphs {
     private final String prefix;
     /** The tensor cores' buffers where the products run on them ({@link KernelTuning#servingTensorCores}), else null. */
     private final TensorCoreScratch tensorCores;
+    /**
+     * An empty tail for the product kernels when the tuning runs each tail as a task of its own
+     * ({@link KernelTuning#tailTask}), as long as the longest product; else null.
+     */
+    private final IntArray noTail;
     /** The {@code B:D} id of the device the graphs run on, or null for TornadoVM's default. */
     private final String deviceId;
 
@@ -76,6 +81,7 @@ public final class ForwardGraphs {
         this.prefix = "df11fwd" + INSTANCES.incrementAndGet() + "_";
         this.decodeBuffer = decodeBuffer;
         this.tensorCores = TensorCoreScratch.usedBy(tuning, shape) ? TensorCoreScratch.of(shape) : null;
+        this.noTail = tuning.tailTask() ? TailKernels.none(longestProduct(shape)) : null;
         long everyStep = Math.max(Math.max(act.batch.getNumBytesOfSegment(), act.embeddingRows.getNumBytesOfSegment()),
                 Math.max(act.hidden.getNumBytesOfSegment(), act.outputRows.getNumBytesOfSegment()));
         for (DeviceLayer layer : weights.layers()) {
@@ -237,6 +243,9 @@ public final class ForwardGraphs {
         if (tensorCores != null) {
             uses.addAll(tensorCores.buffers());
         }
+        if (noTail != null) {
+            uses.add(noTail);
+        }
         TaskGraph graph = newGraph(name);
         if (fromHost) {
             graph = graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, act.batch, act.hidden);
@@ -352,6 +361,9 @@ public final class ForwardGraphs {
         if (tensorCores != null) {
             uses.addAll(tensorCores.buffers());
         }
+        if (noTail != null) {
+            uses.add(noTail);
+        }
         TaskGraph graph = chain.join(newGraph(name), false, uses.toArray());
         graph = transfers(graph, unit)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.finalNorm())
@@ -384,6 +396,17 @@ public final class ForwardGraphs {
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, unit.tail().table(), unit.tail().tail());
     }
 
+    /** Device bytes of the empty tail the graphs allocate where {@code tuning} runs the tails as tasks, else 0. */
+    public static long noTailBytes(KernelTuning tuning, ForwardShape shape) {
+        return tuning.tailTask() ? (long) Integer.BYTES * (longestProduct(shape) + 1) : 0;
+    }
+
+    /** Rows of the longest product of a step: the output projection, gate|up, q|k|v or a hidden-wide one. */
+    private static int longestProduct(ForwardShape shape) {
+        return Math.max(Math.max(shape.vocab(), 2 * shape.intermediate()), Math.max(shape.qkvWidth(),
+                shape.hidden()));
+    }
+
     /**
      * Adds {@code out (+)= W x} for the {@code rows x cols} matrix at element {@code offset} of {@code unit}, in the
      * unit's tail order ({@link UnitTail}): first the dense part, by the fused decode-and-multiply kernel for a fused
@@ -411,10 +434,15 @@ public final class ForwardGraphs {
             return tensorCoreProduct(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch,
                     tail, directory);
         }
-        graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail,
-                directory);
-        if (tail.entries(directory, rows) == 0 || !(unit instanceof CompressedDeviceUnit compressed
-                && compressed.fused())) {
+        boolean fused = unit instanceof CompressedDeviceUnit compressed && compressed.fused();
+        if (tuning.tailTask() && !fused) {   // the kernel on an empty tail, the tail task after it (timing only)
+            graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail,
+                    noTail, 0);
+        } else {
+            graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail,
+                    tail.tail(), directory);
+        }
+        if (tail.entries(directory, rows) == 0 || !(fused || tuning.tailTask())) {
             return graph;
         }
         String tailTask = task + "Tail";
@@ -429,7 +457,7 @@ public final class ForwardGraphs {
      */
     private TaskGraph dense(TaskGraph graph, String name, String task, DeviceUnit unit, int offset, int rows,
             int cols, FloatArray x, FloatArray out, int accumulate, int lastOnly, IntArray batch, UnitTail tail,
-            int directory) {
+            IntArray rowTail, int directory) {
         FloatArray table = tail.table();
         if (unit instanceof CompressedDeviceUnit compressed && compressed.fused()) {
             KernelTuning.MatVecLaunch launch = tuning.matVecLaunch(rows, cols);
@@ -446,11 +474,11 @@ public final class ForwardGraphs {
         if (unit instanceof NibbleDeviceUnit nibble) {
             NibbleArrays n = nibble.arrays();
             return product.kernel().addNibbleTask(graph, task, n.codes(), n.signMantissa(), offset, rows, cols, x,
-                    out, accumulate, lastOnly, product.rows(), batch, table, tail.tail(), directory);
+                    out, accumulate, lastOnly, product.rows(), batch, table, rowTail, directory);
         }
         WeightPlanes weights = unit.planes(decodeBuffer);
         return product.kernel().addTask(graph, task, weights.exponents(), weights.signMantissa(), offset, rows, cols,
-                x, out, accumulate, lastOnly, product.rows(), batch, table, tail.tail(), directory);
+                x, out, accumulate, lastOnly, product.rows(), batch, table, rowTail, directory);
     }
 
     /**

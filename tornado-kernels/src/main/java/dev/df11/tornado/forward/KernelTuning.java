@@ -28,14 +28,23 @@ import java.util.List;
  * @param servingTensorCores whether a backend that serves several sequences multiplies on the tensor cores
  *                      ({@link TensorCoreKernels}: other bits than the CUDA-core kernels, the same for every batch
  *                      size); only a PTX device can ({@link #onBackend})
+ * @param tailTask      whether each product's tail weights run as a task of their own after the product kernel
+ *                      ({@link TailKernels#addTails}, as before 2026-12-08) instead of at the kernel's end: the same
+ *                      bits, one launch more per product; for timing the two in one run (table key {@code tailTask})
  */
 public record KernelTuning(String family, int matVec, int matVecRows, int norm, int attention, int elementwise,
-        List<ShapeRule> byShape, boolean servingTensorCores) {
+        List<ShapeRule> byShape, boolean servingTensorCores, boolean tailTask) {
 
     /** Sizes without the tensor cores. */
     public KernelTuning(String family, int matVec, int matVecRows, int norm, int attention, int elementwise,
             List<ShapeRule> byShape) {
         this(family, matVec, matVecRows, norm, attention, elementwise, byShape, false);
+    }
+
+    /** Sizes with the tails added by the product kernels. */
+    public KernelTuning(String family, int matVec, int matVecRows, int norm, int attention, int elementwise,
+            List<ShapeRule> byShape, boolean servingTensorCores) {
+        this(family, matVec, matVecRows, norm, attention, elementwise, byShape, servingTensorCores, false);
     }
 
     private static final String TABLE = "kernel-tuning.json";
@@ -137,7 +146,7 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
      */
     public KernelTuning onBackend(boolean ptx) {
         return ptx || !servingTensorCores ? this
-                : new KernelTuning(family, matVec, matVecRows, norm, attention, elementwise, byShape, false);
+                : new KernelTuning(family, matVec, matVecRows, norm, attention, elementwise, byShape, false, tailTask);
     }
 
     /** The default entry: the sizes for a device the table does not name. */
@@ -185,7 +194,8 @@ public record KernelTuning(String family, int matVec, int matVecRows, int norm, 
         JsonNode matVec = family.get("matVec");
         return new KernelTuning(family.get("family").textValue(), matVec.get("local").asInt(),
                 matVec.get("rows").asInt(), family.get("norm").asInt(), family.get("attention").asInt(),
-                family.get("elementwise").asInt(), rules, family.path("servingTensorCores").asBoolean(false));
+                family.get("elementwise").asInt(), rules, family.path("servingTensorCores").asBoolean(false),
+                family.path("tailTask").asBoolean(false));
     }
 
     /**

@@ -75,7 +75,7 @@ class TornadoBackendAgreementTest {
         var options = new WeightStores.Df11Options(2);
         Generation perBlock = Generation.run(tornado(), WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
                 MAX_BATCH);
-        Generation grouped = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults()
+        Generation grouped = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT)
                 .withLayersPerGraph(RandomModelWriter.LAYERS), null),
                 WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT, MAX_BATCH);
         assertArrayEquals(perBlock.tokens(), grouped.tokens());
@@ -98,7 +98,7 @@ class TornadoBackendAgreementTest {
                 layers);
         Path df11Dir = TestModels.compress(dir);
         var options = new WeightStores.Df11Options(2);
-        TornadoBackend grouped = new TornadoBackend(TornadoBackendOptions.defaults().withLayersPerGraph(layers), null);
+        TornadoBackend grouped = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT).withLayersPerGraph(layers), null);
         int[] used = new int[1];
         Generation all = Generation.run(grouped, WeightStores.open(df11Dir, options), PROMPT, STEPS, CONTEXT,
                 MAX_BATCH, () -> used[0] = grouped.layersPerGraph());
@@ -156,11 +156,11 @@ class TornadoBackendAgreementTest {
                 base.elementwise(), List.of(new KernelTuning.ShapeRule(0, 0, new KernelTuning.MatVecLaunch(128, 2),
                         kernel, 0)));
         var options = new WeightStores.Df11Options(2);
-        Generation reference = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(base),
+        Generation reference = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT).withTuning(base),
                 null), WeightStores.open(dir, options), prompt, STEPS, CONTEXT, maxBatch);
-        Generation chosen = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(named),
+        Generation chosen = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT).withTuning(named),
                 null), WeightStores.open(dir, options), prompt, STEPS, CONTEXT, maxBatch);
-        Generation nibble = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(named)
+        Generation nibble = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT).withTuning(named)
                 .withDecodeMode(DecodeMode.NIBBLE), null), WeightStores.open(TestModels.compress(dir), options),
                 prompt, STEPS, CONTEXT, maxBatch);
         assertArrayEquals(reference.tokens(), chosen.tokens());
@@ -173,8 +173,40 @@ class TornadoBackendAgreementTest {
         }
     }
 
+    /**
+     * The tails run as tasks of their own after the product kernels ({@link KernelTuning#tailTask}, kept for timing
+     * the fold against): the folded logits, bit for bit, on BF16 weights and on their DF11 copy in the nibble layout,
+     * a 9-token prompt in batches of 4 and then one token a step.
+     */
+    @Test
+    void tailsAsTasksGiveTheFoldedBits() throws IOException {
+        Path dir = RandomModelWriter.write(TestModels.newFolder("tail-tasks"), RandomModelWriter.Flavor.LLAMA3_UNTIED,
+                15);
+        int[] prompt = {3, 17, 42, 5, 80, 9, 11, 2, 64};
+        KernelTuning base = KernelTuning.defaults();
+        KernelTuning tasks = new KernelTuning("tail-tasks", base.matVec(), base.matVecRows(), base.norm(),
+                base.attention(), base.elementwise(), base.byShape(), false, true);
+        var options = new WeightStores.Df11Options(2);
+        for (Path model : List.of(dir, TestModels.compress(dir))) {
+            TornadoBackend folded = new TornadoBackend(TornadoBackendOptions.defaults().withTuning(base)
+                    .withDecodeMode(DecodeMode.NIBBLE), null);
+            long[] entries = new long[1];
+            Generation reference = Generation.run(folded, WeightStores.open(model, options), prompt, STEPS, CONTEXT,
+                    4, () -> entries[0] = folded.tailEntries());
+            assertTrue(entries[0] > 0, "the case needs tail weights");
+            Generation tasked = Generation.run(new TornadoBackend(TornadoBackendOptions.defaults().withTuning(tasks)
+                    .withDecodeMode(DecodeMode.NIBBLE), null), WeightStores.open(model, options), prompt, STEPS,
+                    CONTEXT, 4);
+            assertArrayEquals(reference.tokens(), tasked.tokens());
+            for (int step = 0; step < reference.logits().size(); step++) {
+                assertArrayEquals(bits(reference.logits().get(step)), bits(tasked.logits().get(step)),
+                        model.getFileName() + ": the tails as tasks changed the logits at step " + step);
+            }
+        }
+    }
+
     static TornadoBackend tornado() {
-        return new TornadoBackend(TornadoBackendOptions.defaults(), null);
+        return new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT), null);
     }
 
     static int[] bits(float[] values) {

@@ -45,7 +45,7 @@ class TornadoPipelineTest {
         for (Path model : List.of(dir, df11)) {
             Generation one = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(model, options),
                     PROMPT, STEPS, CONTEXT, MAX_BATCH);
-            TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults());
+            TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT));
             Generation two = Generation.run(pipeline, WeightStores.open(model, options), PROMPT, STEPS,
                     CONTEXT, MAX_BATCH);
             String what = flavor + (model == dir ? " BF16" : " DF11");
@@ -72,7 +72,7 @@ class TornadoPipelineTest {
     void eachPlanHoldsOneBlockAndTheLastTheOutput() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-plan"),
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 22);
-        TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults());
+        TornadoBackend pipeline = twoPlans(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT));
         Generation.run(pipeline, WeightStores.open(TestModels.compress(dir), new WeightStores.Df11Options(2)), PROMPT,
                 1, CONTEXT, MAX_BATCH);
         MemoryPlan plan = pipeline.memoryPlan();
@@ -90,7 +90,7 @@ class TornadoPipelineTest {
     void aPlanThatDoesNotFitIsRefusedAtLoad() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-small"),
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 23);
-        TornadoBackend pipeline = new TornadoBackend(TornadoBackendOptions.defaults(),
+        TornadoBackend pipeline = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT),
                 Collections.nCopies(2, (TornadoDevice) null), List.of(16L << 10, 16L << 10));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(pipeline,
                 WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));
@@ -117,7 +117,7 @@ class TornadoPipelineTest {
             one = RowSchedule.run(backend, weights, schedule, 6);
         }
         try (WeightStore weights = WeightStores.open(dir, options);
-             TornadoBackend backend = twoPlans(TornadoBackendOptions.defaults())) {
+             TornadoBackend backend = twoPlans(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT))) {
             backend.reserveSequences(3);
             backend.load(weights, CONTEXT, 6);
             assertEquals(3, backend.maxSequences());
@@ -178,7 +178,7 @@ class TornadoPipelineTest {
         try (WeightStore weights = WeightStores.open(dir, options)) {
             MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights,
                     new dev.df11.tornado.forward.ForwardShape(weights.config(), CONTEXT, MAX_BATCH),
-                    TornadoBackendOptions.DEFAULT_DECODE_MODE);
+                    DecodeMode.EXACT);
             long decode = Arrays.stream(bytes.layerDecode()).max().orElseThrow();
             long block = Arrays.stream(bytes.layerWeights()).max().orElseThrow() + bytes.cachePerPosition() * CONTEXT;
             long fixed = bytes.activationsFixed() + bytes.activationsPerPosition() * CONTEXT + block / 5;
@@ -187,7 +187,7 @@ class TornadoPipelineTest {
         }
         Generation one = Generation.run(TornadoBackendAgreementTest.tornado(), WeightStores.open(dir, options),
                 prompt, STEPS, CONTEXT, MAX_BATCH);
-        TornadoBackend three = new TornadoBackend(TornadoBackendOptions.defaults(),
+        TornadoBackend three = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT),
                 Collections.nCopies(3, (TornadoDevice) null), budgets);
         Generation split = Generation.run(three, WeightStores.open(dir, options), prompt, STEPS, CONTEXT, MAX_BATCH);
         int[] layers = three.memoryPlan().devices().stream().mapToInt(MemoryPlan.Placement::layers).toArray();
@@ -204,7 +204,7 @@ class TornadoPipelineTest {
         try (WeightStore weights = WeightStores.open(model, new WeightStores.Df11Options(2))) {
             MemoryPlan.ModelBytes bytes = MemoryPlan.ModelBytes.of(weights,
                     new dev.df11.tornado.forward.ForwardShape(weights.config(), CONTEXT, MAX_BATCH),
-                    TornadoBackendOptions.DEFAULT_DECODE_MODE);
+                    DecodeMode.EXACT);
             long decode = Math.max(Arrays.stream(bytes.layerDecode()).max().orElseThrow(), bytes.outputDecode());
             long block = Arrays.stream(bytes.layerWeights()).max().orElseThrow() + bytes.cachePerPosition() * CONTEXT;
             long budget = bytes.activationsFixed() + bytes.activationsPerPosition() * CONTEXT + decode + block
@@ -218,7 +218,7 @@ class TornadoPipelineTest {
     void autoOverDevicesThatEachHoldTheModelTakesOne() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-auto-one"),
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 25);
-        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults(),
+        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT),
                 Collections.nCopies(2, (TornadoDevice) null), List.of("0:0", "0:1"), List.of(1L << 30, 1L << 30));
         Generation.run(auto, WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH);
         MemoryPlan plan = auto.memoryPlan();
@@ -237,7 +237,7 @@ class TornadoPipelineTest {
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 26);
         var options = new WeightStores.Df11Options(2);
         List<Long> two = oneBlockEach(dir);
-        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults(),
+        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT),
                 Collections.nCopies(3, (TornadoDevice) null), List.of("0:0", "0:1", "0:2"),
                 List.of(two.get(0), two.get(1), two.get(1)));
         Generation split = Generation.run(auto, WeightStores.open(dir, options), PROMPT, STEPS, CONTEXT, MAX_BATCH);
@@ -257,7 +257,7 @@ class TornadoPipelineTest {
     void autoOverDevicesThatDoNotHoldTheModelTogetherIsRefusedAtLoad() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("pipeline-auto-none"),
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 27);
-        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults(),
+        TornadoBackend auto = TornadoBackend.auto(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT),
                 Collections.nCopies(2, (TornadoDevice) null), List.of("0:0", "0:1"), List.of(16L << 10, 16L << 10));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(auto,
                 WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));
@@ -277,7 +277,7 @@ class TornadoPipelineTest {
         var options = new WeightStores.Df11Options(2);
         List<Long> budgets = oneBlockEach(dir);
         try (WeightStore weights = WeightStores.open(dir, options);
-             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults(),
+             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT),
                      Collections.nCopies(2, (TornadoDevice) null), budgets)) {
             backend.reserveSequences(64);
             backend.load(weights, CONTEXT, MAX_BATCH);
@@ -287,7 +287,7 @@ class TornadoPipelineTest {
                     backend.memoryPlan().table());
             MemoryPlan.ModelBytes more = MemoryPlan.ModelBytes.of(weights,
                     new dev.df11.tornado.forward.ForwardShape(weights.config(), CONTEXT, MAX_BATCH, slots + 1),
-                    TornadoBackendOptions.DEFAULT_DECODE_MODE);
+                    DecodeMode.EXACT);
             List<MemoryPlan.Device> devices = backend.memoryPlan().devices().stream()
                     .map(MemoryPlan.Placement::device).toList();
             assertThrows(IllegalArgumentException.class, () -> MemoryPlan.of(more, CONTEXT, devices));
@@ -299,7 +299,7 @@ class TornadoPipelineTest {
     void oneDeviceThatDoesNotHoldTheModelIsRefusedBeforeLoading() throws IOException {
         Path dir = RandomModelWriter.write(TestModels.newFolder("one-device-small"),
                 RandomModelWriter.Flavor.LLAMA3_UNTIED, 29);
-        TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults(),
+        TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT),
                 Collections.singletonList((TornadoDevice) null), List.of(64L << 10));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Generation.run(backend,
                 WeightStores.open(dir, new WeightStores.Df11Options(2)), PROMPT, 1, CONTEXT, MAX_BATCH));

@@ -1,6 +1,7 @@
 package dev.df11.tornado.backend;
 
 import dev.df11.tornado.forward.KernelTuning;
+import dev.df11.tornado.forward.weights.DecodeMode;
 import dev.df11.tornado.forward.ProductKernel;
 import dev.df11.runtime.testmodels.RandomModelWriter;
 import dev.df11.runtime.testmodels.TestModels;
@@ -120,14 +121,14 @@ class TornadoSequenceBatchingTest {
                 new RowSchedule.Sequence(new int[] {23, 31, 64, 77, 40}, 4, 2));
         List<RowSchedule.Result> alone = new ArrayList<>();
         try (WeightStore weights = WeightStores.open(dir, options);
-             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withTuning(tuning), null)) {
+             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT).withTuning(tuning), null)) {
             backend.load(weights, CONTEXT, rows);
             for (RowSchedule.Sequence s : schedule) {
                 alone.add(RowSchedule.plain(backend, weights, s.prompt(), s.steps(), PLAIN_BATCH));
             }
         }
         try (WeightStore weights = WeightStores.open(dir, options);
-             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withTuning(tuning), null)) {
+             TornadoBackend backend = new TornadoBackend(TornadoBackendOptions.defaults().withDecodeMode(DecodeMode.EXACT).withTuning(tuning), null)) {
             backend.reserveSequences(SLOTS);
             backend.load(weights, CONTEXT, rows);
             List<RowSchedule.Result> together = RowSchedule.run(backend, weights, schedule, rows);

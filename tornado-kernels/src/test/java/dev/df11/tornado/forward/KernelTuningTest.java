@@ -201,7 +201,11 @@ class KernelTuningTest {
                 if (file.getFileName().toString().equals("hopper-norm1024.json")) {
                     assertEquals(1024, hopper.norm());
                 }
+                assertEquals(file.getFileName().toString().equals("hopper-tail-task.json"), hopper.tailTask(),
+                        file + ": only the tail-task table runs the tails as tasks");
             }
+            restoreTable(before);
+            assertFalse(KernelTuning.forDevice("NVIDIA H100 80GB HBM3").tailTask(), "the bundled table folds them");
         } finally {
             restoreTable(before);
         }

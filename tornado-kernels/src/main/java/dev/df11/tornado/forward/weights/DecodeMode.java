@@ -26,7 +26,13 @@ public enum DecodeMode {
      * ({@link dev.df11.tornado.forward.NibbleMatVecKernels}): no decode pass, no shared buffer. A unit of more weights
      * than the kernels index with int is decoded {@link #EXACT}ly instead.
      */
-    NIBBLE("nibble");
+    NIBBLE("nibble"),
+    /**
+     * {@link #NIBBLE} where the model fits with it as well as with {@link #EXACT}, else exact
+     * ({@link DecodeModeChoice}): the backend resolves it when it loads a model and prints its choice. Only the
+     * options carry it; the device arrays and the memory plan are always made for a resolved mode.
+     */
+    AUTO("auto");
 
     private final String id;
 
@@ -50,6 +56,19 @@ public enum DecodeMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown decode mode '" + id + "'; expected fused, exact or nibble");
+        throw new IllegalArgumentException("unknown decode mode '" + id + "'; expected auto, nibble, exact or fused");
+    }
+
+    /**
+     * This mode, which must be a resolved one (not {@link #AUTO}).
+     *
+     * @throws IllegalArgumentException naming {@code what} for {@link #AUTO}
+     */
+    public DecodeMode resolved(String what) {
+        if (this == AUTO) {
+            throw new IllegalArgumentException(what + " needs a resolved decode mode (nibble, exact or fused): the"
+                    + " backend resolves auto when it loads the model");
+        }
+        return this;
     }
 }

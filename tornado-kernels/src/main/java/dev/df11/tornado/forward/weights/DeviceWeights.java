@@ -54,6 +54,7 @@ public record DeviceWeights(int firstLayer, List<DeviceLayer> layers, DeviceUnit
      */
     public static DeviceWeights of(WeightStore store, ForwardShape shape, Bf16Placement placement,
             DecodeMode decodeMode, int first, int end) {
+        decodeMode.resolved("the device arrays");
         ModelConfig config = store.config();
         if (first < 0 || end <= first || end > config.layerCount()) {
             throw new IllegalArgumentException("layers " + first + ".." + (end - 1) + " outside the model's 0.."

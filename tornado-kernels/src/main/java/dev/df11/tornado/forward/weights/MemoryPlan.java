@@ -69,6 +69,7 @@ public record MemoryPlan(List<Placement> devices) {
             long cachePerPosition, long activationsFixed, long activationsPerPosition) {
 
         public static ModelBytes of(WeightStore store, ForwardShape shape, DecodeMode mode) {
+            mode.resolved("the memory plan");
             ModelConfig config = store.config();
             int layers = config.layerCount();
             long[] weights = new long[layers];
