@@ -8,7 +8,7 @@
 # 3. the PyTorch/cuBLAS peer step on the same shape (torch_step_peer.py), if time is left;
 # 4. for each tuning table in GEN_TABLES (default: tables/hopper-tail-task.json, each product's tail as a launch of its
 #    own as before the fold, then tables/hopper-norm1024.json, the norms on groups of 1,024; empty: none), BF16 alone,
-#    profiled and plain, to set beside steps 1 and 2 (the same bits: only the time may move);
+#    plain (GEN_TABLE_PROFILE=1: profiled too), to set beside step 2 (the same bits: only the time may move);
 # 5. if time is left, matvec-bench's fp16 rungs (--half, HalfPlaneKernels) on gate|up, down and q|k|v at batch 1,
 #    checked bit for bit against the planes kernel with the tail at the same launches: whether one fp16 conversion a
 #    weight lifts the products off their instruction bound;
@@ -49,11 +49,13 @@ if [ "$(left)" -gt 30 ]; then
     > "$work/torch-step.log" 2>&1
   tail -2 "$work/torch-step.log"
 fi
-for table in $tables; do   # each other table: BF16 only, profiled then plain, against the runs above
+for table in $tables; do   # each other table: BF16 only, plain (and profiled with GEN_TABLE_PROFILE=1)
   name=$(basename "$table" .json)
   opts="${DF11_JAVA_OPTS:-} -Ddf11.tuning.table=$(realpath "$table")"
-  DF11_JAVA_OPTS="$opts" modes=bf16-device generate "gen-profile-$name" --profile --tokens 16 --warmup 1 --runs 1
   DF11_JAVA_OPTS="$opts" modes=bf16-device generate "gen-plain-$name" --tokens 32 --warmup 1 --runs 3
+  if [ "${GEN_TABLE_PROFILE:-0}" = 1 ]; then
+    DF11_JAVA_OPTS="$opts" modes=bf16-device generate "gen-profile-$name" --profile --tokens 16 --warmup 1 --runs 1
+  fi
 done
 # matvec-bench's rows are printed and saved as they come; a lab rung the backend cannot build fails (no fallback to
 # sequential Java) and is recorded, and the other rows go on.
