@@ -812,7 +812,7 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * only device data DF11's fused mode adds to the official arrays; 0 when no unit runs fused.
      */
     public long fusedIndexBytes() {
-        return unitBytes(u -> u instanceof CompressedDeviceUnit c ? c.chunkIndexBytes() : 0);
+        return sumOverUnits(u -> u instanceof CompressedDeviceUnit c ? c.chunkIndexBytes() : 0);
     }
 
     /**
@@ -820,21 +820,21 @@ public final class TornadoBackend implements Backend, SequenceBatching {
      * codes and sign/mantissa bytes, and their tails' arrays); 0 when none is.
      */
     public long nibbleLayoutBytes() {
-        return unitBytes(u -> u instanceof NibbleDeviceUnit n ? n.deviceBytes() : 0);
+        return sumOverUnits(u -> u instanceof NibbleDeviceUnit n ? n.deviceBytes() : 0);
     }
 
     /** Weights in the units' tails ({@link dev.df11.tornado.forward.weights.UnitTail}), over every unit. */
     public long tailEntries() {
-        return unitBytes(u -> u.tail().entries());
+        return sumOverUnits(u -> u.tail().entries());
     }
 
-    /** {@code bytes} summed over every stage's layer units and the output unit. */
-    private long unitBytes(ToLongFunction<DeviceUnit> bytes) {
+    /** {@code count} summed over every stage's layer units and the output unit. */
+    private long sumOverUnits(ToLongFunction<DeviceUnit> count) {
         requireLoaded();
-        long total = bytes.applyAsLong(last().weights().output());
+        long total = count.applyAsLong(last().weights().output());
         for (Stage stage : stages) {
             for (var layer : stage.weights().layers()) {
-                total += bytes.applyAsLong(layer.unit());
+                total += count.applyAsLong(layer.unit());
             }
         }
         return total;

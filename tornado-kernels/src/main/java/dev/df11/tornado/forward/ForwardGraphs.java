@@ -434,20 +434,16 @@ public final class ForwardGraphs {
             return tensorCoreProduct(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch,
                     tail, directory);
         }
-        boolean fused = unit instanceof CompressedDeviceUnit compressed && compressed.fused();
-        if (tuning.tailTask() && !fused) {   // the kernel on an empty tail, the tail task after it (timing only)
-            graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail,
-                    noTail, 0);
-        } else {
-            graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail,
-                    tail.tail(), directory);
-        }
-        if (tail.entries(directory, rows) == 0 || !(fused || tuning.tailTask())) {
+        // A tail task follows the fused kernel, and every product where the tuning asks (for timing only); the
+        // product kernels then run on an empty tail, else they add the rows' tail themselves.
+        boolean tailTask = unit instanceof CompressedDeviceUnit compressed && compressed.fused() || tuning.tailTask();
+        graph = dense(graph, name, task, unit, offset, rows, cols, x, out, accumulate, lastOnly, batch, tail,
+                tuning.tailTask() ? noTail : tail.tail(), tuning.tailTask() ? 0 : directory);
+        if (!tailTask || tail.entries(directory, rows) == 0) {
             return graph;
         }
-        String tailTask = task + "Tail";
-        grids.addWorkerGrid(name + "." + tailTask, items(rows));
-        return graph.task(tailTask, TailKernels::addTails, new KernelContext(), rows, cols, x, out, lastOnly, batch,
+        grids.addWorkerGrid(name + "." + task + "Tail", items(rows));
+        return graph.task(task + "Tail", TailKernels::addTails, new KernelContext(), rows, cols, x, out, lastOnly, batch,
                 tail.tail(), directory, tail.table());
     }
 
